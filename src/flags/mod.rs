@@ -1,0 +1,316 @@
+//! The Atlantis server flags: one table, and the lookups every other stage derives from it.
+//!
+//! Env names, config-file keys, the JSON Schema, "did you mean" suggestions and the emitters are
+//! all computed from [`FLAGS`]; nobody types a flag name twice.
+
+mod table;
+
+pub use table::FLAGS;
+
+/// What kind of entry a flag-table row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagKind {
+    /// A flag of `atlantis server` (also a config-file key and an env var).
+    Flag,
+    /// A key only the config file can set (`webhooks`).
+    FileOnly,
+    /// A flag Atlantis removed: fatal on the command line, silently ignored elsewhere.
+    Removed,
+}
+
+/// The Go type of the `UserConfig` field, which decides how values are coerced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagType {
+    String,
+    Bool,
+    Int,
+    /// Decoded into an int64 field, though registered with pflag as `Int`.
+    Int64,
+    /// The config-file-only `webhooks` list.
+    Webhooks,
+}
+
+impl FlagType {
+    /// The type name mapstructure uses in its decode errors.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            FlagType::String => "string",
+            FlagType::Bool => "bool",
+            FlagType::Int => "int",
+            FlagType::Int64 => "int64",
+            FlagType::Webhooks => "[]WebhookConfig",
+        }
+    }
+}
+
+/// The flag-map default (for bool flags the real default; strings and ints get theirs in `setDefaults`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultValue {
+    None,
+    Str(&'static str),
+    Int(i64),
+    Bool(bool),
+}
+
+/// Whether a flag's value is a secret, names a file holding one, or may embed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secrecy {
+    None,
+    /// The value is a token, password, private key or webhook secret.
+    Value,
+    /// The value is the path of a file holding a secret.
+    Path,
+    /// Free-form values that commonly embed credentials (`webhook-http-headers`, `repo-config-json`).
+    MayContain,
+}
+
+/// The Git host (credential family) a flag belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Host {
+    General,
+    GitHub,
+    GitHubApp,
+    GitLab,
+    Gitea,
+    BitbucketCloud,
+    BitbucketServer,
+    AzureDevOps,
+}
+
+/// One row of the flag table.
+#[derive(Debug)]
+pub struct Flag {
+    pub name: &'static str,
+    pub kind: FlagKind,
+    pub ty: FlagType,
+    pub default: DefaultValue,
+    pub secrecy: Secrecy,
+    pub deprecated: bool,
+    pub hidden: bool,
+    pub hosts: &'static [Host],
+    pub since: Option<&'static str>,
+    pub last: Option<&'static str>,
+    pub replacement: Option<&'static str>,
+    pub notes: &'static str,
+}
+
+impl Flag {
+    /// `ATLANTIS_` + the upper-cased name with `-` replaced by `_` (viper's env key replacer).
+    pub fn env_name(&self) -> String {
+        env_name(self.name)
+    }
+
+    /// True when the value itself must never be printed.
+    pub fn is_secret_value(&self) -> bool {
+        matches!(self.secrecy, Secrecy::Value | Secrecy::MayContain)
+    }
+
+    /// True for flags that exist in today's Atlantis (not removed).
+    pub fn is_current(&self) -> bool {
+        self.kind != FlagKind::Removed
+    }
+
+    /// The default as the string Atlantis would use after `setDefaults`, if there is one.
+    pub fn default_text(&self) -> Option<String> {
+        match self.default {
+            DefaultValue::None => None,
+            DefaultValue::Str("") => None,
+            DefaultValue::Str(s) => Some(s.to_string()),
+            DefaultValue::Int(i) => Some(i.to_string()),
+            DefaultValue::Bool(b) => Some(b.to_string()),
+        }
+    }
+}
+
+/// The env var name viper consults for a flag name.
+pub fn env_name(flag: &str) -> String {
+    let mut s = String::with_capacity(9 + flag.len());
+    s.push_str("ATLANTIS_");
+    for c in flag.chars() {
+        s.push(if c == '-' {
+            '_'
+        } else {
+            c.to_ascii_uppercase()
+        });
+    }
+    s
+}
+
+/// Looks up a table row by its exact kebab-case name (current and removed flags alike).
+pub fn lookup(name: &str) -> Option<&'static Flag> {
+    FLAGS
+        .binary_search_by(|f| f.name.cmp(name))
+        .ok()
+        .map(|i| &FLAGS[i])
+}
+
+/// Looks up a config-file key the way viper does: case-insensitively.
+pub fn lookup_key(key: &str) -> Option<&'static Flag> {
+    if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        lookup(&key.to_ascii_lowercase())
+    } else {
+        lookup(key)
+    }
+}
+
+/// Looks up an `ATLANTIS_*` env var name (case-sensitive, like the process environment).
+pub fn lookup_env(name: &str) -> Option<&'static Flag> {
+    let rest = name.strip_prefix("ATLANTIS_")?;
+    if rest.bytes().any(|b| b.is_ascii_lowercase() || b == b'-') {
+        return None;
+    }
+    let key: String = rest
+        .chars()
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    lookup(&key).filter(|f| f.kind != FlagKind::FileOnly)
+}
+
+/// Current flags (what a user may set today).
+pub fn current() -> impl Iterator<Item = &'static Flag> {
+    FLAGS.iter().filter(|f| f.is_current())
+}
+
+/// The closest current flag to `name` within a small edit distance, for "did you mean".
+///
+/// `name` is compared in kebab form, so `gh_user`, `GH-USER` and `ghUser` all find `gh-user`.
+pub fn suggest(name: &str) -> Option<&'static Flag> {
+    let wanted = normalise(name);
+    if wanted.is_empty() {
+        return None;
+    }
+    if let Some(f) = lookup(&wanted).filter(|f| f.is_current()) {
+        return Some(f);
+    }
+    // A small, length-aware bound, so that absurd suggestions are never made.
+    let limit = match wanted.chars().count() {
+        0..=3 => 0,
+        4..=6 => 1,
+        7..=12 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, &'static Flag)> = None;
+    for f in current().filter(|f| f.kind == FlagKind::Flag || f.kind == FlagKind::FileOnly) {
+        let d = edit_distance(&wanted, f.name, limit);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, f));
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+/// Lower-cases and turns `_`, `.` and camelCase humps into `-`.
+pub fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.trim().trim_start_matches('-').chars() {
+        if c == '_' || c == '.' || c == ' ' {
+            out.push('-');
+            prev_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+/// Optimal-string-alignment distance, giving up early once it exceeds `limit`.
+pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(b.len() + 1).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = usize::MAX;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_for_binary_search() {
+        assert!(FLAGS.windows(2).all(|w| w[0].name < w[1].name));
+    }
+
+    #[test]
+    fn counts_match_atlantis() {
+        let n = |k| FLAGS.iter().filter(|f| f.kind == k).count();
+        assert_eq!(n(FlagKind::Flag), 125);
+        assert_eq!(n(FlagKind::FileOnly), 1);
+        assert_eq!(n(FlagKind::Removed), 10);
+    }
+
+    #[test]
+    fn env_names_round_trip() {
+        assert_eq!(env_name("atlantis-url"), "ATLANTIS_ATLANTIS_URL");
+        assert_eq!(lookup_env("ATLANTIS_GH_USER").unwrap().name, "gh-user");
+        assert!(lookup_env("ATLANTIS_URL").is_none());
+        assert!(lookup_env("ATLANTIS_WEBHOOKS").is_none());
+        assert_eq!(lookup_key("GH-User").unwrap().name, "gh-user");
+    }
+
+    #[test]
+    fn suggestions_are_close_or_absent() {
+        assert_eq!(suggest("gh_user").unwrap().name, "gh-user");
+        assert_eq!(suggest("ghUser").unwrap().name, "gh-user");
+        assert_eq!(suggest("gh-hostnme").unwrap().name, "gh-hostname");
+        assert_eq!(suggest("allow-draft-pr").unwrap().name, "allow-draft-prs");
+        assert!(suggest("completely-unrelated-thing").is_none());
+        assert!(suggest("x").is_none());
+    }
+
+    /// The table was generated from the research inventory; keep it honest when that is at hand.
+    #[test]
+    fn table_matches_inventory_when_available() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/atlantis/flags.json");
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let inv: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        assert_eq!(inv.len(), FLAGS.len());
+        for row in inv {
+            let name = row["name"].as_str().unwrap();
+            let f = lookup(name).unwrap_or_else(|| panic!("{name} missing from the table"));
+            let secret = matches!(f.secrecy, Secrecy::Value | Secrecy::Path);
+            assert_eq!(row["secret"].as_bool().unwrap(), secret, "{name}");
+            assert_eq!(row["type"].as_str().unwrap(), f.ty.go_name(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Reads an Atlantis command line with pflag's rules.
+//!
+//! `--flag=value` and `--flag value` set a non-bool flag; a bool flag takes a value only with
+//! `=`, so the `false` in `--write-git-creds false` is a stray positional word (Atlantis sets the
+//! flag to true and ignores the word). Flag names are case-sensitive. A leading `atlantis` and/or
+//! `server` word is skipped. Unlike pflag, reading goes on after an unknown flag, so every
+//! problem is found at once.
+
+use crate::config::{ArgvIssue, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag};
+use crate::flags::{self, FlagKind, FlagType};
+use crate::secret::{Text, name_suggests_secret};
+use crate::source::{SourceId, SourceKind, SourceText, Span};
+
+/// Renders one argument for the one-line snippet, quoting it like a shell would need.
+fn render(arg: &str) -> (String, bool) {
+    let one_line = arg.replace(['\n', '\r'], " ");
+    let plain = !one_line.is_empty()
+        && one_line
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=.,:/@%+*^~".contains(&b) || b >= 0x80);
+    if plain {
+        (one_line, false)
+    } else {
+        (format!("'{}'", one_line.replace('\'', "'\\''")), true)
+    }
+}
+
+/// Reads `args` (the words after `--`), returning the rendered command line, settings and issues.
+pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, Vec<ArgvIssue>) {
+    let mut text = String::new();
+    let mut spans = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        let (shown, quoted) = render(a);
+        let start = text.len();
+        text.push_str(&shown);
+        spans.push((Span::new(start, text.len()), quoted));
+    }
+    let mut source = SourceText::new(SourceKind::Argv, "<command line>", text);
+    let mut settings = Vec::new();
+    let mut issues = Vec::new();
+
+    let mut i = 0;
+    if args.first().is_some_and(|a| a == "atlantis") {
+        i += 1;
+    }
+    if args.get(i).is_some_and(|a| a == "server") {
+        i += 1;
+    }
+    let mut last_bare_bool: Option<(usize, &'static flags::Flag)> = None;
+    while i < args.len() {
+        let arg = &args[i];
+        let (span, quoted) = spans[i];
+        let inner = |from: usize, to: usize| -> Span {
+            let q = usize::from(quoted);
+            Span::new(
+                span.start + q + from,
+                (span.start + q + to).min(span.end - q),
+            )
+        };
+        if arg == "--" {
+            break;
+        }
+        if let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) {
+            let (name, inline) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
+            let matched = match_flag(flags::lookup(name));
+            let key_span = inner(0, 2 + name.len());
+            let flag = match matched {
+                KeyMatch::Flag(f) if f.kind == FlagKind::FileOnly => None,
+                KeyMatch::Flag(f) => Some(f),
+                _ => None,
+            };
+            let matched = if flag.is_none() && matches!(matched, KeyMatch::Flag(_)) {
+                KeyMatch::Unknown
+            } else {
+                matched
+            };
+            let secret = match matched {
+                KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
+                KeyMatch::Unknown => {
+                    name_suggests_secret(name)
+                        || flags::suggest(name).is_some_and(|f| f.is_secret_value())
+                }
+            };
+            let takes_value = match flag {
+                Some(f) => f.ty != FlagType::Bool,
+                // An unknown flag: take a following word as its value, so it is not reported twice.
+                None => inline.is_none() && args.get(i + 1).is_some_and(|n| !n.starts_with('-')),
+            };
+            let index = i;
+            let (value, value_span) = match inline {
+                Some(v) => {
+                    // With quoting, an escaped `'` makes the shown value longer: end at the closing quote.
+                    let end = if quoted {
+                        span.len()
+                    } else {
+                        3 + name.len() + v.len()
+                    };
+                    (
+                        RawValue::Text(Text::new(v.to_string(), secret)),
+                        inner(3 + name.len(), end),
+                    )
+                }
+                None if takes_value && i + 1 < args.len() => {
+                    i += 1;
+                    let (next_span, next_quoted) = spans[i];
+                    let q = usize::from(next_quoted);
+                    let vs = Span::new(next_span.start + q, next_span.end - q);
+                    (RawValue::Text(Text::new(args[i].clone(), secret)), vs)
+                }
+                None if takes_value => (RawValue::Missing, key_span),
+                None => (RawValue::BareFlag, key_span),
+            };
+            if secret && value_span != key_span {
+                source.add_secret(value_span);
+            }
+            last_bare_bool = match (&value, flag) {
+                (RawValue::BareFlag, Some(f)) => Some((index, f)),
+                _ => None,
+            };
+            settings.push(Setting {
+                matched,
+                key: format!("--{name}"),
+                value,
+                origin: Origin {
+                    source: source_id,
+                    kind: OriginKind::Argv {
+                        index,
+                        flag: format!("--{name}"),
+                    },
+                    key_span,
+                    value_span,
+                },
+                merged: false,
+            });
+        } else if arg.starts_with('-') && arg.len() > 1 {
+            issues.push(ArgvIssue::Malformed {
+                index: i,
+                word: arg.clone(),
+            });
+            last_bare_bool = None;
+        } else {
+            issues.push(ArgvIssue::Positional {
+                index: i,
+                word: arg.clone(),
+                after_bool: last_bare_bool.take(),
+            });
+        }
+        i += 1;
+    }
+    (source, settings, issues)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn pflag_rules() {
+        let (src, settings, issues) = read(
+            0,
+            &args(&[
+                "atlantis",
+                "server",
+                "--gh-user",
+                "bob",
+                "--gh-token=s3cr3t-value",
+                "--write-git-creds",
+                "false",
+                "--automerge=false",
+            ]),
+        );
+        assert_eq!(settings.len(), 4);
+        assert!(matches!(&settings[0].value, RawValue::Text(t) if t.as_str() == "bob"));
+        assert!(matches!(settings[2].value, RawValue::BareFlag));
+        assert!(
+            matches!(&issues[0], ArgvIssue::Positional { word, after_bool: Some(_), .. } if word == "false")
+        );
+        assert!(!src.masked().contains("s3cr3t"));
+        let o = &settings[1].origin;
+        assert_eq!(&src.text[o.key_span.start..o.key_span.end], "--gh-token");
+        assert_eq!(
+            &src.text[o.value_span.start..o.value_span.end],
+            "s3cr3t-value"
+        );
+    }
+
+    #[test]
+    fn missing_value_and_quoting() {
+        let (src, settings, _) = read(0, &args(&["--repo-allowlist", "a/*, b/*", "--gh-user"]));
+        let o = &settings[0].origin;
+        assert_eq!(&src.text[o.value_span.start..o.value_span.end], "a/*, b/*");
+        assert!(matches!(settings[1].value, RawValue::Missing));
+    }
+}

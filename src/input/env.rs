@@ -1,0 +1,216 @@
+//! Reads `ATLANTIS_*` variables from the process environment and from env files.
+//!
+//! Env files are read as `docker run --env-file` reads them: one `KEY=VALUE` per line, `#`
+//! comments and blank lines skipped, leading whitespace trimmed, and **no** quote processing,
+//! so quotes stay part of the value (as they would in the container).
+
+use crate::config::{EnvFileIssue, Origin, OriginKind, RawValue, Setting, match_flag};
+use crate::flags;
+use crate::secret::{Text, name_suggests_secret};
+use crate::source::{SourceId, SourceText, Span};
+
+/// True for variables Kubernetes injects for Services whose name starts with `atlantis`
+/// (`ATLANTIS_SERVICE_HOST`, `ATLANTIS_PORT_4141_TCP_ADDR`, `ATLANTIS_REDIS_PORT=tcp://…`):
+/// they are not Atlantis settings and are never reported as unknown.
+pub fn is_service_link(name: &str, value: &str) -> bool {
+    let Some(rest) = name.strip_prefix("ATLANTIS_") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('_').collect();
+    if let Some(i) = parts.iter().position(|p| *p == "SERVICE") {
+        if matches!(parts.get(i + 1), Some(&"HOST") | Some(&"PORT")) {
+            return true;
+        }
+    }
+    if let Some(i) = parts.iter().position(|p| *p == "PORT") {
+        let tail = &parts[i + 1..];
+        if tail.len() >= 2
+            && tail[0].bytes().all(|b| b.is_ascii_digit())
+            && matches!(tail[1], "TCP" | "UDP" | "SCTP")
+        {
+            return true;
+        }
+        if tail.is_empty() && (value.starts_with("tcp://") || value.starts_with("udp://")) {
+            return true;
+        }
+    }
+    false
+}
+
+fn env_is_secret(name: &str) -> bool {
+    match flags::lookup_env(name) {
+        Some(f) => f.is_secret_value(),
+        None => name_suggests_secret(name),
+    }
+}
+
+/// The process environment's `ATLANTIS_*` variables, rendered as one source (sorted by name).
+pub fn read_process(source_id: SourceId, vars: &[(String, String)]) -> (SourceText, Vec<Setting>) {
+    let mut vars: Vec<&(String, String)> = vars
+        .iter()
+        .filter(|(k, _)| k.starts_with("ATLANTIS_"))
+        .collect();
+    vars.sort();
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for (k, v) in &vars {
+        // One line per variable; a multi-line value (a PEM key) is shown on its one line.
+        let start = text.len();
+        text.push_str(k);
+        text.push('=');
+        let vstart = text.len();
+        text.push_str(&v.replace(['\n', '\r'], " "));
+        spans.push((
+            Span::new(start, start + k.len()),
+            Span::new(vstart, text.len()),
+        ));
+        text.push('\n');
+    }
+    let mut source = SourceText::new(crate::source::SourceKind::Env, "<environment>", text);
+    let mut settings = Vec::new();
+    for ((name, value), (key_span, value_span)) in vars.into_iter().zip(spans) {
+        let secret = env_is_secret(name);
+        if secret {
+            source.add_secret(value_span);
+        }
+        settings.push(Setting {
+            matched: match_flag(flags::lookup_env(name)),
+            key: name.clone(),
+            value: RawValue::Text(Text::new(value.clone(), secret)),
+            origin: Origin {
+                source: source_id,
+                kind: OriginKind::Env { name: name.clone() },
+                key_span,
+                value_span: if value_span.is_empty() {
+                    key_span
+                } else {
+                    value_span
+                },
+            },
+            merged: false,
+        });
+    }
+    (source, settings)
+}
+
+/// Reads an env file. Lines that are not `ATLANTIS_*` variables are skipped silently (a
+/// compose `.env` holds other services' settings too), but misformed lines are reported.
+pub fn read_file(
+    source_id: SourceId,
+    source: &mut SourceText,
+) -> (Vec<Setting>, Vec<EnvFileIssue>) {
+    let mut settings = Vec::new();
+    let mut issues = Vec::new();
+    let mut secret_spans = Vec::new();
+    let text = source.text.as_str();
+    let mut offset = 0;
+    for (i, raw_line) in text.split('\n').enumerate() {
+        let line_start = offset;
+        offset += raw_line.len() + 1;
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let key_start = line_start + lead;
+        let (mut name, value, value_start) = match trimmed.find('=') {
+            Some(eq) => (&trimmed[..eq], &trimmed[eq + 1..], key_start + eq + 1),
+            None => {
+                if trimmed.starts_with("ATLANTIS_") || trimmed.starts_with("export ATLANTIS_") {
+                    issues.push(EnvFileIssue {
+                        source: source_id,
+                        span: Span::new(key_start, line_start + line.len()),
+                        line: i + 1,
+                        message: format!("line {} has no `=`: docker passes `{}` through from the host environment instead of setting it", i + 1, trimmed.trim_end()),
+                        help: "write it as NAME=value".into(),
+                    });
+                }
+                continue;
+            }
+        };
+        let mut name_start = key_start;
+        if let Some(rest) = name.strip_prefix("export ") {
+            if rest.trim_start().starts_with("ATLANTIS_") {
+                issues.push(EnvFileIssue {
+                    source: source_id,
+                    span: Span::new(key_start, key_start + 6),
+                    line: i + 1,
+                    message: format!("`export` prefix on line {}: `docker --env-file` rejects a variable name with whitespace", i + 1),
+                    help: "remove `export `; env files are not shell scripts".into(),
+                });
+            }
+            let skipped = name.len() - rest.trim_start().len();
+            name_start += skipped;
+            name = rest.trim_start();
+        }
+        if !name.starts_with("ATLANTIS_") {
+            continue;
+        }
+        if name.ends_with(' ') || name.ends_with('\t') {
+            issues.push(EnvFileIssue {
+                source: source_id,
+                span: Span::new(name_start, name_start + name.len()),
+                line: i + 1,
+                message: format!("whitespace before `=` on line {}: docker rejects a variable name with whitespace", i + 1),
+                help: "write NAME=value with no spaces around `=`".into(),
+            });
+            name = name.trim_end();
+        }
+        let secret = env_is_secret(name);
+        let value_span = Span::new(value_start, value_start + value.len());
+        if secret {
+            secret_spans.push(value_span);
+        }
+        let key_span = Span::new(name_start, name_start + name.len());
+        settings.push(Setting {
+            matched: match_flag(flags::lookup_env(name)),
+            key: name.to_string(),
+            value: RawValue::Text(Text::new(value.to_string(), secret)),
+            origin: Origin {
+                source: source_id,
+                kind: OriginKind::EnvFile {
+                    name: name.to_string(),
+                },
+                key_span,
+                value_span: if value_span.is_empty() {
+                    key_span
+                } else {
+                    value_span
+                },
+            },
+            merged: false,
+        });
+    }
+    for span in secret_spans {
+        source.add_secret(span);
+    }
+    (settings, issues)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_links() {
+        assert!(is_service_link("ATLANTIS_SERVICE_HOST", "10.0.0.1"));
+        assert!(is_service_link("ATLANTIS_PORT_4141_TCP_ADDR", "10.0.0.1"));
+        assert!(is_service_link("ATLANTIS_REDIS_SERVICE_PORT", "6379"));
+        assert!(is_service_link("ATLANTIS_FOO_PORT", "tcp://10.0.0.1:80"));
+        assert!(!is_service_link("ATLANTIS_GH_TOKN", "x"));
+        assert!(!is_service_link("ATLANTIS_FOO_PORT", "80"));
+    }
+
+    #[test]
+    fn env_file_lines() {
+        let text = "# c\n\nATLANTIS_GH_USER=bob\r\nATLANTIS_GH_TOKEN=a=b\nOTHER=1\nexport ATLANTIS_PORT=1\n";
+        let mut src = SourceText::new(crate::source::SourceKind::EnvFile, "x.env", text.into());
+        let (settings, issues) = read_file(0, &mut src);
+        assert_eq!(settings.len(), 3);
+        assert!(matches!(&settings[1].value, RawValue::Text(t) if t.as_str() == "a=b"));
+        assert!(matches!(&settings[0].value, RawValue::Text(t) if t.as_str() == "bob"));
+        assert_eq!(issues.len(), 1);
+        assert!(!src.masked().contains("a=b"));
+    }
+}

@@ -1,0 +1,224 @@
+//! Reads an Atlantis server config file the way viper and yaml.v3 read it.
+//!
+//! Keys are flag names, matched case-insensitively; unknown, snake_case and nested keys are kept
+//! (as unknown) so that rules can report them; a merge key (`<<`) contributes the entries its
+//! aliased mapping holds; every value keeps its span, and secret values are masked in the source.
+
+use crate::config::{
+    DuplicateKey, FileInput, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag,
+};
+use crate::flags;
+use crate::input::yaml::{self, NodeId, NodeKind, YamlDoc};
+use crate::secret::{Text, name_suggests_secret};
+use crate::source::{SourceId, SourceText, Span};
+use crate::value::{Resolved, resolve};
+use std::collections::HashMap;
+
+/// Parses `source` and returns what it holds.
+pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Setting>) {
+    let mut input = FileInput {
+        source: source_id,
+        path: source.name.clone(),
+        doc: None,
+        syntax_error: None,
+        root_not_mapping: None,
+        duplicates: Vec::new(),
+    };
+    let doc = match yaml::parse(&source.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            input.syntax_error = Some(e);
+            return (input, Vec::new());
+        }
+    };
+    let mut settings = Vec::new();
+    if let Some(root) = doc.root {
+        let node = doc.resolve(root);
+        match &node.kind {
+            NodeKind::Map(pairs) => {
+                read_mapping(
+                    &doc,
+                    pairs,
+                    source_id,
+                    source,
+                    &mut input,
+                    &mut settings,
+                    false,
+                    0,
+                );
+            }
+            NodeKind::Scalar(s) if resolve(s, false) == Resolved::Null => {}
+            NodeKind::Scalar(_) => input.root_not_mapping = Some((node.span, "a string")),
+            NodeKind::Seq(_) => input.root_not_mapping = Some((node.span, "a list")),
+            NodeKind::Alias(_) => {}
+        }
+    }
+    input.doc = Some(doc);
+    (input, settings)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_mapping(
+    doc: &YamlDoc,
+    pairs: &[(NodeId, NodeId)],
+    source_id: SourceId,
+    source: &mut SourceText,
+    input: &mut FileInput,
+    settings: &mut Vec<Setting>,
+    merged: bool,
+    depth: usize,
+) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut merges = Vec::new();
+    for &(k, v) in pairs {
+        let key_node = doc.node(k);
+        let key = match &doc.resolve(k).kind {
+            NodeKind::Scalar(s) => s.value.clone(),
+            _ => String::from("<complex key>"),
+        };
+        if key == "<<"
+            && matches!(&doc.node(k).kind, NodeKind::Scalar(s) if s.style == yaml::Style::Plain)
+        {
+            merges.push(v);
+            continue;
+        }
+        let matched = match_flag(flags::lookup_key(&key));
+        let secret = match matched {
+            KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
+            KeyMatch::Unknown => {
+                name_suggests_secret(&key)
+                    || flags::suggest(&key).is_some_and(|f| f.is_secret_value())
+            }
+        };
+        let value_node = doc.node(v);
+        let origin = Origin {
+            source: source_id,
+            kind: OriginKind::File,
+            key_span: key_node.span,
+            value_span: if value_node.span.is_empty() {
+                key_node.span
+            } else {
+                value_node.span
+            },
+        };
+        let value = raw_value(doc, v, secret);
+        mask(
+            doc,
+            v,
+            secret || key.eq_ignore_ascii_case("webhooks"),
+            source,
+            depth,
+        );
+
+        let folded = key.to_ascii_lowercase();
+        if !merged {
+            if let Some(&first) = seen.get(&folded) {
+                let first: &Setting = &settings[first];
+                input.duplicates.push(DuplicateKey {
+                    key: key.clone(),
+                    first: first.origin.clone(),
+                    second: origin.clone(),
+                    exact: first.key == key,
+                });
+            }
+            seen.insert(folded, settings.len());
+        }
+        settings.push(Setting {
+            matched,
+            key,
+            value,
+            origin,
+            merged,
+        });
+    }
+    // `<<: *base` or `<<: [*a, *b]`: the aliased mappings' entries, below the explicit ones.
+    for v in merges {
+        let targets: Vec<NodeId> = match &doc.resolve(v).kind {
+            NodeKind::Seq(items) => items.clone(),
+            _ => vec![v],
+        };
+        for t in targets {
+            if let NodeKind::Map(inner) = &doc.resolve(t).kind {
+                if depth < 8 {
+                    read_mapping(
+                        doc,
+                        inner,
+                        source_id,
+                        source,
+                        input,
+                        settings,
+                        true,
+                        depth + 1,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn raw_value(doc: &YamlDoc, id: NodeId, secret: bool) -> RawValue {
+    match &doc.resolve(id).kind {
+        NodeKind::Scalar(s) => {
+            let resolved = resolve(s, secret);
+            if resolved == Resolved::Null {
+                RawValue::Null
+            } else {
+                RawValue::Scalar {
+                    resolved,
+                    text: Text::new(s.value.clone(), secret),
+                    style: s.style,
+                }
+            }
+        }
+        NodeKind::Seq(_) => RawValue::Collection {
+            node: id,
+            is_map: false,
+        },
+        NodeKind::Map(_) => RawValue::Collection {
+            node: id,
+            is_map: true,
+        },
+        NodeKind::Alias(_) => RawValue::Null,
+    }
+}
+
+/// Registers the spans of secret scalars below `id` (all of them when `secret`).
+fn mask(doc: &YamlDoc, id: NodeId, secret: bool, source: &mut SourceText, depth: usize) {
+    if depth > yaml::MAX_DEPTH {
+        return;
+    }
+    let node = doc.node(id);
+    match &node.kind {
+        NodeKind::Scalar(_) if secret => source.add_secret(scalar_content(&source.text, node.span)),
+        NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
+        NodeKind::Seq(items) => {
+            for &i in items {
+                mask(doc, i, secret, source, depth + 1);
+            }
+        }
+        NodeKind::Map(pairs) => {
+            for &(k, v) in pairs {
+                let inner_secret = secret
+                    || match &doc.node(k).kind {
+                        NodeKind::Scalar(s) => {
+                            name_suggests_secret(&s.value) || s.value.eq_ignore_ascii_case("url")
+                        }
+                        _ => false,
+                    };
+                mask(doc, v, inner_secret, source, depth + 1);
+            }
+        }
+    }
+}
+
+/// The span of a scalar without its quotes, so that masked snippets still show the quoting.
+fn scalar_content(text: &str, span: Span) -> Span {
+    let s = &text[span.start..span.end];
+    if s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')))
+    {
+        Span::new(span.start + 1, span.end - 1)
+    } else {
+        span
+    }
+}

@@ -1,0 +1,97 @@
+//! Inputs: a config file, the process environment, env files and an Atlantis command line,
+//! read into one [`EffectiveConfig`].
+
+pub mod argv;
+pub mod env;
+pub mod file;
+pub mod yaml;
+
+use crate::config::{EffectiveConfig, FileInput};
+use crate::input::yaml::YamlError;
+use crate::source::{SourceKind, SourceText, Sources, Span};
+
+/// A file's name and raw bytes.
+#[derive(Debug, Clone)]
+pub struct NamedBytes {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything one configuration is read from.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub file: Option<NamedBytes>,
+    /// The process environment (all of it; only `ATLANTIS_*` is read), when `--env` is given.
+    pub env: Option<Vec<(String, String)>>,
+    pub env_files: Vec<NamedBytes>,
+    /// The Atlantis command line (the words after `--`), when given.
+    pub argv: Option<Vec<String>>,
+}
+
+/// Text of a file; invalid UTF-8 is replaced, and reported as a syntax error at its first byte.
+fn decode(bytes: &[u8]) -> (String, Option<YamlError>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let err = YamlError {
+                message: format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                span: Span::new(at, (at + 1).min(text.len())),
+            };
+            (text, Some(err))
+        }
+    }
+}
+
+/// Reads every input and merges them with Atlantis's precedence.
+pub fn load(request: &Request) -> EffectiveConfig {
+    let mut sources = Sources::default();
+    let mut settings = Vec::new();
+    let mut file_input: Option<FileInput> = None;
+    let mut env_file_issues = Vec::new();
+    let mut argv_issues = Vec::new();
+
+    if let Some(f) = &request.file {
+        let (text, utf8_error) = decode(&f.bytes);
+        let id = sources.add(SourceText::new(SourceKind::File, f.name.clone(), text));
+        let (mut input, file_settings) = match utf8_error {
+            Some(err) => (
+                FileInput {
+                    source: id,
+                    path: f.name.clone(),
+                    doc: None,
+                    syntax_error: Some(err),
+                    root_not_mapping: None,
+                    duplicates: Vec::new(),
+                },
+                Vec::new(),
+            ),
+            None => file::read(id, sources.get_mut(id)),
+        };
+        input.path = f.name.clone();
+        settings.extend(file_settings);
+        file_input = Some(input);
+    }
+    if let Some(vars) = &request.env {
+        let id = sources.iter().count();
+        let (source, env_settings) = env::read_process(id, vars);
+        sources.add(source);
+        settings.extend(env_settings);
+    }
+    for f in &request.env_files {
+        let (text, _) = decode(&f.bytes);
+        let id = sources.add(SourceText::new(SourceKind::EnvFile, f.name.clone(), text));
+        let (file_settings, issues) = env::read_file(id, sources.get_mut(id));
+        settings.extend(file_settings);
+        env_file_issues.extend(issues);
+    }
+    if let Some(args) = &request.argv {
+        let id = sources.iter().count();
+        let (source, argv_settings, issues) = argv::read(id, args);
+        sources.add(source);
+        settings.extend(argv_settings);
+        argv_issues = issues;
+    }
+    EffectiveConfig::new(sources, file_input, settings, env_file_issues, argv_issues)
+}

@@ -1,0 +1,343 @@
+//! A small YAML tree with a byte span for every node, built from saphyr-parser's events.
+//!
+//! Scalars keep their text, quoting style and tag, so that `crate::input::scalar` can resolve
+//! them exactly as Go's yaml.v3 (which Atlantis uses) does, rather than as a YAML 1.1 library
+//! would. Aliases are kept as references to the anchored node and never expanded, so an alias
+//! bomb costs nothing; nesting depth is bounded and the builder is iterative.
+
+use crate::source::Span;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// Deeper nesting than this is refused: no real Atlantis config comes close.
+pub const MAX_DEPTH: usize = 256;
+
+pub type NodeId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scalar {
+    /// The scalar's content after YAML unescaping and folding.
+    pub value: String,
+    pub style: Style,
+    /// An explicit tag such as `tag:yaml.org,2002:str` (`!!str`), when present.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<NodeId>),
+    /// Key/value pairs in document order, duplicates included.
+    Map(Vec<(NodeId, NodeId)>),
+    /// An alias to the anchored node.
+    Alias(NodeId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+/// The first document of a YAML stream (the only one yaml.v3's `Unmarshal` reads).
+#[derive(Debug, Clone, Default)]
+pub struct YamlDoc {
+    pub nodes: Vec<Node>,
+    /// `None` for an empty document (a file holding nothing or only comments).
+    pub root: Option<NodeId>,
+    /// Where a second document starts, if the stream has more than one.
+    pub extra_document: Option<Span>,
+}
+
+impl YamlDoc {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// The node itself, or the anchored node an alias points to.
+    pub fn resolve(&self, id: NodeId) -> &Node {
+        match self.nodes[id].kind {
+            NodeKind::Alias(target) => &self.nodes[target],
+            _ => &self.nodes[id],
+        }
+    }
+}
+
+/// A YAML syntax error with the position the parser stopped at.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Turns saphyr's character indices into byte offsets, walking from the last position.
+struct Offsets<'a> {
+    text: &'a str,
+    ascii: bool,
+    char_idx: usize,
+    byte_idx: usize,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        Offsets {
+            text,
+            ascii: text.is_ascii(),
+            char_idx: 0,
+            byte_idx: 0,
+        }
+    }
+
+    fn byte(&mut self, char_idx: usize) -> usize {
+        if self.ascii {
+            return char_idx.min(self.text.len());
+        }
+        let bytes = self.text.as_bytes();
+        while self.char_idx < char_idx && self.byte_idx < bytes.len() {
+            self.byte_idx += 1;
+            while self.byte_idx < bytes.len() && !self.text.is_char_boundary(self.byte_idx) {
+                self.byte_idx += 1;
+            }
+            self.char_idx += 1;
+        }
+        while self.char_idx > char_idx && self.byte_idx > 0 {
+            self.byte_idx -= 1;
+            while self.byte_idx > 0 && !self.text.is_char_boundary(self.byte_idx) {
+                self.byte_idx -= 1;
+            }
+            self.char_idx -= 1;
+        }
+        self.byte_idx
+    }
+
+    fn span(&mut self, span: saphyr_parser::Span) -> Span {
+        let start = self.byte(span.start.index());
+        let end = self.byte(span.end.index());
+        Span::new(start, end)
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        items: Vec<NodeId>,
+        anchor: usize,
+    },
+    Map {
+        start: usize,
+        items: Vec<NodeId>,
+        anchor: usize,
+    },
+}
+
+/// Parses the first document of `text`.
+pub fn parse(text: &str) -> Result<YamlDoc, YamlError> {
+    let mut offsets = Offsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut doc = YamlDoc::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: Vec<(usize, NodeId)> = Vec::new();
+    let mut in_document = false;
+    let mut documents = 0;
+
+    while let Some(next) = parser.next_event() {
+        let (event, raw_span) = match next {
+            Ok(ok) => ok,
+            Err(e) if documents > 1 => {
+                // yaml.v3 never reads past the first document; neither do we.
+                let _ = e;
+                break;
+            }
+            Err(e) => {
+                let at = offsets.byte(e.marker().index());
+                let message = e.info().to_string();
+                return Err(YamlError {
+                    message,
+                    span: Span::new(at, (at + 1).min(text.len()).max(at)),
+                });
+            }
+        };
+        let span = offsets.span(raw_span);
+        let completed: Option<(NodeId, usize)> = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    doc.extra_document = Some(span);
+                    break;
+                }
+                in_document = true;
+                None
+            }
+            Event::DocumentEnd => {
+                in_document = false;
+                None
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                doc.nodes.push(Node {
+                    kind: NodeKind::Scalar(Scalar {
+                        value: value.into_owned(),
+                        style,
+                        tag,
+                    }),
+                    span,
+                });
+                Some((doc.nodes.len() - 1, anchor))
+            }
+            Event::Alias(anchor) => {
+                let Some(&(_, target)) = anchors.iter().rev().find(|(a, _)| *a == anchor) else {
+                    return Err(YamlError {
+                        message: "unknown anchor".into(),
+                        span,
+                    });
+                };
+                doc.nodes.push(Node {
+                    kind: NodeKind::Alias(target),
+                    span,
+                });
+                Some((doc.nodes.len() - 1, 0))
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError {
+                        message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                        span,
+                    });
+                }
+                let frame = if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        start: span.start,
+                        items: Vec::new(),
+                        anchor,
+                    }
+                } else {
+                    Frame::Map {
+                        start: span.start,
+                        items: Vec::new(),
+                        anchor,
+                    }
+                };
+                stack.push(frame);
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = stack
+                    .pop()
+                    .expect("the parser balances start and end events");
+                let (kind, start, anchor) = match frame {
+                    Frame::Seq {
+                        start,
+                        items,
+                        anchor,
+                    } => (NodeKind::Seq(items), start, anchor),
+                    Frame::Map {
+                        start,
+                        items,
+                        anchor,
+                    } => {
+                        let pairs = items
+                            .chunks(2)
+                            .filter(|c| c.len() == 2)
+                            .map(|c| (c[0], c[1]))
+                            .collect();
+                        (NodeKind::Map(pairs), start, anchor)
+                    }
+                };
+                let end = span.end.max(start);
+                let end = last_content_end(text, start, end);
+                doc.nodes.push(Node {
+                    kind,
+                    span: Span::new(start, end),
+                });
+                Some((doc.nodes.len() - 1, anchor))
+            }
+        };
+        if let Some((id, anchor)) = completed {
+            if anchor != 0 {
+                anchors.push((anchor, id));
+            }
+            match stack.last_mut() {
+                Some(Frame::Seq { items, .. }) | Some(Frame::Map { items, .. }) => items.push(id),
+                None if in_document || doc.root.is_none() => doc.root = Some(id),
+                None => {}
+            }
+        }
+    }
+    Ok(doc)
+}
+
+/// Block collections end where the next token starts; trim trailing blank lines and comments.
+fn last_content_end(text: &str, start: usize, end: usize) -> usize {
+    let slice = &text[start..end.min(text.len())];
+    let trimmed = slice.trim_end();
+    start + trimmed.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(doc: &YamlDoc, id: NodeId) -> &Scalar {
+        match &doc.resolve(id).kind {
+            NodeKind::Scalar(s) => s,
+            other => panic!("not a scalar: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn spans_are_bytes() {
+        let text = "# ünï\ngh-user: 'bob'\nport: 4141\n";
+        let doc = parse(text).unwrap();
+        let NodeKind::Map(pairs) = &doc.node(doc.root.unwrap()).kind else {
+            panic!()
+        };
+        let (k, v) = pairs[0];
+        assert_eq!(
+            &text[doc.node(k).span.start..doc.node(k).span.end],
+            "gh-user"
+        );
+        assert_eq!(&text[doc.node(v).span.start..doc.node(v).span.end], "'bob'");
+        assert_eq!(scalar(&doc, v).style, Style::SingleQuoted);
+    }
+
+    #[test]
+    fn alias_bomb_is_not_expanded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for c in 'b'..='j' {
+            text.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = c;
+        }
+        let doc = parse(&text).unwrap();
+        assert!(doc.nodes.len() < 200);
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let text = "[".repeat(100_000);
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("deeper") || err.message.contains("recursion"), "{}", err.message);
+    }
+
+    #[test]
+    fn only_first_document() {
+        let doc = parse("a: 1\n---\nb: 2\n").unwrap();
+        assert!(doc.extra_document.is_some());
+    }
+}

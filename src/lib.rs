@@ -1,0 +1,18 @@
+//! atlantis-lint: a linter for the server configuration of Atlantis.
+//!
+//! Data flows one way:
+//! inputs ([`input`]) -> one [`config::EffectiveConfig`] that remembers where every value came
+//! from -> rules ([`rules`]) -> findings ([`finding`]) -> one report ([`report`]).
+
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod finding;
+pub mod flags;
+pub mod input;
+pub mod lint;
+pub mod report;
+pub mod rules;
+pub mod secret;
+pub mod source;
+pub mod value;

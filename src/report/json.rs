@@ -1,0 +1,48 @@
+//! The JSON format, version 1: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+//! Fields may be added; none is ever renamed or removed.
+
+use super::{Report, SourceRef, Summary};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonDiag<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    key: Option<&'a str>,
+    source: &'a SourceRef,
+    suggestion: Option<&'a str>,
+    related: Vec<&'a SourceRef>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiag<'a>>,
+    summary: Summary,
+}
+
+pub fn render(report: &Report) -> String {
+    let out = JsonReport {
+        version: 1,
+        diagnostics: report
+            .diags
+            .iter()
+            .map(|d| JsonDiag {
+                rule: d.rule.id,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                help: d.help.as_deref(),
+                key: d.key.as_deref(),
+                source: &d.source,
+                suggestion: d.suggestion.as_deref(),
+                related: d.related.iter().map(|r| &r.source).collect(),
+            })
+            .collect(),
+        summary: report.summary(),
+    };
+    let mut s = serde_json::to_string_pretty(&out).expect("the report serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,95 @@
+use super::Context;
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "incomplete-credentials",
+    severity: Severity::Error,
+    summary: "a Git host user without its token, a token without its user, or gh-app-id without a key",
+    suppressible: false,
+    docs: r#"## What it checks
+Credentials come in pairs, and Atlantis checks them pairwise:
+- `gh-user` needs `gh-token` or `gh-token-file`;
+- `gh-app-id` needs `gh-app-key` or `gh-app-key-file`;
+- `gitlab-user`/`gitlab-token`, `gitea-user`/`gitea-token`, `bitbucket-user`/`bitbucket-token` and
+  `azuredevops-user`/`azuredevops-token` must both be set or both be empty.
+
+A value counts as set when it is not empty (whitespace counts as set, as in Atlantis).
+
+## Why it matters
+Atlantis refuses to start with one long message listing every accepted pair, without saying which
+one is incomplete.
+
+## Example
+```yaml
+gitlab-user: atlantis-bot
+# gitlab-token missing
+```
+
+## Fix
+Set the missing half, preferably through its environment variable (`ATLANTIS_GITLAB_TOKEN`), or
+remove the half that is there.
+"#,
+};
+
+/// (user, token) pairs that must be both set or both empty.
+const PAIRS: &[(&str, &str)] = &[
+    ("gitea-user", "gitea-token"),
+    ("gitlab-user", "gitlab-token"),
+    ("bitbucket-user", "bitbucket-token"),
+    ("azuredevops-user", "azuredevops-token"),
+];
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    let help_set = |k: &str| format!("set {k} (or {})", flags::env_name(k));
+
+    if cfg.is_set("gh-user") && !cfg.is_set("gh-token") && !cfg.is_set("gh-token-file") {
+        out.push(
+            Finding::new(
+                &RULE,
+                cfg.location("gh-user"),
+                "gh-user is set but neither gh-token nor gh-token-file is",
+            )
+            .key("gh-user")
+            .label("GitHub user without a token")
+            .help(format!("{}, or gh-token-file", help_set("gh-token"))),
+        );
+    }
+    if cfg.int("gh-app-id") != 0 && !cfg.is_set("gh-app-key") && !cfg.is_set("gh-app-key-file") {
+        out.push(
+            Finding::new(&RULE, cfg.location("gh-app-id"), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
+                .key("gh-app-id")
+                .label("GitHub App without a private key")
+                .help("set gh-app-key-file to the path of the app's private key (.pem), or gh-app-key (ATLANTIS_GH_APP_KEY)"),
+        );
+    }
+    for (user, token) in PAIRS {
+        match (cfg.is_set(user), cfg.is_set(token)) {
+            (true, false) => out.push(
+                Finding::new(
+                    &RULE,
+                    cfg.location(user),
+                    format!("{user} is set but {token} is not"),
+                )
+                .key(*user)
+                .label("user without a token")
+                .help(help_set(token)),
+            ),
+            (false, true) => out.push(
+                Finding::new(
+                    &RULE,
+                    cfg.location(token),
+                    format!("{token} is set but {user} is not"),
+                )
+                .key(*token)
+                .label("token without a user")
+                .help(format!(
+                    "set {user} (or {}) to the account the token belongs to",
+                    flags::env_name(user)
+                )),
+            ),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,70 @@
+use super::Context;
+use crate::config::{KeyMatch, OriginKind};
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "removed-key",
+    severity: Severity::Error,
+    summary: "a flag Atlantis removed, such as repo-whitelist, gh-installation-id or disable-apply",
+    suppressible: true,
+    docs: r#"## What it checks
+Flags that older Atlantis versions had and today's does not: `repo-whitelist`,
+`silence-whitelist-errors`, `allow-repo-config`, `disable-apply`, `require-approval`,
+`require-mergeable`, `gh-installation-id`, `bitbucket-hostname`, `aws-region`,
+`aws-assume-role-arn`, in any source.
+
+## Why it matters
+On the command line Atlantis refuses to start (`unknown flag: --repo-whitelist`). In the config
+file and the environment the setting is silently ignored, so the protection or option you meant to
+configure is not there: `ATLANTIS_DISABLE_APPLY=true` (still written by the Helm chart's
+`disableApply`) no longer disables anything.
+
+## Example
+```yaml
+repo-whitelist: github.com/acme/*
+```
+
+## Fix
+Use the replacement named in the message (`repo-allowlist` here).
+"#,
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for s in &ctx.cfg.settings {
+        let KeyMatch::Removed(flag) = s.matched else {
+            continue;
+        };
+        let last = flag.last.unwrap_or("an earlier version");
+        let effect = match s.origin.kind {
+            OriginKind::Argv { .. } => "Atlantis refuses to start with `unknown flag`",
+            _ => "Atlantis ignores it",
+        };
+        let shown = match &s.origin.kind {
+            OriginKind::Argv { flag, .. } => flag.clone(),
+            OriginKind::Env { name } | OriginKind::EnvFile { name } => name.clone(),
+            OriginKind::File => s.key.clone(),
+        };
+        let mut f = Finding::new(
+            &RULE,
+            s.origin.key(),
+            format!("`{shown}` was removed from Atlantis after {last}; {effect}"),
+        )
+        .key(flag.name)
+        .label("removed flag");
+        f = match flag.replacement {
+            Some(r) if flags::lookup(r).is_some() => {
+                let written = match s.origin.kind {
+                    OriginKind::Argv { .. } => format!("--{r}"),
+                    OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(r),
+                    OriginKind::File => r.to_string(),
+                };
+                f.help(format!("use `{written}` instead"))
+                    .suggestion(written)
+            }
+            Some(r) => f.help(format!("use {r} instead")),
+            None => f.help("remove it; it has no replacement"),
+        };
+        out.push(f);
+    }
+}

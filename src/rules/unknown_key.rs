@@ -1,0 +1,121 @@
+use super::Context;
+use crate::config::{KeyMatch, OriginKind, RawValue, Setting};
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags::{self, Flag};
+use crate::input::env::is_service_link;
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "unknown-key",
+    severity: Severity::Error,
+    summary: "a key, env var or command-line flag that is not an Atlantis flag",
+    suppressible: true,
+    docs: r#"## What it checks
+Every config-file key, `ATLANTIS_*` environment variable and command-line flag must name an
+Atlantis server flag. Keys are flag names in kebab-case (`gh-user`); snake_case (`gh_user`),
+camelCase and nested maps (`gh: {user: x}`) match nothing. A close flag name is suggested.
+Variables Kubernetes injects for Services named `atlantis…` (`ATLANTIS_SERVICE_HOST`,
+`ATLANTIS_PORT_4141_TCP_ADDR`) are not reported.
+
+Severity: error in the config file and on the command line; warning for environment variables
+(the environment of a container often carries unrelated `ATLANTIS_*` variables).
+
+## Why it matters
+Atlantis silently ignores unknown keys in the config file and unknown environment variables: the
+setting simply does not happen. On the command line an unknown flag stops Atlantis at startup
+(`unknown flag: --x`).
+
+## Example
+```yaml
+gh_user: atlantis-bot      # snake_case: ignored
+allow-draft-pr: true       # typo of allow-draft-prs: ignored
+```
+`ATLANTIS_URL=https://atlantis.example.com` is ignored too: the flag is `atlantis-url`, so the
+variable is `ATLANTIS_ATLANTIS_URL`.
+
+## Fix
+Use the flag name shown in the suggestion.
+"#,
+};
+
+/// The flag a mistyped name most likely meant.
+fn suggestion_for(name: &str) -> Option<&'static Flag> {
+    flags::suggest(name).or_else(|| flags::lookup(&format!("atlantis-{}", flags::normalise(name))))
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for s in &ctx.cfg.settings {
+        if !matches!(s.matched, KeyMatch::Unknown) {
+            continue;
+        }
+        if let Some(f) = finding(s) {
+            out.push(f);
+        }
+    }
+}
+
+fn finding(s: &Setting) -> Option<Finding> {
+    match &s.origin.kind {
+        OriginKind::File => {
+            let nested = matches!(s.value, RawValue::Collection { is_map: true, .. });
+            let suggestion = suggestion_for(&s.key);
+            let mut message = format!("`{}` is not an Atlantis flag; Atlantis ignores it", s.key);
+            if nested {
+                message = format!(
+                    "`{}` is a nested mapping; Atlantis reads only top-level flag names and ignores it",
+                    s.key
+                );
+            }
+            let mut f = Finding::new(&RULE, s.origin.key(), message).label("unknown key");
+            f = match suggestion {
+                Some(flag) if flags::normalise(&s.key) == flag.name => f
+                    .help(format!("config-file keys are kebab-case flag names: write `{}`", flag.name))
+                    .suggestion(flag.name),
+                Some(flag) => f.help(format!("did you mean `{}`?", flag.name)).suggestion(flag.name),
+                None if nested => f.help("write each setting as a top-level `flag-name: value` pair"),
+                None => f.help("remove it, or use the name of an Atlantis server flag (see `atlantis server --help`)"),
+            };
+            Some(f)
+        }
+        OriginKind::Env { name } | OriginKind::EnvFile { name } => {
+            let value = match &s.value {
+                RawValue::Text(t) => t.as_str(),
+                _ => "",
+            };
+            if is_service_link(name, value) {
+                return None;
+            }
+            let rest = name.strip_prefix("ATLANTIS_").unwrap_or(name);
+            let mut f = Finding::new(
+                &RULE,
+                s.origin.key(),
+                format!("`{name}` is not an Atlantis variable; Atlantis ignores it"),
+            )
+            .severity(Severity::Warning)
+            .label("unknown variable");
+            f = match suggestion_for(rest) {
+                Some(flag) => {
+                    let env = flag.env_name();
+                    f.help(format!("did you mean `{env}`? (flag `{}`)", flag.name))
+                        .suggestion(env)
+                }
+                None => {
+                    f.help("Atlantis reads ATLANTIS_ + the flag name in upper case with `-` as `_`")
+                }
+            };
+            Some(f)
+        }
+        OriginKind::Argv { flag, .. } => {
+            let name = flag.trim_start_matches('-');
+            let mut f = Finding::new(&RULE, s.origin.key(), format!("unknown flag: {flag}"))
+                .label("Atlantis stops here at startup");
+            f = match suggestion_for(name) {
+                Some(sugg) if sugg.name != name => f
+                    .help(format!("did you mean `--{}`?", sugg.name))
+                    .suggestion(format!("--{}", sugg.name)),
+                Some(_) => f.help("this key can only be set in the config file"),
+                None => f.help("remove it; `atlantis server --help` lists the flags"),
+            };
+            Some(f)
+        }
+    }
+}
