@@ -123,6 +123,7 @@ pub fn main() -> ExitCode {
         );
     }));
     match std::panic::catch_unwind(|| {
+        test_panic_hook();
         let cli = Cli::parse();
         run(cli)
     }) {
@@ -132,6 +133,14 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(3),
+    }
+}
+
+/// A hidden hook for the tests: `__ATLINT_TEST_PANIC=<text>` panics with `<text>` in the payload,
+/// to prove that a panic prints one clean message (never the payload) and exits with status 3.
+fn test_panic_hook() {
+    if let Some(payload) = std::env::var_os("__ATLINT_TEST_PANIC") {
+        panic!("test panic: {}", payload.to_string_lossy());
     }
 }
 
@@ -189,15 +198,24 @@ fn list_rules(format: ListFormat) -> String {
 }
 
 fn read_path(path: &PathBuf, stdin_name: Option<&str>) -> Result<NamedBytes, UsageError> {
+    let limit = crate::input::MAX_FILE_BYTES;
+    let too_large = |name: &str| {
+        UsageError(format!(
+            "{name} is larger than {} MiB; atlantis-lint does not read inputs this large (a real Atlantis config is a few KB)",
+            limit >> 20
+        ))
+    };
     if path.as_os_str() == "-" {
+        let name = stdin_name.unwrap_or("<stdin>").to_string();
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-        return Ok(NamedBytes {
-            name: stdin_name.unwrap_or("<stdin>").to_string(),
-            bytes,
-        });
+        if bytes.len() as u64 > limit {
+            return Err(too_large(&name));
+        }
+        return Ok(NamedBytes { name, bytes });
     }
     let name = path.display().to_string();
     if path.is_dir() {
@@ -205,8 +223,13 @@ fn read_path(path: &PathBuf, stdin_name: Option<&str>) -> Result<NamedBytes, Usa
             "{name} is a directory; give the config file's path"
         )));
     }
-    let bytes = std::fs::read(path)
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(|e| UsageError(format!("cannot read {name}: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(&name));
+    }
     Ok(NamedBytes { name, bytes })
 }
 

@@ -8,6 +8,7 @@
 
 use crate::config::{ArgvIssue, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag};
 use crate::flags::{self, FlagKind, FlagType};
+use crate::input::mask;
 use crate::secret::{Text, name_suggests_secret};
 use crate::source::{SourceId, SourceKind, SourceText, Span};
 
@@ -50,6 +51,8 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         i += 1;
     }
     let mut last_bare_bool: Option<(usize, &'static flags::Flag)> = None;
+    // A secret flag written `--gh-token=` with a space after `=`: the next word is its value.
+    let mut after_empty_secret = false;
     while i < args.len() {
         let arg = &args[i];
         let (span, quoted) = spans[i];
@@ -62,6 +65,16 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         };
         if arg == "--" {
             break;
+        }
+        let follows_empty_secret = std::mem::take(&mut after_empty_secret);
+        if !arg.starts_with("--") || arg.len() == 2 {
+            // A word that is not a `--flag`: mask it when it is shaped like a secret
+            // (`-gh-token=...`, `ATLANTIS_GH_TOKEN=...`) or stands where a secret was expected.
+            if follows_empty_secret {
+                source.add_secret(inner(0, span.len()));
+            } else if let Some(s) = mask::segment_spans(arg) {
+                source.add_secret(inner(s.start, span.len()));
+            }
         }
         if let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) {
             let (name, inline) = match body.split_once('=') {
@@ -119,6 +132,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             if secret && value_span != key_span {
                 source.add_secret(value_span);
             }
+            after_empty_secret = secret && inline == Some("");
             last_bare_bool = match (&value, flag) {
                 (RawValue::BareFlag, Some(f)) => Some((index, f)),
                 _ => None,
@@ -191,6 +205,29 @@ mod tests {
         assert_eq!(
             &src.text[o.value_span.start..o.value_span.end],
             "s3cr3t-value"
+        );
+    }
+
+    #[test]
+    fn stray_secret_words_are_masked() {
+        let (src, _, issues) = read(
+            0,
+            &args(&[
+                "-gh-token=tok-one",
+                "ATLANTIS_GH_WEBHOOK_SECRET=tok-two",
+                "--gh-token=",
+                "tok-three",
+                "--gh-user",
+                "bob",
+                "plain",
+            ]),
+        );
+        assert_eq!(issues.len(), 4);
+        let m = src.masked();
+        assert!(!m.contains("tok-"), "{m}");
+        assert!(
+            m.contains("-gh-token=") && m.contains("bob") && m.contains("plain"),
+            "{m}"
         );
     }
 

@@ -6,7 +6,7 @@
 
 use crate::config::{EnvFileIssue, Origin, OriginKind, RawValue, Setting, match_flag};
 use crate::flags;
-use crate::secret::{Text, name_suggests_secret};
+use crate::secret::Text;
 use crate::source::{SourceId, SourceText, Span};
 
 /// True for variables Kubernetes injects for Services whose name starts with `atlantis`
@@ -37,11 +37,9 @@ pub fn is_service_link(name: &str, value: &str) -> bool {
     false
 }
 
+/// A secret flag's variable, or a name that looks like one (`ATLANTIS_GH_TOKN`, `ATLANTIS_gh_token`).
 fn env_is_secret(name: &str) -> bool {
-    match flags::lookup_env(name) {
-        Some(f) => f.is_secret_value(),
-        None => name_suggests_secret(name),
-    }
+    crate::input::mask::name_is_secret(name)
 }
 
 /// The process environment's `ATLANTIS_*` variables, rendered as one source (sorted by name).
@@ -110,7 +108,15 @@ pub fn read_file(
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
         let trimmed = line.trim_start();
         let lead = line.len() - trimmed.len();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.starts_with('#') {
+            // A commented-out credential (`# ATLANTIS_GH_TOKEN=...`) is never shown either.
+            if let Some(s) = crate::input::mask::segment_spans(trimmed) {
+                let at = line_start + lead;
+                secret_spans.push(Span::new(at + s.start, at + s.end));
+            }
             continue;
         }
         let key_start = line_start + lead;
@@ -118,11 +124,21 @@ pub fn read_file(
             Some(eq) => (&trimmed[..eq], &trimmed[eq + 1..], key_start + eq + 1),
             None => {
                 if trimmed.starts_with("ATLANTIS_") || trimmed.starts_with("export ATLANTIS_") {
+                    // Name only: whatever follows it may be the value (`ATLANTIS_GH_TOKEN ghp_...`).
+                    let words = trimmed
+                        .strip_prefix("export ")
+                        .unwrap_or(trimmed)
+                        .trim_start();
+                    let name = words.split([' ', '\t']).next().unwrap_or_default();
+                    let name_end = line_start + line.len() - words.len() + name.len();
+                    if env_is_secret(name) && name_end < line_start + line.len() {
+                        secret_spans.push(Span::new(name_end, line_start + line.len()));
+                    }
                     issues.push(EnvFileIssue {
                         source: source_id,
-                        span: Span::new(key_start, line_start + line.len()),
+                        span: Span::new(key_start, name_end),
                         line: i + 1,
-                        message: format!("line {} has no `=`: docker passes `{}` through from the host environment instead of setting it", i + 1, trimmed.trim_end()),
+                        message: format!("line {} has no `=`: docker passes `{name}` through from the host environment instead of setting it", i + 1),
                         help: "write it as NAME=value".into(),
                     });
                 }
@@ -212,5 +228,25 @@ mod tests {
         assert!(matches!(&settings[0].value, RawValue::Text(t) if t.as_str() == "bob"));
         assert_eq!(issues.len(), 1);
         assert!(!src.masked().contains("a=b"));
+    }
+
+    #[test]
+    fn hostile_env_lines() {
+        let text =
+            "ATLANTIS_GH_TOKEN tok-one\n# ATLANTIS_GH_TOKEN=tok-two\nATLANTIS_GH_TOKN=tok-three\n";
+        let mut src = SourceText::new(crate::source::SourceKind::EnvFile, "x.env", text.into());
+        let (settings, issues) = read_file(0, &mut src);
+        assert_eq!(settings.len(), 1);
+        assert_eq!(issues.len(), 1);
+        assert!(
+            !issues[0].message.contains("tok-one"),
+            "{}",
+            issues[0].message
+        );
+        assert_eq!(
+            &text[issues[0].span.start..issues[0].span.end],
+            "ATLANTIS_GH_TOKEN"
+        );
+        assert!(!src.masked().contains("tok-"), "{}", src.masked());
     }
 }

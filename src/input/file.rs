@@ -8,11 +8,12 @@ use crate::config::{
     DuplicateKey, FileInput, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag,
 };
 use crate::flags;
+use crate::input::mask;
 use crate::input::yaml::{self, NodeId, NodeKind, YamlDoc};
 use crate::secret::{Text, name_suggests_secret};
 use crate::source::{SourceId, SourceText, Span};
 use crate::value::{Resolved, resolve};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Parses `source` and returns what it holds.
 pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Setting>) {
@@ -28,9 +29,17 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
         Ok(doc) => doc,
         Err(e) => {
             input.syntax_error = Some(e);
+            // The structure is unknown: mask every line shaped like a secret assignment.
+            for span in mask::line_spans(&source.text, true) {
+                source.add_secret(span);
+            }
             return (input, Vec::new());
         }
     };
+    // Commented-out credentials (`# gh-token: ...`) are never shown either.
+    for span in mask::line_spans(&source.text, false) {
+        source.add_secret(span);
+    }
     let mut settings = Vec::new();
     if let Some(root) = doc.root {
         let node = doc.resolve(root);
@@ -45,6 +54,7 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
                     &mut settings,
                     false,
                     0,
+                    &mut HashSet::new(),
                 );
             }
             NodeKind::Scalar(s) if resolve(s, false) == Resolved::Null => {}
@@ -67,6 +77,7 @@ fn read_mapping(
     settings: &mut Vec<Setting>,
     merged: bool,
     depth: usize,
+    merged_seen: &mut HashSet<NodeId>,
 ) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut merges = Vec::new();
@@ -138,6 +149,15 @@ fn read_mapping(
             _ => vec![v],
         };
         for t in targets {
+            let target = match doc.node(t).kind {
+                NodeKind::Alias(target) => target,
+                _ => t,
+            };
+            // Every merged entry lands in the same flat list, so merging one mapping twice adds
+            // nothing: skipping repeats keeps a "merge bomb" (`<<: [*a, *a, ...]`, nested) linear.
+            if !merged_seen.insert(target) {
+                continue;
+            }
             if let NodeKind::Map(inner) = &doc.resolve(t).kind {
                 if depth < 8 {
                     read_mapping(
@@ -149,6 +169,7 @@ fn read_mapping(
                         settings,
                         true,
                         depth + 1,
+                        merged_seen,
                     );
                 }
             }

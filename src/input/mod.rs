@@ -4,11 +4,17 @@
 pub mod argv;
 pub mod env;
 pub mod file;
+pub mod mask;
 pub mod yaml;
 
 use crate::config::{EffectiveConfig, FileInput};
 use crate::input::yaml::YamlError;
 use crate::source::{SourceKind, SourceText, Sources, Span};
+
+/// The largest config or env file read, in bytes (10 MiB). A real Atlantis config is a few KB;
+/// anything this large is a mistake (a wrong path, a log file) and would only cost time and memory.
+/// The command line refuses larger inputs with exit status 2, reading no more than this limit.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A file's name and raw bytes.
 #[derive(Debug, Clone)]
@@ -53,20 +59,28 @@ pub fn load(request: &Request) -> EffectiveConfig {
     let mut argv_issues = Vec::new();
 
     if let Some(f) = &request.file {
-        let (text, utf8_error) = decode(&f.bytes);
+        // yaml.v3 skips a UTF-8 byte order mark; so do we, so that columns are what editors show.
+        let bytes = f.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&f.bytes);
+        let (text, utf8_error) = decode(bytes);
         let id = sources.add(SourceText::new(SourceKind::File, f.name.clone(), text));
         let (mut input, file_settings) = match utf8_error {
-            Some(err) => (
-                FileInput {
-                    source: id,
-                    path: f.name.clone(),
-                    doc: None,
-                    syntax_error: Some(err),
-                    root_not_mapping: None,
-                    duplicates: Vec::new(),
-                },
-                Vec::new(),
-            ),
+            Some(err) => {
+                let source = sources.get_mut(id);
+                for span in mask::line_spans(&source.text, true) {
+                    source.add_secret(span);
+                }
+                (
+                    FileInput {
+                        source: id,
+                        path: f.name.clone(),
+                        doc: None,
+                        syntax_error: Some(err),
+                        root_not_mapping: None,
+                        duplicates: Vec::new(),
+                    },
+                    Vec::new(),
+                )
+            }
             None => file::read(id, sources.get_mut(id)),
         };
         input.path = f.name.clone();

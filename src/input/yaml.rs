@@ -138,8 +138,100 @@ enum Frame {
     },
 }
 
+/// How many tabs after `:` are patched before giving up (each costs one more parse).
+const MAX_TAB_RETRIES: usize = 64;
+
 /// Parses the first document of `text`.
+///
+/// yaml.v3 (like libyaml) accepts a tab after the `:` of a mapping entry (`gh-user:\tbob`);
+/// saphyr does not. Such a tab is read as the space it stands for: the text is patched one byte
+/// for one byte, so every offset stays exact.
 pub fn parse(text: &str) -> Result<YamlDoc, YamlError> {
+    let mut patched: Option<String> = None;
+    for _ in 0..MAX_TAB_RETRIES {
+        let current = patched.as_deref().unwrap_or(text);
+        match parse_once(current) {
+            Err(e) if tab_after_colon(current, &e).is_some() => {
+                let at = tab_after_colon(current, &e).unwrap_or_default();
+                let mut bytes = current.as_bytes().to_vec();
+                bytes[at] = b' ';
+                patched = Some(String::from_utf8(bytes).expect("a tab replaced by a space"));
+            }
+            result => return result,
+        }
+    }
+    parse_once(patched.as_deref().unwrap_or(text))
+}
+
+/// The offset of the tab saphyr refused right after a `:`, if that is what the error is.
+fn tab_after_colon(text: &str, e: &YamlError) -> Option<usize> {
+    if !e
+        .message
+        .contains("must be followed by a valid YAML whitespace")
+    {
+        return None;
+    }
+    // saphyr reports the character after the tab; accept the tab itself too.
+    let bytes = text.as_bytes();
+    let at = e.span.start;
+    [at.checked_sub(1), Some(at)]
+        .into_iter()
+        .flatten()
+        .find(|&i| i > 0 && bytes.get(i) == Some(&b'\t') && bytes[i - 1] == b':')
+}
+
+/// yaml.v3's guard against alias bombs (`decoder.unmarshal`): once more than 1,000 nodes were
+/// decoded and more than 100 of them through aliases, a share of alias-decoded nodes above
+/// [`allowed_alias_ratio`] fails with "document contains excessive aliasing". Atlantis decodes
+/// the whole document, so it refuses such a file.
+///
+/// The counts are those of the last decode step (the whole expanded document), computed in one
+/// pass without expanding anything: a file this finds excessive is certainly refused by yaml.v3.
+fn excessive_aliasing(doc: &YamlDoc) -> Option<Span> {
+    let root = doc.root?;
+    // decoded[i]: nodes yaml.v3 decodes for node i; via_alias[i]: how many of them through an alias.
+    let mut decoded = vec![0u64; doc.nodes.len()];
+    let mut via_alias = vec![0u64; doc.nodes.len()];
+    let mut first_alias = None;
+    // Children and alias targets always have smaller ids than their parent and the alias.
+    for (i, node) in doc.nodes.iter().enumerate() {
+        let (d, a) = match &node.kind {
+            NodeKind::Scalar(_) => (1, 0),
+            NodeKind::Alias(t) => {
+                first_alias.get_or_insert(node.span);
+                (decoded[*t].saturating_add(1), decoded[*t])
+            }
+            NodeKind::Seq(items) => items.iter().fold((1u64, 0u64), |(d, a), &c| {
+                (d.saturating_add(decoded[c]), a.saturating_add(via_alias[c]))
+            }),
+            NodeKind::Map(pairs) => pairs.iter().fold((1u64, 0u64), |(d, a), &(k, v)| {
+                (
+                    d.saturating_add(decoded[k]).saturating_add(decoded[v]),
+                    a.saturating_add(via_alias[k]).saturating_add(via_alias[v]),
+                )
+            }),
+        };
+        decoded[i] = d;
+        via_alias[i] = a;
+    }
+    // The document node itself is decoded too.
+    let (d, a) = (decoded[root].saturating_add(1), via_alias[root]);
+    (a > 100 && d > 1000 && a as f64 / d as f64 > allowed_alias_ratio(d))
+        .then(|| first_alias.unwrap_or_default())
+}
+
+/// yaml.v3's `allowedAliasRatio`.
+fn allowed_alias_ratio(decode_count: u64) -> f64 {
+    const LOW: u64 = 400_000;
+    const HIGH: u64 = 4_000_000;
+    match decode_count {
+        d if d <= LOW => 0.99,
+        d if d >= HIGH => 0.10,
+        d => 0.99 - 0.89 * ((d - LOW) as f64 / (HIGH - LOW) as f64),
+    }
+}
+
+fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
     let mut offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut doc = YamlDoc::default();
@@ -279,6 +371,13 @@ pub fn parse(text: &str) -> Result<YamlDoc, YamlError> {
             }
         }
     }
+    if let Some(span) = excessive_aliasing(&doc) {
+        return Err(YamlError {
+            message: "document contains excessive aliasing (yaml.v3's guard against alias bombs)"
+                .into(),
+            span,
+        });
+    }
     Ok(doc)
 }
 
@@ -324,15 +423,48 @@ mod tests {
             text.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
             prev = c;
         }
-        let doc = parse(&text).unwrap();
-        assert!(doc.nodes.len() < 200);
+        // Nothing is expanded, yet the file is refused as yaml.v3 refuses it.
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.message.contains("excessive aliasing"),
+            "{}",
+            err.message
+        );
+        assert_eq!(&text[err.span.start..err.span.end], "*a");
+    }
+
+    #[test]
+    fn modest_aliasing_is_fine() {
+        let mut text = String::from("a: &a [x, x, x]\n");
+        for i in 0..50 {
+            text.push_str(&format!("k{i}: *a\n"));
+        }
+        assert!(parse(&text).is_ok());
     }
 
     #[test]
     fn depth_is_bounded() {
         let text = "[".repeat(100_000);
         let err = parse(&text).unwrap_err();
-        assert!(err.message.contains("deeper") || err.message.contains("recursion"), "{}", err.message);
+        assert!(
+            err.message.contains("deeper") || err.message.contains("recursion"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn tab_after_colon_is_a_space() {
+        let text = "gh-user:\tbob\n{a:\tb}: 1\n";
+        let doc = parse(text).unwrap();
+        let NodeKind::Map(pairs) = &doc.node(doc.root.unwrap()).kind else {
+            panic!()
+        };
+        let v = doc.node(pairs[0].1);
+        assert_eq!(&text[v.span.start..v.span.end], "bob");
+        assert_eq!(scalar(&doc, pairs[0].1).value, "bob");
+        // Tabs as indentation stay an error, as in yaml.v3.
+        assert!(parse("a:\n\tb: 1\n").is_err());
     }
 
     #[test]

@@ -1,0 +1,167 @@
+//! Masking by line shape, for text the readers cannot attribute to a key: comments
+//! (`# gh-token: ghp_old...`, `# ATLANTIS_GH_TOKEN=...`), files that do not parse (a YAML
+//! syntax error, invalid UTF-8), env-file lines without `=` and stray command-line words.
+//!
+//! Every `NAME: value` or `NAME=value` whose name is a secret flag (or, for names that are not
+//! flags, looks like one) has the rest of its line masked. Masking too much only hides a bit of a
+//! snippet; masking too little prints a credential, so the shapes are read generously.
+
+use crate::flags;
+use crate::secret::name_suggests_secret;
+use crate::source::Span;
+
+/// True when a key, env name or flag name (any spelling) names a secret value.
+pub fn name_is_secret(raw: &str) -> bool {
+    let name = raw
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .trim_start_matches('-');
+    if name.is_empty() {
+        return false;
+    }
+    let flag = flags::lookup_key(name).or_else(|| flags::lookup_env(name));
+    match flag {
+        Some(f) => f.is_secret_value(),
+        None => {
+            let bare = name.strip_prefix("ATLANTIS_").unwrap_or(name);
+            name_suggests_secret(name) || flags::suggest(bare).is_some_and(|f| f.is_secret_value())
+        }
+    }
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Spans (relative to `segment`) to mask in one piece of one line: everything after the first
+/// `:` or `=` that follows a secret name, up to the end of the segment (trailing `\r` excluded).
+pub fn segment_spans(segment: &str) -> Option<Span> {
+    let bytes = segment.as_bytes();
+    let end = segment.trim_end_matches(['\r', '\n']).len();
+    for (i, &b) in bytes.iter().enumerate().take(end) {
+        if b != b':' && b != b'=' {
+            continue;
+        }
+        // The name just before the separator, allowing a closing quote and spaces.
+        let mut j = i;
+        while j > 0 && matches!(bytes[j - 1], b' ' | b'\t' | b'"' | b'\'') {
+            j -= 1;
+        }
+        let name_end = j;
+        while j > 0 && is_name_byte(bytes[j - 1]) {
+            j -= 1;
+        }
+        if j < name_end && name_is_secret(&segment[j..name_end]) {
+            // Keep the spacing and an opening quote visible: `gh-token: "****`.
+            let mut start = i + 1;
+            while start < end && matches!(bytes[start], b' ' | b'\t') {
+                start += 1;
+            }
+            if start < end && matches!(bytes[start], b'"' | b'\'') {
+                start += 1;
+            }
+            return (start < end).then(|| Span::new(start, end));
+        }
+    }
+    None
+}
+
+/// Byte offset where a `#` comment starts in a YAML or env line, if any (a `#` at the start or
+/// after whitespace, outside simple quotes).
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            // A quote opens a string only where a value or key starts.
+            None if (b == b'"' || b == b'\'')
+                && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b':' | b'[' | b'{' | b',')) =>
+            {
+                quote = Some(b);
+            }
+            None if b == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t')) => {
+                return Some(i);
+            }
+            None => {}
+        }
+    }
+    None
+}
+
+/// Spans to mask in `text`. With `whole_lines`, every line is read (a file whose structure is
+/// unknown); otherwise only comments.
+pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let line_start = offset;
+        offset += line.len() + 1;
+        let from = if whole_lines {
+            Some(0)
+        } else {
+            comment_start(line)
+        };
+        let Some(from) = from else { continue };
+        if let Some(s) = segment_spans(&line[from..]) {
+            spans.push(Span::new(
+                line_start + from + s.start,
+                line_start + from + s.end,
+            ));
+        }
+        // A secret in a comment after a value: `gh-user: bob # token: ...`.
+        if whole_lines {
+            if let Some(c) = comment_start(line).filter(|&c| c > 0) {
+                if let Some(s) = segment_spans(&line[c..]) {
+                    spans.push(Span::new(line_start + c + s.start, line_start + c + s.end));
+                }
+            }
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(text: &str, whole: bool) -> String {
+        let mut b = text.as_bytes().to_vec();
+        for s in line_spans(text, whole) {
+            for x in &mut b[s.start..s.end] {
+                *x = b'*';
+            }
+        }
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn comments() {
+        let t = "gh-user: bob # gh-token: abc\n# ATLANTIS_GH_TOKEN=xyz\n#gh_token: 'q'\nport: 1 # x: y\n";
+        assert_eq!(
+            masked(t, false),
+            "gh-user: bob # gh-token: ***\n# ATLANTIS_GH_TOKEN=***\n#gh_token: '**\nport: 1 # x: y\n"
+        );
+    }
+
+    #[test]
+    fn broken_files() {
+        let t = "gh-user: bob\r\ngh-token: \"abc\r\n{\"gh-webhook-secret\": \"x\"}\ngh-token-file: /p\n";
+        assert_eq!(
+            masked(t, true),
+            "gh-user: bob\r\ngh-token: \"***\r\n{\"gh-webhook-secret\": \"***\ngh-token-file: /p\n"
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert!(name_is_secret("gh-token"));
+        assert!(name_is_secret("GH_TOKEN"));
+        assert!(name_is_secret("ATLANTIS_GH_TOKN"));
+        assert!(name_is_secret("--gitlab-token"));
+        assert!(!name_is_secret("gh-token-file"));
+        assert!(!name_is_secret("gh-user"));
+        assert!(!name_is_secret("ATLANTIS_GH_USER"));
+    }
+}
