@@ -1,0 +1,357 @@
+//! Hostile and odd input, fed to the real binary: every case ends in bounded time and memory
+//! with a clear finding or error and a documented exit status, never a panic.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+
+/// An otherwise valid config (no secret needed: the token comes from a file).
+const BASE: &str = "atlantis-url: https://atlantis.example.com
+repo-allowlist: github.com/acme/*
+gh-user: atlantis-bot
+gh-token-file: /var/run/secrets/atlantis/gh-token
+gh-webhook-secret: \"Zb6Xq2mN8vL4tR1yK9wP3sD7fH5jC0aE\"
+";
+
+fn lint_file(dir: &str, name: &str, bytes: impl AsRef<[u8]>) -> Run {
+    let dir = scratch(dir);
+    let path = write(&dir, name, bytes);
+    run(&["--format", "json", "--today", "2026-11-29", &path])
+}
+
+/// The first diagnostic of `rule`, or a panic listing what was found.
+fn find(diags: &[serde_json::Value], rule: &str) -> serde_json::Value {
+    diags
+        .iter()
+        .find(|d| d["rule"] == rule)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {rule} finding in {diags:#?}"))
+}
+
+fn pos(d: &serde_json::Value) -> (u64, u64, u64, u64) {
+    let s = &d["source"];
+    (
+        s["line"].as_u64().unwrap(),
+        s["column"].as_u64().unwrap(),
+        s["end_line"].as_u64().unwrap_or(0),
+        s["end_column"].as_u64().unwrap_or(0),
+    )
+}
+
+/// Every diagnostic about a file points inside it: 1 <= line <= lines, 1 <= column <= width + 1.
+fn assert_positions_inside(run: &Run, text: &str) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for d in run.diags() {
+        let s = &d["source"];
+        if s["kind"] != "file" {
+            continue;
+        }
+        for (l, c) in [("line", "column"), ("end_line", "end_column")] {
+            let line = s[l].as_u64().unwrap() as usize;
+            let col = s[c].as_u64().unwrap() as usize;
+            assert!(line >= 1 && line <= lines.len(), "{l} {line} outside: {d}");
+            let width = lines[line - 1].chars().count();
+            assert!(col >= 1 && col <= width + 1, "{c} {col} outside line {line}: {d}");
+        }
+    }
+}
+
+#[test]
+fn billion_laughs_is_refused_like_yaml_v3_does() {
+    let mut text = String::from(BASE);
+    text.push_str("lol0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        text.push_str(&format!("lol{i}: &a{i} [{}]\n", [prev.as_str(); 9].join(",")));
+    }
+    let r = lint_file("bomb", "bomb.yaml", &text);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let d = find(&r.diags(), "yaml-syntax");
+    assert!(d["message"].as_str().unwrap().contains("excessive aliasing"), "{d}");
+    assert_eq!(pos(&d).0, 7, "points at the first alias: {d}");
+    assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
+}
+
+#[test]
+fn merge_key_bomb_stays_linear() {
+    let mut text = String::from(BASE);
+    text.push_str("m0: &m0 {gh-user: x}\n");
+    for i in 1..12 {
+        let prev = format!("*m{}", i - 1);
+        text.push_str(&format!("m{i}: &m{i} {{<<: [{}]}}\n", [prev.as_str(); 9].join(",")));
+    }
+    text.push_str("<<: *m11\n");
+    let r = lint_file("mergebomb", "m.yaml", &text);
+    assert_eq!(r.code, 1);
+    assert!(r.rules().contains(&"yaml-syntax".to_string()));
+    assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
+
+    // Below yaml.v3's aliasing guard, repeated merges are still read once each.
+    let mut text = String::from("base: &b {gh-user: atlantis-bot}\n");
+    text.push_str(&format!("<<: [{}]\n", ["*b"; 50].join(", ")));
+    let r = lint_file("mergebomb2", "m.yaml", &text);
+    assert!(!r.rules().contains(&"yaml-syntax".to_string()), "{}", r.stdout);
+}
+
+#[test]
+fn deep_nesting_is_a_syntax_error() {
+    for (name, text) in [
+        ("flow.yaml", format!("{BASE}x: {}\n", "[".repeat(100_000))),
+        ("flowmap.yaml", format!("{BASE}x: {}\n", "{a: ".repeat(50_000))),
+        (
+            "block.yaml",
+            (0..3000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect(),
+        ),
+    ] {
+        let r = lint_file("deep", name, &text);
+        assert_eq!(r.code, 1, "{name}");
+        let d = find(&r.diags(), "yaml-syntax");
+        assert_eq!(d["severity"], "error");
+        assert!(r.elapsed < Duration::from_secs(10), "{name}: {:?}", r.elapsed);
+        assert_positions_inside(&r, &text);
+    }
+}
+
+#[test]
+fn oversized_input_is_refused_with_exit_2() {
+    // 50 MB: Atlantis would read it; the linter refuses anything over 10 MiB, quickly.
+    let dir = scratch("big");
+    let line = "# padding padding padding padding padding padding padding padding padding\n";
+    let big = line.repeat(50_000_000 / line.len());
+    let path = write(&dir, "big.yaml", format!("{BASE}{big}"));
+    let ok = write(&dir, "ok.yaml", BASE);
+    let r = run(&["--format", "json", &path, &ok]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("larger than 10 MiB"), "{}", r.stderr);
+    // The other file is still linted.
+    assert_eq!(r.json()["summary"]["errors"], 0);
+    assert!(r.elapsed < Duration::from_secs(5));
+
+    let mut cmd = command();
+    cmd.args(["--format", "json", "-"]);
+    let r = run_with(cmd, Some(big.as_bytes()), Duration::from_secs(20));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("<stdin> is larger than 10 MiB"), "{}", r.stderr);
+
+    let env = write(&dir, "big.env", big.as_bytes());
+    let r = run(&["--env-file", &env]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("larger than 10 MiB"), "{}", r.stderr);
+}
+
+#[test]
+fn one_megabyte_config_is_linted() {
+    let mut text = String::from(BASE);
+    let mut i = 0;
+    while text.len() < 1_000_000 {
+        text.push_str(&format!("# note {i}: a long comment line to fill the file up\n"));
+        i += 1;
+    }
+    text.push_str("gh-tokn: x\n");
+    let r = lint_file("onemb", "big.yaml", &text);
+    assert_eq!(r.code, 1);
+    let d = find(&r.diags(), "unknown-key");
+    assert_eq!(pos(&d).0 as usize, text.lines().count());
+}
+
+#[test]
+fn binary_and_invalid_utf8() {
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let r = lint_file("binary", "bin.yaml", &bytes);
+    assert_eq!(r.code, 1);
+    let d = find(&r.diags(), "yaml-syntax");
+    assert!(d["message"].as_str().unwrap().contains("not valid UTF-8"), "{d}");
+
+    // Valid UTF-8 full of control characters.
+    let bytes: Vec<u8> = (0..128u8).cycle().take(4096).collect();
+    let r = lint_file("binary2", "ctl.yaml", &bytes);
+    assert_eq!(r.code, 1);
+    find(&r.diags(), "yaml-syntax");
+
+    // Invalid UTF-8 on line 3, after 4 valid characters (one of them two bytes long).
+    let mut bytes = b"gh-user: atlantis-bot\nrepo-allowlist: github.com/acme/*\nx: \xc3\xa9".to_vec();
+    bytes.extend_from_slice(b"\xff\xfe\n");
+    let r = lint_file("utf8", "bad.yaml", &bytes);
+    assert_eq!(r.code, 1);
+    let d = find(&r.diags(), "yaml-syntax");
+    assert_eq!((pos(&d).0, pos(&d).1), (3, 5), "{d}");
+}
+
+#[test]
+fn byte_order_mark_does_not_shift_columns() {
+    let text = format!("\u{feff}gh-tokn: x\n{BASE}");
+    let r = lint_file("bom", "bom.yaml", &text);
+    assert_eq!(r.code, 1);
+    let d = find(&r.diags(), "unknown-key");
+    assert_eq!(pos(&d), (1, 1, 1, 8), "{d}");
+}
+
+#[test]
+fn crlf_positions_are_exact() {
+    let text = format!("{BASE}port: abc\ngh-tokn: x\n").replace('\n', "\r\n");
+    let r = lint_file("crlf", "crlf.yaml", &text);
+    assert_eq!(r.code, 1);
+    let diags = r.diags();
+    // `port: abc`: the value is columns 7..10 on line 6, without the `\r`.
+    assert_eq!(pos(&find(&diags, "invalid-type")), (6, 7, 6, 10));
+    assert_eq!(pos(&find(&diags, "unknown-key")), (7, 1, 7, 8));
+    assert_positions_inside(&r, &text.replace('\r', ""));
+
+    // A CRLF env file.
+    let dir = scratch("crlf-env");
+    let env = write(
+        &dir,
+        "a.env",
+        "ATLANTIS_GH_USER=atlantis-bot\r\nATLANTIS_PORT=abc\r\n",
+    );
+    let r = run(&["--format", "json", "--env-file", &env]);
+    let d = find(&r.diags(), "invalid-type");
+    assert_eq!(d["source"]["line"], 2);
+    assert_eq!(d["source"]["column"], 15, "{d}");
+}
+
+#[test]
+fn tabs() {
+    // yaml.v3 accepts a tab after `:`, so this is clean.
+    let text = BASE.replace("gh-user: ", "gh-user:\t");
+    let r = lint_file("tabs", "a.yaml", &text);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.diags().is_empty(), "{}", r.stdout);
+    // A tab as indentation is an error (in yaml.v3 too).
+    let text = format!("{BASE}webhooks:\n\t- event: apply\n");
+    let r = lint_file("tabs2", "a.yaml", &text);
+    assert_eq!(r.code, 1);
+    let d = find(&r.diags(), "yaml-syntax");
+    assert_eq!(pos(&d).0, 7, "{d}");
+}
+
+#[test]
+fn empty_comment_only_and_multi_document() {
+    for (name, text) in [("empty.yaml", ""), ("comments.yaml", "# a\n# b\n\n")] {
+        let r = lint_file("empty", name, text);
+        // Nothing to parse wrongly: only "no credentials" (an error Atlantis reports too).
+        assert_eq!(r.rules(), ["no-vcs-credentials"], "{name}");
+        assert_eq!(r.code, 1);
+    }
+    let text = format!("{BASE}---\ngh-tokn: x\n");
+    let r = lint_file("multi", "multi.yaml", &text);
+    let d = find(&r.diags(), "yaml-syntax");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(pos(&d).0, 6);
+    // The second document is not read.
+    assert!(!r.rules().contains(&"unknown-key".to_string()));
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn env_file_oddities() {
+    let dir = scratch("envfile");
+    let long = "x".repeat(200_000);
+    let text = format!(
+        "export ATLANTIS_GH_USER=atlantis-bot\n\
+         ATLANTIS_REPO_ALLOWLIST=\"github.com/acme/*\"\n\
+         ATLANTIS_ATLANTIS_URL=https://atlantis.example.com/?a=b=c\n\
+         ATLANTIS_GH_TOKEN_FILE=/run/gh-token\n\
+         ATLANTIS_GH_WEBHOOK_SECRET\n\
+         OTHER_TOOL_SETTING={long}\n\
+         ATLANTIS_GH_ORG={long}\n"
+    );
+    let env = write(&dir, "a.env", &text);
+    let r = run(&["--format", "json", "--env-file", &env]);
+    assert!(r.code <= 1);
+    assert!(r.elapsed < Duration::from_secs(10));
+    for d in r.diags() {
+        let s = &d["source"];
+        if s["kind"] == "env-file" {
+            let line = s["line"].as_u64().unwrap();
+            assert!((1..=7).contains(&line), "{d}");
+        }
+        // The long value is never echoed whole.
+        assert!(!d.to_string().contains(&long[..1000]), "{d}");
+    }
+    let human = run(&["--env-file", &env]);
+    assert!(human.code <= 1);
+}
+
+#[test]
+fn command_line_oddities() {
+    let cases: &[&[&str]] = &[
+        // Repeated flags: the last one wins, as in pflag.
+        &["--gh-user", "a", "--gh-user", "atlantis-bot"],
+        // `--` inside values and as a value.
+        &["--gh-user=--", "--repo-allowlist", "--", "--port", "4141"],
+        &["--atlantis-url", "https://a.example.com/--x", "--gh-user", "-"],
+        // Unknown flags, single-dash flags, stray words.
+        &["--no-such-flag", "--gh-usr", "bob", "-gh-user", "stray", "-"],
+        // Missing values at the end.
+        &["--gh-user"],
+        &["--gh-user="],
+        &["server", "server", "--port"],
+        // Empty and odd words.
+        &["", " ", "--", "--=x", "---", "--\u{202e}evil"],
+    ];
+    for args in cases {
+        let mut all = vec!["--format", "json", "--"];
+        all.extend_from_slice(args);
+        let r = run(&all);
+        assert!(r.code <= 1, "{args:?}: {}", r.stderr);
+        for d in r.diags() {
+            if d["source"]["kind"] == "argv" {
+                let index = d["source"]["index"].as_u64().unwrap() as usize;
+                assert!(index < args.len(), "{args:?}: {d}");
+            }
+        }
+        let human = {
+            let mut all = vec!["--"];
+            all.extend_from_slice(args);
+            run(&all)
+        };
+        assert_eq!(human.code, r.code, "{args:?}");
+    }
+    let r = run(&[
+        "--format", "json", "--", "--gh-user", "a", "--gh-user", "b", "--gh-tokn",
+    ]);
+    let d = find(&r.diags(), "unknown-key");
+    assert_eq!(d["source"]["index"], 4);
+}
+
+#[test]
+fn a_panic_prints_one_clean_line_and_exits_3() {
+    for backtrace in ["0", "1", "full"] {
+        let mut cmd = command();
+        cmd.env("__ATLINT_TEST_PANIC", "payload-Zq8vK2mX9pL4")
+            .env("RUST_BACKTRACE", backtrace)
+            .env("ATLANTIS_GH_TOKEN", "ghp_secretSecretSecret0123456789abcdef")
+            .args(["--env", "--format", "json"]);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("atlantis-lint: internal error"), "{stderr}");
+        assert!(stderr.contains("exit status 3"), "{stderr}");
+        for leak in ["payload", "Zq8vK2mX9pL4", "ghp_", "backtrace", "panicked"] {
+            assert!(!stderr.contains(leak), "{leak} in {stderr}");
+        }
+    }
+    let help = command().arg("--help").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("3  internal error"),
+        "exit status 3 is documented in --help"
+    );
+}
+
+#[test]
+fn directories_missing_files_and_stdin() {
+    let dir = scratch("misc");
+    let r = run(&[dir.to_str().unwrap()]);
+    assert!(r.code == 2 || r.code == 0 || r.code == 1, "{}", r.stderr);
+    let r = run(&["/nonexistent/atlantis.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no such file"), "{}", r.stderr);
+    let mut cmd = command();
+    cmd.args(["--format", "json", "--stdin-filename", "in.yaml", "-"]);
+    let r = run_with(cmd, Some(b"gh-tokn: x\n"), Duration::from_secs(20));
+    assert_eq!(find(&r.diags(), "unknown-key")["source"]["path"], "in.yaml");
+}
