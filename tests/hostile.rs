@@ -52,7 +52,10 @@ fn assert_positions_inside(run: &Run, text: &str) {
             let col = s[c].as_u64().unwrap() as usize;
             assert!(line >= 1 && line <= lines.len(), "{l} {line} outside: {d}");
             let width = lines[line - 1].chars().count();
-            assert!(col >= 1 && col <= width + 1, "{c} {col} outside line {line}: {d}");
+            assert!(
+                col >= 1 && col <= width + 1,
+                "{c} {col} outside line {line}: {d}"
+            );
         }
     }
 }
@@ -60,15 +63,26 @@ fn assert_positions_inside(run: &Run, text: &str) {
 #[test]
 fn billion_laughs_is_refused_like_yaml_v3_does() {
     let mut text = String::from(BASE);
-    text.push_str("lol0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    text.push_str(
+        "lol0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        text.push_str(&format!("lol{i}: &a{i} [{}]\n", [prev.as_str(); 9].join(",")));
+        text.push_str(&format!(
+            "lol{i}: &a{i} [{}]\n",
+            [prev.as_str(); 9].join(",")
+        ));
     }
     let r = lint_file("bomb", "bomb.yaml", &text);
     assert_eq!(r.code, 1, "{}", r.stdout);
     let d = find(&r.diags(), "yaml-syntax");
-    assert!(d["message"].as_str().unwrap().contains("excessive aliasing"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("excessive aliasing"),
+        "{d}"
+    );
     assert_eq!(pos(&d).0, 7, "points at the first alias: {d}");
     assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
 }
@@ -79,7 +93,10 @@ fn merge_key_bomb_stays_linear() {
     text.push_str("m0: &m0 {gh-user: x}\n");
     for i in 1..12 {
         let prev = format!("*m{}", i - 1);
-        text.push_str(&format!("m{i}: &m{i} {{<<: [{}]}}\n", [prev.as_str(); 9].join(",")));
+        text.push_str(&format!(
+            "m{i}: &m{i} {{<<: [{}]}}\n",
+            [prev.as_str(); 9].join(",")
+        ));
     }
     text.push_str("<<: *m11\n");
     let r = lint_file("mergebomb", "m.yaml", &text);
@@ -91,24 +108,37 @@ fn merge_key_bomb_stays_linear() {
     let mut text = String::from("base: &b {gh-user: atlantis-bot}\n");
     text.push_str(&format!("<<: [{}]\n", ["*b"; 50].join(", ")));
     let r = lint_file("mergebomb2", "m.yaml", &text);
-    assert!(!r.rules().contains(&"yaml-syntax".to_string()), "{}", r.stdout);
+    assert!(
+        !r.rules().contains(&"yaml-syntax".to_string()),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn deep_nesting_is_a_syntax_error() {
     for (name, text) in [
         ("flow.yaml", format!("{BASE}x: {}\n", "[".repeat(100_000))),
-        ("flowmap.yaml", format!("{BASE}x: {}\n", "{a: ".repeat(50_000))),
+        (
+            "flowmap.yaml",
+            format!("{BASE}x: {}\n", "{a: ".repeat(50_000)),
+        ),
         (
             "block.yaml",
-            (0..3000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect(),
+            (0..3000)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect(),
         ),
     ] {
         let r = lint_file("deep", name, &text);
         assert_eq!(r.code, 1, "{name}");
         let d = find(&r.diags(), "yaml-syntax");
         assert_eq!(d["severity"], "error");
-        assert!(r.elapsed < Duration::from_secs(10), "{name}: {:?}", r.elapsed);
+        assert!(
+            r.elapsed < Duration::from_secs(10),
+            "{name}: {:?}",
+            r.elapsed
+        );
         assert_positions_inside(&r, &text);
     }
 }
@@ -132,7 +162,11 @@ fn oversized_input_is_refused_with_exit_2() {
     cmd.args(["--format", "json", "-"]);
     let r = run_with(cmd, Some(big.as_bytes()), Duration::from_secs(20));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("<stdin> is larger than 10 MiB"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("<stdin> is larger than 10 MiB"),
+        "{}",
+        r.stderr
+    );
 
     let env = write(&dir, "big.env", big.as_bytes());
     let r = run(&["--env-file", &env]);
@@ -145,7 +179,9 @@ fn one_megabyte_config_is_linted() {
     let mut text = String::from(BASE);
     let mut i = 0;
     while text.len() < 1_000_000 {
-        text.push_str(&format!("# note {i}: a long comment line to fill the file up\n"));
+        text.push_str(&format!(
+            "# note {i}: a long comment line to fill the file up\n"
+        ));
         i += 1;
     }
     text.push_str("gh-tokn: x\n");
@@ -161,7 +197,10 @@ fn binary_and_invalid_utf8() {
     let r = lint_file("binary", "bin.yaml", &bytes);
     assert_eq!(r.code, 1);
     let d = find(&r.diags(), "yaml-syntax");
-    assert!(d["message"].as_str().unwrap().contains("not valid UTF-8"), "{d}");
+    assert!(
+        d["message"].as_str().unwrap().contains("not valid UTF-8"),
+        "{d}"
+    );
 
     // Valid UTF-8 full of control characters.
     let bytes: Vec<u8> = (0..128u8).cycle().take(4096).collect();
@@ -170,7 +209,8 @@ fn binary_and_invalid_utf8() {
     find(&r.diags(), "yaml-syntax");
 
     // Invalid UTF-8 on line 3, after 4 valid characters (one of them two bytes long).
-    let mut bytes = b"gh-user: atlantis-bot\nrepo-allowlist: github.com/acme/*\nx: \xc3\xa9".to_vec();
+    let mut bytes =
+        b"gh-user: atlantis-bot\nrepo-allowlist: github.com/acme/*\nx: \xc3\xa9".to_vec();
     bytes.extend_from_slice(b"\xff\xfe\n");
     let r = lint_file("utf8", "bad.yaml", &bytes);
     assert_eq!(r.code, 1);
@@ -281,9 +321,21 @@ fn command_line_oddities() {
         &["--gh-user", "a", "--gh-user", "atlantis-bot"],
         // `--` inside values and as a value.
         &["--gh-user=--", "--repo-allowlist", "--", "--port", "4141"],
-        &["--atlantis-url", "https://a.example.com/--x", "--gh-user", "-"],
+        &[
+            "--atlantis-url",
+            "https://a.example.com/--x",
+            "--gh-user",
+            "-",
+        ],
         // Unknown flags, single-dash flags, stray words.
-        &["--no-such-flag", "--gh-usr", "bob", "-gh-user", "stray", "-"],
+        &[
+            "--no-such-flag",
+            "--gh-usr",
+            "bob",
+            "-gh-user",
+            "stray",
+            "-",
+        ],
         // Missing values at the end.
         &["--gh-user"],
         &["--gh-user="],
@@ -310,7 +362,14 @@ fn command_line_oddities() {
         assert_eq!(human.code, r.code, "{args:?}");
     }
     let r = run(&[
-        "--format", "json", "--", "--gh-user", "a", "--gh-user", "b", "--gh-tokn",
+        "--format",
+        "json",
+        "--",
+        "--gh-user",
+        "a",
+        "--gh-user",
+        "b",
+        "--gh-tokn",
     ]);
     let d = find(&r.diags(), "unknown-key");
     assert_eq!(d["source"]["index"], 4);
@@ -322,14 +381,20 @@ fn a_panic_prints_one_clean_line_and_exits_3() {
         let mut cmd = command();
         cmd.env("__ATLINT_TEST_PANIC", "payload-Zq8vK2mX9pL4")
             .env("RUST_BACKTRACE", backtrace)
-            .env("ATLANTIS_GH_TOKEN", "ghp_secretSecretSecret0123456789abcdef")
+            .env(
+                "ATLANTIS_GH_TOKEN",
+                "ghp_secretSecretSecret0123456789abcdef",
+            )
             .args(["--env", "--format", "json"]);
         let out = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{stderr}");
         assert!(out.stdout.is_empty());
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("atlantis-lint: internal error"), "{stderr}");
+        assert!(
+            stderr.starts_with("atlantis-lint: internal error"),
+            "{stderr}"
+        );
         assert!(stderr.contains("exit status 3"), "{stderr}");
         for leak in ["payload", "Zq8vK2mX9pL4", "ghp_", "backtrace", "panicked"] {
             assert!(!stderr.contains(leak), "{leak} in {stderr}");

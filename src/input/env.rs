@@ -161,6 +161,10 @@ pub fn read_file(
             name = rest.trim_start();
         }
         if !name.starts_with("ATLANTIS_") {
+            // Another tool's variable (`GH_TOKEN=...`): not read, but it may be shown as context.
+            if let Some(s) = crate::input::mask::segment_spans(trimmed) {
+                secret_spans.push(Span::new(key_start + s.start, key_start + s.end));
+            }
             continue;
         }
         if name.ends_with(' ') || name.ends_with('\t') {

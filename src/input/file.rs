@@ -62,6 +62,19 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
             NodeKind::Seq(_) => input.root_not_mapping = Some((node.span, "a list")),
             NodeKind::Alias(_) => {}
         }
+        if input.root_not_mapping.is_some() {
+            // `- gh-token: ...`: no setting is read, so mask by line shape and by key name.
+            for span in mask::line_spans(&source.text, true) {
+                source.add_secret(span);
+            }
+            mask(&doc, root, false, source, 0);
+        }
+    }
+    if let Some(extra) = doc.extra_document {
+        // Documents after the first are never parsed, but their `---` line may be shown.
+        for span in mask::line_spans(&source.text[extra.start..], true) {
+            source.add_secret(Span::new(extra.start + span.start, extra.start + span.end));
+        }
     }
     input.doc = Some(doc);
     (input, settings)

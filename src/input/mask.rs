@@ -66,6 +66,20 @@ pub fn segment_spans(segment: &str) -> Option<Span> {
     None
 }
 
+/// `NAME value`: the span of `value` when `NAME` (the first word) names a secret.
+fn spaced_value(line: &str) -> Option<Span> {
+    let body = line.trim_end_matches('\r');
+    let lead = body.len() - body.trim_start().len();
+    let rest = &body[lead..];
+    let word_end = rest.find([' ', '\t'])?;
+    let value = rest[word_end..].trim_start();
+    let name = &rest[..word_end];
+    if value.is_empty() || name.contains([':', '=']) || !name_is_secret(name) {
+        return None;
+    }
+    Some(Span::new(body.len() - value.len(), body.len()))
+}
+
 /// Byte offset where a `#` comment starts in a YAML or env line, if any (a `#` at the start or
 /// after whitespace, outside simple quotes).
 fn comment_start(line: &str) -> Option<usize> {
@@ -104,7 +118,11 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
             comment_start(line)
         };
         let Some(from) = from else { continue };
-        if let Some(s) = segment_spans(&line[from..]) {
+        let found = segment_spans(&line[from..]).or_else(|| {
+            // `gh-token ghp_...` (a forgotten `:` or `=`), in a file whose structure is unknown.
+            whole_lines.then(|| spaced_value(line)).flatten()
+        });
+        if let Some(s) = found {
             spans.push(Span::new(
                 line_start + from + s.start,
                 line_start + from + s.end,
@@ -147,6 +165,7 @@ mod tests {
 
     #[test]
     fn broken_files() {
+        assert_eq!(masked("gh-token abc def\r\n", true), "gh-token *******\r\n");
         let t = "gh-user: bob\r\ngh-token: \"abc\r\n{\"gh-webhook-secret\": \"x\"}\ngh-token-file: /p\n";
         assert_eq!(
             masked(t, true),

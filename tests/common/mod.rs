@@ -29,7 +29,10 @@ impl Run {
 
     /// The diagnostics of a JSON run as (rule, severity, source).
     pub fn diags(&self) -> Vec<serde_json::Value> {
-        self.json()["diagnostics"].as_array().cloned().unwrap_or_default()
+        self.json()["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn rules(&self) -> Vec<String> {
@@ -45,7 +48,9 @@ pub fn command() -> Command {
     let mut cmd = Command::new("sh");
     // `ulimit -v` bounds memory; `exec` keeps the exit status the binary's own.
     cmd.arg("-c")
-        .arg(format!("ulimit -v {MEMORY_LIMIT_KIB} 2>/dev/null; exec \"$0\" \"$@\""))
+        .arg(format!(
+            "ulimit -v {MEMORY_LIMIT_KIB} 2>/dev/null; exec \"$0\" \"$@\""
+        ))
         .arg(BIN);
     cmd.env_clear();
     if let Some(path) = std::env::var_os("PATH") {
@@ -121,7 +126,12 @@ pub fn assert_sane(run: &Run, what: &str) {
         run.code,
         run.stderr
     );
-    for bad in ["panicked", "internal error", "RUST_BACKTRACE", "stack backtrace"] {
+    for bad in [
+        "panicked",
+        "internal error",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+    ] {
         assert!(
             !run.stderr.contains(bad) && !run.stdout.contains(bad),
             "`{bad}` in the output of {what}:\n{}\n{}",

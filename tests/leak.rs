@@ -1,0 +1,567 @@
+//! Secret-leak proof: configurations whose every secret holds a unique marker are run through
+//! every command and output format the binary offers, and no marker, nor any 8-character window
+//! of one, may appear in stdout, stderr or a written output file.
+//!
+//! Commands, formats and emit forms are enumerated from the binary itself (its `--help` and
+//! clap's list of possible values), and secret flags from the flag table, so new ones are
+//! covered without touching this file. Options that deliberately reveal secrets
+//! (`--secrets include`, `--show-secrets`) and network access (`--online`) are excluded.
+
+mod common;
+
+use atlantis_lint::flags::{self, FLAGS};
+use common::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const WINDOW: usize = 8;
+
+/// Deterministic, random-looking markers: 24 characters from a mixed alphabet, starting with a
+/// fixed lower-case pair so they never look like a known token prefix.
+struct Markers {
+    state: u64,
+    all: Vec<String>,
+}
+
+impl Markers {
+    fn new() -> Markers {
+        Markers {
+            state: 0x9E37_79B9_7F4A_7C15,
+            all: Vec::new(),
+        }
+    }
+
+    fn next(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        let mut s = String::from("qz");
+        while s.len() < 24 {
+            // xorshift64*
+            self.state ^= self.state >> 12;
+            self.state ^= self.state << 25;
+            self.state ^= self.state >> 27;
+            let r = self.state.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            s.push(ALPHABET[(r >> 33) as usize % ALPHABET.len()] as char);
+        }
+        self.all.push(s.clone());
+        s
+    }
+
+    /// Every 8-character window of every marker.
+    fn windows(&self) -> BTreeSet<String> {
+        let mut set = BTreeSet::new();
+        for m in &self.all {
+            for i in 0..=m.len() - WINDOW {
+                set.insert(m[i..i + WINDOW].to_string());
+            }
+        }
+        set
+    }
+}
+
+/// The flags whose values are secrets (tokens, passwords, keys, webhook secrets, headers).
+fn secret_flags() -> Vec<&'static flags::Flag> {
+    let list: Vec<_> = FLAGS
+        .iter()
+        .filter(|f| f.is_secret_value() && f.kind != flags::FlagKind::FileOnly)
+        .collect();
+    assert!(list.len() >= 10, "the flag table marks secrets");
+    list
+}
+
+/// A value for `flag` that carries `marker` in the shape the flag expects.
+fn secret_value(flag: &flags::Flag, marker: &str) -> String {
+    match flag.name {
+        "webhook-http-headers" => format!(r#"{{"Authorization":["Bearer {marker}"]}}"#),
+        "repo-config-json" => format!(r#"{{"repos":[{{"id":"/.*/","token":"{marker}"}}]}}"#),
+        _ => marker.to_string(),
+    }
+}
+
+fn yaml_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// One configuration to lint: files plus command-line sources.
+struct Case {
+    name: String,
+    /// Arguments naming the sources (paths, `--env-file`, `--env`, `-- ...`).
+    args: Vec<String>,
+    /// Process environment for `--env`.
+    env: Vec<(String, String)>,
+}
+
+const BASE: &str =
+    "atlantis-url: https://atlantis.example.com\nrepo-allowlist: github.com/acme/*\n";
+
+fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
+    let secrets = secret_flags();
+    let mut cases = Vec::new();
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+
+    // 1. A minimal valid GitHub config whose secrets are markers (no error expected).
+    let gh = format!(
+        "{BASE}gh-user: atlantis-bot\ngh-token: {}\ngh-webhook-secret: {}\n",
+        m.next(),
+        m.next()
+    );
+    write(dir, "valid.yaml", &gh);
+    cases.push(Case {
+        name: "valid".into(),
+        args: vec![path("valid.yaml")],
+        env: vec![],
+    });
+
+    // 2. Every secret flag inline, plus misspelled keys, comments, webhooks and a PEM key.
+    let mut y = String::from(BASE);
+    y.push_str("gh-user: atlantis-bot\n");
+    for f in &secrets {
+        let v = secret_value(f, &m.next());
+        y.push_str(&format!("# {}: {}\n", f.name, m.next()));
+        y.push_str(&format!("{}: {}\n", f.name, yaml_quote(&v)));
+    }
+    y.push_str(&format!("gh_token: {}\n", m.next()));
+    y.push_str(&format!(
+        "gh-tokn: {}  # old token: {}\n",
+        m.next(),
+        m.next()
+    ));
+    y.push_str(&format!("GH-TOKEN: {}\n", m.next()));
+    y.push_str(&format!("github:\n  token: {}\n", m.next()));
+    y.push_str(&format!(
+        "gh-app-key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  {}\n  {}\n  -----END RSA PRIVATE KEY-----\n",
+        m.next(),
+        m.next()
+    ));
+    y.push_str(&format!(
+        "webhooks:\n- event: apply\n  kind: slack\n  channel: ops\n- event: apply\n  kind: http\n  url: https://hooks.example.com/services/{}\n",
+        m.next()
+    ));
+    y.push_str(&format!(
+        "webhook-http-headers: '{{\"X-Token\": [\"{}\"]}}'\n",
+        m.next()
+    ));
+    y.push_str("port: not-a-number\n");
+    write(dir, "all.yaml", &y);
+    cases.push(Case {
+        name: "all-inline".into(),
+        args: vec![path("all.yaml")],
+        env: vec![],
+    });
+    // The same as JSON.
+    let mut j = serde_json::Map::new();
+    for f in &secrets {
+        j.insert(f.name.to_string(), secret_value(f, &m.next()).into());
+    }
+    j.insert("gh_token".into(), m.next().into());
+    j.insert("gh-user".into(), "atlantis-bot".into());
+    write(dir, "all.json", serde_json::to_string_pretty(&j).unwrap());
+    cases.push(Case {
+        name: "all-json".into(),
+        args: vec![path("all.json")],
+        env: vec![],
+    });
+
+    // 3. Broken files: syntax errors right at and near the secrets, invalid UTF-8.
+    let broken = [
+        format!("gh-user: atlantis-bot\ngh-token: \"{}\n", m.next()),
+        format!(
+            "gh-user: atlantis-bot\ngh-token: {}\n\tgh-webhook-secret: {}\n",
+            m.next(),
+            m.next()
+        ),
+        format!("gh-token: '{}'\n]\ngitlab-token: {}\n", m.next(), m.next()),
+        format!(
+            "{{\"gh-token\": \"{}\", \"gh-webhook-secret\": \"{}\",,}}\n",
+            m.next(),
+            m.next()
+        ),
+        format!("- gh-token: {}\n- gh-user: x\n", m.next()),
+        format!(
+            "gh-token: {}\n# gh-webhook-secret: {}\n---\ngh-token: {}\n",
+            m.next(),
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "gh-token: &t {}\ngh-webhook-secret: *t\nx: *nope\n",
+            m.next()
+        ),
+    ];
+    for (i, text) in broken.iter().enumerate() {
+        let name = format!("broken{i}.yaml");
+        write(dir, &name, text);
+        cases.push(Case {
+            name: format!("broken-{i}"),
+            args: vec![path(&name)],
+            env: vec![],
+        });
+    }
+    let mut bad = format!("gh-user: atlantis-bot\ngh-token: {}", m.next()).into_bytes();
+    bad.extend_from_slice(b"\xff\xfe\n");
+    bad.extend_from_slice(format!("gh-webhook-secret: {}\n", m.next()).as_bytes());
+    write(dir, "badutf8.yaml", &bad);
+    cases.push(Case {
+        name: "invalid-utf8".into(),
+        args: vec![path("badutf8.yaml")],
+        env: vec![],
+    });
+
+    // 4. Env files: every secret variable, plus the shapes docker reads differently.
+    let mut e =
+        String::from("ATLANTIS_GH_USER=atlantis-bot\nATLANTIS_REPO_ALLOWLIST=github.com/acme/*\n");
+    for f in &secrets {
+        e.push_str(&format!("# {}={}\n", f.env_name(), m.next()));
+        e.push_str(&format!(
+            "{}={}\n",
+            f.env_name(),
+            secret_value(f, &m.next())
+        ));
+    }
+    e.push_str(&format!("export ATLANTIS_GH_TOKEN={}\n", m.next()));
+    e.push_str(&format!("ATLANTIS_GH_TOKEN=\"{}\"\n", m.next()));
+    e.push_str(&format!("ATLANTIS_GH_TOKEN {}\n", m.next()));
+    e.push_str(&format!("ATLANTIS_GH_WEBHOOK_SECRET ={}\n", m.next()));
+    e.push_str(&format!("ATLANTIS_GH_TOKN={}\n", m.next()));
+    e.push_str(&format!("ATLANTIS_gh_token={}\n", m.next()));
+    e.push_str(&format!("GH_TOKEN={}\n", m.next()));
+    e.push_str(&format!("ATLANTIS_PORT={}\n", "x".repeat(100)));
+    write(dir, "all.env", &e);
+    cases.push(Case {
+        name: "env-file".into(),
+        args: vec!["--env-file".into(), path("all.env")],
+        env: vec![],
+    });
+    // An env file next to a broken config file.
+    cases.push(Case {
+        name: "env-file+broken".into(),
+        args: vec!["--env-file".into(), path("all.env"), path("broken0.yaml")],
+        env: vec![],
+    });
+
+    // 5. The process environment.
+    let mut env = vec![
+        ("ATLANTIS_GH_USER".to_string(), "atlantis-bot".to_string()),
+        ("ATLANTIS_PORT".to_string(), "abc".to_string()),
+    ];
+    for f in &secrets {
+        env.push((f.env_name(), secret_value(f, &m.next())));
+    }
+    env.push(("ATLANTIS_GH_TOKN".into(), m.next()));
+    env.push(("ATLANTIS_Gh_Token".into(), m.next()));
+    env.push((
+        "ATLANTIS_GH_APP_KEY".into(),
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            m.next()
+        ),
+    ));
+    env.push(("GH_TOKEN".into(), m.next()));
+    cases.push(Case {
+        name: "env".into(),
+        args: vec!["--env".into()],
+        env: env.clone(),
+    });
+
+    // 6. The command line.
+    let mut argv: Vec<String> = vec!["server".into(), "--gh-user".into(), "atlantis-bot".into()];
+    for (i, f) in secrets.iter().enumerate() {
+        let v = secret_value(f, &m.next());
+        if i % 2 == 0 {
+            argv.push(format!("--{}={v}", f.name));
+        } else {
+            argv.push(format!("--{}", f.name));
+            argv.push(v);
+        }
+    }
+    for extra in [
+        vec![
+            "--gh-token".to_string(),
+            m.next(),
+            "--gh-token".to_string(),
+            m.next(),
+        ],
+        vec!["--gh-tokn".to_string(), m.next()],
+        vec![format!("--gh-tokn={}", m.next())],
+        vec![format!("-gh-token={}", m.next())],
+        vec![format!("ATLANTIS_GH_TOKEN={}", m.next())],
+        vec!["--gh-token=".to_string(), m.next()],
+        vec!["--port".to_string(), "abc".to_string()],
+        vec!["--gitlab-token".to_string(), format!("{} --", m.next())],
+        vec!["--gh-webhook-secret".to_string()],
+    ] {
+        argv.extend(extra);
+    }
+    let mut args = vec!["--".to_string()];
+    args.extend(argv);
+    cases.push(Case {
+        name: "argv".into(),
+        args,
+        env: vec![],
+    });
+
+    // 7. Everything at once: file, env file, environment and command line.
+    let mut args = vec![
+        path("all.yaml"),
+        "--env-file".into(),
+        path("all.env"),
+        "--env".into(),
+        "--".into(),
+    ];
+    args.extend([format!("--gh-token={}", m.next()), "--no-such-flag".into()]);
+    cases.push(Case {
+        name: "everything".into(),
+        args,
+        env,
+    });
+    cases
+}
+
+/// What a command to lint with looks like: the subcommand words and the option variants.
+struct Variant {
+    label: String,
+    args: Vec<String>,
+}
+
+/// Options never used here: they reveal secrets on purpose, or go to the network.
+fn excluded_option(name: &str) -> bool {
+    matches!(
+        name,
+        "online" | "show-secrets" | "force" | "help" | "version"
+    ) || name.starts_with("online-")
+}
+
+fn excluded_value(option: &str, value: &str) -> bool {
+    (option == "secrets" && matches!(value, "include" | "show" | "plain"))
+        || value.contains("include")
+}
+
+/// For a (sub)command: one variant per value of each enum option (others at their defaults),
+/// plus each boolean switch once.
+fn variants(prefix: &[&str]) -> Vec<Variant> {
+    let mut out = vec![Variant {
+        label: "defaults".into(),
+        args: vec![],
+    }];
+    // Values that need another option to be valid (`emit --to X`), so probe with a known one.
+    let required: Vec<String> = required_option(prefix);
+    let req: Vec<&str> = required.iter().map(String::as_str).collect();
+    for (name, takes_value) in options(prefix) {
+        if excluded_option(&name) {
+            continue;
+        }
+        let flag = format!("--{name}");
+        if takes_value {
+            for v in possible_values(prefix, &flag, &req) {
+                if excluded_value(&name, &v) {
+                    continue;
+                }
+                out.push(Variant {
+                    label: format!("{flag} {v}"),
+                    args: vec![flag.clone(), v],
+                });
+            }
+        } else if !matches!(name.as_str(), "env") {
+            out.push(Variant {
+                label: flag.clone(),
+                args: vec![flag.clone()],
+            });
+        }
+    }
+    // A required enum option (`--to`) must be on every variant: cross it with the others.
+    if let Some(req_name) = required.first() {
+        let forms: Vec<Variant> = out
+            .iter()
+            .filter(|v| v.args.first() == Some(req_name))
+            .map(|v| Variant {
+                label: v.label.clone(),
+                args: v.args.clone(),
+            })
+            .collect();
+        let others: Vec<Variant> = out
+            .drain(..)
+            .filter(|v| v.args.first() != Some(req_name))
+            .collect();
+        for f in &forms {
+            for o in &others {
+                let mut args = f.args.clone();
+                args.extend(o.args.clone());
+                out.push(Variant {
+                    label: format!("{} {}", f.label, o.label),
+                    args,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A required option with a value of a subcommand (clap says "the following required arguments
+/// were not provided: --to <FORM>"), as `[--to, first-value]`.
+fn required_option(prefix: &[&str]) -> Vec<String> {
+    if prefix.is_empty() {
+        return vec![];
+    }
+    let out = command()
+        .args(prefix)
+        .arg("/nonexistent.yaml")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let Some(at) = err.find("required arguments were not provided") else {
+        return vec![];
+    };
+    let rest = &err[at..];
+    let Some(dd) = rest.find("--") else {
+        return vec![];
+    };
+    let name: String = rest[dd..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let values = possible_values(prefix, &name, &[]);
+    match values.into_iter().next() {
+        Some(v) => vec![name, v],
+        None => vec![],
+    }
+}
+
+/// Commands that read a configuration: the linter itself and every subcommand whose help
+/// offers `--env-file`.
+fn source_commands() -> Vec<Vec<String>> {
+    let mut cmds = vec![vec![]];
+    for sub in subcommands() {
+        if options(&[sub.as_str()])
+            .iter()
+            .any(|(n, _)| n == "env-file")
+        {
+            cmds.push(vec![sub]);
+        }
+    }
+    cmds
+}
+
+fn check_no_leak(text: &str, windows: &BTreeSet<String>, what: &str) -> Result<(), String> {
+    if text.len() < WINDOW {
+        return Ok(());
+    }
+    // Scan every 8-byte window of the output against the marker windows.
+    let bytes = text.as_bytes();
+    for i in 0..=bytes.len() - WINDOW {
+        if let Ok(w) = std::str::from_utf8(&bytes[i..i + WINDOW]) {
+            if windows.contains(w) {
+                let context = String::from_utf8_lossy(
+                    &bytes[i.saturating_sub(60)..(i + 60).min(bytes.len())],
+                )
+                .into_owned();
+                return Err(format!("{what}: marker window `{w}` leaked in …{context}…"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn no_secret_reaches_any_output() {
+    let dir = scratch("leak");
+    let mut markers = Markers::new();
+    let cases = build_cases(&dir, &mut markers);
+    let windows = markers.windows();
+    let out_file = dir.join("output.out");
+
+    let commands = source_commands();
+    let mut runs = 0;
+    let mut failures = Vec::new();
+    let mut exit_codes = BTreeSet::new();
+    for cmd_words in &commands {
+        let prefix: Vec<&str> = cmd_words.iter().map(String::as_str).collect();
+        let mut variants = variants(&prefix);
+        // `--output FILE`: each format once more, written to a file.
+        if options(&prefix).iter().any(|(n, _)| n == "output") {
+            let extra: Vec<Variant> = variants
+                .iter()
+                .filter(|v| v.args.first().is_some_and(|a| a == "--format"))
+                .map(|v| Variant {
+                    label: format!("{} --output", v.label),
+                    args: [
+                        v.args.clone(),
+                        vec!["--output".into(), out_file.to_string_lossy().into_owned()],
+                    ]
+                    .concat(),
+                })
+                .collect();
+            variants.extend(extra);
+        }
+        for variant in &variants {
+            for case in &cases {
+                let _ = std::fs::remove_file(&out_file);
+                let mut cmd: Command = command();
+                cmd.args(&prefix).args(&variant.args);
+                // Sources last: the command line after `--` must stay last.
+                cmd.args(&case.args);
+                for (k, v) in &case.env {
+                    cmd.env(k, v);
+                }
+                let what = format!(
+                    "`{} {}` on {}",
+                    cmd_words.join(" "),
+                    variant.label,
+                    case.name
+                );
+                let run = run_with(cmd, None, Duration::from_secs(30));
+                runs += 1;
+                exit_codes.insert(run.code);
+                for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                    if let Err(e) = check_no_leak(text, &windows, &format!("{what} ({stream})")) {
+                        failures.push(e);
+                    }
+                }
+                if let Ok(bytes) = std::fs::read(&out_file) {
+                    let text = String::from_utf8_lossy(&bytes);
+                    if let Err(e) = check_no_leak(&text, &windows, &format!("{what} (--output)")) {
+                        failures.push(e);
+                    }
+                }
+            }
+        }
+    }
+    assert!(runs >= 50, "only {runs} runs: enumeration failed");
+    // Runs with and without errors.
+    assert!(
+        exit_codes.contains(&0) && exit_codes.contains(&1),
+        "exit codes {exit_codes:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} leaks in {runs} runs:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn markers_are_detected_when_printed() {
+    // The detector itself works: a window of a marker anywhere in a text is found.
+    let mut m = Markers::new();
+    let a = m.next();
+    let w = m.windows();
+    assert!(check_no_leak(&format!("xx {} yy", &a[5..13]), &w, "t").is_err());
+    assert!(check_no_leak("nothing here at all", &w, "t").is_ok());
+}
+
+#[test]
+fn enumeration_finds_formats_and_commands() {
+    let lint = variants(&[]);
+    let formats: Vec<_> = lint
+        .iter()
+        .filter(|v| v.args.first().is_some_and(|a| a == "--format"))
+        .collect();
+    assert!(
+        formats.len() >= 2,
+        "formats: {:?}",
+        formats.iter().map(|v| &v.label).collect::<Vec<_>>()
+    );
+    assert!(formats.iter().any(|v| v.args[1] == "json"));
+    assert!(!source_commands().is_empty());
+}
