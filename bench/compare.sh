@@ -56,12 +56,14 @@ fi
 TYPICAL="$ROOT/fixtures/ok/github-user.yaml"
 BIG="$OUT/big-1mb.yaml"
 python3 - "$BIG" <<'EOF'
+# A large but valid config: a long webhooks list with comments, as a big deployment might have.
 import sys
 lines = ["atlantis-url: https://atlantis.example.com", "repo-allowlist: github.com/acme/*",
-         "gh-user: atlantis-bot", "gh-token-file: /run/gh-token"]
+         "gh-user: atlantis-bot", "gh-token-file: /run/gh-token", "webhooks:"]
 i = 0
 while sum(len(l) + 1 for l in lines) < 1_000_000:
-    lines.append(f"# note {i}: repositories onboarded in batch {i // 100}, reviewed by the platform team")
+    lines += [f"# team {i}: plan and apply notifications for the platform repositories",
+              "- event: apply", f"  workspace-regex: team-{i}-.*", "  kind: slack", f"  channel: atlantis-team-{i}"]
     i += 1
 open(sys.argv[1], "w").write("\n".join(lines) + "\n")
 EOF

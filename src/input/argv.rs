@@ -56,11 +56,19 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
     while i < args.len() {
         let arg = &args[i];
         let (span, quoted) = spans[i];
+        // Byte offsets inside `arg` to offsets in the rendered text (quoted: `'` became `'\''`).
+        let shown = |off: usize| -> usize {
+            if quoted {
+                1 + off + 3 * arg.get(..off).map_or(0, |a| a.matches('\'').count())
+            } else {
+                off
+            }
+        };
         let inner = |from: usize, to: usize| -> Span {
             let q = usize::from(quoted);
             Span::new(
-                span.start + q + from,
-                (span.start + q + to).min(span.end - q),
+                (span.start + shown(from)).min(span.end - q),
+                (span.start + shown(to)).min(span.end - q),
             )
         };
         if arg == "--" {
@@ -71,9 +79,9 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             // A word that is not a `--flag`: mask it when it is shaped like a secret
             // (`-gh-token=...`, `ATLANTIS_GH_TOKEN=...`) or stands where a secret was expected.
             if follows_empty_secret {
-                source.add_secret(inner(0, span.len()));
+                source.add_secret(inner(0, arg.len()));
             } else if let Some(s) = mask::segment_spans(arg) {
-                source.add_secret(inner(s.start, span.len()));
+                source.add_secret(inner(s.start, arg.len()));
             }
         }
         if let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) {
@@ -107,18 +115,10 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             };
             let index = i;
             let (value, value_span) = match inline {
-                Some(v) => {
-                    // With quoting, an escaped `'` makes the shown value longer: end at the closing quote.
-                    let end = if quoted {
-                        span.len()
-                    } else {
-                        3 + name.len() + v.len()
-                    };
-                    (
-                        RawValue::Text(Text::new(v.to_string(), secret)),
-                        inner(3 + name.len(), end),
-                    )
-                }
+                Some(v) => (
+                    RawValue::Text(Text::new(v.to_string(), secret)),
+                    inner(3 + name.len(), arg.len()),
+                ),
                 None if takes_value && i + 1 < args.len() => {
                     i += 1;
                     let (next_span, next_quoted) = spans[i];
@@ -205,6 +205,25 @@ mod tests {
         assert_eq!(
             &src.text[o.value_span.start..o.value_span.end],
             "s3cr3t-value"
+        );
+    }
+
+    #[test]
+    fn spans_inside_quoted_words() {
+        let (src, settings, _) = read(0, &args(&["--it's-a-flag=it's é", "--gh-user='x'"]));
+        let o = &settings[0].origin;
+        assert_eq!(
+            &src.text[o.key_span.start..o.key_span.end],
+            "--it'\\''s-a-flag"
+        );
+        assert_eq!(
+            &src.text[o.value_span.start..o.value_span.end],
+            "it'\\''s é"
+        );
+        let o = &settings[1].origin;
+        assert_eq!(
+            &src.text[o.value_span.start..o.value_span.end],
+            "'\\''x'\\''"
         );
     }
 

@@ -24,9 +24,27 @@ pub fn name_is_secret(raw: &str) -> bool {
         Some(f) => f.is_secret_value(),
         None => {
             let bare = name.strip_prefix("ATLANTIS_").unwrap_or(name);
-            name_suggests_secret(name) || flags::suggest(bare).is_some_and(|f| f.is_secret_value())
+            name_suggests_secret(name) || near_secret_flag(bare)
         }
     }
+}
+
+/// True when `name` is within "did you mean" distance of a secret flag (`gh-tokn`, `GH_TOKEN`).
+/// Only the secret flags are compared, after a length check, so that scanning every comment
+/// of a large file stays cheap.
+fn near_secret_flag(name: &str) -> bool {
+    let wanted = flags::normalise(name);
+    let limit = match wanted.len() {
+        0..=3 => return false,
+        4..=6 => 1,
+        7..=12 => 2,
+        _ => 3,
+    };
+    flags::FLAGS.iter().any(|f| {
+        f.is_secret_value()
+            && f.name.len().abs_diff(wanted.len()) <= limit
+            && flags::edit_distance(&wanted, f.name, limit) <= limit
+    })
 }
 
 fn is_name_byte(b: u8) -> bool {

@@ -43,7 +43,11 @@ fn decode(bytes: &[u8]) -> (String, Option<YamlError>) {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let err = YamlError {
                 message: format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
-                span: Span::new(at, (at + 1).min(text.len())),
+                // The replacement character stands for the invalid byte(s): span all of it.
+                span: Span::new(
+                    at,
+                    text[at..].chars().next().map_or(at, |c| at + c.len_utf8()),
+                ),
             };
             (text, Some(err))
         }

@@ -253,7 +253,13 @@ fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
                 let message = e.info().to_string();
                 return Err(YamlError {
                     message,
-                    span: Span::new(at, (at + 1).min(text.len()).max(at)),
+                    // One character (not one byte: it may be multi-byte).
+                    span: Span::new(
+                        at,
+                        text.get(at..)
+                            .and_then(|t| t.chars().next())
+                            .map_or(at, |c| at + c.len_utf8()),
+                    ),
                 });
             }
         };

@@ -148,23 +148,24 @@ impl Report {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
         for f in findings {
-            let (source, snippet) = resolve(cfg, &f.location, f.label.clone(), &mut masked);
+            let label = f.label.clone().map(|l| printable(l, false));
+            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
-                    let (source, snippet) =
-                        resolve(cfg, &l.location, Some(l.text.clone()), &mut masked);
+                    let text = printable(l.text.clone(), false);
+                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked);
                     Related { source, snippet }
                 })
                 .collect();
             let diag = Diag {
                 rule: f.rule,
                 severity: f.severity,
-                message: f.message,
-                help: f.help,
-                key: f.key,
-                suggestion: f.suggestion,
+                message: printable(f.message, false),
+                help: f.help.map(|h| printable(h, true)),
+                key: f.key.map(|k| printable(k, false)),
+                suggestion: f.suggestion.map(|s| printable(s, false)),
                 source,
                 snippet,
                 related,
@@ -238,7 +239,7 @@ fn resolve(
     };
     let masked_text = masked
         .entry(*source)
-        .or_insert_with(|| Arc::from(text.masked()))
+        .or_insert_with(|| Arc::from(printable_same_length(text.masked())))
         .clone();
     let snippet = Snippet {
         name: text.name.clone(),
@@ -247,4 +248,64 @@ fn resolve(
         label,
     };
     (source_ref, Some(snippet))
+}
+
+/// Characters that must never reach a terminal or a CI log raw: control characters (escape
+/// sequences, a bare carriage return, a newline that could start a `::workflow-command` line)
+/// and the bidirectional overrides that reorder what a reader sees.
+fn unsafe_char(c: char, keep_newlines: bool) -> bool {
+    (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A message, label or help with unsafe characters escaped (`\n`, `\u{1b}`), as the input
+/// quoted in it (a key, a flag) may hold any character.
+pub fn printable(s: String, keep_newlines: bool) -> String {
+    if !s.chars().any(|c| unsafe_char(c, keep_newlines)) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if unsafe_char(c, keep_newlines) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A snippet text with unsafe characters replaced by `?`s of the same byte length, so that every
+/// span stays valid. Line breaks (`\n`, `\r\n`) are kept.
+pub fn printable_same_length(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let crlf = c == '\r' && bytes.get(i + 1) == Some(&b'\n');
+        if c != '\n' && !crlf && unsafe_char(c, true) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            printable("a\u{1b}[31mb\n::error::x".into(), false),
+            "a\\u{1b}[31mb\\n::error::x"
+        );
+        assert_eq!(printable("line\nnext".into(), true), "line\nnext");
+        assert_eq!(printable("k\u{202e}x".into(), false), "k\\u{202e}x");
+        let t = "a: \u{1b}]0;x\u{7}\r\nb: \u{202e}c\rd\n";
+        let p = printable_same_length(t);
+        assert_eq!(p.len(), t.len());
+        assert_eq!(p, "a: ?]0;x?\r\nb: ???c?d\n");
+    }
 }
