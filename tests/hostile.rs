@@ -420,3 +420,32 @@ fn directories_missing_files_and_stdin() {
     let r = run_with(cmd, Some(b"gh-tokn: x\n"), Duration::from_secs(20));
     assert_eq!(find(&r.diags(), "unknown-key")["source"]["path"], "in.yaml");
 }
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    // A key with an escape sequence, a bare CR and a newline that would start a GitHub
+    // workflow command; a bidi override in a value.
+    let text = format!(
+        "{BASE}\"x\\e]0;pwned\\a\\r::error::injected\\n::warning::injected\": 1\nport: \"41\u{202e}41\"\n"
+    );
+    let dir = scratch("ctl");
+    let path = write(&dir, "ctl.yaml", &text);
+    for format in ["human", "json"] {
+        let r = run(&["--format", format, "--color", "never", &path]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        for (stream, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(
+                !out.chars()
+                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                "{format} {stream}: {out:?}"
+            );
+            assert!(
+                !out.lines().any(|l| l.trim_start().starts_with("::")),
+                "{format} {stream}: {out}"
+            );
+        }
+    }
+    // Command-line words and env values too.
+    let r = run(&["--", "--gh-user", "a\u{1b}[2J", "--x\u{1b}]0;t\u{7}"]);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+}
