@@ -353,7 +353,12 @@ fn variants(prefix: &[&str]) -> Vec<Variant> {
         }
         let flag = format!("--{name}");
         if takes_value {
-            for v in possible_values(prefix, &flag, &req) {
+            let extra: &[&str] = if req.first() == Some(&flag.as_str()) {
+                &[]
+            } else {
+                &req
+            };
+            for v in possible_values(prefix, &flag, extra) {
                 if excluded_value(&name, &v) {
                     continue;
                 }

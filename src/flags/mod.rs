@@ -229,6 +229,10 @@ pub fn normalise(name: &str) -> String {
 
 /// Optimal-string-alignment distance, giving up early once it exceeds `limit`.
 pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    // Most candidates differ in length by more than the limit: decide before allocating.
+    if a.chars().count().abs_diff(b.chars().count()) > limit {
+        return limit + 1;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {

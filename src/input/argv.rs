@@ -104,8 +104,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             let secret = match matched {
                 KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
                 KeyMatch::Unknown => {
-                    name_suggests_secret(name)
-                        || flags::suggest(name).is_some_and(|f| f.is_secret_value())
+                    name_suggests_secret(name) || crate::input::mask::near_secret_flag(name)
                 }
             };
             let takes_value = match flag {

@@ -110,8 +110,7 @@ fn read_mapping(
         let secret = match matched {
             KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
             KeyMatch::Unknown => {
-                name_suggests_secret(&key)
-                    || flags::suggest(&key).is_some_and(|f| f.is_secret_value())
+                name_suggests_secret(&key) || crate::input::mask::near_secret_flag(&key)
             }
         };
         let value_node = doc.node(v);

@@ -32,7 +32,7 @@ pub fn name_is_secret(raw: &str) -> bool {
 /// True when `name` is within "did you mean" distance of a secret flag (`gh-tokn`, `GH_TOKEN`).
 /// Only the secret flags are compared, after a length check, so that scanning every comment
 /// of a large file stays cheap.
-fn near_secret_flag(name: &str) -> bool {
+pub fn near_secret_flag(name: &str) -> bool {
     let wanted = flags::normalise(name);
     let limit = match wanted.len() {
         0..=3 => return false,

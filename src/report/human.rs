@@ -3,15 +3,17 @@
 use super::{Diag, Report, Snippet};
 use crate::finding::Severity;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 /// One diagnostic as miette sees it.
 struct Rendered<'a> {
     diag: &'a Diag,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Windowed>>,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedNote>,
 }
@@ -19,7 +21,7 @@ struct Rendered<'a> {
 /// A position in another source, shown as its own block under the diagnostic.
 struct RelatedNote {
     text: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Windowed>>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -32,12 +34,68 @@ fn labeled(snippet: &Snippet, primary: bool) -> LabeledSpan {
     }
 }
 
-fn named(snippet: &Snippet) -> NamedSource<Arc<str>> {
-    NamedSource::new(snippet.name.clone(), snippet.text.clone()).with_language("yaml")
+fn named(snippet: &Snippet, lines: &mut LineCache) -> NamedSource<Windowed> {
+    let key = Arc::as_ptr(&snippet.text) as *const u8 as usize;
+    let line_starts = lines
+        .entry(key)
+        .or_insert_with(|| {
+            let text = snippet.text.as_bytes();
+            let mut starts = vec![0];
+            starts.extend((0..text.len()).filter(|&i| text[i] == b'\n').map(|i| i + 1));
+            Arc::from(starts)
+        })
+        .clone();
+    let source = Windowed {
+        text: snippet.text.clone(),
+        line_starts,
+    };
+    NamedSource::new(snippet.name.clone(), source).with_language("yaml")
+}
+
+/// Line starts of each source text, computed once per report.
+type LineCache = HashMap<usize, Arc<[usize]>>;
+
+/// A source text that hands miette only the lines around a span: miette scans the text it is
+/// given from the start, which costs O(file size) per diagnostic; a window keeps a report of
+/// thousands of findings in a large file fast.
+struct Windowed {
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let line_of = |offset: usize| self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = span.offset().min(self.text.len());
+        let end = (start + span.len()).min(self.text.len());
+        let first = line_of(start).saturating_sub(context_lines_before + 1);
+        let last = line_of(end) + context_lines_after + 2;
+        let from = self.line_starts[first];
+        let to = self
+            .line_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.text.len());
+        let window = &self.text[from..to];
+        let local = SourceSpan::new((start - from).into(), end - start);
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 impl<'a> Rendered<'a> {
-    fn new(diag: &'a Diag) -> Self {
+    fn new(diag: &'a Diag, lines: &mut LineCache) -> Self {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         if let Some(s) = &diag.snippet {
@@ -56,14 +114,14 @@ impl<'a> Rendered<'a> {
                             .and_then(|s| s.label.clone())
                             .unwrap_or_default()
                     ),
-                    source: rs.as_ref().map(named),
+                    source: rs.as_ref().map(|s| named(s, lines)),
                     labels: rs.iter().map(|s| labeled(s, true)).collect(),
                 }),
             }
         }
         Rendered {
             diag,
-            source: diag.snippet.as_ref().map(named),
+            source: diag.snippet.as_ref().map(|s| named(s, lines)),
             labels,
             related,
         }
@@ -174,8 +232,9 @@ pub fn render(report: &Report, color: bool, width: usize) -> String {
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
+    let mut lines = LineCache::new();
     for diag in &report.diags {
-        let rendered = Rendered::new(diag);
+        let rendered = Rendered::new(diag, &mut lines);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", diag.rule.id, diag.message));
         }

@@ -9,7 +9,7 @@ use crate::config::{EffectiveConfig, Location, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::source::{SourceId, Span};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Where a diagnostic points, as the JSON format (version 1) names it.
@@ -133,6 +133,8 @@ pub struct Report {
     pub diags: Vec<Diag>,
     /// How many configurations were linted.
     pub configs: usize,
+    /// (rule, message, source) of every diagnostic, to drop repeats in constant time.
+    seen: HashSet<(&'static str, String, SourceRef)>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -171,10 +173,8 @@ impl Report {
                 related,
             };
             // With several config files, env and command-line findings repeat per file: keep one.
-            let duplicate = self.diags.iter().any(|d| {
-                d.rule.id == diag.rule.id && d.message == diag.message && d.source == diag.source
-            });
-            if !duplicate {
+            let key = (diag.rule.id, diag.message.clone(), diag.source.clone());
+            if self.seen.insert(key) {
                 self.diags.push(diag);
             }
         }
