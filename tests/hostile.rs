@@ -449,3 +449,29 @@ fn control_characters_never_reach_the_terminal() {
     let r = run(&["--", "--gh-user", "a\u{1b}[2J", "--x\u{1b}]0;t\u{7}"]);
     assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
 }
+
+#[test]
+fn thousands_of_findings_stay_fast() {
+    // 5,000 unknown keys: each one a finding with a snippet. Rendering used to rescan the
+    // whole file for every snippet (quadratic); the 20 s limit of `run` guards against that.
+    let mut text = String::from(BASE);
+    for i in 0..5_000 {
+        text.push_str(&format!("custom-setting-{i}: \"value {i}\"\n"));
+    }
+    let dir = scratch("many");
+    let path = write(&dir, "many.yaml", &text);
+    let r = run(&["--format", "json", &path]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.diags().len(), 5_000);
+    assert_positions_inside(&r, &text);
+    let human = run(&["--color", "never", &path]);
+    let tail: String = human
+        .stdout
+        .chars()
+        .skip(human.stdout.chars().count().saturating_sub(400))
+        .collect();
+    assert!(
+        human.stdout.contains("5005 │ custom-setting-4999"),
+        "{tail}"
+    );
+}
