@@ -498,6 +498,12 @@ fn no_secret_reaches_any_output() {
                 .collect();
             variants.extend(extra);
         }
+        if std::env::var_os("LEAK_DEBUG").is_some() {
+            eprintln!(
+                "{cmd_words:?}: {:?}",
+                variants.iter().map(|v| &v.label).collect::<Vec<_>>()
+            );
+        }
         for variant in &variants {
             for case in &cases {
                 let _ = std::fs::remove_file(&out_file);
