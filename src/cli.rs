@@ -105,6 +105,78 @@ pub struct LintArgs {
     /// Decide dated rules as of this date (YYYY-MM-DD) instead of today.
     #[arg(long, hide = true, value_name = "DATE")]
     pub today: Option<String>,
+    #[command(flatten)]
+    pub online: OnlineArgs,
+}
+
+/// The online probe: off unless `--online` is given.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Online checks")]
+pub struct OnlineArgs {
+    /// Ask each configured Git host whether the credentials work and carry what Atlantis needs
+    /// (read-only requests; off by default).
+    #[arg(long)]
+    pub online: bool,
+    /// With --online: a host that gives no usable answer (network, TLS, rate limit...) is an error.
+    #[arg(long, requires = "online")]
+    pub require_online: bool,
+    /// With --online: per-request timeout in seconds (default 10); the whole run is bounded by six.
+    #[arg(long, value_name = "SECS", requires = "online")]
+    pub online_timeout: Option<f64>,
+    /// With --online: also send credentials over plain http:// (refused by default).
+    #[arg(long, requires = "online")]
+    pub online_allow_http: bool,
+    /// With --online: trust this CA certificate (PEM) besides the system store; repeatable.
+    #[arg(long, value_name = "FILE", requires = "online")]
+    pub ca_cert: Vec<PathBuf>,
+    /// With --online: connect to ADDR:PORT whenever a probe connects to HOST:PORT (curl's
+    /// --connect-to; PORT may be empty for any port). TLS still verifies HOST. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT", requires = "online")]
+    pub connect_to: Vec<String>,
+}
+
+impl OnlineArgs {
+    /// The probe's options, or `None` without `--online`.
+    pub fn options(&self) -> Result<Option<crate::online::Options>, UsageError> {
+        if !self.online {
+            return Ok(None);
+        }
+        if !crate::online::AVAILABLE {
+            return Err(UsageError(
+                "--online: this atlantis-lint was built without the `online` feature".into(),
+            ));
+        }
+        let mut o = crate::online::Options {
+            require_online: self.require_online,
+            allow_http: self.online_allow_http,
+            ..Default::default()
+        };
+        if let Some(secs) = self.online_timeout {
+            if !(secs > 0.0 && secs <= 600.0) {
+                return Err(UsageError(format!(
+                    "--online-timeout takes seconds between 0 and 600, not {secs}"
+                )));
+            }
+            o.timeout = std::time::Duration::from_secs_f64(secs);
+        }
+        for path in &self.ca_cert {
+            let bytes = std::fs::read(path).map_err(|e| {
+                UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+            })?;
+            if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") {
+                return Err(UsageError(format!(
+                    "--ca-cert {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file",
+                    path.display()
+                )));
+            }
+            o.ca_pem.push(bytes);
+        }
+        for c in &self.connect_to {
+            o.connect_to
+                .push(crate::online::ConnectTo::parse(c).map_err(UsageError)?);
+        }
+        Ok(Some(o))
+    }
 }
 
 /// A failure of the run itself (exit status 2).
@@ -303,12 +375,17 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         warn: args.warn.clone(),
         deny: args.deny.clone(),
     };
+    let online = args.online.options()?;
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
 
     let mut report = Report::default();
     for request in &requests {
-        let (cfg, findings) = lint::lint(request, &options, &policy);
+        // Offline findings first; the probe only adds findings, whatever happens online.
+        let (cfg, mut findings) = lint::lint(request, &options, &policy);
+        if let Some(online) = &online {
+            findings.extend(policy.apply(crate::online::probe(&cfg, online)));
+        }
         report.add(&cfg, findings);
     }
     report.finish();

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod flags;
 pub mod input;
 pub mod lint;
+pub mod online;
 pub mod report;
 pub mod rules;
 pub mod secret;
