@@ -1,8 +1,129 @@
-//! (to be written)
+//! Azure DevOps: `GET https://<hostname>/<org>/_apis/connectionData` with Basic auth and an
+//! empty user name, the PAT trimmed, as Atlantis's client sends it. The organisation comes
+//! from the repo-allowlist (`dev.azure.com/<org>/<project>/<repo>`).
 
-use super::http::Indeterminate;
+use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::Probe;
 
-pub fn probe(_p: &mut Probe) -> Result<(), Indeterminate> {
+/// The first organisation the repo-allowlist names without wildcards on the Azure DevOps host.
+fn organisation(p: &Probe) -> Option<String> {
+    let host = p
+        .cfg
+        .str("azuredevops-hostname")
+        .unwrap_or("dev.azure.com")
+        .to_ascii_lowercase();
+    let allow = p.cfg.str("repo-allowlist")?;
+    allow.split(',').find_map(|entry| {
+        let entry = entry.trim();
+        if entry.starts_with('!') {
+            return None;
+        }
+        let mut parts = entry.split('/');
+        let h = parts.next()?.to_ascii_lowercase();
+        let org = parts.next()?;
+        let ok = (h == host || (host == "dev.azure.com" && h.ends_with(".visualstudio.com")))
+            && !org.is_empty()
+            && !org.contains(['*', '?']);
+        ok.then(|| org.to_string())
+    })
+}
+
+pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
+    let Some(token) = p.credential() else {
+        return Ok(());
+    };
+    let token = token.trim().to_string();
+    let Some(org) = organisation(p) else {
+        p.unverifiable(
+            format!("the Azure DevOps organisation is unknown: the repo-allowlist names no `<host>/<org>/...` entry without wildcards; {} not probed", p.name()),
+            "add the organisation to the repo-allowlist (`dev.azure.com/<org>/*`) to probe the token",
+        );
+        return Ok(());
+    };
+    let tokens_page = format!("{}{org}/_usersSettings/tokens", p.target.api);
+    let url = p.api(&format!(
+        "{org}/_apis/connectionData?connectOptions=none&lastChangeId=-1&lastChangeId64=-1"
+    ));
+    let r = p.http.get(&url, Auth::Basic("", &token), &[])?;
+    if r.status == 203 || (r.html && r.status < 300) {
+        p.rejected(
+            format!("{} answered with a sign-in page instead of the API: {} was not accepted", p.name(), p.key()),
+            format!("create a personal access token at {tokens_page} (Code: read & write, Code: status, Member Entitlement Management: read) and replace {}", p.key()),
+        );
+        return Ok(());
+    }
+    let r = check_api(r)?;
+    let msg = r.message().unwrap_or_else(|| r.status.to_string());
+    match r.status {
+        200 => {}
+        401 if msg.to_ascii_lowercase().contains("expired") => {
+            p.expired(&format!(" ({msg})"), &tokens_page);
+            return Ok(());
+        }
+        401 | 403 => {
+            p.rejected(
+                format!(
+                    "{} rejected {} for organisation `{org}` ({msg})",
+                    p.name(),
+                    p.key()
+                ),
+                format!(
+                    "create a personal access token for `{org}` at {tokens_page} and replace {}",
+                    p.key()
+                ),
+            );
+            return Ok(());
+        }
+        404 => {
+            return Err(Indeterminate::new(format!(
+                "{} answered 404: is `{org}` an organisation of {}?",
+                r.what,
+                p.name()
+            )));
+        }
+        s => {
+            return Err(Indeterminate::new(format!(
+                "{} answered {s} ({msg})",
+                r.what
+            )));
+        }
+    }
+    let who = r
+        .str_field(&["authenticatedUser", "providerDisplayName"])
+        .map(scrub)
+        .unwrap_or_else(|| "?".into());
+    if who.eq_ignore_ascii_case("anonymous") {
+        p.rejected(
+            format!(
+                "{} answered anonymously: {} was not accepted",
+                p.name(),
+                p.key()
+            ),
+            format!(
+                "create a personal access token at {tokens_page} and replace {}",
+                p.key()
+            ),
+        );
+        return Ok(());
+    }
+    let account = r
+        .json
+        .as_ref()
+        .and_then(|j| j.pointer("/authenticatedUser/properties/Account/$value"))
+        .and_then(|v| v.as_str())
+        .map(|a| format!(" ({})", scrub(a)))
+        .unwrap_or_default();
+    p.verified(format!(
+        "{} accepted {} in organisation `{org}`: user `{who}`{account}",
+        p.name(),
+        p.key()
+    ));
+    p.unverifiable(
+        format!(
+            "an Azure DevOps personal access token cannot report its scopes or expiry ({})",
+            p.name()
+        ),
+        format!("check at {tokens_page} that it has Code: read & write, Code: status and Member Entitlement Management: read, and when it expires"),
+    );
     Ok(())
 }

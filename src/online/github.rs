@@ -34,7 +34,13 @@ pub fn expand_scopes(header: &str) -> Vec<String> {
     for s in header.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         out.push(s.to_string());
         if s == "repo" {
-            for i in ["repo:status", "repo_deployment", "public_repo", "repo:invite", "security_events"] {
+            for i in [
+                "repo:status",
+                "repo_deployment",
+                "public_repo",
+                "repo:invite",
+                "security_events",
+            ] {
                 out.push(i.into());
             }
         }
@@ -58,7 +64,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let user = p.cfg.str("gh-user").unwrap_or("").trim().to_string();
     let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
     let web = github_web(&hostname);
-    let r = p.http.api(&p.api("user"), Auth::Basic(&user, &token), HEADERS)?;
+    let r = p
+        .http
+        .api(&p.api("user"), Auth::Basic(&user, &token), HEADERS)?;
     match r.status {
         200 => {}
         401 => {
@@ -102,7 +110,11 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             };
             facts.push(format!(
                 "{}, scopes: {shown}",
-                if kind == "token" { "classic token" } else { kind }
+                if kind == "token" {
+                    "classic token"
+                } else {
+                    kind
+                }
             ));
             let has = |s: &str| scopes.iter().any(|x| x == s);
             if !has("repo") {
@@ -141,7 +153,11 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         None => {
             facts.push(format!(
                 "{} (no declared scopes)",
-                if kind == "token" { "fine-grained or app token" } else { kind }
+                if kind == "token" {
+                    "fine-grained or app token"
+                } else {
+                    kind
+                }
             ));
             let team = if p.cfg.is_set("gh-team-allowlist") {
                 ", and the organisation permission Members: read (gh-team-allowlist)"

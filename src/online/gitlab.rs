@@ -22,7 +22,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let version = r.str_field(&["version"]).map(str::to_string);
 
     // 2. The token describes itself.
-    let r = p.http.api(&p.api("personal_access_tokens/self"), auth, &[])?;
+    let r = p
+        .http
+        .api(&p.api("personal_access_tokens/self"), auth, &[])?;
     let mut facts = Vec::new();
     match r.status {
         200 => {
@@ -31,14 +33,30 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                 .as_ref()
                 .and_then(|j| j.get("scopes"))
                 .and_then(|s| s.as_array())
-                .map(|a| a.iter().filter_map(|s| s.as_str()).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str())
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default();
-            let active = r.json.as_ref().and_then(|j| j.get("active")).and_then(|v| v.as_bool());
-            let revoked = r.json.as_ref().and_then(|j| j.get("revoked")).and_then(|v| v.as_bool());
+            let active = r
+                .json
+                .as_ref()
+                .and_then(|j| j.get("active"))
+                .and_then(|v| v.as_bool());
+            let revoked = r
+                .json
+                .as_ref()
+                .and_then(|j| j.get("revoked"))
+                .and_then(|v| v.as_bool());
             if revoked == Some(true) {
                 p.rejected(
                     format!("{} says {} has been revoked", p.name(), p.key()),
-                    format!("create a new token with the `api` scope at {tokens_page} and replace {}", p.key()),
+                    format!(
+                        "create a new token with the `api` scope at {tokens_page} and replace {}",
+                        p.key()
+                    ),
                 );
                 return Ok(());
             }
@@ -49,7 +67,11 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             }
             facts.push(format!(
                 "scopes: {}",
-                if scopes.is_empty() { "none".into() } else { scopes.join(", ") }
+                if scopes.is_empty() {
+                    "none".into()
+                } else {
+                    scopes.join(", ")
+                }
             ));
             if !scopes.iter().any(|s| s == "api") {
                 p.insufficient(
@@ -94,7 +116,11 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let username = r.str_field(&["username"]).unwrap_or("?").to_string();
     if let Some(state) = r.str_field(&["state"]).filter(|s| *s != "active") {
         p.rejected(
-            format!("{} account `{username}` of {} is {state}", p.name(), p.key()),
+            format!(
+                "{} account `{username}` of {} is {state}",
+                p.name(),
+                p.key()
+            ),
             "ask a GitLab administrator to unblock the account, or use another account's token",
         );
         return Ok(());

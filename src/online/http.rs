@@ -140,7 +140,12 @@ impl Http {
 
     /// One GET. A 3xx, a transport failure or a refused plain-http credential is `Err`; any
     /// other status is returned for the caller to read (see [`Http::api`] for the common cases).
-    pub fn get(&self, url: &str, auth: Auth, extra: &[(&str, &str)]) -> Result<Resp, Indeterminate> {
+    pub fn get(
+        &self,
+        url: &str,
+        auth: Auth,
+        extra: &[(&str, &str)],
+    ) -> Result<Resp, Indeterminate> {
         let client = self
             .client
             .as_ref()
@@ -230,7 +235,12 @@ impl Http {
 
     /// A GET whose answer must be the API's JSON: rate limits, 5xx and non-JSON answers end
     /// the probe as indeterminate. Other statuses (2xx, 401, 403, 404) are returned.
-    pub fn api(&self, url: &str, auth: Auth, extra: &[(&str, &str)]) -> Result<Resp, Indeterminate> {
+    pub fn api(
+        &self,
+        url: &str,
+        auth: Auth,
+        extra: &[(&str, &str)],
+    ) -> Result<Resp, Indeterminate> {
         let r = self.get(url, auth, extra)?;
         check_api(r)
     }
@@ -269,8 +279,8 @@ fn rate_limited(r: &Resp) -> Option<Indeterminate> {
     let secondary = r
         .message()
         .is_some_and(|m| m.to_ascii_lowercase().contains("rate limit"));
-    let limited =
-        r.status == 429 || (r.status == 403 && (remaining_zero || retry_after.is_some() || secondary));
+    let limited = r.status == 429
+        || (r.status == 403 && (remaining_zero || retry_after.is_some() || secondary));
     if !limited {
         return None;
     }
@@ -334,7 +344,12 @@ fn auth_header(auth: Auth) -> Result<Option<(&'static str, HeaderValue)>, Indete
 fn build_client(options: &Options, hosts: &[(String, u16)]) -> Result<Client, String> {
     let mut b = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(options.timeout.min(Duration::from_secs(5)).max(Duration::from_millis(1)))
+        .connect_timeout(
+            options
+                .timeout
+                .min(Duration::from_secs(5))
+                .max(Duration::from_millis(1)),
+        )
         .user_agent(USER_AGENT)
         .referer(false);
     for pem in &options.ca_pem {
@@ -357,7 +372,10 @@ fn build_client(options: &Options, hosts: &[(String, u16)]) -> Result<Client, St
 /// Hosts (and ports) a URL connects to, for `--connect-to` matching.
 pub fn host_port(url: &str) -> Option<(String, u16)> {
     let u = reqwest::Url::parse(url).ok()?;
-    Some((u.host_str()?.to_ascii_lowercase(), u.port_or_known_default()?))
+    Some((
+        u.host_str()?.to_ascii_lowercase(),
+        u.port_or_known_default()?,
+    ))
 }
 
 fn read_error(what: &str, timeout: Duration) -> Indeterminate {
@@ -399,30 +417,52 @@ fn map_error(e: &reqwest::Error, what: &str, timeout: Duration) -> Indeterminate
         .help("check the host name and port, and whether a proxy is needed (HTTPS_PROXY)");
     }
     if lower.contains("reset") || lower.contains("closed") || lower.contains("eof") {
-        return Indeterminate::new(format!("{what}: the connection was closed before an answer"));
+        return Indeterminate::new(format!(
+            "{what}: the connection was closed before an answer"
+        ));
     }
-    Indeterminate::new(format!("{what}: the request failed before an answer (network error)"))
+    Indeterminate::new(format!(
+        "{what}: the request failed before an answer (network error)"
+    ))
 }
 
 /// The texts of the error's sources, below reqwest's own (which names the URL).
 fn error_chain(e: &reqwest::Error) -> String {
     let mut out = String::new();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        let t = s.to_string();
+    for c in causes(e) {
+        let t = c.to_string();
         if !t.contains("://") {
             out.push_str(&t);
             out.push_str("; ");
         }
-        src = s.source();
+    }
+    out
+}
+
+/// Every error below reqwest's, looking inside `io::Error`s (whose `source()` skips the error
+/// they wrap).
+fn causes(e: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut todo: Vec<&(dyn std::error::Error + 'static)> =
+        std::error::Error::source(e).into_iter().collect();
+    while let Some(c) = todo.pop() {
+        out.push(c);
+        if let Some(inner) = c
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            todo.push(inner);
+        } else if let Some(next) = c.source() {
+            todo.push(next);
+        }
     }
     out
 }
 
 fn tls_reason(e: &reqwest::Error) -> Option<String> {
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        if let Some(r) = s.downcast_ref::<rustls::Error>() {
+    let causes = causes(e);
+    for c in &causes {
+        if let Some(r) = c.downcast_ref::<rustls::Error>() {
             return Some(match r {
                 rustls::Error::InvalidCertificate(c) => match c {
                     rustls::CertificateError::UnknownIssuer => {
@@ -441,13 +481,14 @@ fn tls_reason(e: &reqwest::Error) -> Option<String> {
                 other => scrub(&other.to_string()),
             });
         }
-        let t = s.to_string().to_ascii_lowercase();
-        if t.contains("certificate") || t.contains("tls") || t.contains("handshake") {
-            return Some("handshake failed".into());
-        }
-        src = s.source();
     }
-    None
+    causes
+        .iter()
+        .any(|c| {
+            let t = c.to_string().to_ascii_lowercase();
+            t.contains("certificate") || t.contains("tls") || t.contains("handshake")
+        })
+        .then(|| "handshake failed".into())
 }
 
 pub fn unix_now() -> i64 {
@@ -495,7 +536,11 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
 pub fn format_time(t: i64) -> String {
     let (y, m, d) = crate::date::civil_from_days(t.div_euclid(86_400));
     let s = t.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", s / 3600, (s % 3600) / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        s / 3600,
+        (s % 3600) / 60
+    )
 }
 
 /// `YYYY-MM-DD[ T]HH:MM:SS[.fff][ ](UTC|Z|±HHMM|±HH:MM)`, or a bare date (midnight UTC).
@@ -512,7 +557,9 @@ pub fn parse_time(s: &str) -> Option<i64> {
     let ss: i64 = rest.get(6..8)?.parse().ok()?;
     let mut zone = rest[8..].trim_start();
     if let Some(z) = zone.strip_prefix('.') {
-        zone = z.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
+        zone = z
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start();
     }
     let offset = match zone {
         "" | "UTC" | "Z" | "GMT" => 0,
@@ -564,14 +611,18 @@ mod tests {
             Some("2027-01-31 00:00 UTC")
         );
         assert_eq!(
-            parse_http_date("Sun, 29 Nov 2026 11:24:38 GMT").map(format_time).as_deref(),
+            parse_http_date("Sun, 29 Nov 2026 11:24:38 GMT")
+                .map(format_time)
+                .as_deref(),
             Some("2026-11-29 11:24 UTC")
         );
     }
 
     #[test]
     fn scrub_drops_tokens_and_queries() {
-        let s = scrub("see https://github.com/orgs/acme/sso?authorization_request=abc and ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        let s = scrub(
+            "see https://github.com/orgs/acme/sso?authorization_request=abc and ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        );
         assert_eq!(s, "see https://github.com/orgs/acme/sso and <redacted>");
     }
 }

@@ -2,8 +2,10 @@
 
 use super::http::{Http, Indeterminate, unix_now};
 use super::rules;
-use super::target::{Kind, Target, origin, targets};
-use super::{Options, azuredevops, bitbucket_cloud, bitbucket_server, gitea, github, github_app, gitlab};
+use super::target::{Kind, Target, targets};
+use super::{
+    Options, azuredevops, bitbucket_cloud, bitbucket_server, gitea, github, github_app, gitlab,
+};
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo, Severity};
 use std::time::Instant;
@@ -26,7 +28,12 @@ pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
     })
 }
 
-fn run_one(cfg: &EffectiveConfig, options: &Options, target: &Target, deadline: Instant) -> Vec<Finding> {
+fn run_one(
+    cfg: &EffectiveConfig,
+    options: &Options,
+    target: &Target,
+    deadline: Instant,
+) -> Vec<Finding> {
     let mut p = Probe {
         cfg,
         target,
@@ -63,8 +70,17 @@ fn is_placeholder(s: &str) -> bool {
     let l = s.trim().to_ascii_lowercase();
     l.is_empty()
         || [
-            "fake", "changeme", "change-me", "redacted", "todo", "placeholder", "dummy", "secret",
-            "token", "xxx", "test",
+            "fake",
+            "changeme",
+            "change-me",
+            "redacted",
+            "todo",
+            "placeholder",
+            "dummy",
+            "secret",
+            "token",
+            "xxx",
+            "test",
         ]
         .contains(&l.as_str())
         || l.chars().all(|c| c == 'x' || c == '*')
@@ -112,7 +128,9 @@ impl Probe<'_> {
     }
 
     pub fn verified(&mut self, message: impl Into<String>) {
-        let f = self.finding(&rules::VERIFIED, message).label("accepted by the host");
+        let f = self
+            .finding(&rules::VERIFIED, message)
+            .label("accepted by the host");
         self.push(f);
     }
 
@@ -150,7 +168,10 @@ impl Probe<'_> {
                 )
                 .severity(Severity::Error)
                 .label("expired")
-                .help(format!("create a new token at {rotate_at} and replace {}", self.key()));
+                .help(format!(
+                    "create a new token at {rotate_at} and replace {}",
+                    self.key()
+                ));
             self.push(f);
         } else if left <= 14 * 86_400 {
             let f = self
@@ -164,7 +185,9 @@ impl Probe<'_> {
                     ),
                 )
                 .label("expires soon")
-                .help(format!("rotate it now at {rotate_at}, and update the secret Atlantis reads it from"));
+                .help(format!(
+                    "rotate it now at {rotate_at}, and update the secret Atlantis reads it from"
+                ));
             self.push(f);
         }
     }
@@ -178,7 +201,10 @@ impl Probe<'_> {
             )
             .severity(Severity::Error)
             .label("expired")
-            .help(format!("create a new token at {rotate_at} and replace {}", self.key()));
+            .help(format!(
+                "create a new token at {rotate_at} and replace {}",
+                self.key()
+            ));
         self.push(f);
     }
 
@@ -210,18 +236,20 @@ impl Probe<'_> {
         }
         Some(value)
     }
-
-    /// The web origin of the API (for help texts).
-    pub fn origin(&self) -> String {
-        origin(&self.target.api)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn placeholders() {
-        for p in ["fake", "CHANGEME", "<your token>", "${GH_TOKEN}", "{{ token }}", "xxxxxxxx"] {
+        for p in [
+            "fake",
+            "CHANGEME",
+            "<your token>",
+            "${GH_TOKEN}",
+            "{{ token }}",
+            "xxxxxxxx",
+        ] {
             assert!(super::is_placeholder(p), "{p}");
         }
         assert!(!super::is_placeholder("ghp_abc"));

@@ -214,7 +214,10 @@ mod tests {
         assert_eq!(github_api("github.com"), "https://api.github.com/");
         assert_eq!(github_api("github.com:443"), "https://api.github.com/");
         assert_eq!(github_api("acme.ghe.com"), "https://api.acme.ghe.com/");
-        assert_eq!(github_api("API.Acme.GHE.com:443"), "https://api.acme.ghe.com/");
+        assert_eq!(
+            github_api("API.Acme.GHE.com:443"),
+            "https://api.acme.ghe.com/"
+        );
         assert_eq!(github_api("ghe.corp"), "https://ghe.corp/api/v3/");
         assert_eq!(github_api("ghe.corp:8443"), "https://ghe.corp:8443/api/v3/");
         // Pasted verbatim, as Atlantis does: the offline rules flag it.
@@ -228,10 +231,7 @@ mod tests {
     #[test]
     fn gitlab_urls_are_atlantis_s() {
         assert_eq!(gitlab_api("gitlab.com"), "https://gitlab.com/api/v4/");
-        assert_eq!(
-            gitlab_api("gitlab.corp"),
-            "https://gitlab.corp/api/v4/"
-        );
+        assert_eq!(gitlab_api("gitlab.corp"), "https://gitlab.corp/api/v4/");
         assert_eq!(
             gitlab_api("https://corp.example/gitlab/"),
             "https://corp.example/gitlab/api/v4/"
@@ -240,7 +240,10 @@ mod tests {
             gitlab_api("http://gitlab.corp"),
             "http://gitlab.corp/api/v4/"
         );
-        assert_eq!(gitlab_web("https://corp.example/gitlab/api/v4/"), "https://corp.example/gitlab");
+        assert_eq!(
+            gitlab_web("https://corp.example/gitlab/api/v4/"),
+            "https://corp.example/gitlab"
+        );
     }
 
     #[test]
@@ -250,6 +253,9 @@ mod tests {
             "https://evil.test:8443"
         );
         assert_eq!(origin("https://u:p@h.example/x"), "https://h.example");
-        assert_eq!(gitea_api("https://git.example/"), "https://git.example/api/v1/");
+        assert_eq!(
+            gitea_api("https://git.example/"),
+            "https://git.example/api/v1/"
+        );
     }
 }

@@ -53,7 +53,9 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
 
 /// Every rule id the linter knows, offline and online.
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
-    ALL.iter().map(|(info, _)| *info).chain(crate::online::infos())
+    ALL.iter()
+        .map(|(info, _)| *info)
+        .chain(crate::online::infos())
 }
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {
