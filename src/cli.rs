@@ -379,13 +379,29 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
 
-    let mut report = Report::default();
-    for request in &requests {
-        // Offline findings first; the probe only adds findings, whatever happens online.
-        let (cfg, mut findings) = lint::lint(request, &options, &policy);
-        if let Some(online) = &online {
-            findings.extend(policy.apply(crate::online::probe(&cfg, online)));
+    // Offline findings first; the probe only adds findings, whatever happens online.
+    let mut linted: Vec<_> = requests
+        .iter()
+        .map(|request| lint::lint(request, &options, &policy))
+        .collect();
+    if let Some(online) = &online {
+        // Every configuration's hosts at once (each probe runs its hosts concurrently too).
+        let probed: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = linted
+                .iter()
+                .map(|(cfg, _)| s.spawn(|| crate::online::probe(cfg, online)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for ((_, findings), extra) in linted.iter_mut().zip(probed) {
+            findings.extend(policy.apply(extra));
         }
+    }
+    let mut report = Report::default();
+    for (cfg, findings) in linted {
         report.add(&cfg, findings);
     }
     report.finish();

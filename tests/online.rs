@@ -923,3 +923,475 @@ fn github_app_clock_skew() {
         "{msg}"
     );
 }
+
+// ---------------------------------------------------------------- Gitea, Bitbucket, Azure DevOps
+
+fn gitea_token() -> String {
+    "0123456789abcdef".repeat(3)[..40].to_string()
+}
+
+fn bbc_token() -> String {
+    format!("ATATT3xFfGF0{}", "AtlantisLintFake".repeat(4))
+}
+
+fn bbs_token() -> String {
+    format!("BBDC-{}", "AtlantisLintFake0".repeat(3))
+}
+
+fn ado_token() -> String {
+    "atlantislintfakeado".repeat(3)[..52].to_string()
+}
+
+fn gitea_config() -> String {
+    format!(
+        "repo-allowlist: gitea.test.local/acme/*\ngitea-base-url: https://gitea.test.local\ngitea-user: atlantis-bot\ngitea-token: {}\ngitea-webhook-secret: not-a-real-secret-0123\n",
+        gitea_token()
+    )
+}
+
+fn bbc_config() -> String {
+    format!(
+        "repo-allowlist: bitbucket.org/acme/*\nbitbucket-user: bb-bot\nbitbucket-api-user: bot@acme.example\nbitbucket-token: {}\n",
+        bbc_token()
+    )
+}
+
+fn bbs_config() -> String {
+    format!(
+        "repo-allowlist: bitbucket.test.local/INFRA/*\nbitbucket-base-url: https://bitbucket.test.local/bitbucket\nbitbucket-user: atlantis\nbitbucket-token: {}\nbitbucket-webhook-secret: not-a-real-secret-0123\n",
+        bbs_token()
+    )
+}
+
+fn ado_config() -> String {
+    format!(
+        "repo-allowlist: dev.azure.com/acme/*\nazuredevops-user: atlantis@acme.example\nazuredevops-token: {}\nazuredevops-webhook-user: hook\nazuredevops-webhook-password: not-a-real-secret-0123\n",
+        ado_token()
+    )
+}
+
+/// Valid answers of every host (GitHub user token, GitLab, Gitea, both Bitbucket, Azure DevOps,
+/// GitHub App on ghe.test.local), each checking the credential exactly as Atlantis sends it.
+fn every_host(r: &Req) -> Reply {
+    let auth = r.header("authorization").unwrap_or("");
+    let route = r.route();
+    let host = r.host().split(':').next().unwrap_or("");
+    match (host, route) {
+        ("api.github.com", "/user") => gh_user_ok(r),
+        ("ghe.test.local", _) => github_app(format!(
+            "[{}]",
+            installation(111, "acme", FULL_PERMISSIONS, false)
+        ))(r),
+        ("gitlab.test.local", _) => gitlab("", r#"["api"]"#, date(200))(r),
+        ("gitea.test.local", "/api/v1/version") => {
+            if r.header("authorization").is_some() {
+                return Reply::json(
+                    500,
+                    r#"{"message":"credential sent to the unauthenticated pre-flight"}"#,
+                );
+            }
+            Reply::json(200, r#"{"version":"1.25.4"}"#)
+        }
+        ("gitea.test.local", "/api/v1/user") => {
+            if auth != format!("token {}", gitea_token()) {
+                return Reply::json(
+                    401,
+                    r#"{"message":"user does not exist [uid: 0, name: ]","url":"https://gitea.test.local/api/swagger"}"#,
+                );
+            }
+            Reply::json(200, r#"{"id":1,"login":"atlantis-bot"}"#)
+        }
+        ("api.bitbucket.org", "/2.0/user") => {
+            if auth != format!("Basic {}", basic("bot@acme.example", &bbc_token()))
+                || r.header("x-atlassian-token") != Some("no-check")
+            {
+                return Reply::json(401, "")
+                    .header("www-authenticate", "Basic realm=\"Bitbucket.org HTTP\"");
+            }
+            Reply::json(200, r#"{"type":"user","username":"bb-bot","display_name":"bb bot","account_status":"active"}"#)
+                .header("x-credential-type", "api_token")
+                .header("x-oauth-scopes", "read:user:bitbucket, read:repository:bitbucket, read:pullrequest:bitbucket, write:pullrequest:bitbucket")
+        }
+        ("bitbucket.test.local", "/bitbucket/rest/api/1.0/application-properties") => {
+            if r.header("authorization").is_some() {
+                return Reply::json(
+                    500,
+                    r#"{"errors":[{"message":"credential sent to the pre-flight"}]}"#,
+                );
+            }
+            Reply::json(
+                200,
+                r#"{"version":"9.4.3","buildNumber":"9004003","displayName":"Bitbucket"}"#,
+            )
+        }
+        ("bitbucket.test.local", "/bitbucket/rest/api/1.0/projects") => {
+            if auth != format!("Bearer {}", bbs_token()) {
+                return Reply::json(
+                    401,
+                    r#"{"errors":[{"context":null,"message":"Authentication failed. Please check your credentials and try again.","exceptionName":"com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException"}]}"#,
+                );
+            }
+            Reply::json(
+                200,
+                r#"{"size":1,"limit":1,"isLastPage":false,"values":[{"key":"INFRA"}]}"#,
+            )
+            .header("x-ausername", "atlantis")
+            .header("x-auserid", "53")
+        }
+        ("dev.azure.com", "/acme/_apis/connectionData") => {
+            if auth != format!("Basic {}", basic("", &ado_token())) {
+                return Reply::json(
+                    401,
+                    r#"{"$id":"1","message":"TF400813: Resource not available for anonymous access. Client authentication required.","typeKey":"UnauthorizedRequestException"}"#,
+                );
+            }
+            Reply::json(
+                200,
+                r#"{"authenticatedUser":{"id":"ad7ddcd2","providerDisplayName":"Atlantis Bot","isActive":true,"properties":{"Account":{"$type":"System.String","$value":"atlantis@acme.example"}}},"authorizedUser":{"id":"ad7ddcd2"},"deploymentType":"hosted"}"#,
+            )
+        }
+        _ => Reply::not_found(),
+    }
+}
+
+fn all_secrets() -> Vec<String> {
+    let mut s = secrets();
+    s.extend([
+        gitea_token(),
+        bbc_token(),
+        basic("bot@acme.example", &bbc_token()),
+        bbs_token(),
+        ado_token(),
+        basic("", &ado_token()),
+    ]);
+    s
+}
+
+fn assert_no_leak_all(run: &support::Run) {
+    let s = all_secrets();
+    run.assert_no_leak(&s.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+#[test]
+fn gitea_bitbucket_and_azure_devops_valid() {
+    let server = start(every_host);
+    for (cfg, expect) in [
+        (gitea_config(), "user `atlantis-bot`, Gitea 1.25.4"),
+        (
+            bbc_config(),
+            "user `bb-bot`; credential type api_token; scopes: read:user:bitbucket",
+        ),
+        (bbs_config(), "user `atlantis`, Bitbucket 9.4.3"),
+        (
+            ado_config(),
+            "in organisation `acme`: user `Atlantis Bot` (atlantis@acme.example)",
+        ),
+    ] {
+        let run = lint(&cfg, Some(&server), &[]);
+        assert_no_leak_all(&run);
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        let msg = run.message("credential-verified");
+        assert!(msg.contains(expect), "{msg}");
+    }
+    let reqs = server.requests();
+    assert!(reqs.iter().all(|r| r.method == "GET"));
+    let seen: Vec<String> = reqs
+        .iter()
+        .map(|r| format!("{} {}", r.host(), r.route()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "gitea.test.local /api/v1/version",
+            "gitea.test.local /api/v1/user",
+            "api.bitbucket.org /2.0/user",
+            "bitbucket.test.local /bitbucket/rest/api/1.0/application-properties",
+            "bitbucket.test.local /bitbucket/rest/api/1.0/projects",
+            "dev.azure.com /acme/_apis/connectionData",
+        ]
+    );
+}
+
+#[test]
+fn gitea_bitbucket_and_azure_devops_rejected() {
+    let server = start(every_host);
+    let wrong = "wrongwrongwrongwrongwrongwrongwrongwrong";
+    for (cfg, token, expect) in [
+        (
+            gitea_config(),
+            gitea_token(),
+            "rejected gitea-token (user does not exist",
+        ),
+        (
+            bbc_config(),
+            bbc_token(),
+            "rejected bitbucket-token with bitbucket-api-user `bot@acme.example`",
+        ),
+        (
+            bbs_config(),
+            bbs_token(),
+            "rejected bitbucket-token (Authentication failed.",
+        ),
+        (
+            ado_config(),
+            ado_token(),
+            "rejected azuredevops-token for organisation `acme` (TF400813",
+        ),
+    ] {
+        let run = lint(&cfg.replace(&token, wrong), Some(&server), &[]);
+        assert_no_leak_all(&run);
+        run.assert_no_leak(&[wrong]);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let msg = run.message("credential-rejected");
+        assert!(msg.contains(expect), "{msg}");
+    }
+}
+
+#[test]
+fn bitbucket_cloud_hints_for_removed_and_misused_credentials() {
+    let server = start(every_host);
+    let cfg = bbc_config().replace(
+        &bbc_token(),
+        &format!("ATBB{}", "AtlantisLintFake".repeat(2)),
+    );
+    let run = lint(&cfg, Some(&server), &[]);
+    assert!(
+        run.message("credential-rejected")
+            .contains("removed app passwords on 2026-07-28")
+    );
+    let cfg = bbc_config().replace("bitbucket-api-user: bot@acme.example\n", "");
+    let run = lint(&cfg, Some(&server), &[]);
+    let msg = run.message("credential-rejected");
+    assert!(
+        msg.contains("with bitbucket-user `bb-bot`") && msg.contains("set bitbucket-api-user"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn missing_scopes_on_gitea_bitbucket_cloud_and_server() {
+    let server = start(|r| {
+        match r.route() {
+        "/api/v1/version" => Reply::json(200, r#"{"version":"1.25.4"}"#),
+        "/api/v1/user" => Reply::json(403, r#"{"message":"token does not have at least one of required scope(s): [read:user]","url":"https://gitea.test.local/api/swagger"}"#),
+        "/2.0/user" => Reply::json(200, r#"{"username":"bb-bot"}"#)
+            .header("x-credential-type", "api_token")
+            .header("x-oauth-scopes", "read:user:bitbucket, read:repository:bitbucket"),
+        "/bitbucket/rest/api/1.0/application-properties" => Reply::json(200, r#"{"version":"9.4.3"}"#),
+        "/bitbucket/rest/api/1.0/projects" => Reply::json(401, r#"{"errors":[{"context":null,"message":"You are not permitted to access this resource","exceptionName":"com.atlassian.bitbucket.AuthorisationException"}]}"#)
+            .header("x-ausername", "atlantis"),
+        _ => Reply::not_found(),
+    }
+    });
+    for (cfg, expect) in [
+        (gitea_config(), "(Gitea requires: read:user)"),
+        (
+            bbc_config(),
+            "lacks the scopes read:pullrequest:bitbucket, write:pullrequest:bitbucket",
+        ),
+        (
+            bbs_config(),
+            "authenticated bitbucket-token as `atlantis` but refused to list projects",
+        ),
+    ] {
+        let run = lint(&cfg, Some(&server), &[]);
+        assert_no_leak_all(&run);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let msg = run.message("credential-insufficient");
+        assert!(msg.contains(expect), "{msg}");
+    }
+}
+
+#[test]
+fn azure_devops_expired_sign_in_page_and_unknown_org() {
+    let server = start(|_| {
+        Reply::json(
+            401,
+            r#"{"$id":"1","innerException":null,"message":"Access Denied: The Personal Access Token used has expired.","typeKey":"AccessCheckException","errorCode":0,"eventId":3000}"#,
+        )
+    });
+    let run = lint(&ado_config(), Some(&server), &[]);
+    let d = run.one("credential-expiring");
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("has expired (Access Denied")
+    );
+    let server = start(|_| {
+        Reply::html(
+            203,
+            "<html><title>Azure DevOps Services | Sign In</title></html>",
+        )
+    });
+    let run = lint(&ado_config(), Some(&server), &[]);
+    assert!(run.message("credential-rejected").contains("sign-in page"));
+    let cfg = ado_config().replace("dev.azure.com/acme/*", "dev.azure.com/*");
+    let run = lint(&cfg, Some(&server), &[]);
+    assert!(
+        run.message("probe-unverifiable")
+            .contains("organisation is unknown")
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "no request without an organisation"
+    );
+}
+
+#[test]
+fn wrong_product_is_indeterminate_and_gets_no_credential() {
+    // A GitHub-like JSON 404 at the Gitea / Bitbucket Server pre-flight: the token never goes out.
+    let server = start(|_| Reply::not_found());
+    for cfg in [gitea_config(), bbs_config()] {
+        let run = lint(&cfg, Some(&server), &[]);
+        let msg = run.message("probe-indeterminate");
+        assert!(msg.contains("does not point at"), "{msg}");
+    }
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
+}
+
+/// The generic states, for every host: rate limit, 5xx, HTML, redirect, timeout.
+#[test]
+fn every_host_every_indeterminate_state() {
+    let configs = [
+        ("github", gh_config(None)),
+        ("github-app", app_config(&key_file(&app_keys().0.pkcs1_pem))),
+        ("gitlab", gl_config("gitlab.test.local")),
+        ("gitea", gitea_config()),
+        ("bitbucket-cloud", bbc_config()),
+        ("bitbucket-server", bbs_config()),
+        ("azure-devops", ado_config()),
+    ];
+    type State = (&'static str, fn(&Req) -> Reply, &'static str);
+    let states: [State; 4] = [
+        (
+            "rate limit",
+            |_| Reply::json(429, r#"{"message":"slow down"}"#).header("retry-after", "90"),
+            "rate limited; retry after",
+        ),
+        (
+            "5xx",
+            |_| Reply::json(503, r#"{"message":"maintenance"}"#),
+            "answered 503 (a server error)",
+        ),
+        (
+            "html",
+            |_| Reply::html(200, "<!doctype html><title>Sign in</title>"),
+            "with an HTML page, not the API's JSON",
+        ),
+        (
+            "redirect",
+            |_| {
+                Reply::json(302, "{}").header(
+                    "location",
+                    "https://evil.test.local:8443/sso?SAMLRequest=LEAKYQUERY",
+                )
+            },
+            "a redirect to https://evil.test.local:8443;",
+        ),
+    ];
+    for (state, reply, expect) in states {
+        let server = start(move |r| {
+            // Unauthenticated pre-flights answer normally, so the credential-bearing step is reached.
+            match r.route() {
+                "/api/v1/version" => Reply::json(200, r#"{"version":"1.25.4"}"#),
+                "/bitbucket/rest/api/1.0/application-properties" => {
+                    Reply::json(200, r#"{"version":"9.4.3"}"#)
+                }
+                _ => reply(r),
+            }
+        });
+        for (host, cfg) in &configs {
+            let run = lint(cfg, Some(&server), &[]);
+            assert_no_leak_all(&run);
+            assert_no_key_leak(&run);
+            assert!(!run.stdout.contains("LEAKYQUERY"));
+            let msg = run.message("probe-indeterminate");
+            assert!(msg.contains(expect), "{host}, {state}: {msg}");
+            assert_eq!(run.code, 0, "{host}, {state}: indeterminate is a warning");
+        }
+        let reqs = server.requests();
+        assert!(
+            reqs.iter().all(|r| !r.host().starts_with("evil")),
+            "followed a redirect"
+        );
+        assert!(reqs.iter().all(|r| r.method == "GET"));
+    }
+}
+
+#[test]
+fn every_host_times_out_within_the_deadline() {
+    let server = start(|r| match r.route() {
+        "/api/v1/version" => Reply::json(200, r#"{"version":"1.25.4"}"#),
+        "/bitbucket/rest/api/1.0/application-properties" => {
+            Reply::json(200, r#"{"version":"9.4.3"}"#)
+        }
+        _ => Reply::json(200, "{}").delay(Duration::from_secs(10)),
+    });
+    let a = [
+        gh_config(None),
+        gl_config("gitlab.test.local"),
+        gitea_config(),
+        bbc_config(),
+        ado_config(),
+    ]
+    .concat();
+    let b = [app_config(&key_file(&app_keys().0.pkcs1_pem)), bbs_config()].concat();
+    let run = support::lint_many(&[&a, &b], Some(&server), &["--online-timeout", "1"]);
+    let found = run.rule("probe-indeterminate");
+    assert_eq!(found.len(), 7, "{}", run.stdout);
+    assert!(found.iter().all(|d| {
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("no answer within 1 s")
+    }));
+    // Seven hosts, each stuck for the full timeout, in parallel: about one timeout in all.
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+/// All seven hosts answering after 200 ms each: hosts run in parallel, so the run takes about
+/// as long as the host with the most steps (GitLab: three requests), not the sum.
+#[test]
+fn seven_hosts_in_parallel_timing() {
+    let server = start(|r| {
+        let mut reply = every_host(r);
+        reply.delay = Duration::from_millis(200);
+        reply
+    });
+    let a = [
+        gh_config(None),
+        gl_config("gitlab.test.local"),
+        gitea_config(),
+        bbc_config(),
+        ado_config(),
+    ]
+    .concat();
+    let b = [app_config(&key_file(&app_keys().0.pkcs1_pem)), bbs_config()].concat();
+    let run = support::lint_many(&[&a, &b], Some(&server), &[]);
+    assert_no_leak_all(&run);
+    assert_eq!(run.rule("credential-verified").len(), 7, "{}", run.stdout);
+    let requests = server.requests().len();
+    eprintln!(
+        "seven hosts, {requests} requests at 200 ms each: {:?} in all (sequential would be {} ms)",
+        run.elapsed,
+        requests * 200
+    );
+    assert_eq!(requests, 12);
+    assert!(
+        run.elapsed < Duration::from_millis(1800),
+        "took {:?}",
+        run.elapsed
+    );
+}

@@ -45,7 +45,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         "{org}/_apis/connectionData?connectOptions=none&lastChangeId=-1&lastChangeId64=-1"
     ));
     let r = p.http.get(&url, Auth::Basic("", &token), &[])?;
-    if r.status == 203 || (r.html && r.status < 300) {
+    if r.status == 203 {
         p.rejected(
             format!("{} answered with a sign-in page instead of the API: {} was not accepted", p.name(), p.key()),
             format!("create a personal access token at {tokens_page} (Code: read & write, Code: status, Member Entitlement Management: read) and replace {}", p.key()),

@@ -258,7 +258,9 @@ pub fn check_api(r: Resp) -> Result<Resp, Indeterminate> {
         ))
         .help("the host has a problem right now; run the probe again later"));
     }
-    if r.json.is_none() {
+    // An HTML page is never the API. Other non-JSON answers are only a problem on success:
+    // a 401 with an empty body is a normal refusal (Bitbucket Cloud).
+    if r.json.is_none() && (r.html || r.status < 300) {
         let got = if r.html {
             "an HTML page"
         } else {

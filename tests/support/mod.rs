@@ -382,9 +382,18 @@ pub const ONLINE: &[&str] = &[
 
 /// Runs the linter on a YAML config with `--online`, trusting the test CA.
 pub fn lint(yaml: &str, server: Option<&Server>, extra: &[&str]) -> Run {
+    lint_many(&[yaml], server, extra)
+}
+
+/// Runs the linter on several YAML configs at once.
+pub fn lint_many(yamls: &[&str], server: Option<&Server>, extra: &[&str]) -> Run {
     let dir = temp_dir("cfg");
-    let path = dir.join("atlantis.yaml");
-    std::fs::write(&path, yaml).unwrap();
+    let mut paths = Vec::new();
+    for (i, yaml) in yamls.iter().enumerate() {
+        let path = dir.join(format!("atlantis-{i}.yaml"));
+        std::fs::write(&path, yaml).unwrap();
+        paths.push(path);
+    }
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
     for (k, _) in std::env::vars() {
         let upper = k.to_ascii_uppercase();
@@ -393,7 +402,7 @@ pub fn lint(yaml: &str, server: Option<&Server>, extra: &[&str]) -> Run {
         }
     }
     cmd.env("NO_COLOR", "1");
-    cmd.arg(&path)
+    cmd.args(&paths)
         .args(["--format", "json", "--online", "--ca-cert"]);
     cmd.arg(ca_path());
     if let Some(s) = server {
