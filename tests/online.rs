@@ -1257,6 +1257,39 @@ fn wrong_product_is_indeterminate_and_gets_no_credential() {
     );
 }
 
+/// Joins configs into one, with a single repo-allowlist naming all their entries.
+fn combine(configs: &[String]) -> String {
+    let mut allow = Vec::new();
+    let mut rest = String::new();
+    for c in configs {
+        for line in c.lines() {
+            match line.strip_prefix("repo-allowlist: ") {
+                Some(a) => allow.push(a.to_string()),
+                None => {
+                    rest.push_str(line);
+                    rest.push('\n');
+                }
+            }
+        }
+    }
+    format!("repo-allowlist: {}\n{rest}", allow.join(","))
+}
+
+/// Two configs that together name all seven hosts (GitHub token and GitHub App exclude each
+/// other, as do Bitbucket Cloud and Server).
+fn seven_hosts() -> (String, String) {
+    (
+        combine(&[
+            gh_config(None),
+            gl_config("gitlab.test.local"),
+            gitea_config(),
+            bbc_config(),
+            ado_config(),
+        ]),
+        combine(&[app_config(&key_file(&app_keys().0.pkcs1_pem)), bbs_config()]),
+    )
+}
+
 /// The generic states, for every host: rate limit, 5xx, HTML, redirect, timeout.
 #[test]
 fn every_host_every_indeterminate_state() {
@@ -1335,15 +1368,7 @@ fn every_host_times_out_within_the_deadline() {
         }
         _ => Reply::json(200, "{}").delay(Duration::from_secs(10)),
     });
-    let a = [
-        gh_config(None),
-        gl_config("gitlab.test.local"),
-        gitea_config(),
-        bbc_config(),
-        ado_config(),
-    ]
-    .concat();
-    let b = [app_config(&key_file(&app_keys().0.pkcs1_pem)), bbs_config()].concat();
+    let (a, b) = seven_hosts();
     let run = support::lint_many(&[&a, &b], Some(&server), &["--online-timeout", "1"]);
     let found = run.rule("probe-indeterminate");
     assert_eq!(found.len(), 7, "{}", run.stdout);
@@ -1370,18 +1395,11 @@ fn seven_hosts_in_parallel_timing() {
         reply.delay = Duration::from_millis(200);
         reply
     });
-    let a = [
-        gh_config(None),
-        gl_config("gitlab.test.local"),
-        gitea_config(),
-        bbc_config(),
-        ado_config(),
-    ]
-    .concat();
-    let b = [app_config(&key_file(&app_keys().0.pkcs1_pem)), bbs_config()].concat();
+    let (a, b) = seven_hosts();
     let run = support::lint_many(&[&a, &b], Some(&server), &[]);
     assert_no_leak_all(&run);
     assert_eq!(run.rule("credential-verified").len(), 7, "{}", run.stdout);
+    assert_eq!(run.json["summary"]["errors"], 0, "{}", run.stdout);
     let requests = server.requests().len();
     eprintln!(
         "seven hosts, {requests} requests at 200 ms each: {:?} in all (sequential would be {} ms)",
@@ -1394,4 +1412,82 @@ fn seven_hosts_in_parallel_timing() {
         "took {:?}",
         run.elapsed
     );
+}
+
+// ---------------------------------------------------------------- corporate networks
+
+fn run_with_env(yaml: &str, args: &[String], env: &[(&str, String)]) -> (String, String) {
+    let dir = support::temp_dir("cfg");
+    let path = dir.join("atlantis.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
+    for (k, _) in std::env::vars() {
+        if k.to_ascii_uppercase().ends_with("_PROXY") || k.starts_with("ATLANTIS_") {
+            cmd.env_remove(&k);
+        }
+    }
+    cmd.arg(&path)
+        .args(["--online", "--ca-cert"])
+        .arg(support::ca_path())
+        .args(args)
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn https_proxy_is_honoured_and_never_sees_the_credential() {
+    let server = start(gh_user_ok);
+    let proxy = support::start_proxy(server.port);
+    let cfg = gh_config(Some("ghe.test.local"));
+    let (out, _) = run_with_env(
+        &cfg,
+        &["--format".into(), "json".into()],
+        &[("HTTPS_PROXY", format!("http://127.0.0.1:{}", proxy.port))],
+    );
+    assert!(out.contains("credential-verified"), "{out}");
+    let connects = proxy.connects.lock().unwrap().clone();
+    assert_eq!(connects.len(), 1, "{connects:?}");
+    assert!(
+        connects[0].starts_with("CONNECT ghe.test.local:443 "),
+        "{connects:?}"
+    );
+    assert!(!connects[0].to_ascii_lowercase().contains("authorization"));
+    assert!(!connects[0].contains(&basic(GH_USER, &gh_token())));
+    // NO_PROXY: straight to the host (here through --connect-to).
+    let (out, _) = run_with_env(
+        &cfg,
+        &[
+            "--format".into(),
+            "json".into(),
+            "--connect-to".into(),
+            format!("ghe.test.local:443:127.0.0.1:{}", server.port),
+        ],
+        &[
+            ("HTTPS_PROXY", format!("http://127.0.0.1:{}", proxy.port)),
+            ("NO_PROXY", "ghe.test.local".into()),
+        ],
+    );
+    assert!(out.contains("credential-verified"), "{out}");
+    assert_eq!(proxy.connects.lock().unwrap().len(), 1, "NO_PROXY ignored");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn human_output_never_shows_a_credential() {
+    let server = start(|_| Reply::json(401, r#"{"message":"Bad credentials"}"#));
+    let mut args = server.connect_to();
+    args.extend(["--format".into(), "human".into()]);
+    let (out, err) = run_with_env(&gh_config(Some("ghe.test.local")), &args, &[]);
+    assert!(out.contains("credential-rejected"), "{out}");
+    for s in all_secrets() {
+        assert!(!out.contains(&s) && !err.contains(&s), "{out}");
+    }
+    assert!(!out.contains("Basic ") && !out.contains("Authorization"));
 }

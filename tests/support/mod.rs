@@ -429,3 +429,58 @@ pub fn basic(user: &str, password: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
 }
+
+/// A forward proxy for `HTTPS_PROXY`: records each CONNECT request (line and headers), then
+/// tunnels the connection to `target_port` on 127.0.0.1.
+pub struct Proxy {
+    pub port: u16,
+    pub connects: Arc<Mutex<Vec<String>>>,
+}
+
+pub fn start_proxy(target_port: u16) -> Proxy {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connects = Arc::new(Mutex::new(Vec::new()));
+    let seen = connects.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(client) = stream else { continue };
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line.trim_end().is_empty() {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                seen.lock().unwrap().push(head);
+                let Ok(upstream) = TcpStream::connect(("127.0.0.1", target_port)) else {
+                    return;
+                };
+                let mut client_w = client;
+                if client_w
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .is_err()
+                {
+                    return;
+                }
+                let mut up_r = upstream.try_clone().unwrap();
+                let mut up_w = upstream;
+                let mut client_r = reader;
+                let t = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut client_r, &mut up_w);
+                    let _ = up_w.shutdown(std::net::Shutdown::Write);
+                });
+                let _ = std::io::copy(&mut up_r, &mut client_w);
+                let _ = t.join();
+            });
+        }
+    });
+    Proxy { port, connects }
+}
