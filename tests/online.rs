@@ -445,6 +445,17 @@ fn offline_findings_survive_online_failure() {
 }
 
 #[test]
+fn unresolvable_host_name() {
+    // `.invalid` never resolves (RFC 6761).
+    let run = lint(&gh_config(Some("ghe.nonexistent.invalid")), None, &[]);
+    let msg = run.message("probe-indeterminate");
+    assert!(
+        msg.contains("the host name does not resolve from this machine"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn online_is_off_by_default() {
     let server = start(gh_user_ok);
     let dir = support::temp_dir("cfg");

@@ -246,6 +246,59 @@ mod tests {
         );
     }
 
+    fn targets_of(yaml: &str, argv: &[&str]) -> Vec<Target> {
+        let request = crate::input::Request {
+            file: Some(crate::input::NamedBytes {
+                name: "atlantis.yaml".into(),
+                bytes: yaml.as_bytes().to_vec(),
+            }),
+            env: None,
+            env_files: Vec::new(),
+            argv: Some(argv.iter().map(|s| s.to_string()).collect()),
+        };
+        targets(&crate::input::load(&request))
+    }
+
+    #[test]
+    fn which_hosts_atlantis_would_use() {
+        // gh-user wins over gh-app-id; a command-line token beats the file.
+        let t = targets_of(
+            "gh-user: bot\ngh-app-id: 12\ngh-app-key-file: k.pem\ngh-hostname: ghe.corp\n",
+            &["--gh-token-file", "/run/token"],
+        );
+        assert_eq!(
+            t,
+            [Target {
+                kind: Kind::GitHubUser,
+                api: "https://ghe.corp/api/v3/".into(),
+                key: "gh-token-file",
+            }]
+        );
+        // Only exactly https://api.bitbucket.org is Cloud; a trailing slash makes it Server.
+        let t = targets_of(
+            "bitbucket-user: bot\nbitbucket-token: t0k3n\nbitbucket-base-url: https://api.bitbucket.org/\n",
+            &[],
+        );
+        assert_eq!(t[0].kind, Kind::BitbucketServer);
+        assert_eq!(t[0].api, "https://api.bitbucket.org/rest/api/1.0/");
+        let t = targets_of("bitbucket-user: bot\nbitbucket-token: t0k3n\n", &[]);
+        assert_eq!(t[0].kind, Kind::BitbucketCloud);
+        // Incomplete pairs are not probed; defaults fill in the hosts.
+        let t = targets_of(
+            "gitlab-user: bot\ngitea-user: bot\ngitea-token: abc\nazuredevops-user: u\nazuredevops-token: p\ngh-app-id: 7\ngh-app-key: x\n",
+            &[],
+        );
+        let kinds: Vec<_> = t.iter().map(|t| (t.kind, t.api.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::GitHubApp, "https://api.github.com/"),
+                (Kind::Gitea, "https://gitea.com/api/v1/"),
+                (Kind::AzureDevOps, "https://dev.azure.com/"),
+            ]
+        );
+    }
+
     #[test]
     fn origins_never_show_paths_queries_or_userinfo() {
         assert_eq!(
