@@ -1502,3 +1502,22 @@ fn human_output_never_shows_a_credential() {
     }
     assert!(!out.contains("Basic ") && !out.contains("Authorization"));
 }
+
+#[test]
+fn ssl_cert_file_is_honoured_like_go() {
+    let server = start(gh_user_ok);
+    let dir = support::temp_dir("cfg");
+    let path = dir.join("atlantis.yaml");
+    std::fs::write(&path, gh_config(Some("ghe.test.local"))).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
+        .arg(&path)
+        .args(["--format", "json", "--online"])
+        .args(server.connect_to())
+        .env("SSL_CERT_FILE", support::ca_path())
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("credential-verified"), "{stdout}");
+}
