@@ -385,6 +385,22 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         .map(|request| lint::lint(request, &options, &policy))
         .collect();
     if let Some(online) = &online {
+        // Network access is opt-in and visible: say where the credentials go before sending.
+        let mut hosts: Vec<String> = Vec::new();
+        for (cfg, _) in &linted {
+            for t in crate::online::targets(cfg) {
+                let name = t.name();
+                if !hosts.contains(&name) {
+                    hosts.push(name);
+                }
+            }
+        }
+        if !hosts.is_empty() {
+            eprintln!(
+                "atlantis-lint: --online: read-only requests to {}",
+                hosts.join(", ")
+            );
+        }
         // Every configuration's hosts at once (each probe runs its hosts concurrently too).
         let probed: Vec<_> = std::thread::scope(|s| {
             let handles: Vec<_> = linted

@@ -1521,3 +1521,106 @@ fn ssl_cert_file_is_honoured_like_go() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("credential-verified"), "{stdout}");
 }
+
+#[test]
+fn the_hosts_contacted_are_named_first() {
+    let server = start(gh_user_ok);
+    let run = lint(&gh_config(Some("ghe.test.local")), Some(&server), &[]);
+    assert_eq!(
+        run.stderr,
+        "atlantis-lint: --online: read-only requests to GitHub at https://ghe.test.local\n"
+    );
+}
+
+#[test]
+fn github_fine_grained_permission_missing_names_what_github_accepts() {
+    let server = start(|_| {
+        Reply::json(
+            403,
+            r#"{"message":"Resource not accessible by personal access token"}"#,
+        )
+        .header(
+            "x-accepted-github-permissions",
+            "pull_requests=write; issues=write",
+        )
+    });
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    let msg = run.message("credential-insufficient");
+    assert!(msg.contains("Resource not accessible by personal access token; GitHub accepts: pull_requests=write; issues=write"), "{msg}");
+}
+
+#[test]
+fn github_login_differs_from_gh_user() {
+    let server =
+        start(|_| Reply::json(200, r#"{"login":"someone-else"}"#).header("x-oauth-scopes", "repo"));
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    let msg = run.message("credential-verified");
+    assert!(
+        msg.contains("gh-user is `atlantis-bot`: Atlantis acts as `someone-else`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn gitlab_blocked_account() {
+    let server = start(|_| {
+        Reply::json(
+            403,
+            r#"{"message":"403 Forbidden - Your account has been blocked."}"#,
+        )
+    });
+    let run = lint(&gl_config("gitlab.test.local"), Some(&server), &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.message("credential-rejected").contains("blocked"));
+}
+
+#[test]
+fn bitbucket_cloud_403_without_account_scope() {
+    let server = start(|_| {
+        Reply::json(403, r#"{"type":"error","error":{"message":"Your credentials lack one or more required privilege scopes.","detail":{"granted":["read:repository:bitbucket"],"required":["read:user:bitbucket"]}}}"#)
+            .header("x-credential-type", "api_token")
+            .header("x-oauth-scopes", "read:repository:bitbucket, read:pullrequest:bitbucket, write:pullrequest:bitbucket")
+    });
+    // Authenticated; only hide-prev-plan-comments needs the account scope.
+    let run = lint(&bbc_config(), Some(&server), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.one("credential-verified");
+    let run = lint(
+        &(bbc_config() + "hide-prev-plan-comments: true\n"),
+        Some(&server),
+        &[],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.message("credential-insufficient").contains(
+        "may not read its own account (read:user:bitbucket), which hide-prev-plan-comments needs"
+    ));
+}
+
+#[test]
+fn github_app_slug_and_installation_id_mismatches() {
+    let server = start(github_app(format!(
+        "[{}]",
+        installation(111, "acme", FULL_PERMISSIONS, false)
+    )));
+    let cfg = app_config(&key_file(&app_keys().0.pkcs1_pem));
+    let run = lint(
+        &(cfg.clone() + "gh-app-slug: atlantis-other\n"),
+        Some(&server),
+        &[],
+    );
+    assert_eq!(run.code, 1);
+    let d = run.one("credential-insufficient");
+    assert!(d["message"].as_str().unwrap().contains("gh-app-slug is `atlantis-other` but the key and gh-app-id belong to the app `atlantis-acme`"));
+    assert_eq!(d["related"].as_array().unwrap().len(), 1);
+    let run = lint(&(cfg + "gh-app-installation-id: 999\n"), Some(&server), &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.message("credential-insufficient").contains(
+            "gh-app-installation-id 999 is not an installation of the app `atlantis-acme`"
+        )
+    );
+    assert_eq!(
+        server.requests().last().unwrap().path,
+        "/api/v3/app/installations/999"
+    );
+}
