@@ -1624,3 +1624,22 @@ fn github_app_slug_and_installation_id_mismatches() {
         "/api/v3/app/installations/999"
     );
 }
+
+#[test]
+fn expiry_is_judged_against_the_host_clock() {
+    let server = start(|_| {
+        Reply::json(200, r#"{"login":"atlantis-bot"}"#)
+            .header("x-oauth-scopes", "repo")
+            .header("date", "Wed, 07 Jan 2099 12:00:00 GMT")
+            .header(
+                "github-authentication-token-expiration",
+                "2099-01-10 12:00:00 UTC",
+            )
+    });
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    let msg = run.message("credential-expiring");
+    assert!(
+        msg.contains("expires on 2099-01-10 12:00 UTC, in 3 days"),
+        "{msg}"
+    );
+}

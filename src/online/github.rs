@@ -181,7 +181,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         if let Some(at) = parse_time(exp) {
             facts.push(format!("expires {}", super::http::format_time(at)));
             let rotate = format!("{web}/settings/tokens");
-            p.expiry(at, &rotate);
+            p.expiry(at, r.server_now(), &rotate);
         }
     } else {
         facts.push("no expiry".into());

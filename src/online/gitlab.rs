@@ -90,7 +90,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             match expires {
                 Some(at) => {
                     facts.push(format!("expires {}", format_time(at)));
-                    p.expiry(at, &tokens_page);
+                    p.expiry(at, r.server_now(), &tokens_page);
                 }
                 None => facts.push("no expiry".into()),
             }

@@ -64,6 +64,11 @@ impl Resp {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The host's clock, from its `Date` header.
+    pub fn server_now(&self) -> Option<i64> {
+        self.header("date").and_then(parse_http_date)
+    }
+
     /// A string field of the JSON body.
     pub fn str_field(&self, path: &[&str]) -> Option<&str> {
         let mut v = self.json.as_ref()?;

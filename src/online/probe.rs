@@ -156,8 +156,9 @@ impl Probe<'_> {
     }
 
     /// Reports an expiry time: warning within 14 days, error once past, nothing otherwise.
-    pub fn expiry(&mut self, at: i64, rotate_at: &str) {
-        let now = unix_now();
+    /// Judged against the host's clock (its `Date` header) when it sent one.
+    pub fn expiry(&mut self, at: i64, server_now: Option<i64>, rotate_at: &str) {
+        let now = server_now.unwrap_or_else(unix_now);
         let left = at - now;
         let when = super::http::format_time(at);
         if left <= 0 {
