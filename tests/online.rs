@@ -1643,3 +1643,76 @@ fn expiry_is_judged_against_the_host_clock() {
         "{msg}"
     );
 }
+
+#[test]
+fn github_allowlisted_repository_must_be_writable_and_visible() {
+    let server = start(|r| match r.route() {
+        "/api/v3/user" => gh_user_ok(r),
+        "/api/v3/repos/acme/infra" => Reply::json(
+            200,
+            r#"{"full_name":"acme/infra","private":true,"default_branch":"main","permissions":{"admin":false,"maintain":false,"push":true,"triage":true,"pull":true}}"#,
+        ),
+        "/api/v3/repos/acme/docs" => Reply::json(
+            200,
+            r#"{"full_name":"acme/docs","permissions":{"admin":false,"push":false,"pull":true}}"#,
+        ),
+        _ => Reply::not_found(),
+    });
+    let cfg =
+        |allow: &str| gh_config(Some("ghe.test.local")).replace("ghe.test.local/acme/*", allow);
+    let run = lint(
+        &cfg("ghe.test.local/acme/infra,ghe.test.local/acme/*"),
+        Some(&server),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.online_rules(), ["credential-verified"]);
+    let run = lint(
+        &cfg("ghe.test.local/acme/infra,ghe.test.local/acme/docs"),
+        Some(&server),
+        &[],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.message("credential-insufficient")
+            .contains("`atlantis-bot` has no write access to `acme/docs`")
+    );
+    let run = lint(&cfg("ghe.test.local/acme/typo"), Some(&server), &[]);
+    let d = run.one("credential-insufficient");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("`acme/typo` from the repo-allowlist is not visible")
+    );
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        paths.contains(&"/api/v3/repos/acme/typo".to_string()),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn gitlab_allowlisted_project_needs_developer() {
+    let server = start(|r| {
+        if r.route() == "/api/v4/projects/acme%2Fsub%2Finfra" {
+            return Reply::json(
+                200,
+                r#"{"id":123,"path_with_namespace":"acme/sub/infra","permissions":{"project_access":null,"group_access":{"access_level":20}}}"#,
+            );
+        }
+        gitlab("", r#"["api"]"#, date(200))(r)
+    });
+    let cfg = gl_config("gitlab.test.local").replace(
+        "gitlab.test.local/acme/*",
+        "gitlab.test.local/acme/sub/infra",
+    );
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let msg = run.message("credential-insufficient");
+    assert!(
+        msg.contains("has the role Reporter (20) in `acme/sub/infra`"),
+        "{msg}"
+    );
+}

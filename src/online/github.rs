@@ -3,7 +3,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, parse_time, scrub};
 use super::probe::Probe;
-use super::target::{github_web, origin};
+use super::target::{concrete_repos, encode, github_web, origin};
 
 /// The headers GitHub asks API clients to send.
 pub const HEADERS: &[(&str, &str)] = &[
@@ -193,6 +193,67 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         ));
     }
     p.verified(msg);
+    repo_access(p, &hostname, &login, &token, &user, &web)
+}
+
+/// Repositories the repo-allowlist names exactly: visible, and writable by the account
+/// (Atlantis sets commit statuses and merges). Read-only: `GET /repos/{owner}/{repo}`.
+fn repo_access(
+    p: &mut Probe,
+    hostname: &str,
+    login: &str,
+    token: &str,
+    user: &str,
+    web: &str,
+) -> Result<(), Indeterminate> {
+    for full in concrete_repos(p.cfg, hostname, 2) {
+        let Some((owner, repo)) = full.split_once('/') else {
+            continue;
+        };
+        let url = p.api(&format!("repos/{}/{}", encode(owner), encode(repo)));
+        let r = p.http.api(&url, Auth::Basic(user, token), HEADERS)?;
+        match r.status {
+            200 => {
+                let push = r
+                    .json
+                    .as_ref()
+                    .and_then(|j| j.pointer("/permissions/push"))
+                    .and_then(|v| v.as_bool());
+                if push == Some(false) {
+                    p.insufficient(
+                        format!(
+                            "`{login}` has no write access to `{full}` (repo-allowlist): Atlantis cannot set commit statuses or merge there ({})",
+                            p.name()
+                        ),
+                        format!("give `{login}` the Write role on the repository (directly or through a team) at {web}/{owner}/{repo}/settings/access"),
+                    );
+                    return Ok(());
+                }
+            }
+            404 => {
+                let f = p
+                    .finding(
+                        &super::rules::INSUFFICIENT,
+                        format!(
+                            "`{full}` from the repo-allowlist is not visible to {} (404: it does not exist, or the token cannot see it) ({})",
+                            p.key(),
+                            p.name()
+                        ),
+                    )
+                    .severity(crate::finding::Severity::Warning)
+                    .label("cannot see an allowlisted repository")
+                    .help("check the name in repo-allowlist; a fine-grained token must list the repository in its repository access, and the account needs access to it")
+                    .related(p.cfg.location("repo-allowlist"), "the repository is named here");
+                p.push(f);
+                return Ok(());
+            }
+            403 => {
+                forbidden(p, &r, web);
+                return Ok(());
+            }
+            s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
+        }
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, format_time, parse_time};
 use super::probe::Probe;
-use super::target::gitlab_web;
+use super::target::{concrete_repos, encode, gitlab_web};
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
@@ -139,7 +139,73 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         ));
     }
     p.verified(msg);
+
+    // 4. Projects the repo-allowlist names exactly: visible, and at least Developer.
+    let host = super::http::host_port(&p.target.api)
+        .map(|(h, _)| h)
+        .unwrap_or_default();
+    for path in concrete_repos(p.cfg, &host, 2) {
+        let r = p
+            .http
+            .api(&p.api(&format!("projects/{}", encode(&path))), auth, &[])?;
+        match r.status {
+            200 => {
+                let level = |k: &str| {
+                    r.json
+                        .as_ref()
+                        .and_then(|j| j.pointer(&format!("/permissions/{k}/access_level")))
+                        .and_then(|v| v.as_i64())
+                        .unwrap_or(0)
+                };
+                let best = level("project_access").max(level("group_access"));
+                if best < 30 {
+                    p.insufficient(
+                        format!(
+                            "`{username}` has the role {} in `{path}` (repo-allowlist); Atlantis needs at least Developer (30) to set commit statuses ({})",
+                            role(best),
+                            p.name()
+                        ),
+                        format!("give `{username}` the Developer or Maintainer role at {web}/{path}/-/project_members"),
+                    );
+                    return Ok(());
+                }
+            }
+            404 => {
+                let f = p
+                    .finding(
+                        &super::rules::INSUFFICIENT,
+                        format!(
+                            "`{path}` from the repo-allowlist is not visible to {} (404: it does not exist, or the account is not a member) ({})",
+                            p.key(),
+                            p.name()
+                        ),
+                    )
+                    .severity(crate::finding::Severity::Warning)
+                    .label("cannot see an allowlisted project")
+                    .help("check the project path in repo-allowlist and the account's membership")
+                    .related(p.cfg.location("repo-allowlist"), "the project is named here");
+                p.push(f);
+                return Ok(());
+            }
+            _ => return refused(p, &r, &tokens_page),
+        }
+    }
     Ok(())
+}
+
+fn role(level: i64) -> String {
+    let name = match level {
+        0 => "none",
+        5 => "Minimal access",
+        10 => "Guest",
+        15 => "Planner",
+        20 => "Reporter",
+        30 => "Developer",
+        40 => "Maintainer",
+        50 => "Owner",
+        _ => "unknown",
+    };
+    format!("{name} ({level})")
 }
 
 /// A 401 or 403 (or anything unexpected) from GitLab.

@@ -43,6 +43,10 @@ GitHub App installation missing `checks: write`, or an app installed on two acco
 `gh-app-installation-id` is not set; a token not authorized for an organisation's SAML SSO; a Gitea
 token without `read:user`. The message lists what is missing and where to grant it.
 
+Repositories the `repo-allowlist` names exactly (no wildcard) are looked up too (GitHub token,
+GitLab): the account needs write access (GitHub) or at least the Developer role (GitLab) there.
+A repository the credential cannot see at all is a warning (a typo in the allowlist looks the same).
+
 A permission needed only by an optional feature you enabled (`gh-team-allowlist` needs `read:org`)
 is reported as a warning.
 

@@ -124,6 +124,48 @@ pub fn ado_base(hostname: &str) -> String {
     format!("https://{hostname}/")
 }
 
+/// Repositories the repo-allowlist names on `host` without wildcards (`owner/repo` or
+/// `group/sub/project`), in order, at most `max`. Negated entries are skipped.
+pub fn concrete_repos(cfg: &EffectiveConfig, host: &str, max: usize) -> Vec<String> {
+    let Some(allow) = cfg.str("repo-allowlist") else {
+        return Vec::new();
+    };
+    let host = strip_port(host).to_ascii_lowercase();
+    let mut out = Vec::new();
+    for entry in allow.split(',') {
+        if entry.starts_with('!') || entry.contains(['*', '?']) {
+            continue;
+        }
+        let Some((h, path)) = entry.split_once('/') else {
+            continue;
+        };
+        if strip_port(h).to_ascii_lowercase() != host || path.split('/').count() < 2 {
+            continue;
+        }
+        if path.split('/').any(str::is_empty) || out.iter().any(|p| p == path) {
+            continue;
+        }
+        out.push(path.to_string());
+        if out.len() == max {
+            break;
+        }
+    }
+    out
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), `/` included.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn set(cfg: &EffectiveConfig, flag: &str) -> bool {
     cfg.is_set(flag)
 }
@@ -297,6 +339,23 @@ mod tests {
                 (Kind::AzureDevOps, "https://dev.azure.com/"),
             ]
         );
+    }
+
+    #[test]
+    fn concrete_repositories_of_the_allowlist() {
+        let request = crate::input::Request {
+            file: Some(crate::input::NamedBytes {
+                name: "atlantis.yaml".into(),
+                bytes: b"repo-allowlist: github.com/acme/*,!github.com/acme/old,github.com/acme/infra,gitlab.com/g/sub/p,GitHub.com/acme/infra,github.com/x\n".to_vec(),
+            }),
+            env: None,
+            env_files: Vec::new(),
+            argv: None,
+        };
+        let cfg = crate::input::load(&request);
+        assert_eq!(concrete_repos(&cfg, "github.com", 3), ["acme/infra"]);
+        assert_eq!(concrete_repos(&cfg, "gitlab.com", 3), ["g/sub/p"]);
+        assert_eq!(encode("g/sub p"), "g%2Fsub%20p");
     }
 
     #[test]
