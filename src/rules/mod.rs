@@ -4,12 +4,26 @@
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
 
+mod ambiguous_scalar;
+mod bool_flag_value;
+/// Shared facts about credential values (not a rule).
+mod credential_values;
 mod deprecated_key;
 mod duplicate_key;
+mod file_not_found;
+mod file_permissions;
+mod github_app_key_invalid;
 mod incomplete_credentials;
 mod invalid_type;
+mod k8s_service_link;
 mod no_vcs_credentials;
+mod placeholder_value;
+mod plaintext_secret;
 mod removed_key;
+mod secret_on_command_line;
+mod secret_whitespace;
+mod token_format;
+mod unexpanded_variable;
 mod unknown_key;
 mod yaml_syntax;
 
@@ -49,6 +63,18 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&invalid_type::RULE, invalid_type::check),
     (&no_vcs_credentials::RULE, no_vcs_credentials::check),
     (&incomplete_credentials::RULE, incomplete_credentials::check),
+    (&placeholder_value::RULE, placeholder_value::check),
+    (&unexpanded_variable::RULE, unexpanded_variable::check),
+    (&token_format::RULE, token_format::check),
+    (&secret_whitespace::RULE, secret_whitespace::check),
+    (&ambiguous_scalar::RULE, ambiguous_scalar::check),
+    (&github_app_key_invalid::RULE, github_app_key_invalid::check),
+    (&plaintext_secret::RULE, plaintext_secret::check),
+    (&secret_on_command_line::RULE, secret_on_command_line::check),
+    (&bool_flag_value::RULE, bool_flag_value::check),
+    (&k8s_service_link::RULE, k8s_service_link::check),
+    (&file_not_found::RULE, file_not_found::check),
+    (&file_permissions::RULE, file_permissions::check),
 ];
 
 /// Every rule id the linter knows, offline and online.
