@@ -49,10 +49,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let kind = match resolved {
-            Resolved::Bool(_) => "bool",
-            Resolved::Int(_) | Resolved::Uint(_) => "integer",
-            Resolved::Float(_) => "float",
+        let (kind, a_kind) = match resolved {
+            Resolved::Bool(_) => ("bool", "a bool"),
+            Resolved::Int(_) | Resolved::Uint(_) => ("integer", "an integer"),
+            Resolved::Float(_) => ("float", "a float"),
             _ => continue,
         };
         let secret = text.is_secret();
@@ -67,21 +67,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 s.origin.value(),
-                format!("{name} is an unquoted YAML {kind}: Atlantis receives a different string than the one written"),
+                format!("{name} is written as an unquoted YAML {kind}: Atlantis receives a different string than the one written"),
             )
-            .label(format!("read as a {kind}"))
+            .label(format!("read as {a_kind}"))
             .help(format!("quote the value: {name}: \"…\""))
         } else {
             Finding::new(
                 &RULE,
                 s.origin.value(),
                 format!(
-                    "{name}: `{}` is a YAML {kind}: Atlantis receives \"{}\"",
+                    "{name}: `{}` is {a_kind} in YAML: Atlantis receives \"{}\"",
                     text.as_str(),
                     got.as_str()
                 ),
             )
-            .label(format!("read as a {kind}"))
+            .label(format!("read as {a_kind}"))
             .help(format!("quote the value: {name}: \"{}\"", text.as_str()))
             .suggestion(format!("\"{}\"", text.as_str()))
         };

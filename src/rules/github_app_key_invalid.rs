@@ -132,20 +132,27 @@ pub fn pem_problem(text: &str) -> Option<(String, &'static str)> {
         ));
     };
     let body = &text[body_start..body_start + end];
+    const RS256: &str = "; GitHub Apps sign with RSA (RS256)";
     let kind = match label {
         "RSA PRIVATE KEY" | "PRIVATE KEY" => None,
-        "ENCRYPTED PRIVATE KEY" => Some("is an encrypted private key (ENCRYPTED PRIVATE KEY)"),
-        "OPENSSH PRIVATE KEY" => Some("is an OpenSSH private key, not a PEM RSA private key"),
-        "EC PRIVATE KEY" => Some("is an EC private key; GitHub Apps sign with RSA (RS256)"),
-        "DSA PRIVATE KEY" => Some("is a DSA private key; GitHub Apps sign with RSA (RS256)"),
+        "ENCRYPTED PRIVATE KEY" => Some((
+            "an encrypted private key",
+            ", which Atlantis cannot decrypt",
+        )),
+        "OPENSSH PRIVATE KEY" => Some(("an OpenSSH private key", ", not a PEM RSA private key")),
+        "EC PRIVATE KEY" => Some(("an EC private key", RS256)),
+        "DSA PRIVATE KEY" => Some(("a DSA private key", RS256)),
         "PUBLIC KEY" | "RSA PUBLIC KEY" => {
-            Some("is a public key; Atlantis needs the App's private key")
+            Some(("a public key", "; Atlantis needs the App's private key"))
         }
-        "CERTIFICATE" => Some("is a certificate, not the App's private key"),
-        _ => Some("is a PEM block of another type, not an RSA private key"),
+        "CERTIFICATE" => Some(("a certificate", ", not the App's private key")),
+        _ => Some(("a PEM block of another type", ", not an RSA private key")),
     };
-    if let Some(kind) = kind {
-        return Some((format!("{kind} (-----BEGIN {label}-----)"), REGENERATE));
+    if let Some((what, why)) = kind {
+        return Some((
+            format!("is {what} (-----BEGIN {label}-----){why}"),
+            REGENERATE,
+        ));
     }
     if body.contains("Proc-Type: 4,ENCRYPTED") {
         return Some((
@@ -239,7 +246,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     cfg.value_location("gh-app-key-file"),
-                    format!("the file gh-app-key-file names ({path}) {problem}"),
+                    format!("the key file {path} (gh-app-key-file) {problem}"),
                 )
                 .key("gh-app-key-file")
                 .label("not a usable GitHub App key")

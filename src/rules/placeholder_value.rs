@@ -155,7 +155,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 format!("repo-allowlist entry `{entry}` is a placeholder: it matches no repository, so Atlantis ignores every webhook"),
             )
             .label("placeholder")
-            .help("list your repositories, e.g. `github.com/your-org/*`")
+            .help("list the repositories Atlantis serves, e.g. `github.com/acme/*` or `github.com/acme/infra`")
         } else {
             continue;
         };

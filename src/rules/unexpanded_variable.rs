@@ -55,26 +55,25 @@ fn embedded_upper() -> &'static Regex {
     })
 }
 
-/// The name of the variable `value` refers to, if it holds an unexpanded reference.
+/// The variable reference (`${NAME}` or `$NAME`, as written) `value` holds, if any.
 pub fn variable_in(value: &str, secret: bool) -> Option<String> {
     let t = value.trim();
-    if let Some(c) = braced().captures(t) {
-        return Some(c[1].to_string());
+    if let Some(m) = braced().find(t) {
+        return Some(m.as_str().to_string());
     }
     if let Some(c) = whole_plain().captures(t) {
-        let name = &c[1];
-        let upper = name
+        let upper = c[1]
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
         if !secret || upper {
-            return Some(name.to_string());
+            return Some(c[0].to_string());
         }
         return None;
     }
     if secret {
         return None;
     }
-    embedded_upper().captures(t).map(|c| c[1].to_string())
+    embedded_upper().captures(t).map(|c| format!("${}", &c[1]))
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -101,7 +100,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
         } else {
             format!(
-                "{name} holds `${var}`, but Atlantis does not expand variables in its config file"
+                "{name} holds `{var}`, but Atlantis does not expand variables in its config file"
             )
         };
         let help = if secret {
@@ -130,19 +129,22 @@ mod tests {
     fn references() {
         assert_eq!(
             variable_in("${GH_TOKEN}", true).as_deref(),
-            Some("GH_TOKEN")
+            Some("${GH_TOKEN}")
         );
-        assert_eq!(variable_in("$GH_TOKEN", true).as_deref(), Some("GH_TOKEN"));
-        assert_eq!(variable_in("$gh_token", false).as_deref(), Some("gh_token"));
+        assert_eq!(variable_in("$GH_TOKEN", true).as_deref(), Some("$GH_TOKEN"));
+        assert_eq!(
+            variable_in("$gh_token", false).as_deref(),
+            Some("$gh_token")
+        );
         assert_eq!(variable_in("$ecretPass", true), None);
         assert_eq!(variable_in("abc$DEF123", true), None);
         assert_eq!(
             variable_in("github.com/$ORG/*", false).as_deref(),
-            Some("ORG")
+            Some("$ORG")
         );
         assert_eq!(
             variable_in("https://${HOST}/x", false).as_deref(),
-            Some("HOST")
+            Some("${HOST}")
         );
         assert_eq!(variable_in("a$Bc", false), None);
         assert_eq!(variable_in("price $5", false), None);
