@@ -14,7 +14,7 @@ Each Git host token is classified by the host it is configured for, then by its 
 (checked offline; the token is never printed or sent anywhere):
 - `gh-token`: `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens carry a CRC32 checksum in their last six
   characters. A token with one of these prefixes whose checksum does not match was mistyped or
-  cut: **error**. `gho_` (OAuth), `ghu_` (expires in 8 hours), `ghs_` (expires in 1 hour) and
+  altered: **error**. `gho_` (OAuth), `ghu_` (expires in 8 hours), `ghs_` (expires in 1 hour) and
   `ghr_` (a refresh token, which cannot call the API) are warnings. `github_pat_…` and the
   legacy 40 hex characters are accepted.
 - `gitlab-token`: `glpat-` tokens (also behind an instance prefix, and routable tokens, whose
@@ -29,6 +29,7 @@ Each Git host token is classified by the host it is configured for, then by its 
   44 base64 characters).
 - `azuredevops-token`: a 52-character PAT (its checksum is checked) or an 84/88-character one.
 - Any token with another host's prefix (a `glpat-` token in `gh-token`).
+- The token in the file `gh-token-file` names, when that file can be read (as for `gh-token`).
 
 Lengths are only hints: the rule never rejects a token for being a few characters longer.
 
@@ -290,38 +291,46 @@ fn foreign(flag: &str, k: &Known, host: &str, help: &str) -> Option<Verdict> {
 
 const GH_HELP: &str = "create a personal access token for the GitHub machine user (fine-grained `github_pat_…` or classic `ghp_…`) and paste it whole";
 
-fn github(token: &str) -> Option<Verdict> {
+/// `subject` names the token in messages: `gh-token`, or the file it was read from.
+fn github(token: &str, subject: &str) -> Option<Verdict> {
     if is_hex40(token) {
         return None;
     }
     let Some(k) = known(token) else {
         return warn(
-            "gh-token matches none of GitHub's token formats (`ghp_…`, `github_pat_…`, or 40 hex characters)".into(),
+            format!(
+                "{subject} matches none of GitHub's token formats (`ghp_…`, `github_pat_…`, or 40 hex characters)"
+            ),
             "not a GitHub token",
             GH_HELP,
         );
     };
     if k.host != "GitHub" {
-        return foreign("gh-token", k, "GitHub", GH_HELP);
+        return foreign(subject, k, "GitHub", GH_HELP);
     }
-    if k.prefix == "github_pat_" {
-        let body = &token[k.prefix.len()..];
-        if all(body, |b| b.is_ascii_alphanumeric() || b == b'_') {
-            return None;
-        }
+    let body = &token[k.prefix.len()..];
+    let underscore_ok = k.prefix == "github_pat_";
+    if !all(body, |b| {
+        b.is_ascii_alphanumeric() || (underscore_ok && b == b'_')
+    }) {
         return warn(
-            "gh-token starts with `github_pat_` but holds characters a fine-grained token never has".into(),
+            format!(
+                "{subject} starts with `{}` but holds characters a GitHub token never has",
+                k.prefix
+            ),
             "malformed token",
             "copy the token again from GitHub, whole",
         );
     }
-    let body = &token[k.prefix.len()..];
-    if body.len() == 36 && all(body, |b| b.is_ascii_alphanumeric()) {
+    if k.prefix == "github_pat_" {
+        return None;
+    }
+    if body.len() == 36 {
         if !github_checksum_ok(body) {
             return Some(Verdict {
                 severity: Severity::Error,
                 message: format!(
-                    "gh-token has the `{}` prefix of a GitHub {}, but its checksum does not match: it was mistyped or altered",
+                    "{subject} has the `{}` prefix of a GitHub {}, but its checksum does not match: it was mistyped or altered",
                     k.prefix, k.kind
                 ),
                 label: "checksum mismatch",
@@ -331,8 +340,8 @@ fn github(token: &str) -> Option<Verdict> {
     } else if k.prefix == "ghp_" {
         return warn(
             format!(
-                "gh-token has the `ghp_` prefix but {} characters after it instead of 36: it looks truncated or padded",
-                body.chars().count()
+                "{subject} has the `ghp_` prefix but {} characters after it instead of 36: it looks truncated or padded",
+                body.len()
             ),
             "unexpected length",
             "copy the token again from GitHub, whole",
@@ -340,22 +349,30 @@ fn github(token: &str) -> Option<Verdict> {
     }
     match k.prefix {
         "gho_" => warn(
-            "gh-token is a GitHub OAuth token (`gho_`): it works, but belongs to an OAuth app's authorization, which the user can revoke without noticing Atlantis".into(),
+            format!(
+                "{subject} is a GitHub OAuth token (`gho_`): it works, but belongs to an OAuth app's authorization, which the user can revoke without noticing Atlantis"
+            ),
             "OAuth token",
             GH_HELP,
         ),
         "ghu_" => warn(
-            "gh-token is a GitHub App user-to-server token (`ghu_`), which usually expires after 8 hours".into(),
+            format!(
+                "{subject} is a GitHub App user-to-server token (`ghu_`), which usually expires after 8 hours"
+            ),
             "short-lived token",
             "use a personal access token, or configure Atlantis as a GitHub App (gh-app-id, gh-app-key-file)",
         ),
         "ghs_" => warn(
-            "gh-token is a GitHub App installation token (`ghs_`), which expires after 1 hour".into(),
+            format!(
+                "{subject} is a GitHub App installation token (`ghs_`), which expires after 1 hour"
+            ),
             "short-lived token",
             "configure Atlantis as the GitHub App itself (gh-app-id, gh-app-key-file): it mints installation tokens as it needs them",
         ),
         "ghr_" => warn(
-            "gh-token is a GitHub refresh token (`ghr_`), which cannot authenticate API calls".into(),
+            format!(
+                "{subject} is a GitHub refresh token (`ghr_`), which cannot authenticate API calls"
+            ),
             "refresh token",
             GH_HELP,
         ),
@@ -539,7 +556,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let verdict = match flag {
-            "gh-token" => github(token),
+            "gh-token" => github(token, "gh-token"),
             "gitlab-token" => gitlab(token),
             "gitea-token" => gitea(token),
             "bitbucket-token" => bitbucket(token, cloud),
@@ -555,6 +572,39 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
+    // Atlantis reads (and trims) gh-token-file itself; check the token in it when it can be read.
+    if let Some(path) = cfg.explicit_text("gh-token-file") {
+        let path = path.as_str();
+        let Some(token) = read_token_file(path) else {
+            return;
+        };
+        let token = token.trim();
+        if token.is_empty() || is_placeholder(token) {
+            return;
+        }
+        let subject = format!("the token in {path} (gh-token-file)");
+        if let Some(v) = github(token, &subject) {
+            out.push(
+                Finding::new(&RULE, cfg.value_location("gh-token-file"), v.message)
+                    .severity(v.severity)
+                    .key("gh-token-file")
+                    .label(v.label)
+                    .help(v.help),
+            );
+        }
+    }
+}
+
+/// A small text file's contents; `None` when it cannot be read (file-not-found's business).
+fn read_token_file(path: &str) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(64 * 1024).read_to_end(&mut bytes).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]
@@ -564,21 +614,25 @@ mod tests {
     /// An obviously fake payload; valid-checksum literals are never committed (secret scanners).
     const PAYLOAD: &str = "AtlantisLintFakeFixture0000001";
 
+    fn github_t(token: &str) -> Option<Verdict> {
+        github(token, "gh-token")
+    }
+
     #[test]
     fn github_checksums() {
         let good = format!("ghp_{PAYLOAD}{}", github_checksum(PAYLOAD));
         assert_eq!(good.len(), 40);
-        assert!(github(&good).is_none());
+        assert!(github_t(&good).is_none());
         let mut bad = good.clone().into_bytes();
         bad[10] = if bad[10] == b'a' { b'b' } else { b'a' };
         let bad = String::from_utf8(bad).unwrap();
-        let v = github(&bad).unwrap();
+        let v = github_t(&bad).unwrap();
         assert_eq!(v.severity, Severity::Error);
         assert!(!v.message.contains(PAYLOAD));
         let ghs = format!("ghs_{PAYLOAD}{}", github_checksum(PAYLOAD));
-        assert_eq!(github(&ghs).unwrap().severity, Severity::Warning);
-        assert!(github(&"a".repeat(40)).is_none());
-        assert!(github("glpat-Xk3vB9mQ2rT7wY5zL1nP").is_some());
+        assert_eq!(github_t(&ghs).unwrap().severity, Severity::Warning);
+        assert!(github_t(&"a".repeat(40)).is_none());
+        assert!(github_t("glpat-Xk3vB9mQ2rT7wY5zL1nP").is_some());
     }
 
     #[test]
