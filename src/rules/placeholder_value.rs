@@ -16,7 +16,10 @@ Secrets (tokens, passwords, webhook secrets, the GitHub App key), Git host users
 - runs of `x` (`xxx`, `xxxx-xxxx`) or `*` (a masked value copied from a UI);
 - a value in angle brackets (`<replace-me>`, the Helm chart's default allowlist) or an unrendered
   template (`{{ .Values.token }}`);
-- in `repo-allowlist`, an entry or path segment like the above (`github.com/<your-org>/*`).
+- in `repo-allowlist`, an entry like the above, or one with a placeholder owner or name
+  (`github.com/<org>/*`, `github.com/your-org/*`, `github.com/xxx/*`).
+
+`web-password` is checked only with `web-basic-auth`, `redis-password` only with Redis locking.
 
 `fake` is not reported: Atlantis's own GitHub App setup flow starts with `--gh-user fake`.
 
@@ -97,14 +100,33 @@ pub fn is_placeholder(value: &str) -> bool {
         || norm.starts_with("todo-")
 }
 
+/// A path segment of an allowlist entry that is a placeholder. Plain words (`todo`, `dummy`)
+/// are not: a repository may well be called that.
+fn placeholder_segment(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase().replace('_', "-");
+    (s.starts_with('<') && s.ends_with('>') && s.len() >= 3)
+        || (s.starts_with("your-") && s.len() > 5)
+        || ["changeme", "change-me", "replace-me", "replaceme"].contains(&s.as_str())
+        || (s.len() >= 3 && s.bytes().all(|b| b == b'x'))
+}
+
 /// The first `repo-allowlist` entry that is, or contains, a placeholder.
 fn placeholder_entry(list: &str) -> Option<&str> {
     list.split(',').map(str::trim).find(|entry| {
         is_placeholder(entry)
             || entry.contains('<') && entry.contains('>')
             || entry.contains("{{")
-            || entry.split('/').any(is_placeholder)
+            || entry.split('/').any(placeholder_segment)
     })
+}
+
+/// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.
+fn ignored(ctx: &Context, name: &str) -> bool {
+    match name {
+        "web-password" => !ctx.cfg.bool("web-basic-auth"),
+        "redis-password" => ctx.cfg.str("locking-db-type") != Some("redis"),
+        _ => false,
+    }
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -118,7 +140,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         let secret = is_secret_flag(name);
         let finding = if secret {
-            if !is_placeholder(text.as_str()) {
+            if !is_placeholder(text.as_str()) || ignored(ctx, name) {
                 continue;
             }
             Finding::new(
@@ -209,5 +231,10 @@ mod tests {
             Some("github.com/your-org/*")
         );
         assert_eq!(placeholder_entry("github.com/acme/*"), None);
+        assert_eq!(placeholder_entry("github.com/acme/todo"), None);
+        assert_eq!(
+            placeholder_entry("github.com/xxx/*"),
+            Some("github.com/xxx/*")
+        );
     }
 }
