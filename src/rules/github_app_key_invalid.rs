@@ -18,7 +18,8 @@ PEM RSA private key, as GitHub's "Generate a private key" download is:
 `-----BEGIN RSA PRIVATE KEY-----` (PKCS#1) or `-----BEGIN PRIVATE KEY-----` (PKCS#8 holding an
 RSA key). Reported:
 - no `-----BEGIN` line, or no matching `-----END` line (a truncated paste);
-- literal `\n` two-character sequences instead of line breaks (a key squeezed onto one line);
+- literal `\n` two-character sequences instead of line breaks (a key squeezed onto one line),
+  or lines joined by spaces (a YAML `>` folded block);
 - a public key, a certificate, an OpenSSH, EC, DSA or Ed25519 key, a PKCS#8 key for another
   algorithm;
 - an encrypted key (`ENCRYPTED PRIVATE KEY`, `Proc-Type: 4,ENCRYPTED`);
@@ -124,6 +125,8 @@ pub fn pem_problem(text: &str) -> Option<(String, &'static str)> {
             "give the key with real line breaks: a YAML block scalar (`gh-app-key: |`), or gh-app-key-file pointing at the .pem file",
         ));
     }
+    const JOINED: &str = "has its lines joined into one (a YAML `>` folded block, or a paste that lost the line breaks), which Atlantis cannot parse";
+    const KEEP_LINES: &str = "give the key with its line breaks: a YAML literal block (`gh-app-key: |`), or gh-app-key-file pointing at the .pem file";
     let end_line = format!("-----END {label}-----");
     let Some(end) = text[body_start..].find(&end_line) else {
         return Some((
@@ -132,6 +135,11 @@ pub fn pem_problem(text: &str) -> Option<(String, &'static str)> {
         ));
     };
     let body = &text[body_start..body_start + end];
+    // Go's pem.Decode wants the BEGIN line to end the line, and the END line to start one.
+    let first_line = body.split('\n').next().unwrap_or("");
+    if !first_line.trim().is_empty() || !body.contains('\n') || !body.ends_with('\n') {
+        return Some((JOINED.into(), KEEP_LINES));
+    }
     const RS256: &str = "; GitHub Apps sign with RSA (RS256)";
     let kind = match label {
         "RSA PRIVATE KEY" | "PRIVATE KEY" => None,
@@ -329,5 +337,9 @@ mod tests {
         let enc = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nMAA=\n-----END RSA PRIVATE KEY-----\n";
         assert!(pem_problem(enc).unwrap().0.contains("encrypted"));
         assert!(pem_problem(&pem("RSA PRIVATE KEY", &[0x30, 0x03])).is_some());
+        let folded = pem("PRIVATE KEY", &pkcs8(RSA_OID)).replace('\n', " ");
+        assert!(pem_problem(&folded).unwrap().0.contains("joined"));
+        let crlf = pem("PRIVATE KEY", &pkcs8(RSA_OID)).replace('\n', "\r\n");
+        assert_eq!(pem_problem(&crlf), None);
     }
 }
