@@ -33,38 +33,45 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.bool("web-basic-auth") {
         return;
     }
+    let user = cfg.str("web-username") == Some(DEFAULT);
+    let password = cfg.str("web-password") == Some(DEFAULT);
+    let what = match (user, password) {
+        (true, true) => "the default user name and password (`atlantis`/`atlantis`)",
+        (false, true) => "the default password `atlantis`",
+        (true, false) => "the default user name `atlantis`",
+        (false, false) => return,
+    };
+    // Point at a default written out (the password first), else at web-basic-auth itself.
+    let written = [("web-password", password), ("web-username", user)]
+        .into_iter()
+        .find(|(flag, default)| *default && cfg.is_set(flag))
+        .map(|(flag, _)| flag);
     let basic_auth = cfg.location("web-basic-auth");
-    for (flag, what, env) in [
-        ("web-password", "password", "ATLANTIS_WEB_PASSWORD"),
-        ("web-username", "user name", "ATLANTIS_WEB_USERNAME"),
-    ] {
-        if cfg.str(flag) != Some(DEFAULT) {
-            continue;
-        }
-        let (location, message) = if cfg.is_set(flag) {
-            (
-                cfg.value_location(flag),
-                format!("{flag} is the default {what} `atlantis` while web-basic-auth is on"),
-            )
+    let mut f = match written {
+        Some(flag) => Finding::new(
+            &RULE,
+            cfg.value_location(flag),
+            format!("web-basic-auth is on with {what}"),
+        )
+        .key(flag)
+        .label("default value")
+        .related(basic_auth, "web-basic-auth is on"),
+        None => Finding::new(
+            &RULE,
+            basic_auth,
+            format!("web-basic-auth is on with {what}"),
+        )
+        .key(if password {
+            "web-password"
         } else {
-            (
-                basic_auth.clone(),
-                format!(
-                    "web-basic-auth is on but {flag} is not set: the {what} is the default `atlantis`"
-                ),
-            )
-        };
-        let mut f = Finding::new(&RULE, location, message)
-            .key(flag)
-            .label(format!("default {what}"))
-            .help(if flag == "web-password" {
-                format!("set {flag} ({env}) to a long random value")
-            } else {
-                format!("set {flag} ({env}) to a name other than `atlantis`")
-            });
-        if cfg.is_set(flag) {
-            f = f.related(basic_auth.clone(), "web-basic-auth is on");
-        }
-        out.push(f);
-    }
+            "web-username"
+        })
+        .label("web UI protected by public credentials"),
+    };
+    f = f.help(match (user, password) {
+        (true, true) => "set web-password (ATLANTIS_WEB_PASSWORD) to a long random value, and web-username to a name other than `atlantis`",
+        (false, true) => "set web-password (ATLANTIS_WEB_PASSWORD) to a long random value",
+        _ => "set web-username (ATLANTIS_WEB_USERNAME) to a name other than `atlantis`",
+    });
+    out.push(f);
 }

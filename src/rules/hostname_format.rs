@@ -52,8 +52,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             problems.push("the API path /api/v3");
         } else if rest.trim_end_matches('/').contains('/') {
             problems.push("a path");
-        } else if rest.ends_with('/') {
-            problems.push("a trailing slash");
         }
         if flag == "gh-hostname" && host.eq_ignore_ascii_case("api.github.com") {
             problems.push("the API host");
