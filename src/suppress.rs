@@ -263,6 +263,10 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
             kept.push(f);
         }
     }
+    // A file that did not parse ran few rules: every suppression would look unused.
+    if !cfg.complete() {
+        return kept;
+    }
     let at = |span: Span| Location::Source {
         source: source_id,
         kind: OriginKind::File,

@@ -243,6 +243,23 @@ fn suppressions_in_json_config_files_are_not_comments() {
     assert_eq!(run.rules(), vec!["log-level-case"]);
 }
 
+#[test]
+fn no_unused_suppressions_in_a_file_that_does_not_parse() {
+    let run = lint(
+        &config(
+            "log-level: DEBUG  # atlantis-lint: ignore[log-level-case] dashboards
+broken: [\n",
+        ),
+        &[],
+    );
+    assert!(
+        run.find("unused-suppression").is_empty(),
+        "{:?}",
+        run.diags()
+    );
+    assert!(run.rules().contains(&"yaml-syntax".to_string()));
+}
+
 // --ignore / --warn / --deny
 
 #[test]
