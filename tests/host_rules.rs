@@ -18,12 +18,8 @@ fn lint(config: &str, args: &[&str]) -> Vec<(String, String)> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(config.as_bytes())
-        .unwrap();
+    // The linter may exit (a usage error) before reading standard input: ignore a broken pipe.
+    let _ = child.stdin.take().unwrap().write_all(config.as_bytes());
     let out = child.wait_with_output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     json["diagnostics"]

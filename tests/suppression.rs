@@ -65,12 +65,8 @@ fn lint(config: &str, args: &[&str]) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(config.as_bytes())
-        .unwrap();
+    // The linter may exit (a usage error) before reading standard input: ignore a broken pipe.
+    let _ = child.stdin.take().unwrap().write_all(config.as_bytes());
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     Run {
