@@ -4,13 +4,27 @@
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
 
+mod azuredevops_webhook_auth;
+mod bitbucket;
+mod default_web_credentials;
 mod deprecated_key;
 mod duplicate_key;
+pub mod git_hosts;
+pub mod github_app;
+mod hostname_format;
 mod incomplete_credentials;
+mod insecure_url;
 mod invalid_type;
+mod log_level_case;
 mod no_vcs_credentials;
 mod removed_key;
+mod repo_allowlist_entry;
+mod repo_allowlist_host;
+pub mod suppression;
+mod team_allowlist_format;
 mod unknown_key;
+mod unused_credential;
+mod write_git_creds_host;
 mod yaml_syntax;
 
 /// Settings that change what some rules can check.
@@ -49,6 +63,29 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&invalid_type::RULE, invalid_type::check),
     (&no_vcs_credentials::RULE, no_vcs_credentials::check),
     (&incomplete_credentials::RULE, incomplete_credentials::check),
+    (&github_app::USER_AND_APP, github_app::check_user_and_app),
+    (&unused_credential::RULE, unused_credential::check),
+    (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
+    (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
+    (&bitbucket::API_USER, bitbucket::check_api_user),
+    (&hostname_format::RULE, hostname_format::check),
+    (&insecure_url::RULE, insecure_url::check),
+    (&write_git_creds_host::RULE, write_git_creds_host::check),
+    (&repo_allowlist_entry::RULE, repo_allowlist_entry::check),
+    (&repo_allowlist_host::RULE, repo_allowlist_host::check),
+    (&team_allowlist_format::RULE, team_allowlist_format::check),
+    (
+        &azuredevops_webhook_auth::RULE,
+        azuredevops_webhook_auth::check,
+    ),
+    (&log_level_case::RULE, log_level_case::check),
+    (
+        &default_web_credentials::RULE,
+        default_web_credentials::check,
+    ),
+    // Reported by the suppression stage (`crate::suppress`); listed for `rules` and `explain`.
+    (&suppression::WITHOUT_REASON, suppression::check),
+    (&suppression::UNUSED, suppression::check),
 ];
 
 /// Every rule id the linter knows, offline and online.
