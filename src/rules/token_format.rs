@@ -26,7 +26,7 @@ Each Git host token is classified by the host it is configured for, then by its 
   `https://api.bitbucket.org`) an app password (`ATBB…` or 20 characters) or an API token
   (`ATATT…`, whose CRC32 is checked); an access token (`ATCTT…`) only works as a Bearer token, and
   Atlantis sends Basic auth. For Bitbucket Server/Data Center an HTTP access token (`BBDC-…`, or
-  44 base64 characters).
+  the older base64 form).
 - `azuredevops-token`: a 52-character PAT (its checksum is checked) or an 84/88-character one.
 - Any token with another host's prefix (a `glpat-` token in `gh-token`).
 - The token in the file `gh-token-file` names, when that file can be read (as for `gh-token`).
@@ -86,6 +86,26 @@ fn gitlab_routable_ok(token: &str) -> bool {
         b"0123456789abcdefghijklmnopqrstuvwxyz",
         7,
     ) == sum
+}
+
+/// Older Bitbucket Data Center HTTP access tokens: base64 of `<digits>:<random bytes>`.
+fn dc_legacy_token(token: &str) -> bool {
+    use base64::Engine;
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(token) else {
+        return false;
+    };
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && bytes.get(digits) == Some(&b':') && bytes.len() > digits + 1
+}
+
+/// Atlassian API tokens end with `=` and eight upper-case hex digits.
+fn atlassian_shape(token: &str) -> bool {
+    let b = token.as_bytes();
+    b.len() > 9
+        && b[b.len() - 9] == b'='
+        && b[b.len() - 8..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
 }
 
 /// Atlassian API tokens: the last eight characters are `%08X` of the CRC32 of the rest.
@@ -446,6 +466,11 @@ fn bitbucket(token: &str, cloud: bool) -> Option<Verdict> {
         const HELP: &str = "create an Atlassian API token with Bitbucket scopes and set bitbucket-api-user to the account's e-mail address";
         match k {
             Some(k) if k.prefix == "ATBB" => None,
+            Some(k) if k.prefix == "ATATT" && !atlassian_shape(token) => warn(
+                "bitbucket-token has the `ATATT` prefix of an Atlassian API token, but not its ending (`=` and 8 hex digits): it looks truncated".into(),
+                "truncated token",
+                "copy the token again from Atlassian, whole",
+            ),
             Some(k) if k.prefix == "ATATT" => (!atlassian_ok(token)).then(|| Verdict {
                 severity: Severity::Warning,
                 message: "bitbucket-token has the shape of an Atlassian API token, but its checksum does not match: it was mistyped or altered".into(),
@@ -480,14 +505,9 @@ fn bitbucket(token: &str, cloud: bool) -> Option<Verdict> {
                 "for Bitbucket Cloud leave bitbucket-base-url at https://api.bitbucket.org; for Server use an HTTP access token",
             ),
             Some(k) => foreign("bitbucket-token", k, "Bitbucket Server", HELP),
-            None if token.len() == 44
-                && matches!(token.as_bytes()[0], b'M' | b'N' | b'O')
-                && all(token, |b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/') =>
-            {
-                None
-            }
+            None if dc_legacy_token(token) => None,
             None => warn(
-                "bitbucket-token matches none of Bitbucket Data Center's HTTP access token formats (`BBDC-…`, or 44 base64 characters)".into(),
+                "bitbucket-token matches none of Bitbucket Data Center's HTTP access token formats (`BBDC-…`, or base64 of an id and random bytes)".into(),
                 "not an HTTP access token",
                 HELP,
             ),
@@ -524,7 +544,7 @@ fn azure_devops(token: &str) -> Option<Verdict> {
         return foreign("azuredevops-token", k, "Azure DevOps", HELP);
     }
     warn(
-        "azuredevops-token matches none of Azure DevOps's PAT formats (52 or 84 characters)".into(),
+        "azuredevops-token matches neither Azure DevOps PAT format (52 characters of `a-z` and `2-7`, or 84 characters)".into(),
         "not an Azure DevOps PAT",
         HELP,
     )
@@ -664,7 +684,11 @@ mod tests {
         let good = format!("{head}{:08X}", crc32fast::hash(head.as_bytes()));
         assert!(bitbucket(&good, true).is_none());
         assert!(bitbucket(&format!("{head}00000000"), true).is_some());
+        let short = bitbucket("ATATT3xFfGF0T4bX9kLmN2pQ7rS5vW8yZ1cD3eG6hJ0", true).unwrap();
+        assert!(short.message.contains("truncated"));
         assert!(bitbucket(&good, false).is_some());
+        assert!(bitbucket("NjM4MTY1NzQ4OTk2OkV4YW1wbGVUb2tlbg==", false).is_none());
+        assert!(bitbucket("hunter2hunter2", false).is_some());
 
         // Build a 52-character PAT with a valid embedded checksum from fake bytes.
         let mut b = [0u8; 32];
