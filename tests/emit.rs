@@ -1,0 +1,450 @@
+//! `atlantis-lint emit`: exact output of every form on representative configs, round trips
+//! through every form Atlantis (and the linter) can read back, and no secret in any output
+//! unless `--secrets include`.
+//!
+//! Expected outputs live beside the configs in `tests/data/emit/` (outside `fixtures/`, whose
+//! harness lints every config it finds). Regenerate them with
+//! `UPDATE_EXPECTED=1 cargo test --test emit`, then review the diff: the files are the spec.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn data() -> PathBuf {
+    root().join("tests/data/emit")
+}
+
+/// The linter with a clean environment: no ATLANTIS_* of the test runner, no colour.
+fn linter(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
+    cmd.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ATLANTIS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn emit(dir: &Path, args: &[&str]) -> Output {
+    linter(dir)
+        .arg("emit")
+        .args(["--today", "2026-11-29"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Compares with `<name>.expected`, or writes it under UPDATE_EXPECTED.
+fn expect(name: &str, actual: &str, failures: &mut Vec<String>) {
+    let path = data().join(format!("{name}.expected"));
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        failures.push(format!(
+            "{name}: output differs from {}\n--- expected\n{expected}--- actual\n{actual}",
+            path.display()
+        ));
+    }
+}
+
+#[test]
+fn representative_config_in_every_form() {
+    let cases: &[(&str, &[&str])] = &[
+        ("yaml", &["--to", "yaml"]),
+        ("yaml-include", &["--to", "yaml", "--secrets", "include"]),
+        ("json", &["--to", "json"]),
+        ("dotenv-omit", &["--to", "dotenv", "--secrets", "omit"]),
+        ("shell", &["--to", "shell"]),
+        ("shell-include", &["--to", "shell", "--secrets", "include"]),
+        ("flags", &["--to", "flags"]),
+        ("flags-include", &["--to", "flags", "--secrets", "include"]),
+        ("flags-lines", &["--to", "flags", "--one-per-line"]),
+        (
+            "flags-lines-include",
+            &["--to", "flags", "--one-per-line", "--secrets", "include"],
+        ),
+        (
+            "k8s-env",
+            &["--to", "k8s-env", "--k8s-secret", "atlantis-vcs"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, args) in cases {
+        let out = emit(&data(), &[args, &["representative.yaml"][..]].concat());
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        // The deprecated key is reported on stderr, never mixed into the output.
+        assert!(stderr(&out).contains("deprecated-key"), "{name}");
+        expect(
+            &format!("representative.{name}"),
+            &stdout(&out),
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn dotenv_refuses_a_multi_line_key_and_names_the_file_flag() {
+    for secrets in ["redact", "include"] {
+        let out = emit(
+            &data(),
+            &[
+                "--to",
+                "dotenv",
+                "--secrets",
+                secrets,
+                "representative.yaml",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(
+            err.contains("`gh-app-key` cannot be written to an env file"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`gh-app-key-file` (ATLANTIS_GH_APP_KEY_FILE)"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn webhooks_only_in_config_file_forms() {
+    let mut failures = Vec::new();
+    for (name, form) in [("yaml", "yaml"), ("json", "json")] {
+        let out = emit(&data(), &["--to", form, "webhooks.yaml"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        expect(&format!("webhooks.{name}"), &stdout(&out), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for form in ["dotenv", "shell", "flags", "k8s-env"] {
+        let out = emit(&data(), &["--to", form, "webhooks.yaml"]);
+        assert_eq!(out.status.code(), Some(1), "{form}");
+        assert_eq!(stdout(&out), "", "{form}");
+        assert!(
+            stderr(&out).contains("`webhooks` cannot be written"),
+            "{form}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn errors_stop_the_output_unless_allowed() {
+    let dir = root().join("fixtures/err/invalid-type");
+    let out = emit(&dir, &["--to", "yaml", "yaml-types.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("invalid-type"));
+    assert!(stderr(&out).contains("nothing emitted"));
+
+    let out = emit(&dir, &["--to", "yaml", "--allow-errors", "yaml-types.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("write-git-creds"));
+    assert!(stderr(&out).contains("`write-git-creds` is left out"));
+}
+
+#[test]
+fn usage_errors() {
+    let out = emit(
+        &data(),
+        &["--to", "yaml", "--one-per-line", "webhooks.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = emit(
+        &data(),
+        &[
+            "--to",
+            "k8s-env",
+            "--k8s-secret",
+            "Bad_Name",
+            "webhooks.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// One config to emit: a file and/or env file and/or command line, as the fixture harness reads them.
+struct Case {
+    dir: PathBuf,
+    id: String,
+    args: Vec<String>,
+}
+
+fn ok_cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    let ok = root().join("fixtures/ok");
+    let mut stems: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for entry in std::fs::read_dir(&ok).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.contains(".expected.") || name.starts_with('.') || name == "README.md" {
+            continue;
+        }
+        let (stem, _) = name.split_once('.').unwrap_or((&name, ""));
+        stems.entry(stem.to_string()).or_default().push(name);
+    }
+    for (stem, files) in stems {
+        let mut args = Vec::new();
+        let mut argv = None;
+        for f in &files {
+            match f.rsplit_once('.').map(|(_, e)| e) {
+                Some("env") => args.extend(["--env-file".to_string(), f.clone()]),
+                Some("argv") => argv = Some(std::fs::read_to_string(ok.join(f)).unwrap()),
+                Some("opts") => {}
+                _ => args.push(f.clone()),
+            }
+        }
+        if let Some(a) = argv {
+            args.push("--".into());
+            args.extend(a.lines().map(str::to_string));
+        }
+        out.push(Case {
+            dir: ok.clone(),
+            id: format!("ok/{stem}"),
+            args,
+        });
+    }
+    for stem in ["representative", "webhooks"] {
+        out.push(Case {
+            dir: data(),
+            id: format!("emit/{stem}"),
+            args: vec![format!("{stem}.yaml")],
+        });
+    }
+    out
+}
+
+/// The effective configuration, as the reference for comparisons.
+fn effective(dir: &Path, args: &[String], env: Option<&[(String, String)]>) -> String {
+    let mut cmd = linter(dir);
+    if let Some(vars) = env {
+        cmd.env_clear()
+            .envs(vars.iter().cloned())
+            .env("NO_COLOR", "1");
+    }
+    let out = cmd
+        .args([
+            "emit",
+            "--to",
+            "json",
+            "--with-defaults",
+            "--secrets",
+            "include",
+            "--allow-errors",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn sh(script: &str, file: &Path) -> Vec<u8> {
+    let out = Command::new("env")
+        .args(["-i", "PATH=/usr/bin:/bin", "sh", "-c", script, "sh"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "sh failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn nul_split(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8(s.to_vec()).unwrap())
+        .collect()
+}
+
+/// The arguments of a `--one-per-line` YAML list, read with the linter's own YAML reader.
+fn yaml_list(text: &str) -> Vec<String> {
+    use atlantis_lint::input::yaml::{NodeKind, parse};
+    let doc = parse(text).unwrap();
+    let NodeKind::Seq(items) = &doc.node(doc.root.unwrap()).kind else {
+        panic!("not a list: {text}");
+    };
+    items
+        .iter()
+        .map(|&i| match &doc.node(i).kind {
+            NodeKind::Scalar(s) => s.value.clone(),
+            other => panic!("not a scalar: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn every_readable_form_round_trips() {
+    let tmp = std::env::temp_dir().join(format!("atlantis-lint-emit-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut done: BTreeMap<&str, usize> = BTreeMap::new();
+    for case in ok_cases() {
+        let reference = effective(&case.dir, &case.args, None);
+        for form in ["yaml", "json", "dotenv", "shell", "flags", "flags-lines"] {
+            let mut args = vec!["--secrets", "include", "--allow-errors", "--to"];
+            args.push(if form == "flags-lines" { "flags" } else { form });
+            if form == "flags-lines" {
+                args.push("--one-per-line");
+            }
+            let args: Vec<String> = args
+                .into_iter()
+                .map(str::to_string)
+                .chain(case.args.iter().cloned())
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = emit(&case.dir, &args);
+            if out.status.code() == Some(1) && stderr(&out).contains("cannot be written") {
+                continue; // the form cannot carry this config (webhooks, a PEM key in an env file)
+            }
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{} {form}: {}",
+                case.id,
+                stderr(&out)
+            );
+            let text = stdout(&out);
+            let ext = if form == "json" { "json" } else { "yaml" };
+            let file = tmp.join(format!("out.{ext}"));
+            std::fs::write(&file, &text).unwrap();
+            let back = match form {
+                "yaml" | "json" => effective(&tmp, &[file.display().to_string()], None),
+                "dotenv" => effective(
+                    &tmp,
+                    &["--env-file".into(), file.display().to_string()],
+                    None,
+                ),
+                "shell" => {
+                    let vars: Vec<(String, String)> = nul_split(&sh(". \"$1\" && env -0", &file))
+                        .into_iter()
+                        .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.into(), v.into())))
+                        .filter(|(k, _): &(String, String)| k.starts_with("ATLANTIS_"))
+                        .collect();
+                    effective(&tmp, &["--env".into()], Some(&vars))
+                }
+                "flags" => {
+                    let words = nul_split(&sh(
+                        "atlantis() { printf '%s\\0' \"$@\"; }; . \"$1\"",
+                        &file,
+                    ));
+                    let mut args = vec!["--".to_string()];
+                    args.extend(words);
+                    effective(&tmp, &args, None)
+                }
+                _ => {
+                    let mut args = vec!["--".to_string()];
+                    args.extend(yaml_list(&text));
+                    effective(&tmp, &args, None)
+                }
+            };
+            assert_eq!(
+                back, reference,
+                "{} did not survive --to {form}:\n{text}",
+                case.id
+            );
+            *done.entry(form).or_default() += 1;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    for form in ["yaml", "json", "dotenv", "shell", "flags", "flags-lines"] {
+        assert!(
+            done.get(form).copied().unwrap_or(0) >= 3,
+            "too few round trips through {form}: {done:?}"
+        );
+    }
+}
+
+/// The secret values of a config: explicit values of secret flags, and webhook URLs.
+fn secrets_of(case: &Case) -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&effective(&case.dir, &case.args, None)).unwrap();
+    let mut out = Vec::new();
+    for (key, value) in json.as_object().unwrap() {
+        if key == "webhooks" {
+            for hook in value.as_array().unwrap() {
+                if let Some(url) = hook.get("url").and_then(|u| u.as_str()) {
+                    out.push(url.to_string());
+                }
+            }
+            continue;
+        }
+        let flag = atlantis_lint::flags::lookup(key).unwrap();
+        let Some(s) = value.as_str() else { continue };
+        if flag.is_secret_value() && flag.default_text().as_deref() != Some(s) {
+            // A PEM key: every line of key material counts.
+            out.extend(
+                s.lines()
+                    .filter(|l| l.len() >= 16 && !l.starts_with("-----"))
+                    .map(str::to_string),
+            );
+            out.push(s.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn no_secret_in_any_output_unless_included() {
+    let mut checked = 0;
+    for case in ok_cases() {
+        let secrets = secrets_of(&case);
+        for form in ["yaml", "json", "dotenv", "shell", "flags", "k8s-env"] {
+            for mode in ["redact", "omit"] {
+                let mut args: Vec<&str> = vec!["--to", form, "--secrets", mode];
+                args.extend(case.args.iter().map(String::as_str));
+                let out = emit(&case.dir, &args);
+                let all = format!("{}{}", stdout(&out), stderr(&out));
+                for s in &secrets {
+                    assert!(
+                        !all.contains(s.as_str()),
+                        "{} --to {form} --secrets {mode} shows a secret",
+                        case.id
+                    );
+                }
+                checked += 1;
+            }
+            // k8s-env never inlines a secret, even when asked to include them.
+            if form == "k8s-env" {
+                let mut args: Vec<&str> = vec!["--to", form, "--secrets", "include"];
+                args.extend(case.args.iter().map(String::as_str));
+                let all = stdout(&emit(&case.dir, &args));
+                for s in &secrets {
+                    assert!(
+                        !all.contains(s.as_str()),
+                        "{} k8s-env inlines a secret",
+                        case.id
+                    );
+                }
+            }
+        }
+        assert!(
+            !secrets.is_empty() || case.id.starts_with("ok/"),
+            "{}",
+            case.id
+        );
+    }
+    assert!(checked > 20);
+}
