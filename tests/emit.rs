@@ -101,6 +101,23 @@ fn representative_config_in_every_form() {
 }
 
 #[test]
+fn layered_sources_resolve_like_atlantis() {
+    // argv beats env beats file; an empty env var is unset; a service link falls back to the
+    // default; `@` is trimmed from gh-user; an explicit `max-comments-per-command: 0` is kept.
+    let case = cases_in(&data(), "emit")
+        .into_iter()
+        .find(|c| c.id == "emit/layered")
+        .unwrap();
+    let mut args = vec!["--to", "yaml"];
+    args.extend(case.args.iter().map(String::as_str));
+    let out = emit(&data(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut failures = Vec::new();
+    expect("layered.yaml", &stdout(&out), &mut failures);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn dotenv_refuses_a_multi_line_key_and_names_the_file_flag() {
     for secrets in ["redact", "include"] {
         let out = emit(
@@ -190,25 +207,25 @@ struct Case {
     args: Vec<String>,
 }
 
-fn ok_cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    let ok = root().join("fixtures/ok");
+/// The cases of one folder: `<stem>.yaml|.yml|.json` with optional `<stem>.env` and `<stem>.argv`.
+fn cases_in(dir: &Path, prefix: &str) -> Vec<Case> {
     let mut stems: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for entry in std::fs::read_dir(&ok).unwrap() {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        if name.contains(".expected.") || name.starts_with('.') || name == "README.md" {
+        if name.contains(".expected") || name.starts_with('.') || name == "README.md" {
             continue;
         }
         let (stem, _) = name.split_once('.').unwrap_or((&name, ""));
         stems.entry(stem.to_string()).or_default().push(name);
     }
+    let mut out = Vec::new();
     for (stem, files) in stems {
         let mut args = Vec::new();
         let mut argv = None;
         for f in &files {
             match f.rsplit_once('.').map(|(_, e)| e) {
                 Some("env") => args.extend(["--env-file".to_string(), f.clone()]),
-                Some("argv") => argv = Some(std::fs::read_to_string(ok.join(f)).unwrap()),
+                Some("argv") => argv = Some(std::fs::read_to_string(dir.join(f)).unwrap()),
                 Some("opts") => {}
                 _ => args.push(f.clone()),
             }
@@ -218,18 +235,18 @@ fn ok_cases() -> Vec<Case> {
             args.extend(a.lines().map(str::to_string));
         }
         out.push(Case {
-            dir: ok.clone(),
-            id: format!("ok/{stem}"),
+            dir: dir.to_path_buf(),
+            id: format!("{prefix}/{stem}"),
             args,
         });
     }
-    for stem in ["representative", "webhooks"] {
-        out.push(Case {
-            dir: data(),
-            id: format!("emit/{stem}"),
-            args: vec![format!("{stem}.yaml")],
-        });
-    }
+    out
+}
+
+/// Every fixtures/ok config (they grow with the linter) and the emit test configs.
+fn ok_cases() -> Vec<Case> {
+    let mut out = cases_in(&root().join("fixtures/ok"), "ok");
+    out.extend(cases_in(&data(), "emit"));
     out
 }
 
@@ -447,4 +464,209 @@ fn no_secret_in_any_output_unless_included() {
         );
     }
     assert!(checked > 20);
+}
+
+/// The env vars a `--to k8s-env` list sets (inline values only), read with the linter's YAML reader.
+fn k8s_vars(text: &str) -> Vec<(String, String)> {
+    use atlantis_lint::input::yaml::{NodeKind, parse};
+    let doc = parse(text).unwrap();
+    let NodeKind::Seq(items) = &doc.node(doc.root.unwrap()).kind else {
+        panic!("not a list: {text}");
+    };
+    let mut out = Vec::new();
+    for &item in items {
+        let NodeKind::Map(pairs) = &doc.node(item).kind else {
+            panic!("not a mapping: {text}");
+        };
+        let field = |name: &str| {
+            pairs
+                .iter()
+                .find_map(|&(k, v)| match (&doc.node(k).kind, &doc.node(v).kind) {
+                    (NodeKind::Scalar(k), NodeKind::Scalar(v)) if k.value == name => {
+                        // Kubernetes wants a string: a quoted or block scalar, never a plain number or bool.
+                        assert!(
+                            v.style != atlantis_lint::input::yaml::Style::Plain || name == "name",
+                            "unquoted value in {text}"
+                        );
+                        Some(v.value.clone())
+                    }
+                    _ => None,
+                })
+        };
+        if let (Some(n), Some(v)) = (field("name"), field("value")) {
+            out.push((n, v));
+        }
+    }
+    out
+}
+
+/// Strings that trip up YAML, shells, env files and argument parsers.
+const AWKWARD: &[&str] = &[
+    "yes",
+    "on",
+    "Off",
+    "y",
+    "true",
+    "1",
+    "0x10",
+    "010",
+    "1e3",
+    "1.10",
+    "2024-01-02",
+    "null",
+    "~",
+    " lead",
+    "trail ",
+    "\ttab",
+    "a: b",
+    "a #b",
+    "#x",
+    "- x",
+    "-x",
+    "--x",
+    "?x",
+    ":x",
+    "'",
+    "\"",
+    "\\",
+    "$HOME",
+    "${HOME}",
+    "`id`",
+    "$(id)",
+    "a'b\"c",
+    "=",
+    "<<",
+    "*",
+    "&a",
+    "!x",
+    "%x",
+    "@x",
+    "|",
+    ">",
+    "{a: 1}",
+    "[1]",
+    "---",
+    "...",
+    "1:30",
+    "x\\ny",
+    "é",
+    "日本語",
+    "🚀 go",
+    "\u{85}",
+    "\u{2028}",
+    "\u{FEFF}x",
+    "a\u{7}b",
+    "a\u{7f}",
+    "a\nb",
+    "a\n",
+    "\nb",
+    "a\n\n",
+    "a\r\nb",
+    "  two\n lines",
+    "pem-like\n  indented\n",
+];
+
+#[test]
+fn awkward_values_survive_every_form() {
+    use atlantis_lint::emit::yaml::double_quoted;
+    let tmp = std::env::temp_dir().join(format!("atlantis-lint-awkward-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut failures = Vec::new();
+    for s in AWKWARD {
+        let config = format!(
+            "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /run/gh-token\ndisable-autoplan-label: {}\ngh-webhook-secret: {}\n",
+            double_quoted(s),
+            double_quoted(&format!("s3cr3t-{s}")),
+        );
+        std::fs::write(tmp.join("in.yaml"), &config).unwrap();
+        let reference = effective(&tmp, &["in.yaml".into()], None);
+        let parsed: serde_json::Value = serde_json::from_str(&reference).unwrap();
+        assert_eq!(
+            parsed["disable-autoplan-label"], *s,
+            "the test's own YAML for {s:?}"
+        );
+        for form in [
+            "yaml",
+            "json",
+            "dotenv",
+            "shell",
+            "flags",
+            "flags-lines",
+            "k8s-env",
+        ] {
+            let mut args = vec!["--secrets", "include", "--to"];
+            args.push(match form {
+                "flags-lines" => "flags",
+                f => f,
+            });
+            if form == "flags-lines" {
+                args.push("--one-per-line");
+            }
+            args.push("in.yaml");
+            let out = emit(&tmp, &args);
+            let text = stdout(&out);
+            if form == "dotenv" && s.contains(['\n', '\r']) {
+                if out.status.code() != Some(1) || !stderr(&out).contains("disable-autoplan-label")
+                {
+                    failures.push(format!("{s:?}: dotenv should refuse a line break"));
+                }
+                continue;
+            }
+            if out.status.code() != Some(0) {
+                failures.push(format!("{s:?} --to {form}: {}", stderr(&out)));
+                continue;
+            }
+            let file = tmp.join(if form == "json" {
+                "out.json"
+            } else {
+                "out.yaml"
+            });
+            std::fs::write(&file, &text).unwrap();
+            let path = file.display().to_string();
+            let back = match form {
+                "yaml" | "json" => effective(&tmp, &[path], None),
+                "dotenv" => effective(&tmp, &["--env-file".into(), path], None),
+                "shell" => {
+                    let vars: Vec<(String, String)> = nul_split(&sh(". \"$1\" && env -0", &file))
+                        .into_iter()
+                        .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.into(), v.into())))
+                        .filter(|(k, _): &(String, String)| k.starts_with("ATLANTIS_"))
+                        .collect();
+                    effective(&tmp, &["--env".into()], Some(&vars))
+                }
+                "flags" => {
+                    let mut args = vec!["--".to_string()];
+                    args.extend(nul_split(&sh(
+                        "atlantis() { printf '%s\\0' \"$@\"; }; . \"$1\"",
+                        &file,
+                    )));
+                    effective(&tmp, &args, None)
+                }
+                "flags-lines" => {
+                    let mut args = vec!["--".to_string()];
+                    args.extend(yaml_list(&text));
+                    effective(&tmp, &args, None)
+                }
+                _ => {
+                    // The secret is a secretKeyRef: compare the inline values only.
+                    let vars = k8s_vars(&text);
+                    let label = vars
+                        .iter()
+                        .find(|(k, _)| k == "ATLANTIS_DISABLE_AUTOPLAN_LABEL")
+                        .map(|(_, v)| v.as_str());
+                    if label != Some(s) {
+                        failures.push(format!("{s:?} --to k8s-env gave {label:?}:\n{text}"));
+                    }
+                    continue;
+                }
+            };
+            if back != reference {
+                failures.push(format!(
+                    "{s:?} did not survive --to {form}:\n{text}\n{back}"
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
