@@ -334,9 +334,14 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             )));
         }
     }
+    let today = match &args.today {
+        Some(s) => crate::date::parse(s)
+            .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
+        None => crate::date::today(),
+    };
     let options = Options {
         check_files: args.check_files,
-        today: parse_today(args.today.as_deref())?,
+        today,
     };
     let policy = Policy {
         ignore: args.ignore.clone(),
@@ -375,6 +380,11 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
+/// Severity counts for callers that embed the linter.
+pub fn worst(report: &Report) -> Option<Severity> {
+    report.diags.iter().map(|d| d.severity).max()
+}
+
 fn parse_today(arg: Option<&str>) -> Result<(i32, u32, u32), UsageError> {
     match arg {
         Some(s) => crate::date::parse(s)
@@ -401,8 +411,8 @@ fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
         ));
     }
     let options = Options {
-        check_files: false,
         today: parse_today(args.today.as_deref())?,
+        ..Options::default()
     };
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
@@ -472,9 +482,4 @@ fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
     Ok(ExitCode::SUCCESS)
-}
-
-/// Severity counts for callers that embed the linter.
-pub fn worst(report: &Report) -> Option<Severity> {
-    report.diags.iter().map(|d| d.severity).max()
 }

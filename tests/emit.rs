@@ -670,3 +670,31 @@ fn awkward_values_survive_every_form() {
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn include_refuses_a_terminal_without_force() {
+    // `script` runs the command on a pseudo-terminal; skip where it is missing.
+    let bin = env!("CARGO_BIN_EXE_atlantis-lint");
+    let run = |extra: &str| {
+        Command::new("script")
+            .current_dir(data())
+            .args(["-qec"])
+            .arg(format!(
+                "{bin} emit --to yaml --secrets include {extra} webhooks.yaml"
+            ))
+            .arg("/dev/null")
+            .env_remove("ATLANTIS_GH_TOKEN")
+            .output()
+    };
+    let Ok(refused) = run("") else { return };
+    let text = String::from_utf8_lossy(&refused.stdout).to_string();
+    assert_eq!(refused.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("--secrets include writes secret values"),
+        "{text}"
+    );
+    assert!(!text.contains("ghp_"), "{text}");
+    let forced = run("--force").unwrap();
+    assert_eq!(forced.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("gh-token: ghp_"));
+}
