@@ -564,6 +564,7 @@ const AWKWARD: &[&str] = &[
     "a\r\nb",
     "  two\n lines",
     "pem-like\n  indented\n",
+    "nul\0byte",
 ];
 
 #[test]
@@ -605,6 +606,12 @@ fn awkward_values_survive_every_form() {
             args.push("in.yaml");
             let out = emit(&tmp, &args);
             let text = stdout(&out);
+            if s.contains('\0') && !matches!(form, "yaml" | "json") {
+                if out.status.code() != Some(1) || !stderr(&out).contains("NUL character") {
+                    failures.push(format!("{s:?}: --to {form} should refuse a NUL"));
+                }
+                continue;
+            }
             if form == "dotenv" && s.contains(['\n', '\r']) {
                 if out.status.code() != Some(1) || !stderr(&out).contains("disable-autoplan-label")
                 {

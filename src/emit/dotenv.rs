@@ -10,12 +10,13 @@ use super::{EmitError, Model, REDACTED, SecretsMode, Shown, file_alternative, va
 
 pub fn render(model: &Model, secrets: SecretsMode) -> Result<String, EmitError> {
     model.refuse_webhooks("to an env file")?;
+    model.refuse_nul(secrets, "to an env file")?;
     let mut lines: Vec<(String, String)> = Vec::new();
     for (entry, shown) in model.shown(secrets) {
         let name = entry.flag.env_name();
         // A redacted value would have to be replaced by one the file cannot hold either.
         let text = value_text(&entry.value);
-        if text.contains(['\n', '\r', '\0']) {
+        if text.contains(['\n', '\r']) {
             let help = match file_alternative(entry.flag) {
                 Some(f) => format!(
                     "put the value in a file and set `{}` ({}) to its path instead",

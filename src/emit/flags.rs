@@ -10,6 +10,7 @@ pub fn render(
     one_per_line: bool,
 ) -> Result<String, EmitError> {
     model.refuse_webhooks("as command-line flags")?;
+    model.refuse_nul(secrets, "as command-line flags")?;
     let mut args: Vec<(String, bool)> = Vec::new();
     for (entry, shown) in model.shown(secrets) {
         let name = entry.flag.name;

@@ -6,6 +6,7 @@ use super::{EmitError, Model, SecretsMode, value_text};
 
 pub fn render(model: &Model, secrets: SecretsMode, secret_name: &str) -> Result<String, EmitError> {
     model.refuse_webhooks("as container environment variables")?;
+    model.refuse_nul(secrets, "as container environment variables")?;
     let mut items: Vec<(String, String)> = Vec::new();
     for entry in &model.entries {
         let name = entry.flag.env_name();

@@ -152,6 +152,27 @@ impl Model {
     }
 }
 
+impl Model {
+    /// Error for a NUL character, which no environment variable or command-line argument can hold.
+    pub fn refuse_nul(&self, secrets: SecretsMode, form: &str) -> Result<(), EmitError> {
+        let bad = self
+            .entries
+            .iter()
+            .filter(|e| !(e.is_secret() && secrets == SecretsMode::Omit))
+            .find(|e| matches!(&e.value, Value::Str(t) if t.as_str().contains('\0')));
+        match bad {
+            None => Ok(()),
+            Some(e) => Err(EmitError {
+                message: format!(
+                    "`{}` cannot be written {form}: its value holds a NUL character, which no environment variable or argument can carry",
+                    e.flag.name
+                ),
+                help: "remove the NUL character (a `\\0` escape in a double-quoted YAML string); `--to yaml` and `--to json` can still write it".into(),
+            }),
+        }
+    }
+}
+
 /// The flags whose single leading `@` Atlantis trims (`trimAtSymbolFromUsers`); not `bitbucket-api-user`.
 const AT_TRIMMED: &[&str] = &[
     "azuredevops-user",
@@ -356,6 +377,74 @@ pub fn is_multiline(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn model(yaml: &str, with_defaults: bool) -> Model {
+        let request = crate::input::Request {
+            file: Some(crate::input::NamedBytes {
+                name: "atlantis.yaml".into(),
+                bytes: yaml.as_bytes().to_vec(),
+            }),
+            ..Default::default()
+        };
+        build(&crate::input::load(&request), with_defaults)
+    }
+
+    fn get<'a>(m: &'a Model, name: &str) -> Option<&'a Value> {
+        m.entries
+            .iter()
+            .find(|e| e.flag.name == name)
+            .map(|e| &e.value)
+    }
+
+    fn text(m: &Model, name: &str) -> Option<String> {
+        get(m, name).map(value_text)
+    }
+
+    #[test]
+    fn normalises_like_atlantis() {
+        let m = model(
+            "GH-User: '@bot'\ngitea-user: '@'\nbitbucket-api-user: '@me@example.com'\n\
+             emoji-reaction: true\ntf-distribution: opentofu\ncheckout-depth: -3\n\
+             port: 4141\nconfig: other.yaml\nrepo-whitelist: x\nnot-a-flag: 1\n",
+            false,
+        );
+        assert_eq!(text(&m, "gh-user").as_deref(), Some("bot"));
+        // A lone `@` would trim to nothing, which is not what Atlantis validated.
+        assert_eq!(text(&m, "gitea-user").as_deref(), Some("@"));
+        assert_eq!(
+            text(&m, "bitbucket-api-user").as_deref(),
+            Some("@me@example.com")
+        );
+        assert_eq!(text(&m, "emoji-reaction").as_deref(), Some("1"));
+        assert_eq!(
+            text(&m, "default-tf-distribution").as_deref(),
+            Some("opentofu")
+        );
+        for gone in ["tf-distribution", "checkout-depth", "port", "config"] {
+            assert!(get(&m, gone).is_none(), "{gone}");
+        }
+        assert_eq!(m.entries.len(), 5);
+    }
+
+    #[test]
+    fn defaults_only_when_asked() {
+        let m = model("max-comments-per-command: 0\n", false);
+        assert_eq!(get(&m, "max-comments-per-command"), Some(&Value::Int(0)));
+        assert_eq!(m.entries.len(), 1);
+        let m = model("", true);
+        assert_eq!(get(&m, "port"), Some(&Value::Int(4141)));
+        assert_eq!(get(&m, "tf-download"), Some(&Value::Bool(true)));
+        assert_eq!(get(&m, "automerge"), Some(&Value::Bool(false)));
+        assert_eq!(
+            text(&m, "gitea-base-url").as_deref(),
+            Some("https://gitea.com")
+        );
+        assert!(
+            get(&m, "gh-user").is_none(),
+            "empty strings are never written"
+        );
+        assert!(m.entries.iter().all(|e| e.is_default && !e.is_secret()));
+    }
 
     #[test]
     fn shell_quoting() {

@@ -4,6 +4,7 @@ use super::{EmitError, Model, REDACTED, SecretsMode, Shown, shell_quote, value_t
 
 pub fn render(model: &Model, secrets: SecretsMode) -> Result<String, EmitError> {
     model.refuse_webhooks("as environment variables")?;
+    model.refuse_nul(secrets, "as environment variables")?;
     let mut lines: Vec<(String, String)> = Vec::new();
     for (entry, shown) in model.shown(secrets) {
         let name = entry.flag.env_name();
