@@ -1,5 +1,6 @@
 //! `--to flags`: the `atlantis server` command line, shell-quoted, one flag per line joined with
-//! `\`; with `--one-per-line`, a YAML list of arguments for a container's `args:`.
+//! `\`; with `--one-per-line`, a YAML list of arguments for a container's `args:` (or a compose
+//! `command:`), where `$` is written `$$` since both expand variables there.
 
 use super::{EmitError, Model, REDACTED, SecretsMode, Shown, shell_quote, value_text};
 use crate::value::Value;
@@ -27,7 +28,7 @@ pub fn render(
         out.push_str("- server\n");
         for (arg, redacted) in &args {
             out.push_str("- ");
-            out.push_str(&super::yaml::string(arg, 2));
+            out.push_str(&super::yaml::string(&super::k8s::escape_dollars(arg), 2));
             if *redacted {
                 out.push_str("  # secret redacted; --secrets include writes the value");
             }

@@ -1,5 +1,8 @@
 //! `--to k8s-env`: a Kubernetes container `env:` list. Secret values are never written inline:
 //! each becomes a `valueFrom.secretKeyRef` to the key named after the flag in one Secret.
+//!
+//! Kubernetes expands `$(VAR)` in env values (and in `command`/`args`) and reads `$$` as one `$`,
+//! so every `$` is written `$$`: the container then sees the value as written.
 
 use super::yaml::{double_quoted, string};
 use super::{EmitError, Model, SecretsMode, value_text};
@@ -20,7 +23,7 @@ pub fn render(model: &Model, secrets: SecretsMode, secret_name: &str) -> Result<
                 entry.flag.name
             )
         } else {
-            let text = value_text(&entry.value);
+            let text = escape_dollars(&value_text(&entry.value));
             // Always quoted: `value` must be a string, and kubectl reads YAML 1.1 (`on` is a bool).
             let v = if text.contains('\n') {
                 string(&text, 4)
@@ -34,6 +37,12 @@ pub fn render(model: &Model, secrets: SecretsMode, secret_name: &str) -> Result<
     items.sort();
     let out: String = items.into_iter().map(|(_, i)| i).collect();
     Ok(if out.is_empty() { "[]\n".into() } else { out })
+}
+
+/// `$` as `$$`, which Kubernetes `$(VAR)` expansion (and docker compose interpolation) turn
+/// back into one `$`.
+pub fn escape_dollars(s: &str) -> String {
+    s.replace('$', "$$")
 }
 
 /// The keys the Secret must hold, for a note on stderr.
