@@ -128,16 +128,6 @@ impl Model {
             })
     }
 
-    /// True when some value is redacted under `mode`.
-    pub fn redacts(&self, mode: SecretsMode) -> bool {
-        mode == SecretsMode::Redact
-            && (self.entries.iter().any(Entry::is_secret)
-                || self
-                    .webhooks
-                    .iter()
-                    .any(|w| w.fields.iter().any(|(_, t)| t.is_secret())))
-    }
-
     /// Error for the forms that have no way to write the file-only `webhooks` list.
     pub fn refuse_webhooks(&self, form: &str) -> Result<(), EmitError> {
         if self.webhooks.is_empty() {
@@ -150,9 +140,7 @@ impl Model {
             help: "emit `--to yaml` (or `--to json`) for a config file, or keep `webhooks` in a config file passed with `--config` and emit the other settings without it".into(),
         })
     }
-}
 
-impl Model {
     /// Error for a NUL character, which no environment variable or command-line argument can hold.
     pub fn refuse_nul(&self, secrets: SecretsMode, form: &str) -> Result<(), EmitError> {
         let bad = self
