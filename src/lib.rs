@@ -2,11 +2,13 @@
 //!
 //! Data flows one way:
 //! inputs ([`input`]) -> one [`config::EffectiveConfig`] that remembers where every value came
-//! from -> rules ([`rules`]) -> findings ([`finding`]) -> one report ([`report`]).
+//! from -> rules ([`rules`]) -> findings ([`finding`]), less those that suppression comments
+//! silence ([`suppress`]) -> one report ([`report`]).
 
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod emit;
 pub mod finding;
 pub mod flags;
 pub mod input;
@@ -16,4 +18,5 @@ pub mod report;
 pub mod rules;
 pub mod secret;
 pub mod source;
+pub mod suppress;
 pub mod value;
