@@ -427,7 +427,7 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     // Offline findings first; the probe only adds findings, whatever happens online.
     let mut linted: Vec<_> = requests
         .iter()
-        .map(|request| lint::lint(request, &options, &policy))
+        .map(|request| lint::check(request, &options))
         .collect();
     if let Some(online) = &online {
         // Network access is opt-in and visible: say where the credentials go before sending.
@@ -458,11 +458,12 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
                 .collect()
         });
         for ((_, findings), extra) in linted.iter_mut().zip(probed) {
-            findings.extend(policy.apply(extra));
+            findings.extend(extra);
         }
     }
     let mut report = Report::default();
     for (cfg, findings) in linted {
+        let findings = lint::finish(&cfg, findings, &policy);
         report.add(&cfg, findings);
     }
     report.finish();

@@ -39,9 +39,22 @@ pub fn lint(
     options: &Options,
     policy: &Policy,
 ) -> (EffectiveConfig, Vec<Finding>) {
+    let (cfg, findings) = check(request, options);
+    let findings = finish(&cfg, findings, policy);
+    (cfg, findings)
+}
+
+/// Reads one configuration and runs the offline rules; suppressions and policy come later, in
+/// [`finish`], so that they see the online probe's findings too.
+pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
     let cfg = input::load(request);
     let findings = rules::run(&cfg, options);
-    let findings = suppress::apply(&cfg, findings);
-    let findings = policy.apply(findings);
     (cfg, findings)
+}
+
+/// Applies the config file's suppression comments and the user's policy to every finding of
+/// one configuration, offline and online.
+pub fn finish(cfg: &EffectiveConfig, findings: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
+    let findings = suppress::apply(cfg, findings);
+    policy.apply(findings)
 }

@@ -307,7 +307,10 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
             );
         }
         for (ri, r) in rules.iter().enumerate() {
-            if used[ci][ri] {
+            // Online findings depend on the network and on `--online`: a suppression of one
+            // that silenced nothing this run is not stale.
+            let online = crate::online::infos().any(|o| o.id == r.id);
+            if used[ci][ri] || online {
                 continue;
             }
             kept.push(unused_finding(r, *file_wide, at(r.span)));

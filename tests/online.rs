@@ -13,7 +13,17 @@ const GH_USER: &str = "atlantis-bot";
 
 /// Fake tokens are built at run time (no token-shaped literal in the repository).
 fn gh_token() -> String {
-    format!("ghp_{}", &"AtlantisLintFake0".repeat(3)[..36])
+    // A valid checksum (CRC-32 of the 30-character payload in base62), so that the offline
+    // token-format rule is satisfied; computed here, never committed as a literal.
+    let payload = "AtlantisLintOnlineFakeToken000";
+    let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut n = crc32fast::hash(payload.as_bytes());
+    let mut sum = [b'0'; 6];
+    for c in sum.iter_mut().rev() {
+        *c = alphabet[(n % 62) as usize];
+        n /= 62;
+    }
+    format!("ghp_{payload}{}", String::from_utf8_lossy(&sum))
 }
 
 fn gl_token() -> String {
@@ -46,7 +56,8 @@ fn date(days_from_now: i64) -> String {
 
 fn gh_config(hostname: Option<&str>) -> String {
     let mut s = format!(
-        "repo-allowlist: ghe.test.local/acme/*\ngh-user: {GH_USER}\ngh-token: {}\ngh-webhook-secret: not-a-real-secret-0123\n",
+        "repo-allowlist: {}/acme/*\ngh-user: {GH_USER}\ngh-token: {}\ngh-webhook-secret: not-a-real-secret-0123\n",
+        hostname.unwrap_or("github.com"),
         gh_token()
     );
     if let Some(h) = hostname {
@@ -1715,4 +1726,28 @@ fn gitlab_allowlisted_project_needs_developer() {
         msg.contains("has the role Reporter (20) in `acme/sub/infra`"),
         "{msg}"
     );
+}
+
+#[test]
+fn suppression_comments_apply_to_online_findings() {
+    let server = start(|_| Reply::json(401, r#"{"message":"Bad credentials"}"#));
+    let cfg = gh_config(Some("ghe.test.local")).replace(
+        "gh-token:",
+        "# atlantis-lint: ignore[credential-rejected] rotated by the bootstrap job\ngh-token:",
+    );
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.rule("credential-rejected").is_empty());
+    assert!(run.rule("unused-suppression").is_empty(), "{}", run.stdout);
+    // Offline, the suppression of an online rule is not reported as unused.
+    let dir = support::temp_dir("cfg");
+    let path = dir.join("atlantis.yaml");
+    std::fs::write(&path, &cfg).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("unused-suppression"), "{stdout}");
 }
