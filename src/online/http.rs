@@ -373,7 +373,9 @@ fn build_client(options: &Options, hosts: &[(String, u16)]) -> Result<Client, St
         }
     }
     b.build()
-        .map_err(|_| "the TLS configuration was refused (check --ca-cert)".to_string())
+        .map_err(|_| {
+            "no usable trusted root certificates (from the system store, SSL_CERT_FILE / SSL_CERT_DIR, or --ca-cert)".to_string()
+        })
 }
 
 /// Hosts (and ports) a URL connects to, for `--connect-to` matching.
