@@ -1072,6 +1072,23 @@ fn every_host(r: &Req) -> Reply {
                 r#"{"authenticatedUser":{"id":"ad7ddcd2","providerDisplayName":"Atlantis Bot","isActive":true,"properties":{"Account":{"$type":"System.String","$value":"atlantis@acme.example"}}},"authorizedUser":{"id":"ad7ddcd2"},"deploymentType":"hosted"}"#,
             )
         }
+        ("vsaex.dev.azure.com", "/acme/_apis/userentitlements") => {
+            if auth != format!("Basic {}", basic("", &ado_token())) {
+                return Reply::json(
+                    401,
+                    r#"{"message":"TF400813: The user is not authorized to access this resource."}"#,
+                );
+            }
+            if r.path
+                != "/acme/_apis/userentitlements?$filter=name%20eq%20%27atlantis%40acme.example%27&api-version=7.1"
+            {
+                return Reply::json(200, r#"{"members":[],"totalCount":0}"#);
+            }
+            Reply::json(
+                200,
+                r#"{"members":[{"id":"ad7ddcd2","user":{"principalName":"atlantis@acme.example"},"accessLevel":{"status":"active"}}],"totalCount":1}"#,
+            )
+        }
         _ => Reply::not_found(),
     }
 }
@@ -1130,6 +1147,7 @@ fn gitea_bitbucket_and_azure_devops_valid() {
             "bitbucket.test.local /bitbucket/rest/api/1.0/application-properties",
             "bitbucket.test.local /bitbucket/rest/api/1.0/projects",
             "dev.azure.com /acme/_apis/connectionData",
+            "vsaex.dev.azure.com /acme/_apis/userentitlements",
         ]
     );
 }
@@ -1428,7 +1446,7 @@ fn seven_hosts_in_parallel_timing() {
         run.elapsed,
         requests * 200
     );
-    assert_eq!(requests, 12);
+    assert_eq!(requests, 13);
     assert!(
         run.elapsed < Duration::from_millis(1800),
         "took {:?}",
@@ -1750,4 +1768,37 @@ fn suppression_comments_apply_to_online_findings() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("unused-suppression"), "{stdout}");
+}
+
+#[test]
+fn azure_devops_entitlement_scope_and_unknown_user() {
+    let server = start(|r| {
+        if r.host().starts_with("vsaex") {
+            return Reply::json(
+                401,
+                r#"{"message":"TF400813: The user 'ad7ddcd2' is not authorized to access this resource."}"#,
+            );
+        }
+        every_host(r)
+    });
+    let run = lint(&ado_config(), Some(&server), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.message("credential-insufficient")
+            .contains("lacks Member Entitlement Management (Read)")
+    );
+    let server = start(every_host);
+    let cfg = ado_config().replace(
+        "azuredevops-user: atlantis@acme.example",
+        "azuredevops-user: nobody@acme.example",
+    );
+    let run = lint(&cfg, Some(&server), &[]);
+    let d = run.one("credential-insufficient");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("`nobody@acme.example` is not a user of organisation `acme`")
+    );
 }

@@ -4,6 +4,7 @@
 
 use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::Probe;
+use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, encode};
 
 /// The first organisation the repo-allowlist names without wildcards on the Azure DevOps host.
 fn organisation(p: &Probe) -> Option<String> {
@@ -118,12 +119,77 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         p.name(),
         p.key()
     ));
+    let checked_entitlements = p.target.api == ADO_CLOUD;
+    if checked_entitlements {
+        entitlements(p, &org, &token, &tokens_page)?;
+    }
     p.unverifiable(
         format!(
-            "an Azure DevOps personal access token cannot report its scopes or expiry ({})",
+            "an Azure DevOps personal access token cannot report its scopes or expiry, and write scopes cannot be checked without writing ({})",
             p.name()
         ),
-        format!("check at {tokens_page} that it has Code: read & write, Code: status and Member Entitlement Management: read, and when it expires"),
+        format!(
+            "check at {tokens_page} that it has Code: read & write, Code: status{}, and when it expires",
+            if checked_entitlements { "" } else { " and Member Entitlement Management: read" }
+        ),
     );
+    Ok(())
+}
+
+/// Atlantis's merge resolves `azuredevops-user` through the user-entitlements API: the token
+/// needs Member Entitlement Management (Read), and the user must exist there.
+fn entitlements(
+    p: &mut Probe,
+    org: &str,
+    token: &str,
+    tokens_page: &str,
+) -> Result<(), Indeterminate> {
+    let user = p
+        .cfg
+        .str("azuredevops-user")
+        .unwrap_or("")
+        .trim_start_matches('@')
+        .to_string();
+    let url = format!(
+        "{ADO_ENTITLEMENTS}{org}/_apis/userentitlements?$filter=name%20eq%20%27{}%27&api-version=7.1",
+        encode(&user)
+    );
+    let r = p.http.api(&url, Auth::Basic("", token), &[])?;
+    match r.status {
+        200 => {
+            let count = r
+                .json
+                .as_ref()
+                .and_then(|j| j.get("members"))
+                .and_then(|m| m.as_array())
+                .map_or(0, Vec::len);
+            if count == 0 {
+                let f = p
+                    .finding(
+                        &super::rules::INSUFFICIENT,
+                        format!(
+                            "azuredevops-user `{user}` is not a user of organisation `{org}`: Atlantis looks it up to merge pull requests, so automerge and apply-merge fail ({})",
+                            p.name()
+                        ),
+                    )
+                    .severity(crate::finding::Severity::Warning)
+                    .label("user not found")
+                    .help("set azuredevops-user to the account's principal name (the e-mail it signs in with)")
+                    .related(p.cfg.location("azuredevops-user"), "the configured user");
+                p.push(f);
+            }
+        }
+        401 | 403 => {
+            p.insufficient(
+                format!(
+                    "{} lacks Member Entitlement Management (Read): Atlantis cannot look up azuredevops-user to merge pull requests ({})",
+                    p.key(),
+                    p.name()
+                ),
+                format!("edit the token at {tokens_page} and add the scope Member Entitlement Management: Read"),
+            );
+        }
+        s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
+    }
     Ok(())
 }

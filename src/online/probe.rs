@@ -37,7 +37,7 @@ fn run_one(
     let mut p = Probe {
         cfg,
         target,
-        http: Http::new(options, deadline, &[&target.api]),
+        http: Http::new(options, deadline, &target.hosts()),
         out: Vec::new(),
         require_online: options.require_online,
     };

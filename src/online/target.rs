@@ -25,6 +25,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// The base URLs this target's probe may request: its API, plus Azure DevOps's fixed
+    /// entitlement host when the API is `dev.azure.com`.
+    pub fn hosts(&self) -> Vec<&str> {
+        let mut out = vec![self.api.as_str()];
+        if self.kind == Kind::AzureDevOps && self.api == ADO_CLOUD {
+            out.push(ADO_ENTITLEMENTS);
+        }
+        out
+    }
+
     /// A short name for messages: `GitHub (api.github.com)`.
     pub fn name(&self) -> String {
         let product = match self.kind {
@@ -118,6 +128,12 @@ pub fn gitea_api(base: &str) -> String {
 
 /// Exactly `https://api.bitbucket.org` selects Bitbucket Cloud.
 pub const BITBUCKET_CLOUD: &str = "https://api.bitbucket.org";
+
+/// The Azure DevOps Services API.
+pub const ADO_CLOUD: &str = "https://dev.azure.com/";
+/// Where Azure DevOps Services answers user-entitlement queries (Atlantis's merge looks the
+/// user up there).
+pub const ADO_ENTITLEMENTS: &str = "https://vsaex.dev.azure.com/";
 
 /// Azure DevOps: `dev.azure.com` or `https://<hostname>/`.
 pub fn ado_base(hostname: &str) -> String {

@@ -23,6 +23,7 @@ pub const HOSTS: &[&str] = &[
     "api.bitbucket.org",
     "bitbucket.test.local",
     "dev.azure.com",
+    "vsaex.dev.azure.com",
     "ado.test.local",
     "evil.test.local",
 ];
