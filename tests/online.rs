@@ -1802,3 +1802,49 @@ fn azure_devops_entitlement_scope_and_unknown_user() {
             .contains("`nobody@acme.example` is not a user of organisation `acme`")
     );
 }
+
+#[test]
+fn small_states_expired_header_anonymous_answer_secondary_limit() {
+    // An expiry the host reports as past is an error.
+    let server = start(|_| {
+        Reply::json(200, r#"{"login":"atlantis-bot"}"#)
+            .header("x-oauth-scopes", "repo")
+            .header(
+                "github-authentication-token-expiration",
+                "2001-01-01 00:00:00 UTC",
+            )
+    });
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    let d = run.one("credential-expiring");
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("gh-token expired on 2001-01-01 00:00 UTC")
+    );
+    // Bitbucket Data Center answering anonymously: the token was not used.
+    let server = start(|r| match r.route() {
+        "/bitbucket/rest/api/1.0/application-properties" => {
+            Reply::json(200, r#"{"version":"9.4.3"}"#)
+        }
+        _ => Reply::json(200, r#"{"size":0,"values":[]}"#),
+    });
+    let run = lint(&bbs_config(), Some(&server), &[]);
+    assert!(
+        run.message("credential-rejected")
+            .contains("anonymous access answered instead")
+    );
+    // A secondary rate limit named only in the body.
+    let server = start(|_| {
+        Reply::json(
+            403,
+            r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#,
+        )
+    });
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    assert!(
+        run.message("probe-indeterminate")
+            .contains("answered 403: rate limited")
+    );
+}
