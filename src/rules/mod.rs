@@ -4,13 +4,30 @@
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
 
+mod allow_commands;
+mod autoplan_file_list_pattern;
+mod conflicting_credentials;
 mod deprecated_key;
+mod drift_remediation;
 mod duplicate_key;
+mod github_app_write_git_creds;
 mod incomplete_credentials;
 mod invalid_type;
+mod invalid_value;
+mod missing_webhook_secret;
 mod no_vcs_credentials;
+mod redis_cluster_conflict;
 mod removed_key;
+mod repo_allowlist_missing;
+mod repo_allowlist_scheme;
+mod repo_config_conflict;
+mod ssl_pair;
+mod tfe_token_missing;
 mod unknown_key;
+mod unsupported_config_file;
+mod url_scheme;
+mod webhook_http_headers;
+mod webhooks;
 mod yaml_syntax;
 
 /// Settings that change what some rules can check.
@@ -47,8 +64,37 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&removed_key::RULE, removed_key::check),
     (&deprecated_key::RULE, deprecated_key::check),
     (&invalid_type::RULE, invalid_type::check),
+    (
+        &unsupported_config_file::RULE,
+        unsupported_config_file::check,
+    ),
     (&no_vcs_credentials::RULE, no_vcs_credentials::check),
     (&incomplete_credentials::RULE, incomplete_credentials::check),
+    (
+        &conflicting_credentials::RULE,
+        conflicting_credentials::check,
+    ),
+    (&repo_allowlist_missing::RULE, repo_allowlist_missing::check),
+    (&repo_allowlist_scheme::RULE, repo_allowlist_scheme::check),
+    (&url_scheme::RULE, url_scheme::check),
+    (&invalid_value::RULE, invalid_value::check),
+    (&ssl_pair::RULE, ssl_pair::check),
+    (&repo_config_conflict::RULE, repo_config_conflict::check),
+    (&tfe_token_missing::RULE, tfe_token_missing::check),
+    (&redis_cluster_conflict::RULE, redis_cluster_conflict::check),
+    (
+        &autoplan_file_list_pattern::RULE,
+        autoplan_file_list_pattern::check,
+    ),
+    (&allow_commands::RULE, allow_commands::check),
+    (&webhook_http_headers::RULE, webhook_http_headers::check),
+    (
+        &github_app_write_git_creds::RULE,
+        github_app_write_git_creds::check,
+    ),
+    (&drift_remediation::RULE, drift_remediation::check),
+    (&webhooks::RULE, webhooks::check),
+    (&missing_webhook_secret::RULE, missing_webhook_secret::check),
 ];
 
 /// Every rule id the linter knows, offline and online.

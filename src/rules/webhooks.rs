@@ -1,0 +1,312 @@
+use super::Context;
+use super::invalid_value::did_you_mean;
+use crate::config::{Location, OriginKind, RawValue};
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags::FlagType;
+use crate::input::yaml::{NodeId, NodeKind, YamlDoc};
+use crate::source::Span;
+use crate::value::{self, Value};
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "webhooks",
+    severity: Severity::Error,
+    summary: "a webhooks entry Atlantis rejects: missing kind or event, unsupported values, slack or http without their settings, a bad regex",
+    suppressible: false,
+    docs: r#"## What it checks
+The config-file-only `webhooks:` list, entry by entry, as `NewServer` checks it:
+- `workspace-regex` and `branch-regex` must compile as Go regular expressions (RE2 syntax);
+- `kind` and `event` are both required;
+- `event` is `apply` or `drift`;
+- `kind` is `slack` or `http`;
+- `kind: slack` needs `channel`, and a top-level `slack-token`;
+- `kind: http` needs `url`.
+
+Keys inside an entry are case-insensitive; unknown keys are ignored by Atlantis. Values under
+`webhooks` (URLs often carry tokens) are masked in snippets.
+
+## Why it matters
+Atlantis refuses to start with `initializing server: initializing webhooks: <err>`, for example
+`must specify "kind" and "event" keys for webhooks` or
+`"event: plan" not supported. Only "event: apply" and "event: drift" are supported`.
+
+## Example
+```yaml
+webhooks:
+  - event: apply
+    kind: slack          # no channel, and no slack-token
+  - event: plan
+    kind: http
+    url: https://hooks.example.com/atlantis
+```
+
+## Fix
+Add the missing keys, use a supported `event`/`kind`, and set `slack-token` (preferably as
+`ATLANTIS_SLACK_TOKEN`) when any entry is `kind: slack`.
+"#,
+};
+
+const EVENTS: &[&str] = &["apply", "drift"];
+const KINDS: &[&str] = &["slack", "http"];
+const FIELDS: &[&str] = &[
+    "event",
+    "workspace-regex",
+    "branch-regex",
+    "kind",
+    "channel",
+    "url",
+];
+
+/// One decoded field of an entry.
+struct Field {
+    value: String,
+    key: Span,
+    span: Span,
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    let Some(setting) = cfg.winner("webhooks") else {
+        return;
+    };
+    let RawValue::Collection {
+        node,
+        is_map: false,
+    } = setting.value
+    else {
+        return;
+    };
+    let Some(file) = &cfg.file else { return };
+    let Some(doc) = &file.doc else { return };
+    let NodeKind::Seq(items) = &doc.resolve(node).kind else {
+        return;
+    };
+    let slack_token = cfg.is_set("slack-token");
+    for (index, &item) in items.iter().enumerate() {
+        let at = |span: Span| Location::Source {
+            source: file.source,
+            kind: OriginKind::File,
+            span,
+        };
+        let entry = doc.resolve(item);
+        let pairs: &[(NodeId, NodeId)] = match &entry.kind {
+            NodeKind::Map(pairs) => pairs,
+            NodeKind::Scalar(s) if s.value.is_empty() || s.value == "~" || s.value == "null" => &[],
+            _ => {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        at(doc.node(item).span),
+                        format!("webhooks entry {} is not a mapping", index + 1),
+                    )
+                    .key("webhooks")
+                    .label("expected `event:`, `kind:` ... keys")
+                    .help("write each entry as a mapping: `- event: apply` / `  kind: slack` / `  channel: infra`"),
+                );
+                continue;
+            }
+        };
+        let mut fields: Vec<(&str, Field)> = Vec::new();
+        for &(k, v) in pairs {
+            let NodeKind::Scalar(key) = &doc.resolve(k).kind else {
+                continue;
+            };
+            let lower = key.value.to_ascii_lowercase();
+            let Some(name) = FIELDS.iter().find(|f| **f == lower) else {
+                continue;
+            };
+            match decode(doc, v) {
+                Some(value) => fields.push((
+                    name,
+                    Field {
+                        value,
+                        key: doc.node(k).span,
+                        span: doc.node(v).span,
+                    },
+                )),
+                None => out.push(
+                    Finding::new(
+                        &RULE,
+                        at(doc.node(v).span),
+                        format!("webhooks entry {}: `{name}` must be a string", index + 1),
+                    )
+                    .key("webhooks")
+                    .label("a list or mapping")
+                    .help(format!(
+                        "write `{name}` as a single string; Atlantis refuses to start with a decode error \
+                         ('webhooks[{index}].{name}' expected type 'string')"
+                    )),
+                ),
+            }
+        }
+        let get = |name: &str| {
+            fields
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == name)
+                .map(|(_, f)| f)
+        };
+        let entry_span = if pairs.is_empty() {
+            doc.node(item).span
+        } else {
+            doc.node(pairs[0].0).span
+        };
+        let n = index + 1;
+
+        for regex_key in ["workspace-regex", "branch-regex"] {
+            let Some(f) = get(regex_key) else { continue };
+            if let Err(e) = regex::Regex::new(&f.value) {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        at(f.span),
+                        format!(
+                            "webhooks entry {n}: {regex_key} is not a valid regular expression: {}",
+                            regex_reason(&e)
+                        ),
+                    )
+                    .key("webhooks")
+                    .label("does not compile")
+                    .help("fix the regular expression (Go RE2 syntax); Atlantis refuses to start with \"initializing webhooks: error parsing regexp: ...\""),
+                );
+            }
+        }
+
+        let kind = get("kind").filter(|f| !f.value.is_empty());
+        let event = get("event").filter(|f| !f.value.is_empty());
+        let (Some(kind), Some(event)) = (kind, event) else {
+            let missing = match (kind.is_none(), event.is_none()) {
+                (true, true) => "`kind` and `event`",
+                (true, false) => "`kind`",
+                _ => "`event`",
+            };
+            out.push(
+                Finding::new(&RULE, at(entry_span), format!("webhooks entry {n} has no {missing}"))
+                    .key("webhooks")
+                    .label(format!("missing {missing}"))
+                    .help("give every entry `kind: slack|http` and `event: apply|drift`; Atlantis refuses to start with \"must specify \\\"kind\\\" and \\\"event\\\" keys for webhooks\""),
+            );
+            continue;
+        };
+
+        if !EVENTS.contains(&event.value.as_str()) {
+            let mut f = Finding::new(
+                &RULE,
+                at(event.span),
+                format!("webhooks entry {n}: event {} is not supported", shown(&event.value)),
+            )
+            .key("webhooks")
+            .label("unsupported event")
+            .help(format!(
+                "use `event: apply` or `event: drift`; Atlantis refuses to start with \
+                 \"\\\"event: {}\\\" not supported. Only \\\"event: apply\\\" and \\\"event: drift\\\" are supported\"",
+                if is_word(&event.value) { event.value.as_str() } else { "..." }
+            ));
+            if let Some(s) = did_you_mean(&event.value, EVENTS) {
+                f = f.suggestion(s);
+            }
+            out.push(f);
+        }
+
+        match kind.value.as_str() {
+            "slack" => {
+                if !slack_token {
+                    out.push(
+                        Finding::new(
+                            &RULE,
+                            at(kind.key.to(kind.span)),
+                            format!("webhooks entry {n} is `kind: slack` but slack-token is not set"),
+                        )
+                        .key("slack-token")
+                        .label("needs a top-level slack-token")
+                        .help("set slack-token (or ATLANTIS_SLACK_TOKEN) to a Slack bot token; Atlantis refuses to start with \"must specify top-level \\\"slack-token\\\" if using a webhook of \\\"kind: slack\\\"\""),
+                    );
+                }
+                if get("channel").is_none_or(|c| c.value.is_empty()) {
+                    out.push(
+                        Finding::new(
+                            &RULE,
+                            at(kind.key.to(kind.span)),
+                            format!("webhooks entry {n} is `kind: slack` but has no `channel`"),
+                        )
+                        .key("webhooks")
+                        .label("needs `channel`")
+                        .help("add `channel: <slack channel name>` to the entry; Atlantis refuses to start with \"must specify \\\"channel\\\" if using a webhook of \\\"kind: slack\\\"\""),
+                    );
+                }
+            }
+            "http" => {
+                if get("url").is_none_or(|u| u.value.is_empty()) {
+                    out.push(
+                        Finding::new(
+                            &RULE,
+                            at(kind.key.to(kind.span)),
+                            format!("webhooks entry {n} is `kind: http` but has no `url`"),
+                        )
+                        .key("webhooks")
+                        .label("needs `url`")
+                        .help("add `url: https://...` to the entry; Atlantis refuses to start with \"must specify \\\"url\\\" if using a webhook of \\\"kind: http\\\"\""),
+                    );
+                }
+            }
+            other => {
+                let mut f = Finding::new(
+                    &RULE,
+                    at(kind.span),
+                    format!("webhooks entry {n}: kind {} is not supported", shown(other)),
+                )
+                .key("webhooks")
+                .label("unsupported kind")
+                .help("use `kind: slack` or `kind: http`; Atlantis refuses to start with \"\\\"kind: ...\\\" not supported. Only \\\"kind: slack\\\" and \\\"kind: http\\\" are supported right now\"");
+                if let Some(s) = did_you_mean(other, KINDS) {
+                    f = f.suggestion(s);
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// A field value as mapstructure decodes it into a string (`None` for lists and mappings).
+fn decode(doc: &YamlDoc, id: NodeId) -> Option<String> {
+    match &doc.resolve(id).kind {
+        NodeKind::Scalar(s) => {
+            let resolved = value::resolve(s, true);
+            match value::decode_resolved(&resolved, FlagType::String, true) {
+                Ok(Value::Str(t)) => Some(t.as_str().to_string()),
+                _ => Some(String::new()),
+            }
+        }
+        NodeKind::Seq(_) | NodeKind::Map(_) => None,
+        NodeKind::Alias(_) => Some(String::new()),
+    }
+}
+
+fn is_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 24
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Enumerated values are quoted; anything else (it could be a misplaced secret) is not.
+fn shown(s: &str) -> String {
+    if is_word(s) {
+        format!("`{s}`")
+    } else {
+        "(value not shown)".to_string()
+    }
+}
+
+/// The last line of a regex syntax error (`unclosed group`), without the pattern.
+fn regex_reason(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(text) => text
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("error: "))
+            .unwrap_or("syntax error")
+            .to_string(),
+        regex::Error::CompiledTooBig(_) => "the compiled expression is too big".into(),
+        _ => "syntax error".into(),
+    }
+}
