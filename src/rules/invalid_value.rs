@@ -195,7 +195,7 @@ fn language(ctx: &Context, out: &mut Vec<Finding>) {
         .label("unsupported language")
         .help(format!(
             "use `en` or `es`, or set language-config-file to your own catalog; Atlantis refuses to start with \
-             \"unsupported language \\\"{normalised}\\\": supported languages are en, es\""
+             \"unsupported language \"{normalised}\": supported languages are en, es\""
         )),
         &normalised,
         &["en", "es"],
