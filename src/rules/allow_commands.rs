@@ -85,8 +85,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .key("allow-commands")
         .label("unknown command name")
         .help(format!(
-            "separate the commands with `,` and no spaces; valid names are {}; Atlantis refuses to start with \
-             \"invalid --allow-commands: unknown command name: {}\"",
+            "separate the commands with `,` and no spaces; valid names are {}; Atlantis refuses to start with: \
+             invalid --allow-commands: unknown command name: {}",
             COMMANDS.join(", "),
             bad[0]
         ));

@@ -199,7 +199,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .label("rejected by Atlantis's pattern matcher")
         .help(format!(
             "remove lone `!` entries and close or escape `[` classes (`\\[` is a literal bracket); \
-             Atlantis refuses to start with \"invalid pattern in --autoplan-file-list, {list}: {first_err}\""
+             Atlantis refuses to start with: invalid pattern in --autoplan-file-list, {list}: {first_err}"
         )),
     );
 }

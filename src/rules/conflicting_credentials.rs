@@ -54,9 +54,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .related(cfg.location(file), format!("{file} set here"))
             .related(cfg.location(owner), format!("{owner} set: exactly one of the two is needed"))
             .help(format!(
-                "remove {value} (or {}) or {file}; Atlantis refuses to start with \
-                 \"--gh-user/--gh-token or --gh-user/--gh-token-file or --gh-app-id/--gh-app-key-file or \
-                 --gh-app-id/--gh-app-key or ... must be set\"",
+                "remove {value} (or {}) or {file}; Atlantis refuses to start with: \
+                 --gh-user/--gh-token or --gh-user/--gh-token-file or --gh-app-id/--gh-app-key-file or \
+                 --gh-app-id/--gh-app-key or ... must be set",
                 crate::flags::env_name(value)
             )),
         );

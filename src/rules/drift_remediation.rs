@@ -44,8 +44,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "drift detection is off here",
         )
         .help(
-            "set enable-drift-detection: true as well; Atlantis refuses to start with \
-             \"--enable-drift-remediation requires --enable-drift-detection\"",
+            "set enable-drift-detection: true as well; Atlantis refuses to start with: \
+             --enable-drift-remediation requires --enable-drift-detection",
         ),
     );
 }

@@ -61,8 +61,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "GitHub App configured here",
         )
         .help(
-            "set write-git-creds: true (or ATLANTIS_WRITE_GIT_CREDS=true); Atlantis refuses to start with \
-             \"github App requires --write-git-creds to support cloning\"",
+            "set write-git-creds: true (or ATLANTIS_WRITE_GIT_CREDS=true); Atlantis refuses to start with: \
+             github App requires --write-git-creds to support cloning",
         ),
     );
 }

@@ -156,8 +156,8 @@ fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .label("unknown log level")
             .help(
-                "use debug, info, warn or error; Atlantis refuses to start with \
-                 \"invalid log level: must be one of [debug info warn error]\"",
+                "use debug, info, warn or error; Atlantis refuses to start with: \
+                 invalid log level: must be one of [debug info warn error]",
             ),
             level,
             LEVELS,
@@ -194,8 +194,8 @@ fn language(ctx: &Context, out: &mut Vec<Finding>) {
         .key("language")
         .label("unsupported language")
         .help(format!(
-            "use `en` or `es`, or set language-config-file to your own catalog; Atlantis refuses to start with \
-             \"unsupported language \"{normalised}\": supported languages are en, es\""
+            "use `en` or `es`, or set language-config-file to your own catalog; Atlantis refuses to start with: \
+             unsupported language \"{normalised}\": supported languages are en, es"
         )),
         &normalised,
         &["en", "es"],
@@ -228,8 +228,8 @@ fn distribution(ctx: &Context, out: &mut Vec<Finding>) {
         .key(flag)
         .label("unknown distribution")
         .help(
-            "use terraform or opentofu (lower case); Atlantis refuses to start with \
-             \"invalid tf distribution: expected one of terraform or opentofu\"",
+            "use terraform or opentofu (lower case); Atlantis refuses to start with: \
+             invalid tf distribution: expected one of terraform or opentofu",
         ),
         value,
         ALLOWED,
@@ -261,7 +261,7 @@ fn enumerated(ctx: &Context, e: &Enum, out: &mut Vec<Finding>) {
                  matching no mode never turns autodiscovery on",
         ),
         _ => f.label("unsupported value").help(format!(
-            "use one of {allowed}; Atlantis refuses to start with \"{}\"",
+            "use one of {allowed}; Atlantis refuses to start with: {}",
             e.atlantis
         )),
     };
@@ -312,7 +312,7 @@ fn tf_version(ctx: &Context, out: &mut Vec<Finding>) {
     .label("not a version")
     .help(format!(
         "write one exact version such as `1.9.8` (constraints like `~> 1.9` are not allowed here); \
-         Atlantis refuses to start with \"{err}\""
+         Atlantis refuses to start with: {err}"
     ));
     let trimmed = v.trim().trim_start_matches(['~', '>', '<', '=', '^', ' ']);
     if trimmed != v && go_version(trimmed).is_ok() {
@@ -351,7 +351,7 @@ fn repo_config_json(ctx: &Context, out: &mut Vec<Finding>) {
         .help(
             "write the server-side repo config as one JSON object, e.g. \
              '{\"repos\":[{\"id\":\"/.*/\",\"apply_requirements\":[\"approved\"]}]}', or move it to a YAML \
-             file named by repo-config; Atlantis refuses to start with \"parsing --repo-config-json: ...\"",
+             file named by repo-config; Atlantis refuses to start with: parsing --repo-config-json: ...",
         ),
     );
 }

@@ -41,7 +41,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .label("not used with a Redis Cluster")
                 .related(cluster.clone(), "cluster mode set here")
                 .help(format!(
-                    "remove {flag}; Atlantis refuses to start with \"{atlantis}\""
+                    "remove {flag}; Atlantis refuses to start with: {atlantis}"
                 )),
         );
     };

@@ -42,8 +42,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .label("empty repo-allowlist")
             .help(
                 "set repo-allowlist (or ATLANTIS_REPO_ALLOWLIST) to the repositories Atlantis may act on, \
-                 e.g. `github.com/acme/*`; Atlantis refuses to start with \
-                 \"--repo-allowlist must be set for security purposes\"",
+                 e.g. `github.com/acme/*`; Atlantis refuses to start with: \
+                 --repo-allowlist must be set for security purposes",
             ),
     );
 }

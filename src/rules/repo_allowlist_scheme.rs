@@ -55,8 +55,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .key("repo-allowlist")
         .label("scheme in an allowlist entry")
         .help(format!(
-            "write hostnames without a scheme: `{fixed}`; Atlantis refuses to start with \
-             \"--repo-allowlist cannot contain ://, should be hostnames only\""
+            "write hostnames without a scheme: `{fixed}`; Atlantis refuses to start with: \
+             --repo-allowlist cannot contain ://, should be hostnames only"
         ))
         .suggestion(fixed),
     );

@@ -39,8 +39,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .label("second server-side repo config")
         .related(cfg.location("repo-config"), "repo-config set here")
         .help(
-            "keep only one of them; Atlantis refuses to start with \
-             \"cannot use --repo-config and --repo-config-json at the same time\"",
+            "keep only one of them; Atlantis refuses to start with: \
+             cannot use --repo-config and --repo-config-json at the same time",
         ),
     );
 }

@@ -43,8 +43,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .key(set)
         .label(format!("needs {missing}"))
         .help(format!(
-            "set {missing} as well, or remove {set}; Atlantis refuses to start with \
-             \"--ssl-key-file and --ssl-cert-file are both required for ssl\""
+            "set {missing} as well, or remove {set}; Atlantis refuses to start with: \
+             --ssl-key-file and --ssl-cert-file are both required for ssl"
         )),
     );
 }

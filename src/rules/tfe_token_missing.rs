@@ -46,7 +46,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .label("Terraform Enterprise host without a token")
         .help(
             "set tfe-token (or ATLANTIS_TFE_TOKEN) to a team or user API token of that host; \
-             Atlantis refuses to start with \"if setting --tfe-hostname, must set --tfe-token\"",
+             Atlantis refuses to start with: if setting --tfe-hostname, must set --tfe-token",
         ),
     );
 }

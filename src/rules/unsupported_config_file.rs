@@ -91,8 +91,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut f = Finding::new(&RULE, location, message)
         .label("this file")
         .help(format!(
-            "rename the file to end in `.yaml`; Atlantis refuses to start with \
-             \"invalid config: reading {}: {atlantis}\"",
+            "rename the file to end in `.yaml`; Atlantis refuses to start with: \
+             invalid config: reading {}: {atlantis}",
             file.path
         ));
     if DECODED.contains(&lower.as_str()) {

@@ -77,14 +77,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let (message, atlantis) = problem;
         let fixed = with_scheme(url);
         let example = match &fixed {
-            Some(fixed) => format!("`{fixed}`"),
-            None => format!("e.g. `https://{}`", example_host(flag)),
+            Some(fixed) => format!(": `{fixed}`"),
+            None => format!(", e.g. `https://{}`", example_host(flag)),
         };
         let mut f = Finding::new(&RULE, cfg.value_location(flag), message)
             .key(flag)
             .label("not an http(s) URL")
             .help(format!(
-                "write the full URL, {example}; Atlantis refuses to start with \"{atlantis}\""
+                "write the full URL{example}; Atlantis refuses to start with: {atlantis}"
             ));
         if let Some(fixed) = fixed {
             f = f.suggestion(fixed);

@@ -112,7 +112,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .help(
             "write a JSON object of header names to a string or a list of strings, e.g. \
              '{\"Authorization\": \"Bearer <token>\", \"X-Team\": [\"infra\"]}'; \
-             Atlantis refuses to start with \"invalid --webhook-http-headers: ...\"",
+             Atlantis refuses to start with: invalid --webhook-http-headers: ...",
         ),
     );
 }

@@ -166,7 +166,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     )
                     .key("webhooks")
                     .label("does not compile")
-                    .help("fix the regular expression (Go RE2 syntax); Atlantis refuses to start with \"initializing webhooks: error parsing regexp: ...\""),
+                    .help("fix the regular expression (Go RE2 syntax); Atlantis refuses to start with: initializing webhooks: error parsing regexp: ..."),
                 );
             }
         }
@@ -183,7 +183,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 Finding::new(&RULE, at(entry_span), format!("webhooks entry {n} has no {missing}"))
                     .key("webhooks")
                     .label(format!("missing {missing}"))
-                    .help("give every entry `kind: slack|http` and `event: apply|drift`; Atlantis refuses to start with \"must specify \"kind\" and \"event\" keys for webhooks\""),
+                    .help("give every entry `kind: slack|http` and `event: apply|drift`; Atlantis refuses to start with: must specify \"kind\" and \"event\" keys for webhooks"),
             );
             continue;
         };
@@ -197,8 +197,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .key("webhooks")
             .label("unsupported event")
             .help(format!(
-                "use `event: apply` or `event: drift`; Atlantis refuses to start with \
-                 \"\"event: {}\" not supported. Only \"event: apply\" and \"event: drift\" are supported\"",
+                "use `event: apply` or `event: drift`; Atlantis refuses to start with: \
+                 \"event: {}\" not supported. Only \"event: apply\" and \"event: drift\" are supported",
                 if is_word(&event.value) { event.value.as_str() } else { "..." }
             ));
             if let Some(s) = did_you_mean(&event.value, EVENTS) {
@@ -218,7 +218,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         )
                         .key("slack-token")
                         .label("needs a top-level slack-token")
-                        .help("set slack-token (or ATLANTIS_SLACK_TOKEN) to a Slack bot token; Atlantis refuses to start with \"must specify top-level \"slack-token\" if using a webhook of \"kind: slack\"\""),
+                        .help("set slack-token (or ATLANTIS_SLACK_TOKEN) to a Slack bot token; Atlantis refuses to start with: must specify top-level \"slack-token\" if using a webhook of \"kind: slack\""),
                     );
                 }
                 if get("channel").is_none_or(|c| c.value.is_empty()) {
@@ -230,7 +230,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         )
                         .key("webhooks")
                         .label("needs `channel`")
-                        .help("add `channel: <slack channel name>` to the entry; Atlantis refuses to start with \"must specify \"channel\" if using a webhook of \"kind: slack\"\""),
+                        .help("add `channel: <slack channel name>` to the entry; Atlantis refuses to start with: must specify \"channel\" if using a webhook of \"kind: slack\""),
                     );
                 }
             }
@@ -244,7 +244,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         )
                         .key("webhooks")
                         .label("needs `url`")
-                        .help("add `url: https://...` to the entry; Atlantis refuses to start with \"must specify \"url\" if using a webhook of \"kind: http\"\""),
+                        .help("add `url: https://...` to the entry; Atlantis refuses to start with: must specify \"url\" if using a webhook of \"kind: http\""),
                     );
                 }
             }
@@ -256,7 +256,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .key("webhooks")
                 .label("unsupported kind")
-                .help("use `kind: slack` or `kind: http`; Atlantis refuses to start with \"\"kind: ...\" not supported. Only \"kind: slack\" and \"kind: http\" are supported right now\"");
+                .help(format!(
+                    "use `kind: slack` or `kind: http`; Atlantis refuses to start with: \"kind: {}\" not supported. \
+                     Only \"kind: slack\" and \"kind: http\" are supported right now",
+                    if is_word(other) { other } else { "..." }
+                ));
                 if let Some(s) = did_you_mean(other, KINDS) {
                     f = f.suggestion(s);
                 }
