@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 pub static RULE: RuleInfo = RuleInfo {
     id: "invalid-value",
     severity: Severity::Error,
-    summary: "a value Atlantis rejects or cannot use: log-level, checkout-strategy, automerge-method, default-tf-distribution, language, locking-db-type, autodiscover-mode, default-tf-version, repo-config-json",
+    summary: "a value Atlantis rejects or cannot use (log-level, checkout-strategy, default-tf-version, repo-config-json, ...)",
     suppressible: false,
     docs: r#"## What it checks
 Values Atlantis checks at startup, with its exact conditions:
