@@ -16,6 +16,7 @@ check is case-sensitive:
   decoder for them;
 - anything else, an upper-case extension (`atlantis.YAML`) or no extension at all is refused.
 
+The same check applies to the path Atlantis is told to load with `--config` or `ATLANTIS_CONFIG`.
 Standard input (`-`) is only checked when `--stdin-filename` names it.
 
 ## Why it matters
@@ -45,22 +46,12 @@ fn extension(path: &str) -> &str {
     }
 }
 
-pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(file) = &ctx.cfg.file else {
-        return;
-    };
-    if file.path == "<stdin>" {
-        return;
-    }
-    let ext = extension(&file.path);
+/// Why Atlantis would refuse to load `path`: (message, Atlantis's error, a suggested extension).
+fn problem(path: &str) -> Option<(String, String, Option<String>)> {
+    let ext = extension(path);
     if DECODED.contains(&ext) {
-        return;
+        return None;
     }
-    let location = Location::Source {
-        source: file.source,
-        kind: OriginKind::File,
-        span: Span::new(0, 0),
-    };
     let lower = ext.to_ascii_lowercase();
     let (message, atlantis) = if NO_DECODER.contains(&ext) {
         (
@@ -69,10 +60,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         )
     } else if ext.is_empty() {
         (
-            format!(
-                "`{}` has no extension, so Atlantis cannot tell its format",
-                file.path
-            ),
+            format!("`{path}` has no extension, so Atlantis cannot tell its format"),
             "Unsupported Config Type \"\"".to_string(),
         )
     } else if DECODED.contains(&lower.as_str()) || NO_DECODER.contains(&lower.as_str()) {
@@ -88,17 +76,77 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             format!("Unsupported Config Type \"{ext}\""),
         )
     };
+    let suggestion = DECODED
+        .contains(&lower.as_str())
+        .then(|| format!(".{lower}"));
+    Some((message, atlantis, suggestion))
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    if let Some(file) = &cfg.file {
+        if file.path != "<stdin>" {
+            if let Some((message, atlantis, suggestion)) = problem(&file.path) {
+                let location = Location::Source {
+                    source: file.source,
+                    kind: OriginKind::File,
+                    span: Span::new(0, 0),
+                };
+                out.push(finding(
+                    location, message, &file.path, &atlantis, suggestion, None,
+                ));
+            }
+        }
+    }
+    // The file Atlantis itself is told to load (`--config`, ATLANTIS_CONFIG). A `config:` key
+    // inside the file does nothing: the file has been chosen by then.
+    if let Some(setting) = cfg.winner("config") {
+        if setting.origin.kind != OriginKind::File {
+            let path = cfg.explicit_text("config").map(|t| t.as_str());
+            // When the linter read that very file, the finding above already covers it.
+            let already = cfg.file.as_ref().map(|f| f.path.as_str());
+            if let Some(path) = path.filter(|p| Some(*p) != already) {
+                if let Some((message, atlantis, suggestion)) = problem(path) {
+                    let message = format!("config `{path}` cannot be loaded: {message}");
+                    out.push(finding(
+                        setting.origin.value(),
+                        message,
+                        path,
+                        &atlantis,
+                        suggestion,
+                        Some("config"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn finding(
+    location: Location,
+    message: String,
+    path: &str,
+    atlantis: &str,
+    suggestion: Option<String>,
+    key: Option<&str>,
+) -> Finding {
     let mut f = Finding::new(&RULE, location, message)
-        .label("this file")
+        .label(if key.is_some() {
+            "this config file"
+        } else {
+            "this file"
+        })
         .help(format!(
             "rename the file to end in `.yaml`; Atlantis refuses to start with: \
-             invalid config: reading {}: {atlantis}",
-            file.path
+             invalid config: reading {path}: {atlantis}"
         ));
-    if DECODED.contains(&lower.as_str()) {
-        f = f.suggestion(format!(".{lower}"));
+    if let Some(key) = key {
+        f = f.key(key);
     }
-    out.push(f);
+    if let Some(s) = suggestion {
+        f = f.suggestion(s);
+    }
+    f
 }
 
 #[cfg(test)]
