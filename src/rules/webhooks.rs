@@ -106,6 +106,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         };
         let mut fields: Vec<(&str, Field)> = Vec::new();
+        // Fields that are lists or mappings: Atlantis stops at decoding them, reported once.
+        let mut undecodable: Vec<&str> = Vec::new();
         for &(k, v) in pairs {
             let NodeKind::Scalar(key) = &doc.resolve(k).kind else {
                 continue;
@@ -123,7 +125,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         span: doc.node(v).span,
                     },
                 )),
-                None => out.push(
+                None => {
+                    undecodable.push(name);
+                    out.push(
                     Finding::new(
                         &RULE,
                         at(doc.node(v).span),
@@ -135,7 +139,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "write `{name}` as a single string; Atlantis refuses to start with a decode error \
                          ('webhooks[{index}].{name}' expected type 'string')"
                     )),
-                ),
+                    );
+                }
             }
         }
         let get = |name: &str| {
@@ -155,7 +160,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for regex_key in ["workspace-regex", "branch-regex"] {
             let Some(f) = get(regex_key) else { continue };
             // Only syntax errors: Go has no compiled-size limit like Rust's, so "too big" is no finding.
-            if let Err(e @ regex::Error::Syntax(_)) = regex::Regex::new(&f.value) {
+            if let Err(e @ regex::Error::Syntax(_)) =
+                regex::Regex::new(&go_literal_braces(&f.value))
+            {
                 out.push(
                     Finding::new(
                         &RULE,
@@ -174,6 +181,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
         let kind = get("kind").filter(|f| !f.value.is_empty());
         let event = get("event").filter(|f| !f.value.is_empty());
+        if undecodable.contains(&"kind") || undecodable.contains(&"event") {
+            continue;
+        }
         let (Some(kind), Some(event)) = (kind, event) else {
             let missing = match (kind.is_none(), event.is_none()) {
                 (true, true) => "`kind` and `event`",
@@ -222,7 +232,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         .help("set slack-token (or ATLANTIS_SLACK_TOKEN) to a Slack bot token; Atlantis refuses to start with: must specify top-level \"slack-token\" if using a webhook of \"kind: slack\""),
                     );
                 }
-                if get("channel").is_none_or(|c| c.value.is_empty()) {
+                if !undecodable.contains(&"channel")
+                    && get("channel").is_none_or(|c| c.value.is_empty())
+                {
                     out.push(
                         Finding::new(
                             &RULE,
@@ -236,7 +248,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
             }
             "http" => {
-                if get("url").is_none_or(|u| u.value.is_empty()) {
+                if !undecodable.contains(&"url") && get("url").is_none_or(|u| u.value.is_empty()) {
                     out.push(
                         Finding::new(
                             &RULE,
@@ -302,6 +314,68 @@ fn shown(s: &str) -> String {
     }
 }
 
+/// Go's RE2 parser reads a `{` that does not start a counted repetition (`{2}`, `{2,}`, `{2,5}`)
+/// as a literal brace (`prod-{env}`); Rust's refuses it. Escape those braces before compiling.
+fn go_literal_braces(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(&next) = chars.get(i + 1) {
+                    out.push(next);
+                    i += 1;
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal member of the class.
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i + 1) == Some(&']') {
+                    out.push(']');
+                    i += 1;
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class && !is_repeat(&chars[i..]) => out.push_str("\\{"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `{n}`, `{n,}` or `{n,m}` at the start of `rest`.
+fn is_repeat(rest: &[char]) -> bool {
+    let mut i = 1;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while rest.get(*i).is_some_and(|c| c.is_ascii_digit()) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return false;
+    }
+    if rest.get(i) == Some(&',') {
+        i += 1;
+        digits(&mut i);
+    }
+    rest.get(i) == Some(&'}')
+}
+
 /// The last line of a regex syntax error (`unclosed group`), without the pattern.
 fn regex_reason(e: &regex::Error) -> String {
     match e {
@@ -312,5 +386,36 @@ fn regex_reason(e: &regex::Error) -> String {
             .unwrap_or("syntax error")
             .to_string(),
         _ => "syntax error".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_literal_braces;
+
+    fn compiles_like_go(p: &str) -> bool {
+        regex::Regex::new(&go_literal_braces(p)).is_ok()
+    }
+
+    #[test]
+    fn go_regexp_braces_and_errors() {
+        for ok in [
+            "prod-{env}",
+            "a{",
+            "{",
+            "a{,3}",
+            "x{2}",
+            "x{2,}",
+            "x{2,5}",
+            "[{]",
+            "\\{",
+            "^(main|release/.*)$",
+            "",
+        ] {
+            assert!(compiles_like_go(ok), "{ok}");
+        }
+        for bad in ["(", "prod-(eu|us", "[a-", "x{3,2}", "\\C", "*a"] {
+            assert!(!compiles_like_go(bad), "{bad}");
+        }
     }
 }
