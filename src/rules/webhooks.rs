@@ -5,7 +5,7 @@ use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::FlagType;
 use crate::input::yaml::{NodeId, NodeKind, YamlDoc};
 use crate::source::Span;
-use crate::value::{self, Value};
+use crate::value::{self, Resolved, Value};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "webhooks",
@@ -21,7 +21,9 @@ The config-file-only `webhooks:` list, entry by entry, as `NewServer` checks it:
 - `kind: slack` needs `channel`, and a top-level `slack-token`;
 - `kind: http` needs `url`.
 
-Keys inside an entry are case-insensitive; unknown keys are ignored by Atlantis. Values under
+`webhooks` itself must be a list (a single mapping is read as a one-entry list); a single string
+such as a Slack URL cannot be decoded. Keys inside an entry are case-insensitive; unknown keys are
+ignored by Atlantis. Values under
 `webhooks` (URLs often carry tokens) are masked in snippets.
 
 ## Why it matters
@@ -68,17 +70,44 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(setting) = cfg.winner("webhooks") else {
         return;
     };
-    let RawValue::Collection {
-        node,
-        is_map: false,
-    } = setting.value
-    else {
-        return;
+    let node = match &setting.value {
+        RawValue::Collection { node, .. } => *node,
+        RawValue::Scalar { resolved, .. } => {
+            // viper splits a string on `,` and mapstructure lifts any other scalar into a
+            // one-element list; either way the element is not a mapping. An empty string is no list.
+            let got = match resolved {
+                Resolved::Str(t) if t.as_str().is_empty() => return,
+                Resolved::Str(_) => "string",
+                Resolved::Bool(_) => "bool",
+                Resolved::Int(_) | Resolved::Uint(_) => "int",
+                Resolved::Float(_) => "float64",
+                Resolved::Null | Resolved::Timestamp => return,
+            };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    setting.origin.value(),
+                    "webhooks must be a list of entries, not a single value",
+                )
+                .key("webhooks")
+                .label("not a list")
+                .help(format!(
+                    "write `webhooks:` as a list of mappings (`- event: apply` / `  kind: http` / `  url: ...`); \
+                     Atlantis refuses to start with a decode error ('webhooks[0]' expected a map, got '{got}')"
+                )),
+            );
+            return;
+        }
+        _ => return,
     };
     let Some(file) = &cfg.file else { return };
     let Some(doc) = &file.doc else { return };
-    let NodeKind::Seq(items) = &doc.resolve(node).kind else {
-        return;
+    // mapstructure lifts a single mapping into a one-entry list.
+    let single = [node];
+    let items: &[NodeId] = match &doc.resolve(node).kind {
+        NodeKind::Seq(items) => items,
+        NodeKind::Map(pairs) if !pairs.is_empty() => &single,
+        _ => return,
     };
     let slack_token = cfg.is_set("slack-token");
     for (index, &item) in items.iter().enumerate() {
