@@ -92,7 +92,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .key("webhooks")
                 .label("not a list")
                 .help(format!(
-                    "write `webhooks:` as a list of mappings (`- event: apply` / `  kind: http` / `  url: ...`); \
+                    "write `webhooks:` as a list of mappings: `- event: apply`, `kind: http`, `url: ...`; \
                      Atlantis refuses to start with a decode error ('webhooks[0]' expected a map, got '{got}')"
                 )),
             );
