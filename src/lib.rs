@@ -2,7 +2,8 @@
 //!
 //! Data flows one way:
 //! inputs ([`input`]) -> one [`config::EffectiveConfig`] that remembers where every value came
-//! from -> rules ([`rules`]) -> findings ([`finding`]) -> one report ([`report`]).
+//! from -> rules ([`rules`]) -> findings ([`finding`]), less those that suppression comments
+//! silence ([`suppress`]) -> one report ([`report`]).
 
 pub mod cli;
 pub mod config;
@@ -15,4 +16,5 @@ pub mod report;
 pub mod rules;
 pub mod secret;
 pub mod source;
+pub mod suppress;
 pub mod value;

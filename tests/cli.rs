@@ -239,7 +239,7 @@ fn exit_statuses() {
 
 /// Values of secret flags written in a fixture: config-file lines, env-file lines and argv.
 fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut found: Vec<(Option<&'static flags::Flag>, String)> = Vec::new();
     let unquote = |v: &str| v.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
     for path in case_files {
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -252,8 +252,8 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                 let Some((k, v)) = line.split_once('=') else {
                     continue;
                 };
-                if flags::lookup_env(k.trim()).is_some_and(|f| f.is_secret_value()) {
-                    out.push(unquote(v));
+                if let Some(f) = flags::lookup_env(k.trim()).filter(|f| f.is_secret_value()) {
+                    found.push((Some(f), unquote(v)));
                 }
             }
         } else if name.ends_with(".argv") {
@@ -266,8 +266,10 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                     Some((n, v)) => (n, Some(v.to_string())),
                     None => (flag, words.get(i + 1).map(|v| v.to_string())),
                 };
-                if flags::lookup(name).is_some_and(|f| f.is_secret_value()) {
-                    out.extend(value);
+                if let Some(f) = flags::lookup(name).filter(|f| f.is_secret_value()) {
+                    if let Some(v) = value {
+                        found.push((Some(f), v));
+                    }
                 }
             }
         } else if !name.contains(".expected.") {
@@ -281,19 +283,24 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                 }
                 let key = k.trim().trim_start_matches("- ");
                 // Flags by the table; other keys (snake_case, nested) by their name.
-                let secret = match flags::lookup_key(key) {
-                    Some(f) => f.is_secret_value(),
-                    None => atlantis_lint::secret::name_suggests_secret(key),
-                };
-                if secret {
-                    out.push(v);
+                match flags::lookup_key(key) {
+                    Some(f) if f.is_secret_value() => found.push((Some(f), v)),
+                    Some(_) => {}
+                    None if atlantis_lint::secret::name_suggests_secret(key) => {
+                        found.push((None, v))
+                    }
+                    None => {}
                 }
             }
         }
     }
-    // Short values ("1", "true") would match by accident; real secrets are long.
-    out.retain(|s| s.len() >= 8);
-    out
+    // Short values ("1", "true") would match by accident; real secrets are long. A flag's
+    // documented default (web-password `atlantis`) is public and may be named.
+    found
+        .into_iter()
+        .filter(|(f, v)| v.len() >= 8 && f.is_none_or(|f| f.default_text().as_deref() != Some(v)))
+        .map(|(_, v)| v)
+        .collect()
 }
 
 #[test]

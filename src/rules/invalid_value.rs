@@ -28,8 +28,8 @@ Two values Atlantis does not validate, reported with an honest severity:
 - `autodiscover-mode` other than `auto`, `enabled` or `disabled` (warning): Atlantis runs, but the
   value matches none of the modes, so autodiscovery is never turned on, whatever was meant.
 
-A `log-level` that is valid only up to case (`DEBUG`) is a warning: Atlantis accepts it but logs at
-`info`.
+A `log-level` that is valid only up to case (`DEBUG`) is left to `log-level-case`: Atlantis
+accepts it.
 
 ## Why it matters
 Each error stops Atlantis at startup, one at a time, without pointing at the file.
@@ -135,34 +135,24 @@ fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
     if LEVELS.contains(&level) {
         return;
     }
-    let f = if LEVELS.contains(&lower.as_str()) {
+    // Valid up to case (`DEBUG`): Atlantis starts; log-level-case explains what happens then.
+    if LEVELS.contains(&lower.as_str()) {
+        return;
+    }
+    let f = with_suggestion(
         Finding::new(
             &RULE,
             cfg.value_location("log-level"),
-            format!("log-level `{level}` is accepted but Atlantis then logs at `info`"),
+            format!("log-level `{level}` is not one of {}", list(LEVELS)),
         )
-        .severity(Severity::Warning)
-        .label("not lower case")
-        .help(format!(
-            "write `{lower}`: Atlantis validates the level case-insensitively but only applies lower-case names"
-        ))
-        .suggestion(lower)
-    } else {
-        with_suggestion(
-            Finding::new(
-                &RULE,
-                cfg.value_location("log-level"),
-                format!("log-level `{level}` is not one of {}", list(LEVELS)),
-            )
-            .label("unknown log level")
-            .help(
-                "use debug, info, warn or error; Atlantis refuses to start with: \
-                 invalid log level: must be one of [debug info warn error]",
-            ),
-            level,
-            LEVELS,
-        )
-    };
+        .label("unknown log level")
+        .help(
+            "use debug, info, warn or error; Atlantis refuses to start with: \
+             invalid log level: must be one of [debug info warn error]",
+        ),
+        level,
+        LEVELS,
+    );
     out.push(f.key("log-level"));
 }
 

@@ -6,28 +6,42 @@ use crate::finding::{Finding, RuleInfo};
 
 mod allow_commands;
 mod autoplan_file_list_pattern;
+mod azuredevops_webhook_auth;
+mod bitbucket;
 mod conflicting_credentials;
+mod default_web_credentials;
 mod deprecated_key;
 mod drift_remediation;
 mod duplicate_key;
+pub mod git_hosts;
+pub mod github_app;
 mod github_app_write_git_creds;
+mod hostname_format;
 mod incomplete_credentials;
+mod insecure_url;
 mod invalid_type;
 mod invalid_value;
+mod log_level_case;
 mod missing_webhook_secret;
 mod no_vcs_credentials;
 mod redis_cluster_conflict;
 mod removed_key;
+mod repo_allowlist_entry;
+mod repo_allowlist_host;
 mod repo_allowlist_missing;
 mod repo_allowlist_scheme;
 mod repo_config_conflict;
 mod ssl_pair;
+pub mod suppression;
+mod team_allowlist_format;
 mod tfe_token_missing;
 mod unknown_key;
 mod unsupported_config_file;
+mod unused_credential;
 mod url_scheme;
 mod webhook_http_headers;
 mod webhooks;
+mod write_git_creds_host;
 mod yaml_syntax;
 
 /// Settings that change what some rules can check.
@@ -95,6 +109,29 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&drift_remediation::RULE, drift_remediation::check),
     (&webhooks::RULE, webhooks::check),
     (&missing_webhook_secret::RULE, missing_webhook_secret::check),
+    (&github_app::USER_AND_APP, github_app::check_user_and_app),
+    (&unused_credential::RULE, unused_credential::check),
+    (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
+    (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
+    (&bitbucket::API_USER, bitbucket::check_api_user),
+    (&hostname_format::RULE, hostname_format::check),
+    (&insecure_url::RULE, insecure_url::check),
+    (&write_git_creds_host::RULE, write_git_creds_host::check),
+    (&repo_allowlist_entry::RULE, repo_allowlist_entry::check),
+    (&repo_allowlist_host::RULE, repo_allowlist_host::check),
+    (&team_allowlist_format::RULE, team_allowlist_format::check),
+    (
+        &azuredevops_webhook_auth::RULE,
+        azuredevops_webhook_auth::check,
+    ),
+    (&log_level_case::RULE, log_level_case::check),
+    (
+        &default_web_credentials::RULE,
+        default_web_credentials::check,
+    ),
+    // Reported by the suppression stage (`crate::suppress`); listed for `rules` and `explain`.
+    (&suppression::WITHOUT_REASON, suppression::check),
+    (&suppression::UNUSED, suppression::check),
 ];
 
 /// Every rule id the linter knows, offline and online.

@@ -1,7 +1,7 @@
 use super::Context;
 use crate::config::{KeyMatch, OriginKind, RawValue, Setting};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags::{self, Flag};
+use crate::flags::{self, Flag, FlagKind};
 use crate::input::env::is_service_link;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -93,6 +93,10 @@ fn finding(s: &Setting) -> Option<Finding> {
             .severity(Severity::Warning)
             .label("unknown variable");
             f = match suggestion_for(rest) {
+                Some(flag) if flag.kind == FlagKind::FileOnly => f.help(format!(
+                    "`{}` can only be set in the config file",
+                    flag.name
+                )),
                 Some(flag) => {
                     let env = flag.env_name();
                     f.help(format!("did you mean `{env}`? (flag `{}`)", flag.name))
