@@ -5,25 +5,35 @@ use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
 
 mod allow_commands;
+mod ambiguous_scalar;
 mod autoplan_file_list_pattern;
 mod azuredevops_webhook_auth;
 mod bitbucket;
+mod bool_flag_value;
 mod conflicting_credentials;
+/// Shared facts about credential values (not a rule).
+mod credential_values;
 mod default_web_credentials;
 mod deprecated_key;
 mod drift_remediation;
 mod duplicate_key;
+mod file_not_found;
+mod file_permissions;
 pub mod git_hosts;
 pub mod github_app;
+mod github_app_key_invalid;
 mod github_app_write_git_creds;
 mod hostname_format;
 mod incomplete_credentials;
 mod insecure_url;
 mod invalid_type;
 mod invalid_value;
+mod k8s_service_link;
 mod log_level_case;
 mod missing_webhook_secret;
 mod no_vcs_credentials;
+mod placeholder_value;
+mod plaintext_secret;
 mod redis_cluster_conflict;
 mod removed_key;
 mod repo_allowlist_entry;
@@ -31,10 +41,14 @@ mod repo_allowlist_host;
 mod repo_allowlist_missing;
 mod repo_allowlist_scheme;
 mod repo_config_conflict;
+mod secret_on_command_line;
+mod secret_whitespace;
 mod ssl_pair;
 pub mod suppression;
 mod team_allowlist_format;
 mod tfe_token_missing;
+mod token_format;
+mod unexpanded_variable;
 mod unknown_key;
 mod unsupported_config_file;
 mod unused_credential;
@@ -109,6 +123,12 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&drift_remediation::RULE, drift_remediation::check),
     (&webhooks::RULE, webhooks::check),
     (&missing_webhook_secret::RULE, missing_webhook_secret::check),
+    (&token_format::RULE, token_format::check),
+    (&placeholder_value::RULE, placeholder_value::check),
+    (&unexpanded_variable::RULE, unexpanded_variable::check),
+    (&secret_whitespace::RULE, secret_whitespace::check),
+    (&ambiguous_scalar::RULE, ambiguous_scalar::check),
+    (&github_app_key_invalid::RULE, github_app_key_invalid::check),
     (&github_app::USER_AND_APP, github_app::check_user_and_app),
     (&unused_credential::RULE, unused_credential::check),
     (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
@@ -124,11 +144,17 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         &azuredevops_webhook_auth::RULE,
         azuredevops_webhook_auth::check,
     ),
+    (&plaintext_secret::RULE, plaintext_secret::check),
+    (&secret_on_command_line::RULE, secret_on_command_line::check),
+    (&bool_flag_value::RULE, bool_flag_value::check),
     (&log_level_case::RULE, log_level_case::check),
+    (&k8s_service_link::RULE, k8s_service_link::check),
     (
         &default_web_credentials::RULE,
         default_web_credentials::check,
     ),
+    (&file_not_found::RULE, file_not_found::check),
+    (&file_permissions::RULE, file_permissions::check),
     // Reported by the suppression stage (`crate::suppress`); listed for `rules` and `explain`.
     (&suppression::WITHOUT_REASON, suppression::check),
     (&suppression::UNUSED, suppression::check),
