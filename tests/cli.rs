@@ -377,3 +377,26 @@ fn no_fixture_secret_appears_in_any_output() {
         leaks.join("\n")
     );
 }
+
+#[test]
+fn standard_input_is_named_by_stdin_filename() {
+    use std::io::Write;
+    let dir = Dir::new("stdin");
+    let run = |extra: &[&str]| {
+        let mut child = lint(&dir.0)
+            .args(["--format", "json"])
+            .args(extra)
+            .arg("-")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(BASE.as_bytes());
+        let out = child.wait_with_output().unwrap();
+        diags(&json(&out), "unsupported-config-file").len()
+    };
+    // `<stdin>` has no extension, but Atlantis never sees that name.
+    assert_eq!(run(&[]), 0);
+    assert_eq!(run(&["--stdin-filename", "atlantis.yaml"]), 0);
+    assert_eq!(run(&["--stdin-filename", "server.conf"]), 1);
+}
