@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod emit;
 pub mod finding;
 pub mod flags;
 pub mod input;

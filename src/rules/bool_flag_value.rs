@@ -48,6 +48,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             index,
             word,
             after_bool: Some((flag_index, flag)),
+            ..
         } = issue
         else {
             continue;
