@@ -22,9 +22,9 @@ Values Atlantis checks at startup, with its exact conditions:
 | `repo-config-json` | JSON (an object) | `parsing --repo-config-json: <json error>` |
 
 Two values Atlantis does not validate, reported with an honest severity:
-- `locking-db-type` other than `boltdb` or `redis` (error): Atlantis v0.47 sets up no locking
-  backend at all for an unknown type, so locking cannot work (newer releases refuse to start with
-  `unsupported --locking-db-type`).
+- `locking-db-type` other than `boltdb` or `redis` (error): Atlantis v0.47 creates its locking
+  backend only for those two values, so with any other value locking cannot work (Atlantis's
+  development branch already refuses it at startup: `unsupported --locking-db-type "<t>"`).
 - `autodiscover-mode` other than `auto`, `enabled` or `disabled` (warning): Atlantis runs, but the
   value matches none of the modes, so autodiscovery is never turned on, whatever was meant.
 
