@@ -13,7 +13,9 @@ The security warnings Atlantis logs at startup, with the same conditions:
 - `gitlab-user` set and `gitlab-webhook-secret` empty;
 - `bitbucket-user` set with a Bitbucket Server `bitbucket-base-url` (anything but
   `https://api.bitbucket.org`) and `bitbucket-webhook-secret` empty;
-- `azuredevops-webhook-user` set and `azuredevops-webhook-password` empty.
+- `azuredevops-webhook-user` set and `azuredevops-webhook-password` empty;
+- beyond Atlantis, which does not warn here: a GitHub App (`gh-app-id` without `gh-user`) and no
+  `gh-webhook-secret`.
 
 ## Why it matters
 Without a secret Atlantis cannot tell a webhook from the Git host from a forged one: anyone who can
@@ -83,4 +85,5 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )),
         );
     }
+    super::github_app::check_webhook_secret(ctx, &RULE, out);
 }
