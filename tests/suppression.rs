@@ -315,7 +315,7 @@ fn deny_turns_a_warning_into_an_error() {
 
 #[test]
 fn ignore_does_not_drop_unsuppressible_rules() {
-    let yaml = "atlantis-url: https://atlantis.example.com\nrepo-allowlist: gitlab.com/acme/*\ngitlab-user: atlantis\n";
+    let yaml = "atlantis-url: https://atlantis.example.com\nrepo-allowlist: gitlab.com/acme/*\ngitlab-user: atlantis\ngitlab-webhook-secret: \"dfOB1rcavXiOqkVCJTBJahe84S5jIc1x\"\n";
     let run = lint(yaml, &["--ignore", "incomplete-credentials"]);
     assert_eq!(run.rules(), vec!["incomplete-credentials"]);
     assert_eq!(run.code, 1);

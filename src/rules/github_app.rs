@@ -58,9 +58,8 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
 /// A GitHub App without `gh-webhook-secret`: Atlantis warns about a missing secret only for
 /// `gh-user`, never for an app.
 ///
-/// TODO(merge): the finding belongs to the rule `missing-webhook-secret`, whose `RuleInfo`
-/// lives on the `startup` branch (`src/rules/missing_webhook_secret.rs`, Atlantis's own
-/// warnings). At merge, call this from that rule's `check` with `&missing_webhook_secret::RULE`.
+/// Reported under `missing-webhook-secret` (called from that rule's check), which otherwise
+/// mirrors Atlantis's own warnings; Atlantis has none for apps.
 pub fn check_webhook_secret(ctx: &Context, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if cfg.int("gh-app-id") == 0 || cfg.is_set("gh-user") || cfg.is_set("gh-webhook-secret") {

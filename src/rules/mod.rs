@@ -4,40 +4,57 @@
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
 
+mod allow_commands;
 mod ambiguous_scalar;
+mod autoplan_file_list_pattern;
 mod azuredevops_webhook_auth;
 mod bitbucket;
 mod bool_flag_value;
+mod conflicting_credentials;
 /// Shared facts about credential values (not a rule).
 mod credential_values;
 mod default_web_credentials;
 mod deprecated_key;
+mod drift_remediation;
 mod duplicate_key;
 mod file_not_found;
 mod file_permissions;
 pub mod git_hosts;
 pub mod github_app;
 mod github_app_key_invalid;
+mod github_app_write_git_creds;
 mod hostname_format;
 mod incomplete_credentials;
 mod insecure_url;
 mod invalid_type;
+mod invalid_value;
 mod k8s_service_link;
 mod log_level_case;
+mod missing_webhook_secret;
 mod no_vcs_credentials;
 mod placeholder_value;
 mod plaintext_secret;
+mod redis_cluster_conflict;
 mod removed_key;
 mod repo_allowlist_entry;
 mod repo_allowlist_host;
+mod repo_allowlist_missing;
+mod repo_allowlist_scheme;
+mod repo_config_conflict;
 mod secret_on_command_line;
 mod secret_whitespace;
+mod ssl_pair;
 pub mod suppression;
 mod team_allowlist_format;
+mod tfe_token_missing;
 mod token_format;
 mod unexpanded_variable;
 mod unknown_key;
+mod unsupported_config_file;
 mod unused_credential;
+mod url_scheme;
+mod webhook_http_headers;
+mod webhooks;
 mod write_git_creds_host;
 mod yaml_syntax;
 
@@ -75,8 +92,37 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&removed_key::RULE, removed_key::check),
     (&deprecated_key::RULE, deprecated_key::check),
     (&invalid_type::RULE, invalid_type::check),
+    (
+        &unsupported_config_file::RULE,
+        unsupported_config_file::check,
+    ),
     (&no_vcs_credentials::RULE, no_vcs_credentials::check),
     (&incomplete_credentials::RULE, incomplete_credentials::check),
+    (
+        &conflicting_credentials::RULE,
+        conflicting_credentials::check,
+    ),
+    (&repo_allowlist_missing::RULE, repo_allowlist_missing::check),
+    (&repo_allowlist_scheme::RULE, repo_allowlist_scheme::check),
+    (&url_scheme::RULE, url_scheme::check),
+    (&invalid_value::RULE, invalid_value::check),
+    (&ssl_pair::RULE, ssl_pair::check),
+    (&repo_config_conflict::RULE, repo_config_conflict::check),
+    (&tfe_token_missing::RULE, tfe_token_missing::check),
+    (&redis_cluster_conflict::RULE, redis_cluster_conflict::check),
+    (
+        &autoplan_file_list_pattern::RULE,
+        autoplan_file_list_pattern::check,
+    ),
+    (&allow_commands::RULE, allow_commands::check),
+    (&webhook_http_headers::RULE, webhook_http_headers::check),
+    (
+        &github_app_write_git_creds::RULE,
+        github_app_write_git_creds::check,
+    ),
+    (&drift_remediation::RULE, drift_remediation::check),
+    (&webhooks::RULE, webhooks::check),
+    (&missing_webhook_secret::RULE, missing_webhook_secret::check),
     (&token_format::RULE, token_format::check),
     (&placeholder_value::RULE, placeholder_value::check),
     (&unexpanded_variable::RULE, unexpanded_variable::check),
