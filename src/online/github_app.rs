@@ -301,9 +301,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     // 3. Granted permissions against Atlantis's table.
     let team = p.cfg.is_set("gh-team-allowlist");
     let bypass = p.cfg.bool("gh-allow-mergeable-bypass-apply");
-    let mut missing_err = Vec::new();
-    let mut missing_warn = Vec::new();
-    let mut not_accepted = Vec::new();
+    // Per severity: (what is missing, labels the app must request, labels it already requests
+    // but the installation has not accepted).
+    let mut groups: [(Vec<String>, Vec<&str>, Vec<&str>); 2] = Default::default();
     for (key, label, level, when) in NEEDS {
         let needed = match when {
             When::Always | When::Documented => true,
@@ -323,52 +323,48 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             _ => "",
         };
         let has = granted.map_or("none".to_string(), scrub);
-        let item = format!("{label}: {level}{why} (has {has})");
+        let g = &mut groups[usize::from(*when == When::Documented)];
+        g.0.push(format!("{label}: {level}{why} (has {has})"));
         if rank(app["permissions"][key].as_str()) >= rank(Some(level)) {
-            not_accepted.push(label.to_string());
-        }
-        if *when == When::Documented {
-            missing_warn.push(item);
+            g.2.push(label);
         } else {
-            missing_err.push(item);
+            g.1.push(label);
         }
     }
-    let grant_help = |not_accepted: &[String]| {
-        let mut h = format!(
-            "grant them at {app_settings}/permissions, then accept the new permissions on the installation at {inst_settings}"
-        );
-        if !not_accepted.is_empty() {
-            h = format!(
-                "the app already requests {}, but the installation owner has not accepted the change: accept it at {inst_settings}",
-                not_accepted.join(", ")
-            );
-        }
-        h
-    };
-    for (items, severity) in [
-        (&missing_err, Severity::Error),
-        (&missing_warn, Severity::Warning),
-    ] {
+    for (i, (items, to_request, to_accept)) in groups.iter().enumerate() {
         if items.is_empty() {
             continue;
         }
+        let mut help = Vec::new();
+        if !to_request.is_empty() {
+            help.push(format!(
+                "add {} to the app's permissions at {app_settings}/permissions, then the installation owner accepts the change at {inst_settings}",
+                to_request.join(", ")
+            ));
+        }
+        if !to_accept.is_empty() {
+            help.push(format!(
+                "the app already requests {}, but the installation owner has not accepted the change yet: accept it at {inst_settings}",
+                to_accept.join(", ")
+            ));
+        }
+        let (severity, what) = if i == 0 {
+            (Severity::Error, "permissions Atlantis needs")
+        } else {
+            (Severity::Warning, "permissions the Atlantis docs list")
+        };
         let f = p
             .finding(
                 &super::rules::INSUFFICIENT,
                 format!(
-                    "installation {inst_id} of the app `{slug}` on `{account}` lacks {}: {} ({})",
-                    if severity == Severity::Error {
-                        "permissions Atlantis needs"
-                    } else {
-                        "permissions the Atlantis docs list"
-                    },
+                    "installation {inst_id} of the app `{slug}` on `{account}` lacks {what}: {} ({})",
                     items.join(", "),
                     p.name()
                 ),
             )
             .severity(severity)
             .label("lacks what Atlantis needs")
-            .help(grant_help(&not_accepted));
+            .help(help.join("; "));
         p.push(f);
     }
     let selection = inst["repository_selection"].as_str().unwrap_or("?");
