@@ -7,12 +7,14 @@
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod discover;
 pub mod finding;
 pub mod flags;
 pub mod input;
 pub mod lint;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod value;

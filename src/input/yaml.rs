@@ -332,7 +332,11 @@ mod tests {
     fn depth_is_bounded() {
         let text = "[".repeat(100_000);
         let err = parse(&text).unwrap_err();
-        assert!(err.message.contains("deeper") || err.message.contains("recursion"), "{}", err.message);
+        assert!(
+            err.message.contains("deeper") || err.message.contains("recursion"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
