@@ -48,8 +48,7 @@ pub struct WebhookConfig {
     /// The event that triggers the webhook: `apply` (after an apply) or `drift` (drift detection).
     #[schemars(extend("enum" = ["apply", "drift"]))]
     event: String,
-    /// Where to send it: `slack` (needs `channel` and the top-level `slack-token`) or `http`
-    /// (needs `url`).
+    /// Where to send it: `slack` (needs `channel` and `slack-token`) or `http` (needs `url`).
     #[schemars(extend("enum" = ["slack", "http"]))]
     kind: String,
     /// Only for workspaces matching this Go regular expression (apply events).
