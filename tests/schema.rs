@@ -144,9 +144,8 @@ fn schema_rejects_what_the_linter_rejects() {
 #[test]
 fn schema_accepts_what_atlantis_accepts() {
     let v = validator();
-    let base = || {
-        json!({"repo-allowlist": "github.com/acme/*", "gh-user": "bot", "gh-token-file": "/t"})
-    };
+    let base =
+        || json!({"repo-allowlist": "github.com/acme/*", "gh-user": "bot", "gh-token-file": "/t"});
     let with = |k: &str, val: Value| {
         let mut m = base();
         m[k] = val;
@@ -171,7 +170,10 @@ fn schema_accepts_what_atlantis_accepts() {
             json!([{"event": "apply", "kind": "slack", "channel": "ops"}]),
         ),
     ] {
-        assert!(v.is_valid(&with(k, val.clone())), "{k}: {val} should be valid");
+        assert!(
+            v.is_valid(&with(k, val.clone())),
+            "{k}: {val} should be valid"
+        );
     }
     for (k, val) in [
         ("port", json!("08")),
@@ -185,10 +187,19 @@ fn schema_accepts_what_atlantis_accepts() {
         ("default-tf-version", json!(">= 1.5")),
         ("language", json!("fr")),
         ("webhooks", json!([{"event": "apply", "kind": "http"}])),
-        ("webhooks", json!([{"event": "merge", "kind": "slack", "channel": "x"}])),
-        ("webhooks", json!([{"kind": "slack", "channel": "x", "chanel": "y"}])),
+        (
+            "webhooks",
+            json!([{"event": "merge", "kind": "slack", "channel": "x"}]),
+        ),
+        (
+            "webhooks",
+            json!([{"kind": "slack", "channel": "x", "chanel": "y"}]),
+        ),
     ] {
-        assert!(!v.is_valid(&with(k, val.clone())), "{k}: {val} should be invalid");
+        assert!(
+            !v.is_valid(&with(k, val.clone())),
+            "{k}: {val} should be invalid"
+        );
     }
     // language is free when a language config file is given.
     let mut m = with("language", json!("fr"));

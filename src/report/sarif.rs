@@ -134,7 +134,14 @@ fn location(diag: &Diag, source: &SourceRef, cwd: &Path) -> (Value, Option<Strin
         (None, SourceRef::Argv { .. }) => "atlantis-command-line".into(),
         (None, _) => "atlantis-configuration".into(),
     };
-    (physical(uri, (1, 1, 1, 1)), prefix)
+    // The whole first line: the finding is about the file, or stands for a synthetic artifact.
+    let loc = json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri},
+            "region": {"startLine": 1},
+        }
+    });
+    (loc, prefix)
 }
 
 /// A fingerprint that survives lines moving: FNV-1a (64 bits) of rule, artifact and message.
