@@ -69,7 +69,8 @@ pub enum ListFormat {
 /// Where the configuration comes from (shared by the linter and `emit`).
 #[derive(Debug, Args, Default)]
 pub struct SourceArgs {
-    /// Atlantis server config files (YAML or JSON); `-` reads standard input.
+    /// Atlantis server config files (YAML or JSON), or directories to search for them; `-` reads
+    /// standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The name standard input is given in diagnostics.
@@ -125,7 +126,8 @@ pub struct LintArgs {
     /// Where each format goes, paired from --format and --output by their order.
     #[arg(skip)]
     pub targets: Vec<Target>,
-    /// When to colour human output (NO_COLOR is honoured in `auto`).
+    /// When to colour human output. `auto`: not when NO_COLOR is set; always when FORCE_COLOR or
+    /// CLICOLOR_FORCE is set; else only on a terminal whose TERM is not `dumb`.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Exit with status 1 on warnings too.

@@ -159,6 +159,10 @@ fn sarif_validates_against_the_official_schema_for_every_fixture() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    // The validator does reject broken SARIF.
+    let broken = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
+        "results": [{"message": {"text": "m"}, "level": "fatal"}]}]});
+    assert!(!validator.is_valid(&broken));
     let mut all = Vec::new();
     cases(&root().join("fixtures"), &mut all);
     assert!(all.len() > 10);
@@ -578,6 +582,20 @@ deploy/broken.yaml:2:11: error[yaml-syntax] deploy/broken.yaml does not parse as
         "repo/atlantis.yaml",
     ]));
     assert_eq!((out.stdout.as_str(), out.code), ("", 0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn whole_config_findings_name_their_file_when_there_are_several() {
+    let dir = temp_dir("several");
+    write(&dir, "a.yaml", "# nothing\n");
+    write(&dir, "b.yaml", "repo-allowlist: x\n");
+    let out = run(cmd(&dir).args(["--color", "never", "a.yaml", "b.yaml"]));
+    assert!(out.stdout.contains("(in a.yaml)"), "{}", out.stdout);
+    assert!(out.stdout.contains("(in b.yaml)"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("2 errors, 0 warnings in 2 configs\n"));
+    let out = run(cmd(&dir).args(["--color", "never", "a.yaml"]));
+    assert!(!out.stdout.contains("(in a.yaml)"), "{}", out.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
