@@ -121,6 +121,19 @@ fn physical(uri: String, region: (usize, usize, usize, usize)) -> Value {
 
 /// The location of a diagnostic's primary position, and the prefix its message needs.
 fn location(diag: &Diag, source: &SourceRef, cwd: &Path) -> (Value, Option<String>) {
+    if let SourceRef::EnvFile {
+        path, line, column, ..
+    } = source
+    {
+        // A `KEY=VALUE` line: the region runs to the end of the line.
+        let loc = json!({
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(path, cwd)},
+                "region": {"startLine": line, "startColumn": column, "endLine": line},
+            }
+        });
+        return (loc, None);
+    }
     if let (Some(path), Some(pos)) = (source.path(), source.position()) {
         return (physical(artifact_uri(path, cwd), pos), None);
     }
