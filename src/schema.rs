@@ -232,7 +232,8 @@ pub fn schema_text() -> String {
 }
 
 /// Converts a parsed YAML document to JSON the way yaml.v3 decodes it into `interface{}`
-/// (scalars resolved by the YAML 1.2 core schema, aliases and `<<` merges expanded).
+/// (scalars resolved by the YAML 1.2 core schema, aliases and `<<` merges expanded). A timestamp
+/// (`2024-01-02`), which yaml.v3 turns into a `time.Time`, becomes `{"yaml-timestamp": text}`.
 ///
 /// For validating configs against the schema in tests and tools. The result holds secret values
 /// in clear: never print it.
@@ -254,7 +255,9 @@ fn node_to_json(doc: &YamlDoc, id: NodeId, depth: usize) -> Value {
             Resolved::Int(i) => json!(i),
             Resolved::Uint(u) => json!(u),
             Resolved::Float(f) if f.is_finite() => json!(f),
-            Resolved::Float(_) | Resolved::Timestamp => json!(s.value),
+            Resolved::Float(_) => json!(s.value),
+            // yaml.v3 decodes a timestamp into time.Time, which no flag accepts: an object says so.
+            Resolved::Timestamp => json!({ "yaml-timestamp": s.value }),
             Resolved::Str(t) => json!(t.as_str()),
         },
         NodeKind::Seq(items) => Value::Array(
