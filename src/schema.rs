@@ -330,11 +330,12 @@ mod tests {
 
     #[test]
     fn yaml_to_json_resolves_like_yaml_v3() {
-        let doc =
-            yaml::parse("a: yes\nb: 010\nc: ~\nbase: &b {x: 1}\nd:\n  <<: *b\n  y: 2\n").unwrap();
+        let text = "a: yes\nb: 010\nc: ~\nbase: &b {x: 1}\nd:\n  <<: *b\n  y: 2\ne: 2024-01-02\n";
+        let doc = yaml::parse(text).unwrap();
         assert_eq!(
             yaml_to_json(&doc),
-            json!({"a": "yes", "b": 8, "c": null, "base": {"x": 1}, "d": {"x": 1, "y": 2}})
+            json!({"a": "yes", "b": 8, "c": null, "base": {"x": 1}, "d": {"x": 1, "y": 2},
+                   "e": {"yaml-timestamp": "2024-01-02"}})
         );
     }
 }
