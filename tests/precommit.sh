@@ -26,8 +26,10 @@ say "using $("$venv/bin/pre-commit" --version)"
 #    because pre-commit clones hook repositories at a commit.
 hookrepo="$work/hookrepo"
 mkdir -p "$hookrepo"
-(cd "$here" && git ls-files -co --exclude-standard -z | xargs -0 tar cf - --no-recursion) \
+(cd "$here" && git ls-files -co --exclude-standard -z \
+    | tar cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null) \
     | tar xf - -C "$hookrepo"
+[ -f "$hookrepo/.pre-commit-hooks.yaml" ] || fail "the snapshot of the repository is incomplete"
 git -C "$hookrepo" init -q
 git -C "$hookrepo" add -A
 git -C "$hookrepo" -c user.name=ci -c user.email=ci@example.invalid commit -qm snapshot
