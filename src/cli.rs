@@ -22,7 +22,7 @@ Output:
   One --format goes to standard output. Each --output FILE writes the --format just before it
   to FILE instead, so one run can print one format and save others:
     atlantis-lint --format human --format sarif --output atlantis.sarif deploy/
-  Without --format: human, or github when GITHUB_ACTIONS=true.
+  Without --format: human, or github when GITHUB_ACTIONS=true (--output FILE alone: human to FILE).
 
 Paths:
   A directory is searched recursively for *.yaml and *.yml files that look like Atlantis server
@@ -199,6 +199,13 @@ fn pair_outputs(
         .iter()
         .map(|&format| Target { format, path: None })
         .collect();
+    if targets.is_empty() && args.output.len() == 1 {
+        // `--output FILE` alone: the human report goes to the file.
+        return Ok(vec![Target {
+            format: Format::Human,
+            path: Some(args.output[0].clone()),
+        }]);
+    }
     for (path, at) in args.output.iter().zip(&output_at) {
         let Some(i) = format_at.iter().rposition(|f| f < at) else {
             return Err(format!(

@@ -475,6 +475,18 @@ fn each_output_takes_the_format_before_it() {
             .unwrap()
             .starts_with("::error file=atlantis.yaml,")
     );
+
+    // `--output FILE` without any --format: the human report, without colour, even on Actions.
+    let out = run(cmd(&dir)
+        .args(["--color", "always", "-o", "report.txt", "atlantis.yaml"])
+        .env("GITHUB_ACTIONS", "true"));
+    assert_eq!((out.stdout.as_str(), out.code), ("", 1));
+    let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
+    assert!(
+        report.ends_with("3 errors, 0 warnings in 1 config\n"),
+        "{report}"
+    );
+    assert!(!report.contains('\x1b'));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -493,6 +505,10 @@ fn bad_format_output_pairs_are_usage_errors() {
         (
             vec!["--format", "sarif", "--output", "a", "--output", "b"],
             "two --output options follow one --format",
+        ),
+        (
+            vec!["--output", "a", "--output", "b"],
+            "--output a must follow the --format it writes",
         ),
     ] {
         let out = run(cmd(&dir).args(&args).arg("typos.yaml"));
