@@ -64,6 +64,8 @@ pub enum Command {
 pub enum ListFormat {
     Text,
     Json,
+    /// The rule reference with every rule's documentation (docs/rules.md).
+    Markdown,
 }
 
 /// Where the configuration comes from (shared by the linter and `emit`).
@@ -330,6 +332,7 @@ fn list_rules(format: ListFormat) -> String {
                 .collect();
             serde_json::to_string_pretty(&list).expect("serialises") + "\n"
         }
+        ListFormat::Markdown => report::docs::rules_markdown(),
     }
 }
 

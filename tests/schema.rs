@@ -237,3 +237,27 @@ fn schema_covers_the_flag_table() {
     }
     assert_eq!(s["additionalProperties"], json!(false));
 }
+
+/// docs/rules.md (where SARIF's helpUri points) is current and has a section per rule.
+/// Regenerate with `UPDATE_DOCS=1 cargo test --test schema` or
+/// `atlantis-lint rules --format markdown > docs/rules.md`.
+#[test]
+fn rule_reference_is_current() {
+    let path = root().join("docs/rules.md");
+    let generated = atlantis_lint::report::docs::rules_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "{} is out of date: run `UPDATE_DOCS=1 cargo test --test schema`",
+        path.display()
+    );
+    for r in atlantis_lint::rules::infos() {
+        assert!(checked_in.contains(&format!("\n## {}\n", r.id)), "{}", r.id);
+        assert!(
+            atlantis_lint::report::help_uri(r.id).ends_with(&format!("docs/rules.md#{}", r.id))
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! columns, snippets taken from masked copies of the sources, findings sorted and de-duplicated.
 
 pub mod concise;
+pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
