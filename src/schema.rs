@@ -13,6 +13,9 @@
 //!   (`additionalProperties: false`): Atlantis would ignore it silently.
 //! - Removed flags are listed with a `false`-like schema (`not: {}`) and a description that names
 //!   the replacement, so that editors explain the error.
+//! - Values Atlantis refuses at startup are refused: enumerated flags (`enum`), the command names
+//!   of `allow-commands`, the version in `default-tf-version`, http(s) schemes of URLs, `://` in
+//!   `repo-allowlist`, `language` (unless `language-config-file` is set), webhook entries.
 //! - `x-secret: true` marks values that are secrets (tokens, passwords, keys, webhook secrets).
 //!
 //! What JSON Schema cannot express is left to the linter: credentials that must come in pairs,
@@ -36,6 +39,21 @@ const INT_PATTERN: &str =
     "^(|[+-]?(0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+|0(_?[0-7])*|[1-9](_?[0-9])*))$";
 /// hashicorp/go-version's `NewVersion` syntax (what `default-tf-version` must parse as).
 const VERSION_PATTERN: &str = r"^(|v?[0-9]+(\.[0-9]+)*(-([0-9]+[0-9A-Za-z\-~]*(\.[0-9A-Za-z\-~]+)*)|(-?([A-Za-z\-~]+[0-9A-Za-z\-~]*(\.[0-9A-Za-z\-~]+)*)))?(\+([0-9A-Za-z\-~]+(\.[0-9A-Za-z\-~]+)*))?)$";
+/// `allow-commands`: comma-separated command names (entries are not trimmed; empty ones skipped).
+const ALLOW_COMMANDS_PATTERN: &str = "^(apply|plan|unlock|policy_check|approve_policies|version|import|state|cancel|all)?(,(apply|plan|unlock|policy_check|approve_policies|version|import|state|cancel|all)?)*$";
+/// URLs Atlantis requires to have an http or https scheme (Go lower-cases the scheme).
+const HTTP_URL_PATTERN: &str = "^(|[hH][tT][tT][pP][sS]?:.*)$";
+
+/// A `pattern` for string values Atlantis checks beyond their type.
+fn value_pattern(flag: &str) -> Option<&'static str> {
+    match flag {
+        "default-tf-version" => Some(VERSION_PATTERN),
+        "allow-commands" => Some(ALLOW_COMMANDS_PATTERN),
+        "atlantis-url" | "bitbucket-base-url" | "gitea-base-url" => Some(HTTP_URL_PATTERN),
+        _ => None,
+    }
+}
+
 /// `language` as Atlantis normalises it (trimmed, lower-cased, cut at the first `-`): en or es.
 const LANGUAGE_PATTERN: &str = r"^\s*([eE][nN]|[eE][sS]|)(-.*)?\s*$";
 
@@ -192,8 +210,12 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
         obj.insert("type".into(), json!("string"));
         obj.insert("enum".into(), json!(choices));
     }
-    if flag.name == "default-tf-version" {
-        obj.insert("pattern".into(), json!(VERSION_PATTERN));
+    if let Some(pattern) = value_pattern(flag.name) {
+        obj.insert("pattern".into(), json!(pattern));
+    }
+    if flag.name == "repo-allowlist" {
+        // "--repo-allowlist cannot contain ://, should be hostnames only"
+        obj.insert("not".into(), json!({"type": "string", "pattern": "://"}));
     }
     match flag.default {
         DefaultValue::Str(v) if !v.is_empty() => {

@@ -165,6 +165,12 @@ fn schema_accepts_what_atlantis_accepts() {
         ("log-level", json!("debug")),
         ("default-tf-version", json!("v1.5.7")),
         ("language", json!("es-ES")),
+        ("allow-commands", json!("plan,apply,,unlock")),
+        ("atlantis-url", json!("HTTPS://atlantis.example.com")),
+        (
+            "repo-allowlist",
+            json!("github.com/acme/*,!github.com/acme/secret"),
+        ),
         (
             "webhooks",
             json!([{"event": "apply", "kind": "slack", "channel": "ops"}]),
@@ -186,6 +192,11 @@ fn schema_accepts_what_atlantis_accepts() {
         ("checkout-strategy", json!("squash")),
         ("default-tf-version", json!(">= 1.5")),
         ("language", json!("fr")),
+        ("allow-commands", json!("plan, apply")),
+        ("allow-commands", json!("plan,destroy")),
+        ("atlantis-url", json!("atlantis.example.com")),
+        ("gitea-base-url", json!("ftp://gitea.example.com")),
+        ("repo-allowlist", json!("https://github.com/acme/*")),
         ("webhooks", json!([{"event": "apply", "kind": "http"}])),
         (
             "webhooks",
