@@ -1,5 +1,6 @@
 //! The command line: parse arguments, read the inputs, lint, report, map to an exit status.
 
+use crate::emit;
 use crate::finding::Severity;
 use crate::input::{NamedBytes, Request};
 use crate::lint::{self, Policy};
@@ -58,7 +59,50 @@ pub enum Command {
     },
     /// Print the man page (roff) of atlantis-lint.
     Man,
+    /// Print the effective configuration in another form (YAML, JSON, env file, shell, flags, Kubernetes env).
+    Emit(EmitArgs),
 }
+
+/// `atlantis-lint emit --to FORM [sources]`.
+#[derive(Debug, Args)]
+#[command(after_help = EMIT_STATUS)]
+pub struct EmitArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// The form to write.
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub to: emit::Form,
+    /// What to do with secret values.
+    #[arg(long, value_enum, default_value_t = emit::SecretsMode::Redact)]
+    pub secrets: emit::SecretsMode,
+    /// With `--secrets include`: write to a terminal anyway.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write settings whose value is Atlantis's default.
+    #[arg(long)]
+    pub with_defaults: bool,
+    /// Emit even when the configuration has error-level findings.
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// With `--to flags`: one argument per line, as a YAML list for a container's `args:`.
+    #[arg(long)]
+    pub one_per_line: bool,
+    /// With `--to k8s-env`: the Secret that holds the secret values (one key per flag).
+    #[arg(long, value_name = "NAME", default_value = "atlantis-secrets")]
+    pub k8s_secret: String,
+    /// Decide dated rules as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, hide = true, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+const EMIT_STATUS: &str = "\
+Standard output holds only the emitted form; findings and notes go to standard error.
+
+Exit status:
+  0  written
+  1  not written: the configuration has error-level findings (see --allow-errors),
+     or a value the form cannot carry
+  2  the run itself failed: bad usage, a file that cannot be read";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -308,6 +352,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             let _ = std::io::stdout().write_all(&out);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Emit(args)) => run_emit(args),
         None => run_lint(cli.lint),
     }
 }
@@ -559,4 +604,103 @@ pub fn render(report: &Report, format: Format, color: bool, cwd: &Path) -> Strin
 /// Severity counts for callers that embed the linter.
 pub fn worst(report: &Report) -> Option<Severity> {
     report.diags.iter().map(|d| d.severity).max()
+}
+
+fn parse_today(arg: Option<&str>) -> Result<(i32, u32, u32), UsageError> {
+    match arg {
+        Some(s) => crate::date::parse(s)
+            .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`"))),
+        None => Ok(crate::date::today()),
+    }
+}
+
+/// `emit`: lint (findings to stderr), then write the normalised configuration to stdout.
+fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
+    if args.one_per_line && args.to != emit::Form::Flags {
+        return Err(UsageError("--one-per-line goes with --to flags".into()));
+    }
+    if !emit::k8s::valid_secret_name(&args.k8s_secret) {
+        return Err(UsageError(format!(
+            "--k8s-secret `{}` is not a Kubernetes Secret name (lower-case letters, digits, `-` and `.`)",
+            args.k8s_secret
+        )));
+    }
+    if args.secrets == emit::SecretsMode::Include && std::io::stdout().is_terminal() && !args.force
+    {
+        return Err(UsageError(
+            "--secrets include writes secret values: redirect the output to a file (or pass --force to print them here)".into(),
+        ));
+    }
+    let options = Options {
+        today: parse_today(args.today.as_deref())?,
+        ..Options::default()
+    };
+    let mut read_errors = Vec::new();
+    let requests = requests(&args.sources, &mut read_errors)?;
+    if let Some(e) = read_errors.first() {
+        return Err(UsageError(e.clone()));
+    }
+    let [request] = requests.as_slice() else {
+        return Err(UsageError(
+            "emit writes one configuration: give at most one config file".into(),
+        ));
+    };
+    let (cfg, findings) = lint::lint(request, &options, &Policy::default());
+    let mut report = Report::default();
+    report.add(&cfg, findings);
+    report.finish();
+    if !report.diags.is_empty() {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!("{}", report::human::render(&report, color, 100));
+    }
+    let errors = report.summary().errors;
+    if errors > 0 && !args.allow_errors {
+        eprintln!(
+            "atlantis-lint: nothing emitted: the configuration has {errors} error{} (--allow-errors emits it anyway)",
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+
+    let model = emit::build(&cfg, args.with_defaults);
+    let emit_options = emit::Options {
+        form: args.to,
+        secrets: args.secrets,
+        one_per_line: args.one_per_line,
+        k8s_secret: args.k8s_secret.clone(),
+    };
+    let out = match emit::render(&model, &emit_options) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("atlantis-lint: error: {}\n  help: {}", e.message, e.help);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for note in &model.notes {
+        eprintln!("atlantis-lint: note: {note}");
+    }
+    if args.to == emit::Form::Dotenv {
+        let fragile = emit::dotenv::fragile(&model, args.secrets);
+        if !fragile.is_empty() {
+            eprintln!(
+                "atlantis-lint: note: docker --env-file keeps these values as written, but docker compose and some editors would change them (quotes, `$`, ` #`, leading or trailing blanks): {}",
+                fragile.join(", ")
+            );
+        }
+    }
+    if args.to == emit::Form::K8sEnv {
+        let keys = emit::k8s::secret_keys(&model, args.secrets);
+        if !keys.is_empty() {
+            eprintln!(
+                "atlantis-lint: note: the Secret `{}` must hold the keys {}",
+                args.k8s_secret,
+                keys.join(", ")
+            );
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,11 @@
-//! One lint run over one configuration: read the inputs, run the rules, apply the user's policy.
+//! One lint run over one configuration: read the inputs, run the rules, apply the suppression
+//! comments of the config file, then the user's policy.
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, Severity};
 use crate::input::{self, Request};
 use crate::rules::{self, Options};
+use crate::suppress;
 
 /// The user's choices about rules: `--ignore`, `--warn`, `--deny`.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +40,8 @@ pub fn lint(
     policy: &Policy,
 ) -> (EffectiveConfig, Vec<Finding>) {
     let cfg = input::load(request);
-    let findings = policy.apply(rules::run(&cfg, options));
+    let findings = rules::run(&cfg, options);
+    let findings = suppress::apply(&cfg, findings);
+    let findings = policy.apply(findings);
     (cfg, findings)
 }

@@ -13,7 +13,8 @@
 //!   (`additionalProperties: false`): Atlantis would ignore it silently.
 //! - Removed flags are listed with a `false`-like schema (`not: {}`) and a description that names
 //!   the replacement, so that editors explain the error.
-//! - Values Atlantis refuses at startup are refused: enumerated flags (`enum`), the command names
+//! - Values Atlantis refuses at startup are refused: enumerated flags (`enum`; `log-level` in any
+//!   case, and `autodiscover-mode`, which Atlantis does not check, only suggested), the command names
 //!   of `allow-commands`, the version in `default-tf-version`, http(s) schemes of URLs, `://` in
 //!   `repo-allowlist`, `language` (unless `language-config-file` is set), webhook entries.
 //! - `x-secret: true` marks values that are secrets (tokens, passwords, keys, webhook secrets).
@@ -207,8 +208,28 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
     let obj = s.as_object_mut().expect("an object");
     obj.insert("description".into(), json!(description(flag)));
     if let Some(choices) = flags::choices(flag.name) {
-        obj.insert("type".into(), json!("string"));
-        obj.insert("enum".into(), json!(choices));
+        match flag.name {
+            // Accepted in any case (`DEBUG` only earns the log-level-case warning).
+            "log-level" => {
+                let any_case: Vec<String> = choices
+                    .iter()
+                    .map(|c| case_insensitive(c).trim_matches(['^', '$']).to_string())
+                    .collect();
+                obj.insert(
+                    "pattern".into(),
+                    json!(format!("^(|{})$", any_case.join("|"))),
+                );
+                obj.insert("examples".into(), json!(choices));
+            }
+            // Not validated by Atlantis: another value only earns a warning.
+            "autodiscover-mode" => {
+                obj.insert("examples".into(), json!(choices));
+            }
+            _ => {
+                obj.insert("type".into(), json!("string"));
+                obj.insert("enum".into(), json!(choices));
+            }
+        }
     }
     if let Some(pattern) = value_pattern(flag.name) {
         obj.insert("pattern".into(), json!(pattern));

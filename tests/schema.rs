@@ -163,6 +163,8 @@ fn schema_accepts_what_atlantis_accepts() {
         ("gh-user", json!(12345)),
         ("GH-User", json!("bot")),
         ("log-level", json!("debug")),
+        ("log-level", json!("DEBUG")),
+        ("autodiscover-mode", json!("sometimes")),
         ("default-tf-version", json!("v1.5.7")),
         ("language", json!("es-ES")),
         ("allow-commands", json!("plan,apply,,unlock")),
@@ -243,7 +245,10 @@ fn schema_covers_the_flag_table() {
             f.name
         );
         if let Some(choices) = atlantis_lint::flags::choices(f.name) {
-            assert_eq!(p["enum"], json!(choices));
+            match f.name {
+                "log-level" | "autodiscover-mode" => assert_eq!(p["examples"], json!(choices)),
+                _ => assert_eq!(p["enum"], json!(choices)),
+            }
         }
     }
     assert_eq!(s["additionalProperties"], json!(false));

@@ -6,7 +6,9 @@
 //! `server` word is skipped. Unlike pflag, reading goes on after an unknown flag, so every
 //! problem is found at once.
 
-use crate::config::{ArgvIssue, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag};
+use crate::config::{
+    ArgvIssue, KeyMatch, Location, Origin, OriginKind, RawValue, Setting, match_flag,
+};
 use crate::flags::{self, FlagKind, FlagType};
 use crate::secret::{Text, name_suggests_secret};
 use crate::source::{SourceId, SourceKind, SourceText, Span};
@@ -23,6 +25,25 @@ fn render(arg: &str) -> (String, bool) {
     } else {
         (format!("'{}'", one_line.replace('\'', "'\\''")), true)
     }
+}
+
+/// True for a word that is shaped like a flag name: `--gh-user`, `--gh-user=x`, `-h`.
+fn looks_like_flag(word: &str) -> bool {
+    flag_name(word).is_some()
+}
+
+/// The flag name of a flag-shaped word (`gh-user` of `--gh-user=x`, `gh-user` of `-gh-user`).
+fn flag_name(word: &str) -> Option<&str> {
+    let body = word.strip_prefix("--").or_else(|| word.strip_prefix('-'))?;
+    let name = body.split('=').next().unwrap_or("");
+    let valid = name
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    valid.then_some(name)
 }
 
 /// Reads `args` (the words after `--`), returning the rendered command line, settings and issues.
@@ -63,7 +84,19 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         if arg == "--" {
             break;
         }
-        if let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) {
+        let location = Location::Source {
+            source: source_id,
+            kind: OriginKind::Argv {
+                index: i,
+                flag: flag_name(arg).map_or_else(
+                    || format!("<argument {i}>"),
+                    |n| format!("{}{n}", if arg.starts_with("--") { "--" } else { "-" }),
+                ),
+            },
+            span,
+        };
+        let body = arg.strip_prefix("--").filter(|_| flag_name(arg).is_some());
+        if let Some(body) = body {
             let (name, inline) = match body.split_once('=') {
                 Some((n, v)) => (n, Some(v)),
                 None => (body, None),
@@ -90,7 +123,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             let takes_value = match flag {
                 Some(f) => f.ty != FlagType::Bool,
                 // An unknown flag: take a following word as its value, so it is not reported twice.
-                None => inline.is_none() && args.get(i + 1).is_some_and(|n| !n.starts_with('-')),
+                None => inline.is_none() && args.get(i + 1).is_some_and(|n| !looks_like_flag(n)),
             };
             let index = i;
             let (value, value_span) = match inline {
@@ -139,16 +172,50 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 merged: false,
             });
         } else if arg.starts_with('-') && arg.len() > 1 {
+            // Show only the flag-shaped part: whatever follows `=` (or a word that is no flag
+            // at all, such as a pasted key) may be a secret.
+            let q = usize::from(quoted);
+            let hidden_from = match (flag_name(arg), arg.find('=')) {
+                (Some(_), Some(eq)) => Some(eq + 1),
+                (Some(_), None) => None,
+                (None, _) => Some(0),
+            };
+            if let Some(from) = hidden_from {
+                source.add_secret(Span::new(span.start + q + from, span.end - q));
+            }
             issues.push(ArgvIssue::Malformed {
                 index: i,
-                word: arg.clone(),
+                name: flag_name(arg).map(str::to_string),
+                location,
             });
             last_bare_bool = None;
         } else {
+            // A stray word is shown only when it reads as a bool or a subcommand; anything else
+            // could be a secret that lost its flag.
+            let harmless = matches!(
+                arg.to_ascii_lowercase().as_str(),
+                "true"
+                    | "false"
+                    | "yes"
+                    | "no"
+                    | "on"
+                    | "off"
+                    | "0"
+                    | "1"
+                    | "t"
+                    | "f"
+                    | "server"
+                    | "atlantis"
+            );
+            if !harmless {
+                let q = usize::from(quoted);
+                source.add_secret(Span::new(span.start + q, span.end - q));
+            }
             issues.push(ArgvIssue::Positional {
                 index: i,
                 word: arg.clone(),
                 after_bool: last_bare_bool.take(),
+                location,
             });
         }
         i += 1;
