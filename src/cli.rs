@@ -6,9 +6,10 @@ use crate::input::{NamedBytes, Request};
 use crate::lint::{self, Policy};
 use crate::report::{self, Report};
 use crate::rules::{self, Options};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "\
@@ -16,7 +17,19 @@ Exit status:
   0  no error-level finding (warnings allowed)
   1  at least one error-level finding, or any warning with --deny-warnings
   2  the run itself failed: bad usage, a file that cannot be read
-  3  internal error (a bug in atlantis-lint; please report it)";
+  3  internal error (a bug in atlantis-lint; please report it)
+
+Output:
+  One --format goes to standard output. Each --output FILE writes the --format just before it
+  to FILE instead, so one run can print one format and save others:
+    atlantis-lint --format human --format sarif --output atlantis.sarif deploy/
+  Without --format: human, or github when GITHUB_ACTIONS=true (--output FILE alone: human to FILE).
+
+Paths:
+  A directory is searched recursively for *.yaml and *.yml files that look like Atlantis server
+  configs (a top-level key that is an Atlantis flag); hidden directories, target/ and
+  node_modules/ are skipped. Files named explicitly are always linted (unless
+  --only-server-configs). `-` reads standard input.";
 
 /// Lint the server configuration of Atlantis: config file, environment and command line.
 #[derive(Debug, Parser)]
@@ -37,6 +50,15 @@ pub enum Command {
     },
     /// Print a rule's full documentation.
     Explain { rule: String },
+    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of atlantis-lint.
+    Man,
     /// Print the effective configuration in another form (YAML, JSON, env file, shell, flags, Kubernetes env).
     Emit(EmitArgs),
 }
@@ -86,12 +108,15 @@ Exit status:
 pub enum ListFormat {
     Text,
     Json,
+    /// The rule reference with every rule's documentation (docs/rules.md).
+    Markdown,
 }
 
 /// Where the configuration comes from (shared by the linter and `emit`).
 #[derive(Debug, Args, Default)]
 pub struct SourceArgs {
-    /// Atlantis server config files (YAML or JSON); `-` reads standard input.
+    /// Atlantis server config files (YAML or JSON), or directories to search for them; `-` reads
+    /// standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The name standard input is given in diagnostics.
@@ -106,12 +131,24 @@ pub struct SourceArgs {
     /// An Atlantis command line (`server --gh-user alice ...`), after `--`.
     #[arg(last = true, value_name = "ATLANTIS_ARGS", allow_hyphen_values = true)]
     pub atlantis_args: Vec<String>,
+    /// Skip named files that do not look like Atlantis server configs, as directory search does
+    /// (for the pre-commit hook: a repo-level atlantis.yaml is not a server config).
+    #[arg(long)]
+    pub only_server_configs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Graphical report with source snippets (default).
     Human,
+    /// Machine-readable JSON (version 1).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -125,10 +162,18 @@ pub enum Color {
 pub struct LintArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour human output (NO_COLOR is honoured in `auto`).
+    /// Output format; repeatable, each one may be followed by its own --output.
+    /// Default: human, or github when GITHUB_ACTIONS=true.
+    #[arg(long, short = 'f', value_enum, action = clap::ArgAction::Append)]
+    pub format: Vec<Format>,
+    /// Write the output of the --format given just before this option to FILE.
+    #[arg(long, short = 'o', value_name = "FILE", action = clap::ArgAction::Append)]
+    pub output: Vec<PathBuf>,
+    /// Where each format goes, paired from --format and --output by their order.
+    #[arg(skip)]
+    pub targets: Vec<Target>,
+    /// When to colour human output. `auto`: not when NO_COLOR is set; always when FORCE_COLOR or
+    /// CLICOLOR_FORCE is set; else only on a terminal whose TERM is not `dumb`.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Exit with status 1 on warnings too.
@@ -223,9 +268,93 @@ impl OnlineArgs {
     }
 }
 
+/// One output: a format, and the file it goes to (standard output when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
 /// A failure of the run itself (exit status 2).
 #[derive(Debug)]
 pub struct UsageError(pub String);
+
+/// Parses a command line (program name first) and pairs each `--output` with its `--format`.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    let github = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+    match pair_outputs(&matches, &cli.lint, github) {
+        Ok(targets) => cli.lint.targets = targets,
+        Err(msg) => {
+            return Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, msg));
+        }
+    }
+    Ok(cli)
+}
+
+/// Binds each `--output` to the nearest `--format` before it; formats without one go to
+/// standard output, and at most one may.
+fn pair_outputs(
+    matches: &ArgMatches,
+    args: &LintArgs,
+    github: bool,
+) -> Result<Vec<Target>, String> {
+    let format_at: Vec<usize> = matches
+        .indices_of("format")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let output_at: Vec<usize> = matches
+        .indices_of("output")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut targets: Vec<Target> = args
+        .format
+        .iter()
+        .map(|&format| Target { format, path: None })
+        .collect();
+    if targets.is_empty() && args.output.len() == 1 {
+        // `--output FILE` alone: the human report goes to the file.
+        return Ok(vec![Target {
+            format: Format::Human,
+            path: Some(args.output[0].clone()),
+        }]);
+    }
+    for (path, at) in args.output.iter().zip(&output_at) {
+        let Some(i) = format_at.iter().rposition(|f| f < at) else {
+            return Err(format!(
+                "--output {} must follow the --format it writes, e.g. `--format sarif --output {}`",
+                path.display(),
+                path.display()
+            ));
+        };
+        if targets[i].path.is_some() {
+            return Err(format!(
+                "two --output options follow one --format; give each --output its own --format (at {})",
+                path.display()
+            ));
+        }
+        targets[i].path = Some(path.clone());
+    }
+    if targets.is_empty() {
+        let format = if github {
+            Format::Github
+        } else {
+            Format::Human
+        };
+        targets.push(Target { format, path: None });
+    }
+    if targets.iter().filter(|t| t.path.is_none()).count() > 1 {
+        return Err(
+            "only one --format can go to standard output; give the others an --output FILE".into(),
+        );
+    }
+    Ok(targets)
+}
 
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -239,7 +368,7 @@ pub fn main() -> ExitCode {
         );
     }));
     match std::panic::catch_unwind(|| {
-        let cli = Cli::parse();
+        let cli = parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
         run(cli)
     }) {
         Ok(Ok(code)) => code,
@@ -277,6 +406,24 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 "no rule named `{rule}`; `atlantis-lint rules` lists them"
             ))),
         },
+        Some(Command::Schema) => {
+            print!("{}", crate::schema::schema_text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "atlantis-lint", &mut out);
+            let _ = std::io::stdout().write_all(&out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| UsageError(format!("cannot render the man page: {e}")))?;
+            let _ = std::io::stdout().write_all(&out);
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Emit(args)) => run_emit(args),
         None => run_lint(cli.lint),
     }
@@ -302,6 +449,7 @@ fn list_rules(format: ListFormat) -> String {
                 .collect();
             serde_json::to_string_pretty(&list).expect("serialises") + "\n"
         }
+        ListFormat::Markdown => report::docs::rules_markdown(),
     }
 }
 
@@ -317,11 +465,6 @@ fn read_path(path: &PathBuf, stdin_name: Option<&str>) -> Result<NamedBytes, Usa
         });
     }
     let name = path.display().to_string();
-    if path.is_dir() {
-        return Err(UsageError(format!(
-            "{name} is a directory; give the config file's path"
-        )));
-    }
     let bytes = std::fs::read(path)
         .map_err(|e| UsageError(format!("cannot read {name}: {}", io_reason(&e))))?;
     Ok(NamedBytes { name, bytes })
@@ -368,31 +511,84 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
         return Ok(vec![base]);
     }
     let mut out = Vec::new();
+    let mut push = |file: NamedBytes| {
+        out.push(Request {
+            file: Some(file),
+            ..base.clone()
+        })
+    };
     for p in &args.paths {
+        if p.as_os_str() != "-" && p.is_dir() {
+            let mut found = 0;
+            for entry in crate::discover::yaml_files(p) {
+                match entry {
+                    crate::discover::Found::File(path) => match read_path(&path, None) {
+                        Ok(file) if crate::discover::looks_like_server_config(&file.bytes) => {
+                            found += 1;
+                            push(file);
+                        }
+                        Ok(_) => {}
+                        Err(UsageError(msg)) => errors.push(msg),
+                    },
+                    crate::discover::Found::Unreadable(dir, e) => errors.push(format!(
+                        "cannot read directory {}: {}",
+                        dir.display(),
+                        io_reason(&e)
+                    )),
+                }
+            }
+            if found == 0 {
+                eprintln!(
+                    "atlantis-lint: no Atlantis server config found in {}",
+                    p.display()
+                );
+            }
+            continue;
+        }
         match read_path(p, args.stdin_filename.as_deref()) {
-            Ok(file) => out.push(Request {
-                file: Some(file),
-                ..base.clone()
-            }),
+            Ok(file)
+                if args.only_server_configs
+                    && p.as_os_str() != "-"
+                    && !crate::discover::looks_like_server_config(&file.bytes) => {}
+            Ok(file) => push(file),
             Err(UsageError(msg)) => errors.push(msg),
         }
+    }
+    // Every path was skipped: the environment and command line are still linted.
+    if out.is_empty() && (base.env.is_some() || !base.env_files.is_empty() || base.argv.is_some()) {
+        out.push(base);
     }
     Ok(out)
 }
 
+/// Whether human output to standard output is coloured.
 fn use_color(choice: Color) -> bool {
+    color_enabled(
+        choice,
+        |k| std::env::var_os(k),
+        std::io::stdout().is_terminal(),
+    )
+}
+
+/// The colour decision: `--color always|never` wins; in `auto`, a non-empty `NO_COLOR` turns
+/// colour off, then `FORCE_COLOR` or `CLICOLOR_FORCE` (non-empty, not `0`) turn it on, and
+/// otherwise colour needs a terminal whose `TERM` is not `dumb`.
+pub fn color_enabled(
+    choice: Color,
+    env: impl Fn(&str) -> Option<OsString>,
+    is_terminal: bool,
+) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            let var = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
-            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            let set = |k: &str| env(k).is_some_and(|v| !v.is_empty() && v != "0");
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
                 false
-            } else if var("FORCE_COLOR") || var("CLICOLOR_FORCE") {
+            } else if set("FORCE_COLOR") || set("CLICOLOR_FORCE") {
                 true
             } else {
-                std::io::stdout().is_terminal()
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                is_terminal && env("TERM").is_none_or(|t| t != "dumb")
             }
         }
     }
@@ -468,13 +664,27 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     }
     report.finish();
 
-    let out = match args.format {
-        Format::Human => report::human::render(&report, use_color(args.color), 100),
-        Format::Json => report::json::render(&report),
-    };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for target in &args.targets {
+        let color = target.path.is_none() && use_color(args.color);
+        let out = render(&report, target.format, color, &cwd);
+        match &target.path {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(out.as_bytes());
+                let _ = stdout.flush();
+            }
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, out.as_bytes()) {
+                    read_errors.push(format!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        io_reason(&e)
+                    ));
+                }
+            }
+        }
+    }
     for e in &read_errors {
         eprintln!("atlantis-lint: {e}");
     }
@@ -488,6 +698,17 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Renders the report in one format.
+pub fn render(report: &Report, format: Format, color: bool, cwd: &Path) -> String {
+    match format {
+        Format::Human => report::human::render(report, color, 100),
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report, cwd),
+        Format::Github => report::github::render(report),
+        Format::Concise => report::concise::render(report),
+    }
 }
 
 /// Severity counts for callers that embed the linter.

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod discover;
 pub mod emit;
 pub mod finding;
 pub mod flags;
@@ -16,6 +17,7 @@ pub mod lint;
 pub mod online;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod suppress;

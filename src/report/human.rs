@@ -11,6 +11,8 @@ use std::sync::Arc;
 /// One diagnostic as miette sees it.
 struct Rendered<'a> {
     diag: &'a Diag,
+    /// The report covers several configs: whole-config findings name their file.
+    several: bool,
     source: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedNote>,
@@ -37,7 +39,7 @@ fn named(snippet: &Snippet) -> NamedSource<Arc<str>> {
 }
 
 impl<'a> Rendered<'a> {
-    fn new(diag: &'a Diag) -> Self {
+    fn new(diag: &'a Diag, several: bool) -> Self {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         if let Some(s) = &diag.snippet {
@@ -63,6 +65,7 @@ impl<'a> Rendered<'a> {
         }
         Rendered {
             diag,
+            several,
             source: diag.snippet.as_ref().map(named),
             labels,
             related,
@@ -98,6 +101,14 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if let (true, super::SourceRef::None, Some(config)) =
+            (self.several, &self.diag.source, &self.diag.config)
+        {
+            return Some(Box::new(match &self.diag.help {
+                Some(help) => format!("{help}\n(in {config})"),
+                None => format!("(in {config})"),
+            }));
+        }
         let help = self.diag.help.as_deref()?;
         match &self.diag.snippet {
             // Findings without a snippet still say where they come from.
@@ -175,7 +186,7 @@ pub fn render(report: &Report, color: bool, width: usize) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for diag in &report.diags {
-        let rendered = Rendered::new(diag);
+        let rendered = Rendered::new(diag, report.configs > 1);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", diag.rule.id, diag.message));
         }

@@ -2,8 +2,12 @@
 //! of rules. Every format reads the same [`Report`], built once: positions resolved to lines and
 //! columns, snippets taken from masked copies of the sources, findings sorted and de-duplicated.
 
+pub mod concise;
+pub mod docs;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::config::{EffectiveConfig, Location, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
@@ -125,7 +129,20 @@ pub struct Diag {
     pub source: SourceRef,
     pub snippet: Option<Snippet>,
     pub related: Vec<Related>,
+    /// The config file of the configuration this finding is about (`None` without a file).
+    pub config: Option<String>,
 }
+
+/// Where a rule's documentation lives (a stable URL: the anchor is the rule id).
+pub fn help_uri(rule_id: &str) -> String {
+    format!("{DOCS_URL}#{rule_id}")
+}
+
+/// The rule reference, rendered from the rules' own docs.
+pub const DOCS_URL: &str = "https://github.com/atlantis-lint/atlantis-lint/blob/main/docs/rules.md";
+
+/// The project's home page.
+pub const HOME_URL: &str = "https://github.com/atlantis-lint/atlantis-lint";
 
 /// Everything one run found.
 #[derive(Debug, Default)]
@@ -168,10 +185,15 @@ impl Report {
                 source,
                 snippet,
                 related,
+                config: cfg.file.as_ref().map(|f| f.path.clone()),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
+            // Whole-config findings are about their own file, and never merged.
             let duplicate = self.diags.iter().any(|d| {
-                d.rule.id == diag.rule.id && d.message == diag.message && d.source == diag.source
+                d.rule.id == diag.rule.id
+                    && d.message == diag.message
+                    && d.source == diag.source
+                    && (d.source != SourceRef::None || d.config == diag.config)
             });
             if !duplicate {
                 self.diags.push(diag);
@@ -185,6 +207,7 @@ impl Report {
             a.source
                 .sort_key()
                 .cmp(&b.source.sort_key())
+                .then_with(|| a.config.cmp(&b.config))
                 .then_with(|| b.severity.cmp(&a.severity))
                 .then_with(|| a.rule.id.cmp(b.rule.id))
                 .then_with(|| a.message.cmp(&b.message))
