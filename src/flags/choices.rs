@@ -1,6 +1,6 @@
 //! The values Atlantis accepts for its enumerated string flags.
 //!
-//! Used by the JSON Schema (`enum`); the value rules may share it. Each list is what Atlantis's
+//! The one list of accepted values: the JSON Schema (`enum`) and the `invalid-value` rule read it. Each list is what Atlantis's
 //! `validate()` / `NewServer` accept (reference §2.3, §2.7), in Atlantis's spelling.
 
 /// The accepted values of an enumerated flag, or `None` for a free-form flag.

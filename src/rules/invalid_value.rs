@@ -70,31 +70,28 @@ pub(super) fn did_you_mean<'a>(value: &str, options: &[&'a str]) -> Option<&'a s
     })
 }
 
+/// An enumerated flag and Atlantis's message for it; the accepted values come from the flag
+/// table's [`flags::choices`], the one list the schema uses too.
 struct Enum {
     flag: &'static str,
-    allowed: &'static [&'static str],
     atlantis: &'static str,
 }
 
 const ENUMS: &[Enum] = &[
     Enum {
         flag: "checkout-strategy",
-        allowed: &["branch", "merge"],
         atlantis: "invalid checkout strategy: not one of branch or merge",
     },
     Enum {
         flag: "automerge-method",
-        allowed: &["merge", "rebase", "squash"],
         atlantis: "invalid --automerge-method: must be one of [merge rebase squash]",
     },
     Enum {
         flag: "locking-db-type",
-        allowed: &["boltdb", "redis"],
         atlantis: "",
     },
     Enum {
         flag: "autodiscover-mode",
-        allowed: &["auto", "enabled", "disabled"],
         atlantis: "",
     },
 ];
@@ -127,23 +124,23 @@ fn with_suggestion(f: Finding, value: &str, allowed: &[&str]) -> Finding {
 
 fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    const LEVELS: &[&str] = &["debug", "info", "warn", "error"];
+    let levels = flags::choices("log-level").expect("log-level is enumerated");
     let Some(level) = cfg.explicit_text("log-level").map(|t| t.as_str()) else {
         return;
     };
     let lower = level.to_ascii_lowercase();
-    if LEVELS.contains(&level) {
+    if levels.contains(&level) {
         return;
     }
     // Valid up to case (`DEBUG`): Atlantis starts; log-level-case explains what happens then.
-    if LEVELS.contains(&lower.as_str()) {
+    if levels.contains(&lower.as_str()) {
         return;
     }
     let f = with_suggestion(
         Finding::new(
             &RULE,
             cfg.value_location("log-level"),
-            format!("log-level `{level}` is not one of {}", list(LEVELS)),
+            format!("log-level `{level}` is not one of {}", list(levels)),
         )
         .label("unknown log level")
         .help(
@@ -151,7 +148,7 @@ fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
              invalid log level: must be one of [debug info warn error]",
         ),
         level,
-        LEVELS,
+        levels,
     );
     out.push(f.key("log-level"));
 }
@@ -194,7 +191,7 @@ fn language(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn distribution(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    const ALLOWED: &[&str] = &["terraform", "opentofu"];
+    let allowed_values = flags::choices("default-tf-distribution").expect("enumerated");
     // Atlantis copies the deprecated tf-distribution into default-tf-distribution when that is empty.
     let flag = if cfg.explicit_text("default-tf-distribution").is_some() {
         "default-tf-distribution"
@@ -206,7 +203,7 @@ fn distribution(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(value) = cfg.explicit_text(flag).map(|t| t.as_str()) else {
         return;
     };
-    if ALLOWED.contains(&value) {
+    if allowed_values.contains(&value) {
         return;
     }
     out.push(with_suggestion(
@@ -222,7 +219,7 @@ fn distribution(ctx: &Context, out: &mut Vec<Finding>) {
              invalid tf distribution: expected one of terraform or opentofu",
         ),
         value,
-        ALLOWED,
+        allowed_values,
     ));
 }
 
@@ -231,10 +228,11 @@ fn enumerated(ctx: &Context, e: &Enum, out: &mut Vec<Finding>) {
     let Some(value) = cfg.explicit_text(e.flag).map(|t| t.as_str()) else {
         return;
     };
-    if e.allowed.contains(&value) {
+    let choices = flags::choices(e.flag).expect("ENUMS lists enumerated flags");
+    if choices.contains(&value) {
         return;
     }
-    let allowed = list(e.allowed);
+    let allowed = list(choices);
     let mut f = Finding::new(
         &RULE,
         cfg.value_location(e.flag),
@@ -255,7 +253,7 @@ fn enumerated(ctx: &Context, e: &Enum, out: &mut Vec<Finding>) {
             e.atlantis
         )),
     };
-    out.push(with_suggestion(f, value, e.allowed));
+    out.push(with_suggestion(f, value, choices));
 }
 
 /// hashicorp/go-version's `versionRegexp` (`NewVersion`).
