@@ -182,9 +182,15 @@ pub enum ArgvIssue {
         index: usize,
         word: String,
         after_bool: Option<(usize, &'static Flag)>,
+        location: Location,
     },
-    /// A single-dash or otherwise malformed flag (`-gh-user`).
-    Malformed { index: usize, word: String },
+    /// A single-dash or otherwise malformed flag (`-gh-user`); `name` is the flag-shaped part
+    /// when there is one (never a value: the word may be a secret).
+    Malformed {
+        index: usize,
+        name: Option<String>,
+        location: Location,
+    },
 }
 
 /// The winning setting of one flag and its decoded value.

@@ -2,17 +2,23 @@
 //!
 //! Data flows one way:
 //! inputs ([`input`]) -> one [`config::EffectiveConfig`] that remembers where every value came
-//! from -> rules ([`rules`]) -> findings ([`finding`]) -> one report ([`report`]).
+//! from -> rules ([`rules`]) -> findings ([`finding`]), less those that suppression comments
+//! silence ([`suppress`]) -> one report ([`report`]).
 
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod discover;
+pub mod emit;
 pub mod finding;
 pub mod flags;
 pub mod input;
 pub mod lint;
+pub mod online;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod secret;
 pub mod source;
+pub mod suppress;
 pub mod value;

@@ -1,9 +1,11 @@
-//! One lint run over one configuration: read the inputs, run the rules, apply the user's policy.
+//! One lint run over one configuration: read the inputs, run the rules, apply the suppression
+//! comments of the config file, then the user's policy.
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, Severity};
 use crate::input::{self, Request};
 use crate::rules::{self, Options};
+use crate::suppress;
 
 /// The user's choices about rules: `--ignore`, `--warn`, `--deny`.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +39,22 @@ pub fn lint(
     options: &Options,
     policy: &Policy,
 ) -> (EffectiveConfig, Vec<Finding>) {
-    let cfg = input::load(request);
-    let findings = policy.apply(rules::run(&cfg, options));
+    let (cfg, findings) = check(request, options);
+    let findings = finish(&cfg, findings, policy);
     (cfg, findings)
+}
+
+/// Reads one configuration and runs the offline rules; suppressions and policy come later, in
+/// [`finish`], so that they see the online probe's findings too.
+pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
+    let cfg = input::load(request);
+    let findings = rules::run(&cfg, options);
+    (cfg, findings)
+}
+
+/// Applies the config file's suppression comments and the user's policy to every finding of
+/// one configuration, offline and online.
+pub fn finish(cfg: &EffectiveConfig, findings: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
+    let findings = suppress::apply(cfg, findings);
+    policy.apply(findings)
 }

@@ -8,6 +8,7 @@
 //! (`--secrets include`, `--show-secrets`) and network access (`--online`) are excluded.
 
 mod common;
+mod support;
 
 use atlantis_lint::flags::{self, FLAGS};
 use common::*;
@@ -48,12 +49,25 @@ impl Markers {
         s
     }
 
-    /// Every 8-character window of every marker.
+    /// Every 8-character window of every marker, and of its base64 forms (a marker inside a
+    /// Basic-auth header, at each of the three byte alignments).
     fn windows(&self) -> BTreeSet<String> {
+        use base64::Engine as _;
         let mut set = BTreeSet::new();
+        let mut add = |s: &str| {
+            for i in 0..=s.len().saturating_sub(WINDOW) {
+                if let Some(w) = s.get(i..i + WINDOW) {
+                    set.insert(w.to_string());
+                }
+            }
+        };
         for m in &self.all {
-            for i in 0..=m.len() - WINDOW {
-                set.insert(m[i..i + WINDOW].to_string());
+            add(m);
+            for k in 0..3 {
+                let mut bytes = vec![b':'; k];
+                bytes.extend_from_slice(m.as_bytes());
+                let enc = base64::engine::general_purpose::STANDARD.encode(&bytes);
+                add(&enc[4..enc.len() - 4]);
             }
         }
         set
@@ -575,4 +589,90 @@ fn enumeration_finds_formats_and_commands() {
     );
     assert!(formats.iter().any(|v| v.args[1] == "json"));
     assert!(!source_commands().is_empty());
+}
+
+/// What a hostile or broken Git host might answer: the request's own credentials echoed back in
+/// an error message, a user name, a scope header or an HTML page.
+fn echo_reply(kind: usize, req: &support::Req) -> support::Reply {
+    let echo: String = req
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}={v} "))
+        .chain([req.path.clone()])
+        .collect::<String>()
+        .replace(['"', '\\'], "");
+    match kind {
+        0 => support::Reply::json(401, format!(r#"{{"message":"Bad credentials: {echo}"}}"#)),
+        1 => support::Reply::json(
+            200,
+            format!(
+                r#"{{"login":"{echo}","username":"{echo}","name":"{echo}","id":1,"scopes":["{echo}"],"expires_at":"{echo}"}}"#
+            ),
+        )
+        .header("x-oauth-scopes", &echo)
+        .header("x-accepted-oauth-scopes", &echo),
+        2 => support::Reply::json(403, format!(r#"{{"error":"{echo}","error_description":"{echo}"}}"#)),
+        _ => support::Reply::html(500, format!("<html><body><pre>{echo}</pre></body></html>")),
+    }
+}
+
+#[test]
+fn online_probe_never_prints_what_a_host_echoes() {
+    if !options(&[]).iter().any(|(n, _)| n == "online") {
+        return; // built without the online feature
+    }
+    let dir = scratch("leak-online");
+    let mut markers = Markers::new();
+    let cases = build_cases(&dir, &mut markers);
+    let windows = markers.windows();
+    let formats = possible_values(&[], "--format", &[]);
+    assert!(!formats.is_empty());
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for kind in 0..4 {
+        let server = support::start(move |req| echo_reply(kind, req));
+        for case in cases
+            .iter()
+            .filter(|c| matches!(c.name.as_str(), "valid" | "all-inline" | "env" | "broken-0"))
+        {
+            for format in &formats {
+                let mut cmd = command();
+                cmd.args([
+                    "--online",
+                    "--format",
+                    format,
+                    "--online-timeout",
+                    "5",
+                    "--ca-cert",
+                ])
+                .arg(support::ca_path())
+                .args(server.connect_to())
+                .args(&case.args);
+                for (k, v) in &case.env {
+                    cmd.env(k, v);
+                }
+                let run = run_with(cmd, None, Duration::from_secs(60));
+                runs += 1;
+                let what = format!("--online --format {format} on {} (reply {kind})", case.name);
+                if std::env::var_os("LEAK_DEBUG").is_some() && format == "concise" {
+                    eprintln!("{what}:\n{}{}", run.stdout, run.stderr);
+                }
+                for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                    if let Err(e) = check_no_leak(text, &windows, &format!("{what} ({stream})")) {
+                        failures.push(e);
+                    }
+                }
+            }
+        }
+        assert!(
+            !server.requests().is_empty(),
+            "the probes reached the fake host"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} leaks in {runs} online runs:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -3,8 +3,10 @@
 //! Env names, config-file keys, the JSON Schema, "did you mean" suggestions and the emitters are
 //! all computed from [`FLAGS`]; nobody types a flag name twice.
 
+mod choices;
 mod table;
 
+pub use choices::choices;
 pub use table::FLAGS;
 
 /// What kind of entry a flag-table row is.

@@ -6,9 +6,10 @@
 //! `server` word is skipped. Unlike pflag, reading goes on after an unknown flag, so every
 //! problem is found at once.
 
-use crate::config::{ArgvIssue, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag};
+use crate::config::{
+    ArgvIssue, KeyMatch, Location, Origin, OriginKind, RawValue, Setting, match_flag,
+};
 use crate::flags::{self, FlagKind, FlagType};
-use crate::input::mask;
 use crate::secret::{Text, name_suggests_secret};
 use crate::source::{SourceId, SourceKind, SourceText, Span};
 
@@ -24,6 +25,25 @@ fn render(arg: &str) -> (String, bool) {
     } else {
         (format!("'{}'", one_line.replace('\'', "'\\''")), true)
     }
+}
+
+/// True for a word that is shaped like a flag name: `--gh-user`, `--gh-user=x`, `-h`.
+fn looks_like_flag(word: &str) -> bool {
+    flag_name(word).is_some()
+}
+
+/// The flag name of a flag-shaped word (`gh-user` of `--gh-user=x`, `gh-user` of `-gh-user`).
+fn flag_name(word: &str) -> Option<&str> {
+    let body = word.strip_prefix("--").or_else(|| word.strip_prefix('-'))?;
+    let name = body.split('=').next().unwrap_or("");
+    let valid = name
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    valid.then_some(name)
 }
 
 /// Reads `args` (the words after `--`), returning the rendered command line, settings and issues.
@@ -51,8 +71,6 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         i += 1;
     }
     let mut last_bare_bool: Option<(usize, &'static flags::Flag)> = None;
-    // A secret flag written `--gh-token=` with a space after `=`: the next word is its value.
-    let mut after_empty_secret = false;
     while i < args.len() {
         let arg = &args[i];
         let (span, quoted) = spans[i];
@@ -74,17 +92,19 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         if arg == "--" {
             break;
         }
-        let follows_empty_secret = std::mem::take(&mut after_empty_secret);
-        if !arg.starts_with("--") || arg.len() == 2 {
-            // A word that is not a `--flag`: mask it when it is shaped like a secret
-            // (`-gh-token=...`, `ATLANTIS_GH_TOKEN=...`) or stands where a secret was expected.
-            if follows_empty_secret {
-                source.add_secret(inner(0, arg.len()));
-            } else if let Some(s) = mask::segment_spans(arg) {
-                source.add_secret(inner(s.start, arg.len()));
-            }
-        }
-        if let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) {
+        let location = Location::Source {
+            source: source_id,
+            kind: OriginKind::Argv {
+                index: i,
+                flag: flag_name(arg).map_or_else(
+                    || format!("<argument {i}>"),
+                    |n| format!("{}{n}", if arg.starts_with("--") { "--" } else { "-" }),
+                ),
+            },
+            span,
+        };
+        let body = arg.strip_prefix("--").filter(|_| flag_name(arg).is_some());
+        if let Some(body) = body {
             let (name, inline) = match body.split_once('=') {
                 Some((n, v)) => (n, Some(v)),
                 None => (body, None),
@@ -110,7 +130,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             let takes_value = match flag {
                 Some(f) => f.ty != FlagType::Bool,
                 // An unknown flag: take a following word as its value, so it is not reported twice.
-                None => inline.is_none() && args.get(i + 1).is_some_and(|n| !n.starts_with('-')),
+                None => inline.is_none() && args.get(i + 1).is_some_and(|n| !looks_like_flag(n)),
             };
             let index = i;
             let (value, value_span) = match inline {
@@ -131,7 +151,6 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             if secret && value_span != key_span {
                 source.add_secret(value_span);
             }
-            after_empty_secret = secret && inline == Some("");
             last_bare_bool = match (&value, flag) {
                 (RawValue::BareFlag, Some(f)) => Some((index, f)),
                 _ => None,
@@ -152,16 +171,49 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 merged: false,
             });
         } else if arg.starts_with('-') && arg.len() > 1 {
+            // Show only the flag-shaped part: whatever follows `=` (or a word that is no flag
+            // at all, such as a pasted key) may be a secret.
+            let hidden_from = match (flag_name(arg), arg.find('=')) {
+                (Some(_), Some(eq)) => Some(eq + 1),
+                (Some(_), None) => None,
+                (None, _) => Some(0),
+            };
+            if let Some(from) = hidden_from {
+                source.add_secret(inner(from, arg.len()));
+            }
             issues.push(ArgvIssue::Malformed {
                 index: i,
-                word: arg.clone(),
+                name: flag_name(arg).map(str::to_string),
+                location,
             });
             last_bare_bool = None;
         } else {
+            // A stray word is shown only when it reads as a bool or a subcommand; anything else
+            // could be a secret that lost its flag.
+            let harmless = matches!(
+                arg.to_ascii_lowercase().as_str(),
+                "true"
+                    | "false"
+                    | "yes"
+                    | "no"
+                    | "on"
+                    | "off"
+                    | "0"
+                    | "1"
+                    | "t"
+                    | "f"
+                    | "server"
+                    | "atlantis"
+            );
+            if !harmless {
+                let q = usize::from(quoted);
+                source.add_secret(Span::new(span.start + q, span.end - q));
+            }
             issues.push(ArgvIssue::Positional {
                 index: i,
                 word: arg.clone(),
                 after_bool: last_bare_bool.take(),
+                location,
             });
         }
         i += 1;
@@ -209,26 +261,35 @@ mod tests {
 
     #[test]
     fn spans_inside_quoted_words() {
-        let (src, settings, _) = read(0, &args(&["--it's-a-flag=it's é", "--gh-user='x'"]));
+        let (src, settings, _) = read(
+            0,
+            &args(&["--repo-allowlist=it's é, x", "--gh-user='x'", "-x'y=a'b"]),
+        );
         let o = &settings[0].origin;
         assert_eq!(
             &src.text[o.key_span.start..o.key_span.end],
-            "--it'\\''s-a-flag"
+            "--repo-allowlist"
         );
         assert_eq!(
             &src.text[o.value_span.start..o.value_span.end],
-            "it'\\''s é"
+            "it'\\''s é, x"
         );
         let o = &settings[1].origin;
         assert_eq!(
             &src.text[o.value_span.start..o.value_span.end],
             "'\\''x'\\''"
         );
+        // A malformed word is masked from its start (no flag name) to its closing quote.
+        assert!(
+            src.masked().ends_with(" '**************'"),
+            "{}",
+            src.masked()
+        );
     }
 
     #[test]
     fn stray_secret_words_are_masked() {
-        let (src, _, issues) = read(
+        let (src, _, _) = read(
             0,
             &args(&[
                 "-gh-token=tok-one",
@@ -237,16 +298,12 @@ mod tests {
                 "tok-three",
                 "--gh-user",
                 "bob",
-                "plain",
+                "-x'y=tok-four",
             ]),
         );
-        assert_eq!(issues.len(), 4);
         let m = src.masked();
         assert!(!m.contains("tok-"), "{m}");
-        assert!(
-            m.contains("-gh-token=") && m.contains("bob") && m.contains("plain"),
-            "{m}"
-        );
+        assert!(m.contains("-gh-token=") && m.contains("bob"), "{m}");
     }
 
     #[test]

@@ -288,6 +288,10 @@ fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
                     ScalarStyle::Folded => Style::Folded,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let span = match style {
+                    Style::SingleQuoted | Style::DoubleQuoted => quoted_span(text, span),
+                    _ => span,
+                };
                 doc.nodes.push(Node {
                     kind: NodeKind::Scalar(Scalar {
                         value: value.into_owned(),
@@ -387,6 +391,28 @@ fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
     Ok(doc)
 }
 
+/// saphyr ends a quoted scalar's span after the whitespace and comment that follow it: end it
+/// at the closing quote instead.
+fn quoted_span(text: &str, span: Span) -> Span {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(span.start) else {
+        return span;
+    };
+    if quote != b'"' && quote != b'\'' {
+        return span;
+    }
+    let mut i = span.start + 1;
+    while i < span.end.min(bytes.len()) {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Span::new(span.start, i + 1),
+            _ => i += 1,
+        }
+    }
+    span
+}
+
 /// Block collections end where the next token starts; trim trailing blank lines and comments.
 fn last_content_end(text: &str, start: usize, end: usize) -> usize {
     let slice = &text[start..end.min(text.len())];
@@ -419,6 +445,21 @@ mod tests {
         );
         assert_eq!(&text[doc.node(v).span.start..doc.node(v).span.end], "'bob'");
         assert_eq!(scalar(&doc, v).style, Style::SingleQuoted);
+    }
+
+    #[test]
+    fn quoted_spans_end_at_the_quote() {
+        let text = "a: \"x \\\" # y\" # c\nb: 'it''s' # d\n";
+        let doc = parse(text).unwrap();
+        let NodeKind::Map(pairs) = &doc.node(doc.root.unwrap()).kind else {
+            panic!()
+        };
+        let v = |i: usize| {
+            let s = doc.node(pairs[i].1).span;
+            &text[s.start..s.end]
+        };
+        assert_eq!(v(0), "\"x \\\" # y\"");
+        assert_eq!(v(1), "'it''s'");
     }
 
     #[test]

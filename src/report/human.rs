@@ -13,6 +13,8 @@ use std::sync::Arc;
 /// One diagnostic as miette sees it.
 struct Rendered<'a> {
     diag: &'a Diag,
+    /// The report covers several configs: whole-config findings name their file.
+    several: bool,
     source: Option<NamedSource<Windowed>>,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedNote>,
@@ -27,10 +29,11 @@ struct RelatedNote {
 
 fn labeled(snippet: &Snippet, primary: bool) -> LabeledSpan {
     let span = (snippet.span.start, snippet.span.len());
+    let label = snippet.label.clone().map(|l| super::printable(l, false));
     if primary {
-        LabeledSpan::new_primary_with_span(snippet.label.clone(), span)
+        LabeledSpan::new_primary_with_span(label, span)
     } else {
-        LabeledSpan::new_with_span(snippet.label.clone(), span)
+        LabeledSpan::new_with_span(label, span)
     }
 }
 
@@ -95,7 +98,7 @@ impl SourceCode for Windowed {
 }
 
 impl<'a> Rendered<'a> {
-    fn new(diag: &'a Diag, lines: &mut LineCache) -> Self {
+    fn new(diag: &'a Diag, several: bool, lines: &mut LineCache) -> Self {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         if let Some(s) = &diag.snippet {
@@ -107,12 +110,15 @@ impl<'a> Rendered<'a> {
                     labels.push(labeled(rs, false));
                 }
                 (rs, _) => related.push(RelatedNote {
-                    text: format!(
-                        "{}: {}",
-                        r.source.describe(),
-                        rs.as_ref()
-                            .and_then(|s| s.label.clone())
-                            .unwrap_or_default()
+                    text: super::printable(
+                        format!(
+                            "{}: {}",
+                            r.source.describe(),
+                            rs.as_ref()
+                                .and_then(|s| s.label.clone())
+                                .unwrap_or_default()
+                        ),
+                        false,
                     ),
                     source: rs.as_ref().map(|s| named(s, lines)),
                     labels: rs.iter().map(|s| labeled(s, true)).collect(),
@@ -121,6 +127,7 @@ impl<'a> Rendered<'a> {
         }
         Rendered {
             diag,
+            several,
             source: diag.snippet.as_ref().map(|s| named(s, lines)),
             labels,
             related,
@@ -136,7 +143,8 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        // The message may quote input (a key with an escape sequence): never print it raw.
+        f.write_str(&super::printable(self.diag.message.clone(), false))
     }
 }
 
@@ -156,15 +164,24 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let help = self.diag.help.as_deref()?;
-        match &self.diag.snippet {
-            // Findings without a snippet still say where they come from.
-            None if self.diag.source != super::SourceRef::None => Some(Box::new(format!(
-                "{help}\n(from {})",
-                self.diag.source.describe()
-            ))),
-            _ => Some(Box::new(help)),
-        }
+        let help = if let (true, super::SourceRef::None, Some(config)) =
+            (self.several, &self.diag.source, &self.diag.config)
+        {
+            match &self.diag.help {
+                Some(help) => format!("{help}\n(in {config})"),
+                None => format!("(in {config})"),
+            }
+        } else {
+            let help = self.diag.help.as_deref()?;
+            match &self.diag.snippet {
+                // Findings without a snippet still say where they come from.
+                None if self.diag.source != super::SourceRef::None => {
+                    format!("{help}\n(from {})", self.diag.source.describe())
+                }
+                _ => help.to_string(),
+            }
+        };
+        Some(Box::new(super::printable(help, true)))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -234,7 +251,7 @@ pub fn render(report: &Report, color: bool, width: usize) -> String {
     let mut out = String::new();
     let mut lines = LineCache::new();
     for diag in &report.diags {
-        let rendered = Rendered::new(diag, &mut lines);
+        let rendered = Rendered::new(diag, report.configs > 1, &mut lines);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", diag.rule.id, diag.message));
         }

@@ -14,6 +14,10 @@ struct JsonDiag<'a> {
     source: &'a SourceRef,
     suggestion: Option<&'a str>,
     related: Vec<&'a SourceRef>,
+    /// The config file of the configuration the finding is about: the file itself for file
+    /// positions and whole-config findings; null for env and command-line findings, which apply
+    /// to every config file of the run (and are reported once).
+    config: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -38,6 +42,10 @@ pub fn render(report: &Report) -> String {
                 source: &d.source,
                 suggestion: d.suggestion.as_deref(),
                 related: d.related.iter().map(|r| &r.source).collect(),
+                config: match d.source {
+                    SourceRef::File { .. } | SourceRef::None => d.config.as_deref(),
+                    _ => None,
+                },
             })
             .collect(),
         summary: report.summary(),

@@ -2,8 +2,12 @@
 //! of rules. Every format reads the same [`Report`], built once: positions resolved to lines and
 //! columns, snippets taken from masked copies of the sources, findings sorted and de-duplicated.
 
+pub mod concise;
+pub mod docs;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::config::{EffectiveConfig, Location, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
@@ -125,7 +129,20 @@ pub struct Diag {
     pub source: SourceRef,
     pub snippet: Option<Snippet>,
     pub related: Vec<Related>,
+    /// The config file of the configuration this finding is about (`None` without a file).
+    pub config: Option<String>,
 }
+
+/// Where a rule's documentation lives (a stable URL: the anchor is the rule id).
+pub fn help_uri(rule_id: &str) -> String {
+    format!("{DOCS_URL}#{rule_id}")
+}
+
+/// The rule reference, rendered from the rules' own docs.
+pub const DOCS_URL: &str = "https://github.com/atlantis-lint/atlantis-lint/blob/main/docs/rules.md";
+
+/// The project's home page.
+pub const HOME_URL: &str = "https://github.com/atlantis-lint/atlantis-lint";
 
 /// Everything one run found.
 #[derive(Debug, Default)]
@@ -134,7 +151,7 @@ pub struct Report {
     /// How many configurations were linted.
     pub configs: usize,
     /// (rule, message, source) of every diagnostic, to drop repeats in constant time.
-    seen: HashSet<(&'static str, String, SourceRef)>,
+    seen: HashSet<(&'static str, String, SourceRef, Option<String>)>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,14 +166,15 @@ impl Report {
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
+        let redactor = Redactor::new(cfg);
         for f in findings {
-            let label = f.label.clone().map(|l| printable(l, false));
+            let label = f.label.clone().map(|l| redactor.redact(l));
             let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
-                    let text = printable(l.text.clone(), false);
+                    let text = redactor.redact(l.text.clone());
                     let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked);
                     Related { source, snippet }
                 })
@@ -164,16 +182,26 @@ impl Report {
             let diag = Diag {
                 rule: f.rule,
                 severity: f.severity,
-                message: printable(f.message, false),
-                help: f.help.map(|h| printable(h, true)),
-                key: f.key.map(|k| printable(k, false)),
-                suggestion: f.suggestion.map(|s| printable(s, false)),
+                message: redactor.redact(f.message),
+                help: f.help.map(|h| redactor.redact(h)),
+                key: f.key.map(|k| redactor.redact(k)),
+                suggestion: f.suggestion.map(|s| redactor.redact(s)),
                 source,
                 snippet,
                 related,
+                config: cfg.file.as_ref().map(|f| f.path.clone()),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
-            let key = (diag.rule.id, diag.message.clone(), diag.source.clone());
+            // Whole-config findings are about their own file, and never merged.
+            let config = (diag.source == SourceRef::None)
+                .then(|| diag.config.clone())
+                .flatten();
+            let key = (
+                diag.rule.id,
+                diag.message.clone(),
+                diag.source.clone(),
+                config,
+            );
             if self.seen.insert(key) {
                 self.diags.push(diag);
             }
@@ -186,6 +214,7 @@ impl Report {
             a.source
                 .sort_key()
                 .cmp(&b.source.sort_key())
+                .then_with(|| a.config.cmp(&b.config))
                 .then_with(|| b.severity.cmp(&a.severity))
                 .then_with(|| a.rule.id.cmp(b.rule.id))
                 .then_with(|| a.message.cmp(&b.message))
@@ -250,6 +279,98 @@ fn resolve(
     (source_ref, Some(snippet))
 }
 
+/// The last line of defence: whatever a rule or a host answer put into a message (an echoed
+/// token, a Basic-auth header), every secret value of the configuration, and its base64 forms,
+/// is replaced by `<redacted>` before any format sees it.
+struct Redactor {
+    /// Secret values, as written.
+    plain: Vec<String>,
+    /// The middle of each secret's base64 encoding at the three byte alignments, so that it is
+    /// found inside any encoding that embeds it (`user:token` in a Basic header).
+    encoded: Vec<String>,
+}
+
+/// Secrets shorter than this are not searched for (they would match ordinary words).
+const MIN_REDACTED_LEN: usize = 6;
+
+impl Redactor {
+    fn new(cfg: &EffectiveConfig) -> Redactor {
+        use base64::Engine as _;
+        let mut plain: Vec<String> = Vec::new();
+        for setting in &cfg.settings {
+            let text = match &setting.value {
+                crate::config::RawValue::Text(t)
+                | crate::config::RawValue::Scalar { text: t, .. } => t,
+                _ => continue,
+            };
+            if text.is_secret() {
+                plain.push(text.as_str().trim().to_string());
+            }
+        }
+        // Masked spans of the sources: comments, broken lines, webhook URLs, stray words.
+        for (_, source) in cfg.sources.iter() {
+            for span in source.secret_spans() {
+                if let Some(t) = source.text.get(span.start..span.end) {
+                    plain.push(t.trim().to_string());
+                }
+            }
+        }
+        // A secret flag's documented default (web-password `atlantis`) is public: rules name it.
+        let defaults: Vec<String> = crate::flags::FLAGS
+            .iter()
+            .filter(|f| f.is_secret_value())
+            .filter_map(|f| f.default_text())
+            .collect();
+        plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
+        plain.sort();
+        plain.dedup();
+        // Longest first, so that a secret containing another is replaced whole.
+        plain.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut encoded = Vec::new();
+        for p in &plain {
+            let engines = [
+                base64::engine::general_purpose::STANDARD,
+                base64::engine::general_purpose::URL_SAFE,
+            ];
+            for engine in &engines {
+                for k in 0..3 {
+                    let mut bytes = vec![0u8; k];
+                    bytes.extend_from_slice(p.as_bytes());
+                    let enc = engine.encode(&bytes);
+                    // Drop the characters that depend on the prefix or on what follows.
+                    if enc.len() > 8 + MIN_REDACTED_LEN {
+                        encoded.push(enc[4..enc.len() - 4].to_string());
+                    }
+                }
+            }
+        }
+        encoded.sort();
+        encoded.dedup();
+        Redactor { plain, encoded }
+    }
+
+    fn redact(&self, mut s: String) -> String {
+        for p in &self.plain {
+            if s.contains(p.as_str()) {
+                s = s.replace(p.as_str(), "<redacted>");
+            }
+        }
+        for e in &self.encoded {
+            while let Some(at) = s.find(e.as_str()) {
+                // The whole base64 word around it goes.
+                let is_b64 =
+                    |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+                let start = s[..at].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1);
+                let end = s[at..]
+                    .find(|c: char| !is_b64(c))
+                    .map_or(s.len(), |i| at + i);
+                s.replace_range(start..end, "<redacted>");
+            }
+        }
+        s
+    }
+}
+
 /// Characters that must never reach a terminal or a CI log raw: control characters (escape
 /// sequences, a bare carriage return, a newline that could start a `::workflow-command` line)
 /// and the bidirectional overrides that reorder what a reader sees.
@@ -259,7 +380,8 @@ fn unsafe_char(c: char, keep_newlines: bool) -> bool {
 }
 
 /// A message, label or help with unsafe characters escaped (`\n`, `\u{1b}`), as the input
-/// quoted in it (a key, a flag) may hold any character.
+/// quoted in it (a key, a flag) may hold any character. Text formats (human, concise) call it;
+/// JSON keeps the characters (JSON escapes them) and the github format percent-encodes them.
 pub fn printable(s: String, keep_newlines: bool) -> String {
     if !s.chars().any(|c| unsafe_char(c, keep_newlines)) {
         return s;
@@ -294,6 +416,34 @@ pub fn printable_same_length(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_and_their_base64_are_redacted() {
+        use base64::Engine as _;
+        let r = Redactor {
+            plain: vec!["s3cr3t-t0ken".into()],
+            encoded: Vec::new(),
+        };
+        assert_eq!(
+            r.redact("user `s3cr3t-t0ken` ok".into()),
+            "user `<redacted>` ok"
+        );
+        let mut cfg = EffectiveConfig::default();
+        let mut src = crate::source::SourceText::new(
+            crate::source::SourceKind::File,
+            "a.yaml",
+            "gh-token: qzKxGh32ZxGe5ufCUMzg3B7Y\n".into(),
+        );
+        src.add_secret(Span::new(10, 34));
+        cfg.sources.add(src);
+        let r = Redactor::new(&cfg);
+        for prefix in ["", "a", "atlantis-bot:", "ab"] {
+            let basic = base64::engine::general_purpose::STANDARD
+                .encode(format!("{prefix}qzKxGh32ZxGe5ufCUMzg3B7Y"));
+            let out = r.redact(format!("authorization=Basic {basic} host=x"));
+            assert_eq!(out, "authorization=Basic <redacted> host=x", "{prefix}");
+        }
+    }
 
     #[test]
     fn control_characters_never_reach_the_terminal() {

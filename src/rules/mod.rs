@@ -4,13 +4,58 @@
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
 
+mod allow_commands;
+mod ambiguous_scalar;
+mod autoplan_file_list_pattern;
+mod azuredevops_webhook_auth;
+mod bitbucket;
+mod bool_flag_value;
+mod conflicting_credentials;
+/// Shared facts about credential values (not a rule).
+mod credential_values;
+mod default_web_credentials;
 mod deprecated_key;
+mod drift_remediation;
 mod duplicate_key;
+mod file_not_found;
+mod file_permissions;
+pub mod git_hosts;
+pub mod github_app;
+mod github_app_key_invalid;
+mod github_app_write_git_creds;
+mod hostname_format;
 mod incomplete_credentials;
+mod insecure_url;
 mod invalid_type;
+mod invalid_value;
+mod k8s_service_link;
+mod log_level_case;
+mod missing_webhook_secret;
 mod no_vcs_credentials;
+mod placeholder_value;
+mod plaintext_secret;
+mod redis_cluster_conflict;
 mod removed_key;
+mod repo_allowlist_entry;
+mod repo_allowlist_host;
+mod repo_allowlist_missing;
+mod repo_allowlist_scheme;
+mod repo_config_conflict;
+mod secret_on_command_line;
+mod secret_whitespace;
+mod ssl_pair;
+pub mod suppression;
+mod team_allowlist_format;
+mod tfe_token_missing;
+mod token_format;
+mod unexpanded_variable;
 mod unknown_key;
+mod unsupported_config_file;
+mod unused_credential;
+mod url_scheme;
+mod webhook_http_headers;
+mod webhooks;
+mod write_git_creds_host;
 mod yaml_syntax;
 
 /// Settings that change what some rules can check.
@@ -47,13 +92,79 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&removed_key::RULE, removed_key::check),
     (&deprecated_key::RULE, deprecated_key::check),
     (&invalid_type::RULE, invalid_type::check),
+    (
+        &unsupported_config_file::RULE,
+        unsupported_config_file::check,
+    ),
     (&no_vcs_credentials::RULE, no_vcs_credentials::check),
     (&incomplete_credentials::RULE, incomplete_credentials::check),
+    (
+        &conflicting_credentials::RULE,
+        conflicting_credentials::check,
+    ),
+    (&repo_allowlist_missing::RULE, repo_allowlist_missing::check),
+    (&repo_allowlist_scheme::RULE, repo_allowlist_scheme::check),
+    (&url_scheme::RULE, url_scheme::check),
+    (&invalid_value::RULE, invalid_value::check),
+    (&ssl_pair::RULE, ssl_pair::check),
+    (&repo_config_conflict::RULE, repo_config_conflict::check),
+    (&tfe_token_missing::RULE, tfe_token_missing::check),
+    (&redis_cluster_conflict::RULE, redis_cluster_conflict::check),
+    (
+        &autoplan_file_list_pattern::RULE,
+        autoplan_file_list_pattern::check,
+    ),
+    (&allow_commands::RULE, allow_commands::check),
+    (&webhook_http_headers::RULE, webhook_http_headers::check),
+    (
+        &github_app_write_git_creds::RULE,
+        github_app_write_git_creds::check,
+    ),
+    (&drift_remediation::RULE, drift_remediation::check),
+    (&webhooks::RULE, webhooks::check),
+    (&missing_webhook_secret::RULE, missing_webhook_secret::check),
+    (&token_format::RULE, token_format::check),
+    (&placeholder_value::RULE, placeholder_value::check),
+    (&unexpanded_variable::RULE, unexpanded_variable::check),
+    (&secret_whitespace::RULE, secret_whitespace::check),
+    (&ambiguous_scalar::RULE, ambiguous_scalar::check),
+    (&github_app_key_invalid::RULE, github_app_key_invalid::check),
+    (&github_app::USER_AND_APP, github_app::check_user_and_app),
+    (&unused_credential::RULE, unused_credential::check),
+    (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
+    (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
+    (&bitbucket::API_USER, bitbucket::check_api_user),
+    (&hostname_format::RULE, hostname_format::check),
+    (&insecure_url::RULE, insecure_url::check),
+    (&write_git_creds_host::RULE, write_git_creds_host::check),
+    (&repo_allowlist_entry::RULE, repo_allowlist_entry::check),
+    (&repo_allowlist_host::RULE, repo_allowlist_host::check),
+    (&team_allowlist_format::RULE, team_allowlist_format::check),
+    (
+        &azuredevops_webhook_auth::RULE,
+        azuredevops_webhook_auth::check,
+    ),
+    (&plaintext_secret::RULE, plaintext_secret::check),
+    (&secret_on_command_line::RULE, secret_on_command_line::check),
+    (&bool_flag_value::RULE, bool_flag_value::check),
+    (&log_level_case::RULE, log_level_case::check),
+    (&k8s_service_link::RULE, k8s_service_link::check),
+    (
+        &default_web_credentials::RULE,
+        default_web_credentials::check,
+    ),
+    (&file_not_found::RULE, file_not_found::check),
+    (&file_permissions::RULE, file_permissions::check),
+    // Reported by the suppression stage (`crate::suppress`); listed for `rules` and `explain`.
+    (&suppression::WITHOUT_REASON, suppression::check),
+    (&suppression::UNUSED, suppression::check),
 ];
 
 /// Every rule id the linter knows, offline and online.
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
-    ALL.iter().map(|(info, _)| *info)
+    ALL.iter()
+        .map(|(info, _)| *info)
+        .chain(crate::online::infos())
 }
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {

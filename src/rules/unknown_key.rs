@@ -1,7 +1,7 @@
 use super::Context;
-use crate::config::{KeyMatch, OriginKind, RawValue, Setting};
+use crate::config::{ArgvIssue, KeyMatch, OriginKind, RawValue, Setting};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags::{self, Flag};
+use crate::flags::{self, Flag, FlagKind};
 use crate::input::env::is_service_link;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -51,6 +51,31 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    for issue in &ctx.cfg.argv_issues {
+        let ArgvIssue::Malformed {
+            index,
+            name,
+            location,
+        } = issue
+        else {
+            continue;
+        };
+        // Only the flag-shaped part of the word is ever shown: the rest may be a secret.
+        let f = match name {
+            Some(name) => {
+                let f = Finding::new(&RULE, location.clone(), format!("`-{name}` is not an Atlantis flag: Atlantis flags start with `--`"))
+                    .label("Atlantis stops here at startup");
+                match suggestion_for(name) {
+                    Some(flag) => f.help(format!("write `--{}`", flag.name)).suggestion(format!("--{}", flag.name)),
+                    None => f.help("remove it; `atlantis server --help` lists the flags"),
+                }
+            }
+            None => Finding::new(&RULE, location.clone(), format!("bad flag syntax in command-line argument {index}"))
+                .label("not a flag Atlantis can read")
+                .help("a flag is `--name` or `--name=value`; a value that starts with `-` must follow `=`"),
+        };
+        out.push(f);
+    }
 }
 
 fn finding(s: &Setting) -> Option<Finding> {
@@ -93,6 +118,10 @@ fn finding(s: &Setting) -> Option<Finding> {
             .severity(Severity::Warning)
             .label("unknown variable");
             f = match suggestion_for(rest) {
+                Some(flag) if flag.kind == FlagKind::FileOnly => f.help(format!(
+                    "`{}` can only be set in the config file",
+                    flag.name
+                )),
                 Some(flag) => {
                     let env = flag.env_name();
                     f.help(format!("did you mean `{env}`? (flag `{}`)", flag.name))

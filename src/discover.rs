@@ -1,0 +1,146 @@
+//! Finding Atlantis server configs: directory search, and the test for "looks like one".
+//!
+//! A directory is searched recursively for `*.yaml` / `*.yml` files, in sorted order; hidden
+//! directories (`.git`, `.github`, ...), `target` and `node_modules` are skipped. A file found this
+//! way is linted only when it looks like an Atlantis server config: its top level is a mapping
+//! with at least one key that names an Atlantis flag (current, removed or `webhooks`), and none
+//! of the keys that mark Atlantis's *other* YAML files (a repo-level `atlantis.yaml` has
+//! `version` and `projects`, a server-side `repos.yaml` has `repos` and `workflows`). Files given
+//! explicitly are always linted, unless `--only-server-configs` asks for the same test.
+
+use crate::flags;
+use crate::input::yaml::{self, NodeKind};
+use std::path::{Path, PathBuf};
+
+/// Top-level keys of Atlantis's repo-level (`atlantis.yaml`) and server-side (`repos.yaml`) configs.
+const OTHER_CONFIG_KEYS: &[&str] = &[
+    "version",
+    "projects",
+    "workflows",
+    "repos",
+    "policies",
+    "metrics",
+    "team_authz",
+    "allowed_regexp_prefixes",
+];
+
+/// Directory names never searched.
+const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
+
+/// One entry of a directory search.
+#[derive(Debug)]
+pub enum Found {
+    File(PathBuf),
+    /// A directory that could not be listed, with the reason.
+    Unreadable(PathBuf, std::io::Error),
+}
+
+/// Every `*.yaml` / `*.yml` file below `dir`, sorted, skipping hidden and build directories.
+pub fn yaml_files(dir: &Path) -> Vec<Found> {
+    let mut out = Vec::new();
+    walk(dir, &mut out, 0);
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<Found>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Found::Unreadable(dir.to_path_buf(), e));
+            return;
+        }
+    };
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            // Follow symlinks to files, but never into directories (no cycles).
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.path(), is_dir)
+        })
+        .collect();
+    paths.sort();
+    for (path, is_dir) in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+        let name = name.as_deref().unwrap_or("");
+        if is_dir {
+            if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name) {
+                walk(&path, out, depth + 1);
+            }
+        } else if is_yaml_name(name) && !name.starts_with('.') {
+            out.push(Found::File(path));
+        }
+    }
+}
+
+fn is_yaml_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// True when `bytes` look like an Atlantis server config (see the module docs).
+///
+/// A file that does not parse is judged by its unindented `key:` lines, so that a server config
+/// with a syntax error is still found (and its error reported).
+pub fn looks_like_server_config(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let keys: Vec<String> = match yaml::parse(&text) {
+        Ok(doc) => {
+            let Some(root) = doc.root else { return false };
+            match &doc.resolve(root).kind {
+                NodeKind::Map(pairs) => pairs
+                    .iter()
+                    .filter_map(|&(k, _)| match &doc.resolve(k).kind {
+                        NodeKind::Scalar(s) => Some(s.value.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => return false,
+            }
+        }
+        Err(_) => text
+            .lines()
+            .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
+            .filter_map(|l| {
+                l.split_once(':')
+                    .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+            })
+            .map(str::to_string)
+            .collect(),
+    };
+    let known = keys.iter().any(|k| flags::lookup_key(k).is_some());
+    let other = keys.iter().any(|k| OTHER_CONFIG_KEYS.contains(&k.as_str()));
+    known && !other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_server_configs_only() {
+        assert!(looks_like_server_config(
+            b"gh-user: bot\nrepo-allowlist: x\n"
+        ));
+        assert!(looks_like_server_config(b"GH-User: bot\n"));
+        assert!(looks_like_server_config(b"repo-whitelist: x\n"));
+        // A syntax error does not hide a server config.
+        assert!(looks_like_server_config(
+            b"gh-user: bot\ngh-token: \"unclosed\n"
+        ));
+        // Repo-level atlantis.yaml: `automerge` is a flag name too, but `version`/`projects` tell.
+        assert!(!looks_like_server_config(
+            b"version: 3\nautomerge: true\nprojects:\n- dir: .\n"
+        ));
+        assert!(!looks_like_server_config(
+            b"repos:\n- id: /.*/\nworkflows: {}\n"
+        ));
+        assert!(!looks_like_server_config(
+            b"apiVersion: v1\nkind: ConfigMap\n"
+        ));
+        assert!(!looks_like_server_config(b"- gh-user\n"));
+        assert!(!looks_like_server_config(b""));
+    }
+}

@@ -1,0 +1,443 @@
+//! `atlantis-lint emit`: the effective configuration, normalised, in the form the user asks for.
+//!
+//! One model is built from the [`EffectiveConfig`] exactly as Atlantis would see it (winning
+//! source, decoded and coerced value, `setDefaults`, `@` trimmed from user names, deprecated
+//! keys under their replacement); each form (one file each) only writes that model.
+
+pub mod dotenv;
+pub mod flags;
+pub mod json;
+pub mod k8s;
+pub mod shell;
+pub mod yaml;
+
+use crate::config::{EffectiveConfig, RawValue, default_value};
+use crate::flags::{Flag, FlagKind, FlagType};
+use crate::input::yaml::NodeKind;
+use crate::secret::Text;
+use crate::value::{self, Value};
+use clap::ValueEnum;
+
+/// What `--secrets redact` writes in place of a secret value.
+pub const REDACTED: &str = "<redacted>";
+
+/// The forms `emit --to` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Form {
+    /// A config file for `atlantis server --config`.
+    Yaml,
+    /// The same as a JSON object (also readable with `--config file.json`).
+    Json,
+    /// `ATLANTIS_*=value` lines for `docker run --env-file`.
+    Dotenv,
+    /// `export ATLANTIS_*='...'` lines to `source`.
+    Shell,
+    /// The `atlantis server --flag=value ...` command line.
+    Flags,
+    /// A Kubernetes container `env:` list; secrets as `secretKeyRef`.
+    K8sEnv,
+}
+
+/// What happens to secret values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretsMode {
+    /// Write a fake marker (`<redacted>`) and say so in a comment where the form has comments.
+    Redact,
+    /// Write the real values (refused on a terminal without `--force`).
+    Include,
+    /// Leave secret settings out.
+    Omit,
+}
+
+/// How to write the model.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub form: Form,
+    pub secrets: SecretsMode,
+    /// `--to flags`: one argument per line, as a YAML list for a container's `args:`.
+    pub one_per_line: bool,
+    /// `--to k8s-env`: the name of the Secret holding the secret values.
+    pub k8s_secret: String,
+}
+
+/// One flag of the normalised configuration.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub flag: &'static Flag,
+    /// The value Atlantis runs with: decoded, coerced, defaults applied.
+    pub value: Value,
+    /// True when the value is the flag's default (written only with `--with-defaults`).
+    pub is_default: bool,
+}
+
+impl Entry {
+    /// True when the value is a secret (a default, such as `web-password`'s, is none).
+    pub fn is_secret(&self) -> bool {
+        self.flag.is_secret_value() && !self.is_default
+    }
+}
+
+/// The fields of one `webhooks` entry Atlantis reads (`server.WebhookConfig`), in key order.
+pub const WEBHOOK_FIELDS: &[&str] = &[
+    "branch-regex",
+    "channel",
+    "event",
+    "kind",
+    "url",
+    "workspace-regex",
+];
+
+/// One entry of the file-only `webhooks` list: (field, value) in [`WEBHOOK_FIELDS`] order.
+#[derive(Debug, Clone, Default)]
+pub struct Webhook {
+    pub fields: Vec<(&'static str, Text)>,
+}
+
+/// The normalised configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Current flags in name order.
+    pub entries: Vec<Entry>,
+    pub webhooks: Vec<Webhook>,
+    /// Things left out, for stderr (never holding a value).
+    pub notes: Vec<String>,
+}
+
+/// A value one form cannot carry (nothing is written then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError {
+    pub message: String,
+    pub help: String,
+}
+
+/// A value as a form writes it: the value itself, or the redaction marker.
+pub enum Shown<'a> {
+    Value(&'a Value),
+    Redacted,
+}
+
+impl Model {
+    /// The entries a form writes under `mode`: secrets omitted, redacted or included.
+    pub fn shown(&self, mode: SecretsMode) -> impl Iterator<Item = (&Entry, Shown<'_>)> {
+        self.entries
+            .iter()
+            .filter_map(move |e| match (e.is_secret(), mode) {
+                (true, SecretsMode::Omit) => None,
+                (true, SecretsMode::Redact) => Some((e, Shown::Redacted)),
+                _ => Some((e, Shown::Value(&e.value))),
+            })
+    }
+
+    /// Error for the forms that have no way to write the file-only `webhooks` list.
+    pub fn refuse_webhooks(&self, form: &str) -> Result<(), EmitError> {
+        if self.webhooks.is_empty() {
+            return Ok(());
+        }
+        Err(EmitError {
+            message: format!(
+                "`webhooks` cannot be written {form}: Atlantis reads this list only from a config file"
+            ),
+            help: "emit `--to yaml` (or `--to json`) for a config file, or keep `webhooks` in a config file passed with `--config` and emit the other settings without it".into(),
+        })
+    }
+
+    /// Error for a NUL character, which no environment variable or command-line argument can hold.
+    pub fn refuse_nul(&self, secrets: SecretsMode, form: &str) -> Result<(), EmitError> {
+        let bad = self
+            .entries
+            .iter()
+            .filter(|e| !(e.is_secret() && secrets == SecretsMode::Omit))
+            .find(|e| matches!(&e.value, Value::Str(t) if t.as_str().contains('\0')));
+        match bad {
+            None => Ok(()),
+            Some(e) => Err(EmitError {
+                message: format!(
+                    "`{}` cannot be written {form}: its value holds a NUL character, which no environment variable or argument can carry",
+                    e.flag.name
+                ),
+                help: "remove the NUL character (a `\\0` escape in a double-quoted YAML string); `--to yaml` and `--to json` can still write it".into(),
+            }),
+        }
+    }
+}
+
+/// The flags whose single leading `@` Atlantis trims (`trimAtSymbolFromUsers`); not `bitbucket-api-user`.
+const AT_TRIMMED: &[&str] = &[
+    "azuredevops-user",
+    "bitbucket-user",
+    "gh-user",
+    "gitea-user",
+    "gitlab-user",
+];
+
+/// The string Atlantis runs with, secretness kept: explicit value, else the deprecated
+/// flag it replaces, else the default; `None` when empty.
+fn effective_text(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Text> {
+    let text = cfg
+        .explicit_text(flag.name)
+        .or_else(|| {
+            crate::flags::FLAGS
+                .iter()
+                .filter(|d| d.deprecated && d.replacement == Some(flag.name))
+                .find_map(|d| cfg.explicit_text(d.name))
+        })
+        .cloned()
+        .or_else(|| match default_value(flag) {
+            Value::Str(t) if !t.as_str().is_empty() => Some(t),
+            _ => None,
+        })?;
+    if AT_TRIMMED.contains(&flag.name) {
+        // Trimming happens after validation: a lone `@` stays, or the result would no longer validate.
+        if let Some(rest) = text.as_str().strip_prefix('@').filter(|r| !r.is_empty()) {
+            return Some(Text::new(rest.to_string(), text.is_secret()));
+        }
+    }
+    Some(text)
+}
+
+/// The value Atlantis runs with for one flag.
+fn effective_value(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Value> {
+    match flag.ty {
+        FlagType::String => effective_text(cfg, flag).map(Value::Str),
+        FlagType::Int | FlagType::Int64 => {
+            let i = cfg.int(flag.name);
+            Some(Value::Int(if flag.name == "checkout-depth" {
+                i.max(0)
+            } else {
+                i
+            }))
+        }
+        FlagType::Bool => Some(Value::Bool(cfg.bool(flag.name))),
+        FlagType::Webhooks => None,
+    }
+}
+
+/// Builds the normalised model; `with_defaults` keeps values equal to the defaults.
+pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
+    let mut model = Model::default();
+    for flag in crate::flags::current().filter(|f| f.kind == FlagKind::Flag) {
+        // `config` names the file this output replaces; deprecated flags go under their replacement.
+        if flag.name == "config" || (flag.deprecated && flag.replacement.is_some()) {
+            continue;
+        }
+        if let Some(r) = cfg.resolution(flag.name) {
+            if r.value.is_err() {
+                model.notes.push(format!(
+                    "`{}` is left out: its value does not decode (see the invalid-type finding)",
+                    flag.name
+                ));
+                continue;
+            }
+        }
+        let Some(value) = effective_value(cfg, flag) else {
+            continue;
+        };
+        let is_default = match (&value, &default_value(flag)) {
+            (Value::Str(a), Value::Str(b)) => a.as_str() == b.as_str(),
+            (a, b) => a == b,
+        };
+        if is_default && !with_defaults {
+            continue;
+        }
+        model.entries.push(Entry {
+            flag,
+            value,
+            is_default,
+        });
+    }
+    model.webhooks = webhooks(cfg, &mut model.notes);
+    model
+}
+
+/// The `webhooks` list as Atlantis decodes it: known fields (keys case-insensitive), strings.
+fn webhooks(cfg: &EffectiveConfig, notes: &mut Vec<String>) -> Vec<Webhook> {
+    let Some(setting) = cfg.winner("webhooks") else {
+        return Vec::new();
+    };
+    let (RawValue::Collection { node, is_map }, Some(doc)) = (
+        &setting.value,
+        cfg.file.as_ref().and_then(|f| f.doc.as_ref()),
+    ) else {
+        notes.push("`webhooks` is left out: it is not a list".into());
+        return Vec::new();
+    };
+    if *is_map {
+        notes.push("`webhooks` is left out: it is a mapping, not a list".into());
+        return Vec::new();
+    }
+    let NodeKind::Seq(items) = &doc.resolve(*node).kind else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, &item) in items.iter().enumerate() {
+        let NodeKind::Map(pairs) = &doc.resolve(item).kind else {
+            notes.push(format!(
+                "`webhooks` entry {} is left out: it is not a mapping",
+                i + 1
+            ));
+            continue;
+        };
+        let mut hook = Webhook::default();
+        for &(k, v) in pairs {
+            let NodeKind::Scalar(key) = &doc.resolve(k).kind else {
+                continue;
+            };
+            let key = key.value.to_ascii_lowercase();
+            let Some(field) = WEBHOOK_FIELDS.iter().copied().find(|f| *f == key) else {
+                continue;
+            };
+            // A Slack or HTTP webhook URL carries its credential in the path.
+            let secret = field == "url";
+            let text = match &doc.resolve(v).kind {
+                NodeKind::Scalar(s) => {
+                    match value::decode_resolved(
+                        &value::resolve(s, secret),
+                        FlagType::String,
+                        secret,
+                    ) {
+                        Ok(Value::Str(t)) => t,
+                        _ => continue,
+                    }
+                }
+                _ => {
+                    notes.push(format!(
+                        "`webhooks` entry {} field `{field}` is left out: it is not a string",
+                        i + 1
+                    ));
+                    continue;
+                }
+            };
+            if text.as_str().is_empty() {
+                continue;
+            }
+            hook.fields.retain(|(f, _)| *f != field);
+            hook.fields.push((field, text));
+        }
+        hook.fields.sort_by_key(|(f, _)| *f);
+        out.push(hook);
+    }
+    out
+}
+
+/// Writes the model in the asked form.
+pub fn render(model: &Model, options: &Options) -> Result<String, EmitError> {
+    match options.form {
+        Form::Yaml => Ok(yaml::render(model, options.secrets)),
+        Form::Json => Ok(json::render(model, options.secrets)),
+        Form::Dotenv => dotenv::render(model, options.secrets),
+        Form::Shell => shell::render(model, options.secrets),
+        Form::Flags => flags::render(model, options.secrets, options.one_per_line),
+        Form::K8sEnv => k8s::render(model, options.secrets, &options.k8s_secret),
+    }
+}
+
+/// A scalar value as text (bools `true`/`false`, ints in decimal).
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Str(t) => t.as_str().to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+    }
+}
+
+/// POSIX shell quoting: bare when every character is safe, otherwise single quotes.
+pub fn shell_quote(s: &str) -> String {
+    let bare = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=.,:/@%+".contains(&b));
+    if bare {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The `-file` flag that can carry a value from a file instead (`gh-app-key` -> `gh-app-key-file`).
+pub fn file_alternative(flag: &Flag) -> Option<&'static Flag> {
+    crate::flags::lookup(&format!("{}-file", flag.name)).filter(|f| f.is_current())
+}
+
+/// True for values a line-based form cannot carry.
+pub fn is_multiline(s: &str) -> bool {
+    s.contains(['\n', '\r'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(yaml: &str, with_defaults: bool) -> Model {
+        let request = crate::input::Request {
+            file: Some(crate::input::NamedBytes {
+                name: "atlantis.yaml".into(),
+                bytes: yaml.as_bytes().to_vec(),
+            }),
+            ..Default::default()
+        };
+        build(&crate::input::load(&request), with_defaults)
+    }
+
+    fn get<'a>(m: &'a Model, name: &str) -> Option<&'a Value> {
+        m.entries
+            .iter()
+            .find(|e| e.flag.name == name)
+            .map(|e| &e.value)
+    }
+
+    fn text(m: &Model, name: &str) -> Option<String> {
+        get(m, name).map(value_text)
+    }
+
+    #[test]
+    fn normalises_like_atlantis() {
+        let m = model(
+            "GH-User: '@bot'\ngitea-user: '@'\nbitbucket-api-user: '@me@example.com'\n\
+             emoji-reaction: true\ntf-distribution: opentofu\ncheckout-depth: -3\n\
+             port: 4141\nconfig: other.yaml\nrepo-whitelist: x\nnot-a-flag: 1\n",
+            false,
+        );
+        assert_eq!(text(&m, "gh-user").as_deref(), Some("bot"));
+        // A lone `@` would trim to nothing, which is not what Atlantis validated.
+        assert_eq!(text(&m, "gitea-user").as_deref(), Some("@"));
+        assert_eq!(
+            text(&m, "bitbucket-api-user").as_deref(),
+            Some("@me@example.com")
+        );
+        assert_eq!(text(&m, "emoji-reaction").as_deref(), Some("1"));
+        assert_eq!(
+            text(&m, "default-tf-distribution").as_deref(),
+            Some("opentofu")
+        );
+        for gone in ["tf-distribution", "checkout-depth", "port", "config"] {
+            assert!(get(&m, gone).is_none(), "{gone}");
+        }
+        assert_eq!(m.entries.len(), 5);
+    }
+
+    #[test]
+    fn defaults_only_when_asked() {
+        let m = model("max-comments-per-command: 0\n", false);
+        assert_eq!(get(&m, "max-comments-per-command"), Some(&Value::Int(0)));
+        assert_eq!(m.entries.len(), 1);
+        let m = model("", true);
+        assert_eq!(get(&m, "port"), Some(&Value::Int(4141)));
+        assert_eq!(get(&m, "tf-download"), Some(&Value::Bool(true)));
+        assert_eq!(get(&m, "automerge"), Some(&Value::Bool(false)));
+        assert_eq!(
+            text(&m, "gitea-base-url").as_deref(),
+            Some("https://gitea.com")
+        );
+        assert!(
+            get(&m, "gh-user").is_none(),
+            "empty strings are never written"
+        );
+        assert!(m.entries.iter().all(|e| e.is_default && !e.is_secret()));
+    }
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(shell_quote("abc-1.2:/x"), "abc-1.2:/x");
+        assert_eq!(shell_quote("it's $HOME"), r"'it'\''s $HOME'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

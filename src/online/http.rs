@@ -1,0 +1,637 @@
+//! The probe's HTTP layer: one blocking reqwest client per host, GET only, no redirects,
+//! per-request timeout bounded by the run's deadline, errors mapped to our own words.
+
+use super::Options;
+use super::target::origin;
+use reqwest::blocking::Client;
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::io::Read;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The User-Agent of every request.
+pub const USER_AGENT: &str = concat!("atlantis-lint/", env!("CARGO_PKG_VERSION"));
+
+/// Bodies larger than this are cut (a probe never needs more).
+const MAX_BODY: u64 = 1 << 20;
+
+/// How a request authenticates. The values are secrets: they only ever reach a header.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    /// HTTP Basic `user:password`.
+    Basic(&'a str, &'a str),
+    /// `Authorization: Bearer <token>`.
+    Bearer(&'a str),
+    /// `Authorization: token <token>` (Gitea).
+    Token(&'a str),
+    /// `PRIVATE-TOKEN: <token>` (GitLab).
+    PrivateToken(&'a str),
+}
+
+/// No usable answer: why, and what to do about it.
+#[derive(Debug, Clone)]
+pub struct Indeterminate {
+    pub reason: String,
+    pub help: Option<String>,
+}
+
+impl Indeterminate {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Indeterminate {
+            reason: reason.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// An answer, with its body read.
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub json: Option<serde_json::Value>,
+    pub html: bool,
+    /// The request URL's origin and path (no query), for messages.
+    pub what: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The host's clock, from its `Date` header.
+    pub fn server_now(&self) -> Option<i64> {
+        self.header("date").and_then(parse_http_date)
+    }
+
+    /// A string field of the JSON body.
+    pub fn str_field(&self, path: &[&str]) -> Option<&str> {
+        let mut v = self.json.as_ref()?;
+        for p in path {
+            v = v.get(p)?;
+        }
+        v.as_str()
+    }
+
+    /// The host's own explanation, from allowlisted fields only, scrubbed and shortened.
+    pub fn message(&self) -> Option<String> {
+        let j = self.json.as_ref()?;
+        let pick = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_string);
+        let text = pick(j.get("error_description"))
+            .or_else(|| pick(j.get("message")))
+            .or_else(|| pick(j.pointer("/error/message")))
+            .or_else(|| pick(j.pointer("/errors/0/message")))
+            .or_else(|| pick(j.get("error")))?;
+        Some(scrub(&text))
+    }
+}
+
+/// Removes anything token-like and every URL query from host-provided text, and shortens it.
+pub fn scrub(text: &str) -> String {
+    let mut s = text.replace(['\n', '\r', '\t'], " ");
+    let mut spans = crate::secret::token_like_spans(&s);
+    spans.sort_by_key(|sp| std::cmp::Reverse(sp.start));
+    for sp in spans {
+        s.replace_range(sp.start..sp.end, "<redacted>");
+    }
+    // Query strings can carry request ids and tokens: drop them.
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("://") {
+        let start = rest[..i]
+            .rfind(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(0, |p| p + 1);
+        out.push_str(&rest[..start]);
+        let url_end = rest[i..]
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ')')
+            .map_or(rest.len(), |e| i + e);
+        let url = &rest[start..url_end];
+        out.push_str(url.split(['?', '#']).next().unwrap_or(url));
+        rest = &rest[url_end..];
+    }
+    out.push_str(rest);
+    let out = out.trim();
+    if out.chars().count() > 300 {
+        let cut: String = out.chars().take(300).collect();
+        format!("{cut}…")
+    } else {
+        out.to_string()
+    }
+}
+
+pub struct Http {
+    client: Result<Client, String>,
+    deadline: Instant,
+    timeout: Duration,
+    allow_http: bool,
+}
+
+impl Http {
+    /// A client for the URLs one host's probe will request (for `--connect-to` matching).
+    pub fn new(options: &Options, deadline: Instant, urls: &[&str]) -> Http {
+        let hosts: Vec<(String, u16)> = urls.iter().filter_map(|u| host_port(u)).collect();
+        Http {
+            client: build_client(options, &hosts),
+            deadline,
+            timeout: options.timeout,
+            allow_http: options.allow_http,
+        }
+    }
+
+    /// One GET. A 3xx, a transport failure or a refused plain-http credential is `Err`; any
+    /// other status is returned for the caller to read (see [`Http::api`] for the common cases).
+    pub fn get(
+        &self,
+        url: &str,
+        auth: Auth,
+        extra: &[(&str, &str)],
+    ) -> Result<Resp, Indeterminate> {
+        let client = self
+            .client
+            .as_ref()
+            .map_err(|e| Indeterminate::new(format!("could not set up the HTTPS client: {e}")))?;
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|_| Indeterminate::new(format!("`{}` is not a valid URL", origin(url))))?;
+        let what = format!("GET {}{}", origin(url), parsed.path());
+        match parsed.scheme() {
+            "https" => {}
+            "http" if matches!(auth, Auth::None) || self.allow_http => {}
+            "http" => {
+                return Err(Indeterminate::new(format!(
+                    "not sent: {what} is plain http://, which would expose the credential on the network"
+                ))
+                .help("use an https:// URL; if this is intended, pass --online-allow-http"));
+            }
+            other => {
+                return Err(Indeterminate::new(format!(
+                    "`{other}://` URLs cannot be probed"
+                )));
+            }
+        }
+        let now = Instant::now();
+        if now >= self.deadline {
+            return Err(Indeterminate::new(format!(
+                "{what} was not sent: the run's time budget ran out"
+            ))
+            .help("raise --online-timeout (the run is bounded by six request timeouts)"));
+        }
+        let timeout = self.timeout.min(self.deadline - now);
+        let mut req = client
+            .get(parsed)
+            .timeout(timeout)
+            .header(reqwest::header::USER_AGENT, USER_AGENT);
+        let has_accept = extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept"));
+        if !has_accept {
+            req = req.header(reqwest::header::ACCEPT, "application/json");
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        if let Some((name, value)) = auth_header(auth)? {
+            req = req.header(name, value);
+        }
+        let resp = req.send().map_err(|e| map_error(&e, &what, timeout))?;
+        let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            let target = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|loc| match resp.url().join(loc) {
+                    Ok(u) => origin(u.as_str()),
+                    Err(_) => "an unreadable location".into(),
+                })
+                .unwrap_or_else(|| "nowhere (no Location header)".into());
+            return Err(Indeterminate::new(format!(
+                "{what} answered {status}, a redirect to {target}; redirects are not followed, so the credential went nowhere else"
+            ))
+            .help("a redirect usually means a wrong host name or base URL, a sign-in proxy, or http vs https; point the config at the API itself"));
+        }
+        let headers = resp.headers().clone();
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut body = Vec::new();
+        resp.take(MAX_BODY)
+            .read_to_end(&mut body)
+            .map_err(|_| read_error(&what, timeout))?;
+        let json = if content_type.contains("json") || content_type.is_empty() {
+            serde_json::from_slice(&body).ok()
+        } else {
+            None
+        };
+        let html = content_type.contains("html")
+            || (json.is_none() && body.trim_ascii_start().starts_with(b"<"));
+        Ok(Resp {
+            status,
+            headers,
+            json,
+            html,
+            what,
+        })
+    }
+
+    /// A GET whose answer must be the API's JSON: rate limits, 5xx and non-JSON answers end
+    /// the probe as indeterminate. Other statuses (2xx, 401, 403, 404) are returned.
+    pub fn api(
+        &self,
+        url: &str,
+        auth: Auth,
+        extra: &[(&str, &str)],
+    ) -> Result<Resp, Indeterminate> {
+        let r = self.get(url, auth, extra)?;
+        check_api(r)
+    }
+}
+
+/// The common classification (host-apis.md 1.3, steps 3, 4 and 8).
+pub fn check_api(r: Resp) -> Result<Resp, Indeterminate> {
+    if let Some(limit) = rate_limited(&r) {
+        return Err(limit);
+    }
+    if r.status >= 500 {
+        return Err(Indeterminate::new(format!(
+            "{} answered {} (a server error)",
+            r.what, r.status
+        ))
+        .help("the host has a problem right now; run the probe again later"));
+    }
+    // An HTML page is never the API. Other non-JSON answers are only a problem on success:
+    // a 401 with an empty body is a normal refusal (Bitbucket Cloud).
+    if r.json.is_none() && (r.html || r.status < 300) {
+        let got = if r.html {
+            "an HTML page"
+        } else {
+            "something that is not JSON"
+        };
+        return Err(Indeterminate::new(format!(
+            "{} answered {} with {got}, not the API's JSON",
+            r.what, r.status
+        ))
+        .help("check the host name / base URL: a sign-in page, a proxy or a web UI answered instead of the API"));
+    }
+    Ok(r)
+}
+
+fn rate_limited(r: &Resp) -> Option<Indeterminate> {
+    let remaining_zero = r.header("x-ratelimit-remaining").map(str::trim) == Some("0");
+    let retry_after = r.header("retry-after");
+    let secondary = r
+        .message()
+        .is_some_and(|m| m.to_ascii_lowercase().contains("rate limit"));
+    let limited = r.status == 429
+        || (r.status == 403 && (remaining_zero || retry_after.is_some() || secondary));
+    if !limited {
+        return None;
+    }
+    let now = unix_now();
+    let when = retry_after
+        .and_then(|v| {
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .map(|s| now + s)
+                .or_else(|| parse_http_date(v))
+        })
+        .or_else(|| {
+            r.header("x-ratelimit-reset")
+                .or_else(|| r.header("ratelimit-reset"))
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .map(|v| if v < 1_000_000_000 { now + v } else { v })
+        });
+    let retry = match when {
+        Some(t) => format!(
+            "; retry after {} (in {})",
+            format_time(t),
+            format_duration(t - now)
+        ),
+        None => String::new(),
+    };
+    Some(
+        Indeterminate::new(format!(
+            "{} answered {}: rate limited{retry}",
+            r.what, r.status
+        ))
+        .help("the probe does not wait or retry; run it again after that time (Atlantis shares this quota)"),
+    )
+}
+
+fn auth_header(auth: Auth) -> Result<Option<(&'static str, HeaderValue)>, Indeterminate> {
+    use base64::Engine as _;
+    let (name, value) = match auth {
+        Auth::None => return Ok(None),
+        Auth::Basic(u, p) => (
+            "authorization",
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+            ),
+        ),
+        Auth::Bearer(t) => ("authorization", format!("Bearer {t}")),
+        Auth::Token(t) => ("authorization", format!("token {t}")),
+        Auth::PrivateToken(t) => ("private-token", t.to_string()),
+    };
+    let mut v = HeaderValue::from_str(&value).map_err(|_| {
+        Indeterminate::new(
+            "not sent: the credential contains characters an HTTP header cannot carry (a newline or a control character)",
+        )
+        .help("remove the newline or control character from the credential (see the offline findings)")
+    })?;
+    v.set_sensitive(true);
+    Ok(Some((name, v)))
+}
+
+fn build_client(options: &Options, hosts: &[(String, u16)]) -> Result<Client, String> {
+    let mut b = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(
+            options
+                .timeout
+                .min(Duration::from_secs(5))
+                .max(Duration::from_millis(1)),
+        )
+        .user_agent(USER_AGENT)
+        .referer(false);
+    for pem in &options.ca_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|_| "the --ca-cert file holds no readable PEM certificate".to_string())?;
+        b = b.tls_certs_merge(certs);
+    }
+    for c in &options.connect_to {
+        if hosts
+            .iter()
+            .any(|(h, p)| *h == c.host && c.port.is_none_or(|cp| cp == *p))
+        {
+            b = b.resolve(&c.host, c.to);
+        }
+    }
+    b.build()
+        .map_err(|_| {
+            "no usable trusted root certificates (from the system store, SSL_CERT_FILE / SSL_CERT_DIR, or --ca-cert)".to_string()
+        })
+}
+
+/// Hosts (and ports) a URL connects to, for `--connect-to` matching.
+pub fn host_port(url: &str) -> Option<(String, u16)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    Some((
+        u.host_str()?.to_ascii_lowercase(),
+        u.port_or_known_default()?,
+    ))
+}
+
+fn read_error(what: &str, timeout: Duration) -> Indeterminate {
+    Indeterminate::new(format!(
+        "{what}: the answer broke off or did not finish within {}",
+        format_duration(timeout.as_secs() as i64)
+    ))
+}
+
+/// Our own words for a transport failure. Never the library's message: it can hold the URL.
+fn map_error(e: &reqwest::Error, what: &str, timeout: Duration) -> Indeterminate {
+    let chain = error_chain(e);
+    let lower = chain.to_ascii_lowercase();
+    if e.is_timeout() || lower.contains("timed out") || lower.contains("deadline") {
+        return Indeterminate::new(format!(
+            "{what}: no answer within {} from this machine",
+            format_secs(timeout)
+        ))
+        .help("the host may be unreachable from here (firewall, VPN, proxy); raise --online-timeout if it is just slow");
+    }
+    if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+        || lower.contains("no address associated")
+    {
+        return Indeterminate::new(format!(
+            "{what}: the host name does not resolve from this machine"
+        ))
+        .help("check the host name; an internal host may only resolve inside the network Atlantis runs in (see --connect-to)");
+    }
+    if let Some(tls) = tls_reason(e) {
+        return Indeterminate::new(format!("{what}: TLS failed: {tls}"))
+            .help("for an internal CA, pass its root certificate with --ca-cert FILE (or SSL_CERT_FILE); never disable verification");
+    }
+    if lower.contains("connection refused") {
+        return Indeterminate::new(format!(
+            "{what}: the connection was refused from this machine"
+        ))
+        .help("check the host name and port, and whether a proxy is needed (HTTPS_PROXY)");
+    }
+    if lower.contains("reset") || lower.contains("closed") || lower.contains("eof") {
+        return Indeterminate::new(format!(
+            "{what}: the connection was closed before an answer"
+        ));
+    }
+    Indeterminate::new(format!(
+        "{what}: the request failed before an answer (network error)"
+    ))
+}
+
+/// The texts of the error's sources, below reqwest's own (which names the URL).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut out = String::new();
+    for c in causes(e) {
+        let t = c.to_string();
+        if !t.contains("://") {
+            out.push_str(&t);
+            out.push_str("; ");
+        }
+    }
+    out
+}
+
+/// Every error below reqwest's, looking inside `io::Error`s (whose `source()` skips the error
+/// they wrap).
+fn causes(e: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut todo: Vec<&(dyn std::error::Error + 'static)> =
+        std::error::Error::source(e).into_iter().collect();
+    while let Some(c) = todo.pop() {
+        out.push(c);
+        if let Some(inner) = c
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            todo.push(inner);
+        } else if let Some(next) = c.source() {
+            todo.push(next);
+        }
+    }
+    out
+}
+
+fn tls_reason(e: &reqwest::Error) -> Option<String> {
+    let causes = causes(e);
+    for c in &causes {
+        if let Some(r) = c.downcast_ref::<rustls::Error>() {
+            return Some(match r {
+                rustls::Error::InvalidCertificate(c) => match c {
+                    rustls::CertificateError::UnknownIssuer => {
+                        "the server's certificate is signed by an unknown authority".into()
+                    }
+                    rustls::CertificateError::Expired
+                    | rustls::CertificateError::ExpiredContext { .. } => {
+                        "the server's certificate has expired".into()
+                    }
+                    rustls::CertificateError::NotValidForName
+                    | rustls::CertificateError::NotValidForNameContext { .. } => {
+                        "the server's certificate is not valid for this host name".into()
+                    }
+                    other => format!("invalid server certificate ({other:?})"),
+                },
+                other => scrub(&other.to_string()),
+            });
+        }
+    }
+    causes
+        .iter()
+        .any(|c| {
+            let t = c.to_string().to_ascii_lowercase();
+            t.contains("certificate") || t.contains("tls") || t.contains("handshake")
+        })
+        .then(|| "handshake failed".into())
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn format_secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// `45 s`, `12 min`, `3 h 5 min`, `2 days`.
+pub fn format_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min", (s + 59) / 60)
+    } else if s < 86_400 {
+        format!("{} h {} min", s / 3600, (s % 3600) / 60)
+    } else {
+        let d = s / 86_400;
+        format!("{d} day{}", if d == 1 { "" } else { "s" })
+    }
+}
+
+/// Days from 1970-01-01 (inverse of [`crate::date::civil_from_days`]).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `2026-11-30 12:00 UTC`.
+pub fn format_time(t: i64) -> String {
+    let (y, m, d) = crate::date::civil_from_days(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        s / 3600,
+        (s % 3600) / 60
+    )
+}
+
+/// `YYYY-MM-DD[ T]HH:MM:SS[.fff][ ](UTC|Z|±HHMM|±HH:MM)`, or a bare date (midnight UTC).
+pub fn parse_time(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let date = crate::date::parse(s.get(..10)?)?;
+    let base = days_from_civil(date.0, date.1, date.2) * 86_400;
+    let rest = s[10..].trim_start_matches(['T', ' ']);
+    if rest.is_empty() {
+        return Some(base);
+    }
+    let hh: i64 = rest.get(0..2)?.parse().ok()?;
+    let mm: i64 = rest.get(3..5)?.parse().ok()?;
+    let ss: i64 = rest.get(6..8)?.parse().ok()?;
+    let mut zone = rest[8..].trim_start();
+    if let Some(z) = zone.strip_prefix('.') {
+        zone = z
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start();
+    }
+    let offset = match zone {
+        "" | "UTC" | "Z" | "GMT" => 0,
+        z => {
+            let sign = match z.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = z[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+            let h: i64 = digits.get(0..2)?.parse().ok()?;
+            let m: i64 = digits.get(2..4).unwrap_or("00").parse().ok()?;
+            sign * (h * 3600 + m * 60)
+        }
+    };
+    Some(base + hh * 3600 + mm * 60 + ss - offset)
+}
+
+/// RFC 7231 `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let mut it = s.split_whitespace().skip(1);
+    let d: u32 = it.next()?.parse().ok()?;
+    let mon = it.next()?;
+    let m = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|x| x.eq_ignore_ascii_case(mon))? as u32
+        + 1;
+    let y: i32 = it.next()?.parse().ok()?;
+    let time = it.next()?;
+    parse_time(&format!("{y:04}-{m:02}-{d:02} {time} UTC"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2026, 11, 29), 20_786);
+        let t = parse_time("2026-11-30 12:00:00 UTC").unwrap();
+        assert_eq!(format_time(t), "2026-11-30 12:00 UTC");
+        let t = parse_time("2026-12-01 00:00:00 -0800").unwrap();
+        assert_eq!(format_time(t), "2026-12-01 08:00 UTC");
+        assert_eq!(
+            parse_time("2027-01-31").map(format_time).as_deref(),
+            Some("2027-01-31 00:00 UTC")
+        );
+        assert_eq!(
+            parse_http_date("Sun, 29 Nov 2026 11:24:38 GMT")
+                .map(format_time)
+                .as_deref(),
+            Some("2026-11-29 11:24 UTC")
+        );
+    }
+
+    #[test]
+    fn scrub_drops_tokens_and_queries() {
+        let s = scrub(
+            "see https://github.com/orgs/acme/sso?authorization_request=abc and ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        );
+        assert_eq!(s, "see https://github.com/orgs/acme/sso and <redacted>");
+    }
+}

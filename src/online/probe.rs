@@ -1,0 +1,258 @@
+//! Runs the probes: one thread per host, each host's requests in order, findings in target order.
+
+use super::http::{Http, Indeterminate, unix_now};
+use super::rules;
+use super::target::{Kind, Target, targets};
+use super::{
+    Options, azuredevops, bitbucket_cloud, bitbucket_server, gitea, github, github_app, gitlab,
+};
+use crate::config::EffectiveConfig;
+use crate::finding::{Finding, RuleInfo, Severity};
+use std::time::Instant;
+
+/// Probes every configured host concurrently and returns their findings in target order.
+pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
+    // reqwest is built with `rustls-no-provider`: choose ring once for the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let targets = targets(cfg);
+    let deadline = Instant::now() + options.budget();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|t| s.spawn(move || run_one(cfg, options, t, deadline)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+fn run_one(
+    cfg: &EffectiveConfig,
+    options: &Options,
+    target: &Target,
+    deadline: Instant,
+) -> Vec<Finding> {
+    let mut p = Probe {
+        cfg,
+        target,
+        http: Http::new(options, deadline, &target.hosts()),
+        out: Vec::new(),
+        require_online: options.require_online,
+    };
+    let result = match target.kind {
+        Kind::GitHubUser => github::probe(&mut p),
+        Kind::GitHubApp => github_app::probe(&mut p),
+        Kind::GitLab => gitlab::probe(&mut p),
+        Kind::Gitea => gitea::probe(&mut p),
+        Kind::BitbucketCloud => bitbucket_cloud::probe(&mut p),
+        Kind::BitbucketServer => bitbucket_server::probe(&mut p),
+        Kind::AzureDevOps => azuredevops::probe(&mut p),
+    };
+    if let Err(ind) = result {
+        p.indeterminate(ind);
+    }
+    p.out
+}
+
+/// One host's probe: the config, the client, and the findings so far.
+pub struct Probe<'a> {
+    pub cfg: &'a EffectiveConfig,
+    pub target: &'a Target,
+    pub http: Http,
+    pub out: Vec<Finding>,
+    require_online: bool,
+}
+
+/// Values people put in token fields while bootstrapping; probing them only produces a 401.
+fn is_placeholder(s: &str) -> bool {
+    let l = s.trim().to_ascii_lowercase();
+    l.is_empty()
+        || [
+            "fake",
+            "changeme",
+            "change-me",
+            "redacted",
+            "todo",
+            "placeholder",
+            "dummy",
+            "secret",
+            "token",
+            "xxx",
+            "test",
+        ]
+        .contains(&l.as_str())
+        || l.chars().all(|c| c == 'x' || c == '*')
+        || (l.starts_with('<') && l.ends_with('>'))
+        || l.starts_with("${")
+        || l.starts_with("{{")
+}
+
+impl Probe<'_> {
+    /// The host's name for messages: `GitHub at https://api.github.com`.
+    pub fn name(&self) -> String {
+        self.target.name()
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}{path}", self.target.api)
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.target.key
+    }
+
+    pub fn finding(&self, rule: &'static RuleInfo, message: impl Into<String>) -> Finding {
+        Finding::new(rule, self.cfg.location(self.target.key), message).key(self.target.key)
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        self.out.push(f);
+    }
+
+    pub fn rejected(&mut self, message: impl Into<String>, help: impl Into<String>) {
+        let f = self
+            .finding(&rules::REJECTED, message)
+            .label("refused by the host")
+            .help(help);
+        self.push(f);
+    }
+
+    pub fn insufficient(&mut self, message: impl Into<String>, help: impl Into<String>) {
+        let f = self
+            .finding(&rules::INSUFFICIENT, message)
+            .label("lacks what Atlantis needs")
+            .help(help);
+        self.push(f);
+    }
+
+    pub fn verified(&mut self, message: impl Into<String>) {
+        let f = self
+            .finding(&rules::VERIFIED, message)
+            .label("accepted by the host");
+        self.push(f);
+    }
+
+    pub fn unverifiable(&mut self, message: impl Into<String>, help: impl Into<String>) {
+        let f = self.finding(&rules::UNVERIFIABLE, message).help(help);
+        self.push(f);
+    }
+
+    pub fn indeterminate(&mut self, ind: Indeterminate) {
+        let mut f = self
+            .finding(
+                &rules::INDETERMINATE,
+                format!("{}: {}", self.name(), ind.reason),
+            )
+            .label("could not be checked");
+        if let Some(h) = ind.help {
+            f = f.help(h);
+        }
+        if self.require_online {
+            f = f.severity(Severity::Error);
+        }
+        self.push(f);
+    }
+
+    /// Reports an expiry time: warning within 14 days, error once past, nothing otherwise.
+    /// Judged against the host's clock (its `Date` header) when it sent one.
+    pub fn expiry(&mut self, at: i64, server_now: Option<i64>, rotate_at: &str) {
+        let now = server_now.unwrap_or_else(unix_now);
+        let left = at - now;
+        let when = super::http::format_time(at);
+        if left <= 0 {
+            let f = self
+                .finding(
+                    &rules::EXPIRING,
+                    format!("{} expired on {when} ({})", self.key(), self.name()),
+                )
+                .severity(Severity::Error)
+                .label("expired")
+                .help(format!(
+                    "create a new token at {rotate_at} and replace {}",
+                    self.key()
+                ));
+            self.push(f);
+        } else if left <= 14 * 86_400 {
+            let f = self
+                .finding(
+                    &rules::EXPIRING,
+                    format!(
+                        "{} expires on {when}, in {} ({})",
+                        self.key(),
+                        super::http::format_duration(left),
+                        self.name()
+                    ),
+                )
+                .label("expires soon")
+                .help(format!(
+                    "rotate it now at {rotate_at}, and update the secret Atlantis reads it from"
+                ));
+            self.push(f);
+        }
+    }
+
+    /// An expiry the host announced as past (401 "token expired").
+    pub fn expired(&mut self, detail: &str, rotate_at: &str) {
+        let f = self
+            .finding(
+                &rules::EXPIRING,
+                format!("{} says {} has expired{detail}", self.name(), self.key()),
+            )
+            .severity(Severity::Error)
+            .label("expired")
+            .help(format!(
+                "create a new token at {rotate_at} and replace {}",
+                self.key()
+            ));
+        self.push(f);
+    }
+
+    /// The credential's characters: the flag's value, or the file a `*-file` flag names.
+    /// `None` (with a finding) when it cannot be read or is a placeholder.
+    pub fn credential(&mut self) -> Option<String> {
+        let key = self.key();
+        let value = if key.ends_with("-file") {
+            let path = self.cfg.str(key)?.to_string();
+            match std::fs::read(&path) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(_) => {
+                    self.unverifiable(
+                        format!("{key} `{path}` cannot be read from here; {} not probed", self.name()),
+                        "run the linter where Atlantis runs (with the file mounted), or probe with the value in the flag that holds it inline",
+                    );
+                    return None;
+                }
+            }
+        } else {
+            self.cfg.explicit_text(key)?.as_str().to_string()
+        };
+        if is_placeholder(&value) {
+            self.unverifiable(
+                format!("{key} holds a placeholder; {} not probed", self.name()),
+                format!("set {key} to the real credential to probe it"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders() {
+        for p in [
+            "fake",
+            "CHANGEME",
+            "<your token>",
+            "${GH_TOKEN}",
+            "{{ token }}",
+            "xxxxxxxx",
+        ] {
+            assert!(super::is_placeholder(p), "{p}");
+        }
+        assert!(!super::is_placeholder("ghp_abc"));
+    }
+}

@@ -1,0 +1,97 @@
+use super::Context;
+use super::invalid_value::did_you_mean;
+use crate::finding::{Finding, RuleInfo, Severity};
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "allow-commands",
+    severity: Severity::Error,
+    summary: "an allow-commands entry that is not an Atlantis command (entries are not trimmed)",
+    suppressible: false,
+    docs: r#"## What it checks
+`allow-commands` is a comma-separated list of the comment commands Atlantis accepts. Each entry
+must be exactly one of `apply`, `plan`, `unlock`, `policy_check`, `approve_policies`, `version`,
+`import`, `state`, `cancel` or `all`. Atlantis splits on `,` and does **not** trim the entries:
+`plan, apply` contains the entry ` apply`, with a leading space. Empty entries are skipped.
+
+## Why it matters
+Atlantis refuses to start with `invalid --allow-commands: unknown command name: <entry>`; with a
+space after a comma, the message shows the entry with its leading space, which is easy to misread.
+
+## Example
+```yaml
+allow-commands: plan, apply, unlock
+```
+
+## Fix
+Remove the spaces and fix the names: `allow-commands: plan,apply,unlock`.
+"#,
+};
+
+const COMMANDS: &[&str] = &[
+    "apply",
+    "plan",
+    "unlock",
+    "policy_check",
+    "approve_policies",
+    "version",
+    "import",
+    "state",
+    "cancel",
+    "all",
+];
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    let Some(value) = cfg.explicit_text("allow-commands").map(|t| t.as_str()) else {
+        return;
+    };
+    let bad: Vec<&str> = value
+        .split(',')
+        .filter(|e| !e.is_empty() && !COMMANDS.contains(e))
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    // What the user most likely meant: every entry trimmed, misspellings corrected.
+    let mut fixable = true;
+    let fixed: Vec<String> = value
+        .split(',')
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| {
+            let t = e.trim();
+            if COMMANDS.contains(&t) {
+                t.to_string()
+            } else if let Some(s) = did_you_mean(&t.replace('-', "_"), COMMANDS) {
+                s.to_string()
+            } else {
+                fixable = false;
+                t.to_string()
+            }
+        })
+        .collect();
+    let fixed = fixed.join(",");
+    let only_spaces = bad.iter().all(|e| COMMANDS.contains(&e.trim()));
+    let names = bad
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = if only_spaces {
+        format!("allow-commands entries must not contain spaces: {names}")
+    } else {
+        format!("allow-commands has unknown command names: {names}")
+    };
+    let mut f = Finding::new(&RULE, cfg.value_location("allow-commands"), message)
+        .key("allow-commands")
+        .label("unknown command name")
+        .help(format!(
+            "separate the commands with `,` and no spaces; valid names are {}; Atlantis refuses to start with: \
+             invalid --allow-commands: unknown command name: {}",
+            COMMANDS.join(", "),
+            bad[0]
+        ));
+    if fixable {
+        f = f.suggestion(fixed);
+    }
+    out.push(f);
+}

@@ -1,0 +1,229 @@
+//! What several host rules need to know about a configuration: which Git hosts it configures,
+//! where their repositories live, and where one entry of a comma-separated list was written.
+//! Not a rule itself.
+
+use crate::config::{EffectiveConfig, Location, RawValue, Setting};
+use crate::source::Span;
+use std::ops::Range;
+
+/// The Bitbucket Cloud API URL: the one value of `bitbucket-base-url` that selects Cloud mode.
+pub const BITBUCKET_CLOUD_API: &str = "https://api.bitbucket.org";
+
+/// True when Atlantis runs its Bitbucket client in Cloud mode (the base URL is exactly the default).
+pub fn bitbucket_cloud(cfg: &EffectiveConfig) -> bool {
+    cfg.str("bitbucket-base-url") == Some(BITBUCKET_CLOUD_API)
+}
+
+/// True when a GitHub user (PAT) or a GitHub App is configured.
+pub fn github_configured(cfg: &EffectiveConfig) -> bool {
+    cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0
+}
+
+/// True when any Git host has its selecting setting (the user, or the GitHub App id).
+pub fn any_host_configured(cfg: &EffectiveConfig) -> bool {
+    github_configured(cfg)
+        || [
+            "gitlab-user",
+            "gitea-user",
+            "bitbucket-user",
+            "azuredevops-user",
+        ]
+        .iter()
+        .any(|k| cfg.is_set(k))
+}
+
+/// The host name of a URL or `host[:port][/path]` value, lower-cased, without scheme, user,
+/// port or path.
+pub fn host_of(value: &str) -> String {
+    let rest = value.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+    let rest = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = if rest.starts_with('[') {
+        rest.split_once(']')
+            .map_or(rest, |(h, _)| h)
+            .trim_start_matches('[')
+    } else {
+        rest.split(':').next().unwrap_or("")
+    };
+    host.to_ascii_lowercase()
+}
+
+/// True for loopback hosts, where a token over plain HTTP never leaves the machine.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.starts_with("127.") || host == "::1"
+}
+
+/// Where repositories of a configured host live, as `repo-allowlist` entries name them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoHost {
+    /// The host family, as users call it (`GitLab`).
+    pub family: &'static str,
+    /// The setting that configures it (`gitlab-user`).
+    pub selector: &'static str,
+    /// Host names of repository URLs; an allowlist entry matching any of them covers the host.
+    pub names: Vec<String>,
+}
+
+/// Every configured Git host with the host names its repositories have.
+pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
+    let mut out = Vec::new();
+    let str_host = |flag: &str| cfg.str(flag).map(host_of).unwrap_or_default();
+    if cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0 {
+        let selector = if cfg.is_set("gh-user") {
+            "gh-user"
+        } else {
+            "gh-app-id"
+        };
+        out.push(RepoHost {
+            family: "GitHub",
+            selector,
+            names: vec![str_host("gh-hostname")],
+        });
+    }
+    if cfg.is_set("gitlab-user") {
+        out.push(RepoHost {
+            family: "GitLab",
+            selector: "gitlab-user",
+            names: vec![str_host("gitlab-hostname")],
+        });
+    }
+    if cfg.is_set("gitea-user") {
+        out.push(RepoHost {
+            family: "Gitea",
+            selector: "gitea-user",
+            names: vec![str_host("gitea-base-url")],
+        });
+    }
+    if cfg.is_set("bitbucket-user") {
+        let base = str_host("bitbucket-base-url");
+        // A bitbucket.org base URL other than the API URL is `bitbucket-cloud-base-url`'s finding;
+        // the repositories still live on bitbucket.org.
+        let name = if bitbucket_cloud(cfg)
+            || base == "bitbucket.org"
+            || base.ends_with(".bitbucket.org")
+        {
+            "bitbucket.org".to_string()
+        } else {
+            base
+        };
+        out.push(RepoHost {
+            family: if bitbucket_cloud(cfg) {
+                "Bitbucket Cloud"
+            } else {
+                "Bitbucket Server"
+            },
+            selector: "bitbucket-user",
+            names: vec![name],
+        });
+    }
+    if cfg.is_set("azuredevops-user") {
+        let host = str_host("azuredevops-hostname");
+        let mut names = vec![host.clone()];
+        if host == "dev.azure.com" {
+            // Older organisations' repositories are reached as {org}.visualstudio.com.
+            names.push("*.visualstudio.com".to_string());
+        }
+        out.push(RepoHost {
+            family: "Azure DevOps",
+            selector: "azuredevops-user",
+            names,
+        });
+    }
+    out.retain(|h| h.names.iter().any(|n| !n.is_empty()));
+    out
+}
+
+/// Glob matching with `*` for any run of characters (Atlantis's allowlist wildcard).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == t[ti]) && p[pi] != '*' {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// The entries of a comma-separated list with their byte ranges in the value, untrimmed.
+pub fn split_list(value: &str) -> Vec<(Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for part in value.split(',') {
+        out.push((start..start + part.len(), part));
+        start += part.len() + 1;
+    }
+    out
+}
+
+/// The location of `range` (bytes of the decoded value) inside a setting's written value, when
+/// the value was written verbatim (plain or simply quoted); otherwise the whole value.
+pub fn value_part(setting: &Setting, text: &str, range: Range<usize>) -> Location {
+    let whole = setting.origin.value();
+    let Some(value) = (match &setting.value {
+        RawValue::Scalar { text, .. } | RawValue::Text(text) => Some(text.as_str()),
+        _ => None,
+    }) else {
+        return whole;
+    };
+    let span = setting.origin.value_span;
+    let Some(written) = text.get(span.start..span.end) else {
+        return whole;
+    };
+    let offset = if written == value {
+        0
+    } else if written.len() == value.len() + 2 && &written[1..written.len() - 1] == value {
+        1
+    } else {
+        return whole;
+    };
+    let start = span.start + offset + range.start;
+    let end = span.start + offset + range.end.max(range.start);
+    setting.origin.at(Span::new(start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("https://Bitbucket.org/"), "bitbucket.org");
+        assert_eq!(
+            host_of("https://user@git.example.com:7990/bb"),
+            "git.example.com"
+        );
+        assert_eq!(host_of("gitlab.example.com"), "gitlab.example.com");
+        assert_eq!(host_of("[::1]:8080"), "::1");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("github.com", "github.com"));
+        assert!(glob_match("*", "github.com"));
+        assert!(glob_match("*.visualstudio.com", "acme.visualstudio.com"));
+        assert!(glob_match("gitlab.*", "gitlab.example.com"));
+        assert!(!glob_match("github.com", "gitlab.com"));
+    }
+
+    #[test]
+    fn lists() {
+        let parts = split_list("a/*, b/*,");
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[1], (4..8, " b/*"));
+        assert_eq!(parts[2], (9..9, ""));
+    }
+}

@@ -1,0 +1,89 @@
+use super::Context;
+use crate::finding::{Finding, RuleInfo, Severity};
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "missing-webhook-secret",
+    severity: Severity::Warning,
+    summary: "a Git host without a webhook secret (Atlantis's own security warnings)",
+    suppressible: true,
+    docs: r#"## What it checks
+The security warnings Atlantis logs at startup, with the same conditions:
+- `gh-user` set and `gh-webhook-secret` empty;
+- `gitea-user` set and `gitea-webhook-secret` empty;
+- `gitlab-user` set and `gitlab-webhook-secret` empty;
+- `bitbucket-user` set with a Bitbucket Server `bitbucket-base-url` (anything but
+  `https://api.bitbucket.org`) and `bitbucket-webhook-secret` empty;
+- `azuredevops-webhook-user` set and `azuredevops-webhook-password` empty;
+- beyond Atlantis, which does not warn here: a GitHub App (`gh-app-id` without `gh-user`) and no
+  `gh-webhook-secret`.
+
+## Why it matters
+Without a secret Atlantis cannot tell a webhook from the Git host from a forged one: anyone who can
+reach the server can post a fake pull-request comment such as `atlantis apply`. Atlantis only logs
+`no GitHub webhook secret set. This could allow attackers to spoof requests from GitHub` and runs.
+
+## Example
+```yaml
+gh-user: atlantis-bot
+gh-token-file: /var/run/secrets/atlantis/gh-token
+# gh-webhook-secret missing
+```
+
+## Fix
+Generate a random secret, set it on the Git host's webhook and in Atlantis
+(`ATLANTIS_GH_WEBHOOK_SECRET`, ...).
+"#,
+};
+
+/// (the flag that enables the check, the secret flag, the host's name in Atlantis's warning).
+const CHECKS: &[(&str, &str, &str)] = &[
+    ("gh-user", "gh-webhook-secret", "GitHub"),
+    ("gitea-user", "gitea-webhook-secret", "Gitea"),
+    ("gitlab-user", "gitlab-webhook-secret", "GitLab"),
+    ("bitbucket-user", "bitbucket-webhook-secret", "Bitbucket"),
+    (
+        "azuredevops-webhook-user",
+        "azuredevops-webhook-password",
+        "Azure DevOps",
+    ),
+];
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    if !cfg.complete() {
+        return;
+    }
+    for &(user, secret, host) in CHECKS {
+        if !cfg.is_set(user) || cfg.is_set(secret) {
+            continue;
+        }
+        if user == "bitbucket-user"
+            && cfg.str("bitbucket-base-url") == Some("https://api.bitbucket.org")
+        {
+            continue;
+        }
+        let atlantis = if user == "azuredevops-webhook-user" {
+            "no Azure DevOps webhook user and password set. This could allow attackers to spoof requests from Azure DevOps."
+                .to_string()
+        } else {
+            format!(
+                "no {host} webhook secret set. This could allow attackers to spoof requests from {host}"
+            )
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                cfg.location(user),
+                format!("{user} is set but {secret} is not: {host} webhooks are not authenticated"),
+            )
+            .key(user)
+            .label(format!("no {secret}"))
+            .help(format!(
+                "set {secret} (or {}) to a random string and configure the same secret on the webhook; \
+                 Atlantis warns: \"{atlantis}\"",
+                crate::flags::env_name(secret)
+            )),
+        );
+    }
+    super::github_app::check_webhook_secret(ctx, &RULE, out);
+}

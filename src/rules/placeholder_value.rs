@@ -1,0 +1,240 @@
+use super::Context;
+use super::credential_values::{USER_FLAGS, is_secret_flag, written_text};
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "placeholder-value",
+    severity: Severity::Error,
+    summary: "a secret, user or allowlist left as a placeholder (`changeme`, `<replace-me>`, `xxx`, `your-token`, `TODO`)",
+    suppressible: false,
+    docs: r#"## What it checks
+Secrets (tokens, passwords, webhook secrets, the GitHub App key), Git host users and
+`repo-allowlist` entries whose value is a placeholder rather than a real value:
+- words such as `changeme`, `replace-me`, `TODO`, `TBD`, `FIXME`, `placeholder`, `redacted`, `dummy`;
+- `your-token`, `YOUR_GITHUB_TOKEN`, `token-here`, `insert-token`;
+- runs of `x` (`xxx`, `xxxx-xxxx`) or `*` (a masked value copied from a UI);
+- a value in angle brackets (`<replace-me>`, the Helm chart's default allowlist) or an unrendered
+  template (`{{ .Values.token }}`);
+- in `repo-allowlist`, an entry like the above, or one with a placeholder owner or name
+  (`github.com/<org>/*`, `github.com/your-org/*`, `github.com/xxx/*`).
+
+`web-password` is checked only with `web-basic-auth`, `redis-password` only with Redis locking.
+
+`fake` is not reported: Atlantis's own GitHub App setup flow starts with `--gh-user fake`.
+
+## Why it matters
+Atlantis accepts a placeholder at startup and fails at the first pull request, with an
+authentication error that reads like a wrong token. A placeholder allowlist never matches, so
+every webhook is ignored. This rule cannot be suppressed: a placeholder is never intended.
+
+## Example
+```yaml
+repo-allowlist: <replace-me>
+gh-user: atlantis-bot
+gh-token: changeme
+```
+
+## Fix
+Put the real value in place, preferably through the environment (`ATLANTIS_GH_TOKEN`) or a
+`*-file` flag fed from your secret store.
+"#,
+};
+
+/// Whole-value placeholder words, compared after lower-casing and turning `_`, `.` and spaces into `-`.
+const WORDS: &[&str] = &[
+    "changeme",
+    "change-me",
+    "changeit",
+    "change-it",
+    "change-this",
+    "replaceme",
+    "replace-me",
+    "replace-this",
+    "todo",
+    "tbd",
+    "fixme",
+    "placeholder",
+    "redacted",
+    "dummy",
+    "none",
+    "null",
+];
+
+/// True when `value` is a placeholder rather than a real value.
+pub fn is_placeholder(value: &str) -> bool {
+    let t = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    if t.is_empty() {
+        return false;
+    }
+    if t.len() >= 3 && t.starts_with('<') && t.ends_with('>') {
+        return true;
+    }
+    if t.starts_with("{{") && t.ends_with("}}") {
+        return true;
+    }
+    let xs = t.bytes().filter(|b| matches!(b, b'x' | b'X')).count();
+    if xs >= 3 && t.bytes().all(|b| matches!(b, b'x' | b'X' | b'-' | b'_')) {
+        return true;
+    }
+    if t.len() >= 3 && t.bytes().all(|b| b == b'*' || b == b'.') {
+        return true;
+    }
+    let norm: String = t
+        .chars()
+        .map(|c| match c {
+            '_' | '.' | ' ' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    if WORDS.contains(&norm.as_str()) {
+        return true;
+    }
+    let starts = |p: &str| norm.starts_with(p) && norm.len() > p.len();
+    starts("your-")
+        || starts("insert-")
+        || starts("replace-with-")
+        || starts("changeme-")
+        || starts("change-me-")
+        || (norm.ends_with("-here") && norm.len() > 5)
+        || norm.starts_with("todo-")
+}
+
+/// A path segment of an allowlist entry that is a placeholder. Plain words (`todo`, `dummy`)
+/// are not: a repository may well be called that.
+fn placeholder_segment(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase().replace('_', "-");
+    (s.starts_with('<') && s.ends_with('>') && s.len() >= 3)
+        || (s.starts_with("your-") && s.len() > 5)
+        || ["changeme", "change-me", "replace-me", "replaceme"].contains(&s.as_str())
+        || (s.len() >= 3 && s.bytes().all(|b| b == b'x'))
+}
+
+/// The first `repo-allowlist` entry that is, or contains, a placeholder.
+fn placeholder_entry(list: &str) -> Option<&str> {
+    list.split(',').map(str::trim).find(|entry| {
+        is_placeholder(entry)
+            || entry.contains('<') && entry.contains('>')
+            || entry.contains("{{")
+            || entry.split('/').any(placeholder_segment)
+    })
+}
+
+/// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.
+fn ignored(ctx: &Context, name: &str) -> bool {
+    match name {
+        "web-password" => !ctx.cfg.bool("web-basic-auth"),
+        "redis-password" => ctx.cfg.str("locking-db-type") != Some("redis"),
+        _ => false,
+    }
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    for (name, _) in cfg.resolutions() {
+        let Some(setting) = cfg.winner(name) else {
+            continue;
+        };
+        let Some(text) = written_text(setting) else {
+            continue;
+        };
+        let secret = is_secret_flag(name);
+        let finding = if secret {
+            if !is_placeholder(text.as_str()) || ignored(ctx, name) {
+                continue;
+            }
+            Finding::new(
+                &RULE,
+                setting.origin.value(),
+                format!("{name} is a placeholder, not a real secret"),
+            )
+            .label("placeholder")
+            .help(format!(
+                "put the real value in place, preferably through {} or a secret store",
+                flags::env_name(name)
+            ))
+        } else if USER_FLAGS.contains(&name) {
+            if !is_placeholder(text.as_str()) {
+                continue;
+            }
+            Finding::new(
+                &RULE,
+                setting.origin.value(),
+                format!(
+                    "{name} is the placeholder `{}`, not an account name",
+                    text.display().trim()
+                ),
+            )
+            .label("placeholder")
+            .help("set it to the user the token belongs to")
+        } else if name == "repo-allowlist" {
+            let Some(entry) = placeholder_entry(text.as_str()) else {
+                continue;
+            };
+            Finding::new(
+                &RULE,
+                setting.origin.value(),
+                format!("repo-allowlist entry `{entry}` is a placeholder: it matches no repository, so Atlantis ignores every webhook"),
+            )
+            .label("placeholder")
+            .help("list the repositories Atlantis serves, e.g. `github.com/acme/*` or `github.com/acme/infra`")
+        } else {
+            continue;
+        };
+        out.push(finding.key(name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "changeme",
+            "CHANGE_ME",
+            "<replace-me>",
+            "xxx",
+            "xxxx-xxxx",
+            "your-token",
+            "YOUR_GITHUB_TOKEN",
+            "TODO",
+            "{{ .Values.token }}",
+            "********",
+            "put-token-here",
+            "\"changeme\"",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for real in [
+            "fake",
+            "atlantis-bot",
+            "ghp_Wq3xR8tY2uI5oP7aS1dF4gH6jK9lZ0xC3vBn",
+            "xoxb-1234",
+            "x",
+            "hunter2",
+            "here",
+        ] {
+            assert!(!is_placeholder(real), "{real}");
+        }
+    }
+
+    #[test]
+    fn allowlist_entries() {
+        assert_eq!(
+            placeholder_entry("github.com/acme/*,github.com/<org>/*"),
+            Some("github.com/<org>/*")
+        );
+        assert_eq!(
+            placeholder_entry("github.com/your-org/*"),
+            Some("github.com/your-org/*")
+        );
+        assert_eq!(placeholder_entry("github.com/acme/*"), None);
+        assert_eq!(placeholder_entry("github.com/acme/todo"), None);
+        assert_eq!(
+            placeholder_entry("github.com/xxx/*"),
+            Some("github.com/xxx/*")
+        );
+    }
+}

@@ -1,0 +1,162 @@
+use super::Context;
+use super::credential_values::{USER_FLAGS, is_secret_flag, written_text};
+use crate::config::OriginKind;
+use crate::finding::{Finding, RuleInfo, Severity};
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "secret-whitespace",
+    severity: Severity::Error,
+    summary: "leading or trailing whitespace, a newline or literal surrounding quotes in a secret (error where Atlantis does not trim)",
+    suppressible: true,
+    docs: r#"## What it checks
+- Secrets (tokens, passwords, webhook secrets) with leading or trailing whitespace or a line
+  break. This is an **error** for `gitlab-token`, `gitea-token` and `bitbucket-token`, which
+  Atlantis sends exactly as written; a **warning** for `gh-token` and `azuredevops-token`, which
+  Atlantis trims, and for the other secrets, which Atlantis keeps as written but which are
+  compared, not sent (webhook secrets, passwords).
+- Secrets and Git host users wrapped in literal quotes (`"\"abc\""` in YAML,
+  `ATLANTIS_GH_TOKEN="abc"` in a `docker --env-file` file, `--gitlab-user="bot"` in a
+  docker-compose exec-form `command:`): the quotes become part of the value. Always an error.
+
+The GitHub App key (`gh-app-key`) is not checked here: whitespace around a PEM block is
+harmless, and `github-app-key-invalid` checks the key itself.
+
+## Why it matters
+A token created with `echo` (trailing newline) or pasted with a space works in `curl` scripts
+that trim, and fails in Atlantis with an authentication error at the first pull request. A
+webhook secret with a trailing newline makes every webhook signature check fail.
+
+## Example
+```yaml
+gitlab-user: atlantis
+gitlab-token: |
+  glpat-Xk3vB9mQ2rT7wY5zL1nP
+```
+
+## Fix
+Remove the whitespace or quotes: in YAML use a plain or quoted scalar, not a `|` block; create
+Kubernetes secrets with `printf '%s'` or `kubectl create secret --from-literal`; write env files
+as `NAME=value` without quotes.
+"#,
+};
+
+/// Tokens that Atlantis sends exactly as written.
+const UNTRIMMED_TOKENS: &[&str] = &["gitlab-token", "gitea-token", "bitbucket-token"];
+/// Tokens that Atlantis trims before use.
+const TRIMMED_TOKENS: &[&str] = &["gh-token", "azuredevops-token"];
+
+fn whitespace_problem(v: &str) -> Option<&'static str> {
+    let inner = v.trim();
+    if inner.is_empty() {
+        return None;
+    }
+    if inner.contains(['\n', '\r']) {
+        Some("contains a line break")
+    } else if v.ends_with(['\n', '\r']) {
+        Some("ends with a newline")
+    } else if v.len() != v.trim_start().len() && v.len() != v.trim_end().len() {
+        Some("starts and ends with whitespace")
+    } else if v.len() != v.trim_start().len() {
+        Some("starts with whitespace")
+    } else if v.len() != v.trim_end().len() {
+        Some("ends with whitespace")
+    } else {
+        None
+    }
+}
+
+fn quoted(v: &str) -> bool {
+    let b = v.trim().as_bytes();
+    b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0]
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    for (name, _) in cfg.resolutions() {
+        let secret = is_secret_flag(name);
+        if !(secret || USER_FLAGS.contains(&name)) || name == "gh-app-key" {
+            continue;
+        }
+        let Some(setting) = cfg.winner(name) else {
+            continue;
+        };
+        let Some(text) = written_text(setting) else {
+            continue;
+        };
+        let v = text.as_str();
+        let what = if secret { "secret" } else { "value" };
+        if quoted(v) {
+            let help = match setting.origin.kind {
+                OriginKind::EnvFile { .. } => {
+                    "docker --env-file keeps quotes: write NAME=value without them"
+                }
+                OriginKind::Argv { .. } => {
+                    "an exec-form command (a YAML list) passes quotes through: write --flag=value without them"
+                }
+                OriginKind::Env { .. } => "set the variable without the quotes",
+                OriginKind::File => "remove the inner quotes",
+            };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    setting.origin.value(),
+                    format!("{name} is wrapped in literal quotes, which become part of the {what}"),
+                )
+                .key(name)
+                .label("quotes are part of the value")
+                .help(help),
+            );
+            continue;
+        }
+        if !secret {
+            continue;
+        }
+        let Some(problem) = whitespace_problem(v) else {
+            continue;
+        };
+        let (severity, consequence) = if UNTRIMMED_TOKENS.contains(&name) {
+            (
+                Severity::Error,
+                "Atlantis sends the token as written, so the host rejects it",
+            )
+        } else if TRIMMED_TOKENS.contains(&name) {
+            (
+                Severity::Warning,
+                "Atlantis trims this token, but other tools reading the same secret may not",
+            )
+        } else {
+            (
+                Severity::Warning,
+                "Atlantis keeps it as written, so it will not match the value entered elsewhere",
+            )
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                setting.origin.value(),
+                format!("{name} {problem}: {consequence}"),
+            )
+            .severity(severity)
+            .key(name)
+            .label("whitespace in the secret")
+            .help("remove the whitespace (create secrets with `printf '%s'`, not `echo`; in YAML do not use a `|` block)"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems() {
+        assert_eq!(whitespace_problem("abc\n"), Some("ends with a newline"));
+        assert_eq!(whitespace_problem(" abc"), Some("starts with whitespace"));
+        assert_eq!(whitespace_problem("ab\ncd"), Some("contains a line break"));
+        assert_eq!(whitespace_problem("abc"), None);
+        assert!(quoted("\"abc\""));
+        assert!(quoted("'abc'"));
+        assert!(!quoted("\"abc'"));
+        assert!(!quoted("\""));
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The pre-commit hook, tested with the real framework: installs `pre-commit` from PyPI into a
+# virtual environment, then runs this repository's hook (`pre-commit try-repo`) on a clean
+# repository (must pass) and a broken one (must fail). pre-commit builds the hook with
+# `cargo install` (language: rust); CARGO_TARGET_DIR is kept in target/ so reruns are incremental.
+#
+# Usage: bash tests/precommit.sh        (run by .ci/run)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+say() { printf 'precommit.sh: %s\n' "$*"; }
+fail() { say "FAIL: $*"; exit 1; }
+
+# 1. pre-commit itself, from PyPI, in a venv (kept in target/ between runs).
+venv="$here/target/precommit-venv"
+if ! "$venv/bin/pre-commit" --version >/dev/null 2>&1; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'pre-commit>=4,<5'
+fi
+say "using $("$venv/bin/pre-commit" --version)"
+
+# 2. The hook repository: a snapshot of this work tree (committed or not) as a fresh git repo,
+#    because pre-commit clones hook repositories at a commit.
+hookrepo="$work/hookrepo"
+mkdir -p "$hookrepo"
+(cd "$here" && git ls-files -co --exclude-standard -z \
+    | tar cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null) \
+    | tar xf - -C "$hookrepo"
+[ -f "$hookrepo/.pre-commit-hooks.yaml" ] || fail "the snapshot of the repository is incomplete"
+git -C "$hookrepo" init -q
+git -C "$hookrepo" add -A
+git -C "$hookrepo" -c user.name=ci -c user.email=ci@example.invalid commit -qm snapshot
+
+export PRE_COMMIT_HOME="$work/cache"
+export PRE_COMMIT_NO_CONCURRENCY=1   # one hook process, so its summary line counts every file
+export CARGO_TARGET_DIR="$here/target/precommit"
+export NO_COLOR=1
+unset GITHUB_ACTIONS
+
+good='repo-allowlist: github.com/acme/*
+gh-user: atlantis-bot
+gh-token-file: /secrets/gh-token
+'
+
+user_repo() {
+    local dir="$work/$1"
+    mkdir -p "$dir"
+    git -C "$dir" init -q
+    echo "$dir"
+}
+
+# 3. A clean repository: two server configs the `files` pattern matches, a repo-level
+#    atlantis.yaml (matched, but not a server config: skipped), and a broken server config the
+#    pattern does not match (never passed to the hook).
+clean="$(user_repo clean)"
+mkdir -p "$clean/deploy/atlantis" "$clean/config"
+printf '%s' "$good" > "$clean/deploy/atlantis/server.yaml"
+printf '%s' "$good" > "$clean/config/atlantis-prod.yml"
+printf 'version: 3\nautomerge: true\nprojects:\n- dir: infra\n' > "$clean/atlantis.yaml"
+printf 'gh_user: not-linted\n' > "$clean/server.yaml"
+git -C "$clean" add -A
+
+start=$SECONDS
+set +e
+(cd "$clean" && "$venv/bin/pre-commit" try-repo "$hookrepo" atlantis-lint --all-files --verbose) > "$work/clean.log" 2>&1
+status=$?
+set -e
+say "clean repository: exit status $status after $((SECONDS - start)) s (includes building the hook with cargo install)"
+cat "$work/clean.log"
+[ "$status" -eq 0 ] || fail "the hook failed on the clean repository"
+grep -Eq ' in 2 configs$' "$work/clean.log" \
+    || fail "the hook did not lint exactly the two matching server configs"
+
+# 4. A broken repository: an unknown key in atlantis.yaml.
+broken="$(user_repo broken)"
+printf '%sgh_webhook_secret: whatever\n' "$good" > "$broken/atlantis.yaml"
+git -C "$broken" add -A
+start=$SECONDS
+set +e
+(cd "$broken" && "$venv/bin/pre-commit" try-repo "$hookrepo" atlantis-lint --all-files --verbose) > "$work/broken.log" 2>&1
+status=$?
+set -e
+say "broken repository: exit status $status after $((SECONDS - start)) s"
+cat "$work/broken.log"
+[ "$status" -ne 0 ] || fail "the hook passed on the broken repository"
+grep -q 'unknown-key' "$work/broken.log" || fail "the hook output does not name the rule"
+grep -q 'Failed' "$work/broken.log" || fail "pre-commit did not report the hook as failed"
+say "ok"
