@@ -97,7 +97,8 @@ EOF
 peak() { # label command...
   local label="$1"; shift
   local kb
-  kb=$(/usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+  # `|| true`: a config with findings exits 1, which must not stop the script.
+  kb=$( (/usr/bin/time -v "$@" 2>&1 >/dev/null || true) | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
   awk -v kb="$kb" -v l="$label" 'BEGIN { printf "  %-40s %6.1f MB\n", l, kb / 1024 }'
 }
 

