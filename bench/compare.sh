@@ -59,7 +59,8 @@ python3 - "$BIG" <<'EOF'
 # A large but valid config: a long webhooks list with comments, as a big deployment might have.
 import sys
 lines = ["atlantis-url: https://atlantis.example.com", "repo-allowlist: github.com/acme/*",
-         "gh-user: atlantis-bot", "gh-token-file: /run/gh-token", "webhooks:"]
+         "gh-user: atlantis-bot", "gh-token-file: /run/gh-token",
+         "slack-token: fake-slack-token-for-the-benchmark", "webhooks:"]
 i = 0
 while sum(len(l) + 1 for l in lines) < 1_000_000:
     lines += [f"# team {i}: plan and apply notifications for the platform repositories",
@@ -114,8 +115,14 @@ peak "atlantis-lint, 1 MB config" "$LINT" --color never "$BIG"
 peak "yamllint, typical config" "$VENV/bin/yamllint" -c "$YAMLLINT_CFG" "$TYPICAL"
 peak "check-jsonschema, typical config" "$VENV/bin/check-jsonschema" --schemafile "$SCHEMA" "$TYPICAL"
 
+# The online probe: a hook for a dedicated script, else the timing test of tests/online.rs
+# (a fake HTTPS host answering every request after 200 ms; the seven hosts are probed in parallel).
 if [ -x "$ROOT/bench/online.sh" ]; then
   echo
   echo "online probe (bench/online.sh):"
   LINT="$LINT" OUT="$OUT" "$ROOT/bench/online.sh"
+elif grep -q 'fn seven_hosts_in_parallel_timing' "$ROOT/tests/online.rs" 2>/dev/null; then
+  echo
+  echo "online probe (tests/online.rs, every answer delayed 200 ms):"
+  cargo test --quiet --test online seven_hosts_in_parallel_timing -- --nocapture 2>&1 | grep '^seven hosts' | sed 's/^/  /'
 fi

@@ -421,6 +421,13 @@ pub fn printable(s: String, keep_newlines: bool) -> String {
 /// span stays valid. Line breaks (`\n`, `\r\n`) are kept.
 pub fn printable_same_length(text: &str) -> String {
     let bytes = text.as_bytes();
+    // Fast path: no control byte, no lone CR, no C1 control (`0xC2 0x80..0x9F`) and no bidi
+    // override (`0xE2 0x80|0x81 ...`) can be present.
+    let suspicious =
+        |b: &u8| (*b < 0x20 && *b != b'\n' && *b != b'\t') || matches!(*b, 0x7f | 0xC2 | 0xE2);
+    if !bytes.iter().any(suspicious) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
         let crlf = c == '\r' && bytes.get(i + 1) == Some(&b'\n');
