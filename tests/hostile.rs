@@ -172,6 +172,7 @@ fn oversized_input_is_refused_with_exit_2() {
     let r = run(&["--env-file", &env]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("larger than 10 MiB"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
