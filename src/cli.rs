@@ -356,8 +356,27 @@ fn pair_outputs(
     Ok(targets)
 }
 
+/// Set when `print!` failed because standard output was closed (`atlantis-lint rules | head`).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True for the panic `print!` raises when the reader of standard output went away: not a bug.
+fn is_broken_stdout(info: &std::panic::PanicHookInfo<'_>) -> bool {
+    let payload = info
+        .payload()
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| info.payload().downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    payload.starts_with("failed printing to stdout") && payload.contains("Broken pipe")
+}
+
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
+        if is_broken_stdout(info) {
+            // Like the lint output, whose write errors are ignored: stop quietly.
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+            return;
+        }
         // Never print the panic payload: it could hold a configuration value.
         let at = info
             .location()
@@ -377,6 +396,7 @@ pub fn main() -> ExitCode {
             eprintln!("atlantis-lint: {msg}");
             ExitCode::from(2)
         }
+        Err(_) if STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(3),
     }
 }

@@ -490,3 +490,21 @@ fn thousands_of_findings_stay_fast() {
         "{tail}"
     );
 }
+
+#[test]
+fn a_closed_standard_output_is_no_internal_error() {
+    // `atlantis-lint rules | head -1`: the reader goes away before the output is written.
+    for args in [&["rules"][..], &["rules", "--format", "json"], &["--help"]] {
+        let mut child = command()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("internal error"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(3), "{args:?}: {stderr}");
+    }
+}
