@@ -4,7 +4,9 @@
 //! redacted, and the only way to the characters is the explicit [`Secret::expose`].
 
 use crate::source::Span;
+use aho_corasick::AhoCorasick;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A token, password, private key or webhook secret.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -118,43 +120,62 @@ fn is_token_char(b: u8) -> bool {
 /// Spans of anything in `text` that looks like a credential, wherever it stands (comments
 /// included): known token prefixes followed by 16+ token characters, and PEM private-key blocks.
 pub fn token_like_spans(text: &str) -> Vec<Span> {
+    // One pass over the text for every prefix and the PEM marker (this runs on whole files).
+    static SEARCH: OnceLock<AhoCorasick> = OnceLock::new();
+    let search = SEARCH.get_or_init(|| {
+        AhoCorasick::new(TOKEN_PREFIXES.iter().copied().chain([PEM_BEGIN]))
+            .expect("the token prefixes form a valid automaton")
+    });
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
-    for prefix in TOKEN_PREFIXES {
-        let mut from = 0;
-        while let Some(pos) = text[from..].find(prefix) {
-            let start = from + pos;
-            let mut end = start + prefix.len();
-            while end < bytes.len() && is_token_char(bytes[end]) {
-                end += 1;
-            }
-            let preceded_by_word = start > 0 && bytes[start - 1].is_ascii_alphanumeric();
-            if end - start - prefix.len() >= 16 && !preceded_by_word {
-                spans.push(Span::new(start, end));
-            }
-            from = end.max(start + 1);
-        }
-    }
-    let mut from = 0;
-    while let Some(pos) = text[from..].find("-----BEGIN ") {
-        let start = from + pos;
-        let header_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        if !text[start..header_end].contains("PRIVATE KEY") {
-            from = start + 1;
+    let mut skip_to = 0;
+    for m in search.find_iter(text) {
+        let start = m.start();
+        if start < skip_to {
             continue;
         }
-        let end = match text[header_end..].find("-----END ") {
-            Some(i) => {
-                let e = header_end + i;
-                text[e..].find('\n').map_or(text.len(), |j| e + j)
+        if m.pattern().as_usize() == TOKEN_PREFIXES.len() {
+            if let Some(span) = pem_key_material(text, start) {
+                skip_to = span.end;
+                spans.push(span);
             }
-            None => text.len(),
-        };
-        // Keep the BEGIN line readable; mask the key material and the END line.
-        spans.push(Span::new(header_end, end));
-        from = end.max(start + 1);
+            continue;
+        }
+        let mut end = m.end();
+        while end < bytes.len() && is_token_char(bytes[end]) {
+            end += 1;
+        }
+        let preceded_by_word = start > 0 && bytes[start - 1].is_ascii_alphanumeric();
+        if end - m.end() >= 16 && !preceded_by_word {
+            spans.push(Span::new(start, end));
+            skip_to = end;
+        }
     }
     spans
+}
+
+const PEM_BEGIN: &str = "-----BEGIN ";
+
+/// The key material of a PEM private key starting at `start` (its `-----BEGIN ... PRIVATE
+/// KEY-----` marker stays readable): up to the end of the `-----END ...-----` marker, which may
+/// stand on the same line when the key was pasted with literal `\n`s; to the end of the text
+/// when there is no END marker (better too much masked than a key shown).
+fn pem_key_material(text: &str, start: usize) -> Option<Span> {
+    let label_start = start + PEM_BEGIN.len();
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let label_end = label_start + text[label_start..line_end].find("-----")?;
+    if !text[label_start..label_end].contains("PRIVATE KEY") {
+        return None;
+    }
+    let material = label_end + 5;
+    let end = match text[material..].find("-----END ") {
+        Some(i) => {
+            let e = material + i + "-----END ".len();
+            text[e..].find("-----").map_or(text.len(), |j| e + j + 5)
+        }
+        None => text.len(),
+    };
+    Some(Span::new(material, end))
 }
 
 #[cfg(test)]
@@ -167,6 +188,24 @@ mod tests {
         assert!(!format!("{t:?}").contains("hunter2"));
         assert_eq!(t.display(), "<redacted>");
         assert_eq!(t.as_str(), "hunter2");
+    }
+
+    #[test]
+    fn pem_keys_are_masked_to_their_end_marker() {
+        let one_line = "gh-app-key: \"-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQ\\n-----END RSA PRIVATE KEY-----\"\nport: 4141\n";
+        let spans = token_like_spans(one_line);
+        assert_eq!(spans.len(), 1);
+        let masked = &one_line[spans[0].start..spans[0].end];
+        assert!(
+            masked.starts_with("\\nMIIE") && masked.ends_with("PRIVATE KEY-----"),
+            "{masked}"
+        );
+        let block =
+            "k: |\n  -----BEGIN PRIVATE KEY-----\n  MIIEvQ\n  -----END PRIVATE KEY-----\nport: 1\n";
+        let spans = token_like_spans(block);
+        assert!(block[spans[0].end..].starts_with("\nport"));
+        let public = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n";
+        assert!(token_like_spans(public).is_empty());
     }
 
     #[test]
