@@ -513,6 +513,18 @@ fn read_path(path: &PathBuf, stdin_name: Option<&str>) -> Result<NamedBytes, Usa
     Ok(NamedBytes { name, bytes })
 }
 
+/// Atlantis also loads TOML and dotenv config files (by extension); atlantis-lint reads YAML
+/// and JSON only, and says so rather than reporting the file as broken YAML.
+fn unreadable_format(path: &std::path::Path) -> Option<String> {
+    let ext = path.extension()?.to_str()?;
+    matches!(ext, "toml" | "env" | "dotenv").then(|| {
+        format!(
+            "cannot lint {}: atlantis-lint reads YAML and JSON config files, not .{ext} (for a KEY=VALUE file of ATLANTIS_* variables use --env-file)",
+            path.display()
+        )
+    })
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
@@ -545,6 +557,9 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
         // Atlantis reads the file named by --config / ATLANTIS_CONFIG: so do we.
         let cfg = crate::input::load(&base);
         if let Some(path) = cfg.str("config") {
+            if let Some(msg) = unreadable_format(&PathBuf::from(path)) {
+                return Err(UsageError(msg));
+            }
             let file = read_path(&PathBuf::from(path), None)?;
             return Ok(vec![Request {
                 file: Some(file),
@@ -586,6 +601,10 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
                     p.display()
                 );
             }
+            continue;
+        }
+        if let Some(msg) = unreadable_format(p) {
+            errors.push(msg);
             continue;
         }
         match read_path(p, args.stdin_filename.as_deref()) {

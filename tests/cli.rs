@@ -237,6 +237,34 @@ fn exit_statuses() {
     assert_eq!(status(&["--format", "xml", "ok.yaml"]), Some(2));
 }
 
+/// Atlantis also loads TOML and dotenv config files; atlantis-lint says it cannot read them
+/// (exit 2) instead of reporting them as broken YAML, and still lints the other files.
+#[test]
+fn toml_and_dotenv_config_files_are_refused_clearly() {
+    let dir = Dir::new("formats");
+    dir.write("ok.yaml", BASE)
+        .write("server.toml", "gh-user = \"atlantis-bot\"\n")
+        .write("server.env", "gh-user=atlantis-bot\n");
+    for file in ["server.toml", "server.env"] {
+        let out = lint(&dir.0)
+            .args(["--format", "json", file, "ok.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("reads YAML and JSON config files"),
+            "{stderr}"
+        );
+        let report = json(&out);
+        assert!(diags(&report, "yaml-syntax").is_empty(), "{report}");
+        assert_eq!(
+            report["summary"]["errors"], 0,
+            "ok.yaml is still linted: {report}"
+        );
+    }
+}
+
 /// Values of secret flags written in a fixture: config-file lines, env-file lines and argv.
 fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
     let mut found: Vec<(Option<&'static flags::Flag>, String)> = Vec::new();
