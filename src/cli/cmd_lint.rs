@@ -1,0 +1,158 @@
+//! The linter command: requests -> lint (and probes) -> report in every asked format.
+
+use super::*;
+
+/// Whether human output to standard output is coloured.
+pub(super) fn use_color(choice: Color) -> bool {
+    color_enabled(
+        choice,
+        |k| std::env::var_os(k),
+        std::io::stdout().is_terminal(),
+    )
+}
+
+/// The colour decision: `--color always|never` wins; in `auto`, a non-empty `NO_COLOR` turns
+/// colour off, then `FORCE_COLOR` or `CLICOLOR_FORCE` (non-empty, not `0`) turn it on, and
+/// otherwise colour needs a terminal whose `TERM` is not `dumb`.
+pub fn color_enabled(
+    choice: Color,
+    env: impl Fn(&str) -> Option<OsString>,
+    is_terminal: bool,
+) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            let set = |k: &str| env(k).is_some_and(|v| !v.is_empty() && v != "0");
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else if set("FORCE_COLOR") || set("CLICOLOR_FORCE") {
+                true
+            } else {
+                is_terminal && env("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+}
+
+pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
+    for id in args.ignore.iter().chain(&args.warn).chain(&args.deny) {
+        if rules::find(id).is_none() {
+            return Err(UsageError(format!(
+                "no rule named `{id}`; `atlantis-lint rules` lists them"
+            )));
+        }
+    }
+    let today = match &args.today {
+        Some(s) => crate::date::parse(s)
+            .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
+        None => crate::date::today(),
+    };
+    let options = Options {
+        check_files: args.check_files,
+        today,
+    };
+    let policy = Policy {
+        ignore: args.ignore.clone(),
+        warn: args.warn.clone(),
+        deny: args.deny.clone(),
+    };
+    let online = args.online.options()?;
+    let mut read_errors = Vec::new();
+    let requests = requests(&args.sources, &mut read_errors)?;
+
+    // Offline findings first; the probe only adds findings, whatever happens online.
+    let mut linted: Vec<_> = requests
+        .iter()
+        .map(|request| lint::check(request, &options))
+        .collect();
+    if let Some(online) = &online {
+        // Network access is opt-in and visible: say where the credentials go before sending.
+        let mut hosts: Vec<String> = Vec::new();
+        for (cfg, _) in &linted {
+            for t in crate::online::targets(cfg) {
+                let name = t.name();
+                if !hosts.contains(&name) {
+                    hosts.push(name);
+                }
+            }
+        }
+        if !hosts.is_empty() {
+            eprintln!(
+                "atlantis-lint: --online: read-only requests to {}",
+                hosts.join(", ")
+            );
+        }
+        // Every configuration's hosts at once (each probe runs its hosts concurrently too).
+        let probed: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = linted
+                .iter()
+                .map(|(cfg, _)| s.spawn(|| crate::online::probe(cfg, online)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for ((_, findings), extra) in linted.iter_mut().zip(probed) {
+            findings.extend(extra);
+        }
+    }
+    let mut report = Report::default();
+    for (cfg, findings) in linted {
+        let findings = lint::finish(&cfg, findings, &policy);
+        report.add(&cfg, findings);
+    }
+    report.finish();
+
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for target in &args.targets {
+        let color = target.path.is_none() && use_color(args.color);
+        let out = render(&report, target.format, color, &cwd);
+        match &target.path {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(out.as_bytes());
+                let _ = stdout.flush();
+            }
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, out.as_bytes()) {
+                    read_errors.push(format!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        io_reason(&e)
+                    ));
+                }
+            }
+        }
+    }
+    for e in &read_errors {
+        eprintln!("atlantis-lint: {e}");
+    }
+
+    let summary = report.summary();
+    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    Ok(if !read_errors.is_empty() {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Renders the report in one format.
+pub fn render(report: &Report, format: Format, color: bool, cwd: &Path) -> String {
+    match format {
+        Format::Human => report::human::render(report, color, 100),
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report, cwd),
+        Format::Github => report::github::render(report),
+        Format::Concise => report::concise::render(report),
+    }
+}
+
+/// Severity counts for callers that embed the linter.
+pub fn worst(report: &Report) -> Option<Severity> {
+    report.diags.iter().map(|d| d.severity).max()
+}
