@@ -162,18 +162,8 @@ impl Probe<'_> {
         let left = at - now;
         let when = super::http::format_time(at);
         if left <= 0 {
-            let f = self
-                .finding(
-                    &rules::EXPIRING,
-                    format!("{} expired on {when} ({})", self.key(), self.name()),
-                )
-                .severity(Severity::Error)
-                .label("expired")
-                .help(format!(
-                    "create a new token at {rotate_at} and replace {}",
-                    self.key()
-                ));
-            self.push(f);
+            let message = format!("{} expired on {when} ({})", self.key(), self.name());
+            self.push_expired(message, rotate_at);
         } else if left <= 14 * 86_400 {
             let f = self
                 .finding(
@@ -195,11 +185,13 @@ impl Probe<'_> {
 
     /// An expiry the host announced as past (401 "token expired").
     pub fn expired(&mut self, detail: &str, rotate_at: &str) {
+        let message = format!("{} says {} has expired{detail}", self.name(), self.key());
+        self.push_expired(message, rotate_at);
+    }
+
+    fn push_expired(&mut self, message: String, rotate_at: &str) {
         let f = self
-            .finding(
-                &rules::EXPIRING,
-                format!("{} says {} has expired{detail}", self.name(), self.key()),
-            )
+            .finding(&rules::EXPIRING, message)
             .severity(Severity::Error)
             .label("expired")
             .help(format!(
