@@ -2,7 +2,10 @@
 //! over file, empty env ignored, empty string = default), case-insensitive keys, exit statuses,
 //! and that no fixture's secret ever reaches the output.
 
+mod common;
+
 use atlantis_lint::flags;
+use common::cases::cases;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -334,68 +337,34 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
 #[test]
 fn no_fixture_secret_appears_in_any_output() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut dirs = vec![root];
     let mut checked = 0;
     let mut leaks = Vec::new();
-    while let Some(dir) = dirs.pop() {
-        let mut stems: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if name.contains(".expected.") || name.starts_with('.') || name == "README.md" {
-                continue;
-            }
-            let stem = name
-                .split_once('.')
-                .map_or(name.clone(), |(s, _)| s.to_string());
-            stems.entry(stem).or_default().push(path);
+    for case in cases(&root) {
+        let files = case.files();
+        let secrets = secrets_in(&files);
+        if secrets.is_empty() {
+            continue;
         }
-        for files in stems.values() {
-            let secrets = secrets_in(files);
-            if secrets.is_empty() {
-                continue;
+        for format in ["human", "json"] {
+            let mut cmd = lint(&case.dir);
+            cmd.args(["--format", format]);
+            case.add_args(&mut cmd);
+            let out = cmd.output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for s in &secrets {
+                if text.contains(s.as_str()) {
+                    leaks.push(format!(
+                        "{} ({format}): a secret of {} chars",
+                        files[0].display(),
+                        s.len()
+                    ));
+                }
             }
-            for format in ["human", "json"] {
-                let mut cmd = lint(&dir);
-                cmd.args(["--format", format]);
-                let mut argv = None;
-                for f in files {
-                    let name = f.file_name().unwrap().to_string_lossy().to_string();
-                    if name.ends_with(".env") {
-                        cmd.args(["--env-file", &name]);
-                    } else if name.ends_with(".argv") {
-                        argv = Some(std::fs::read_to_string(f).unwrap());
-                    } else if name.ends_with(".opts") {
-                        let opts = std::fs::read_to_string(f).unwrap();
-                        cmd.args(opts.lines().filter(|l| !l.trim().is_empty()));
-                    } else {
-                        cmd.arg(&name);
-                    }
-                }
-                if let Some(argv) = argv {
-                    cmd.arg("--").args(argv.lines());
-                }
-                let out = cmd.output().unwrap();
-                let text = format!(
-                    "{}{}",
-                    String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                for s in &secrets {
-                    if text.contains(s.as_str()) {
-                        leaks.push(format!(
-                            "{} ({format}): a secret of {} chars",
-                            files[0].display(),
-                            s.len()
-                        ));
-                    }
-                }
-                checked += 1;
-            }
+            checked += 1;
         }
     }
     assert!(checked > 10, "too few fixtures with secrets: {checked}");

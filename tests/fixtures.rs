@@ -8,53 +8,11 @@
 //! `fixtures/ok/` cases must have no error; `fixtures/err/<rule-id>/` cases must report that rule.
 //! Regenerate the expected files with `UPDATE_EXPECTED=1 cargo test --test fixtures`.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::cases::{Case, cases};
+use std::path::Path;
 use std::process::Command;
-
-#[derive(Default, Debug)]
-struct Case {
-    dir: PathBuf,
-    stem: String,
-    config: Option<String>,
-    env: Option<String>,
-    argv: Option<String>,
-    opts: Option<String>,
-}
-
-fn cases(root: &Path) -> Vec<Case> {
-    let mut dirs = vec![root.to_path_buf()];
-    let mut out = Vec::new();
-    while let Some(dir) = dirs.pop() {
-        let mut by_stem: BTreeMap<String, Case> = BTreeMap::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if name.contains(".expected.") || name.starts_with('.') || name == "README.md" {
-                continue;
-            }
-            let (stem, ext) = name.split_once('.').unwrap_or((&name, ""));
-            let case = by_stem.entry(stem.to_string()).or_insert_with(|| Case {
-                dir: dir.clone(),
-                stem: stem.to_string(),
-                ..Case::default()
-            });
-            match ext {
-                "env" => case.env = Some(name.clone()),
-                "argv" => case.argv = Some(name.clone()),
-                "opts" => case.opts = Some(name.clone()),
-                _ => case.config = Some(name.clone()),
-            }
-        }
-        out.extend(by_stem.into_values());
-    }
-    out.sort_by(|a, b| (&a.dir, &a.stem).cmp(&(&b.dir, &b.stem)));
-    out
-}
 
 fn run(case: &Case, format: &str) -> (String, i32) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
@@ -77,21 +35,7 @@ fn run(case: &Case, format: &str) -> (String, i32) {
         "--today",
         "2026-11-29",
     ]);
-    if let Some(opts) = &case.opts {
-        let text = std::fs::read_to_string(case.dir.join(opts)).unwrap();
-        cmd.args(text.lines().filter(|l| !l.trim().is_empty()));
-    }
-    if let Some(env) = &case.env {
-        cmd.args(["--env-file", env]);
-    }
-    if let Some(config) = &case.config {
-        cmd.arg(config);
-    }
-    if let Some(argv) = &case.argv {
-        let text = std::fs::read_to_string(case.dir.join(argv)).unwrap();
-        cmd.arg("--");
-        cmd.args(text.lines());
-    }
+    case.add_args(&mut cmd);
     let out = cmd.output().unwrap();
     let mut text = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();

@@ -1,7 +1,9 @@
 //! Output formats (SARIF, GitHub workflow commands, concise), `--format`/`--output` pairs, the
 //! GitHub Actions default, directory discovery, colour, completions and the man page.
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::cases::{Case, cases};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,65 +86,10 @@ fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::write(p, text).unwrap();
 }
 
-/// Fixture cases as tests/fixtures.rs reads them: (dir, config, env file, argv file, opts file).
-#[derive(Default, Debug)]
-struct Case {
-    dir: PathBuf,
-    config: Option<String>,
-    env: Option<String>,
-    argv: Option<String>,
-    opts: Option<String>,
-}
-
-fn cases(dir: &Path, out: &mut Vec<Case>) {
-    let mut by_stem: BTreeMap<String, Case> = BTreeMap::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            cases(&path, out);
-            continue;
-        }
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name.contains(".expected.") || name.starts_with('.') || name.ends_with(".md") {
-            continue;
-        }
-        let (stem, ext) = name.split_once('.').unwrap_or((&name, ""));
-        let case = by_stem.entry(stem.to_string()).or_insert_with(|| Case {
-            dir: dir.to_path_buf(),
-            ..Case::default()
-        });
-        match ext {
-            "env" => case.env = Some(name.clone()),
-            "argv" => case.argv = Some(name.clone()),
-            "opts" => case.opts = Some(name.clone()),
-            _ => case.config = Some(name.clone()),
-        }
-    }
-    out.extend(by_stem.into_values());
-}
-
 fn case_cmd(case: &Case, format: &str) -> Command {
     let mut c = cmd(&case.dir);
     c.args(["--format", format]);
-    if let Some(opts) = &case.opts {
-        let text = std::fs::read_to_string(case.dir.join(opts)).unwrap();
-        c.args(text.lines().filter(|l| !l.trim().is_empty()));
-    }
-    if let Some(env) = &case.env {
-        c.args(["--env-file", env]);
-    }
-    if let Some(config) = &case.config {
-        c.arg(config);
-    }
-    if let Some(argv) = &case.argv {
-        let text = std::fs::read_to_string(case.dir.join(argv)).unwrap();
-        c.arg("--");
-        c.args(text.lines());
-    }
+    case.add_args(&mut c);
     c
 }
 
@@ -179,8 +126,7 @@ fn sarif_validates_against_the_official_schema_for_every_fixture() {
     let broken = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
         "results": [{"message": {"text": "m"}, "level": "fatal"}]}]});
     assert!(!validator.is_valid(&broken));
-    let mut all = Vec::new();
-    cases(&root().join("fixtures"), &mut all);
+    let all = cases(&root().join("fixtures"));
     assert!(all.len() > 10);
     let mut results_seen = 0;
     for case in &all {

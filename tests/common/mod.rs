@@ -233,3 +233,4 @@ pub fn options(prefix: &[&str]) -> Vec<(String, bool)> {
     }
     opts
 }
+pub mod cases;
