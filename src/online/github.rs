@@ -231,20 +231,12 @@ fn repo_access(
                 }
             }
             404 => {
-                let f = p
-                    .finding(
-                        &super::rules::INSUFFICIENT,
-                        format!(
-                            "`{full}` from the repo-allowlist is not visible to {} (404: it does not exist, or the token cannot see it) ({})",
-                            p.key(),
-                            p.name()
-                        ),
-                    )
-                    .severity(crate::finding::Severity::Warning)
-                    .label("cannot see an allowlisted repository")
-                    .help("check the name in repo-allowlist; a fine-grained token must list the repository in its repository access, and the account needs access to it")
-                    .related(p.cfg.location("repo-allowlist"), "the repository is named here");
-                p.push(f);
+                let message = format!(
+                    "`{full}` from the repo-allowlist is not visible to {} (404: it does not exist, or the token cannot see it) ({})",
+                    p.key(),
+                    p.name()
+                );
+                p.allowlisted_not_visible("repository", message, "check the name in repo-allowlist; a fine-grained token must list the repository in its repository access, and the account needs access to it");
                 return Ok(());
             }
             403 => {

@@ -171,20 +171,16 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                 }
             }
             404 => {
-                let f = p
-                    .finding(
-                        &super::rules::INSUFFICIENT,
-                        format!(
-                            "`{path}` from the repo-allowlist is not visible to {} (404: it does not exist, or the account is not a member) ({})",
-                            p.key(),
-                            p.name()
-                        ),
-                    )
-                    .severity(crate::finding::Severity::Warning)
-                    .label("cannot see an allowlisted project")
-                    .help("check the project path in repo-allowlist and the account's membership")
-                    .related(p.cfg.location("repo-allowlist"), "the project is named here");
-                p.push(f);
+                let message = format!(
+                    "`{path}` from the repo-allowlist is not visible to {} (404: it does not exist, or the account is not a member) ({})",
+                    p.key(),
+                    p.name()
+                );
+                p.allowlisted_not_visible(
+                    "project",
+                    message,
+                    "check the project path in repo-allowlist and the account's membership",
+                );
                 return Ok(());
             }
             _ => return refused(p, &r, &tokens_page),

@@ -127,6 +127,22 @@ impl Probe<'_> {
         self.push(f);
     }
 
+    /// A repository the repo-allowlist names exactly that the credential cannot see (a warning:
+    /// the name may be wrong rather than the credential).
+    /// `what` is the host's word for it ("repository", "project").
+    pub fn allowlisted_not_visible(&mut self, what: &str, message: String, help: &str) {
+        let f = self
+            .finding(&rules::INSUFFICIENT, message)
+            .severity(Severity::Warning)
+            .label(format!("cannot see an allowlisted {what}"))
+            .help(help)
+            .related(
+                self.cfg.location("repo-allowlist"),
+                format!("the {what} is named here"),
+            );
+        self.push(f);
+    }
+
     pub fn verified(&mut self, message: impl Into<String>) {
         let f = self
             .finding(&rules::VERIFIED, message)
