@@ -151,8 +151,3 @@ pub fn render(report: &Report, format: Format, color: bool, cwd: &Path) -> Strin
         Format::Concise => report::concise::render(report),
     }
 }
-
-/// Severity counts for callers that embed the linter.
-pub fn worst(report: &Report) -> Option<Severity> {
-    report.diags.iter().map(|d| d.severity).max()
-}

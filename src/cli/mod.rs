@@ -9,12 +9,11 @@ mod sources;
 
 use cmd_emit::run_emit;
 use cmd_lint::run_lint;
-pub use cmd_lint::{color_enabled, render, worst};
+pub use cmd_lint::{color_enabled, render};
 use sources::io_reason;
 pub use sources::requests;
 
 use crate::emit;
-use crate::finding::Severity;
 use crate::input::{NamedBytes, Request};
 use crate::lint::{self, Policy};
 use crate::report::{self, Report};
