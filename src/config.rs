@@ -180,7 +180,8 @@ pub enum ArgvIssue {
     /// A word that is not a flag (`false` after `--write-git-creds`); `after_bool` names the bool flag before it.
     Positional {
         index: usize,
-        word: String,
+        /// The word (secret unless it reads as a bool or a subcommand).
+        word: Text,
         after_bool: Option<(usize, &'static Flag)>,
         location: Location,
     },

@@ -52,8 +52,7 @@ pub enum SourceKind {
     Argv,
 }
 
-/// One input text with its display name.
-#[derive(Debug)]
+/// One input text with its display name. Its `Debug` never shows the text (it holds secrets).
 pub struct SourceText {
     pub kind: SourceKind,
     /// The path as the user gave it (or `<environment>`, `<command line>`).
@@ -126,6 +125,17 @@ impl SourceText {
             String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         })
+    }
+}
+
+impl std::fmt::Debug for SourceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceText")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("bytes", &self.text.len())
+            .field("secret_spans", &self.secret_spans.len())
+            .finish_non_exhaustive()
     }
 }
 

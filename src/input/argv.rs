@@ -211,7 +211,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             }
             issues.push(ArgvIssue::Positional {
                 index: i,
-                word: arg.clone(),
+                word: Text::new(arg.clone(), !harmless),
                 after_bool: last_bare_bool.take(),
                 location,
             });
@@ -248,7 +248,7 @@ mod tests {
         assert!(matches!(&settings[0].value, RawValue::Text(t) if t.as_str() == "bob"));
         assert!(matches!(settings[2].value, RawValue::BareFlag));
         assert!(
-            matches!(&issues[0], ArgvIssue::Positional { word, after_bool: Some(_), .. } if word == "false")
+            matches!(&issues[0], ArgvIssue::Positional { word, after_bool: Some(_), .. } if word.as_str() == "false")
         );
         assert!(!src.masked().contains("s3cr3t"));
         let o = &settings[1].origin;

@@ -16,15 +16,15 @@ use crate::source::{SourceKind, SourceText, Sources, Span};
 /// The command line refuses larger inputs with exit status 2, reading no more than this limit.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// A file's name and raw bytes.
-#[derive(Debug, Clone)]
+/// A file's name and raw bytes. `Debug` shows the name and size only.
+#[derive(Clone)]
 pub struct NamedBytes {
     pub name: String,
     pub bytes: Vec<u8>,
 }
 
-/// Everything one configuration is read from.
-#[derive(Debug, Clone, Default)]
+/// Everything one configuration is read from. `Debug` shows names and sizes, never values.
+#[derive(Clone, Default)]
 pub struct Request {
     pub file: Option<NamedBytes>,
     /// The process environment (all of it; only `ATLANTIS_*` is read), when `--env` is given.
@@ -32,6 +32,27 @@ pub struct Request {
     pub env_files: Vec<NamedBytes>,
     /// The Atlantis command line (the words after `--`), when given.
     pub argv: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for NamedBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NamedBytes({:?}, {} bytes)", self.name, self.bytes.len())
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env_names: Option<Vec<&str>> = self
+            .env
+            .as_ref()
+            .map(|vars| vars.iter().map(|(k, _)| k.as_str()).collect());
+        f.debug_struct("Request")
+            .field("file", &self.file)
+            .field("env", &env_names)
+            .field("env_files", &self.env_files)
+            .field("argv", &self.argv.as_ref().map(Vec::len))
+            .finish()
+    }
 }
 
 /// Text of a file; invalid UTF-8 is replaced, and reported as a syntax error at its first byte.
@@ -112,4 +133,46 @@ pub fn load(request: &Request) -> EffectiveConfig {
         argv_issues = issues;
     }
     EffectiveConfig::new(sources, file_input, settings, env_file_issues, argv_issues)
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    /// `Debug` of everything a run holds (request, effective config, findings) never shows a
+    /// secret, wherever it was written: so a stray `{:?}` in a log or a panic cannot leak one.
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let secret = "s3cr3t-Qm9vdHN0cmFwLXdlYmhvb2s";
+        let request = Request {
+            file: Some(NamedBytes {
+                name: "a.yaml".into(),
+                bytes: format!("gh-user: bot\ngh-token: {secret}1\ngh_tokn: {secret}2\n")
+                    .into_bytes(),
+            }),
+            env: Some(vec![("ATLANTIS_GITLAB_TOKEN".into(), format!("{secret}3"))]),
+            env_files: vec![NamedBytes {
+                name: "x.env".into(),
+                bytes: format!("ATLANTIS_GITEA_TOKEN={secret}4\n").into_bytes(),
+            }],
+            argv: Some(vec![
+                "--bitbucket-token".into(),
+                format!("{secret}5"),
+                "--automerge".into(),
+                format!("{secret}6"),
+            ]),
+        };
+        let cfg = load(&request);
+        let findings = crate::rules::run(&cfg, &crate::rules::Options::default());
+        for shown in [
+            format!("{request:?}"),
+            format!("{cfg:?}"),
+            format!("{findings:?}"),
+        ] {
+            assert!(
+                !shown.contains(secret),
+                "a secret in Debug output:\n{shown}"
+            );
+        }
+    }
 }

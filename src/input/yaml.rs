@@ -7,6 +7,7 @@
 
 use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::fmt;
 
 /// Deeper nesting than this is refused: no real Atlantis config comes close.
 pub const MAX_DEPTH: usize = 256;
@@ -22,13 +23,24 @@ pub enum Style {
     Folded,
 }
 
-#[derive(Debug, Clone)]
+/// Its `Debug` shows the shape, not the content: a scalar may be a secret.
+#[derive(Clone)]
 pub struct Scalar {
     /// The scalar's content after YAML unescaping and folding.
     pub value: String,
     pub style: Style,
     /// An explicit tag such as `tag:yaml.org,2002:str` (`!!str`), when present.
     pub tag: Option<String>,
+}
+
+impl fmt::Debug for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scalar")
+            .field("bytes", &self.value.len())
+            .field("style", &self.style)
+            .field("tag", &self.tag)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -53,6 +53,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        let word = word.as_str();
         let Some(wanted) = meant(word) else { continue };
         let Some(setting) = cfg.settings.iter().find(
             |s| matches!(&s.origin.kind, OriginKind::Argv { index: i, .. } if i == flag_index),
@@ -63,7 +64,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         // The command line is rendered one argument after another, separated by a space.
         let text = &cfg.sources.get(setting.origin.source).text;
         let from = setting.origin.key_span.end.min(text.len());
-        let location = match text[from..].find(word.as_str()) {
+        let location = match text[from..].find(word) {
             Some(i) => setting
                 .origin
                 .at(Span::new(from + i, from + i + word.len())),
