@@ -85,10 +85,21 @@ fn is_yaml_name(name: &str) -> bool {
 /// A file that does not parse is judged by its unindented `key:` lines, so that a server config
 /// with a syntax error is still found (and its error reported).
 pub fn looks_like_server_config(bytes: &[u8]) -> bool {
+    let Some(keys) = top_level_keys(bytes) else {
+        return false;
+    };
+    let known = keys.iter().any(|k| flags::lookup_key(k).is_some());
+    let other = keys.iter().any(|k| OTHER_CONFIG_KEYS.contains(&k.as_str()));
+    known && !other
+}
+
+/// The top-level keys of a YAML mapping; `None` when the root is something else. A file that
+/// does not parse is judged by its unindented `key:` lines.
+pub fn top_level_keys(bytes: &[u8]) -> Option<Vec<String>> {
     let text = String::from_utf8_lossy(bytes);
-    let keys: Vec<String> = match yaml::parse(&text) {
+    Some(match yaml::parse(&text) {
         Ok(doc) => {
-            let Some(root) = doc.root else { return false };
+            let root = doc.root?;
             match &doc.resolve(root).kind {
                 NodeKind::Map(pairs) => pairs
                     .iter()
@@ -97,7 +108,7 @@ pub fn looks_like_server_config(bytes: &[u8]) -> bool {
                         _ => None,
                     })
                     .collect(),
-                _ => return false,
+                _ => return None,
             }
         }
         Err(_) => text
@@ -109,10 +120,7 @@ pub fn looks_like_server_config(bytes: &[u8]) -> bool {
             })
             .map(str::to_string)
             .collect(),
-    };
-    let known = keys.iter().any(|k| flags::lookup_key(k).is_some());
-    let other = keys.iter().any(|k| OTHER_CONFIG_KEYS.contains(&k.as_str()));
-    known && !other
+    })
 }
 
 #[cfg(test)]

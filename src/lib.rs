@@ -14,6 +14,7 @@ pub mod finding;
 pub mod flags;
 pub mod input;
 pub mod lint;
+pub mod repo_config;
 pub mod online;
 pub mod report;
 pub mod rules;

@@ -48,7 +48,9 @@ pub fn lint(
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
     let cfg = input::load(request);
-    let findings = rules::run(&cfg, options);
+    let mut findings = rules::run(&cfg, options);
+    // The server-side repo config written inline (`repo-config-json`) is checked where it is.
+    findings.extend(crate::repo_config::run::embedded_findings(&cfg));
     (cfg, findings)
 }
 
@@ -57,4 +59,15 @@ pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Find
 pub fn finish(cfg: &EffectiveConfig, findings: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
     let findings = suppress::apply(cfg, findings);
     policy.apply(findings)
+}
+
+/// [`finish`] for a repo-config or repo-level document.
+pub fn finish_document(
+    linted: crate::repo_config::run::Linted,
+    policy: &Policy,
+) -> (crate::repo_config::run::Linted, Vec<Finding>) {
+    let mut linted = linted;
+    let findings = std::mem::take(&mut linted.findings);
+    let findings = suppress::apply_document(&linted.sources, &linted.doc, findings);
+    (linted, policy.apply(findings))
 }

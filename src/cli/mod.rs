@@ -11,7 +11,7 @@ use cmd_emit::run_emit;
 use cmd_lint::run_lint;
 pub use cmd_lint::{color_enabled, render};
 use sources::io_reason;
-pub use sources::requests;
+pub use sources::{documents, requests};
 
 use crate::emit;
 use crate::input::{NamedBytes, Request};
@@ -41,7 +41,11 @@ Paths:
   A directory is searched recursively for *.yaml and *.yml files that look like Atlantis server
   configs (a top-level key that is an Atlantis flag); hidden directories, target/ and
   node_modules/ are skipped. Files named explicitly are always linted (unless
-  --only-server-configs). `-` reads standard input.";
+  --only-server-configs). `-` reads standard input. A named file with a top-level `repos:`,
+  `workflows:` or `policies:` is linted as a server-side repo config (repos.yaml), one with
+  `version:` or `projects:` as a repository's atlantis.yaml; with --repo-config FILE (or a
+  server config whose repo-config names a file beside it) the atlantis.yaml files are checked
+  against what that repo config allows.";
 
 /// Lint the server configuration of Atlantis: config file, environment and command line.
 #[derive(Debug, Parser)]
@@ -143,10 +147,18 @@ pub struct SourceArgs {
     /// An Atlantis command line (`server --gh-user alice ...`), after `--`.
     #[arg(last = true, value_name = "ATLANTIS_ARGS", allow_hyphen_values = true)]
     pub atlantis_args: Vec<String>,
-    /// Skip named files that do not look like Atlantis server configs, as directory search does
-    /// (for the pre-commit hook: a repo-level atlantis.yaml is not a server config).
+    /// Skip named files that look like no Atlantis config (server config, server-side repo
+    /// config or repo-level atlantis.yaml), as directory search does (for the pre-commit hook).
     #[arg(long)]
     pub only_server_configs: bool,
+    /// The server-side repo config (repos.yaml) that repo-level atlantis.yaml files are held
+    /// against; it is linted too.
+    #[arg(long, value_name = "FILE")]
+    pub repo_config: Option<PathBuf>,
+    /// The repository (host/owner/name) the atlantis.yaml files belong to, for the server's
+    /// allowed_overrides; default: the origin remote of their Git checkout.
+    #[arg(long, value_name = "ID")]
+    pub repo_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -60,6 +60,15 @@ pub(super) fn io_reason(e: &std::io::Error) -> String {
 pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Request>, UsageError> {
     let argv =
         (!args.atlantis_args.is_empty() || dashdash_given()).then(|| args.atlantis_args.clone());
+    if args.paths.is_empty()
+        && !args.env
+        && args.env_files.is_empty()
+        && argv.is_none()
+        && args.repo_config.is_some()
+    {
+        // Only a repo config to lint (`documents` reads it).
+        return Ok(Vec::new());
+    }
     if args.paths.is_empty() && !args.env && args.env_files.is_empty() && argv.is_none() {
         return Err(UsageError(
             "nothing to lint: give a config file, --env, --env-file FILE or -- ATLANTIS_ARGS (see --help)".into(),
@@ -131,6 +140,10 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
             continue;
         }
         match read_path(p, args.stdin_filename.as_deref()) {
+            // Linted as their own kind by `documents`.
+            Ok(file)
+                if p.as_os_str() != "-"
+                    && crate::repo_config::run::detect(&file.bytes).is_some() => {}
             Ok(file)
                 if args.only_server_configs
                     && p.as_os_str() != "-"
@@ -142,6 +155,39 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
     // Every path was skipped: the environment and command line are still linted.
     if out.is_empty() && (base.env.is_some() || !base.env_files.is_empty() || base.argv.is_some()) {
         out.push(base);
+    }
+    Ok(out)
+}
+
+/// The server-side repo configs and repo-level `atlantis.yaml` files the arguments name: the
+/// files detected as one of them, and `--repo-config FILE`. (Read errors were reported by
+/// [`requests`].)
+pub fn documents(args: &SourceArgs) -> Result<Vec<crate::repo_config::run::DocInput>, UsageError> {
+    use crate::repo_config::run::{DocInput, detect};
+    let mut out = Vec::new();
+    if let Some(p) = &args.repo_config {
+        out.push(DocInput {
+            kind: crate::repo_config::Kind::RepoConfig,
+            file: read_path(p, None)?,
+            path: Some(p.clone()),
+        });
+    }
+    for p in &args.paths {
+        if (p.as_os_str() != "-" && p.is_dir()) || unreadable_format(p).is_some() {
+            continue;
+        }
+        if p.as_os_str() == "-" {
+            // Standard input was read once, by `requests`; it is a server config.
+            continue;
+        }
+        let Ok(file) = read_path(p, None) else { continue };
+        if let Some(kind) = detect(&file.bytes) {
+            out.push(DocInput {
+                kind,
+                file,
+                path: Some(p.clone()),
+            });
+        }
     }
     Ok(out)
 }

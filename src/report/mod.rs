@@ -11,7 +11,7 @@ pub mod sarif;
 
 use crate::config::{EffectiveConfig, Location, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::source::{SourceId, Span};
+use crate::source::{SourceId, Sources, Span};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -164,18 +164,35 @@ pub struct Summary {
 impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
+        let config = cfg.file.as_ref().map(|f| f.path.clone());
+        self.add_in(&cfg.sources, config, &Redactor::new(cfg), findings);
+    }
+
+    /// Adds the findings about one repo-config or repo-level document, read into `sources`.
+    /// These documents hold no credential of their own; snippets are masked as every source
+    /// is (token-shaped strings), and messages never quote a secret flag's value.
+    pub fn add_document(&mut self, sources: &Sources, config: String, findings: Vec<Finding>) {
+        self.add_in(sources, Some(config), &Redactor::from_values(Vec::new()), findings);
+    }
+
+    fn add_in(
+        &mut self,
+        sources: &Sources,
+        config: Option<String>,
+        redactor: &Redactor,
+        findings: Vec<Finding>,
+    ) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
-        let redactor = Redactor::new(cfg);
         for f in findings {
             let label = f.label.clone().map(|l| redactor.redact(l));
-            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
+            let (source, snippet) = resolve(sources, &f.location, label, &mut masked);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
                     let text = redactor.redact(l.text.clone());
-                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked);
+                    let (source, snippet) = resolve(sources, &l.location, Some(text), &mut masked);
                     Related { source, snippet }
                 })
                 .collect();
@@ -189,7 +206,7 @@ impl Report {
                 source,
                 snippet,
                 related,
-                config: cfg.file.as_ref().map(|f| f.path.clone()),
+                config: config.clone(),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
             // Whole-config findings are about their own file, and never merged.
@@ -235,7 +252,7 @@ impl Report {
 }
 
 fn resolve(
-    cfg: &EffectiveConfig,
+    sources: &Sources,
     location: &Location,
     label: Option<String>,
     masked: &mut HashMap<SourceId, Arc<str>>,
@@ -243,7 +260,7 @@ fn resolve(
     let Location::Source { source, kind, span } = location else {
         return (SourceRef::None, None);
     };
-    let text = cfg.sources.get(*source);
+    let text = sources.get(*source);
     let (line, column) = text.line_col(span.start);
     let (end_line, end_column) = text.line_col(span.end);
     let source_ref = match kind {

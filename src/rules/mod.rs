@@ -36,6 +36,7 @@ mod placeholder_value;
 mod plaintext_secret;
 mod redis_cluster_conflict;
 mod removed_key;
+pub mod repo;
 mod repo_allowlist_entry;
 mod repo_allowlist_host;
 mod repo_allowlist_missing;
@@ -164,6 +165,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
     ALL.iter()
         .map(|(info, _)| *info)
+        .chain(repo::ALL.iter().map(|(info, _)| *info))
         .chain(crate::online::infos())
 }
 

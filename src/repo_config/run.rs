@@ -1,0 +1,139 @@
+//! Linting the repo-config and repo-level documents of one run, together with the server
+//! configs of the same run: a server config's `repo-config-json` is checked inside it, the file
+//! its `repo-config` names is linted when it exists beside it, every repo config learns the
+//! server's allowlist, and every `atlantis.yaml` is held against the run's repo config.
+
+use super::{Document, Kind, ServerContext, matching};
+use crate::config::{EffectiveConfig, RawValue};
+use crate::finding::Finding;
+use crate::input::NamedBytes;
+use crate::rules::repo::{self, DocContext};
+use crate::source::{SourceKind, SourceText, Sources};
+use std::path::{Path, PathBuf};
+
+/// A document named in the run.
+#[derive(Debug, Clone)]
+pub struct DocInput {
+    pub kind: Kind,
+    pub file: NamedBytes,
+    /// The path on disk (for the Git remote of an `atlantis.yaml`), when it is a file.
+    pub path: Option<PathBuf>,
+}
+
+/// One linted document: its own source texts, the document, and its findings (before
+/// suppressions and policy).
+#[derive(Debug)]
+pub struct Linted {
+    pub sources: Sources,
+    pub doc: Document,
+    pub findings: Vec<Finding>,
+}
+
+/// The document of `--repo-config-json` inside a server config, if it holds a JSON object.
+pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
+    let setting = cfg.winner("repo-config-json")?;
+    let RawValue::Scalar { text, style, .. } = &setting.value else {
+        if let RawValue::Text(t) = &setting.value {
+            let source = cfg.sources.get(setting.origin.source);
+            let span = setting.origin.value_span;
+            let raw = source.text.get(span.start..span.end).unwrap_or("");
+            return super::read_json(setting.origin.source, setting.origin.kind.clone(), t.as_str(), raw, span, None);
+        }
+        return None;
+    };
+    let source = cfg.sources.get(setting.origin.source);
+    let span = setting.origin.value_span;
+    let raw = source.text.get(span.start..span.end).unwrap_or("");
+    super::read_json(setting.origin.source, setting.origin.kind.clone(), text.as_str(), raw, span, Some(*style))
+}
+
+/// The findings about a server config's `repo-config-json`, located in the server config.
+pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
+    let Some(doc) = embedded(cfg) else { return Vec::new() };
+    let server = ServerContext::from_config(cfg);
+    repo::run(&DocContext {
+        doc: &doc,
+        server: Some(&server),
+        repo_config: None,
+        repo_id: None,
+    })
+}
+
+/// Reads one document into its own sources.
+pub fn read(input: &DocInput) -> (Sources, Document) {
+    let mut sources = Sources::default();
+    let bytes = input.file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&input.file.bytes);
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let id = sources.add(SourceText::new(SourceKind::File, input.file.name.clone(), text));
+    let doc = super::read(input.kind, id, &input.file.name, &sources.get(id).text);
+    (sources, doc)
+}
+
+/// The repo config file a server config names, resolved as Atlantis would from the directory
+/// of the server config (`beside`), or as written (`check_files`: the linter runs where the
+/// server runs).
+pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<PathBuf> {
+    let named = cfg.str("repo-config")?;
+    let named = Path::new(named);
+    if check_files && named.is_file() {
+        return Some(named.to_path_buf());
+    }
+    let server_file = cfg.file.as_ref()?;
+    let dir = Path::new(&server_file.path).parent()?;
+    let beside = dir.join(named.file_name()?);
+    beside.is_file().then_some(beside)
+}
+
+/// Lints every document of the run. `servers` are the run's server configs (already linted);
+/// the first one's allowlist applies to every repo config, and the first repo config (or the
+/// first server's `repo-config-json`) is what every `atlantis.yaml` is held against.
+pub fn lint(inputs: &[DocInput], servers: &[&EffectiveConfig], repo_id: Option<&str>) -> Vec<Linted> {
+    let server = servers.first().map(|c| ServerContext::from_config(c));
+    let mut out: Vec<Linted> = Vec::new();
+    for input in inputs.iter().filter(|i| i.kind == Kind::RepoConfig) {
+        let (sources, doc) = read(input);
+        let findings = repo::run(&DocContext {
+            doc: &doc,
+            server: server.as_ref(),
+            repo_config: None,
+            repo_id: None,
+        });
+        out.push(Linted { sources, doc, findings });
+    }
+    let json_repo_config = servers.first().and_then(|c| embedded(c));
+    for input in inputs.iter().filter(|i| i.kind == Kind::RepoYaml) {
+        let (sources, doc) = read(input);
+        let git_id = match repo_id {
+            Some(_) => None,
+            None => input.path.as_deref().and_then(matching::repo_id_from_git),
+        };
+        let repo_config = out
+            .iter()
+            .map(|l| &l.doc)
+            .find(|d| d.kind == Kind::RepoConfig && d.global.is_some())
+            .or(json_repo_config.as_ref());
+        let findings = repo::run(&DocContext {
+            doc: &doc,
+            server: server.as_ref(),
+            repo_config,
+            repo_id: repo_id.or(git_id.as_deref()),
+        });
+        out.push(Linted { sources, doc, findings });
+    }
+    out
+}
+
+/// What a file is, from its top-level keys: a repo-level `atlantis.yaml` has `version` or
+/// `projects`; a server-side repo config has `repos`, `workflows`, `policies`, `metrics`,
+/// `team_authz` or `external_stores`; anything else is left to the server-config reader.
+pub fn detect(bytes: &[u8]) -> Option<Kind> {
+    let keys = crate::discover::top_level_keys(bytes)?;
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    if has("version") || has("projects") {
+        return Some(Kind::RepoYaml);
+    }
+    ["repos", "workflows", "policies", "metrics", "team_authz", "external_stores"]
+        .iter()
+        .any(|k| has(k))
+        .then_some(Kind::RepoConfig)
+}
