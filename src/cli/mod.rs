@@ -66,8 +66,12 @@ pub enum Command {
     },
     /// Print a rule's full documentation.
     Explain { rule: String },
-    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file.
-    Schema,
+    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file, or with
+    /// --kind of the server-side repo config or a repo-level atlantis.yaml.
+    Schema {
+        #[arg(long, value_enum, default_value_t = SchemaKind::ServerConfig)]
+        kind: SchemaKind,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -119,6 +123,17 @@ Exit status:
   1  not written: the configuration has error-level findings (see --allow-errors),
      or a value the form cannot carry
   2  the run itself failed: bad usage, a file that cannot be read";
+
+/// Which document's JSON Schema `atlantis-lint schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The server config file (`atlantis server --config`).
+    ServerConfig,
+    /// The server-side repo config (`--repo-config` repos.yaml, `--repo-config-json`).
+    RepoConfig,
+    /// A repository's atlantis.yaml.
+    RepoYaml,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -459,8 +474,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 "no rule named `{rule}`; `atlantis-lint rules` lists them"
             ))),
         },
-        Some(Command::Schema) => {
-            print!("{}", crate::schema::schema_text());
+        Some(Command::Schema { kind }) => {
+            use crate::repo_config::schema as rs;
+            print!(
+                "{}",
+                match kind {
+                    SchemaKind::ServerConfig => crate::schema::schema_text(),
+                    SchemaKind::RepoConfig => rs::text(&rs::repo_config_schema()),
+                    SchemaKind::RepoYaml => rs::text(&rs::repo_yaml_schema()),
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {

@@ -11,6 +11,7 @@ pub mod goregex;
 pub mod matching;
 pub mod model;
 pub mod run;
+pub mod schema;
 pub mod steps;
 
 use crate::config::{Location, OriginKind};

@@ -25,6 +25,8 @@ pub struct GlobalCfg {
 pub struct Repo {
     pub index: usize,
     pub span: Span,
+    /// False when the item is not a mapping (a decode error was recorded).
+    pub decoded: bool,
     pub id: Option<Sp<String>>,
     pub branch: Option<Sp<String>>,
     pub repo_config_file: Option<Sp<String>>,
@@ -168,6 +170,8 @@ pub struct RepoCfg {
     /// The root mapping's span.
     pub span: Span,
     pub version: Option<Sp<i64>>,
+    /// The `version` key, also when its value did not decode.
+    pub version_key: Option<Span>,
     pub projects: Vec<Project>,
     pub workflows: Vec<Workflow>,
     pub workflows_key: Option<Span>,
@@ -336,6 +340,7 @@ fn repo(v: &mut View, node: NodeId, index: usize) -> Repo {
     let mut r = Repo {
         index,
         span: v.span(node),
+        decoded: v.is_null(node) || matches!(v.kind(node), crate::input::yaml::NodeKind::Map(_)),
         ..Repo::default()
     };
     for e in v.entries(node, "raw.Repo", REPO_KEYS) {
@@ -643,7 +648,10 @@ pub fn repo_cfg(v: &mut View, root: NodeId) -> RepoCfg {
     for e in v.entries(root, "raw.RepoCfg", REPO_CFG_KEYS) {
         let (n, k) = (e.value, e.key_span);
         match e.key {
-            "version" => r.version = v.int(n, k, "RepoCfg.version"),
+            "version" => {
+                r.version_key = Some(k);
+                r.version = v.int(n, k, "RepoCfg.version");
+            }
             "projects" => {
                 for (i, item) in v
                     .items(n, "[]raw.Project", "RepoCfg.projects")

@@ -100,19 +100,18 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
     // 1. A string.
     if let Some(name) = string_scalar(v, node) {
         if !BUILTINS.contains(&name) {
-            let help = if let Some(rest) = name.strip_prefix("run:") {
-                format!(
-                    "`{}` is one string: write `- run: {}` (a space after the colon) for a custom command",
-                    short(name),
-                    short(rest.trim())
-                )
+            let help = if name.starts_with("run:") {
+                "`run:` without a space after the colon is one string: write `- run: <command>` (a space after the colon) for a custom command".to_string()
             } else if name == "run" {
                 "a run step needs its command: `- run: terraform fmt -check`".to_string()
             } else {
                 format!("use a built-in step ({}) or `- run: <command>`", BUILTINS.join(", "))
             };
             step.error = Some(problem(
-                format!("{name:?} is not a valid step type, maybe you omitted the 'run' key"),
+                format!(
+                    "\"{}\" is not a valid step type, maybe you omitted the 'run' key",
+                    shown_text(name)
+                ),
                 span,
                 Some(help),
             ));
@@ -474,5 +473,21 @@ pub fn short(s: &str) -> String {
         format!("{}...", s.chars().take(37).collect::<String>())
     } else {
         s.to_string()
+    }
+}
+
+/// A value quoted in a message: a short word as it is; free text (a command, which may hold a
+/// credential) is not shown, only a `run:` prefix when there is one.
+pub fn shown_text(s: &str) -> String {
+    let word = !s.is_empty()
+        && s.len() <= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+    if word || s.is_empty() {
+        s.to_string()
+    } else if s.starts_with("run:") {
+        "run:...".to_string()
+    } else {
+        "(value not shown)".to_string()
     }
 }

@@ -135,6 +135,8 @@ pub fn run(ctx: &DocContext) -> Vec<Finding> {
 
 // ---- Shared checks (both documents hold the same shapes) ----
 
+pub use repo_config_allowed_overrides::OVERRIDES;
+
 pub const REQUIREMENTS: &[&str] = &["approved", "mergeable", "undiverged"];
 pub const SILENCE: &[&str] = &["plan", "apply"];
 

@@ -93,12 +93,12 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
                             .help("write the command after `run: `"),
                     );
                 }
-                if let Some(line) = run.v.lines().find(|l| {
-                    let t = l.trim_start();
-                    t.starts_with("commands:") || t.starts_with("command:") || t.starts_with("description:") || t.starts_with("shell:")
-                }) {
+                let option = ["commands:", "command:", "description:", "shell:"].into_iter().find(|o| {
+                    run.v.lines().skip(1).any(|l| l.trim_start().starts_with(o))
+                });
+                if let Some(option) = option {
                     out.push(
-                        Finding::new(&RULE, ctx.at(run.span), format!("the `run` text of {what} holds `{}`: the shell runs it as a command", super::shown(line.trim())))
+                        Finding::new(&RULE, ctx.at(run.span), format!("the `run` text of {what} holds a `{option}` line: the shell runs it as a command"))
                             .label("hook option inside the command")
                             .help("move it out of `run`, as a sibling key at the hook's indentation (`commands: plan`)"),
                     );

@@ -33,7 +33,7 @@ Write an RE2 pattern (`/github\.com/acme/.*/`, then exclude with a later, more s
 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(g) = ctx.global() else { return };
-    for r in &g.repos {
+    for r in g.repos.iter().filter(|r| r.decoded) {
         let idx = r.index.to_string();
         match &r.id {
             None => {

@@ -119,7 +119,8 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             if m.allow_custom_workflows && repo_workflows.contains(&w.v.as_str()) {
                 break;
             }
-            if !m.allowed_workflows.contains(&w.v) {
+            let defined = repo_workflows.contains(&w.v.as_str()) || m.workflows.contains(&w.v);
+            if defined && !m.allowed_workflows.contains(&w.v) {
                 push(
                     w.span,
                     format!("workflow '{}' is not allowed for this repo", w.v),

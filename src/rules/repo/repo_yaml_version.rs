@@ -27,7 +27,7 @@ projects:
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(r) = ctx.repo_cfg() else { return };
     match &r.version {
-        None => {
+        None if r.version_key.is_none() => {
             let atl = "version: is required. If you've just upgraded Atlantis you need to rewrite your atlantis.yaml for version 3. See www.runatlantis.io/docs/upgrading-atlantis-yaml.html.";
             out.push(
                 Finding::new(&RULE, ctx.at(crate::source::Span::new(r.span.start, r.span.start)), atl)
