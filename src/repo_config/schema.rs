@@ -87,6 +87,21 @@ impl JsonSchema for Strings {
     }
 }
 
+/// A `repos[].id`: required and not empty.
+pub struct RepoId;
+impl JsonSchema for RepoId {
+    fn schema_name() -> Cow<'static, str> {
+        "RepoId".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`host/owner/name` exactly, or a Go regular expression between slashes (`/.*/`). No globs.",
+            "type": ["string", "number", "boolean"],
+            "minLength": 1
+        })
+    }
+}
+
 /// A `/regex/` (a Go RE2 regular expression between slashes).
 pub struct SlashRegex;
 impl JsonSchema for SlashRegex {
@@ -213,8 +228,7 @@ pub struct Hook {
 #[allow(dead_code)]
 pub struct Repo {
     /// `host/owner/name` exactly, or a Go regular expression between slashes (`/.*/`). No globs.
-    #[schemars(extend("minLength" = 1))]
-    id: String,
+    id: RepoId,
     /// Base branches (a `/regex/`) this entry's repositories are acted on for.
     branch: Option<SlashRegex>,
     /// The repo-level config file (relative; default `atlantis.yaml`).
@@ -326,12 +340,25 @@ pub struct S3 {
 
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = s3_needs_bucket_and_region)]
 #[allow(dead_code)]
 pub struct PlanStore {
     /// Only `s3` (Atlantis v0.47.0).
     #[schemars(extend("enum" = ["s3", "", null]))]
     r#type: Option<String>,
     s3: Option<S3>,
+}
+
+fn s3_needs_bucket_and_region(schema: &mut Schema) {
+    schema.insert(
+        "if".into(),
+        json!({"properties": {"type": {"const": "s3"}}, "required": ["type"]}),
+    );
+    schema.insert(
+        "then".into(),
+        json!({"required": ["s3"], "properties": {"s3": {"type": "object", "required": ["bucket", "region"],
+            "properties": {"bucket": {"type": "string", "minLength": 1}, "region": {"type": "string", "minLength": 1}}}}}),
+    );
 }
 
 #[derive(JsonSchema)]
