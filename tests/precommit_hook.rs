@@ -35,6 +35,10 @@ fn hook_definition() {
         "atlantis/server.yaml",
         "infra/k8s/atlantis/config.yaml",
         "infra/atlantis/values.yml",
+        "repos.yaml",
+        "deploy/repos.yml",
+        "config/repo-config.yaml",
+        "repo_config_prod.yaml",
     ] {
         assert!(files.is_match(path), "{path} should be linted");
     }
