@@ -177,9 +177,11 @@ pub fn read_json(
     value_span: Span,
     style: Option<Style>,
 ) -> Option<Document> {
-    match serde_json::from_str::<serde_json::Value>(value) {
-        Ok(serde_json::Value::Object(_)) => {}
-        _ => return None,
+    // Valid JSON and an object (checked without building the value: it may be megabytes).
+    if !value.trim_start().starts_with('{')
+        || serde_json::from_str::<serde::de::IgnoredAny>(value).is_err()
+    {
+        return None;
     }
     let (raw_start, raw_text) = match style {
         Some(Style::SingleQuoted | Style::DoubleQuoted) => (

@@ -125,15 +125,31 @@ pub fn lint(inputs: &[DocInput], servers: &[&EffectiveConfig], repo_id: Option<&
 
 /// What a file is, from its top-level keys: a repo-level `atlantis.yaml` has `version` or
 /// `projects`; a server-side repo config has `repos`, `workflows`, `policies`, `metrics`,
-/// `team_authz` or `external_stores`; anything else is left to the server-config reader.
+/// `team_authz` or `external_stores` and no Atlantis flag (a server config with a stray `repos:`
+/// stays a server config, where `unknown-key` reports it); anything else is left to the
+/// server-config reader.
+///
+/// Block-style files are judged by their unindented `key:` lines, without parsing; only a file
+/// with none (JSON, a flow mapping) is parsed.
 pub fn detect(bytes: &[u8]) -> Option<Kind> {
-    let keys = crate::discover::top_level_keys(bytes)?;
+    let text = String::from_utf8_lossy(bytes);
+    let scanned: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-', '{', '[', '"', '\'']) && !l.is_empty())
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+        .collect();
+    let keys: Vec<String> = if scanned.is_empty() {
+        crate::discover::top_level_keys(bytes)?
+    } else {
+        scanned.into_iter().map(str::to_string).collect()
+    };
     let has = |k: &str| keys.iter().any(|x| x == k);
     if has("version") || has("projects") {
         return Some(Kind::RepoYaml);
     }
-    ["repos", "workflows", "policies", "metrics", "team_authz", "external_stores"]
+    let flags = keys.iter().any(|k| crate::flags::lookup_key(k).is_some());
+    let repo_config = ["repos", "workflows", "policies", "metrics", "team_authz", "external_stores"]
         .iter()
-        .any(|k| has(k))
-        .then_some(Kind::RepoConfig)
+        .any(|k| has(k));
+    (repo_config && !flags).then_some(Kind::RepoConfig)
 }

@@ -71,11 +71,15 @@ fn pairs<'a>(v: &View<'a>, node: NodeId) -> Option<Vec<(&'a str, Span, NodeId)>>
         out.push((key, v.span(k), val));
     }
     // Go maps keep one value per key: the last.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut dedup: Vec<(&str, Span, NodeId)> = Vec::new();
     for p in out {
-        match dedup.iter_mut().find(|q| q.0 == p.0) {
-            Some(q) => *q = p,
-            None => dedup.push(p),
+        match at.get(p.0) {
+            Some(&i) => dedup[i] = p,
+            None => {
+                at.insert(p.0, dedup.len());
+                dedup.push(p);
+            }
         }
     }
     Some(dedup)

@@ -306,7 +306,14 @@ struct Redactor {
     searcher: Option<aho_corasick::AhoCorasick>,
     /// Patterns below this index are plain values; the others are base64 fragments.
     plain_count: usize,
+    /// Values longer than [`MAX_AUTOMATON_LEN`] (a 5 MB `repo-config-json`): searched for
+    /// directly, as a whole, so that the automaton stays small.
+    large: Vec<String>,
 }
+
+/// Longer secret values are not put into the automaton (nor their base64 forms): building it
+/// over megabytes of patterns costs seconds, and no message quotes such a value's encoding.
+const MAX_AUTOMATON_LEN: usize = 4096;
 
 /// Secrets shorter than this are not searched for (they would match ordinary words).
 const MIN_REDACTED_LEN: usize = 6;
@@ -338,6 +345,8 @@ impl Redactor {
         plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
         plain.sort();
         plain.dedup();
+        let (large, plain): (Vec<String>, Vec<String>) =
+            plain.into_iter().partition(|p| p.len() > MAX_AUTOMATON_LEN);
         let mut encoded = Vec::new();
         for p in &plain {
             let engines = [
@@ -369,10 +378,16 @@ impl Redactor {
         Redactor {
             searcher,
             plain_count,
+            large,
         }
     }
 
-    fn redact(&self, s: String) -> String {
+    fn redact(&self, mut s: String) -> String {
+        for value in &self.large {
+            if s.len() >= value.len() && s.contains(value.as_str()) {
+                s = s.replace(value.as_str(), "<redacted>");
+            }
+        }
         let Some(searcher) = &self.searcher else {
             return s;
         };

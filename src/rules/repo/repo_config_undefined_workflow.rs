@@ -33,8 +33,7 @@ Name a defined workflow, or define it.
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(g) = ctx.global() else { return };
     let defined: Vec<&str> = g.workflows.iter().map(|w| w.name.v.as_str()).collect();
-    let mut names: Vec<&'static str> = Vec::new();
-    let _ = &mut names;
+    let lookup: std::collections::HashSet<&str> = defined.iter().copied().collect();
     for r in &g.repos {
         let referenced = r
             .workflow
@@ -42,7 +41,7 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             .map(|w| (w, "workflow"))
             .chain(r.allowed_workflows.iter().flat_map(|l| l.v.iter().map(|w| (w, "allowed_workflows"))));
         for (w, key) in referenced {
-            if w.v == "default" || defined.contains(&w.v.as_str()) {
+            if w.v == "default" || lookup.contains(w.v.as_str()) {
                 continue;
             }
             let atl = format!("workflow {:?} is not defined", w.v);

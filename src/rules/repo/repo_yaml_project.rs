@@ -140,30 +140,35 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         one(ctx, p, out);
     }
     // validateProjectNames, on the projects as ToValid leaves them (dir cleaned, workspace default).
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
     for p in &r.projects {
         let Some(n) = &p.name else { continue };
-        if seen.contains(&n.v.as_str()) {
+        if let Some(&first) = seen.get(n.v.as_str()) {
             let atl = format!("found two or more projects with name {:?}; project names must be unique", n.v);
-            let first = r.projects.iter().find_map(|q| q.name.as_ref().filter(|m| m.v == n.v)).map(|m| ctx.at(m.span));
-            let mut f = Finding::new(&RULE, ctx.at(n.span), atl.clone()).label("second project with this name").help(format!("give each project its own name. {}", ctx.refused(&atl)));
-            if let Some(first) = first {
-                f = f.related(first, "first used here");
-            }
-            out.push(f);
+            out.push(
+                Finding::new(&RULE, ctx.at(n.span), atl.clone())
+                    .label("second project with this name")
+                    .related(ctx.at(first), "first used here")
+                    .help(format!("give each project its own name. {}", ctx.refused(&atl))),
+            );
+            continue;
         }
-        seen.push(&n.v);
+        seen.insert(&n.v, n.span);
     }
     let mut groups: Vec<((String, String), Vec<&Project>)> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
     for p in &r.projects {
         let Some(d) = p.dir.as_ref().filter(|d| !d.v.is_empty()) else { continue };
         let key = (
             clean_dir(&d.v),
             p.workspace.as_ref().filter(|w| !w.v.is_empty()).map_or("default".to_string(), |w| w.v.clone()),
         );
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(p),
-            None => groups.push((key, vec![p])),
+        match index.get(&key) {
+            Some(&i) => groups[i].1.push(p),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![p]));
+            }
         }
     }
     for ((dir, ws), ps) in groups {
