@@ -48,15 +48,133 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
 }
 
 /// The findings about a server config's `repo-config-json`, located in the server config.
+///
+/// `repo-config-json` is a secret flag (it may embed credentials in commands): no 8-character
+/// piece of its string values may reach a message, so the pieces findings quote are masked
+/// (Atlantis's vocabulary, such as `mergeable`, excepted).
 pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
     let Some(doc) = embedded(cfg) else { return Vec::new() };
     let server = ServerContext::from_config(cfg);
-    repo::run(&DocContext {
+    let mut findings = repo::run(&DocContext {
         doc: &doc,
         server: Some(&server),
         repo_config: None,
         repo_id: None,
-    })
+    });
+    mask_quoted_values(&doc, &mut findings);
+    findings
+}
+
+const WINDOW: usize = 8;
+
+/// Atlantis's own words (field names, enumerated values), never secrets.
+fn vocabulary(v: &str) -> bool {
+    use super::model;
+    repo::REQUIREMENTS.contains(&v)
+        || repo::OVERRIDES.contains(&v)
+        || super::steps::BUILTINS.contains(&v)
+        || model::REPO_KEYS.contains(&v)
+        || model::REPO_CFG_KEYS.contains(&v)
+        || model::PROJECT_KEYS.contains(&v)
+        || model::STAGES.contains(&v)
+        || matches!(
+            v,
+            "on_plan"
+                | "on_apply"
+                | "disabled"
+                | "enabled"
+                | "strip_refreshing"
+                | "default"
+                | "repos"
+                | "workflows"
+                | "policies"
+                | "metrics"
+                | "team_authz"
+                | "external_stores"
+                | "steps"
+                | "extra_args"
+                | "command"
+                | "commands"
+                | "output"
+                | "shellArgs"
+                | "description"
+                | "ignore_paths"
+                | "policy_sets"
+                | "conftest_version"
+                | "policy_item_regex"
+                | "approve_count"
+                | "sticky_policy_approvals"
+                | "prevent_self_approve"
+                | "prometheus"
+                | "endpoint"
+                | "plan_store"
+                | "force_path_style"
+                | "filter_regex"
+        )
+}
+
+/// Masks, in every text of the findings, each 8-byte window that occurs inside a string value
+/// of the document (one pass over the values, whatever their size).
+fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
+    use crate::input::yaml::NodeKind;
+    use std::collections::HashSet;
+    let Some(yaml) = &doc.yaml else { return };
+    let texts = |f: &Finding| -> Vec<String> {
+        let mut t = vec![f.message.clone()];
+        t.extend(f.help.clone());
+        t.extend(f.label.clone());
+        t.extend(f.suggestion.clone());
+        t.extend(f.related.iter().map(|l| l.text.clone()));
+        t
+    };
+    let mut wanted: HashSet<Vec<u8>> = HashSet::new();
+    for f in findings.iter() {
+        for t in texts(f) {
+            for w in t.as_bytes().windows(WINDOW) {
+                wanted.insert(w.to_vec());
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    // Every scalar, keys included (workflow names and step keys are the user's words).
+    let mut found: HashSet<Vec<u8>> = HashSet::new();
+    for n in &yaml.nodes {
+        let NodeKind::Scalar(s) = &n.kind else { continue };
+        if vocabulary(&s.value) {
+            continue;
+        }
+        for w in s.value.as_bytes().windows(WINDOW) {
+            if wanted.contains(w) {
+                found.insert(w.to_vec());
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let mask = |t: &str| -> String {
+        let b = t.as_bytes();
+        let mut hide = vec![false; b.len()];
+        for i in 0..b.len().saturating_sub(WINDOW - 1) {
+            if found.contains(&b[i..i + WINDOW]) {
+                hide[i..i + WINDOW].iter_mut().for_each(|h| *h = true);
+            }
+        }
+        t.char_indices()
+            .map(|(i, c)| if hide[i..i + c.len_utf8()].iter().any(|h| *h) { '*' } else { c })
+            .collect()
+    };
+    for f in findings.iter_mut() {
+        f.message = mask(&f.message);
+        f.help = f.help.as_deref().map(mask);
+        f.label = f.label.as_deref().map(mask);
+        f.suggestion = f.suggestion.as_deref().map(mask);
+        for l in &mut f.related {
+            l.text = mask(&l.text);
+        }
+    }
 }
 
 /// Reads one document into its own sources.
