@@ -162,6 +162,21 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
                 hide[i..i + WINDOW].iter_mut().for_each(|h| *h = true);
             }
         }
+        // Atlantis's own words stay readable (`did you mean `repo_config_file`?`).
+        let mut start = None;
+        for (i, c) in t.char_indices().chain(std::iter::once((t.len(), ' '))) {
+            let word = c.is_ascii_alphanumeric() || c == '_';
+            match (word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(st)) => {
+                    if vocabulary(&t[st..i]) {
+                        hide[st..i].iter_mut().for_each(|h| *h = false);
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
         t.char_indices()
             .map(|(i, c)| if hide[i..i + c.len_utf8()].iter().any(|h| *h) { '*' } else { c })
             .collect()
