@@ -12,13 +12,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 fn request(name: &str, text: &str) -> Request {
-    Request {
-        file: Some(NamedBytes {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }),
-        ..Request::default()
-    }
+    Request::for_file(NamedBytes {
+        name: name.to_string(),
+        bytes: text.as_bytes().to_vec(),
+    })
 }
 
 /// Everything the binary does for one run, except process start-up and writing to stdout.
@@ -74,7 +71,7 @@ fn benches(c: &mut Criterion) {
     };
     let fixtures = ok_fixtures();
     for r in &fixtures {
-        let name = r.file.as_ref().unwrap().name.clone();
+        let name = r.file().unwrap().name.clone();
         let one = vec![r.clone()];
         c.bench_function(&format!("typical/{name}"), |b| {
             b.iter(|| lint_all(black_box(&one), &options))
@@ -87,7 +84,7 @@ fn benches(c: &mut Criterion) {
     let thousand: Vec<Request> = (0..1_000)
         .map(|i| {
             let base = &fixtures[i % fixtures.len()];
-            let text = String::from_utf8_lossy(&base.file.as_ref().unwrap().bytes)
+            let text = String::from_utf8_lossy(&base.file().unwrap().bytes)
                 .replace("atlantis-bot", &format!("bot-{i}"));
             request(&format!("c{i}.yaml"), &text)
         })

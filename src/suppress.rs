@@ -12,7 +12,7 @@
 //! Comments are found in the file's text: a `#` at the start of a line or after whitespace,
 //! outside every scalar of the YAML tree (so a `#` inside a quoted or block scalar is never one).
 
-use crate::config::{EffectiveConfig, Location, OriginKind};
+use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo};
 use crate::flags::edit_distance;
 use crate::input::yaml::{NodeKind, YamlDoc};
@@ -232,7 +232,7 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
         let line = match &f.location {
             Location::Source {
                 source,
-                kind: OriginKind::File,
+                spelling: Spelling::ConfigKey,
                 span,
             } if *source == source_id && f.rule.suppressible => {
                 Some(source_line(cfg, *source, *span))
@@ -269,7 +269,7 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
     }
     let at = |span: Span| Location::Source {
         source: source_id,
-        kind: OriginKind::File,
+        spelling: Spelling::ConfigKey,
         span,
     };
     for (ci, c) in comments.iter().enumerate() {

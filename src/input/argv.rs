@@ -7,7 +7,7 @@
 //! problem is found at once.
 
 use crate::config::{
-    ArgvIssue, KeyMatch, Location, Origin, OriginKind, RawValue, Setting, match_flag,
+    ArgvIssue, Channel, KeyMatch, Location, Origin, RawValue, Setting, Spelling, match_flag,
 };
 use crate::flags::{self, FlagKind, FlagType};
 use crate::secret::{Text, name_suggests_secret};
@@ -94,7 +94,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         }
         let location = Location::Source {
             source: source_id,
-            kind: OriginKind::Argv {
+            spelling: Spelling::Flag {
                 index: i,
                 flag: flag_name(arg).map_or_else(
                     || format!("<argument {i}>"),
@@ -161,7 +161,8 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 value,
                 origin: Origin {
                     source: source_id,
-                    kind: OriginKind::Argv {
+                    channel: Channel::Flag,
+                    spelling: Spelling::Flag {
                         index,
                         flag: format!("--{name}"),
                     },

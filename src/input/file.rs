@@ -5,7 +5,7 @@
 //! aliased mapping holds; every value keeps its span, and secret values are masked in the source.
 
 use crate::config::{
-    DuplicateKey, FileInput, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag,
+    Channel, DuplicateKey, FileInput, KeyMatch, Origin, RawValue, Setting, Spelling, match_flag,
 };
 use crate::flags;
 use crate::input::mask;
@@ -116,7 +116,8 @@ fn read_mapping(
         let value_node = doc.node(v);
         let origin = Origin {
             source: source_id,
-            kind: OriginKind::File,
+            channel: Channel::File,
+            spelling: Spelling::ConfigKey,
             key_span: key_node.span,
             value_span: if value_node.span.is_empty() {
                 key_node.span

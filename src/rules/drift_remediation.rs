@@ -28,6 +28,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete()
         || !cfg.bool("enable-drift-remediation")
         || cfg.bool("enable-drift-detection")
+        || cfg.unknown("enable-drift-detection").is_some()
     {
         return;
     }

@@ -16,7 +16,7 @@ pub fn bitbucket_cloud(cfg: &EffectiveConfig) -> bool {
 
 /// True when a GitHub user (PAT) or a GitHub App is configured.
 pub fn github_configured(cfg: &EffectiveConfig) -> bool {
-    cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0
+    cfg.is_set("gh-user") || cfg.is_set("gh-app-id")
 }
 
 /// True when any Git host has its selecting setting (the user, or the GitHub App id).
@@ -69,7 +69,7 @@ pub struct RepoHost {
 pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     let mut out = Vec::new();
     let str_host = |flag: &str| cfg.str(flag).map(host_of).unwrap_or_default();
-    if cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0 {
+    if cfg.is_set("gh-user") || cfg.is_set("gh-app-id") {
         let selector = if cfg.is_set("gh-user") {
             "gh-user"
         } else {

@@ -37,7 +37,7 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     let user = cfg.is_set("gh-user") && (cfg.is_set("gh-token") || cfg.is_set("gh-token-file"));
     let app =
-        cfg.int("gh-app-id") != 0 && (cfg.is_set("gh-app-key") || cfg.is_set("gh-app-key-file"));
+        cfg.is_set("gh-app-id") && (cfg.is_set("gh-app-key") || cfg.is_set("gh-app-key-file"));
     // Half-configured identities are `incomplete-credentials`' business.
     if !user || !app {
         return;
@@ -62,7 +62,7 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
 /// mirrors Atlantis's own warnings; Atlantis has none for apps.
 pub fn check_webhook_secret(ctx: &Context, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if cfg.int("gh-app-id") == 0 || cfg.is_set("gh-user") || cfg.is_set("gh-webhook-secret") {
+    if !cfg.is_set("gh-app-id") || cfg.is_set("gh-user") || cfg.is_set("gh-webhook-secret") {
         return;
     }
     out.push(
@@ -93,13 +93,10 @@ mod tests {
     };
 
     fn webhook_findings(yaml: &str) -> Vec<Finding> {
-        let cfg = load(&Request {
-            file: Some(NamedBytes {
-                name: "a.yaml".into(),
-                bytes: yaml.as_bytes().to_vec(),
-            }),
-            ..Request::default()
-        });
+        let cfg = load(&Request::for_file(NamedBytes {
+            name: "a.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        }));
         let options = Options::default();
         let ctx = Context {
             cfg: &cfg,

@@ -30,9 +30,10 @@ Add `write-git-creds: true` (or `ATLANTIS_WRITE_GIT_CREDS=true`).
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if !cfg.complete()
-        || cfg.int("gh-app-id") == 0
+        || !cfg.is_set("gh-app-id")
         || cfg.is_set("gh-user")
         || cfg.bool("write-git-creds")
+        || cfg.unknown("write-git-creds").is_some()
     {
         return;
     }

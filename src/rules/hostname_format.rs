@@ -33,7 +33,7 @@ Write the host only (`gh-hostname: github.example.com`); for GitLab drop `/api/v
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let github = cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0;
+    let github = cfg.is_set("gh-user") || cfg.is_set("gh-app-id");
     for (flag, configured) in [
         ("gh-hostname", github),
         ("azuredevops-hostname", cfg.is_set("azuredevops-user")),

@@ -56,7 +56,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .help(format!("{}, or gh-token-file", help_set("gh-token"))),
         );
     }
-    if cfg.int("gh-app-id") != 0 && !cfg.is_set("gh-app-key") && !cfg.is_set("gh-app-key-file") {
+    if cfg.is_set("gh-app-id") && !cfg.is_set("gh-app-key") && !cfg.is_set("gh-app-key-file") {
         out.push(
             Finding::new(&RULE, cfg.location("gh-app-id"), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
                 .key("gh-app-id")

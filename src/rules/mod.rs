@@ -2,7 +2,7 @@
 //! and documentation beside its check. Adding a rule means adding a file and a line in [`ALL`].
 
 use crate::config::EffectiveConfig;
-use crate::finding::{Finding, RuleInfo};
+use crate::finding::{Finding, RuleInfo, Severity};
 
 mod allow_commands;
 mod ambiguous_scalar;
@@ -171,12 +171,46 @@ pub fn find(id: &str) -> Option<&'static RuleInfo> {
     infos().find(|r| r.id == id)
 }
 
+/// Rules whose findings say that a setting is missing. When a source the input does not show
+/// may set Atlantis variables (a manifest's `envFrom` of a Secret that is not in the input),
+/// the setting may well be there: their findings become notes that name that source.
+const ABSENCE_RULES: &[&str] = &[
+    "no-vcs-credentials",
+    "incomplete-credentials",
+    "repo-allowlist-missing",
+    "ssl-pair",
+    "tfe-token-missing",
+    "azuredevops-webhook-auth",
+    "missing-webhook-secret",
+    "github-app-write-git-creds",
+    "drift-remediation",
+];
+
 /// Runs every rule over one configuration.
 pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
     let ctx = Context { cfg, options };
     let mut out = Vec::new();
     for (_, check) in ALL {
         check(&ctx, &mut out);
+    }
+    let opaque: Vec<_> = cfg
+        .opaque
+        .iter()
+        .filter(|o| o.prefix.starts_with("ATLANTIS_") || "ATLANTIS_".starts_with(&o.prefix))
+        .collect();
+    if !opaque.is_empty() {
+        for f in out
+            .iter_mut()
+            .filter(|f| ABSENCE_RULES.contains(&f.rule.id))
+        {
+            f.severity = Severity::Info;
+            for o in &opaque {
+                f.related.push(crate::finding::Label {
+                    location: o.location.clone(),
+                    text: format!("{} may set it: atlantis-lint cannot see inside", o.what),
+                });
+            }
+        }
     }
     out
 }

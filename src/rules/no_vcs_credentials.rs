@@ -40,7 +40,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() {
         return;
     }
-    if cfg.int("gh-app-id") != 0 || SELECTORS.iter().any(|k| cfg.is_set(k)) {
+    if cfg.is_set("gh-app-id") || SELECTORS.iter().any(|k| cfg.is_set(k)) {
         return;
     }
     let mut f = Finding::new(

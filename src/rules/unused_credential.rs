@@ -37,7 +37,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() || !any_host_configured(cfg) {
         return;
     }
-    let app = cfg.int("gh-app-id") != 0;
+    let app = cfg.is_set("gh-app-id");
     if !cfg.is_set("gh-user") {
         for token in ["gh-token", "gh-token-file"] {
             if !cfg.is_set(token) {
