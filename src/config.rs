@@ -192,6 +192,7 @@ pub struct OpaqueSource {
 
 /// A fact a reader found about its form (a duplicate env name in a manifest, a Secret lacking
 /// a key) that the rule named `rule` reports. The rule's file declares the id and its docs.
+/// Build one with [`FormIssue::new`] and the builder methods (fields may be added).
 #[derive(Debug, Clone)]
 pub struct FormIssue {
     pub rule: &'static str,
@@ -202,6 +203,48 @@ pub struct FormIssue {
     /// The Atlantis flag it is about, if any.
     pub key: Option<String>,
     pub related: Vec<(Location, String)>,
+    /// A severity other than the rule's default (an error the rule usually reports as a warning).
+    pub severity: Option<crate::finding::Severity>,
+}
+
+impl FormIssue {
+    pub fn new(rule: &'static str, location: Location, message: impl Into<String>) -> FormIssue {
+        FormIssue {
+            rule,
+            location,
+            message: message.into(),
+            label: None,
+            help: None,
+            key: None,
+            related: Vec::new(),
+            severity: None,
+        }
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.label = Some(text.into());
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    pub fn related(mut self, location: Location, text: impl Into<String>) -> Self {
+        self.related.push((location, text.into()));
+        self
+    }
+
+    pub fn severity(mut self, severity: crate::finding::Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
 }
 
 /// A value as its source delivered it, before decoding.

@@ -171,6 +171,30 @@ pub fn find(id: &str) -> Option<&'static RuleInfo> {
     infos().find(|r| r.id == id)
 }
 
+/// The findings of one form rule: the [`crate::config::FormIssue`]s its reader found with the
+/// rule's id. A form rule's `check` is usually just this.
+pub fn report_form_issues(ctx: &Context, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
+    for issue in ctx.cfg.form_issues.iter().filter(|i| i.rule == rule.id) {
+        let mut f = Finding::new(rule, issue.location.clone(), issue.message.clone());
+        if let Some(l) = &issue.label {
+            f = f.label(l.clone());
+        }
+        if let Some(h) = &issue.help {
+            f = f.help(h.clone());
+        }
+        if let Some(k) = &issue.key {
+            f = f.key(k.clone());
+        }
+        if let Some(s) = issue.severity {
+            f = f.severity(s);
+        }
+        for (location, text) in &issue.related {
+            f = f.related(location.clone(), text.clone());
+        }
+        out.push(f);
+    }
+}
+
 /// Rules whose findings say that a setting is missing. When a source the input does not show
 /// may set Atlantis variables (a manifest's `envFrom` of a Secret that is not in the input),
 /// the setting may well be there: their findings become notes that name that source.
