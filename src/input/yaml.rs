@@ -74,6 +74,17 @@ impl YamlDoc {
         &self.nodes[id]
     }
 
+    /// Moves every span by `offset` bytes: for a document parsed from a slice of a larger text
+    /// (a config file held in a ConfigMap's block scalar).
+    pub fn shift(&mut self, offset: usize) {
+        for node in &mut self.nodes {
+            node.span = Span::new(node.span.start + offset, node.span.end + offset);
+        }
+        if let Some(s) = &mut self.extra_document {
+            *s = Span::new(s.start + offset, s.end + offset);
+        }
+    }
+
     /// The node itself, or the anchored node an alias points to.
     pub fn resolve(&self, id: NodeId) -> &Node {
         match self.nodes[id].kind {

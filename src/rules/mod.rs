@@ -28,6 +28,8 @@ mod incomplete_credentials;
 mod insecure_url;
 mod invalid_type;
 mod invalid_value;
+/// Facts of Kubernetes manifests (`k8s-...`).
+mod k8s_manifest;
 mod k8s_service_link;
 mod log_level_case;
 mod missing_webhook_secret;
@@ -149,6 +151,17 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&bool_flag_value::RULE, bool_flag_value::check),
     (&log_level_case::RULE, log_level_case::check),
     (&k8s_service_link::RULE, k8s_service_link::check),
+    (
+        &k8s_manifest::DUPLICATE_ENV,
+        k8s_manifest::check_duplicate_env,
+    ),
+    (&k8s_manifest::MISSING_KEY, k8s_manifest::check_missing_key),
+    (&k8s_manifest::ENV_NAME, k8s_manifest::check_env_name),
+    (
+        &k8s_manifest::UNRESOLVED_REFERENCE,
+        k8s_manifest::check_unresolved_reference,
+    ),
+    (&k8s_manifest::SECRET_DATA, k8s_manifest::check_secret_data),
     (
         &default_web_credentials::RULE,
         default_web_credentials::check,
