@@ -3,7 +3,7 @@
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, Severity};
-use crate::input::{self, Request};
+use crate::input::{self, NotLintable, Request};
 use crate::rules::{self, Options};
 use crate::suppress;
 
@@ -33,7 +33,22 @@ impl Policy {
     }
 }
 
-/// Reads one configuration and lints it.
+/// Reads every configuration a request describes (one per Atlantis container of a manifest)
+/// and runs the offline rules on each; suppressions and policy come later, in [`finish`].
+pub fn check_all(
+    request: &Request,
+    options: &Options,
+) -> Result<Vec<(EffectiveConfig, Vec<Finding>)>, NotLintable> {
+    Ok(input::load_all(request)?
+        .into_iter()
+        .map(|cfg| {
+            let findings = offline(&cfg, options);
+            (cfg, findings)
+        })
+        .collect())
+}
+
+/// Reads one configuration (the first the request describes) and lints it.
 pub fn lint(
     request: &Request,
     options: &Options,
@@ -48,10 +63,16 @@ pub fn lint(
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
     let cfg = input::load(request);
-    let mut findings = rules::run(&cfg, options);
-    // The server-side repo config written inline (`repo-config-json`) is checked where it is.
-    findings.extend(crate::repo_config::run::embedded_findings(&cfg));
+    let findings = offline(&cfg, options);
     (cfg, findings)
+}
+
+/// The offline rules over one configuration, and the repo config written inline in it
+/// (`repo-config-json`), checked where it is.
+fn offline(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
+    let mut findings = rules::run(cfg, options);
+    findings.extend(crate::repo_config::run::embedded_findings(cfg));
+    findings
 }
 
 /// Applies the config file's suppression comments and the user's policy to every finding of

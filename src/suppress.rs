@@ -12,7 +12,7 @@
 //! Comments are found in the file's text: a `#` at the start of a line or after whitespace,
 //! outside every scalar of the YAML tree (so a `#` inside a quoted or block scalar is never one).
 
-use crate::config::{EffectiveConfig, Location, OriginKind};
+use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo};
 use crate::flags::edit_distance;
 use crate::input::yaml::{NodeKind, YamlDoc};
@@ -210,16 +210,14 @@ fn is_stage_rule(id: &str) -> bool {
 /// Drops the findings that suppression comments in the config file silence, and adds the
 /// findings about the comments themselves.
 pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
-    let Some(file) = &cfg.file else {
-        return findings;
+    // The user's file: a server config, or a manifest (whose embedded config, if any, is in
+    // the same source).
+    let (source_id, doc): (SourceId, _) = match (&cfg.file, cfg.primary) {
+        (Some(file), _) => (file.source, file.doc.as_ref()),
+        (None, Some(id)) => (id, None),
+        (None, None) => return findings,
     };
-    apply_in(
-        &cfg.sources,
-        file.source,
-        file.doc.as_ref(),
-        cfg.complete(),
-        findings,
-    )
+    apply_in(&cfg.sources, source_id, doc, cfg.complete(), findings)
 }
 
 /// [`apply`] for a repo-config or repo-level document: the comments of its own file.
@@ -260,11 +258,9 @@ fn apply_in(
     let mut kept = Vec::with_capacity(findings.len());
     for f in findings {
         let line = match &f.location {
-            Location::Source {
-                source,
-                kind: OriginKind::File,
-                span,
-            } if *source == source_id && f.rule.suppressible => {
+            Location::Source { source, span, .. }
+                if *source == source_id && f.rule.suppressible =>
+            {
                 Some(sources.get(*source).line_col(span.start).0)
             }
             _ => None,
@@ -299,7 +295,7 @@ fn apply_in(
     }
     let at = |span: Span| Location::Source {
         source: source_id,
-        kind: OriginKind::File,
+        spelling: Spelling::ConfigKey,
         span,
     };
     for (ci, c) in comments.iter().enumerate() {

@@ -1,7 +1,6 @@
 //! The linter command: requests -> lint (and probes) -> report in every asked format.
 
 use super::*;
-use sources::read_path;
 
 /// Whether human output to standard output is coloured.
 pub(super) fn use_color(choice: Color) -> bool {
@@ -36,6 +35,53 @@ pub fn color_enabled(
     }
 }
 
+/// Whether the terminal can show Unicode, from the locale: the first non-empty of `LC_ALL`,
+/// `LC_CTYPE` and `LANG` (POSIX's order) must name UTF-8; `LC_ALL=C` or a Latin-1 locale gets
+/// ASCII. No locale at all (a bare container, Windows) is taken as Unicode-capable.
+pub fn unicode_enabled(env: impl Fn(&str) -> Option<OsString>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()));
+    match locale {
+        Some(l) => {
+            let l = l.to_string_lossy().to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        }
+        None => true,
+    }
+}
+
+/// The width human output is wrapped to: `COLUMNS` when set, else the terminal's, else 100.
+pub fn output_width(
+    env: impl Fn(&str) -> Option<OsString>,
+    terminal_width: Option<usize>,
+) -> usize {
+    env("COLUMNS")
+        .and_then(|c| c.to_str().and_then(|c| c.trim().parse::<usize>().ok()))
+        .filter(|&c| c > 0)
+        .or(terminal_width)
+        .unwrap_or(100)
+}
+
+/// How human output to standard output (`to_stdout`) or to a file is drawn.
+pub(super) fn human_style(choice: Color, to_stdout: bool) -> report::human::Style {
+    let env = |k: &str| std::env::var_os(k);
+    let terminal = to_stdout && std::io::stdout().is_terminal();
+    let terminal_width = terminal
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    report::human::Style {
+        color: to_stdout && use_color(choice),
+        unicode: unicode_enabled(env),
+        width: if to_stdout {
+            output_width(env, terminal_width)
+        } else {
+            100
+        },
+    }
+}
+
 pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     for id in args.ignore.iter().chain(&args.warn).chain(&args.deny) {
         if rules::find(id).is_none() {
@@ -60,19 +106,27 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     };
     let online = args.online.options()?;
     let mut read_errors = Vec::new();
-    let requests = requests(&args.sources, &mut read_errors)?;
-    let mut doc_inputs = documents(&args.sources)?;
+    let jobs = requests(&args.sources, &mut read_errors)?;
+    let (jobs, mut doc_inputs) = sources::documents(&args.sources, jobs)?;
 
     // Offline findings first; the probe only adds findings, whatever happens online.
-    let mut linted: Vec<_> = requests
-        .iter()
-        .map(|request| lint::check(request, &options))
-        .collect();
+    let mut linted = Vec::new();
+    for job in &jobs {
+        match lint::check_all(&job.request, &options) {
+            Ok(configs) => linted.extend(configs),
+            // Found by a search: a file of another kind is not an error.
+            Err(_) if job.quiet => {}
+            Err(e) => read_errors.push(e.message),
+        }
+    }
     if let Some(online) = &online {
         // Network access is opt-in and visible: say where the credentials go before sending.
         let mut hosts: Vec<String> = Vec::new();
         for (cfg, _) in &linted {
-            for t in crate::online::targets(cfg) {
+            for t in crate::online::targets(cfg)
+                .into_iter()
+                .filter(|t| t.unknown.is_none())
+            {
                 let name = t.name();
                 if !hosts.contains(&name) {
                     hosts.push(name);
@@ -106,13 +160,15 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         let Some(path) = crate::repo_config::run::named_repo_config(cfg, args.check_files) else {
             continue;
         };
-        let same = |p: &Path| {
-            std::fs::canonicalize(p).ok() == std::fs::canonicalize(&path).ok()
-        };
-        if doc_inputs.iter().any(|d| d.path.as_deref().is_some_and(same)) {
+        let canonical = std::fs::canonicalize(&path).ok();
+        let same = |p: &Path| std::fs::canonicalize(p).ok() == canonical;
+        if doc_inputs
+            .iter()
+            .any(|d| d.path.as_deref().is_some_and(same))
+        {
             continue;
         }
-        match read_path(&path, None) {
+        match sources::read_path(&path, None) {
             Ok(file) => doc_inputs.insert(
                 0,
                 crate::repo_config::run::DocInput {
@@ -125,7 +181,8 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         }
     }
     let servers: Vec<&crate::config::EffectiveConfig> = linted.iter().map(|(c, _)| c).collect();
-    let docs = crate::repo_config::run::lint(&doc_inputs, &servers, args.sources.repo_id.as_deref());
+    let docs =
+        crate::repo_config::run::lint(&doc_inputs, &servers, args.sources.repo_id.as_deref());
 
     let mut report = Report::default();
     for (cfg, findings) in linted {
@@ -140,8 +197,8 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
 
     let cwd = std::env::current_dir().unwrap_or_default();
     for target in &args.targets {
-        let color = target.path.is_none() && use_color(args.color);
-        let out = render(&report, target.format, color, &cwd);
+        let style = human_style(args.color, target.path.is_none());
+        let out = render(&report, target.format, style, &cwd);
         match &target.path {
             None => {
                 let mut stdout = std::io::stdout().lock();
@@ -175,9 +232,9 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
 }
 
 /// Renders the report in one format.
-pub fn render(report: &Report, format: Format, color: bool, cwd: &Path) -> String {
+pub fn render(report: &Report, format: Format, style: report::human::Style, cwd: &Path) -> String {
     match format {
-        Format::Human => report::human::render(report, color, 100),
+        Format::Human => report::human::render_with(report, style),
         Format::Json => report::json::render(report),
         Format::Sarif => report::sarif::render(report, cwd),
         Format::Github => report::github::render(report),

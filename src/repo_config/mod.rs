@@ -14,7 +14,7 @@ pub mod run;
 pub mod schema;
 pub mod steps;
 
-use crate::config::{Location, OriginKind};
+use crate::config::{Location, Spelling};
 use crate::input::yaml::{self, NodeKind, Style, YamlDoc};
 use crate::source::{SourceId, Span};
 use decode::{Issue, View};
@@ -112,7 +112,7 @@ pub struct Document {
     pub kind: Kind,
     /// The source the document's text is in (for findings).
     pub source: SourceId,
-    pub origin: OriginKind,
+    pub origin: Spelling,
     /// The name Atlantis's messages use (`repos.yaml`, `--repo-config-json`).
     pub name: String,
     /// Read as `--repo-config-json` (Go's `encoding/json` rules).
@@ -134,7 +134,7 @@ impl Document {
     pub fn at(&self, span: Span) -> Location {
         Location::Source {
             source: self.source,
-            kind: self.origin.clone(),
+            spelling: self.origin.clone(),
             span: self.map.span(span),
         }
     }
@@ -150,7 +150,7 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
     let mut doc = Document {
         kind,
         source,
-        origin: OriginKind::File,
+        origin: Spelling::ConfigKey,
         name: name.to_string(),
         json: false,
         yaml: None,
@@ -171,7 +171,7 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
 /// value is not a JSON object (the `invalid-value` rule reports that).
 pub fn read_json(
     source: SourceId,
-    origin: OriginKind,
+    origin: Spelling,
     value: &str,
     raw: &str,
     value_span: Span,
@@ -275,9 +275,9 @@ impl ServerContext {
     pub fn from_config(cfg: &crate::config::EffectiveConfig) -> ServerContext {
         ServerContext {
             config: cfg
-                .file
-                .as_ref()
-                .map_or_else(|| "the server configuration".into(), |f| f.path.clone()),
+                .path
+                .clone()
+                .unwrap_or_else(|| "the server configuration".into()),
             allowlist: cfg
                 .str("repo-allowlist")
                 .map(|s| s.split(',').map(str::to_string).collect())
@@ -341,7 +341,7 @@ mod tests {
         let value = &file[start + 1..end - 1];
         let doc = read_json(
             0,
-            OriginKind::File,
+            Spelling::ConfigKey,
             value,
             &file[start..end],
             Span::new(start, end),
@@ -363,7 +363,7 @@ mod tests {
         let value = "{\"repos\":[{\"bogus\":1}]}";
         let doc = read_json(
             0,
-            OriginKind::File,
+            Spelling::ConfigKey,
             value,
             &file[start..end],
             Span::new(start, end),

@@ -37,14 +37,14 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
             let source = cfg.sources.get(setting.origin.source);
             let span = setting.origin.value_span;
             let raw = source.text.get(span.start..span.end).unwrap_or("");
-            return super::read_json(setting.origin.source, setting.origin.kind.clone(), t.as_str(), raw, span, None);
+            return super::read_json(setting.origin.source, setting.origin.spelling.clone(), t.as_str(), raw, span, None);
         }
         return None;
     };
     let source = cfg.sources.get(setting.origin.source);
     let span = setting.origin.value_span;
     let raw = source.text.get(span.start..span.end).unwrap_or("");
-    super::read_json(setting.origin.source, setting.origin.kind.clone(), text.as_str(), raw, span, Some(*style))
+    super::read_json(setting.origin.source, setting.origin.spelling.clone(), text.as_str(), raw, span, Some(*style))
 }
 
 /// The findings about a server config's `repo-config-json`, located in the server config.
@@ -211,8 +211,8 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
     if check_files && named.is_file() {
         return Some(named.to_path_buf());
     }
-    let server_file = cfg.file.as_ref()?;
-    let dir = Path::new(&server_file.path).parent()?;
+    let server_file = cfg.path.as_ref()?;
+    let dir = Path::new(server_file).parent()?;
     let beside = dir.join(named.file_name()?);
     beside.is_file().then_some(beside)
 }
@@ -256,14 +256,12 @@ pub fn lint(inputs: &[DocInput], servers: &[&EffectiveConfig], repo_id: Option<&
     out
 }
 
-/// What a file is, from its top-level keys: a repo-level `atlantis.yaml` has `version` or
-/// `projects`; a server-side repo config has `repos`, `workflows`, `policies`, `metrics`,
-/// `team_authz` or `external_stores` and no Atlantis flag (a server config with a stray `repos:`
-/// stays a server config, where `unknown-key` reports it); anything else is left to the
-/// server-config reader.
+/// What a file is, as the input kinds say (`crate::input::repo_config`): a repo-level
+/// `atlantis.yaml` has `version` or `projects`; a server-side repo config has `repos`,
+/// `workflows`, `policies`, `metrics`, `team_authz` or `external_stores` and no Atlantis flag.
 ///
 /// Block-style files are judged by their unindented `key:` lines, without parsing; only a file
-/// with none (JSON, a flow mapping) is parsed.
+/// with none (JSON, a flow mapping) is probed by parsing.
 pub fn detect(bytes: &[u8]) -> Option<Kind> {
     let text = String::from_utf8_lossy(bytes);
     let scanned: Vec<&str> = text
@@ -271,11 +269,11 @@ pub fn detect(bytes: &[u8]) -> Option<Kind> {
         .filter(|l| !l.starts_with([' ', '\t', '#', '-', '{', '[', '"', '\'']) && !l.is_empty())
         .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
         .collect();
-    let keys: Vec<String> = if scanned.is_empty() {
-        crate::discover::top_level_keys(bytes)?
-    } else {
-        scanned.into_iter().map(str::to_string).collect()
-    };
+    if scanned.is_empty() {
+        let probe = crate::input::kind::Probe::new("", &text);
+        return from_kind(crate::input::kind::detect(&probe));
+    }
+    let keys: Vec<String> = scanned.into_iter().map(str::to_string).collect();
     let has = |k: &str| keys.iter().any(|x| x == k);
     if has("version") || has("projects") {
         return Some(Kind::RepoYaml);
@@ -285,4 +283,13 @@ pub fn detect(bytes: &[u8]) -> Option<Kind> {
         .iter()
         .any(|k| has(k));
     (repo_config && !flags).then_some(Kind::RepoConfig)
+}
+
+/// The document kind an input kind stands for (`--kind repo-config|repo-yaml`).
+pub fn from_kind(kind: &crate::input::kind::Kind) -> Option<Kind> {
+    match kind.name {
+        n if n == crate::input::repo_config::SERVER_SIDE.name => Some(Kind::RepoConfig),
+        n if n == crate::input::repo_config::REPO_LEVEL.name => Some(Kind::RepoYaml),
+        _ => None,
+    }
 }

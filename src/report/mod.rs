@@ -9,9 +9,9 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::config::{EffectiveConfig, Location, OriginKind};
+use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{SourceId, SourceKind, Sources, Span};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -131,6 +131,9 @@ pub struct Diag {
     pub related: Vec<Related>,
     /// The config file of the configuration this finding is about (`None` without a file).
     pub config: Option<String>,
+    /// Which part of that file the configuration is, when the file holds several (a manifest's
+    /// `StatefulSet/atlantis/atlantis`: workload kind, name and container).
+    pub part: Option<String>,
 }
 
 /// Where a rule's documentation lives (a stable URL: the anchor is the rule id).
@@ -164,35 +167,40 @@ pub struct Summary {
 impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
-        let config = cfg.file.as_ref().map(|f| f.path.clone());
-        self.add_in(&cfg.sources, config, &Redactor::new(cfg), findings);
+        let whole = Whole {
+            sources: &cfg.sources,
+            anchor: cfg.anchor.as_ref(),
+            config: cfg.path.clone(),
+            part: cfg.part.clone(),
+        };
+        self.add_in(&whole, &Redactor::new(cfg), findings);
     }
 
     /// Adds the findings about one repo-config or repo-level document, read into `sources`.
-    /// These documents hold no credential of their own; snippets are masked as every source
-    /// is (token-shaped strings), and messages never quote a secret flag's value.
+    /// These documents hold no credential flag of their own; snippets are masked as every
+    /// source is (token-shaped strings).
     pub fn add_document(&mut self, sources: &Sources, config: String, findings: Vec<Finding>) {
-        self.add_in(sources, Some(config), &Redactor::from_values(Vec::new()), findings);
+        let whole = Whole {
+            sources,
+            anchor: None,
+            config: Some(config),
+            part: None,
+        };
+        self.add_in(&whole, &Redactor::from_values(Vec::new()), findings);
     }
 
-    fn add_in(
-        &mut self,
-        sources: &Sources,
-        config: Option<String>,
-        redactor: &Redactor,
-        findings: Vec<Finding>,
-    ) {
+    fn add_in(&mut self, cfg: &Whole, redactor: &Redactor, findings: Vec<Finding>) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
         for f in findings {
             let label = f.label.clone().map(|l| redactor.redact(l));
-            let (source, snippet) = resolve(sources, &f.location, label, &mut masked);
+            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
                     let text = redactor.redact(l.text.clone());
-                    let (source, snippet) = resolve(sources, &l.location, Some(text), &mut masked);
+                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked);
                     Related { source, snippet }
                 })
                 .collect();
@@ -206,12 +214,17 @@ impl Report {
                 source,
                 snippet,
                 related,
-                config: config.clone(),
+                config: cfg.config.clone(),
+                part: cfg.part.clone(),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
             // Whole-config findings are about their own file, and never merged.
             let config = (diag.source == SourceRef::None)
-                .then(|| diag.config.clone())
+                .then(|| {
+                    diag.config
+                        .clone()
+                        .map(|c| format!("{c}#{}", diag.part.as_deref().unwrap_or("")))
+                })
                 .flatten();
             let key = (
                 diag.rule.id,
@@ -251,36 +264,57 @@ impl Report {
     }
 }
 
+/// What positions of one configuration (or document) resolve against.
+struct Whole<'a> {
+    sources: &'a Sources,
+    anchor: Option<&'a Location>,
+    config: Option<String>,
+    part: Option<String>,
+}
+
 fn resolve(
-    sources: &Sources,
+    cfg: &Whole,
     location: &Location,
     label: Option<String>,
     masked: &mut HashMap<SourceId, Arc<str>>,
 ) -> (SourceRef, Option<Snippet>) {
-    let Location::Source { source, kind, span } = location else {
+    // A whole-config finding points at the configuration's anchor when its reader gave one.
+    let location = match (location, cfg.anchor) {
+        (Location::None, Some(anchor)) => anchor,
+        _ => location,
+    };
+    let Location::Source {
+        source,
+        spelling,
+        span,
+    } = location
+    else {
         return (SourceRef::None, None);
     };
-    let text = sources.get(*source);
+    let text = cfg.sources.get(*source);
     let (line, column) = text.line_col(span.start);
     let (end_line, end_column) = text.line_col(span.end);
-    let source_ref = match kind {
-        OriginKind::File => SourceRef::File {
-            path: text.name.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-        },
-        OriginKind::EnvFile { name } => SourceRef::EnvFile {
+    // Where a position is comes from the source's kind; env and argv texts are synthetic, so
+    // they are named by variable or argument instead. Any user file is a `file` position.
+    let source_ref = match (&text.kind, spelling) {
+        (_, Spelling::Assumed { .. }) => return (SourceRef::None, None),
+        (SourceKind::EnvFile, Spelling::EnvVar { name }) => SourceRef::EnvFile {
             path: text.name.clone(),
             line,
             column,
             name: name.clone(),
         },
-        OriginKind::Env { name } => SourceRef::Env { name: name.clone() },
-        OriginKind::Argv { index, flag } => SourceRef::Argv {
+        (SourceKind::Env, Spelling::EnvVar { name }) => SourceRef::Env { name: name.clone() },
+        (SourceKind::Argv, Spelling::Flag { index, flag }) => SourceRef::Argv {
             index: *index,
             flag: flag.clone(),
+        },
+        _ => SourceRef::File {
+            path: text.name.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
         },
     };
     let masked_text = masked

@@ -5,16 +5,10 @@ use crate::config::{RawValue, Setting};
 use crate::flags::{self, Secrecy};
 use crate::secret::Text;
 
-/// Flags that name the account a token belongs to.
-pub const USER_FLAGS: &[&str] = &[
-    "azuredevops-user",
-    "azuredevops-webhook-user",
-    "bitbucket-api-user",
-    "bitbucket-user",
-    "gh-user",
-    "gitea-user",
-    "gitlab-user",
-];
+/// True for flags that name the account a token belongs to.
+pub fn is_account_flag(name: &str) -> bool {
+    flags::lookup(name).is_some_and(|f| f.names_account)
+}
 
 /// The text a setting was written with (before any YAML retyping), if it is a single value.
 pub fn written_text(s: &Setting) -> Option<&Text> {
@@ -31,7 +25,7 @@ pub fn is_secret_flag(name: &str) -> bool {
 
 /// The `*-file` flag that can hold this secret instead, when Atlantis has one.
 pub fn file_variant(name: &str) -> Option<&'static str> {
-    flags::lookup(&format!("{name}-file"))
+    flags::lookup(format!("{name}-file"))
         .filter(|f| f.is_current())
         .map(|f| f.name)
 }
@@ -49,7 +43,7 @@ pub fn safer_channel(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::{NamedBytes, Request, load};
+    use crate::input::{Input, NamedBytes, Request, load};
     use crate::rules::{Options, run};
 
     /// Every secret below holds the marker; no rule may put it in a message, label or help.
@@ -106,41 +100,31 @@ mod tests {
                 let yaml = format!("{flag}: {}\n", serde_json::to_string(&secret).unwrap());
                 let unquoted = format!("{flag}: {}\n", secret.replace('\n', " "));
                 for text in [yaml, unquoted] {
-                    assert_quiet(&Request {
-                        file: Some(NamedBytes {
-                            name: "atlantis.yaml".into(),
-                            bytes: text.into_bytes(),
-                        }),
-                        ..Request::default()
-                    });
+                    assert_quiet(&Request::for_file(NamedBytes {
+                        name: "atlantis.yaml".into(),
+                        bytes: text.into_bytes(),
+                    }));
                 }
-                assert_quiet(&Request {
-                    env: Some(vec![(env_name.clone(), secret.clone())]),
-                    ..Request::default()
-                });
-                assert_quiet(&Request {
-                    env_files: vec![NamedBytes {
-                        name: "x.env".into(),
-                        bytes: format!("{env_name}={}\n", secret.replace('\n', "")).into_bytes(),
-                    }],
-                    ..Request::default()
-                });
+                assert_quiet(
+                    &Request::default().with(Input::Env(vec![(env_name.clone(), secret.clone())])),
+                );
+                assert_quiet(&Request::default().with(Input::EnvFile(NamedBytes {
+                    name: "x.env".into(),
+                    bytes: format!("{env_name}={}\n", secret.replace('\n', "")).into_bytes(),
+                })));
                 // (A stray word starting with `--` is read as a flag: unknown-key's business.)
                 let stray = if secret.starts_with('-') {
                     "false".to_string()
                 } else {
                     secret.clone()
                 };
-                assert_quiet(&Request {
-                    argv: Some(vec![
-                        "server".into(),
-                        format!("--{flag}"),
-                        secret.clone(),
-                        "--write-git-creds".into(),
-                        stray,
-                    ]),
-                    ..Request::default()
-                });
+                assert_quiet(&Request::default().with(Input::Argv(vec![
+                    "server".into(),
+                    format!("--{flag}"),
+                    secret.clone(),
+                    "--write-git-creds".into(),
+                    stray,
+                ])));
             }
         }
     }
