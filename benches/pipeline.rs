@@ -5,9 +5,9 @@
 //! 300-line multi-document Kubernetes manifest and 1,000 such manifests.
 
 use atlantis_lint::input::{NamedBytes, Request};
+use atlantis_lint::lint::{self, Policy};
 use atlantis_lint::repo_config::Kind;
 use atlantis_lint::repo_config::run::DocInput;
-use atlantis_lint::lint::{self, Policy};
 use atlantis_lint::report::{self, Report};
 use atlantis_lint::rules::Options;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -74,7 +74,9 @@ pub fn many_keys(n: usize) -> String {
 /// A server-side repo config of about `lines` lines: repos with requirements, overrides and
 /// hooks, regex and exact ids, and custom workflows with every step shape.
 pub fn repos_yaml(lines: usize) -> String {
-    let mut s = String::from("repos:\n- id: /.*/\n  apply_requirements: [approved, mergeable]\n  allowed_overrides: [workflow]\n");
+    let mut s = String::from(
+        "repos:\n- id: /.*/\n  apply_requirements: [approved, mergeable]\n  allowed_overrides: [workflow]\n",
+    );
     let mut i = 0;
     while s.lines().count() < lines / 2 {
         s.push_str(&format!(

@@ -410,7 +410,6 @@ fn not_suppressible(info: &'static RuleInfo, location: Location) -> Finding {
     .help("fix the configuration instead, and remove the suppression")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -531,7 +531,13 @@ fn pathological_regexes_in_a_repo_config_are_linear() {
     assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
     // RE2 refuses a repeat count above 1000, as Go does.
     let d = find(&r.diags(), "repo-config-repo-id");
-    assert!(d["message"].as_str().unwrap().contains("invalid repeat count"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid repeat count"),
+        "{d}"
+    );
     assert_positions_inside(&r, &text);
 }
 
@@ -559,7 +565,11 @@ fn ten_thousand_repo_entries() {
     let r = run(&["--format", "json", &server, &path]);
     assert_sane(&r, "10,000 entries");
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
-    let n = r.rules().iter().filter(|x| *x == "repo-config-requirements").count();
+    let n = r
+        .rules()
+        .iter()
+        .filter(|x| *x == "repo-config-requirements")
+        .count();
     assert_eq!(n, 10);
 }
 
@@ -573,17 +583,26 @@ fn anchors_across_workflows() {
     let r = run(&["--format", "json", &path]);
     assert_sane(&r, "anchors");
     assert_eq!(r.code, 1);
-    let steps: Vec<_> = r.diags().into_iter().filter(|d| d["rule"] == "repo-config-workflow-step").collect();
+    let steps: Vec<_> = r
+        .diags()
+        .into_iter()
+        .filter(|d| d["rule"] == "repo-config-workflow-step")
+        .collect();
     // The bare `run` of the shared list is reported where it is written.
     assert!(!steps.is_empty());
     assert!(steps.iter().all(|d| d["source"]["line"] == 4), "{steps:?}");
     let d = find(&r.diags(), "repo-config-undefined-workflow");
     assert_eq!(d["source"]["line"], 14);
 
-    let mut bomb = String::from("workflows:\n  w0: &a0 {plan: {steps: [init, plan, init, plan, init, plan, init, plan, init]}}\n");
+    let mut bomb = String::from(
+        "workflows:\n  w0: &a0 {plan: {steps: [init, plan, init, plan, init, plan, init, plan, init]}}\n",
+    );
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        bomb.push_str(&format!("  w{i}: &a{i} [{}]\n", [prev.as_str(); 9].join(",")));
+        bomb.push_str(&format!(
+            "  w{i}: &a{i} [{}]\n",
+            [prev.as_str(); 9].join(",")
+        ));
     }
     let path = write(&dir, "bomb.yaml", &bomb);
     let start = std::time::Instant::now();
@@ -591,7 +610,13 @@ fn anchors_across_workflows() {
     assert_sane(&r, "alias bomb");
     assert!(start.elapsed().as_secs() < 10);
     let d = find(&r.diags(), "repo-config-syntax");
-    assert!(d["message"].as_str().unwrap().contains("excessive aliasing"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("excessive aliasing"),
+        "{d}"
+    );
 }
 
 /// A 5 MB repo-config-json: checked inside the server config in bounded time and memory,

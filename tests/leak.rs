@@ -182,14 +182,33 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
     // overrides, workflow names, ids and regexes, env values.
     let rcj = format!(
         r#"{{"repos":[{{"id":"/{}(/","branch":"{}","pre_workflow_hooks":[{{"run":"curl -u bot:{} x","command":"plan"}},{{"run":"./x","commands":"{}"}}],"apply_requirements":["{}"],"allowed_overrides":["{}"],"workflow":"{}","silence_pr_comments":["{}"],"repo_config_file":"/{}"}},{{"id":"github.com/acme/{}*"}}],"workflows":{{"w":{{"plan":{{"steps":["{}",{{"run":"{}"}},{{"env":{{"name":"T","value":"{}","command":"x"}}}},{{"{}":{{"extra_args":["{}"]}}}},"run:curl {}",{{"run":{{"command":"x","shell":"bash","shellArgs":["{}",42]}}}}]}}}}}},"team_authz":{{"command":"{}"}},"{}":1}}"#,
-        m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next(),
-        m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
         m.next()
     );
     write(
         dir,
         "repo-config-json.yaml",
-        format!("{BASE}gh-user: atlantis-bot\nrepo-config-json: {}\n", yaml_quote(&rcj)),
+        format!(
+            "{BASE}gh-user: atlantis-bot\nrepo-config-json: {}\n",
+            yaml_quote(&rcj)
+        ),
     );
     cases.push(Case {
         name: "repo-config-json".into(),

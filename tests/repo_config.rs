@@ -57,23 +57,53 @@ fn has(r: &Run, rule: &str) -> bool {
 fn the_trio_is_checked_together() {
     let dir = trio_dir("trio-all", true);
     // repos.yaml is found beside server.yaml (its `repo-config`); atlantis.yaml is held against it.
-    let r = lint_in(&dir, &["server.yaml", "atlantis.yaml", "--repo-id", "github.com/acme/infra"]);
+    let r = lint_in(
+        &dir,
+        &[
+            "server.yaml",
+            "atlantis.yaml",
+            "--repo-id",
+            "github.com/acme/infra",
+        ],
+    );
     assert!(has(&r, "repo-config-id-not-allowlisted"), "{:?}", r.rules());
     assert!(has(&r, "repo-yaml-not-allowed"), "{:?}", r.rules());
     let d = r.diags();
-    let not_allowed = d.iter().find(|x| x["rule"] == "repo-yaml-not-allowed").unwrap();
+    let not_allowed = d
+        .iter()
+        .find(|x| x["rule"] == "repo-yaml-not-allowed")
+        .unwrap();
     assert_eq!(not_allowed["source"]["path"], "atlantis.yaml");
     assert_eq!(not_allowed["source"]["line"], 4);
     assert!(
-        not_allowed["help"].as_str().unwrap().contains("repos[1] (id: github.com/acme/infra)"),
+        not_allowed["help"]
+            .as_str()
+            .unwrap()
+            .contains("repos[1] (id: github.com/acme/infra)"),
         "{not_allowed}"
     );
-    let allowlist = d.iter().find(|x| x["rule"] == "repo-config-id-not-allowlisted").unwrap();
+    let allowlist = d
+        .iter()
+        .find(|x| x["rule"] == "repo-config-id-not-allowlisted")
+        .unwrap();
     assert_eq!(allowlist["source"]["path"], "repos.yaml");
     assert_eq!(allowlist["config"], "repos.yaml");
     // The same with every file named: repos.yaml is linted once.
-    let r2 = lint_in(&dir, &["server.yaml", "repos.yaml", "atlantis.yaml", "--repo-id", "github.com/acme/infra"]);
-    let count = r2.rules().iter().filter(|x| *x == "repo-config-id-not-allowlisted").count();
+    let r2 = lint_in(
+        &dir,
+        &[
+            "server.yaml",
+            "repos.yaml",
+            "atlantis.yaml",
+            "--repo-id",
+            "github.com/acme/infra",
+        ],
+    );
+    let count = r2
+        .rules()
+        .iter()
+        .filter(|x| *x == "repo-config-id-not-allowlisted")
+        .count();
     assert_eq!(count, 1, "{:?}", r2.rules());
     assert!(has(&r2, "repo-yaml-not-allowed"));
 }
@@ -86,19 +116,48 @@ fn each_file_alone() {
     assert!(r.rules().is_empty(), "{:?}", r.rules());
     assert_eq!(r.code, 0);
     // atlantis.yaml alone: its own checks only.
-    let r = lint_in(&dir, &["atlantis.yaml", "--repo-id", "github.com/acme/infra"]);
+    let r = lint_in(
+        &dir,
+        &["atlantis.yaml", "--repo-id", "github.com/acme/infra"],
+    );
     assert!(r.rules().is_empty(), "{:?}", r.rules());
     // atlantis.yaml with --repo-config: held against it, without the server's allowlist.
-    let r = lint_in(&dir, &["--repo-config", "repos.yaml", "atlantis.yaml", "--repo-id", "github.com/acme/infra"]);
+    let r = lint_in(
+        &dir,
+        &[
+            "--repo-config",
+            "repos.yaml",
+            "atlantis.yaml",
+            "--repo-id",
+            "github.com/acme/infra",
+        ],
+    );
     assert!(has(&r, "repo-yaml-not-allowed"), "{:?}", r.rules());
-    assert!(!has(&r, "repo-config-id-not-allowlisted"), "{:?}", r.rules());
+    assert!(
+        !has(&r, "repo-config-id-not-allowlisted"),
+        "{:?}",
+        r.rules()
+    );
     // For another repository the first entry allows `workflow`.
-    let r = lint_in(&dir, &["--repo-config", "repos.yaml", "atlantis.yaml", "--repo-id", "github.com/acme/web"]);
+    let r = lint_in(
+        &dir,
+        &[
+            "--repo-config",
+            "repos.yaml",
+            "atlantis.yaml",
+            "--repo-id",
+            "github.com/acme/web",
+        ],
+    );
     assert!(!has(&r, "repo-yaml-not-allowed"), "{:?}", r.rules());
     // The server config alone, with no repos.yaml beside it: no repo-config finding.
     let lone = trio_dir("trio-server-only", false);
     let r = lint_in(&lone, &["server.yaml"]);
-    assert!(r.rules().iter().all(|x| !x.starts_with("repo-config-")), "{:?}", r.rules());
+    assert!(
+        r.rules().iter().all(|x| !x.starts_with("repo-config-")),
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
@@ -114,13 +173,21 @@ repo-config-json: |
     write(&dir, "server.yaml", cfg);
     let r = lint_in(&dir, &["server.yaml"]);
     let d = r.diags();
-    let f = d.iter().find(|x| x["rule"] == "repo-config-requirements").expect("a finding inside the JSON");
+    let f = d
+        .iter()
+        .find(|x| x["rule"] == "repo-config-requirements")
+        .expect("a finding inside the JSON");
     assert_eq!(f["source"]["line"], 6);
     // The column is that of "approve" inside the JSON string.
     let col = f["source"]["column"].as_u64().unwrap() as usize;
     let line = cfg.lines().nth(5).unwrap();
     assert_eq!(&line[col - 1..col - 1 + "\"approve\"".len()], "\"approve\"");
-    assert!(f["message"].as_str().unwrap().starts_with("repos: (0: (apply_requirements:"));
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("repos: (0: (apply_requirements:")
+    );
 }
 
 #[test]
@@ -133,10 +200,18 @@ fn suppressions_work_in_repo_configs() {
     );
     let r = lint_in(&dir, &["repos.yaml"]);
     let rules = r.rules();
-    assert_eq!(rules.iter().filter(|x| *x == "repo-config-id-glob").count(), 1, "{rules:?}");
+    assert_eq!(
+        rules.iter().filter(|x| *x == "repo-config-id-glob").count(),
+        1,
+        "{rules:?}"
+    );
     assert!(rules.iter().any(|x| x == "unused-suppression"), "{rules:?}");
     // The startup errors cannot be silenced.
-    write(&dir, "bad.yaml", "repos:\n- id: /(/  # atlantis-lint: ignore[repo-config-repo-id] no\n");
+    write(
+        &dir,
+        "bad.yaml",
+        "repos:\n- id: /(/  # atlantis-lint: ignore[repo-config-repo-id] no\n",
+    );
     let r = lint_in(&dir, &["bad.yaml"]);
     assert!(has(&r, "repo-config-repo-id"), "{:?}", r.rules());
     assert_eq!(r.code, 1);
@@ -145,15 +220,23 @@ fn suppressions_work_in_repo_configs() {
 #[test]
 fn every_format_carries_document_findings() {
     let dir = scratch("repo-config-formats");
-    write(&dir, "repos.yaml", "repos:\n- id: /.*/\n  apply_requirements: [approve]\n");
+    write(
+        &dir,
+        "repos.yaml",
+        "repos:\n- id: /.*/\n  apply_requirements: [approve]\n",
+    );
     for (format, needle) in [
-        ("concise", "repos.yaml:3:24: error[repo-config-requirements] repos: (0: (apply_requirements:"),
+        (
+            "concise",
+            "repos.yaml:3:24: error[repo-config-requirements] repos: (0: (apply_requirements:",
+        ),
         ("github", "::error file=repos.yaml,line=3,"),
         ("sarif", "\"ruleId\": \"repo-config-requirements\""),
         ("human", "repo-config-requirements"),
     ] {
         let mut cmd = command();
-        cmd.current_dir(&dir).args(["--format", format, "repos.yaml"]);
+        cmd.current_dir(&dir)
+            .args(["--format", format, "repos.yaml"]);
         let r = run_with(cmd, None, std::time::Duration::from_secs(20));
         assert_sane(&r, format);
         assert_eq!(r.code, 1);
@@ -175,12 +258,30 @@ fn rules_and_explain_list_the_document_rules() {
 fn only_server_configs_still_lints_the_other_kinds() {
     let dir = trio_dir("trio-hook", true);
     write(&dir, "notes.yaml", "title: not an Atlantis file\n");
-    let r = lint_in(&dir, &["--only-server-configs", "repos.yaml", "atlantis.yaml", "notes.yaml"]);
+    let r = lint_in(
+        &dir,
+        &[
+            "--only-server-configs",
+            "repos.yaml",
+            "atlantis.yaml",
+            "notes.yaml",
+        ],
+    );
     let j = r.json();
-    assert_eq!(j["diagnostics"].as_array().unwrap().len(), 0, "{}", r.stdout);
+    assert_eq!(
+        j["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{}",
+        r.stdout
+    );
     let human = {
         let mut cmd = command();
-        cmd.current_dir(&dir).args(["--only-server-configs", "repos.yaml", "atlantis.yaml", "notes.yaml"]);
+        cmd.current_dir(&dir).args([
+            "--only-server-configs",
+            "repos.yaml",
+            "atlantis.yaml",
+            "notes.yaml",
+        ]);
         run_with(cmd, None, std::time::Duration::from_secs(20))
     };
     assert!(human.stdout.contains("in 2 configs"), "{}", human.stdout);

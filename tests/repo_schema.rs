@@ -42,14 +42,18 @@ fn schema_for(kind: Kind) -> Value {
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
     paths.sort();
     for p in paths {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         if p.is_dir() {
             files(&p, out);
-        } else if !name.contains(".expected.") && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+        } else if !name.contains(".expected.")
+            && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        {
             out.push(p);
         }
     }
@@ -114,7 +118,9 @@ fn every_ok_fixture_validates() {
     files(&root().join("fixtures/ok"), &mut all);
     let mut checked = [0, 0];
     for f in all {
-        let Some(kind) = detect(&std::fs::read(&f).unwrap()) else { continue };
+        let Some(kind) = detect(&std::fs::read(&f).unwrap()) else {
+            continue;
+        };
         let v = jsonschema::draft202012::new(&schema_for(kind)).unwrap();
         let inst = instance(&f).expect("an ok fixture parses");
         let errors: Vec<String> = v
@@ -124,7 +130,10 @@ fn every_ok_fixture_validates() {
         assert!(errors.is_empty(), "{}: {errors:?}", f.display());
         checked[(kind == Kind::RepoYaml) as usize] += 1;
     }
-    assert!(checked[0] >= 2 && checked[1] >= 2, "too few ok fixtures: {checked:?}");
+    assert!(
+        checked[0] >= 2 && checked[1] >= 2,
+        "too few ok fixtures: {checked:?}"
+    );
 }
 
 #[test]
@@ -134,7 +143,9 @@ fn schemas_reject_what_the_linter_rejects() {
         let mut all = Vec::new();
         files(&root().join("fixtures/err").join(rule), &mut all);
         for f in all {
-            let Some(kind) = detect(&std::fs::read(&f).unwrap()) else { continue };
+            let Some(kind) = detect(&std::fs::read(&f).unwrap()) else {
+                continue;
+            };
             let (_, ids) = lint(&f, kind);
             if !ids.iter().any(|i| i == rule) {
                 continue;

@@ -83,7 +83,7 @@ pub enum Command {
     /// Print the man page (roff) of atlantis-lint.
     Man,
     /// Print the effective configuration in another form (YAML, JSON, env file, shell, flags, Kubernetes env).
-    Emit(EmitArgs),
+    Emit(Box<EmitArgs>),
 }
 
 /// `atlantis-lint emit --to FORM [sources]`.
@@ -513,7 +513,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             let _ = std::io::stdout().write_all(&out);
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Emit(args)) => run_emit(args),
+        Some(Command::Emit(args)) => run_emit(*args),
         None => run_lint(cli.lint),
     }
 }

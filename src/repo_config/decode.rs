@@ -78,7 +78,11 @@ pub struct View<'a> {
 pub enum Scalar<'a> {
     Null,
     /// Any other scalar: its text, and whether YAML resolved it to a string.
-    Text { text: &'a str, is_str: bool, tag: &'static str },
+    Text {
+        text: &'a str,
+        is_str: bool,
+        tag: &'static str,
+    },
 }
 
 impl<'a> View<'a> {
@@ -117,8 +121,8 @@ impl<'a> View<'a> {
                     Resolved::Timestamp => "!!timestamp",
                     Resolved::Str(_) => "!!str",
                 };
-                let is_str = matches!(resolved, Resolved::Str(_))
-                    && !(self.json && s.style == Style::Plain);
+                let is_str =
+                    matches!(resolved, Resolved::Str(_)) && !(self.json && s.style == Style::Plain);
                 Some(Scalar::Text {
                     text: &s.value,
                     is_str,
@@ -234,7 +238,12 @@ impl<'a> View<'a> {
             }
             let canonical = known.iter().copied().find(|c| *c == s.value).or_else(|| {
                 self.json
-                    .then(|| known.iter().copied().find(|c| c.eq_ignore_ascii_case(&s.value)))
+                    .then(|| {
+                        known
+                            .iter()
+                            .copied()
+                            .find(|c| c.eq_ignore_ascii_case(&s.value))
+                    })
                     .flatten()
             });
             let Some(canonical) = canonical else {

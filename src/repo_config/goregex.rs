@@ -12,7 +12,9 @@ use regex_syntax::ast::ErrorKind;
 /// `Ok` when Go's `regexp.Compile` accepts `pattern`, else Go's error text.
 pub fn check(pattern: &str) -> Result<(), String> {
     if let Some(count) = repeat_over_1000(pattern) {
-        return Err(format!("error parsing regexp: invalid repeat count: `{count}`"));
+        return Err(format!(
+            "error parsing regexp: invalid repeat count: `{count}`"
+        ));
     }
     let bridged = go_literal_braces(pattern);
     let ast = match regex_syntax::ast::parse::Parser::new().parse(&bridged) {
@@ -23,7 +25,9 @@ pub fn check(pattern: &str) -> Result<(), String> {
         Ok(_) => Ok(()),
         Err(e) => {
             let s = e.span();
-            let text = bridged.get(s.start.offset..s.end.offset).unwrap_or(&bridged);
+            let text = bridged
+                .get(s.start.offset..s.end.offset)
+                .unwrap_or(&bridged);
             Err(format!(
                 "error parsing regexp: invalid character class range: `{text}`"
             ))
@@ -50,7 +54,9 @@ fn ast_error(pattern: &str, e: &regex_syntax::ast::Error) -> String {
         // An empty span: Go quotes the operator (or `{...}`) found there.
         at = match rest.find('}') {
             Some(end) if rest.starts_with('{') => &rest[..=end],
-            _ => rest.get(..rest.chars().next().map_or(0, char::len_utf8)).unwrap_or(""),
+            _ => rest
+                .get(..rest.chars().next().map_or(0, char::len_utf8))
+                .unwrap_or(""),
         };
     }
     let _rest = pattern.get(s.start.offset..).unwrap_or("");

@@ -45,7 +45,7 @@ pub fn allowlisted(allowlist: &[String], id: &str) -> bool {
 pub fn regex_misses_allowlist(pattern: &str, allowlist: &[String]) -> bool {
     let include: Vec<&String> = allowlist
         .iter()
-        .filter(|r| !(r.len() > 1 && r.starts_with('!')) && !r.is_empty())
+        .filter(|r| !(r.is_empty() || r.len() > 1 && r.starts_with('!')))
         .collect();
     if include.is_empty() || goregex::check(pattern).is_err() {
         return false;
@@ -167,11 +167,17 @@ mod tests {
 
     #[test]
     fn allowlist_like_atlantis() {
-        let al = vec!["github.com/acme/*".to_string(), "!github.com/acme/secret".to_string()];
+        let al = vec![
+            "github.com/acme/*".to_string(),
+            "!github.com/acme/secret".to_string(),
+        ];
         assert!(allowlisted(&al, "github.com/Acme/infra"));
         assert!(!allowlisted(&al, "github.com/acme/secret"));
         assert!(!allowlisted(&al, "gitlab.com/acme/infra"));
-        assert!(allowlist_rule_matches("github.com/*/infra", "github.com/x/infra"));
+        assert!(allowlist_rule_matches(
+            "github.com/*/infra",
+            "github.com/x/infra"
+        ));
     }
 
     #[test]
@@ -197,14 +203,23 @@ mod tests {
 
     #[test]
     fn remote_urls() {
-        assert_eq!(id_from_url("git@github.com:acme/infra.git").unwrap(), "github.com/acme/infra");
-        assert_eq!(id_from_url("https://github.com/acme/infra").unwrap(), "github.com/acme/infra");
+        assert_eq!(
+            id_from_url("git@github.com:acme/infra.git").unwrap(),
+            "github.com/acme/infra"
+        );
+        assert_eq!(
+            id_from_url("https://github.com/acme/infra").unwrap(),
+            "github.com/acme/infra"
+        );
         assert_eq!(
             id_from_url("ssh://git@gitlab.example.com:2222/group/sub/proj.git").unwrap(),
             "gitlab.example.com/group/sub/proj"
         );
         assert_eq!(
-            origin_url("[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:a/b.git\n").unwrap(),
+            origin_url(
+                "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:a/b.git\n"
+            )
+            .unwrap(),
             "git@github.com:a/b.git"
         );
     }

@@ -196,7 +196,12 @@ pub fn read_json(
             limit: Some(raw_start + raw_text.len()),
         }
     } else {
-        SpanMap::aligned(value, raw_text, raw_start, style == Some(Style::DoubleQuoted))
+        SpanMap::aligned(
+            value,
+            raw_text,
+            raw_start,
+            style == Some(Style::DoubleQuoted),
+        )
     };
     let mut doc = Document {
         kind: Kind::RepoConfig,

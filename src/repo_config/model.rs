@@ -82,7 +82,10 @@ pub struct Hook {
 
 impl Hook {
     pub fn get(&self, key: &str) -> Option<&Sp<String>> {
-        self.entries.iter().find(|(k, _)| k.v == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.v == key)
+            .map(|(_, v)| v)
     }
 }
 
@@ -502,24 +505,30 @@ fn policies(v: &mut View, node: NodeId, key: Span) -> Policies {
     for e in v.entries(node, "raw.PolicySets", POLICIES_KEYS) {
         let (n, k) = (e.value, e.key_span);
         match e.key {
-            "conftest_version" => p.conftest_version = v.opt_string(n, k, "PolicySets.conftest_version"),
+            "conftest_version" => {
+                p.conftest_version = v.opt_string(n, k, "PolicySets.conftest_version")
+            }
             "owners" => owners(v, n),
             "policy_sets" => {
                 let span = v.span(n);
-                p.policy_sets = v.items(n, "[]raw.PolicySet", "PolicySets.policy_sets").map(|items| Sp {
-                    v: items
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, item)| policy_set(v, item, i))
-                        .collect(),
-                    span,
-                    key: k,
-                });
+                p.policy_sets =
+                    v.items(n, "[]raw.PolicySet", "PolicySets.policy_sets")
+                        .map(|items| Sp {
+                            v: items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, item)| policy_set(v, item, i))
+                                .collect(),
+                            span,
+                            key: k,
+                        });
             }
             "sticky_policy_approvals" => {
                 v.bool(n, k, "PolicySets.sticky_policy_approvals");
             }
-            "policy_item_regex" => p.policy_item_regex = v.opt_string(n, k, "PolicySets.policy_item_regex"),
+            "policy_item_regex" => {
+                p.policy_item_regex = v.opt_string(n, k, "PolicySets.policy_item_regex")
+            }
             _ => p.approve_count = v.int(n, k, "PolicySets.approve_count"),
         }
     }
@@ -548,7 +557,9 @@ fn policy_set(v: &mut View, node: NodeId, index: usize) -> PolicySet {
             "approve_count" => {
                 v.int(n, k, "PolicySet.approve_count");
             }
-            "policy_item_regex" => p.policy_item_regex = v.opt_string(n, k, "PolicySet.policy_item_regex"),
+            "policy_item_regex" => {
+                p.policy_item_regex = v.opt_string(n, k, "PolicySet.policy_item_regex")
+            }
             _ => {
                 v.bool(n, k, "PolicySet");
             }
@@ -618,11 +629,22 @@ fn external_stores(v: &mut View, node: NodeId, key: Span) -> ExternalStores {
                     for g in v.entries(
                         f.value,
                         "raw.S3StoreConfig",
-                        &["bucket", "region", "prefix", "endpoint", "force_path_style", "profile"],
+                        &[
+                            "bucket",
+                            "region",
+                            "prefix",
+                            "endpoint",
+                            "force_path_style",
+                            "profile",
+                        ],
                     ) {
                         match g.key {
-                            "bucket" => s3.bucket = v.string(g.value, g.key_span, "S3StoreConfig.bucket"),
-                            "region" => s3.region = v.string(g.value, g.key_span, "S3StoreConfig.region"),
+                            "bucket" => {
+                                s3.bucket = v.string(g.value, g.key_span, "S3StoreConfig.bucket")
+                            }
+                            "region" => {
+                                s3.region = v.string(g.value, g.key_span, "S3StoreConfig.region")
+                            }
                             "force_path_style" => {
                                 v.bool(g.value, g.key_span, "S3StoreConfig.force_path_style");
                             }
@@ -672,7 +694,8 @@ pub fn repo_cfg(v: &mut View, root: NodeId) -> RepoCfg {
             }
             "autodiscover" => r.autodiscover = autodiscover(v, n, k),
             "delete_source_branch_on_merge" => {
-                r.delete_source_branch_on_merge = v.bool(n, k, "RepoCfg.delete_source_branch_on_merge")
+                r.delete_source_branch_on_merge =
+                    v.bool(n, k, "RepoCfg.delete_source_branch_on_merge")
             }
             "emoji_reaction" => {
                 v.opt_string(n, k, "RepoCfg.emoji_reaction");
@@ -681,7 +704,9 @@ pub fn repo_cfg(v: &mut View, root: NodeId) -> RepoCfg {
                 r.allowed_regexp_prefixes = v.strings(n, k, "RepoCfg.allowed_regexp_prefixes")
             }
             "repo_locks" => r.repo_locks = repo_locks(v, n, k),
-            "silence_pr_comments" => r.silence_pr_comments = v.strings(n, k, "RepoCfg.silence_pr_comments"),
+            "silence_pr_comments" => {
+                r.silence_pr_comments = v.strings(n, k, "RepoCfg.silence_pr_comments")
+            }
             _ => {
                 v.bool(n, k, "RepoCfg");
             }
@@ -711,7 +736,8 @@ fn project(v: &mut View, node: NodeId, index: usize) -> Project {
                 for a in v.entries(n, "raw.Autoplan", &["when_modified", "enabled"]) {
                     match a.key {
                         "when_modified" => {
-                            p.when_modified = v.strings(a.value, a.key_span, "Autoplan.when_modified")
+                            p.when_modified =
+                                v.strings(a.value, a.key_span, "Autoplan.when_modified")
                         }
                         _ => {
                             v.bool(a.value, a.key_span, "Autoplan.enabled");
@@ -725,7 +751,9 @@ fn project(v: &mut View, node: NodeId, index: usize) -> Project {
             "depends_on" => {
                 v.strings(n, k, &field);
             }
-            "delete_source_branch_on_merge" => p.delete_source_branch_on_merge = v.bool(n, k, &field),
+            "delete_source_branch_on_merge" => {
+                p.delete_source_branch_on_merge = v.bool(n, k, &field)
+            }
             "repo_locking" => p.repo_locking = v.bool(n, k, &field),
             "repo_locks" => p.repo_locks = repo_locks(v, n, k),
             "execution_order_group" => {

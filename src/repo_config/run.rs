@@ -37,14 +37,28 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
             let source = cfg.sources.get(setting.origin.source);
             let span = setting.origin.value_span;
             let raw = source.text.get(span.start..span.end).unwrap_or("");
-            return super::read_json(setting.origin.source, setting.origin.spelling.clone(), t.as_str(), raw, span, None);
+            return super::read_json(
+                setting.origin.source,
+                setting.origin.spelling.clone(),
+                t.as_str(),
+                raw,
+                span,
+                None,
+            );
         }
         return None;
     };
     let source = cfg.sources.get(setting.origin.source);
     let span = setting.origin.value_span;
     let raw = source.text.get(span.start..span.end).unwrap_or("");
-    super::read_json(setting.origin.source, setting.origin.spelling.clone(), text.as_str(), raw, span, Some(*style))
+    super::read_json(
+        setting.origin.source,
+        setting.origin.spelling.clone(),
+        text.as_str(),
+        raw,
+        span,
+        Some(*style),
+    )
 }
 
 /// The findings about a server config's `repo-config-json`, located in the server config.
@@ -53,7 +67,9 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
 /// piece of its string values may reach a message, so the pieces findings quote are masked
 /// (Atlantis's vocabulary, such as `mergeable`, excepted).
 pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
-    let Some(doc) = embedded(cfg) else { return Vec::new() };
+    let Some(doc) = embedded(cfg) else {
+        return Vec::new();
+    };
     let server = ServerContext::from_config(cfg);
     let mut findings = repo::run(&DocContext {
         doc: &doc,
@@ -141,7 +157,9 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     // Every scalar, keys included (workflow names and step keys are the user's words).
     let mut found: HashSet<Vec<u8>> = HashSet::new();
     for n in &yaml.nodes {
-        let NodeKind::Scalar(s) = &n.kind else { continue };
+        let NodeKind::Scalar(s) = &n.kind else {
+            continue;
+        };
         if vocabulary(&s.value) {
             continue;
         }
@@ -178,7 +196,13 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
             }
         }
         t.char_indices()
-            .map(|(i, c)| if hide[i..i + c.len_utf8()].iter().any(|h| *h) { '*' } else { c })
+            .map(|(i, c)| {
+                if hide[i..i + c.len_utf8()].iter().any(|h| *h) {
+                    '*'
+                } else {
+                    c
+                }
+            })
             .collect()
     };
     for f in findings.iter_mut() {
@@ -195,9 +219,17 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
 /// Reads one document into its own sources.
 pub fn read(input: &DocInput) -> (Sources, Document) {
     let mut sources = Sources::default();
-    let bytes = input.file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&input.file.bytes);
+    let bytes = input
+        .file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&input.file.bytes);
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let id = sources.add(SourceText::new(SourceKind::File, input.file.name.clone(), text));
+    let id = sources.add(SourceText::new(
+        SourceKind::File,
+        input.file.name.clone(),
+        text,
+    ));
     let doc = super::read(input.kind, id, &input.file.name, &sources.get(id).text);
     (sources, doc)
 }
@@ -220,7 +252,11 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
 /// Lints every document of the run. `servers` are the run's server configs (already linted);
 /// the first one's allowlist applies to every repo config, and the first repo config (or the
 /// first server's `repo-config-json`) is what every `atlantis.yaml` is held against.
-pub fn lint(inputs: &[DocInput], servers: &[&EffectiveConfig], repo_id: Option<&str>) -> Vec<Linted> {
+pub fn lint(
+    inputs: &[DocInput],
+    servers: &[&EffectiveConfig],
+    repo_id: Option<&str>,
+) -> Vec<Linted> {
     let server = servers.first().map(|c| ServerContext::from_config(c));
     let mut out: Vec<Linted> = Vec::new();
     for input in inputs.iter().filter(|i| i.kind == Kind::RepoConfig) {
@@ -231,7 +267,11 @@ pub fn lint(inputs: &[DocInput], servers: &[&EffectiveConfig], repo_id: Option<&
             repo_config: None,
             repo_id: None,
         });
-        out.push(Linted { sources, doc, findings });
+        out.push(Linted {
+            sources,
+            doc,
+            findings,
+        });
     }
     let json_repo_config = servers.first().and_then(|c| embedded(c));
     for input in inputs.iter().filter(|i| i.kind == Kind::RepoYaml) {
@@ -251,7 +291,11 @@ pub fn lint(inputs: &[DocInput], servers: &[&EffectiveConfig], repo_id: Option<&
             repo_config,
             repo_id: repo_id.or(git_id.as_deref()),
         });
-        out.push(Linted { sources, doc, findings });
+        out.push(Linted {
+            sources,
+            doc,
+            findings,
+        });
     }
     out
 }
@@ -279,9 +323,16 @@ pub fn detect(bytes: &[u8]) -> Option<Kind> {
         return Some(Kind::RepoYaml);
     }
     let flags = keys.iter().any(|k| crate::flags::lookup_key(k).is_some());
-    let repo_config = ["repos", "workflows", "policies", "metrics", "team_authz", "external_stores"]
-        .iter()
-        .any(|k| has(k));
+    let repo_config = [
+        "repos",
+        "workflows",
+        "policies",
+        "metrics",
+        "team_authz",
+        "external_stores",
+    ]
+    .iter()
+    .any(|k| has(k));
     (repo_config && !flags).then_some(Kind::RepoConfig)
 }
 

@@ -122,7 +122,8 @@ impl JsonSchema for Step {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let builtins = crate::repo_config::steps::BUILTINS;
-        let shell_args = json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
+        let shell_args =
+            json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
         let mut extra = serde_json::Map::new();
         for b in builtins {
             extra.insert(

@@ -109,7 +109,10 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
             } else if name == "run" {
                 "a run step needs its command: `- run: terraform fmt -check`".to_string()
             } else {
-                format!("use a built-in step ({}) or `- run: <command>`", BUILTINS.join(", "))
+                format!(
+                    "use a built-in step ({}) or `- run: <command>`",
+                    BUILTINS.join(", ")
+                )
             };
             step.error = Some(problem(
                 format!(
@@ -169,7 +172,9 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
             step.notes.push(problem(
                 format!("this `{key}` step has no command: it runs nothing"),
                 key_span,
-                Some(format!("write the command after `{key}: `, or remove the step")),
+                Some(format!(
+                    "write the command after `{key}: `, or remove the step"
+                )),
             ));
         }
         return step;
@@ -222,7 +227,9 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
             ));
         } else if let Some((arg, arg_span, _)) = args.iter().find(|(k, _, _)| *k != "extra_args") {
             step.error = Some(problem(
-                format!("built-in steps only support a single extra_args key, found {arg:?} in step {key}"),
+                format!(
+                    "built-in steps only support a single extra_args key, found {arg:?} in step {key}"
+                ),
                 *arg_span,
                 Some("the only option of a built-in step is `extra_args`".into()),
             ));
@@ -230,7 +237,10 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
         return step;
     }
     // 4. map[string]map[string]any.
-    if !p.iter().all(|(_, _, val)| v.is_null(*val) || pairs(v, *val).is_some()) {
+    if !p
+        .iter()
+        .all(|(_, _, val)| v.is_null(*val) || pairs(v, *val).is_some())
+    {
         step.error = Some(undecodable(v, node));
         return step;
     }
@@ -248,10 +258,15 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
     }
     let (name, name_span, val) = p[0];
     let args = pairs(v, val).unwrap_or_default();
-    let arg = |k: &str| args.iter().find(|(a, _, _)| *a == k).map(|(_, s, n)| (*s, *n));
+    let arg = |k: &str| {
+        args.iter()
+            .find(|(a, _, _)| *a == k)
+            .map(|(_, s, n)| (*s, *n))
+    };
     let has = |k: &str| arg(k).is_some();
     let is_string = |n: NodeId| matches!(v.scalar(n), Some(Scalar::Text { is_str: true, .. }));
-    let fail = |message: String, at: Span, help: &str| Some(problem(message, at, Some(help.to_string())));
+    let fail =
+        |message: String, at: Span, help: &str| Some(problem(message, at, Some(help.to_string())));
     if has("shell") && !has("command") {
         step.error = fail(
             "workflow steps only support \"shell\" key in combination with \"command\" key".into(),
@@ -262,7 +277,8 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
     }
     if has("shellArgs") && !has("shell") {
         step.error = fail(
-            "workflow steps only support \"shellArgs\" key in combination with \"shell\" key".into(),
+            "workflow steps only support \"shellArgs\" key in combination with \"shell\" key"
+                .into(),
             arg("shellArgs").map_or(name_span, |a| a.0),
             "add `shell:` (e.g. `shell: bash`), or remove `shellArgs:`",
         );
@@ -304,7 +320,9 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
                 .find(|(k, _, _)| !["name", "command", "value", "shell", "shellArgs"].contains(k))
             {
                 step.error = fail(
-                    format!("env steps only support keys \"name\", \"value\", \"command\", \"shell\" and \"shellArgs\", found key {k:?}"),
+                    format!(
+                        "env steps only support keys \"name\", \"value\", \"command\", \"shell\" and \"shellArgs\", found key {k:?}"
+                    ),
                     *at,
                     "remove the key",
                 );
@@ -316,7 +334,8 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
                 );
             } else if has("value") && has("command") {
                 step.error = fail(
-                    "env steps only support one of the \"value\" or \"command\" keys, found both".into(),
+                    "env steps only support one of the \"value\" or \"command\" keys, found both"
+                        .into(),
                     arg("command").map_or(name_span, |a| a.0),
                     "keep `value` (a fixed string) or `command` (its output)",
                 );
@@ -348,7 +367,8 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
                             )
                         } else {
                             fail(
-                                "multienv step \"output\" option must be \"show\" or \"hide\"".into(),
+                                "multienv step \"output\" option must be \"show\" or \"hide\""
+                                    .into(),
                                 v.span(n),
                                 "use show or hide",
                             )
@@ -386,7 +406,11 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
             } else {
                 "use `run`, `multienv` or `env` with options, or a built-in step with `extra_args: [...]`".to_string()
             };
-            step.error = Some(problem(format!("{name:?} is not a valid step type"), name_span, Some(help)));
+            step.error = Some(problem(
+                format!("{name:?} is not a valid step type"),
+                name_span,
+                Some(help),
+            ));
         }
     }
     step
@@ -400,7 +424,10 @@ fn output_list(v: &View, step: &mut Step, items: &[NodeId]) {
         if let Some(text) = string_scalar(v, item) {
             if !known.contains(&text) {
                 step.notes.push(problem(
-                    format!("output option {:?} means nothing to Atlantis: it is kept and ignored", short(text)),
+                    format!(
+                        "output option {:?} means nothing to Atlantis: it is kept and ignored",
+                        short(text)
+                    ),
                     v.span(item),
                     Some("use show, hide, strip_refreshing or `{filter_regex: ...}`".into()),
                 ));
@@ -411,7 +438,10 @@ fn output_list(v: &View, step: &mut Step, items: &[NodeId]) {
         for (k, ks, val) in p {
             if k != "filter_regex" {
                 step.notes.push(problem(
-                    format!("output option {:?} means nothing to Atlantis: it is kept and ignored", short(k)),
+                    format!(
+                        "output option {:?} means nothing to Atlantis: it is kept and ignored",
+                        short(k)
+                    ),
                     ks,
                     Some("the only map option is `filter_regex`".into()),
                 ));
@@ -422,7 +452,9 @@ fn output_list(v: &View, step: &mut Step, items: &[NodeId]) {
                 _ => vec![val],
             };
             for pnode in patterns {
-                let Some(pattern) = string_scalar(v, pnode) else { continue };
+                let Some(pattern) = string_scalar(v, pnode) else {
+                    continue;
+                };
                 if let Err(e) = goregex::check(pattern) {
                     step.panics = Some(problem(
                         format!("regexp: Compile({}): {e}", goregex::quote(pattern)),
@@ -454,7 +486,11 @@ fn go_value(v: &View, node: NodeId) -> String {
     match v.kind(node) {
         NodeKind::Seq(items) => format!(
             "[{}]",
-            items.iter().map(|i| go_value(v, *i)).collect::<Vec<_>>().join(" ")
+            items
+                .iter()
+                .map(|i| go_value(v, *i))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
         NodeKind::Map(pairs) => format!(
             "map[{}]",

@@ -86,36 +86,81 @@ pub type DocCheck = fn(&DocContext, &mut Vec<Finding>);
 /// other mistakes, then the repo-level file's.
 pub static ALL: &[(&RuleInfo, DocCheck)] = &[
     (&repo_config_syntax::RULE, repo_config_syntax::check),
-    (&repo_config_unknown_key::RULE, repo_config_unknown_key::check),
-    (&repo_config_invalid_type::RULE, repo_config_invalid_type::check),
+    (
+        &repo_config_unknown_key::RULE,
+        repo_config_unknown_key::check,
+    ),
+    (
+        &repo_config_invalid_type::RULE,
+        repo_config_invalid_type::check,
+    ),
     (&repo_config_repo_id::RULE, repo_config_repo_id::check),
     (&repo_config_branch::RULE, repo_config_branch::check),
-    (&repo_config_repo_config_file::RULE, repo_config_repo_config_file::check),
-    (&repo_config_allowed_overrides::RULE, repo_config_allowed_overrides::check),
-    (&repo_config_requirements::RULE, repo_config_requirements::check),
-    (&repo_config_autodiscover::RULE, repo_config_autodiscover::check),
+    (
+        &repo_config_repo_config_file::RULE,
+        repo_config_repo_config_file::check,
+    ),
+    (
+        &repo_config_allowed_overrides::RULE,
+        repo_config_allowed_overrides::check,
+    ),
+    (
+        &repo_config_requirements::RULE,
+        repo_config_requirements::check,
+    ),
+    (
+        &repo_config_autodiscover::RULE,
+        repo_config_autodiscover::check,
+    ),
     (&repo_config_repo_locks::RULE, repo_config_repo_locks::check),
-    (&repo_config_workflow_step::RULE, repo_config_workflow_step::check),
+    (
+        &repo_config_workflow_step::RULE,
+        repo_config_workflow_step::check,
+    ),
     (&repo_config_metrics::RULE, repo_config_metrics::check),
-    (&repo_config_external_stores::RULE, repo_config_external_stores::check),
-    (&repo_config_undefined_workflow::RULE, repo_config_undefined_workflow::check),
-    (&repo_config_silence_pr_comments::RULE, repo_config_silence_pr_comments::check),
+    (
+        &repo_config_external_stores::RULE,
+        repo_config_external_stores::check,
+    ),
+    (
+        &repo_config_undefined_workflow::RULE,
+        repo_config_undefined_workflow::check,
+    ),
+    (
+        &repo_config_silence_pr_comments::RULE,
+        repo_config_silence_pr_comments::check,
+    ),
     (&repo_config_id_glob::RULE, repo_config_id_glob::check),
     (&repo_config_step_shape::RULE, repo_config_step_shape::check),
     (&repo_config_hook::RULE, repo_config_hook::check),
     (&repo_config_policies::RULE, repo_config_policies::check),
-    (&repo_config_allowlist::UNMATCHABLE, repo_config_allowlist::check_regex),
-    (&repo_config_allowlist::NOT_ALLOWLISTED, repo_config_allowlist::check_exact),
+    (
+        &repo_config_allowlist::UNMATCHABLE,
+        repo_config_allowlist::check_regex,
+    ),
+    (
+        &repo_config_allowlist::NOT_ALLOWLISTED,
+        repo_config_allowlist::check_exact,
+    ),
     (&repo_yaml_syntax::RULE, repo_yaml_syntax::check),
     (&repo_yaml_unknown_key::RULE, repo_yaml_unknown_key::check),
     (&repo_yaml_invalid_type::RULE, repo_yaml_invalid_type::check),
     (&repo_yaml_file_name::RULE, repo_yaml_file_name::check),
     (&repo_yaml_version::RULE, repo_yaml_version::check),
     (&repo_yaml_project::RULE, repo_yaml_project::check),
-    (&repo_yaml_invalid_value::RULE, repo_yaml_invalid_value::check),
-    (&repo_yaml_workflow_step::RULE, repo_yaml_workflow_step::check),
+    (
+        &repo_yaml_invalid_value::RULE,
+        repo_yaml_invalid_value::check,
+    ),
+    (
+        &repo_yaml_workflow_step::RULE,
+        repo_yaml_workflow_step::check,
+    ),
     (&repo_yaml_not_allowed::RULE, repo_yaml_not_allowed::check),
-    (&repo_yaml_ignored_setting::RULE, repo_yaml_ignored_setting::check),
+    (
+        &repo_yaml_ignored_setting::RULE,
+        repo_yaml_ignored_setting::check,
+    ),
 ];
 
 /// Runs every document rule over one document.
@@ -142,7 +187,10 @@ pub const SILENCE: &[&str] = &["plan", "apply"];
 
 /// The first value of a requirements list outside approved/mergeable/undiverged (R8-R10),
 /// with Atlantis's message (`"x" is not a valid apply_requirement, only ...`).
-pub fn bad_requirement(key: &str, list: &Option<Sp<Vec<Sp<String>>>>) -> Option<(Sp<String>, String)> {
+pub fn bad_requirement(
+    key: &str,
+    list: &Option<Sp<Vec<Sp<String>>>>,
+) -> Option<(Sp<String>, String)> {
     let list = list.as_ref()?;
     let singular = key.trim_end_matches('s');
     list.v.iter().find(|r| !REQUIREMENTS.contains(&r.v.as_str())).map(|r| {
@@ -178,7 +226,13 @@ pub fn step_findings(
             let Some(steps) = &stage.steps else { continue };
             for step in &steps.v {
                 let idx = step.index.to_string();
-                let path = ["workflows", w.name.v.as_str(), stage.name, "steps", idx.as_str()];
+                let path = [
+                    "workflows",
+                    w.name.v.as_str(),
+                    stage.name,
+                    "steps",
+                    idx.as_str(),
+                ];
                 if let Some(p) = &step.error {
                     let atlantis = crate::repo_config::ozzo(&path, &p.message);
                     let mut f = Finding::new(rule, ctx.at(p.span), atlantis.clone())
@@ -238,7 +292,10 @@ pub fn unknown_key_findings(ctx: &DocContext, rule: &'static RuleInfo, out: &mut
                 .label("unknown key")
                 .help(match suggestion {
                     Some(s) => format!("did you mean `{s}`?{since} {}", ctx.refused(&atlantis)),
-                    None => format!("remove the key or fix its indentation{since}. {}", ctx.refused(&atlantis)),
+                    None => format!(
+                        "remove the key or fix its indentation{since}. {}",
+                        ctx.refused(&atlantis)
+                    ),
                 })
         };
         if let Some(s) = suggestion {
@@ -317,9 +374,13 @@ pub fn syntax_findings(ctx: &DocContext, rule: &'static RuleInfo, out: &mut Vec<
     }
     if let Some(u) = &doc.unreadable {
         out.push(
-            Finding::new(rule, ctx.at(u.span), format!("the file does not parse as YAML: {}", u.message))
-                .label("syntax error here")
-                .help(ctx.refused("go-yaml load error (a YAML syntax error)")),
+            Finding::new(
+                rule,
+                ctx.at(u.span),
+                format!("the file does not parse as YAML: {}", u.message),
+            )
+            .label("syntax error here")
+            .help(ctx.refused("go-yaml load error (a YAML syntax error)")),
         );
     }
     for issue in &doc.issues {
@@ -343,7 +404,6 @@ pub fn syntax_findings(ctx: &DocContext, rule: &'static RuleInfo, out: &mut Vec<
         );
     }
 }
-
 
 /// hashicorp/go-version's `NewVersion` error, as the version Atlantis pins words it
 /// (`malformed version: x`).
@@ -394,7 +454,9 @@ pub fn matched(global: &crate::repo_config::model::GlobalCfg, repo_id: Option<&s
             (Some(re), Some(rid)) if re.v.len() >= 2 => {
                 goregex::compile(&re.v[1..re.v.len() - 1]).is_some_and(|x| x.is_match(rid))
             }
-            (Some(re), None) if re.v.len() >= 2 => matching::regex_matches_everything(&re.v[1..re.v.len() - 1]),
+            (Some(re), None) if re.v.len() >= 2 => {
+                matching::regex_matches_everything(&re.v[1..re.v.len() - 1])
+            }
             (None, Some(rid)) => id.v == rid,
             _ => false,
         };

@@ -45,7 +45,9 @@ pub const OVERRIDES: &[&str] = &[
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(g) = ctx.global() else { return };
     for r in &g.repos {
-        let Some(list) = &r.allowed_overrides else { continue };
+        let Some(list) = &r.allowed_overrides else {
+            continue;
+        };
         let Some(bad) = list.v.iter().find(|o| !OVERRIDES.contains(&o.v.as_str())) else {
             continue;
         };
@@ -62,7 +64,9 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             String::new()
         };
         f = match super::closest(&bad.v, OVERRIDES) {
-            Some(s) => f.suggestion(s).help(format!("{hint}did you mean `{s}`? {}", ctx.refused(&a))),
+            Some(s) => f
+                .suggestion(s)
+                .help(format!("{hint}did you mean `{s}`? {}", ctx.refused(&a))),
             None => f.help(format!("{hint}{}", ctx.refused(&a))),
         };
         out.push(f);

@@ -60,7 +60,9 @@ fn allowlist<'a>(ctx: &'a DocContext) -> Option<(&'a [String], &'a str)> {
 }
 
 pub fn check_regex(ctx: &DocContext, out: &mut Vec<Finding>) {
-    let (Some(g), Some((list, config))) = (ctx.global(), allowlist(ctx)) else { return };
+    let (Some(g), Some((list, config))) = (ctx.global(), allowlist(ctx)) else {
+        return;
+    };
     for r in &g.repos {
         let Some(id) = r.regex_id() else { continue };
         if id.v.len() < 2 {
@@ -78,10 +80,17 @@ pub fn check_regex(ctx: &DocContext, out: &mut Vec<Finding>) {
 }
 
 pub fn check_exact(ctx: &DocContext, out: &mut Vec<Finding>) {
-    let (Some(g), Some((list, config))) = (ctx.global(), allowlist(ctx)) else { return };
+    let (Some(g), Some((list, config))) = (ctx.global(), allowlist(ctx)) else {
+        return;
+    };
     for r in &g.repos {
         let Some(id) = &r.id else { continue };
-        if id.v.is_empty() || r.regex_id().is_some() || id.v.contains(['*', '?', '[']) || id.v.starts_with('/') || id.v.ends_with('/') {
+        if id.v.is_empty()
+            || r.regex_id().is_some()
+            || id.v.contains(['*', '?', '['])
+            || id.v.starts_with('/')
+            || id.v.ends_with('/')
+        {
             continue;
         }
         if !matching::allowlisted(list, &id.v) {

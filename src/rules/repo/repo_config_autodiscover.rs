@@ -74,7 +74,13 @@ pub fn doublestar_valid(p: &str) -> bool {
 }
 
 /// The autodiscover problems of one block, with the ozzo path before `autodiscover`.
-pub fn findings(ctx: &DocContext, rule: &'static RuleInfo, a: &AutoDiscover, path: &[&str], out: &mut Vec<Finding>) {
+pub fn findings(
+    ctx: &DocContext,
+    rule: &'static RuleInfo,
+    a: &AutoDiscover,
+    path: &[&str],
+    out: &mut Vec<Finding>,
+) {
     let with = |leaf: &str| {
         let mut p: Vec<&str> = path.to_vec();
         p.push("autodiscover");
@@ -89,9 +95,15 @@ pub fn findings(ctx: &DocContext, rule: &'static RuleInfo, a: &AutoDiscover, pat
             let mut f = Finding::new(rule, ctx.at(m.span), atl.clone()).label("not a mode");
             let lower = m.v.to_lowercase();
             f = if MODES.contains(&lower.as_str()) {
-                f.suggestion(lower.clone()).help(format!("modes are lower case: `{lower}`. {}", ctx.refused(&atl)))
+                f.suggestion(lower.clone()).help(format!(
+                    "modes are lower case: `{lower}`. {}",
+                    ctx.refused(&atl)
+                ))
             } else {
-                f.help(format!("use auto, enabled or disabled. {}", ctx.refused(&atl)))
+                f.help(format!(
+                    "use auto, enabled or disabled. {}",
+                    ctx.refused(&atl)
+                ))
             };
             out.push(f);
         }
@@ -111,7 +123,10 @@ pub fn findings(ctx: &DocContext, rule: &'static RuleInfo, a: &AutoDiscover, pat
             out.push(
                 Finding::new(rule, ctx.at(ip.span), atl.clone())
                     .label("not a valid pattern")
-                    .help(format!("write a glob relative to the repository root (`modules/**`). {}", ctx.refused(&atl))),
+                    .help(format!(
+                        "write a glob relative to the repository root (`modules/**`). {}",
+                        ctx.refused(&atl)
+                    )),
             );
             break;
         }

@@ -39,11 +39,18 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         }
         let idx = r.index.to_string();
         if !(b.v.starts_with('/') && b.v.ends_with('/')) {
-            let a = ozzo(&["repos", &idx, "branch"], "regex must begin and end with a slash '/'");
+            let a = ozzo(
+                &["repos", &idx, "branch"],
+                "regex must begin and end with a slash '/'",
+            );
             out.push(
                 Finding::new(&RULE, ctx.at(b.span), a.clone())
                     .label("not a /regex/")
-                    .help(format!("write `branch: /^{}$/`. {}", super::shown(&b.v), ctx.refused(&a)))
+                    .help(format!(
+                        "write `branch: /^{}$/`. {}",
+                        super::shown(&b.v),
+                        ctx.refused(&a)
+                    ))
                     .suggestion(format!("/^{}$/", b.v)),
             );
             continue;
@@ -57,7 +64,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             continue;
         }
         if let Err(e) = goregex::check(&b.v[1..b.v.len() - 1]) {
-            let a = ozzo(&["repos", &idx, "branch"], &format!("parsing: {}: {e}", b.v));
+            let a = ozzo(
+                &["repos", &idx, "branch"],
+                &format!("parsing: {}: {e}", b.v),
+            );
             out.push(
                 Finding::new(&RULE, ctx.at(b.span), a.clone())
                     .label("not a Go regular expression")

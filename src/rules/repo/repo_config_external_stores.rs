@@ -32,11 +32,18 @@ Add `region: eu-west-1`.
 };
 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
-    let Some(x) = ctx.global().and_then(|g| g.external_stores.as_ref()) else { return };
-    let Some(t) = x.plan_store_type.as_ref().filter(|t| !t.v.is_empty()) else { return };
+    let Some(x) = ctx.global().and_then(|g| g.external_stores.as_ref()) else {
+        return;
+    };
+    let Some(t) = x.plan_store_type.as_ref().filter(|t| !t.v.is_empty()) else {
+        return;
+    };
     let at = |span| ctx.at(span);
     if t.v != "s3" {
-        let atl = format!("unsupported plan store type {:?}: only 's3' is supported", t.v);
+        let atl = format!(
+            "unsupported plan store type {:?}: only 's3' is supported",
+            t.v
+        );
         out.push(
             Finding::new(&RULE, at(t.span), atl.clone())
                 .label("not a supported store")

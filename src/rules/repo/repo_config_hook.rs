@@ -71,8 +71,15 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
                 "command" | "cmd" => Some("commands"),
                 _ => None,
             });
-            let mut f = Finding::new(&RULE, ctx.at(k.span), format!("`{}` is not a hook key: Atlantis ignores it", super::shown(&k.v)))
-                .label("ignored");
+            let mut f = Finding::new(
+                &RULE,
+                ctx.at(k.span),
+                format!(
+                    "`{}` is not a hook key: Atlantis ignores it",
+                    super::shown(&k.v)
+                ),
+            )
+            .label("ignored");
             f = match s {
                 Some(s) => f.suggestion(s).help(format!("did you mean `{s}`? Hooks read only run, description, shell, shellArgs and commands")),
                 None => f.help("hooks read only run, description, shell, shellArgs and commands"),
@@ -81,21 +88,29 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
         }
         match h.get("run") {
             None => out.push(
-                Finding::new(&RULE, ctx.at(h.span), format!("{what} has no `run`: it runs an empty command"))
-                    .label("nothing to run")
-                    .help("add `run: <command>`"),
+                Finding::new(
+                    &RULE,
+                    ctx.at(h.span),
+                    format!("{what} has no `run`: it runs an empty command"),
+                )
+                .label("nothing to run")
+                .help("add `run: <command>`"),
             ),
             Some(run) => {
                 if run.v.trim().is_empty() {
                     out.push(
-                        Finding::new(&RULE, ctx.at(run.entry()), format!("{what} runs an empty command"))
-                            .label("empty")
-                            .help("write the command after `run: `"),
+                        Finding::new(
+                            &RULE,
+                            ctx.at(run.entry()),
+                            format!("{what} runs an empty command"),
+                        )
+                        .label("empty")
+                        .help("write the command after `run: `"),
                     );
                 }
-                let option = ["commands:", "command:", "description:", "shell:"].into_iter().find(|o| {
-                    run.v.lines().skip(1).any(|l| l.trim_start().starts_with(o))
-                });
+                let option = ["commands:", "command:", "description:", "shell:"]
+                    .into_iter()
+                    .find(|o| run.v.lines().skip(1).any(|l| l.trim_start().starts_with(o)));
                 if let Some(option) = option {
                     out.push(
                         Finding::new(&RULE, ctx.at(run.span), format!("the `run` text of {what} holds a `{option}` line: the shell runs it as a command"))
@@ -108,9 +123,19 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
         if let Some(c) = h.get("commands") {
             if !c.v.is_empty() && !COMMANDS.iter().any(|name| c.v.contains(name)) {
                 out.push(
-                    Finding::new(&RULE, ctx.at(c.span), format!("`commands: {}` names no Atlantis command: {what} never runs", super::shown(&c.v)))
-                        .label("matches no command")
-                        .help(format!("list commands from {} (comma-separated, lower case)", COMMANDS.join(", "))),
+                    Finding::new(
+                        &RULE,
+                        ctx.at(c.span),
+                        format!(
+                            "`commands: {}` names no Atlantis command: {what} never runs",
+                            super::shown(&c.v)
+                        ),
+                    )
+                    .label("matches no command")
+                    .help(format!(
+                        "list commands from {} (comma-separated, lower case)",
+                        COMMANDS.join(", ")
+                    )),
                 );
             }
         }
@@ -120,7 +145,19 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(g) = ctx.global() else { return };
     for r in &g.repos {
-        hook_findings(ctx, "pre_workflow_hooks", r.index, &r.pre_workflow_hooks, out);
-        hook_findings(ctx, "post_workflow_hooks", r.index, &r.post_workflow_hooks, out);
+        hook_findings(
+            ctx,
+            "pre_workflow_hooks",
+            r.index,
+            &r.pre_workflow_hooks,
+            out,
+        );
+        hook_findings(
+            ctx,
+            "post_workflow_hooks",
+            r.index,
+            &r.post_workflow_hooks,
+            out,
+        );
     }
 }

@@ -58,9 +58,15 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         }
         let suggestion = as_regex(&id.v);
         let message = if half_regex {
-            format!("id `{}` has a slash at only one end, so it is an exact repository name, not a regex: it matches no repository", super::shown(&id.v))
+            format!(
+                "id `{}` has a slash at only one end, so it is an exact repository name, not a regex: it matches no repository",
+                super::shown(&id.v)
+            )
         } else {
-            format!("id `{}` is compared as an exact repository name (ids have no globs): it matches no repository", super::shown(&id.v))
+            format!(
+                "id `{}` is compared as an exact repository name (ids have no globs): it matches no repository",
+                super::shown(&id.v)
+            )
         };
         out.push(
             Finding::new(&RULE, ctx.at(id.span), message)

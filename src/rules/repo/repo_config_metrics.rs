@@ -46,7 +46,8 @@ fn dns_name(s: &str) -> bool {
         !b.is_empty()
             && b.len() <= 63
             && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
     })
 }
 
@@ -56,7 +57,9 @@ fn is_int(s: &str) -> bool {
 }
 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
-    let Some(m) = ctx.global().and_then(|g| g.metrics.as_ref()) else { return };
+    let Some(m) = ctx.global().and_then(|g| g.metrics.as_ref()) else {
+        return;
+    };
     let mut push = |path: &[&str], msg: &str, span: Span, label: &str, fix: &str| {
         let atl = ozzo(path, msg);
         out.push(
@@ -69,7 +72,13 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         let host = s.host.as_ref().filter(|h| !h.v.is_empty());
         let port = s.port.as_ref().filter(|p| !p.v.is_empty());
         match host {
-            None => push(&["metrics", "statsd", "host"], "cannot be blank", s.host.as_ref().map_or(s.key, |h| h.entry()), "no host", "set `host:` to the statsd server's name or IP address."),
+            None => push(
+                &["metrics", "statsd", "host"],
+                "cannot be blank",
+                s.host.as_ref().map_or(s.key, |h| h.entry()),
+                "no host",
+                "set `host:` to the statsd server's name or IP address.",
+            ),
             Some(h) if h.v.parse::<std::net::IpAddr>().is_err() && !dns_name(&h.v) => push(
                 &["metrics", "statsd", "host"],
                 "must be a valid IP address or DNS name",
@@ -80,8 +89,20 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             _ => {}
         }
         match port {
-            None => push(&["metrics", "statsd", "port"], "cannot be blank", s.port.as_ref().map_or(s.key, |p| p.entry()), "no port", "set `port: \"8125\"`."),
-            Some(p) if !is_int(&p.v) => push(&["metrics", "statsd", "port"], "must be an integer number", p.span, "not a number", "write the port number."),
+            None => push(
+                &["metrics", "statsd", "port"],
+                "cannot be blank",
+                s.port.as_ref().map_or(s.key, |p| p.entry()),
+                "no port",
+                "set `port: \"8125\"`.",
+            ),
+            Some(p) if !is_int(&p.v) => push(
+                &["metrics", "statsd", "port"],
+                "must be an integer number",
+                p.span,
+                "not a number",
+                "write the port number.",
+            ),
             _ => {}
         }
     }

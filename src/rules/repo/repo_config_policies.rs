@@ -36,7 +36,9 @@ Give every set a `name` and a `path`, and `source: local` (or `github`).
 };
 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
-    let Some(p) = ctx.global().and_then(|g| g.policies.as_ref()) else { return };
+    let Some(p) = ctx.global().and_then(|g| g.policies.as_ref()) else {
+        return;
+    };
     let severity = if ctx.server.is_some_and(|s| s.enable_policy_checks) {
         Severity::Error
     } else {
@@ -57,7 +59,15 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     };
     if let Some(v) = &p.conftest_version {
         if let Err(e) = super::go_version(&v.v) {
-            push(v.span, ozzo(&["conftest_version"], &format!("version {:?} could not be parsed: {e}", v.v)), "not a version", "write a version such as `0.56.0`; Atlantis drops this one and uses its default conftest");
+            push(
+                v.span,
+                ozzo(
+                    &["conftest_version"],
+                    &format!("version {:?} could not be parsed: {e}", v.v),
+                ),
+                "not a version",
+                "write a version such as `0.56.0`; Atlantis drops this one and uses its default conftest",
+            );
         }
     }
     match &p.policy_sets {
@@ -73,28 +83,70 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 }
                 if !missing.is_empty() {
                     let inner = missing.join("; ");
-                    push(s.span, format!("policy_sets: ({idx}: ({inner}.).)."), "incomplete policy set", "give the policy set a `name` and a `path`");
+                    push(
+                        s.span,
+                        format!("policy_sets: ({idx}: ({inner}.).)."),
+                        "incomplete policy set",
+                        "give the policy set a `name` and a `path`",
+                    );
                 }
-                if let Some(src) = s.source.as_ref().filter(|x| !x.v.is_empty() && x.v != "local" && x.v != "github") {
-                    push(src.span, ozzo(&["policy_sets", &idx, "source"], "only 'local' and 'github' source types are supported"), "not a source", "use `source: local` or `source: github`");
+                if let Some(src) = s
+                    .source
+                    .as_ref()
+                    .filter(|x| !x.v.is_empty() && x.v != "local" && x.v != "github")
+                {
+                    push(
+                        src.span,
+                        ozzo(
+                            &["policy_sets", &idx, "source"],
+                            "only 'local' and 'github' source types are supported",
+                        ),
+                        "not a source",
+                        "use `source: local` or `source: github`",
+                    );
                 }
                 if let Some(re) = &s.policy_item_regex {
                     if let Err(e) = goregex::check(&re.v) {
-                        push(re.span, ozzo(&["policy_sets", &idx, "policy_item_regex"], &format!("policy_item_regex {:?} is not a valid regular expression: {e}", re.v)), "not a Go regular expression", "fix the Go regular expression");
+                        push(
+                            re.span,
+                            ozzo(
+                                &["policy_sets", &idx, "policy_item_regex"],
+                                &format!(
+                                    "policy_item_regex {:?} is not a valid regular expression: {e}",
+                                    re.v
+                                ),
+                            ),
+                            "not a Go regular expression",
+                            "fix the Go regular expression",
+                        );
                     }
                 }
             }
         }
         other => push(
             other.as_ref().map_or(p.key, |s| s.entry()),
-            ozzo(&["policy_sets"], "cannot be empty; Declare policies that you would like to enforce"),
+            ozzo(
+                &["policy_sets"],
+                "cannot be empty; Declare policies that you would like to enforce",
+            ),
             "no policy sets",
             "list at least one policy set (`name`, `path`, `source: local`)",
         ),
     }
     if let Some(re) = &p.policy_item_regex {
         if let Err(e) = goregex::check(&re.v) {
-            push(re.span, ozzo(&["policy_item_regex"], &format!("policy_item_regex {:?} is not a valid regular expression: {e}", re.v)), "not a Go regular expression", "fix the Go regular expression");
+            push(
+                re.span,
+                ozzo(
+                    &["policy_item_regex"],
+                    &format!(
+                        "policy_item_regex {:?} is not a valid regular expression: {e}",
+                        re.v
+                    ),
+                ),
+                "not a Go regular expression",
+                "fix the Go regular expression",
+            );
         }
     }
 }

@@ -30,7 +30,9 @@ A relative path: `repo_config_file: path/to/atlantis.yaml`.
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(g) = ctx.global() else { return };
     for r in &g.repos {
-        let Some(f) = &r.repo_config_file else { continue };
+        let Some(f) = &r.repo_config_file else {
+            continue;
+        };
         let msg = if f.v.starts_with('/') {
             "must not starts with a slash '/'"
         } else if f.v.contains("../") || f.v.contains("..\\") {
@@ -42,7 +44,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         let a = ozzo(&["repos", &idx, "repo_config_file"], msg);
         let mut finding = Finding::new(&RULE, ctx.at(f.span), a.clone())
             .label("outside the repository")
-            .help(format!("write a path relative to the repository root. {}", ctx.refused(&a)));
+            .help(format!(
+                "write a path relative to the repository root. {}",
+                ctx.refused(&a)
+            ));
         if let Some(rel) = f.v.strip_prefix('/') {
             finding = finding.suggestion(rel.to_string());
         }

@@ -41,7 +41,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(&RULE, ctx.at(r.span), a.clone())
                         .label("no id")
-                        .help(format!("add `id: github.com/owner/repo` (or `id: /regex/`). {}", ctx.refused(&a))),
+                        .help(format!(
+                            "add `id: github.com/owner/repo` (or `id: /regex/`). {}",
+                            ctx.refused(&a)
+                        )),
                 );
             }
             Some(id) if id.v.is_empty() => {
@@ -49,7 +52,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(&RULE, ctx.at(id.entry()), a.clone())
                         .label("empty id")
-                        .help(format!("write the repository (`github.com/owner/repo`) or a `/regex/`. {}", ctx.refused(&a))),
+                        .help(format!(
+                            "write the repository (`github.com/owner/repo`) or a `/regex/`. {}",
+                            ctx.refused(&a)
+                        )),
                 );
             }
             Some(id) if id.v == "/" => {

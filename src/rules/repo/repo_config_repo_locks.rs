@@ -30,7 +30,12 @@ repos:
 
 pub const MODES: &[&str] = &["disabled", "on_plan", "on_apply"];
 
-pub fn finding(ctx: &DocContext, rule: &'static RuleInfo, l: &RepoLocks, path: &[&str]) -> Option<Finding> {
+pub fn finding(
+    ctx: &DocContext,
+    rule: &'static RuleInfo,
+    l: &RepoLocks,
+    path: &[&str],
+) -> Option<Finding> {
     let m = l.mode.as_ref()?;
     if MODES.contains(&m.v.as_str()) {
         return None;
@@ -41,9 +46,13 @@ pub fn finding(ctx: &DocContext, rule: &'static RuleInfo, l: &RepoLocks, path: &
     let f = Finding::new(rule, ctx.at(m.span), atl.clone()).label("not a lock mode");
     let fixed = m.v.to_lowercase().replace('-', "_");
     Some(if MODES.contains(&fixed.as_str()) {
-        f.suggestion(fixed.clone()).help(format!("did you mean `{fixed}`? {}", ctx.refused(&atl)))
+        f.suggestion(fixed.clone())
+            .help(format!("did you mean `{fixed}`? {}", ctx.refused(&atl)))
     } else {
-        f.help(format!("use disabled, on_plan or on_apply. {}", ctx.refused(&atl)))
+        f.help(format!(
+            "use disabled, on_plan or on_apply. {}",
+            ctx.refused(&atl)
+        ))
     })
 }
 

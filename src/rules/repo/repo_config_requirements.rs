@@ -38,7 +38,9 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             ("apply_requirements", &r.apply_requirements),
             ("import_requirements", &r.import_requirements),
         ] {
-            let Some((bad, msg)) = bad_requirement(key, list) else { continue };
+            let Some((bad, msg)) = bad_requirement(key, list) else {
+                continue;
+            };
             let a = ozzo(&["repos", &idx, key], &msg);
             let mut f = Finding::new(&RULE, ctx.at(bad.span), a.clone()).label("not a requirement");
             let extra = if bad.v == "policies_passed" {
@@ -47,7 +49,9 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 ""
             };
             f = match super::closest(&bad.v, REQUIREMENTS) {
-                Some(s) => f.suggestion(s).help(format!("{extra}did you mean `{s}`? {}", ctx.refused(&a))),
+                Some(s) => f
+                    .suggestion(s)
+                    .help(format!("{extra}did you mean `{s}`? {}", ctx.refused(&a))),
                 None => f.help(format!("{extra}{}", ctx.refused(&a))),
             };
             out.push(f);

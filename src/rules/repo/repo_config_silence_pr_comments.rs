@@ -29,7 +29,9 @@ Keep `plan` and/or `apply`.
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(g) = ctx.global() else { return };
     for r in &g.repos {
-        let Some(list) = &r.silence_pr_comments else { continue };
+        let Some(list) = &r.silence_pr_comments else {
+            continue;
+        };
         for v in &list.v {
             if SILENCE.contains(&v.v.as_str()) {
                 continue;

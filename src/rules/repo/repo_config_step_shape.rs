@@ -29,20 +29,37 @@ Write the steps, or remove the stage to get the default ones.
 "#,
 };
 
-pub fn findings(ctx: &DocContext, rule: &'static RuleInfo, workflows: &[crate::repo_config::model::Workflow], out: &mut Vec<Finding>) {
+pub fn findings(
+    ctx: &DocContext,
+    rule: &'static RuleInfo,
+    workflows: &[crate::repo_config::model::Workflow],
+    out: &mut Vec<Finding>,
+) {
     for w in workflows {
         for stage in &w.stages {
             let Some(steps) = &stage.steps else { continue };
             if steps.v.is_empty() {
                 out.push(
-                    Finding::new(rule, ctx.at(steps.entry()), format!("`steps: []` makes the {} stage of workflow `{}` run nothing", stage.name, super::shown(&w.name.v)))
-                        .label("no steps")
-                        .help(format!("write the steps, or remove `{}:` to run the default ones", stage.name)),
+                    Finding::new(
+                        rule,
+                        ctx.at(steps.entry()),
+                        format!(
+                            "`steps: []` makes the {} stage of workflow `{}` run nothing",
+                            stage.name,
+                            super::shown(&w.name.v)
+                        ),
+                    )
+                    .label("no steps")
+                    .help(format!(
+                        "write the steps, or remove `{}:` to run the default ones",
+                        stage.name
+                    )),
                 );
             }
             for step in &steps.v {
                 for n in &step.notes {
-                    let mut f = Finding::new(rule, ctx.at(n.span), n.message.clone()).label("does nothing");
+                    let mut f =
+                        Finding::new(rule, ctx.at(n.span), n.message.clone()).label("does nothing");
                     if let Some(h) = &n.help {
                         f = f.help(h.clone());
                     }

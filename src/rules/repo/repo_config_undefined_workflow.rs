@@ -35,11 +35,11 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let defined: Vec<&str> = g.workflows.iter().map(|w| w.name.v.as_str()).collect();
     let lookup: std::collections::HashSet<&str> = defined.iter().copied().collect();
     for r in &g.repos {
-        let referenced = r
-            .workflow
-            .iter()
-            .map(|w| (w, "workflow"))
-            .chain(r.allowed_workflows.iter().flat_map(|l| l.v.iter().map(|w| (w, "allowed_workflows"))));
+        let referenced = r.workflow.iter().map(|w| (w, "workflow")).chain(
+            r.allowed_workflows
+                .iter()
+                .flat_map(|l| l.v.iter().map(|w| (w, "allowed_workflows"))),
+        );
         for (w, key) in referenced {
             if w.v == "default" || lookup.contains(w.v.as_str()) {
                 continue;
@@ -50,10 +50,16 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 .copied()
                 .filter(|d| crate::flags::edit_distance(d, &w.v, 3) <= 3)
                 .min_by_key(|d| crate::flags::edit_distance(d, &w.v, 3));
-            let mut f = Finding::new(&RULE, ctx.at(w.span), atl.clone()).label(format!("not under `workflows:` ({key})"));
+            let mut f = Finding::new(&RULE, ctx.at(w.span), atl.clone())
+                .label(format!("not under `workflows:` ({key})"));
             f = match close {
-                Some(c) => f.suggestion(c).help(format!("did you mean `{c}`? {}", ctx.refused(&atl))),
-                None => f.help(format!("define it under `workflows:`, or use `default`. {}", ctx.refused(&atl))),
+                Some(c) => f
+                    .suggestion(c)
+                    .help(format!("did you mean `{c}`? {}", ctx.refused(&atl))),
+                None => f.help(format!(
+                    "define it under `workflows:`, or use `default`. {}",
+                    ctx.refused(&atl)
+                )),
             };
             out.push(f);
         }

@@ -29,7 +29,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         let atl = "found \"atlantis.yml\" as config file; rename using the .yaml extension";
         out.push(
             Finding::new(&RULE, Location::None, atl)
-                .help(format!("rename the file to atlantis.yaml. {}", ctx.refused(atl)))
+                .help(format!(
+                    "rename the file to atlantis.yaml. {}",
+                    ctx.refused(atl)
+                ))
                 .suggestion("atlantis.yaml"),
         );
     }

@@ -38,7 +38,9 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 .help("move the policy sets to the server-side repo config (`policies:` in repos.yaml)"),
         );
     }
-    let Some((server, m)) = server_side(ctx) else { return };
+    let Some((server, m)) = server_side(ctx) else {
+        return;
+    };
     let mut push = |span: Span, key: &str| {
         out.push(
             Finding::new(&RULE, ctx.at(span), format!("`{key}` has no effect: the server's repo config does not list it in allowed_overrides for {}", m.subject))

@@ -33,27 +33,54 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     let Some(r) = ctx.repo_cfg() else { return };
     for p in &r.projects {
         let idx = p.index.to_string();
-        let mut push = |span, atlantis: String, label: &str, fix: String, suggestion: Option<String>| {
-            let mut f = Finding::new(&RULE, ctx.at(span), atlantis.clone())
-                .label(label)
-                .help(format!("{fix}. {}", ctx.refused(&atlantis)));
-            if let Some(s) = suggestion {
-                f = f.suggestion(s);
-            }
-            out.push(f);
-        };
+        let mut push =
+            |span, atlantis: String, label: &str, fix: String, suggestion: Option<String>| {
+                let mut f = Finding::new(&RULE, ctx.at(span), atlantis.clone())
+                    .label(label)
+                    .help(format!("{fix}. {}", ctx.refused(&atlantis)));
+                if let Some(s) = suggestion {
+                    f = f.suggestion(s);
+                }
+                out.push(f);
+            };
         if let Some(v) = &p.terraform_version {
             if let Err(e) = super::go_version(&v.v) {
-                let trimmed = v.v.trim().trim_start_matches(['~', '>', '<', '=', '^', ' ']).to_string();
+                let trimmed =
+                    v.v.trim()
+                        .trim_start_matches(['~', '>', '<', '=', '^', ' '])
+                        .to_string();
                 let s = (trimmed != v.v && super::go_version(&trimmed).is_ok()).then_some(trimmed);
-                push(v.span, ozzo(&["projects", &idx, "terraform_version"], &format!("version {:?} could not be parsed: {e}", v.v)), "not a version", "write one exact version such as `1.9.8` (no constraint)".into(), s);
+                push(
+                    v.span,
+                    ozzo(
+                        &["projects", &idx, "terraform_version"],
+                        &format!("version {:?} could not be parsed: {e}", v.v),
+                    ),
+                    "not a version",
+                    "write one exact version such as `1.9.8` (no constraint)".into(),
+                    s,
+                );
             }
         }
         if let Some(d) = &p.terraform_distribution {
             if d.v != "terraform" && d.v != "opentofu" {
                 let lower = d.v.to_lowercase();
-                let s = ["terraform", "opentofu"].contains(&lower.as_str()).then_some(lower);
-                push(d.span, ozzo(&["projects", &idx, "terraform_distribution"], &format!("'{}' is not a valid terraform_distribution, only 'terraform' and 'opentofu' are supported", d.v)), "not a distribution", "use terraform or opentofu".into(), s);
+                let s = ["terraform", "opentofu"]
+                    .contains(&lower.as_str())
+                    .then_some(lower);
+                push(
+                    d.span,
+                    ozzo(
+                        &["projects", &idx, "terraform_distribution"],
+                        &format!(
+                            "'{}' is not a valid terraform_distribution, only 'terraform' and 'opentofu' are supported",
+                            d.v
+                        ),
+                    ),
+                    "not a distribution",
+                    "use terraform or opentofu".into(),
+                    s,
+                );
             }
         }
         for (key, list) in [
@@ -63,11 +90,22 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         ] {
             if let Some((bad, msg)) = bad_requirement(key, list) {
                 let s = super::closest(&bad.v, REQUIREMENTS).map(str::to_string);
-                push(bad.span, ozzo(&["projects", &idx, key], &msg), "not a requirement", "use approved, mergeable or undiverged".into(), s);
+                push(
+                    bad.span,
+                    ozzo(&["projects", &idx, key], &msg),
+                    "not a requirement",
+                    "use approved, mergeable or undiverged".into(),
+                    s,
+                );
             }
         }
         if let Some(l) = &p.repo_locks {
-            out.extend(super::repo_config_repo_locks::finding(ctx, &RULE, l, &["projects", &idx]));
+            out.extend(super::repo_config_repo_locks::finding(
+                ctx,
+                &RULE,
+                l,
+                &["projects", &idx],
+            ));
         }
         if let Some(list) = &p.when_modified {
             for w in &list.v {

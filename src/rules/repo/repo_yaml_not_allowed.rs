@@ -42,9 +42,16 @@ Allow the key on the server (`allowed_overrides: [workflow]`) or remove it from 
 };
 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
-    let (Some(r), Some((server, m))) = (ctx.repo_cfg(), server_side(ctx)) else { return };
+    let (Some(r), Some((server, m))) = (ctx.repo_cfg(), server_side(ctx)) else {
+        return;
+    };
     let decided = |from: &Option<(usize, String)>| match from {
-        Some((i, id)) => format!("in {}, repos[{i}] (id: {}) decides this for {}", server.name, super::shown(id), m.subject),
+        Some((i, id)) => format!(
+            "in {}, repos[{i}] (id: {}) decides this for {}",
+            server.name,
+            super::shown(id),
+            m.subject
+        ),
         None => format!("no entry of {} allows it for {}", server.name, m.subject),
     };
     let mut push = |span: Span, atl: String, label: &str, why: String| {
@@ -57,14 +64,32 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     for p in &r.projects {
         let keys: [(&str, Option<Span>); 9] = [
             ("workflow", p.workflow.as_ref().map(|x| x.key)),
-            ("apply_requirements", p.apply_requirements.as_ref().map(|x| x.key)),
-            ("plan_requirements", p.plan_requirements.as_ref().map(|x| x.key)),
-            ("import_requirements", p.import_requirements.as_ref().map(|x| x.key)),
-            ("delete_source_branch_on_merge", p.delete_source_branch_on_merge.as_ref().map(|x| x.key)),
+            (
+                "apply_requirements",
+                p.apply_requirements.as_ref().map(|x| x.key),
+            ),
+            (
+                "plan_requirements",
+                p.plan_requirements.as_ref().map(|x| x.key),
+            ),
+            (
+                "import_requirements",
+                p.import_requirements.as_ref().map(|x| x.key),
+            ),
+            (
+                "delete_source_branch_on_merge",
+                p.delete_source_branch_on_merge.as_ref().map(|x| x.key),
+            ),
             ("repo_locking", p.repo_locking.as_ref().map(|x| x.key)),
             ("repo_locks", p.repo_locks.as_ref().map(|x| x.key)),
-            ("custom_policy_check", p.custom_policy_check.as_ref().map(|x| x.key)),
-            ("silence_pr_comments", p.silence_pr_comments.as_ref().map(|x| x.key)),
+            (
+                "custom_policy_check",
+                p.custom_policy_check.as_ref().map(|x| x.key),
+            ),
+            (
+                "silence_pr_comments",
+                p.silence_pr_comments.as_ref().map(|x| x.key),
+            ),
         ];
         for (key, span) in keys {
             let Some(span) = span else { continue };
@@ -73,17 +98,28 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             }
             push(
                 span,
-                format!("repo config not allowed to set '{key}' key: server-side config needs 'allowed_overrides: [{key}]'"),
+                format!(
+                    "repo config not allowed to set '{key}' key: server-side config needs 'allowed_overrides: [{key}]'"
+                ),
                 "not allowed by the server",
-                format!("add `{key}` to allowed_overrides on the server, or remove it here ({})", decided(&m.overrides_from)),
+                format!(
+                    "add `{key}` to allowed_overrides on the server, or remove it here ({})",
+                    decided(&m.overrides_from)
+                ),
             );
         }
         if let Some(list) = &p.silence_pr_comments {
-            if m.allowed_overrides.iter().any(|o| o == "silence_pr_comments") {
+            if m.allowed_overrides
+                .iter()
+                .any(|o| o == "silence_pr_comments")
+            {
                 if let Some(bad) = list.v.iter().find(|v| !SILENCE.contains(&v.v.as_str())) {
                     push(
                         bad.span,
-                        format!("repo config 'silence_pr_comments' key value of '{}' is not supported, supported values are [plan, apply]", bad.v),
+                        format!(
+                            "repo config 'silence_pr_comments' key value of '{}' is not supported, supported values are [plan, apply]",
+                            bad.v
+                        ),
                         "not plan or apply",
                         "keep plan and/or apply".into(),
                     );
@@ -91,7 +127,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
             }
         }
     }
-    if let Some(k) = r.workflows_key.filter(|_| !r.workflows.is_empty() && !m.allow_custom_workflows) {
+    if let Some(k) = r
+        .workflows_key
+        .filter(|_| !r.workflows.is_empty() && !m.allow_custom_workflows)
+    {
         push(
             k,
             "repo config not allowed to define custom workflows: server-side config needs 'allow_custom_workflows: true'".into(),
@@ -107,7 +146,10 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                 w.span,
                 format!("workflow {:?} is not defined anywhere", w.v),
                 "undefined workflow",
-                format!("define it under `workflows:` here (with allow_custom_workflows) or in {}", server.name),
+                format!(
+                    "define it under `workflows:` here (with allow_custom_workflows) or in {}",
+                    server.name
+                ),
             );
         }
     }
@@ -125,7 +167,12 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
                     w.span,
                     format!("workflow '{}' is not allowed for this repo", w.v),
                     "not in allowed_workflows",
-                    format!("use one of {} (allowed_workflows in {} for {})", m.allowed_workflows.join(", "), server.name, m.subject),
+                    format!(
+                        "use one of {} (allowed_workflows in {} for {})",
+                        m.allowed_workflows.join(", "),
+                        server.name,
+                        m.subject
+                    ),
                 );
             }
         }

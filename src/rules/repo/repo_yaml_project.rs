@@ -98,38 +98,114 @@ fn one(ctx: &DocContext, p: &Project, out: &mut Vec<Finding>) {
     let glob = |s: &str| s.contains(['*', '?', '[']);
     if let Some(n) = &p.name {
         if glob(&n.v) {
-            push(n.span, ozzo(&["projects", &idx], "name: cannot contain glob pattern characters ('*', '?', '['); glob expansion is only supported in the 'dir' field"), "glob in a name", "remove the glob characters");
+            push(
+                n.span,
+                ozzo(
+                    &["projects", &idx],
+                    "name: cannot contain glob pattern characters ('*', '?', '['); glob expansion is only supported in the 'dir' field",
+                ),
+                "glob in a name",
+                "remove the glob characters",
+            );
             return;
         }
         if p.dir.as_ref().is_some_and(|d| glob(&d.v)) {
-            push(n.entry(), ozzo(&["projects", &idx], "name: cannot be used with glob patterns in 'dir'; glob patterns expand to multiple projects which cannot share the same name"), "name with a glob dir", "remove `name`, or list the directories one by one");
+            push(
+                n.entry(),
+                ozzo(
+                    &["projects", &idx],
+                    "name: cannot be used with glob patterns in 'dir'; glob patterns expand to multiple projects which cannot share the same name",
+                ),
+                "name with a glob dir",
+                "remove `name`, or list the directories one by one",
+            );
             return;
         }
     }
     match &p.dir {
-        None => push(p.span, ozzo(&["projects", &idx, "dir"], "cannot be blank"), "no dir", "add `dir: .` (the project's directory, relative to the repository root)"),
-        Some(d) if d.v.is_empty() => push(d.entry(), ozzo(&["projects", &idx, "dir"], "cannot be blank"), "empty dir", "write the directory (`.` for the root)"),
-        Some(d) if d.v.contains("..") => push(d.span, ozzo(&["projects", &idx, "dir"], "cannot contain '..'"), "outside the repository", "write a directory inside the repository"),
-        Some(d) if glob(&d.v) && !doublestar_valid(&d.v) => push(d.span, ozzo(&["projects", &idx, "dir"], &format!("invalid glob pattern {:?}", d.v)), "not a valid glob", "close the `[` or `{` of the pattern"),
+        None => push(
+            p.span,
+            ozzo(&["projects", &idx, "dir"], "cannot be blank"),
+            "no dir",
+            "add `dir: .` (the project's directory, relative to the repository root)",
+        ),
+        Some(d) if d.v.is_empty() => push(
+            d.entry(),
+            ozzo(&["projects", &idx, "dir"], "cannot be blank"),
+            "empty dir",
+            "write the directory (`.` for the root)",
+        ),
+        Some(d) if d.v.contains("..") => push(
+            d.span,
+            ozzo(&["projects", &idx, "dir"], "cannot contain '..'"),
+            "outside the repository",
+            "write a directory inside the repository",
+        ),
+        Some(d) if glob(&d.v) && !doublestar_valid(&d.v) => push(
+            d.span,
+            ozzo(
+                &["projects", &idx, "dir"],
+                &format!("invalid glob pattern {:?}", d.v),
+            ),
+            "not a valid glob",
+            "close the `[` or `{` of the pattern",
+        ),
         _ => {}
     }
     if let Some(w) = &p.workspace {
         if let Some(e) = workspace_error(&w.v) {
-            push(w.span, ozzo(&["projects", &idx, "workspace"], e), "not a workspace name", "use letters, digits, `-` and `_`");
+            push(
+                w.span,
+                ozzo(&["projects", &idx, "workspace"], e),
+                "not a workspace name",
+                "use letters, digits, `-` and `_`",
+            );
         }
     }
     if let Some(n) = &p.name {
         if n.v.is_empty() {
-            push(n.entry(), ozzo(&["projects", &idx, "name"], "if set cannot be empty"), "empty name", "write a name or remove the key");
+            push(
+                n.entry(),
+                ozzo(&["projects", &idx, "name"], "if set cannot be empty"),
+                "empty name",
+                "write a name or remove the key",
+            );
         } else if !url_safe(&n.v) {
-            push(n.span, ozzo(&["projects", &idx, "name"], &format!("{:?} is not allowed: must contain only URL safe characters", n.v)), "not URL-safe", "use letters, digits, `-`, `_`, `.`, `~` and `/`");
+            push(
+                n.span,
+                ozzo(
+                    &["projects", &idx, "name"],
+                    &format!(
+                        "{:?} is not allowed: must contain only URL safe characters",
+                        n.v
+                    ),
+                ),
+                "not URL-safe",
+                "use letters, digits, `-`, `_`, `.`, `~` and `/`",
+            );
         }
     }
     if let Some(b) = &p.branch {
         if !(b.v.len() >= 2 && b.v.starts_with('/') && b.v.ends_with('/')) {
-            push(b.span, ozzo(&["projects", &idx, "branch"], "regex must begin and end with a slash '/'"), "not a /regex/", "write `branch: /^main$/`");
+            push(
+                b.span,
+                ozzo(
+                    &["projects", &idx, "branch"],
+                    "regex must begin and end with a slash '/'",
+                ),
+                "not a /regex/",
+                "write `branch: /^main$/`",
+            );
         } else if let Err(e) = goregex::check(&b.v[1..b.v.len() - 1]) {
-            push(b.span, ozzo(&["projects", &idx, "branch"], &format!("parsing: {}: {e}", b.v)), "not a Go regular expression", "fix the Go regular expression");
+            push(
+                b.span,
+                ozzo(
+                    &["projects", &idx, "branch"],
+                    &format!("parsing: {}: {e}", b.v),
+                ),
+                "not a Go regular expression",
+                "fix the Go regular expression",
+            );
         }
     }
 }
@@ -144,24 +220,36 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
     for p in &r.projects {
         let Some(n) = &p.name else { continue };
         if let Some(&first) = seen.get(n.v.as_str()) {
-            let atl = format!("found two or more projects with name {:?}; project names must be unique", n.v);
+            let atl = format!(
+                "found two or more projects with name {:?}; project names must be unique",
+                n.v
+            );
             out.push(
                 Finding::new(&RULE, ctx.at(n.span), atl.clone())
                     .label("second project with this name")
                     .related(ctx.at(first), "first used here")
-                    .help(format!("give each project its own name. {}", ctx.refused(&atl))),
+                    .help(format!(
+                        "give each project its own name. {}",
+                        ctx.refused(&atl)
+                    )),
             );
             continue;
         }
         seen.insert(&n.v, n.span);
     }
     let mut groups: Vec<((String, String), Vec<&Project>)> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for p in &r.projects {
-        let Some(d) = p.dir.as_ref().filter(|d| !d.v.is_empty()) else { continue };
+        let Some(d) = p.dir.as_ref().filter(|d| !d.v.is_empty()) else {
+            continue;
+        };
         let key = (
             clean_dir(&d.v),
-            p.workspace.as_ref().filter(|w| !w.v.is_empty()).map_or("default".to_string(), |w| w.v.clone()),
+            p.workspace
+                .as_ref()
+                .filter(|w| !w.v.is_empty())
+                .map_or("default".to_string(), |w| w.v.clone()),
         );
         match index.get(&key) {
             Some(&i) => groups[i].1.push(p),
@@ -177,12 +265,24 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         }
         // Atlantis fails at the first project after the first one that has no name.
         if let Some(p) = ps.iter().skip(1).find(|p| p.name.is_none()) {
-            let atl = format!("there are two or more projects with dir: {dir:?} workspace: {ws:?} that are not all named; they must have a 'name' key so they can be targeted for apply's separately");
+            let atl = format!(
+                "there are two or more projects with dir: {dir:?} workspace: {ws:?} that are not all named; they must have a 'name' key so they can be targeted for apply's separately"
+            );
             out.push(
-                Finding::new(&RULE, ctx.at(p.dir.as_ref().map_or(p.span, |d| d.entry())), atl.clone())
-                    .label("same dir and workspace, no name")
-                    .related(ctx.at(ps[0].dir.as_ref().map_or(ps[0].span, |d| d.entry())), "same dir and workspace here")
-                    .help(format!("give every such project a `name`. {}", ctx.refused(&atl))),
+                Finding::new(
+                    &RULE,
+                    ctx.at(p.dir.as_ref().map_or(p.span, |d| d.entry())),
+                    atl.clone(),
+                )
+                .label("same dir and workspace, no name")
+                .related(
+                    ctx.at(ps[0].dir.as_ref().map_or(ps[0].span, |d| d.entry())),
+                    "same dir and workspace here",
+                )
+                .help(format!(
+                    "give every such project a `name`. {}",
+                    ctx.refused(&atl)
+                )),
             );
         }
     }

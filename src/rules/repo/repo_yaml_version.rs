@@ -30,9 +30,13 @@ pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
         None if r.version_key.is_none() => {
             let atl = "version: is required. If you've just upgraded Atlantis you need to rewrite your atlantis.yaml for version 3. See www.runatlantis.io/docs/upgrading-atlantis-yaml.html.";
             out.push(
-                Finding::new(&RULE, ctx.at(crate::source::Span::new(r.span.start, r.span.start)), atl)
-                    .label("no version")
-                    .help(format!("add `version: 3` at the top. {}", ctx.refused(atl))),
+                Finding::new(
+                    &RULE,
+                    ctx.at(crate::source::Span::new(r.span.start, r.span.start)),
+                    atl,
+                )
+                .label("no version")
+                .help(format!("add `version: 3` at the top. {}", ctx.refused(atl))),
             );
         }
         Some(v) if v.v != 2 && v.v != 3 => {
