@@ -286,3 +286,15 @@ fn only_server_configs_still_lints_the_other_kinds() {
     };
     assert!(human.stdout.contains("in 2 configs"), "{}", human.stdout);
 }
+
+#[test]
+fn kind_names_the_document_without_detection() {
+    let dir = scratch("repo-config-kind");
+    // JSON with nothing to detect it by is read as a repo config when --kind says so.
+    write(&dir, "rc.json", "{\"repos\": [{\"id\": \"/(/\"}]}\n");
+    let r = lint_in(&dir, &["--kind", "repo-config", "rc.json"]);
+    assert!(has(&r, "repo-config-repo-id"), "{:?}", r.rules());
+    write(&dir, "x.yaml", "projects:\n- dir: .\n");
+    let r = lint_in(&dir, &["--kind", "repo-yaml", "x.yaml"]);
+    assert!(has(&r, "repo-yaml-version"), "{:?}", r.rules());
+}
