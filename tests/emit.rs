@@ -243,6 +243,10 @@ fn cases_in(dir: &Path, prefix: &str) -> Vec<Case> {
             args.push("--".into());
             args.extend(a.lines().map(str::to_string));
         }
+        // Only options left (the case's file was a repo document): nothing to emit.
+        if args.is_empty() {
+            continue;
+        }
         out.push(Case {
             dir: dir.to_path_buf(),
             id: format!("{prefix}/{stem}"),
