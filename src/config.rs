@@ -10,6 +10,7 @@ use crate::input::yaml::{NodeId, Style, YamlDoc, YamlError};
 use crate::secret::Text;
 use crate::source::{SourceId, Sources, Span};
 use crate::value::{self, DecodeError, Resolved, Value};
+use crate::version::Version;
 use std::collections::BTreeMap;
 
 /// Where a setting was written.
@@ -216,6 +217,8 @@ pub struct EffectiveConfig {
     /// Every setting from every source, file first, then env, env files, command line.
     pub settings: Vec<Setting>,
     resolved: BTreeMap<&'static str, Resolution>,
+    /// The Atlantis release the configuration is read for: it decides which keys count.
+    version: Version,
 }
 
 impl EffectiveConfig {
@@ -234,16 +237,47 @@ impl EffectiveConfig {
             argv_issues,
             settings,
             resolved: BTreeMap::new(),
+            version: Version::default(),
         };
         cfg.resolve();
         cfg
     }
 
+    /// Reads the configuration as release `version` would: keys it does not have yet are
+    /// ignored, keys it still has (even if a later release removed them) count, and defaults
+    /// are that release's.
+    pub fn set_version(&mut self, version: Version) {
+        if version != self.version {
+            self.version = version;
+            self.resolved.clear();
+            self.resolve();
+        }
+    }
+
+    /// The Atlantis release the configuration is read for.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// True when release [`Self::version`] reads this setting's key.
+    pub fn in_version(&self, s: &Setting) -> bool {
+        let flag = match s.matched {
+            KeyMatch::Flag(f) | KeyMatch::Removed(f) => f,
+            KeyMatch::Unknown => return false,
+        };
+        flags::history(flag).is_none_or(|h| match s.origin.kind {
+            OriginKind::File => h.file_key_in(self.version),
+            _ => h.present_in(self.version),
+        })
+    }
+
     fn resolve(&mut self) {
         let mut by_flag: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
         for (i, s) in self.settings.iter().enumerate() {
-            if let Some(f) = s.flag() {
-                by_flag.entry(f.name).or_default().push(i);
+            if let KeyMatch::Flag(f) | KeyMatch::Removed(f) = s.matched {
+                if self.in_version(s) {
+                    by_flag.entry(f.name).or_default().push(i);
+                }
             }
         }
         for (name, idxs) in by_flag {
@@ -264,6 +298,7 @@ impl EffectiveConfig {
                 RawValue::Text(t) => {
                     let s = t.as_str();
                     if flag.service_link_reset
+                        && self.version >= flags::SERVICE_LINK_RESET_SINCE
                         && (s.starts_with("tcp://") || s.starts_with("udp://"))
                     {
                         service_link = true;
@@ -352,12 +387,22 @@ impl EffectiveConfig {
 
     /// True when a source sets the flag to a non-empty string, a non-zero int or a bool.
     pub fn is_set(&self, name: impl FlagName) -> bool {
-        match self.explicit(name) {
+        let name = name.flag_name();
+        let set = |name: &str| match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
             Some(Value::Bool(_)) => true,
             None => false,
-        }
+        };
+        set(name) || self.aliases(name).any(|a| set(a.name))
+    }
+
+    /// The older names of a flag that this release still reads as aliases (`repo-whitelist`
+    /// until v0.27.0, `tf-distribution` since v0.33.0): Atlantis copies their value over when
+    /// the flag itself is empty.
+    fn aliases<'a>(&self, name: &'a str) -> impl Iterator<Item = &'static Flag> + use<'a> {
+        let version = self.version;
+        flags::aliases_of(name).filter(move |a| flags::present_in(*a, version))
     }
 
     /// The string Atlantis runs with after `setDefaults`; `None` when it is empty.
@@ -368,12 +413,10 @@ impl EffectiveConfig {
                 return Some(t.as_str());
             }
         }
-        if name == flags::DEFAULT_TF_DISTRIBUTION {
-            if let Some(v) = self.explicit_text(flags::TF_DISTRIBUTION) {
-                return Some(v.as_str());
-            }
+        if let Some(v) = self.aliases(name).find_map(|a| self.explicit_text(a)) {
+            return Some(v.as_str());
         }
-        match flags::lookup(name)?.default {
+        match self.default_of(name)? {
             DefaultValue::Str(s) if !s.is_empty() => Some(s),
             _ => None,
         }
@@ -398,7 +441,7 @@ impl EffectiveConfig {
         if name == flags::MAX_COMMENTS_PER_COMMAND && explicit.is_some() {
             return explicit.unwrap_or_default();
         }
-        match (explicit, flags::lookup(name).map(|f| f.default)) {
+        match (explicit, self.default_of(name)) {
             (Some(i), _) if i != 0 => i,
             (_, Some(DefaultValue::Int(d))) => d,
             _ => 0,
@@ -410,11 +453,26 @@ impl EffectiveConfig {
         let name = name.flag_name();
         match self.explicit(name) {
             Some(Value::Bool(b)) => *b,
-            _ => matches!(
-                flags::lookup(name).map(|f| f.default),
-                Some(DefaultValue::Bool(true))
-            ),
+            _ => {
+                self.aliases(name).any(|a| self.bool(a))
+                    || matches!(self.default_of(name), Some(DefaultValue::Bool(true)))
+            }
         }
+    }
+
+    /// The value a flag has in this configuration's release when nothing sets it.
+    pub fn default_value(&self, flag: &Flag) -> Value {
+        let default = self.default_of(flag).unwrap_or(flag.default);
+        default_value(&Flag { default, ..*flag })
+    }
+
+    /// A flag's default in this configuration's release.
+    pub fn default_of(&self, name: impl FlagName) -> Option<DefaultValue> {
+        let flag = flags::lookup(name)?;
+        Some(match flags::history(flag) {
+            Some(h) => h.default_in(self.version, flag.default),
+            None => flag.default,
+        })
     }
 }
 

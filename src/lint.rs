@@ -47,7 +47,8 @@ pub fn lint(
 /// Reads one configuration and runs the offline rules; suppressions and policy come later, in
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
-    let cfg = input::load(request);
+    let mut cfg = input::load(request);
+    cfg.set_version(options.atlantis_version.unwrap_or_default());
     let findings = rules::run(&cfg, options);
     (cfg, findings)
 }

@@ -43,6 +43,13 @@ impl Version {
     }
 }
 
+/// The latest release the data knows: what the linter assumes when nothing says otherwise.
+impl Default for Version {
+    fn default() -> Version {
+        crate::flags::LATEST
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
@@ -52,6 +59,71 @@ impl fmt::Display for Version {
 impl fmt::Debug for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// What decided the release a configuration is checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum VersionSource {
+    /// `--atlantis-version` (or `atlantis-version:` in the linter's settings file).
+    Option,
+    /// The image tag of the Atlantis container in the deployment (`ghcr.io/runatlantis/atlantis:v0.28.1`).
+    Image { reference: String },
+    /// Nothing said which: the latest release atlantis-lint knows.
+    #[default]
+    Latest,
+}
+
+/// The Atlantis release a configuration is checked against, and why that one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AtlantisVersion {
+    pub version: Version,
+    pub source: VersionSource,
+}
+
+impl AtlantisVersion {
+    /// The release `--atlantis-version` named.
+    pub fn given(version: Version) -> AtlantisVersion {
+        AtlantisVersion {
+            version,
+            source: VersionSource::Option,
+        }
+    }
+
+    /// How the summary names it: `Atlantis v0.28.1` or `Atlantis v0.47.1 (latest known; set --atlantis-version)`.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            VersionSource::Option => format!("Atlantis {}", self.version),
+            VersionSource::Image { .. } => format!("Atlantis {} (image tag)", self.version),
+            VersionSource::Latest => format!(
+                "Atlantis {} (the latest known; set --atlantis-version)",
+                self.version
+            ),
+        }
+    }
+}
+
+/// Reads an `--atlantis-version` value (or the settings file's `atlantis-version:`): a release
+/// atlantis-lint knows, as `v0.28.1` or `0.28.1`. The error explains the accepted forms and names
+/// the newest known release; the caller prefixes where the value came from.
+pub fn parse_release(text: &str) -> Result<Version, String> {
+    let releases = crate::flags::RELEASES;
+    let (oldest, newest) = (releases[0], releases[releases.len() - 1]);
+    let forms = format!(
+        "an Atlantis release from {oldest} to {newest} (the newest known), written v0.28.1 or 0.28.1"
+    );
+    match Version::parse(text.trim()) {
+        Some(v) if releases.contains(&v) => Ok(v),
+        Some(v) if v > newest => Err(format!(
+            "`{v}` is newer than the newest release atlantis-lint knows ({newest}); expected {forms}"
+        )),
+        Some(v) => Err(format!(
+            "`{v}` is not an Atlantis release atlantis-lint knows; expected {forms}"
+        )),
+        None => Err(format!(
+            "`{}` is not a release number; expected {forms}",
+            text.trim()
+        )),
     }
 }
 
@@ -76,6 +148,16 @@ mod tests {
             "4f3c2a1",
         ] {
             assert_eq!(Version::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn release_option_accepts_known_releases_only() {
+        assert_eq!(parse_release("v0.28.1"), Ok(Version::new(0, 28, 1)));
+        assert_eq!(parse_release("0.37.1"), Ok(Version::new(0, 37, 1)));
+        for bad in ["latest", "0.x", "v9.9.9", "4f3c2a1", "v0.28.9", "v0.16.1"] {
+            let e = parse_release(bad).unwrap_err();
+            assert!(e.contains("v0.47.1 (the newest known)"), "{e}");
         }
     }
 

@@ -167,12 +167,27 @@ pub fn check_app_password(ctx: &Context, out: &mut Vec<Finding>) {
             Severity::Warning,
         )
     };
+    // API tokens need bitbucket-api-user (v0.37.1): an older Atlantis has no way to use them.
+    let help = match flags::history(flags::BITBUCKET_API_USER)
+        .map(|h| h.added)
+        .filter(|added| *added > ctx.cfg.version())
+    {
+        Some(added) => format!(
+            "upgrade Atlantis to {added} or later, which authenticates with an Atlassian API token (ATATT...) and bitbucket-api-user; Atlantis {} cannot use API tokens",
+            ctx.cfg.version()
+        ),
+        None => "create an Atlassian API token (ATATT...) with Bitbucket scopes, put it in bitbucket-token, and set bitbucket-api-user to the account's e-mail address".to_string(),
+    };
     out.push(
-        Finding::new(&APP_PASSWORD, ctx.cfg.value_location(flags::BITBUCKET_TOKEN), message)
-            .key(flags::BITBUCKET_TOKEN)
-            .label("app password (ATBB...)")
-            .severity(severity)
-            .help("create an Atlassian API token (ATATT...) with Bitbucket scopes, put it in bitbucket-token, and set bitbucket-api-user to the account's e-mail address"),
+        Finding::new(
+            &APP_PASSWORD,
+            ctx.cfg.value_location(flags::BITBUCKET_TOKEN),
+            message,
+        )
+        .key(flags::BITBUCKET_TOKEN)
+        .label("app password (ATBB...)")
+        .severity(severity)
+        .help(help),
     );
 }
 
@@ -250,6 +265,7 @@ mod tests {
         let options = Options {
             check_files: false,
             today,
+            ..Options::default()
         };
         let ctx = Context {
             cfg: &cfg,

@@ -1,5 +1,6 @@
 use super::Context;
-use crate::config::OriginKind;
+use super::flag_not_in_version::written;
+use crate::config::KeyMatch;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 
@@ -26,8 +27,16 @@ Use the replacement: `default-tf-distribution: opentofu`.
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for s in &ctx.cfg.settings {
-        let Some(flag) = s.flag().filter(|f| f.deprecated) else {
+    let cfg = ctx.cfg;
+    let version = cfg.version();
+    for s in &cfg.settings {
+        let (KeyMatch::Flag(flag) | KeyMatch::Removed(flag)) = s.matched else {
+            continue;
+        };
+        if !cfg.in_version(s) {
+            continue;
+        }
+        let Some(deprecation) = flags::history(flag).and_then(|h| h.deprecated_in(version)) else {
             continue;
         };
         let mut f = Finding::new(
@@ -37,15 +46,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         )
         .key(flag.name)
         .label("deprecated flag");
-        if let Some(r) = flag.replacement {
-            let written = match s.origin.kind {
-                OriginKind::Argv { .. } => format!("--{r}"),
-                OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(r),
-                OriginKind::File => r.to_string(),
-            };
-            f = f
-                .help(format!("use `{written}` instead"))
-                .suggestion(written);
+        match deprecation.replacement.or(flag.replacement) {
+            Some(r) if flags::present_in(r, version) => {
+                let written = written(s, r);
+                f = f
+                    .help(format!("use `{written}` instead"))
+                    .suggestion(written);
+            }
+            Some(r) if flags::lookup(r).is_none() => f = f.help(format!("use {r} instead")),
+            _ => {}
         }
         out.push(f);
     }

@@ -1,4 +1,5 @@
 use super::Context;
+use super::flag_not_in_version::written;
 use crate::config::{KeyMatch, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
@@ -31,11 +32,26 @@ Use the replacement named in the message (`repo-allowlist` here).
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let version = ctx.cfg.version();
     for s in &ctx.cfg.settings {
-        let KeyMatch::Removed(flag) = s.matched else {
+        let (KeyMatch::Removed(flag) | KeyMatch::Flag(flag)) = s.matched else {
             continue;
         };
-        let last = flag.last.unwrap_or("an earlier version");
+        // Removed by the release being checked (a later release may remove more).
+        let Some(removed) = flags::history(flag)
+            .and_then(|h| h.removed)
+            .filter(|r| *r <= version)
+        else {
+            continue;
+        };
+        let last = flags::RELEASES
+            .iter()
+            .rev()
+            .find(|r| **r < removed)
+            .map_or_else(
+                || flag.last.unwrap_or("an earlier version").to_string(),
+                |r| r.to_string(),
+            );
         let effect = match s.origin.kind {
             OriginKind::Argv { .. } => "Atlantis refuses to start with `unknown flag`",
             _ => "Atlantis ignores it",
@@ -53,15 +69,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .key(flag.name)
         .label("removed flag");
         f = match flag.replacement {
-            Some(r) if flags::lookup(r).is_some() => {
-                let written = match s.origin.kind {
-                    OriginKind::Argv { .. } => format!("--{r}"),
-                    OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(r),
-                    OriginKind::File => r.to_string(),
-                };
+            Some(r) if flags::present_in(r, version) => {
+                let written = written(s, r);
                 f.help(format!("use `{written}` instead"))
                     .suggestion(written)
             }
+            Some(r) if flags::lookup(r).is_some() => f.help(format!(
+                "use `{}` instead (from Atlantis {} on)",
+                written(s, r),
+                flags::history(r).map_or(version, |h| h.added)
+            )),
             Some(r) => f.help(format!("use {r} instead")),
             None => f.help("remove it; it has no replacement"),
         };
