@@ -10,7 +10,7 @@ use crate::input::yaml::{NodeId, Style, YamlDoc, YamlError};
 use crate::secret::Text;
 use crate::source::{SourceId, Sources, Span};
 use crate::value::{self, DecodeError, Resolved, Value};
-use crate::version::Version;
+use crate::version::{AtlantisVersion, Version};
 use std::collections::BTreeMap;
 
 /// Where a setting was written.
@@ -217,8 +217,19 @@ pub struct EffectiveConfig {
     /// Every setting from every source, file first, then env, env files, command line.
     pub settings: Vec<Setting>,
     resolved: BTreeMap<&'static str, Resolution>,
+    /// The image of the Atlantis container, when a deployment file shows it.
+    pub image: Option<DeployedImage>,
     /// The Atlantis release the configuration is read for: it decides which keys count.
-    version: Version,
+    atlantis: AtlantisVersion,
+}
+
+/// The image the deployment runs Atlantis from (`ghcr.io/runatlantis/atlantis:v0.28.1`), and
+/// where it is written. Deployment readers set it; [`crate::version::resolve`] reads the release
+/// from its tag.
+#[derive(Debug, Clone)]
+pub struct DeployedImage {
+    pub reference: String,
+    pub location: Location,
 }
 
 impl EffectiveConfig {
@@ -237,7 +248,8 @@ impl EffectiveConfig {
             argv_issues,
             settings,
             resolved: BTreeMap::new(),
-            version: Version::default(),
+            image: None,
+            atlantis: AtlantisVersion::default(),
         };
         cfg.resolve();
         cfg
@@ -246,9 +258,10 @@ impl EffectiveConfig {
     /// Reads the configuration as release `version` would: keys it does not have yet are
     /// ignored, keys it still has (even if a later release removed them) count, and defaults
     /// are that release's.
-    pub fn set_version(&mut self, version: Version) {
-        if version != self.version {
-            self.version = version;
+    pub fn set_atlantis_version(&mut self, atlantis: AtlantisVersion) {
+        let changed = atlantis.version != self.atlantis.version;
+        self.atlantis = atlantis;
+        if changed {
             self.resolved.clear();
             self.resolve();
         }
@@ -256,7 +269,12 @@ impl EffectiveConfig {
 
     /// The Atlantis release the configuration is read for.
     pub fn version(&self) -> Version {
-        self.version
+        self.atlantis.version
+    }
+
+    /// The release the configuration is read for, and what decided it.
+    pub fn atlantis_version(&self) -> &AtlantisVersion {
+        &self.atlantis
     }
 
     /// True when release [`Self::version`] reads this setting's key.
@@ -266,8 +284,8 @@ impl EffectiveConfig {
             KeyMatch::Unknown => return false,
         };
         flags::history(flag).is_none_or(|h| match s.origin.kind {
-            OriginKind::File => h.file_key_in(self.version),
-            _ => h.present_in(self.version),
+            OriginKind::File => h.file_key_in(self.atlantis.version),
+            _ => h.present_in(self.atlantis.version),
         })
     }
 
@@ -298,7 +316,7 @@ impl EffectiveConfig {
                 RawValue::Text(t) => {
                     let s = t.as_str();
                     if flag.service_link_reset
-                        && self.version >= flags::SERVICE_LINK_RESET_SINCE
+                        && self.atlantis.version >= flags::SERVICE_LINK_RESET_SINCE
                         && (s.starts_with("tcp://") || s.starts_with("udp://"))
                     {
                         service_link = true;
@@ -401,7 +419,7 @@ impl EffectiveConfig {
     /// until v0.27.0, `tf-distribution` since v0.33.0): Atlantis copies their value over when
     /// the flag itself is empty.
     fn aliases<'a>(&self, name: &'a str) -> impl Iterator<Item = &'static Flag> + use<'a> {
-        let version = self.version;
+        let version = self.atlantis.version;
         flags::aliases_of(name).filter(move |a| flags::present_in(*a, version))
     }
 
@@ -470,7 +488,7 @@ impl EffectiveConfig {
     pub fn default_of(&self, name: impl FlagName) -> Option<DefaultValue> {
         let flag = flags::lookup(name)?;
         Some(match flags::history(flag) {
-            Some(h) => h.default_in(self.version, flag.default),
+            Some(h) => h.default_in(self.atlantis.version, flag.default),
             None => flag.default,
         })
     }

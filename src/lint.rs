@@ -48,7 +48,10 @@ pub fn lint(
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
     let mut cfg = input::load(request);
-    cfg.set_version(options.atlantis_version.unwrap_or_default());
+    // --atlantis-version wins over the image tag of the deployment, which wins over the latest.
+    let image = cfg.image.as_ref().map(|i| i.reference.as_str());
+    let atlantis = crate::version::resolve(options.atlantis_version, image);
+    cfg.set_atlantis_version(atlantis);
     let findings = rules::run(&cfg, options);
     (cfg, findings)
 }

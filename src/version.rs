@@ -90,16 +90,81 @@ impl AtlantisVersion {
         }
     }
 
-    /// How the summary names it: `Atlantis v0.28.1` or `Atlantis v0.47.1 (latest known; set --atlantis-version)`.
+    /// How the summary names it: `v0.28.1`, `v0.28.1 (from the image tag)` or
+    /// `v0.47.1 (the latest known)`.
     pub fn describe(&self) -> String {
         match &self.source {
-            VersionSource::Option => format!("Atlantis {}", self.version),
-            VersionSource::Image { .. } => format!("Atlantis {} (image tag)", self.version),
-            VersionSource::Latest => format!(
-                "Atlantis {} (the latest known; set --atlantis-version)",
-                self.version
-            ),
+            VersionSource::Option => self.version.to_string(),
+            VersionSource::Image { .. } => format!("{} (from the image tag)", self.version),
+            VersionSource::Latest => format!("{} (the latest known)", self.version),
         }
+    }
+
+    /// The JSON report's name for the source: `option`, `image` or `latest`.
+    pub fn source_name(&self) -> &'static str {
+        match self.source {
+            VersionSource::Option => "option",
+            VersionSource::Image { .. } => "image",
+            VersionSource::Latest => "latest",
+        }
+    }
+}
+
+/// What an image reference says about the Atlantis release it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageVersion {
+    /// A release tag: `v0.28.1`, `0.28.1`, `v0.28.1-alpine`, `v0.28.1-debian` (also with a digest).
+    Release(Version),
+    /// A digest without a tag, `latest`, or no tag at all: the reference does not say which release.
+    Unknown,
+    /// A tag that is not a release atlantis-lint knows (`dev`, `main-4f3c2a1`, `v0.99.0`).
+    NotARelease(String),
+}
+
+/// Reads the release from the image reference of an Atlantis container
+/// (`ghcr.io/runatlantis/atlantis:v0.28.1`, `runatlantis/atlantis:0.28.1@sha256:…`).
+///
+/// For the deployment readers (Kubernetes manifests, compose files, Helm values, Terraform module
+/// calls): they find the Atlantis container and put its image in [`crate::config::DeployedImage`];
+/// [`resolve`] then picks the release, and the `atlantis-version` rule says when the image did
+/// not tell.
+pub fn version_from_image(reference: &str) -> ImageVersion {
+    let reference = reference.trim();
+    // A digest pins the image but names no release; a tag before it still does.
+    let without_digest = reference.split_once('@').map_or(reference, |(r, _)| r);
+    // The tag follows the last `:` after the last `/` (a registry port has a `/` after it).
+    let last_part = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let Some((_, tag)) = last_part.rsplit_once(':') else {
+        return ImageVersion::Unknown;
+    };
+    if tag.is_empty() || tag == "latest" {
+        return ImageVersion::Unknown;
+    }
+    // The images are published as vX.Y.Z and as vX.Y.Z-alpine / -debian variants.
+    let core = tag
+        .strip_suffix("-alpine")
+        .or_else(|| tag.strip_suffix("-debian"))
+        .unwrap_or(tag);
+    match Version::parse(core).filter(|v| crate::flags::RELEASES.contains(v)) {
+        Some(v) => ImageVersion::Release(v),
+        None => ImageVersion::NotARelease(tag.to_string()),
+    }
+}
+
+/// The release to check against: `--atlantis-version` wins, then a release image tag, then the
+/// latest known release.
+pub fn resolve(option: Option<Version>, image: Option<&str>) -> AtlantisVersion {
+    if let Some(version) = option {
+        return AtlantisVersion::given(version);
+    }
+    match image.map(version_from_image) {
+        Some(ImageVersion::Release(version)) => AtlantisVersion {
+            version,
+            source: VersionSource::Image {
+                reference: image.unwrap_or_default().to_string(),
+            },
+        },
+        _ => AtlantisVersion::default(),
     }
 }
 
@@ -159,6 +224,64 @@ mod tests {
             let e = parse_release(bad).unwrap_err();
             assert!(e.contains("v0.47.1 (the newest known)"), "{e}");
         }
+    }
+
+    #[test]
+    fn image_tags() {
+        use ImageVersion::*;
+        let v = |s| Release(Version::parse(s).unwrap());
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis:v0.28.1"),
+            v("v0.28.1")
+        );
+        assert_eq!(
+            version_from_image("runatlantis/atlantis:0.22.0"),
+            v("v0.22.0")
+        );
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis:v0.31.0-alpine"),
+            v("v0.31.0")
+        );
+        assert_eq!(
+            version_from_image("registry.acme.dev:5000/mirror/atlantis:v0.37.1@sha256:0123abcd"),
+            v("v0.37.1")
+        );
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis:latest"),
+            Unknown
+        );
+        assert_eq!(version_from_image("ghcr.io/runatlantis/atlantis"), Unknown);
+        assert_eq!(
+            version_from_image("registry.acme.dev:5000/atlantis"),
+            Unknown
+        );
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis@sha256:0123abcd"),
+            Unknown
+        );
+        assert_eq!(
+            version_from_image("atlantis:dev"),
+            NotARelease("dev".into())
+        );
+        assert_eq!(
+            version_from_image("atlantis:v9.9.9"),
+            NotARelease("v9.9.9".into())
+        );
+    }
+
+    #[test]
+    fn the_option_wins_over_the_tag() {
+        let tag = Some("ghcr.io/runatlantis/atlantis:v0.28.1");
+        assert_eq!(
+            resolve(Some(Version::new(0, 27, 0)), tag).version,
+            Version::new(0, 27, 0)
+        );
+        assert_eq!(resolve(None, tag).version, Version::new(0, 28, 1));
+        assert_eq!(
+            resolve(None, Some("atlantis:latest")).source,
+            VersionSource::Latest
+        );
+        assert_eq!(resolve(None, None), AtlantisVersion::default());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::version::Version;
 
 mod allow_commands;
 mod ambiguous_scalar;
+mod atlantis_version;
 mod autoplan_file_list_pattern;
 mod azuredevops_webhook_auth;
 mod bitbucket;
@@ -95,6 +96,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&yaml_syntax::RULE, yaml_syntax::check),
     (&duplicate_key::RULE, duplicate_key::check),
     (&unknown_key::RULE, unknown_key::check),
+    (&atlantis_version::RULE, atlantis_version::check),
     (&removed_key::RULE, removed_key::check),
     (&flag_not_in_version::RULE, flag_not_in_version::check),
     (&deprecated_key::RULE, deprecated_key::check),
