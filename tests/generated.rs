@@ -73,6 +73,7 @@ fn rs_str_list(v: &Value) -> String {
 
 fn table_rs() -> String {
     let flags = load("flags.json");
+    let versions = load("versions.json");
     let flags = flags.as_array().expect("data/flags.json is a list");
     let kind = |k: &str| match k {
         "flag" => "Flag",
@@ -170,8 +171,11 @@ fn table_rs() -> String {
         writeln!(out, "        deprecated: {deprecated},").unwrap();
         writeln!(out, "        hidden: {},", f["hidden"].as_bool().unwrap()).unwrap();
         writeln!(out, "        hosts: &[{}],", hosts.join(", ")).unwrap();
-        writeln!(out, "        since: {},", rs_opt_str(&f["first_tag"])).unwrap();
-        writeln!(out, "        last: {},", rs_opt_str(&f["last_tag"])).unwrap();
+        // The first and last *stable* releases (data/versions.json); flags.json's first_tag may
+        // be a pre-release snapshot named after a later version.
+        let h = &versions["flags"][name];
+        writeln!(out, "        since: {},", rs_opt_str(&h["added"])).unwrap();
+        writeln!(out, "        last: {},", rs_opt_str(&h["last_release"])).unwrap();
         writeln!(
             out,
             "        replacement: {},",

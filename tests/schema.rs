@@ -277,3 +277,39 @@ fn rule_reference_is_current() {
         );
     }
 }
+
+/// The schema states the release facts of `data/versions.json`: since when a key exists, when
+/// it was deprecated or removed.
+#[test]
+fn schema_agrees_with_the_release_history() {
+    use atlantis_lint::flags::{self, FLAGS, LATEST};
+    let schema: Value = serde_json::from_str(&atlantis_lint::schema::schema_text()).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for f in FLAGS {
+        let h = flags::history(f).unwrap();
+        let p = &props[f.name];
+        assert_eq!(
+            p["x-atlantis-since"],
+            json!(h.added.to_string()),
+            "{}",
+            f.name
+        );
+        let removed = h.removed.map(|r| r.to_string());
+        assert_eq!(
+            p.get("x-atlantis-removed").cloned(),
+            removed.map(Value::from),
+            "{}",
+            f.name
+        );
+        let deprecated = h.removed.is_some() || h.deprecated_in(LATEST).is_some();
+        assert_eq!(p["deprecated"] == json!(true), deprecated, "{}", f.name);
+        if let Some(since) = h.deprecated_in(LATEST).and_then(|d| d.since) {
+            assert_eq!(
+                p["x-atlantis-deprecated-since"],
+                json!(since.to_string()),
+                "{}",
+                f.name
+            );
+        }
+    }
+}

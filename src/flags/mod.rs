@@ -92,7 +92,9 @@ pub struct Flag {
     pub deprecated: bool,
     pub hidden: bool,
     pub hosts: &'static [Host],
+    /// The first stable release with the flag (see [`History`] for the whole story).
     pub since: Option<&'static str>,
+    /// The last stable release with a removed flag.
     pub last: Option<&'static str>,
     pub replacement: Option<&'static str>,
     /// The values Atlantis accepts for an enumerated string flag (its `validate()` / `NewServer`
