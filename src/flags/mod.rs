@@ -330,6 +330,11 @@ impl FlagName for String {
 }
 
 impl Flag {
+    /// This row's typed handle.
+    pub fn id(&self) -> FlagId {
+        id(self.name).expect("every row has a handle")
+    }
+
     /// `ATLANTIS_` + the upper-cased name with `-` replaced by `_` (viper's env key replacer).
     pub fn env_name(&self) -> String {
         env_name(self.name)
@@ -370,6 +375,16 @@ pub fn env_name(flag: impl FlagName) -> String {
         });
     }
     s
+}
+
+/// The typed handle of a flag name, when it is one (for code that matches a name read from a
+/// source against handles).
+pub fn id(name: impl FlagName) -> Option<FlagId> {
+    let name = name.flag_name();
+    FLAGS
+        .binary_search_by(|f| f.name.cmp(name))
+        .ok()
+        .map(|i| FlagId(i as u16))
 }
 
 /// Looks up a table row by its exact kebab-case name (current and removed flags alike).

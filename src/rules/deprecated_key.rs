@@ -10,7 +10,10 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "a deprecated flag such as tf-distribution, naming its replacement",
     suppressible: true,
     docs: r#"## What it checks
-Flags Atlantis still accepts but has deprecated (today: `tf-distribution`).
+Flags the Atlantis release being checked still accepts but has deprecated: in the latest release
+`tf-distribution` (since v0.33.0); with `--atlantis-version`, that release's deprecations, such as
+`repo-whitelist` and `silence-whitelist-errors` (v0.15.0 to v0.26.x, still copied into their
+replacements) or `disable-apply` (v0.22.0 to v0.26.x).
 
 ## Why it matters
 Atlantis prints `WARNING: Flag --tf-distribution has been deprecated.` at every start, and a

@@ -13,7 +13,8 @@ pub static RULE: RuleInfo = RuleInfo {
 Flags that older Atlantis versions had and today's does not: `repo-whitelist`,
 `silence-whitelist-errors`, `allow-repo-config`, `disable-apply`, `require-approval`,
 `require-mergeable`, `gh-installation-id`, `bitbucket-hostname`, `aws-region`,
-`aws-assume-role-arn`, in any source.
+`aws-assume-role-arn`, in any source. With `--atlantis-version`, only the flags that release had
+already removed (`repo-whitelist` is still a working alias in v0.26.0).
 
 ## Why it matters
 On the command line Atlantis refuses to start (`unknown flag: --repo-whitelist`). In the config
