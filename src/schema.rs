@@ -46,11 +46,13 @@ const ALLOW_COMMANDS_PATTERN: &str = "^(apply|plan|unlock|policy_check|approve_p
 const HTTP_URL_PATTERN: &str = "^(|[hH][tT][tT][pP][sS]?:.*)$";
 
 /// A `pattern` for string values Atlantis checks beyond their type.
-fn value_pattern(flag: &str) -> Option<&'static str> {
-    match flag {
-        "default-tf-version" => Some(VERSION_PATTERN),
-        "allow-commands" => Some(ALLOW_COMMANDS_PATTERN),
-        "atlantis-url" | "bitbucket-base-url" | "gitea-base-url" => Some(HTTP_URL_PATTERN),
+fn value_pattern(flag: &Flag) -> Option<&'static str> {
+    match flag.id() {
+        flags::DEFAULT_TF_VERSION => Some(VERSION_PATTERN),
+        flags::ALLOW_COMMANDS => Some(ALLOW_COMMANDS_PATTERN),
+        flags::ATLANTIS_URL | flags::BITBUCKET_BASE_URL | flags::GITEA_BASE_URL => {
+            Some(HTTP_URL_PATTERN)
+        }
         _ => None,
     }
 }
@@ -267,9 +269,9 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
     let obj = s.as_object_mut().expect("an object");
     obj.insert("description".into(), json!(description(flag)));
     if let Some(choices) = flags::choices(flag.name) {
-        match flag.name {
+        match flag.id() {
             // Accepted in any case (`DEBUG` only earns the log-level-case warning).
-            "log-level" => {
+            flags::LOG_LEVEL => {
                 let any_case: Vec<String> = choices
                     .iter()
                     .map(|c| case_insensitive(c).trim_matches(['^', '$']).to_string())
@@ -281,7 +283,7 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
                 obj.insert("examples".into(), json!(choices));
             }
             // Not validated by Atlantis: another value only earns a warning.
-            "autodiscover-mode" => {
+            flags::AUTODISCOVER_MODE => {
                 obj.insert("examples".into(), json!(choices));
             }
             _ => {
@@ -290,10 +292,10 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
             }
         }
     }
-    if let Some(pattern) = value_pattern(flag.name) {
+    if let Some(pattern) = value_pattern(flag) {
         obj.insert("pattern".into(), json!(pattern));
     }
-    if flag.name == "repo-allowlist" {
+    if flag.id() == flags::REPO_ALLOWLIST {
         // "--repo-allowlist cannot contain ://, should be hostnames only"
         obj.insert("not".into(), json!({"type": "string", "pattern": "://"}));
     }

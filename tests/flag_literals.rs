@@ -61,7 +61,9 @@ fn rules_name_flags_by_handle() {
                 if i % 2 == 0 && FLAGS.iter().any(|f| f.name == piece) {
                     hits.push(format!(
                         "{}:{}: \"{piece}\": use flags::{}",
-                        path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display(),
+                        path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                            .unwrap()
+                            .display(),
                         n + 1,
                         piece.replace('-', "_").to_ascii_uppercase()
                     ));

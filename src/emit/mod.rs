@@ -191,7 +191,7 @@ fn effective_value(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Value> 
         FlagType::String => effective_text(cfg, flag).map(Value::Str),
         FlagType::Int | FlagType::Int64 => {
             let i = cfg.int(flag.name);
-            Some(Value::Int(if flag.name == "checkout-depth" {
+            Some(Value::Int(if flag.id() == crate::flags::CHECKOUT_DEPTH {
                 i.max(0)
             } else {
                 i

@@ -180,12 +180,12 @@ pub fn credential_rules_since_v0_31(cfg: &EffectiveConfig) -> bool {
 /// every release covered (v0.17.0 on). A configuration checked for an older release skips them;
 /// `explain`, `rules --format json` and docs/rules.md say so.
 pub struct Since {
-    pub rule: &'static str,
+    pub rule: &'static RuleInfo,
     pub version: Version,
     pub why: &'static str,
 }
 
-const fn since(rule: &'static str, version: Version, why: &'static str) -> Since {
+const fn since(rule: &'static RuleInfo, version: Version, why: &'static str) -> Since {
     Since { rule, version, why }
 }
 
@@ -193,52 +193,52 @@ const fn since(rule: &'static str, version: Version, why: &'static str) -> Since
 /// from `versions.md`'s startup-rule table).
 pub static SINCE: &[Since] = &[
     since(
-        "allow-commands",
+        &allow_commands::RULE,
         Version::new(0, 22, 0),
         "the release that added allow-commands",
     ),
     since(
-        "autoplan-file-list-pattern",
+        &autoplan_file_list_pattern::RULE,
         Version::new(0, 17, 0),
         "the release that added autoplan-file-list",
     ),
     since(
-        "bitbucket-api-user",
+        &bitbucket::API_USER,
         Version::new(0, 37, 1),
         "the release that added bitbucket-api-user",
     ),
     since(
-        "conflicting-credentials",
+        &conflicting_credentials::RULE,
         Version::new(0, 31, 0),
         "the release that made the GitHub credentials exactly-one (with gh-token-file)",
     ),
     since(
-        "drift-remediation",
+        &drift_remediation::RULE,
         Version::new(0, 45, 0),
         "the release that added enable-drift-detection and enable-drift-remediation",
     ),
     since(
-        "k8s-service-link",
+        &k8s_service_link::RULE,
         crate::flags::SERVICE_LINK_RESET_SINCE,
         "the release that resets Kubernetes service links in int flags (sanitizeKubernetesServiceLinks)",
     ),
     since(
-        "redis-cluster-conflict",
+        &redis_cluster_conflict::RULE,
         Version::new(0, 44, 0),
         "the release that added redis-cluster-addresses",
     ),
     since(
-        "team-allowlist-format",
+        &team_allowlist_format::RULE,
         Version::new(0, 18, 0),
         "the release that added gh-team-allowlist",
     ),
     since(
-        "unused-credential",
+        &unused_credential::RULE,
         Version::new(0, 31, 0),
         "the release that stopped rejecting a stray gh-token or gh-app-key",
     ),
     since(
-        "webhook-http-headers",
+        &webhook_http_headers::RULE,
         Version::new(0, 33, 0),
         "the release that added webhook-http-headers",
     ),
@@ -246,7 +246,7 @@ pub static SINCE: &[Since] = &[
 
 /// The first release a rule applies to, when it does not apply to every release covered.
 pub fn applies_since(id: &str) -> Option<&'static Since> {
-    SINCE.iter().find(|s| s.rule == id)
+    SINCE.iter().find(|s| s.rule.id == id)
 }
 
 /// Every rule id the linter knows, offline and online.
@@ -280,8 +280,8 @@ mod tests {
     #[test]
     fn since_names_real_rules_within_the_covered_releases() {
         for s in SINCE {
-            assert!(find(s.rule).is_some(), "{} is not a rule", s.rule);
-            assert!(crate::flags::RELEASES.contains(&s.version), "{}", s.rule);
+            assert!(find(s.rule.id).is_some(), "{} is not listed", s.rule.id);
+            assert!(crate::flags::RELEASES.contains(&s.version), "{}", s.rule.id);
         }
     }
 }
