@@ -143,6 +143,10 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
     (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
     (&bitbucket::API_USER, bitbucket::check_api_user),
+    (
+        &bitbucket::CLOUD_WEBHOOK_SECRET,
+        bitbucket::check_cloud_webhook_secret,
+    ),
     (&hostname_format::RULE, hostname_format::check),
     (&insecure_url::RULE, insecure_url::check),
     (&write_git_creds_host::RULE, write_git_creds_host::check),
@@ -201,11 +205,6 @@ pub static SINCE: &[Since] = &[
         &autoplan_file_list_pattern::RULE,
         Version::new(0, 17, 0),
         "the release that added autoplan-file-list",
-    ),
-    since(
-        &bitbucket::API_USER,
-        Version::new(0, 37, 1),
-        "the release that added bitbucket-api-user",
     ),
     since(
         &conflicting_credentials::RULE,
