@@ -312,7 +312,7 @@ pub fn render_with(report: &Report, style: Style) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&wrap(&summary_line(report), width));
     out.push('\n');
     out
 }
