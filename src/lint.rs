@@ -3,7 +3,7 @@
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, Severity};
-use crate::input::{self, Request};
+use crate::input::{self, NotLintable, Request};
 use crate::rules::{self, Options};
 use crate::suppress;
 
@@ -33,7 +33,31 @@ impl Policy {
     }
 }
 
-/// Reads one configuration and lints it.
+/// Reads every configuration a request describes (one per Atlantis container of a manifest)
+/// and runs the offline rules on each; suppressions and policy come later, in [`finish`].
+pub fn check_all(
+    request: &Request,
+    options: &Options,
+) -> Result<Vec<(EffectiveConfig, Vec<Finding>)>, NotLintable> {
+    Ok(input::load_all(request)?
+        .into_iter()
+        .map(|mut cfg| {
+            for_release(&mut cfg, options);
+            let findings = rules::run(&cfg, options);
+            (cfg, findings)
+        })
+        .collect())
+}
+
+/// Reads the configuration for the Atlantis release it is meant for: `--atlantis-version` wins
+/// over the image tag of the deployment, which wins over the latest known release.
+fn for_release(cfg: &mut EffectiveConfig, options: &Options) {
+    let image = cfg.image.as_ref().map(|i| i.reference.as_str());
+    let atlantis = crate::version::resolve(options.atlantis_version, image);
+    cfg.set_atlantis_version(atlantis);
+}
+
+/// Reads one configuration (the first the request describes) and lints it.
 pub fn lint(
     request: &Request,
     options: &Options,
@@ -48,10 +72,7 @@ pub fn lint(
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
     let mut cfg = input::load(request);
-    // --atlantis-version wins over the image tag of the deployment, which wins over the latest.
-    let image = cfg.image.as_ref().map(|i| i.reference.as_str());
-    let atlantis = crate::version::resolve(options.atlantis_version, image);
-    cfg.set_atlantis_version(atlantis);
+    for_release(&mut cfg, options);
     let findings = rules::run(&cfg, options);
     (cfg, findings)
 }

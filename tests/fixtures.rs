@@ -129,7 +129,7 @@ fn every_rule_has_a_fixture() {
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let mut missing = Vec::new();
     for id in &ids {
-        if !root.join(id).is_dir() && !ONLINE_RULES.contains(id) && !NO_READER_YET.contains(id) {
+        if !root.join(id).is_dir() && !ONLINE_RULES.contains(id) {
             missing.push(*id);
         }
     }
@@ -147,11 +147,6 @@ fn every_rule_has_a_fixture() {
 }
 
 /// Rules that only the online probe reports; their tests run against fake servers.
-/// Rules about deployment files that no reader produces yet: `atlantis-version` needs the image
-/// of a deployment (see `version::version_from_image`); its unit tests cover it until the
-/// Kubernetes reader lands, whose fixtures then belong in fixtures/err/atlantis-version/.
-const NO_READER_YET: &[&str] = &["atlantis-version"];
-
 const ONLINE_RULES: &[&str] = &[
     "credential-rejected",
     "credential-insufficient",

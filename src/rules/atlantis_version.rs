@@ -42,11 +42,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let atlantis = cfg.atlantis_version();
+    let mut help = "pin the image to a release tag, or pass --atlantis-version";
     let message = match (&atlantis.source, version_from_image(reference)) {
-        (VersionSource::Option, ImageVersion::Release(tag)) if tag != atlantis.version => format!(
-            "--atlantis-version {} wins over the image tag {tag}",
-            atlantis.version
-        ),
+        (VersionSource::Option, ImageVersion::Release(tag)) if tag != atlantis.version => {
+            help = "without --atlantis-version the image's release is checked";
+            format!(
+                "--atlantis-version {} wins over the image tag {tag}",
+                atlantis.version
+            )
+        }
         (VersionSource::Option, _) | (VersionSource::Image { .. }, _) => return,
         (VersionSource::Latest, ImageVersion::NotARelease(tag)) => format!(
             "the image tag `{tag}` is not an Atlantis release atlantis-lint knows: checking against {}, the latest known",
@@ -60,7 +64,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(&RULE, location.clone(), message)
             .label("image")
-            .help("pin the image to a release tag, or pass --atlantis-version"),
+            .help(help),
     );
 }
 

@@ -1,5 +1,4 @@
 use super::Context;
-use super::flag_not_in_version::written;
 use crate::config::KeyMatch;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
@@ -51,7 +50,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .label("deprecated flag");
         match deprecation.replacement.or(flag.replacement) {
             Some(r) if flags::present_in(r, version) => {
-                let written = written(s, r);
+                let written = s.origin.spelling.spell(r);
                 f = f
                     .help(format!("use `{written}` instead"))
                     .suggestion(written);

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{KeyMatch, OriginKind, Setting};
+use crate::config::{KeyMatch, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use crate::hosts;
@@ -50,8 +50,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if cfg.in_version(s) || h.added <= version {
             continue;
         }
-        let effect = match s.origin.kind {
-            OriginKind::Argv { .. } => "Atlantis refuses to start with `unknown flag`",
+        let effect = match s.origin.spelling {
+            Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
             _ => "Atlantis ignores it",
         };
         let mut f = Finding::new(
@@ -103,18 +103,15 @@ fn alternative(name: &str, version: crate::version::Version) -> Option<&'static 
 
 /// The key as the user wrote it.
 fn shown(s: &Setting) -> String {
-    match &s.origin.kind {
-        OriginKind::Argv { flag, .. } => flag.clone(),
-        OriginKind::Env { name } | OriginKind::EnvFile { name } => name.clone(),
-        OriginKind::File => s.key.clone(),
+    match &s.origin.spelling {
+        Spelling::Flag { flag, .. } => flag.clone(),
+        Spelling::EnvVar { name } => name.clone(),
+        Spelling::FormKey { path } => path.clone(),
+        Spelling::ConfigKey | Spelling::Assumed { .. } => s.key.clone(),
     }
 }
 
 /// A flag name in the form of the setting's source: `--x`, `ATLANTIS_X` or `x`.
-pub fn written(s: &Setting, name: &str) -> String {
-    match s.origin.kind {
-        OriginKind::Argv { .. } => format!("--{name}"),
-        OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(name),
-        OriginKind::File => name.to_string(),
-    }
+fn written(s: &Setting, name: &str) -> String {
+    s.origin.spelling.spell(name)
 }

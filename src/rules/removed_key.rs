@@ -1,6 +1,5 @@
 use super::Context;
-use super::flag_not_in_version::written;
-use crate::config::{KeyMatch, OriginKind};
+use crate::config::{KeyMatch, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 
@@ -53,14 +52,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 || flag.last.unwrap_or("an earlier version").to_string(),
                 |r| r.to_string(),
             );
-        let effect = match s.origin.kind {
-            OriginKind::Argv { .. } => "Atlantis refuses to start with `unknown flag`",
+        let effect = match s.origin.spelling {
+            Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
             _ => "Atlantis ignores it",
         };
-        let shown = match &s.origin.kind {
-            OriginKind::Argv { flag, .. } => flag.clone(),
-            OriginKind::Env { name } | OriginKind::EnvFile { name } => name.clone(),
-            OriginKind::File => s.key.clone(),
+        let shown = match &s.origin.spelling {
+            Spelling::Flag { flag, .. } => flag.clone(),
+            Spelling::EnvVar { name } => name.clone(),
+            Spelling::FormKey { path } => path.clone(),
+            Spelling::ConfigKey | Spelling::Assumed { .. } => s.key.clone(),
         };
         let mut f = Finding::new(
             &RULE,
@@ -71,13 +71,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .label("removed flag");
         f = match flag.replacement {
             Some(r) if flags::present_in(r, version) => {
-                let written = written(s, r);
+                let written = s.origin.spelling.spell(r);
                 f.help(format!("use `{written}` instead"))
                     .suggestion(written)
             }
             Some(r) if flags::lookup(r).is_some() => f.help(format!(
                 "use `{}` instead (from Atlantis {} on)",
-                written(s, r),
+                s.origin.spelling.spell(r),
                 flags::history(r).map_or(version, |h| h.added)
             )),
             Some(r) => f.help(format!("use {r} instead")),

@@ -39,7 +39,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() || !any_host_configured(cfg) || !super::credential_rules_since_v0_31(cfg) {
         return;
     }
-    let app = cfg.int(flags::GH_APP_ID) != 0;
+    let app = cfg.is_set(flags::GH_APP_ID);
     if !cfg.is_set(flags::GH_USER) {
         for token in [flags::GH_TOKEN, flags::GH_TOKEN_FILE] {
             if !cfg.is_set(token) {
