@@ -17,6 +17,7 @@ pub mod input;
 pub mod lint;
 pub mod online;
 pub mod repo_config;
+pub mod repo_keys;
 pub mod report;
 pub mod rules;
 pub mod schema;
