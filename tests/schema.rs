@@ -86,8 +86,13 @@ fn every_ok_fixture_validates() {
     config_files(&root().join("fixtures/ok"), &mut files);
     let mut checked = 0;
     for f in files {
-        // Repo configs and repo-level atlantis.yaml files have their own schemas (tests/repo_schema.rs).
-        if atlantis_lint::repo_config::run::detect(&std::fs::read(&f).unwrap()).is_some() {
+        // The schema is the server config's: Kubernetes manifests, repo configs and repo-level
+        // atlantis.yaml files are other kinds of file (those two have tests/repo_schema.rs).
+        let file = NamedBytes {
+            name: f.display().to_string(),
+            bytes: std::fs::read(&f).unwrap(),
+        };
+        if atlantis_lint::input::detect(&file).name != "server-config" {
             continue;
         }
         let Some(inst) = instance(&f) else { continue };
