@@ -83,11 +83,14 @@ pub(super) fn human_style(choice: Color, to_stdout: bool) -> report::human::Styl
 }
 
 pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
-    for id in args.ignore.iter().chain(&args.warn).chain(&args.deny) {
-        if rules::find(id).is_none() {
-            return Err(UsageError(format!(
-                "no rule named `{id}`; `atlantis-lint rules` lists them"
-            )));
+    hints::check_rule_ids(args.ignore.iter().chain(&args.warn).chain(&args.deny))?;
+    if !args.quiet {
+        for id in args.ignore.iter().chain(&args.warn) {
+            if rules::find(id).is_some_and(|r| !r.suppressible) {
+                eprintln!(
+                    "atlantis-lint: note: `{id}` cannot be ignored or lowered (its findings are never intended); --ignore/--warn {id} has no effect"
+                );
+            }
         }
     }
     let today = match &args.today {
@@ -107,6 +110,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     let online = args.online.options()?;
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
+    if !args.quiet {
+        if let Some(hint) = hints::unread_env(&args.sources) {
+            eprintln!("atlantis-lint: note: {hint}");
+        }
+    }
 
     // Offline findings first; the probe only adds findings, whatever happens online.
     let mut linted: Vec<_> = requests
@@ -151,11 +159,27 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         report.add(&cfg, findings);
     }
     report.finish();
+    report.failures = read_errors.clone();
 
     let cwd = std::env::current_dir().unwrap_or_default();
     for target in &args.targets {
         let style = human_style(args.color, target.path.is_none());
-        let out = render(&report, target.format, style, &cwd);
+        let out = match target.format {
+            Format::Human if args.statistics => statistics(&report),
+            Format::Human
+                if args.quiet && report.diags.is_empty() && report.failures.is_empty() =>
+            {
+                String::new()
+            }
+            Format::Human if args.quiet => {
+                let full = render(&report, target.format, style, &cwd);
+                // Drop the summary line (the last line).
+                let body = full.trim_end_matches('\n');
+                body.rsplit_once('\n')
+                    .map_or(String::new(), |(b, _)| format!("{b}\n"))
+            }
+            format => render(&report, format, style, &cwd),
+        };
         match &target.path {
             None => {
                 let mut stdout = std::io::stdout().lock();
@@ -173,12 +197,24 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             }
         }
     }
-    for e in &read_errors {
-        eprintln!("atlantis-lint: {e}");
+    if args.statistics && !args.targets.iter().any(|t| t.format == Format::Human) {
+        eprint!("{}", statistics(&report));
+    }
+    // A human report on a terminal already lists the failures: do not say them twice there.
+    let shown_on_terminal = std::io::stdout().is_terminal()
+        && args
+            .targets
+            .iter()
+            .any(|t| t.path.is_none() && t.format == Format::Human);
+    for (i, e) in read_errors.iter().enumerate() {
+        if !(shown_on_terminal && i < report.failures.len()) {
+            eprintln!("atlantis-lint: {e}");
+        }
     }
 
     let summary = report.summary();
-    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    let failed =
+        !args.exit_zero && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0));
     Ok(if !read_errors.is_empty() {
         ExitCode::from(2)
     } else if failed {
@@ -186,6 +222,35 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--statistics`: findings per rule, most frequent first, as ruff prints them, then the summary.
+fn statistics(report: &Report) -> String {
+    let mut counts: Vec<(&str, &str, usize)> = Vec::new();
+    for d in &report.diags {
+        match counts
+            .iter_mut()
+            .find(|(id, sev, _)| *id == d.rule.id && *sev == d.severity.as_str())
+        {
+            Some(c) => c.2 += 1,
+            None => counts.push((d.rule.id, d.severity.as_str(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let width = counts.iter().map(|c| c.0.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (id, severity, n) in &counts {
+        out.push_str(&format!("{n:>5}  {id:<width$}  {severity}\n"));
+    }
+    for failure in &report.failures {
+        out.push_str(&format!(
+            "error: {}\n",
+            report::printable(failure.clone(), false)
+        ));
+    }
+    out.push_str(&report::human::summary_line(report));
+    out.push('\n');
+    out
 }
 
 /// Renders the report in one format.
@@ -196,5 +261,6 @@ pub fn render(report: &Report, format: Format, style: report::human::Style, cwd:
         Format::Sarif => report::sarif::render(report, cwd),
         Format::Github => report::github::render(report),
         Format::Concise => report::concise::render(report),
+        Format::Gitlab => report::gitlab::render(report, cwd),
     }
 }

@@ -61,6 +61,9 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
     let argv =
         (!args.atlantis_args.is_empty() || dashdash_given()).then(|| args.atlantis_args.clone());
     if args.paths.is_empty() && !args.env && args.env_files.is_empty() && argv.is_none() {
+        if let Some(hint) = super::hints::unread_env(args) {
+            return Err(UsageError(format!("nothing to lint: {hint}")));
+        }
         return Err(UsageError(
             "nothing to lint: give a config file, --env, --env-file FILE or -- ATLANTIS_ARGS (see --help)".into(),
         ));
@@ -136,7 +139,10 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
                     && p.as_os_str() != "-"
                     && !crate::discover::looks_like_server_config(&file.bytes) => {}
             Ok(file) => push(file),
-            Err(UsageError(msg)) => errors.push(msg),
+            Err(UsageError(msg)) => match super::hints::subcommand_hint(p) {
+                Some(hint) => errors.push(format!("{msg}; {hint}")),
+                None => errors.push(msg),
+            },
         }
     }
     // Every path was skipped: the environment and command line are still linted.
