@@ -19,6 +19,8 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod secret;
+pub mod settings;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod value;

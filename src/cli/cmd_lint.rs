@@ -102,14 +102,30 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         check_files: args.check_files,
         today,
     };
-    let policy = Policy {
-        ignore: args.ignore.clone(),
-        warn: args.warn.clone(),
-        deny: args.deny.clone(),
-    };
+    if args.show_settings {
+        return settings::show(&args);
+    }
     let online = args.online.options()?;
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
+    // The settings file of each input: excluded inputs are dropped, the others get their policy.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut resolver = settings::Resolver::new(&args, &cwd)?;
+    let mut kept = Vec::new();
+    let mut applied = Vec::new();
+    for request in requests {
+        let a = resolver.applied(request.file.as_ref().map(|f| f.name.as_str()))?;
+        if a.excluded_by.is_none() {
+            kept.push(request);
+            applied.push(a);
+        }
+    }
+    let requests = kept;
+    if !args.quiet {
+        if let Some(note) = settings::not_yet_applied(&applied) {
+            eprintln!("atlantis-lint: note: {note}");
+        }
+    }
     if !args.quiet {
         if let Some(hint) = hints::unread_env(&args.sources) {
             eprintln!("atlantis-lint: note: {hint}");
@@ -154,14 +170,13 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         }
     }
     let mut report = Report::default();
-    for (cfg, findings) in linted {
-        let findings = lint::finish(&cfg, findings, &policy);
+    for ((cfg, findings), a) in linted.into_iter().zip(&applied) {
+        let findings = lint::finish(&cfg, findings, &settings::policy(a, &args));
         report.add(&cfg, findings);
     }
     report.finish();
     report.failures = read_errors.clone();
 
-    let cwd = std::env::current_dir().unwrap_or_default();
     for target in &args.targets {
         let style = human_style(args.color, target.path.is_none());
         let out = match target.format {

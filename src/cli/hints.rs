@@ -2,25 +2,7 @@
 //! subcommand gets a "did you mean", and `ATLANTIS_*` variables left unread get one hint line.
 
 use super::*;
-
-/// The candidate closest to `word` within a small, length-aware edit distance (the bound the
-/// unknown-key rule uses, so that absurd suggestions are never made).
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = match word.chars().count() {
-        0..=2 => 0,
-        3..=5 => 1,
-        6..=12 => 2,
-        _ => 3,
-    };
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = crate::flags::edit_distance(word, c, limit);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+use crate::suggest::closest;
 
 /// `no rule named ...`, with the closest rule id when there is one.
 pub fn unknown_rule(id: &str) -> UsageError {
@@ -154,6 +136,7 @@ pub fn unread_env(args: &SourceArgs) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suggest::closest;
 
     #[test]
     fn suggestions_stay_close() {

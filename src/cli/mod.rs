@@ -6,6 +6,7 @@
 mod cmd_emit;
 mod cmd_lint;
 mod hints;
+mod settings;
 mod sources;
 
 use cmd_emit::run_emit;
@@ -37,6 +38,12 @@ Output:
   to FILE instead, so one run can print one format and save others:
     atlantis-lint --format human --format sarif --output atlantis.sarif deploy/
   Without --format: human, or github when GITHUB_ACTIONS=true (--output FILE alone: human to FILE).
+
+Settings file:
+  Each input takes the nearest .atlantis-lint.yaml (or .yml) in its directory or a parent:
+  rule levels (ignore/warn/deny), per-path overrides, excluded paths, assume-set,
+  atlantis-version, kind. The command line wins over it. --settings FILE names one,
+  --no-settings reads none, --show-settings prints what applies to each PATH.
 
 Paths:
   A directory is searched recursively for *.yaml and *.yml files that look like Atlantis server
@@ -213,6 +220,16 @@ pub struct LintArgs {
     /// Report these rules as errors (repeatable; comma-separated).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub deny: Vec<String>,
+    /// Use this settings file for every input instead of the nearest `.atlantis-lint.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_settings")]
+    pub settings: Option<PathBuf>,
+    /// Read no settings file (`.atlantis-lint.yaml`): defaults and the command line only.
+    #[arg(long)]
+    pub no_settings: bool,
+    /// Print the settings that apply to each PATH (settings file, rule levels and where each
+    /// comes from, exclusion) and exit without linting.
+    #[arg(long)]
+    pub show_settings: bool,
     /// The linter runs where the server runs: check the files the config names.
     #[arg(long)]
     pub check_files: bool,
