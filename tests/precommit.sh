@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The pre-commit hook, tested with the real framework: installs `pre-commit` from PyPI into a
-# virtual environment, then runs this repository's hook (`pre-commit try-repo`) on a clean
-# repository (must pass) and a broken one (must fail). pre-commit builds the hook with
-# `cargo install` (language: rust); CARGO_TARGET_DIR is kept in target/ so reruns are incremental.
+# The pre-commit hooks, tested with the real framework: installs `pre-commit` from PyPI into a
+# virtual environment, then runs each hook (`pre-commit try-repo`) on a clean repository (must
+# pass) and a broken one (must fail):
+# - this repository's hook, which builds from source with `cargo install --locked`
+#   (tools/pre-commit-cargo.sh); CARGO_TARGET_DIR is kept in target/ so reruns are incremental;
+# - the prebuilt hook (packaging/pre-commit/, `language: python`), installing the atlantis-lint
+#   wheel that tests/wheel.sh left in target/wheels/, with PIP_NO_INDEX and PIP_FIND_LINKS: no
+#   index, no Rust toolchain on PATH.
 #
-# Usage: bash tests/precommit.sh        (run by .ci/run)
+# Usage: bash tests/precommit.sh        (run by .ci/run, after tests/wheel.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -30,9 +34,12 @@ mkdir -p "$hookrepo"
     | tar cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null) \
     | tar xf - -C "$hookrepo"
 [ -f "$hookrepo/.pre-commit-hooks.yaml" ] || fail "the snapshot of the repository is incomplete"
-git -C "$hookrepo" init -q
-git -C "$hookrepo" add -A
-git -C "$hookrepo" -c user.name=ci -c user.email=ci@example.invalid commit -qm snapshot
+git_snapshot() {
+    git -C "$1" init -q
+    git -C "$1" add -A
+    git -C "$1" -c user.name=ci -c user.email=ci@example.invalid commit -qm snapshot
+}
+git_snapshot "$hookrepo"
 
 export PRE_COMMIT_HOME="$work/cache"
 export PRE_COMMIT_NO_CONCURRENCY=1   # one hook process, so its summary line counts every file
@@ -88,4 +95,51 @@ cat "$work/broken.log"
 [ "$status" -ne 0 ] || fail "the hook passed on the broken repository"
 grep -q 'unknown-key' "$work/broken.log" || fail "the hook output does not name the rule"
 grep -q 'Failed' "$work/broken.log" || fail "pre-commit did not report the hook as failed"
+grep -q 'building the hook with cargo install --locked' "$work/clean.log" \
+    || fail "the build-from-source hook did not build with --locked"
+say "build-from-source hook: ok"
+
+# 5. The prebuilt hook (language: python) from the locally built wheel, with no index and no
+#    cargo on PATH.
+wheels="$here/target/wheels"
+ls "$wheels"/atlantis_lint-*.whl >/dev/null 2>&1 || fail "no wheel in $wheels (run tests/wheel.sh first)"
+links="$work/links"
+mkdir -p "$links"
+cp "$wheels"/atlantis_lint-*.whl "$links/"
+# The hook package's build backend (setuptools), fetched once from PyPI and kept in target/.
+backend="$here/target/pip-links"
+if ! ls "$backend"/setuptools-*.whl >/dev/null 2>&1; then
+    "$venv/bin/pip" download --quiet --disable-pip-version-check --only-binary :all: \
+        --dest "$backend" 'setuptools>=61'
+fi
+cp "$backend"/setuptools-*.whl "$links/"
+pyhook="$work/pyhook"
+cp -r "$here/packaging/pre-commit" "$pyhook"
+git_snapshot "$pyhook"
+python_hook() {
+    # PATH: the pre-commit venv and the system, without cargo or rustup.
+    (cd "$1" && PATH="$venv/bin:/usr/bin:/bin" PIP_NO_INDEX=1 PIP_FIND_LINKS="$links" \
+        PRE_COMMIT_HOME="$work/pycache" \
+        "$venv/bin/pre-commit" try-repo "$pyhook" atlantis-lint --all-files --verbose)
+}
+start=$SECONDS
+set +e
+python_hook "$clean" > "$work/py-clean.log" 2>&1
+status=$?
+set -e
+say "prebuilt hook, clean repository: exit status $status after $((SECONDS - start)) s (includes installing the wheel)"
+cat "$work/py-clean.log"
+[ "$status" -eq 0 ] || fail "the prebuilt hook failed on the clean repository"
+grep -Eq ' in 2 configs$' "$work/py-clean.log" || fail "the prebuilt hook did not lint the two server configs"
+set +e
+python_hook "$broken" > "$work/py-broken.log" 2>&1
+status=$?
+set -e
+cat "$work/py-broken.log"
+[ "$status" -ne 0 ] || fail "the prebuilt hook passed on the broken repository"
+grep -q 'unknown-key' "$work/py-broken.log" || fail "the prebuilt hook's output does not name the rule"
+# The hook ran the wheel's binary, installed in pre-commit's own environment.
+ls -d "$work"/pycache/repo*/py_env-*/bin/atlantis-lint >/dev/null 2>&1 \
+    || fail "atlantis-lint is not installed in the hook's environment"
+say "prebuilt hook: ok"
 say "ok"
