@@ -315,6 +315,32 @@ pub fn normalise(p: &Path) -> PathBuf {
     out
 }
 
+/// A value of the settings file as an error message may quote it: names and levels are short
+/// lower-case words, so anything else (a token pasted into the wrong file) is described, never
+/// printed.
+fn quoted(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_./*?".contains(&b))
+        && crate::secret::token_like_spans(value).is_empty();
+    if plain {
+        format!("`{value}`")
+    } else {
+        format!("a value of {} characters", value.chars().count())
+    }
+}
+
+/// A glob as `--show-settings` prints it: as written, unless it looks like a credential.
+pub fn shown_glob(glob: &str) -> String {
+    if crate::secret::token_like_spans(glob).is_empty() {
+        format!("`{glob}`")
+    } else {
+        format!("a glob of {} characters", glob.chars().count())
+    }
+}
+
 struct Parser<'a> {
     source: &'a SourceText,
     doc: YamlDoc,
@@ -367,7 +393,8 @@ impl Parser<'_> {
         Err(self.error(
             key,
             format!(
-                "unknown key `{name}`; {hint}(known keys: {})",
+                "unknown key {}; {hint}(known keys: {})",
+                quoted(&name),
                 known.join(", ")
             ),
         ))
@@ -384,7 +411,8 @@ impl Parser<'_> {
         Err(self.error(
             node,
             format!(
-                "`{value}` is not {what}; {hint}(one of: {})",
+                "{} is not {what}; {hint}(one of: {})",
+                quoted(&value),
                 allowed.join(", ")
             ),
         ))
@@ -400,7 +428,10 @@ impl Parser<'_> {
                     .unwrap_or_default();
                 return Err(self.error(
                     key,
-                    format!("no rule named `{id}`{hint} (`atlantis-lint rules` lists them)"),
+                    format!(
+                        "no rule named {}{hint} (`atlantis-lint rules` lists them)",
+                        quoted(&id)
+                    ),
                 ));
             }
             // The words other linters use for the same levels.
@@ -414,8 +445,8 @@ impl Parser<'_> {
                 return Err(self.error(
                     value,
                     format!(
-                        "`{}` is not a rule level; did you mean `{level}`? (one of: ignore, warn, deny)",
-                        self.string(value)?
+                        "{} is not a rule level; did you mean `{level}`? (one of: ignore, warn, deny)",
+                        quoted(&self.string(value)?)
                     ),
                 ));
             }
@@ -448,7 +479,10 @@ impl Parser<'_> {
                     .unwrap_or_default();
                 return Err(self.error(
                     n,
-                    format!("`{name}` is not an Atlantis flag{hint} (assume-set takes flag names such as gh-webhook-secret)"),
+                    format!(
+                        "{} is not an Atlantis flag{hint} (assume-set takes flag names such as gh-webhook-secret)",
+                        quoted(&name)
+                    ),
                 ));
             }
             out.push(name);
@@ -470,7 +504,8 @@ impl Parser<'_> {
             Err(self.error(
                 node,
                 format!(
-                    "`{v}` is not an Atlantis release; write it as vX.Y.Z (for example v0.30.0)"
+                    "{} is not an Atlantis release; write it as vX.Y.Z (for example v0.30.0)",
+                    quoted(&v)
                 ),
             ))
         }
@@ -509,6 +544,27 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasted_tokens_are_described_not_quoted() {
+        let e = |t: &str| Settings::parse(Path::new("s.yaml"), t).unwrap_err().0;
+        let token = "ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c";
+        for text in [
+            format!("{token}: x\n"),
+            format!("assume-set: [{token}]\n"),
+            format!("rules: {{{token}: deny}}\n"),
+            format!("rules: {{plaintext-secret: {token}}}\n"),
+            format!("atlantis-version: {token}\n"),
+            "rules: {plaintext-secret: qzR8mKp2XvT9wLs4}\n".to_string(),
+        ] {
+            let msg = e(&text);
+            assert!(
+                !msg.contains(&token[4..12]) && !msg.contains("qzR8mKp2"),
+                "{msg}"
+            );
+            assert!(msg.contains("a value of "), "{msg}");
+        }
+    }
 
     #[test]
     fn globs() {

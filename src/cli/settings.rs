@@ -138,7 +138,10 @@ pub(super) fn show(args: &LintArgs) -> Result<ExitCode, UsageError> {
             )
         ));
         if let Some(glob) = &applied.excluded_by {
-            out.push_str(&format!("  excluded: yes, by `{glob}` (not linted)\n"));
+            out.push_str(&format!(
+                "  excluded: yes, by {} (not linted)\n",
+                crate::settings::shown_glob(glob)
+            ));
         }
         let policy = policy(&applied, args);
         let mut rules: Vec<(&String, &str, bool)> = Vec::new();
