@@ -77,7 +77,10 @@ pub fn unknown_option(err: &clap::Error, args: &[OsString]) -> Option<String> {
         .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
         .chain(["--help".to_string(), "--version".to_string()])
         .collect();
-    let mut msg = format!("unknown option `{name}`");
+    let mut msg = format!(
+        "unknown option `{}`",
+        crate::report::printable(name.clone(), false)
+    );
     if let Some(option) = closest(&name, longs.iter().map(String::as_str)) {
         msg.push_str(&format!("; did you mean `{option}`?"));
     } else if let Some(flag) = crate::flags::lookup(name.trim_start_matches('-'))
@@ -112,7 +115,13 @@ pub fn unread_env(args: &SourceArgs) -> Option<String> {
         return None;
     }
     names.sort();
-    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    // A name may hold any character (an escape sequence): never print it raw.
+    let shown = names
+        .iter()
+        .take(3)
+        .map(|n| crate::report::printable(n.clone(), false))
+        .collect::<Vec<_>>()
+        .join(", ");
     let more = if names.len() > 3 {
         format!(" and {} more", names.len() - 3)
     } else {

@@ -208,7 +208,7 @@ pub struct LintArgs {
     /// standard error when standard output carries another format).
     #[arg(long)]
     pub statistics: bool,
-    /// Print findings and errors only: no summary line when there is nothing to report, no notes.
+    /// Print findings and errors only: no summary line, no notes on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Do not report these rules (repeatable; `--ignore a,b` names several).
