@@ -492,22 +492,15 @@ impl Parser<'_> {
 
     fn version(&self, node: NodeId) -> Result<String, SettingsError> {
         let v = self.string(node)?;
-        let digits = v.strip_prefix('v').unwrap_or(&v);
-        let parts: Vec<&str> = digits.split('.').collect();
-        if parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            Ok(format!("v{digits}"))
-        } else {
-            Err(self.error(
+        match crate::version::Version::parse(&v) {
+            Some(version) => Ok(version.to_string()),
+            None => Err(self.error(
                 node,
                 format!(
                     "{} is not an Atlantis release; write it as vX.Y.Z (for example v0.30.0)",
                     quoted(&v)
                 ),
-            ))
+            )),
         }
     }
 
