@@ -224,3 +224,38 @@ fn readme_config_examples_are_valid() {
         assert!(body.contains("- id: atlantis-lint"), "{body}");
     }
 }
+
+/// The GitLab CI example's command writes a Code Quality report while printing the human one.
+#[test]
+fn readme_gitlab_ci_command_writes_the_report() {
+    let readme = readme();
+    let line = readme
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("- atlantis-lint --format human --format gitlab"))
+        .map(|rest| format!("--format human --format gitlab{rest}"))
+        .expect("the GitLab CI example");
+    let args: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(args.last(), Some(&"deploy/"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-gitlab");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("deploy")).unwrap();
+    std::fs::write(
+        dir.join("deploy/atlantis.yaml"),
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh_token: x\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
+        .current_dir(&dir)
+        .args(&args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[unknown-key]"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("gl-code-quality.json")).unwrap()).unwrap();
+    assert!(report.as_array().unwrap().iter().any(
+        |i| i["check_name"] == "unknown-key" && i["location"]["path"] == "deploy/atlantis.yaml"
+    ));
+}
