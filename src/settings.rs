@@ -26,9 +26,6 @@ use std::path::{Component, Path, PathBuf};
 /// The names looked for in each directory, in this order.
 pub const FILE_NAMES: [&str; 2] = [".atlantis-lint.yaml", ".atlantis-lint.yml"];
 
-/// The input kinds `kind:` accepts (the values of `--kind`).
-pub const KINDS: [&str; 3] = ["server-config", "kubernetes", "compose"];
-
 const TOP_KEYS: [&str; 6] = [
     "rules",
     "exclude",
@@ -216,7 +213,7 @@ impl Settings {
                 "kind" => {
                     for (glob, kind) in p.map(value, "`kind`")? {
                         let g = p.glob(glob)?;
-                        let k = p.one_of(kind, &KINDS, "an input kind")?;
+                        let k = p.one_of(kind, &crate::input::kind::names(), "an input kind")?;
                         s.kind.push((g, k));
                     }
                 }

@@ -220,3 +220,50 @@ fn a_bad_settings_file_is_a_usage_error_with_its_line() {
         r.stderr
     );
 }
+
+/// `assume-set` and `kind` in the settings file act as `--assume-set` and `--kind` do; the
+/// command line's own option replaces them.
+#[test]
+fn assume_set_and_kind_map_to_their_options() {
+    let dir = scratch("settings-hooks");
+    write(
+        &dir,
+        "atlantis.yaml",
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\n",
+    );
+    let rules = |r: &common::Run| r.rules();
+    // Without settings: the token is missing.
+    let r = lint(&dir, &["--no-settings", "atlantis.yaml"]);
+    assert!(
+        rules(&r).contains(&"incomplete-credentials".to_string()),
+        "{:?}",
+        rules(&r)
+    );
+    // assume-set: the token (and the webhook secret) are set at runtime.
+    write(
+        &dir,
+        ".atlantis-lint.yaml",
+        "assume-set: [gh-token, gh-webhook-secret]\n",
+    );
+    let r = lint(&dir, &["atlantis.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(rules(&r).is_empty(), "{:?}", rules(&r));
+    // The command line's --assume-set replaces the file's.
+    let r = lint(
+        &dir,
+        &["--assume-set", "gh-webhook-secret", "atlantis.yaml"],
+    );
+    assert_eq!(rules(&r), ["incomplete-credentials"], "{}", r.stderr);
+
+    // kind: read as a Kubernetes manifest, the server config holds no Atlantis container.
+    write(
+        &dir,
+        ".atlantis-lint.yaml",
+        "kind:\n  '*.yaml': kubernetes\n",
+    );
+    let r = lint(&dir, &["atlantis.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let r = lint(&dir, &["--kind", "server-config", "atlantis.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(rules(&r).contains(&"incomplete-credentials".to_string()));
+}

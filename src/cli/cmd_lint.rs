@@ -107,41 +107,52 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     }
     let online = args.online.options()?;
     let mut read_errors = Vec::new();
-    let requests = requests(&args.sources, &mut read_errors)?;
-    // The settings file of each input: excluded inputs are dropped, the others get their policy.
+    let jobs = requests(&args.sources, &mut read_errors)?;
+    // The settings file of each input: excluded inputs are dropped, the others take its kind,
+    // assume-set and policy where the command line does not say otherwise.
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut resolver = settings::Resolver::new(&args, &cwd)?;
     let mut kept = Vec::new();
-    let mut applied = Vec::new();
-    for request in requests {
-        let a = resolver.applied(request.file.as_ref().map(|f| f.name.as_str()))?;
+    for mut job in jobs {
+        let a = resolver.applied(job.request.file().map(|f| f.name.as_str()))?;
         if a.excluded_by.is_none() {
-            kept.push(request);
-            applied.push(a);
+            settings::apply_to_request(&a, &args, &mut job.request);
+            kept.push((job, a));
         }
     }
-    let requests = kept;
     if !args.quiet {
+        let applied: Vec<_> = kept.iter().map(|(_, a)| a.clone()).collect();
         if let Some(note) = settings::not_yet_applied(&applied) {
             eprintln!("atlantis-lint: note: {note}");
         }
-    }
-    if !args.quiet {
         if let Some(hint) = hints::unread_env(&args.sources) {
             eprintln!("atlantis-lint: note: {hint}");
         }
     }
 
     // Offline findings first; the probe only adds findings, whatever happens online.
-    let mut linted: Vec<_> = requests
-        .iter()
-        .map(|request| lint::check(request, &options))
-        .collect();
+    let mut linted = Vec::new();
+    // The settings of each linted configuration (a manifest may hold several).
+    let mut applied = Vec::new();
+    for (job, a) in &kept {
+        match lint::check_all(&job.request, &options) {
+            Ok(configs) => {
+                applied.extend(std::iter::repeat_n(a.clone(), configs.len()));
+                linted.extend(configs);
+            }
+            // Found by a search: a file of another kind is not an error.
+            Err(_) if job.quiet => {}
+            Err(e) => read_errors.push(e.message),
+        }
+    }
     if let Some(online) = &online {
         // Network access is opt-in and visible: say where the credentials go before sending.
         let mut hosts: Vec<String> = Vec::new();
         for (cfg, _) in &linted {
-            for t in crate::online::targets(cfg) {
+            for t in crate::online::targets(cfg)
+                .into_iter()
+                .filter(|t| t.unknown.is_none())
+            {
                 let name = t.name();
                 if !hosts.contains(&name) {
                     hosts.push(name);

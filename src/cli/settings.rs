@@ -163,7 +163,12 @@ pub(super) fn show(args: &LintArgs) -> Result<ExitCode, UsageError> {
                 out.push_str(&format!("    {id}: {word} ({})\n", origin(cli, &applied)));
             }
         }
-        if !applied.assume_set.is_empty() {
+        if !args.sources.assume_set.is_empty() {
+            out.push_str(&format!(
+                "  assume-set: {} (command line)\n",
+                args.sources.assume_set.join(", ")
+            ));
+        } else if !applied.assume_set.is_empty() {
             out.push_str(&format!(
                 "  assume-set: {} ({})\n",
                 applied.assume_set.join(", "),
@@ -176,7 +181,9 @@ pub(super) fn show(args: &LintArgs) -> Result<ExitCode, UsageError> {
                 origin(false, &applied)
             ));
         }
-        if let Some(k) = &applied.kind {
+        if let Some(k) = &args.sources.kind {
+            out.push_str(&format!("  kind: {k} (command line)\n"));
+        } else if let Some(k) = &applied.kind {
             out.push_str(&format!("  kind: {k} ({})\n", origin(false, &applied)));
         }
     }
@@ -184,23 +191,34 @@ pub(super) fn show(args: &LintArgs) -> Result<ExitCode, UsageError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The settings this build reads but does not act on yet, named once per run: `assume-set`,
-/// `atlantis-version` and `kind` map to `--assume-set`, `--atlantis-version` and `--kind`.
+/// The hook from the settings file to the options the command line also has: `kind` (as
+/// `--kind`) and `assume-set` (as `--assume-set`) go into the request, unless the command line
+/// gives them, which wins. (`atlantis-version` maps to `--atlantis-version` once that exists.)
+pub(super) fn apply_to_request(applied: &Applied, args: &LintArgs, request: &mut Request) {
+    use crate::input::Input;
+    if args.sources.kind.is_none() {
+        if let Some(kind) = applied.kind.as_deref().and_then(crate::input::kind::find) {
+            for input in &mut request.inputs {
+                if let Input::File { kind: k, .. } = input {
+                    *k = Some(kind);
+                }
+            }
+        }
+    }
+    if args.sources.assume_set.is_empty() && !applied.assume_set.is_empty() {
+        request
+            .inputs
+            .push(Input::AssumeSet(applied.assume_set.clone()));
+    }
+}
+
+/// The settings this build reads but does not act on yet, named once per run: `atlantis-version`
+/// (the option `--atlantis-version` is not in this build).
 pub(super) fn not_yet_applied(applied: &[Applied]) -> Option<String> {
-    let mut keys = Vec::new();
-    if applied.iter().any(|a| !a.assume_set.is_empty()) {
-        keys.push("assume-set");
-    }
-    if applied.iter().any(|a| a.atlantis_version.is_some()) {
-        keys.push("atlantis-version");
-    }
-    if applied.iter().any(|a| a.kind.is_some()) {
-        keys.push("kind");
-    }
-    (!keys.is_empty()).then(|| {
-        format!(
-            "the settings file sets {}, which this build of atlantis-lint reads but does not apply yet",
-            keys.join(", ")
-        )
-    })
+    applied
+        .iter()
+        .any(|a| a.atlantis_version.is_some())
+        .then(|| {
+            "the settings file sets atlantis-version, which this build of atlantis-lint reads but does not apply yet".to_string()
+        })
 }
