@@ -569,7 +569,14 @@ deploy/broken.yaml:2:11: error[yaml-syntax] deploy/broken.yaml does not parse as
         "concise",
         "repos.yaml",
     ]));
-    assert_eq!((out.stdout.as_str(), out.code), ("", 2));
+    // A failed run says so in the concise output too (never an empty, clean-looking report).
+    assert_eq!(
+        (out.stdout.as_str(), out.code),
+        (
+            "atlantis-lint: run failed: repos.yaml looks like a server-side repo config (repos.yaml with `repos`/`workflows`/`policies`): it is not a server config (it is what --repo-config names); atlantis-lint does not lint it yet\n",
+            2
+        )
+    );
     assert_eq!(
         out.stderr,
         "atlantis-lint: repos.yaml looks like a server-side repo config (repos.yaml with `repos`/`workflows`/`policies`): it is not a server config (it is what --repo-config names); atlantis-lint does not lint it yet\n"
