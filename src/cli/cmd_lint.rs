@@ -84,15 +84,6 @@ pub(super) fn human_style(choice: Color, to_stdout: bool) -> report::human::Styl
 
 pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     hints::check_rule_ids(args.ignore.iter().chain(&args.warn).chain(&args.deny))?;
-    if !args.quiet {
-        for id in args.ignore.iter().chain(&args.warn) {
-            if rules::find(id).is_some_and(|r| !r.suppressible) {
-                eprintln!(
-                    "atlantis-lint: note: `{id}` cannot be ignored or lowered (its findings are never intended); --ignore/--warn {id} has no effect"
-                );
-            }
-        }
-    }
     let today = match &args.today {
         Some(s) => crate::date::parse(s)
             .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
@@ -187,6 +178,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     }
     report.finish();
     report.failures = read_errors.clone();
+    if !args.quiet {
+        if let Some(note) = unsuppressible_kept(&report, &args, &applied) {
+            eprintln!("atlantis-lint: note: {note}");
+        }
+    }
 
     for target in &args.targets {
         let style = human_style(args.color, target.path.is_none());
@@ -247,6 +243,39 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Rules the user asked to ignore or lower (command line or settings file) whose findings were
+/// reported anyway, because they cannot be suppressed: say so once.
+fn unsuppressible_kept(
+    report: &Report,
+    args: &LintArgs,
+    applied: &[crate::settings::Applied],
+) -> Option<String> {
+    use crate::settings::Level;
+    let asked = |id: &str| {
+        args.ignore.iter().chain(&args.warn).any(|r| r == id)
+            || applied
+                .iter()
+                .any(|a| matches!(a.rules.get(id), Some(Level::Ignore) | Some(Level::Warn)))
+    };
+    let mut ids: Vec<&str> = report
+        .diags
+        .iter()
+        .filter(|d| !d.rule.suppressible && asked(d.rule.id))
+        .map(|d| d.rule.id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    (!ids.is_empty()).then(|| {
+        format!(
+            "{} cannot be ignored or lowered (its findings are never intended): reported as usual",
+            ids.iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     })
 }
 
