@@ -267,3 +267,28 @@ fn assume_set_and_kind_map_to_their_options() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(rules(&r).contains(&"incomplete-credentials".to_string()));
 }
+
+/// `atlantis-version` acts as `--atlantis-version`: v0.27.0 has no gh-token-file (v0.31.0).
+#[test]
+fn atlantis_version_maps_to_its_option() {
+    let dir = scratch("settings-version");
+    write(
+        &dir,
+        "atlantis.yaml",
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /run/t\n",
+    );
+    write(&dir, ".atlantis-lint.yaml", "atlantis-version: v0.27.0\n");
+    let r = lint(&dir, &["atlantis.yaml"]);
+    assert!(
+        r.rules().contains(&"flag-not-in-version".to_string()),
+        "{:?} {}",
+        r.rules(),
+        r.stderr
+    );
+    let r = lint(&dir, &["--atlantis-version", "v0.31.0", "atlantis.yaml"]);
+    assert!(
+        !r.rules().contains(&"flag-not-in-version".to_string()),
+        "{:?}",
+        r.rules()
+    );
+}

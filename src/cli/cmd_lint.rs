@@ -89,9 +89,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
         None => crate::date::today(),
     };
+    let atlantis_version = parse_atlantis_version(args.atlantis_version.as_deref())?;
     let options = Options {
         check_files: args.check_files,
         today,
+        atlantis_version,
     };
     if args.show_settings {
         return settings::show(&args);
@@ -112,10 +114,6 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         }
     }
     if !args.quiet {
-        let applied: Vec<_> = kept.iter().map(|(_, a)| a.clone()).collect();
-        if let Some(note) = settings::not_yet_applied(&applied) {
-            eprintln!("atlantis-lint: note: {note}");
-        }
         if let Some(hint) = hints::unread_env(&args.sources) {
             eprintln!("atlantis-lint: note: {hint}");
         }
@@ -126,6 +124,14 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     // The settings of each linted configuration (a manifest may hold several).
     let mut applied = Vec::new();
     for (job, a) in &kept {
+        // The settings file's atlantis-version, unless --atlantis-version is given (it wins).
+        let options = match (&args.atlantis_version, &a.atlantis_version) {
+            (None, Some(v)) => Options {
+                atlantis_version: parse_atlantis_version(Some(v))?,
+                ..options.clone()
+            },
+            _ => options.clone(),
+        };
         match lint::check_all(&job.request, &options) {
             Ok(configs) => {
                 applied.extend(std::iter::repeat_n(a.clone(), configs.len()));

@@ -193,7 +193,7 @@ pub(super) fn show(args: &LintArgs) -> Result<ExitCode, UsageError> {
 
 /// The hook from the settings file to the options the command line also has: `kind` (as
 /// `--kind`) and `assume-set` (as `--assume-set`) go into the request, unless the command line
-/// gives them, which wins. (`atlantis-version` maps to `--atlantis-version` once that exists.)
+/// gives them, which wins. (`atlantis-version` is applied as `--atlantis-version` in cmd_lint.)
 pub(super) fn apply_to_request(applied: &Applied, args: &LintArgs, request: &mut Request) {
     use crate::input::Input;
     if args.sources.kind.is_none() {
@@ -210,15 +210,4 @@ pub(super) fn apply_to_request(applied: &Applied, args: &LintArgs, request: &mut
             .inputs
             .push(Input::AssumeSet(applied.assume_set.clone()));
     }
-}
-
-/// The settings this build reads but does not act on yet, named once per run: `atlantis-version`
-/// (the option `--atlantis-version` is not in this build).
-pub(super) fn not_yet_applied(applied: &[Applied]) -> Option<String> {
-    applied
-        .iter()
-        .any(|a| a.atlantis_version.is_some())
-        .then(|| {
-            "the settings file sets atlantis-version, which this build of atlantis-lint reads but does not apply yet".to_string()
-        })
 }

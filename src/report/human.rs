@@ -320,7 +320,7 @@ pub fn render_with(report: &Report, style: Style) -> String {
             out.push_str(&format!("error: {failure}\n"));
         }
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&wrap(&summary_line(report), width));
     out.push('\n');
     out
 }
@@ -421,7 +421,11 @@ fn plural(n: usize, word: &str) -> String {
 /// with `run failed: ...` and never says "no problems found".
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
-    let configs = plural(report.configs, "config");
+    let mut configs = plural(report.configs, "config");
+    if !report.atlantis.is_empty() {
+        let versions: Vec<String> = report.atlantis.iter().map(|a| a.describe()).collect();
+        configs.push_str(&format!(" for Atlantis {}", versions.join(", ")));
+    }
     if !report.failures.is_empty() {
         let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
         if s.infos > 0 {
