@@ -205,7 +205,7 @@ fn statistics_quiet_and_exit_zero() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stdout,
-        "    1  allow-commands          error\n    1  missing-webhook-secret  warning\n1 error, 1 warning in 1 config\n"
+        "    1  allow-commands          error\n    1  missing-webhook-secret  warning\n1 error, 1 warning in 1 config for Atlantis v0.47.1 (the latest known)\n"
     );
     // Beside a machine format on standard output: on standard error.
     let r = run_in_root(&["--statistics", "--format", "json", BROKEN], &[]);
