@@ -760,6 +760,10 @@ fn app_config(key_line: &str) -> String {
     )
 }
 
+/// The GitHub App tests read their key from a file the config names, next to `gh-hostname`:
+/// only an explicit `--online-host` lets that credential go to a non-public host.
+const TRUST_GHE: &[&str] = &["--online-host", "ghe.test.local"];
+
 fn key_file(pem: &str) -> String {
     let dir = support::temp_dir("key");
     let path = dir.join("app.pem");
@@ -783,7 +787,7 @@ fn github_app_valid_key_file_pkcs1() {
     let run = lint(
         &app_config(&key_file(&app_keys().0.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_no_key_leak(&run);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -828,7 +832,7 @@ fn github_app_key_of_another_app_is_rejected() {
     let run = lint(
         &app_config(&key_file(&app_keys().1.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_eq!(run.code, 1);
     let msg = run.message("credential-rejected");
@@ -853,7 +857,7 @@ fn github_app_needs_exactly_one_installation() {
     );
     let server = start(github_app(two));
     let cfg = app_config(&key_file(&app_keys().0.pkcs1_pem));
-    let run = lint(&cfg, Some(&server), &[]);
+    let run = lint(&cfg, Some(&server), TRUST_GHE);
     assert_eq!(run.code, 1);
     let msg = run.message("credential-insufficient");
     assert!(
@@ -862,7 +866,11 @@ fn github_app_needs_exactly_one_installation() {
     );
     assert!(msg.contains("expected 1, found 2"), "{msg}");
     // With the id set, that installation is read directly.
-    let run = lint(&(cfg + "gh-app-installation-id: 222\n"), Some(&server), &[]);
+    let run = lint(
+        &(cfg + "gh-app-installation-id: 222\n"),
+        Some(&server),
+        TRUST_GHE,
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.message("credential-verified")
@@ -883,7 +891,7 @@ fn github_app_installation_missing_permissions() {
     )));
     let cfg =
         app_config(&key_file(&app_keys().0.pkcs1_pem)) + "gh-team-allowlist: \"devops:plan\"\n";
-    let run = lint(&cfg, Some(&server), &[]);
+    let run = lint(&cfg, Some(&server), TRUST_GHE);
     assert_eq!(run.code, 1);
     let found = run.rule("credential-insufficient");
     assert_eq!(found.len(), 2, "{}", run.stdout);
@@ -919,7 +927,7 @@ fn github_app_suspended_installation() {
     let run = lint(
         &app_config(&key_file(&app_keys().0.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_eq!(run.code, 1);
     assert!(run.message("credential-rejected").contains("is suspended"));
@@ -937,7 +945,7 @@ fn github_app_clock_skew() {
     let run = lint(
         &app_config(&key_file(&app_keys().0.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     let msg = run.message("credential-rejected");
     assert!(
@@ -961,7 +969,7 @@ fn bbs_token() -> String {
 }
 
 fn ado_token() -> String {
-    "atlantislintfakeado".repeat(3)[..52].to_string()
+    "k3x9qvz7m2wr8tbn5jpd4hcy6fgs".repeat(2)[..52].to_string()
 }
 
 fn gitea_config() -> String {
@@ -1382,7 +1390,7 @@ fn every_host_every_indeterminate_state() {
             }
         });
         for (host, cfg) in &configs {
-            let run = lint(cfg, Some(&server), &[]);
+            let run = lint(cfg, Some(&server), TRUST_GHE);
             assert_no_leak_all(&run);
             assert_no_key_leak(&run);
             assert!(!run.stdout.contains("LEAKYQUERY"));
@@ -1409,7 +1417,11 @@ fn every_host_times_out_within_the_deadline() {
         _ => Reply::json(200, "{}").delay(Duration::from_secs(10)),
     });
     let (a, b) = seven_hosts();
-    let run = support::lint_many(&[&a, &b], Some(&server), &["--online-timeout", "1"]);
+    let run = support::lint_many(
+        &[&a, &b],
+        Some(&server),
+        &["--online-timeout", "1", "--online-host", "ghe.test.local"],
+    );
     let found = run.rule("probe-indeterminate");
     assert_eq!(found.len(), 7, "{}", run.stdout);
     assert!(found.iter().all(|d| {
@@ -1436,7 +1448,7 @@ fn seven_hosts_in_parallel_timing() {
         reply
     });
     let (a, b) = seven_hosts();
-    let run = support::lint_many(&[&a, &b], Some(&server), &[]);
+    let run = support::lint_many(&[&a, &b], Some(&server), TRUST_GHE);
     assert_no_leak_all(&run);
     assert_eq!(run.rule("credential-verified").len(), 7, "{}", run.stdout);
     assert_eq!(run.json["summary"]["errors"], 0, "{}", run.stdout);
@@ -1635,13 +1647,17 @@ fn github_app_slug_and_installation_id_mismatches() {
     let run = lint(
         &(cfg.clone() + "gh-app-slug: atlantis-other\n"),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_eq!(run.code, 1);
     let d = run.one("credential-insufficient");
     assert!(d["message"].as_str().unwrap().contains("gh-app-slug is `atlantis-other` but the key and gh-app-id belong to the app `atlantis-acme`"));
     assert_eq!(d["related"].as_array().unwrap().len(), 1);
-    let run = lint(&(cfg + "gh-app-installation-id: 999\n"), Some(&server), &[]);
+    let run = lint(
+        &(cfg + "gh-app-installation-id: 999\n"),
+        Some(&server),
+        TRUST_GHE,
+    );
     assert_eq!(run.code, 1);
     assert!(
         run.message("credential-insufficient").contains(
@@ -1846,5 +1862,476 @@ fn small_states_expired_header_anonymous_answer_secondary_limit() {
     assert!(
         run.message("probe-indeterminate")
             .contains("answered 403: rate limited")
+    );
+}
+
+// ---------------------------------------------------------------- issue 14: --online as Atlantis's client
+
+/// Runs the linter with `--online --format json` and these env vars, on a config file.
+fn run_env(
+    yaml: &str,
+    server: &support::Server,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> support::Run {
+    let mut all: Vec<String> = server.connect_to();
+    all.extend(["--format".into(), "json".into()]);
+    all.extend(args.iter().map(|s| s.to_string()));
+    let started = std::time::Instant::now();
+    let (stdout, stderr) = run_with_env(yaml, &all, env);
+    support::Run {
+        json: serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null),
+        stdout,
+        stderr,
+        code: 0,
+        elapsed: started.elapsed(),
+    }
+}
+
+#[test]
+fn a_token_from_the_environment_is_not_sent_to_a_host_the_config_names() {
+    let server = start(gh_user_ok);
+    // The pull request's config chooses the host; the CI's environment holds the token.
+    let cfg = "repo-allowlist: evil.test.local/acme/*\ngh-user: atlantis-bot\ngh-hostname: evil.test.local\n";
+    let env = [("ATLANTIS_GH_TOKEN", gh_token())];
+    let run = run_env(cfg, &server, &["--env"], &env);
+    assert!(
+        server.requests().is_empty(),
+        "the credential went to the host"
+    );
+    assert_no_leak(&run);
+    let d = run.one("probe-unverifiable");
+    let msg = d["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "gh-token was not sent to evil.test.local: gh-hostname comes from the file "
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("the credential from the environment (ATLANTIS_GH_TOKEN)"),
+        "{msg}"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("--online-host evil.test.local")
+    );
+    // The related location is the line naming the host.
+    assert_eq!(d["related"][0]["line"], 3);
+    assert_eq!(d["source"]["name"], "ATLANTIS_GH_TOKEN");
+    // Nothing is announced for it either.
+    assert!(!run.stderr.contains("evil.test.local"), "{}", run.stderr);
+    // Allowed explicitly: probed.
+    let run = run_env(
+        cfg,
+        &server,
+        &["--env", "--online-host", "evil.test.local"],
+        &env,
+    );
+    run.one("credential-verified");
+    assert_eq!(server.requests().len(), 1);
+    // Host and token from the same trusted source (the environment): probed.
+    let env = [
+        ("ATLANTIS_GH_TOKEN", gh_token()),
+        ("ATLANTIS_GH_HOSTNAME", "evil.test.local".to_string()),
+    ];
+    let run = run_env(
+        "repo-allowlist: evil.test.local/acme/*\ngh-user: atlantis-bot\n",
+        &server,
+        &["--env"],
+        &env,
+    );
+    run.one("credential-verified");
+    // A public host needs no permission: api.github.com.
+    let env = [("ATLANTIS_GH_TOKEN", gh_token())];
+    let run = run_env(
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-hostname: github.com\n",
+        &server,
+        &["--env"],
+        &env,
+    );
+    run.one("credential-verified");
+    assert_eq!(server.requests().last().unwrap().host(), "api.github.com");
+}
+
+#[test]
+fn a_token_file_named_by_the_config_is_not_sent_to_a_host_the_config_names() {
+    let server = start(gh_user_ok);
+    let dir = support::temp_dir("tok");
+    let file = dir.join("token");
+    std::fs::write(&file, gh_token() + "\n").unwrap();
+    let cfg = format!(
+        "repo-allowlist: evil.test.local/acme/*\ngh-user: atlantis-bot\ngh-hostname: evil.test.local\ngh-token-file: {}\n",
+        file.display()
+    );
+    let run = lint(&cfg, Some(&server), &[]);
+    assert!(server.requests().is_empty());
+    assert_no_leak(&run);
+    let msg = run.message("probe-unverifiable");
+    assert!(
+        msg.contains("the credential of gh-token-file was not sent to evil.test.local"),
+        "{msg}"
+    );
+    // --require-online: a host that could not be probed fails the run.
+    let run = lint(&cfg, Some(&server), &["--require-online"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.one("probe-unverifiable")["severity"], "error");
+}
+
+#[test]
+fn require_online_fails_when_the_token_file_cannot_be_read() {
+    let server = start(gh_user_ok);
+    let cfg = "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /nonexistent/atlantis-lint/token\n";
+    let run = lint(cfg, Some(&server), &[]);
+    assert_eq!(run.one("probe-unverifiable")["severity"], "info");
+    let run = lint(cfg, Some(&server), &["--require-online"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let d = run.one("probe-unverifiable");
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be read from here")
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn one_leading_at_sign_is_trimmed_from_host_users() {
+    let server = start(every_host);
+    // Bitbucket Cloud without an API user: Atlantis sends `bb-bot`, not `@bb-bot`.
+    let cfg = format!(
+        "repo-allowlist: bitbucket.org/acme/*\nbitbucket-user: \"@bb-bot\"\nbitbucket-token: {}\n",
+        bbc_token()
+    );
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let server2 = start(move |r| {
+        s2.lock()
+            .unwrap()
+            .push(r.header("authorization").unwrap_or("").to_string());
+        if r.header("authorization") == Some(&format!("Basic {}", basic("bb-bot", &bbc_token()))) {
+            Reply::json(200, r#"{"username":"bb-bot"}"#)
+                .header("x-oauth-scopes", "read:repository:bitbucket, read:pullrequest:bitbucket, write:pullrequest:bitbucket")
+        } else {
+            Reply::json(401, "{}")
+        }
+    });
+    let run = lint(&cfg, Some(&server2), &[]);
+    assert_eq!(run.rule("credential-rejected").len(), 0, "{}", run.stdout);
+    run.one("credential-verified");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    // GitHub: `@atlantis-bot` is `atlantis-bot` in the Basic header and in the comparison.
+    let cfg = gh_config(None).replace("gh-user: atlantis-bot", "gh-user: \"@atlantis-bot\"");
+    let run = lint(&cfg, Some(&server), &[]);
+    let msg = run.message("credential-verified");
+    assert!(!msg.contains("gh-user is"), "{msg}");
+}
+
+/// A self-signed server certificate with CA:TRUE, as `openssl req -x509` makes it.
+fn self_signed_ca_leaf(host: &str) -> (String, std::sync::Arc<rustls::ServerConfig>) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec![host.to_string()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+    (cert.pem(), std::sync::Arc::new(config))
+}
+
+#[test]
+fn ca_cert_accepts_a_self_signed_ca_leaf_as_go_does() {
+    let (pem, config) = self_signed_ca_leaf("ghe.test.local");
+    let server = support::start_with_config(config, gh_user_ok);
+    let dir = support::temp_dir("selfsigned");
+    let ca = dir.join("server.pem");
+    std::fs::write(&ca, &pem).unwrap();
+    let ca = ca.display().to_string();
+    let connect = format!("ghe.test.local:443:127.0.0.1:{}", server.port);
+    let run = lint(
+        &gh_config(Some("ghe.test.local")),
+        None,
+        &["--ca-cert", &ca, "--connect-to", &connect],
+    );
+    assert_no_leak(&run);
+    run.one("credential-verified");
+    // The name is still checked: the same certificate for another host name is refused, in
+    // our words, without the TLS library's debug text.
+    let connect = format!("gitlab.test.local:443:127.0.0.1:{}", server.port);
+    let run = lint(
+        &gl_config("gitlab.test.local"),
+        None,
+        &["--ca-cert", &ca, "--connect-to", &connect],
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(
+        msg.contains("TLS failed: the server's certificate is not valid for this host name"),
+        "{msg}"
+    );
+    // Not given to --ca-cert: refused as an unknown authority.
+    let run = lint(
+        &gh_config(Some("ghe.test.local")),
+        None,
+        &[
+            "--connect-to",
+            &format!("ghe.test.local:443:127.0.0.1:{}", server.port),
+        ],
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(msg.contains("TLS failed: "), "{msg}");
+    for debug in [
+        "CaUsedAsEndEntity",
+        "Other(",
+        "InvalidCertificate",
+        "webpki",
+    ] {
+        assert!(!run.stdout.contains(debug), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn connect_to_honours_the_mapped_port_as_curl_does() {
+    let server = start(gh_user_ok);
+    // The configured host has its own port; the mapping sends it to the fake server's.
+    let connect = format!("ghe.test.local:8443:127.0.0.1:{}", server.port);
+    let run = lint(
+        &gh_config(Some("ghe.test.local:8443")),
+        None,
+        &["--connect-to", &connect],
+    );
+    assert_no_leak(&run);
+    run.one("credential-verified");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    // Host header and TLS name still say what the config says.
+    assert_eq!(reqs[0].host(), "ghe.test.local:8443");
+    assert_eq!(reqs[0].sni.as_deref(), Some("ghe.test.local"));
+    assert_eq!(reqs[0].path, "/api/v3/user");
+}
+
+#[test]
+fn azure_devops_server_with_a_port_is_probed() {
+    let server = start(every_host);
+    let cfg = format!(
+        "repo-allowlist: ado.test.local/acme/*\nazuredevops-hostname: ado.test.local:8080\nazuredevops-user: atlantis@acme.example\nazuredevops-token: {}\n",
+        ado_token()
+    );
+    let connect = format!("ado.test.local:8080:127.0.0.1:{}", server.port);
+    let run = lint(&cfg, None, &["--connect-to", &connect]);
+    assert_no_leak_all(&run);
+    assert!(
+        run.rule("probe-unverifiable").iter().all(|d| !d["message"]
+            .as_str()
+            .unwrap()
+            .contains("organisation is unknown")),
+        "{}",
+        run.stdout
+    );
+    let reqs = server.requests();
+    assert!(!reqs.is_empty(), "{}", run.stdout);
+    assert_eq!(reqs[0].host(), "ado.test.local:8080");
+    assert!(reqs[0].path.starts_with("/acme/_apis/connectionData"));
+}
+
+#[test]
+fn the_entitlement_host_is_named_among_the_recipients() {
+    let server = start(every_host);
+    let run = lint(&ado_config(), Some(&server), &[]);
+    assert_eq!(
+        run.stderr,
+        "atlantis-lint: --online: read-only requests to Azure DevOps at https://dev.azure.com, https://vsaex.dev.azure.com (entitlements)\n"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.host() == "vsaex.dev.azure.com")
+    );
+}
+
+#[test]
+fn connection_setup_follows_online_timeout() {
+    // A listener that accepts and never answers the TLS handshake.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let connect = format!("ghe.test.local:443:127.0.0.1:{port}");
+    let run = lint(
+        &gh_config(Some("ghe.test.local")),
+        None,
+        &["--connect-to", &connect, "--online-timeout", "6.5"],
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(msg.contains("no answer within 6.5 s"), "{msg}");
+    assert!(
+        run.elapsed >= Duration::from_millis(6400),
+        "gave up after {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn one_retry_after_a_server_error() {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let n2 = n.clone();
+    let server = start(move |r| {
+        if n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Reply::json(502, r#"{"message":"bad gateway"}"#)
+        } else {
+            gh_user_ok(r)
+        }
+    });
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    run.one("credential-verified");
+    assert_eq!(server.requests().len(), 2);
+    // Never more than one.
+    let server = start(|_| Reply::json(500, r#"{"message":"down"}"#));
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    assert!(run.message("probe-indeterminate").contains("answered 500"));
+    assert_eq!(server.requests().len(), 2);
+    // Never after a 401.
+    let server = start(|_| Reply::json(401, r#"{"message":"Bad credentials"}"#));
+    lint(&gh_config(None), Some(&server), &[]);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn probing_stops_when_the_rate_limit_quota_is_low() {
+    let server = start(|r| match r.route() {
+        "/user" => gh_user_ok(r)
+            .header("x-ratelimit-remaining", "3")
+            .header("x-ratelimit-reset", &(now() + 600).to_string()),
+        _ => Reply::json(200, r#"{"permissions":{"push":true}}"#),
+    });
+    let cfg = gh_config(None).replace("github.com/acme/*", "github.com/acme/infra");
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the repository was still asked for"
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(
+        msg.contains("rate-limit quota is nearly spent (3 requests left"),
+        "{msg}"
+    );
+    run.one("credential-verified");
+}
+
+#[test]
+fn dry_run_prints_the_requests_and_sends_nothing() {
+    let server = start(every_host);
+    let (a, _) = seven_hosts();
+    let run = lint(&a, Some(&server), &["--dry-run"]);
+    assert!(server.requests().is_empty());
+    for s in all_secrets() {
+        assert!(!run.stdout.contains(&s) && !run.stderr.contains(&s));
+    }
+    assert!(run.online_rules().is_empty(), "{}", run.stdout);
+    assert!(run.stderr.contains("--dry-run: nothing is sent; the credentials would go to GitHub at https://api.github.com"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("GET https://api.github.com/user (Authorization: Basic base64(\"atlantis-bot:\" + <gh-token>))"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "GET https://gitlab.test.local/api/v4/version (PRIVATE-TOKEN: <gitlab-token>)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("GET https://dev.azure.com/acme/_apis/connectionData (Authorization: Basic base64(\":\" + <azuredevops-token>))"), "{}", run.stderr);
+}
+
+#[test]
+fn a_secret_read_from_a_file_and_echoed_by_the_host_is_never_printed() {
+    use support::basic;
+    let dir = support::temp_dir("tok");
+    let file = dir.join("token");
+    // Not token-shaped: only knowing it as a secret can hide it.
+    let secret = "qzFileSecret7Hk2Lm9Np4Rs";
+    std::fs::write(&file, format!("{secret}\n")).unwrap();
+    let cfg = format!(
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: {}\n",
+        file.display()
+    );
+    let b64 = basic(GH_USER, secret);
+    for kind in 0..3 {
+        let server = start(move |r| {
+            let auth = r.header("authorization").unwrap_or("").to_string();
+            let piece = &secret[3..14];
+            match kind {
+                0 => Reply::json(
+                    401,
+                    format!(r#"{{"message":"Bad credentials: {auth} ({piece})"}}"#),
+                ),
+                1 => Reply::json(200, format!(r#"{{"login":"{secret}"}}"#))
+                    .header("x-oauth-scopes", "repo"),
+                _ => Reply::json(
+                    403,
+                    format!(r#"{{"message":"token {piece}... is not allowed"}}"#),
+                ),
+            }
+        });
+        let run = lint(&cfg, Some(&server), &[]);
+        assert!(!server.requests().is_empty(), "{}", run.stdout);
+        for s in [secret, &b64, &secret[3..14], &b64[4..20]] {
+            assert!(
+                !run.stdout.contains(s) && !run.stderr.contains(s),
+                "reply {kind}: {}",
+                run.stdout
+            );
+        }
+        for w in secret.as_bytes().windows(8) {
+            let w = std::str::from_utf8(w).unwrap();
+            assert!(
+                !run.stdout.contains(w),
+                "reply {kind}: piece {w} in {}",
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn a_github_app_jwt_echoed_by_the_host_is_never_printed() {
+    let server = start(|r| {
+        let auth = r.header("authorization").unwrap_or("").to_string();
+        let jwt = auth.trim_start_matches("Bearer ").to_string();
+        let parts: Vec<&str> = jwt.split('.').collect();
+        Reply::json(
+            401,
+            format!(
+                r#"{{"message":"A JSON web token could not be decoded: claims {} signature {}"}}"#,
+                parts.get(1).unwrap_or(&""),
+                &parts.get(2).unwrap_or(&"")[..20.min(parts.get(2).map_or(0, |p| p.len()))]
+            ),
+        )
+    });
+    let run = lint(
+        &app_config(&key_file(&app_keys().0.pkcs1_pem)),
+        Some(&server),
+        TRUST_GHE,
+    );
+    assert_no_key_leak(&run);
+    let msg = run.message("credential-rejected");
+    assert!(
+        msg.contains("claims <redacted> signature <redacted>"),
+        "{msg}"
     );
 }

@@ -4,14 +4,12 @@
 
 use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::Probe;
-use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, encode};
+use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, encode, strip_port, user};
 
 /// The first organisation the repo-allowlist names without wildcards on the Azure DevOps host.
 fn organisation(p: &Probe) -> Option<String> {
-    let host = p
-        .cfg
-        .str("azuredevops-hostname")
-        .unwrap_or("dev.azure.com")
+    // Azure DevOps Server may carry a port (`ado.corp:8080`); allowlist entries name the host.
+    let host = strip_port(p.cfg.str("azuredevops-hostname").unwrap_or("dev.azure.com"))
         .to_ascii_lowercase();
     let allow = p.cfg.str("repo-allowlist")?;
     allow.split(',').find_map(|entry| {
@@ -20,7 +18,7 @@ fn organisation(p: &Probe) -> Option<String> {
             return None;
         }
         let mut parts = entry.split('/');
-        let h = parts.next()?.to_ascii_lowercase();
+        let h = strip_port(parts.next()?).to_ascii_lowercase();
         let org = parts.next()?;
         let ok = (h == host || (host == "dev.azure.com" && h.ends_with(".visualstudio.com")))
             && !org.is_empty()
@@ -33,9 +31,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
         return Ok(());
     };
-    let token = token.trim().to_string();
+    let token = zeroize::Zeroizing::new(token.trim().to_string());
     let Some(org) = organisation(p) else {
-        p.unverifiable(
+        p.skip(
             format!("the Azure DevOps organisation is unknown: the repo-allowlist names no `<host>/<org>/...` entry without wildcards; {} not probed", p.name()),
             "add the organisation to the repo-allowlist (`dev.azure.com/<org>/*`) to probe the token",
         );
@@ -144,12 +142,7 @@ fn entitlements(
     token: &str,
     tokens_page: &str,
 ) -> Result<(), Indeterminate> {
-    let user = p
-        .cfg
-        .str("azuredevops-user")
-        .unwrap_or("")
-        .trim_start_matches('@')
-        .to_string();
+    let user = user(p.cfg, "azuredevops-user");
     let url = format!(
         "{ADO_ENTITLEMENTS}{org}/_apis/userentitlements?$filter=name%20eq%20%27{}%27&api-version=7.1",
         encode(&user)

@@ -5,6 +5,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, scrub};
 use super::probe::Probe;
+use super::target::user;
 
 const TOKENS_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
 
@@ -19,12 +20,10 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
         return Ok(());
     };
+    // Atlantis trims one `@` from bitbucket-user, not from bitbucket-api-user.
     let (user_key, user) = match p.cfg.str("bitbucket-api-user") {
-        Some(u) => ("bitbucket-api-user", u.to_string()),
-        None => (
-            "bitbucket-user",
-            p.cfg.str("bitbucket-user").unwrap_or("").to_string(),
-        ),
+        Some(_) => ("bitbucket-api-user", user(p.cfg, "bitbucket-api-user")),
+        None => ("bitbucket-user", user(p.cfg, "bitbucket-user")),
     };
     let r = p.http.api(
         &p.api("user"),

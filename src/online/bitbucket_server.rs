@@ -79,7 +79,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         p.name(),
         p.key()
     );
-    let configured = p.cfg.str("bitbucket-user").unwrap_or("").to_string();
+    let configured = super::target::user(p.cfg, "bitbucket-user");
     if !user.eq_ignore_ascii_case(&configured) {
         text.push_str(&format!(
             " (bitbucket-user is `{configured}`: git clones use bitbucket-user with this token, which belongs to `{user}`)"

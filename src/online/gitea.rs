@@ -58,13 +58,15 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             )));
         }
     }
-    let login = r.str_field(&["login"]).unwrap_or("?").to_string();
+    let login = r
+        .str_field(&["login"])
+        .map_or("?".into(), super::http::scrub);
     let mut text = format!(
         "{} accepted {}: user `{login}`, Gitea {version}",
         p.name(),
         p.key()
     );
-    let configured = p.cfg.str("gitea-user").unwrap_or("").to_string();
+    let configured = super::target::user(p.cfg, "gitea-user");
     if !login.eq_ignore_ascii_case(&configured) && login != "?" {
         text.push_str(&format!(
             " (gitea-user is `{configured}`: Atlantis acts as `{login}`)"

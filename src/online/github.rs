@@ -3,7 +3,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, parse_time, scrub};
 use super::probe::Probe;
-use super::target::{concrete_repos, encode, github_web, origin};
+use super::target::{concrete_repos, encode, github_web, origin, user};
 
 /// The headers GitHub asks API clients to send.
 pub const HEADERS: &[(&str, &str)] = &[
@@ -60,8 +60,8 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         return Ok(());
     };
     // Atlantis trims both (UserTransport) and re-reads the token file per request.
-    let token = token.trim().to_string();
-    let user = p.cfg.str("gh-user").unwrap_or("").trim().to_string();
+    let token = zeroize::Zeroizing::new(token.trim().to_string());
+    let user = user(p.cfg, "gh-user").trim().to_string();
     let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
     let web = github_web(&hostname);
     let r = p
@@ -92,7 +92,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             return Err(Indeterminate::new(format!("{} answered {s}", r.what)));
         }
     }
-    let login = r.str_field(&["login"]).unwrap_or("?").to_string();
+    let login = r.str_field(&["login"]).map_or("?".into(), scrub);
     let mut facts = vec![format!("user `{login}`")];
     if let Some(v) = r.header("x-github-enterprise-version") {
         facts.push(format!("GitHub Enterprise Server {}", scrub(v)));

@@ -119,12 +119,12 @@ fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<String> {
     Some(format!("{signing_input}.{}", b64url(&sig)))
 }
 
-pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
+pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     let Some(pem) = p.credential() else {
         return Ok(());
     };
     let Some(key) = parse_key(&pem) else {
-        p.unverifiable(
+        p.skip(
             format!(
                 "{} is not an RSA private key in PEM form that can be read; {} not probed",
                 p.key(),
@@ -139,12 +139,15 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let web = github_web(&hostname);
     let print = fingerprint(&key);
     let Some(token) = jwt(&key, app_id, unix_now()) else {
-        p.unverifiable(
+        p.skip(
             format!("{} could not sign a JWT; {} not probed", p.key(), p.name()),
             "check that the key is a 2048-bit (or larger) RSA key",
         );
         return Ok(());
     };
+    let token = zeroize::Zeroizing::new(token);
+    register_jwt(p, &token);
+    let _ = deep;
     let auth = Auth::Bearer(&token);
 
     // 1. The app itself.
@@ -162,8 +165,8 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
     }
     let app = r.json.clone().unwrap_or(Value::Null);
-    let slug = app["slug"].as_str().unwrap_or("?").to_string();
-    let owner = app["owner"]["login"].as_str().unwrap_or("").to_string();
+    let slug = app["slug"].as_str().map_or("?".into(), scrub);
+    let owner = app["owner"]["login"].as_str().map_or(String::new(), scrub);
     let owner_is_org = app["owner"]["type"].as_str() == Some("Organization");
     let app_settings = if owner_is_org {
         format!("{web}/organizations/{owner}/settings/apps/{slug}")
@@ -393,6 +396,15 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         if granted.is_empty() { "none".into() } else { granted.join(", ") }
     ));
     Ok(())
+}
+
+/// The JWT is a credential: its whole text and its claims and signature parts (a host may echo
+/// one of them) are secrets of this probe.
+fn register_jwt(p: &Probe, jwt: &str) {
+    p.http.secrets.add(jwt);
+    for part in jwt.split('.').skip(1) {
+        p.http.secrets.add(part);
+    }
 }
 
 /// A 401 to the JWT: a key that is not this app's, or a clock GitHub does not agree with.

@@ -2,7 +2,7 @@
 //! `GET /version` (what Atlantis calls at startup), then the token's self-introspection
 //! (`/personal_access_tokens/self`: scopes, expiry, active) and the user.
 
-use super::http::{Auth, Indeterminate, Resp, format_time, parse_time};
+use super::http::{Auth, Indeterminate, Resp, format_time, parse_time, scrub};
 use super::probe::Probe;
 use super::target::{concrete_repos, encode, gitlab_web};
 
@@ -113,8 +113,12 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     if r.status != 200 {
         return refused(p, &r, &tokens_page);
     }
-    let username = r.str_field(&["username"]).unwrap_or("?").to_string();
-    if let Some(state) = r.str_field(&["state"]).filter(|s| *s != "active") {
+    let username = r.str_field(&["username"]).map_or("?".into(), scrub);
+    if let Some(state) = r
+        .str_field(&["state"])
+        .filter(|s| *s != "active")
+        .map(scrub)
+    {
         p.rejected(
             format!(
                 "{} account `{username}` of {} is {state}",
@@ -132,7 +136,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     if !facts.is_empty() {
         msg.push_str(&format!("; {}", facts.join("; ")));
     }
-    let configured = p.cfg.str("gitlab-user").unwrap_or("").to_string();
+    let configured = super::target::user(p.cfg, "gitlab-user");
     if !username.eq_ignore_ascii_case(&configured) && username != "?" {
         msg.push_str(&format!(
             " (gitlab-user is `{configured}`: Atlantis acts as `{username}`)"

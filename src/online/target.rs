@@ -60,7 +60,8 @@ pub fn origin(url: &str) -> String {
     format!("{scheme}://{authority}")
 }
 
-fn strip_port(host: &str) -> &str {
+/// `host` without a trailing `:port`.
+pub fn strip_port(host: &str) -> &str {
     match host.rsplit_once(':') {
         Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => host,
@@ -184,6 +185,39 @@ pub fn encode(s: &str) -> String {
 
 fn set(cfg: &EffectiveConfig, flag: &str) -> bool {
     cfg.is_set(flag)
+}
+
+/// The host user flags Atlantis strips one leading `@` from (`trimAtSymbolFromUsers`);
+/// `bitbucket-api-user` is not among them.
+const AT_TRIMMED_USERS: &[&str] = &[
+    "gh-user",
+    "gitea-user",
+    "gitlab-user",
+    "bitbucket-user",
+    "azuredevops-user",
+];
+
+/// A host user as Atlantis runs with it: one leading `@` stripped from the users Atlantis trims.
+/// The one place the probe reads a user flag, so that what it sends is what Atlantis sends.
+// TODO(issue-10): switch to the effective config's "effective value of a flag" once it lands.
+pub fn user(cfg: &EffectiveConfig, flag: &str) -> String {
+    let v = cfg.str(flag).unwrap_or("");
+    if AT_TRIMMED_USERS.contains(&flag) {
+        v.strip_prefix('@').unwrap_or(v).to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// The flag that names the host a target's credential goes to (its default is Atlantis's).
+pub fn host_flag(kind: Kind) -> &'static str {
+    match kind {
+        Kind::GitHubUser | Kind::GitHubApp => "gh-hostname",
+        Kind::GitLab => "gitlab-hostname",
+        Kind::Gitea => "gitea-base-url",
+        Kind::BitbucketCloud | Kind::BitbucketServer => "bitbucket-base-url",
+        Kind::AzureDevOps => "azuredevops-hostname",
+    }
 }
 
 /// The credentials the configuration makes Atlantis use, one per host, in a fixed order.

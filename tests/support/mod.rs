@@ -190,29 +190,36 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 
 /// Starts an HTTPS fake server on 127.0.0.1.
 pub fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
-    start_inner(Arc::new(handler), true)
+    start_inner(Arc::new(handler), Some(pki().config.clone()))
+}
+
+/// Starts an HTTPS fake server with its own TLS configuration (another certificate).
+pub fn start_with_config(
+    config: Arc<rustls::ServerConfig>,
+    handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+) -> Server {
+    start_inner(Arc::new(handler), Some(config))
 }
 
 /// Starts a plain-HTTP fake server on 127.0.0.1.
 pub fn start_plain(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
-    start_inner(Arc::new(handler), false)
+    start_inner(Arc::new(handler), None)
 }
 
-fn start_inner(handler: Handler, tls: bool) -> Server {
+fn start_inner(handler: Handler, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let requests = Arc::new(Mutex::new(Vec::new()));
     let reqs = requests.clone();
-    let config = pki().config.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
             let handler = handler.clone();
             let reqs = reqs.clone();
-            let config = config.clone();
+            let tls = tls.clone();
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
-                if tls {
+                if let Some(config) = tls {
                     let conn = match rustls::ServerConnection::new(config) {
                         Ok(c) => c,
                         Err(_) => return,
