@@ -2335,3 +2335,182 @@ fn a_github_app_jwt_echoed_by_the_host_is_never_printed() {
         "{msg}"
     );
 }
+
+#[test]
+fn progress_shows_one_live_line_per_host_on_a_terminal_only() {
+    let server = start(|r| {
+        let mut reply = gh_user_ok(r);
+        reply.delay = Duration::from_millis(700);
+        reply
+    });
+    let dir = support::temp_dir("progress");
+    let path = dir.join("atlantis.yaml");
+    std::fs::write(&path, gh_config(None)).unwrap();
+    let mut args: Vec<String> = vec![
+        env!("CARGO_BIN_EXE_atlantis-lint").into(),
+        path.display().to_string(),
+        "--online".into(),
+        "--format".into(),
+        "concise".into(),
+        "--ca-cert".into(),
+        support::ca_path().display().to_string(),
+    ];
+    args.extend(server.connect_to());
+    // Not a terminal: nothing but the notice.
+    let out = std::process::Command::new(&args[0])
+        .args(&args[1..])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "atlantis-lint: --online: read-only requests to GitHub at https://api.github.com\n"
+    );
+    // A terminal (util-linux `script` gives the run a pseudo-terminal).
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let out = std::process::Command::new("/usr/bin/script")
+        .args([
+            "-qec",
+            &format!("{} 2>&1 >/dev/null", quoted.join(" ")),
+            "/dev/null",
+        ])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains(
+            "atlantis-lint: GitHub at https://api.github.com: GET https://api.github.com/user ("
+        ),
+        "{screen:?}"
+    );
+    // Erased when done: the last thing written is the clear.
+    assert!(screen.trim_end().ends_with("\x1b[J"), "{screen:?}");
+    assert_no_leak(&support::Run {
+        json: serde_json::Value::Null,
+        stdout: screen.into_owned(),
+        stderr: String::new(),
+        code: 0,
+        elapsed: Duration::ZERO,
+    });
+}
+
+fn fine_grained_token() -> String {
+    format!("github_pat_{}", "AtlantisLintFake0".repeat(5))
+}
+
+#[test]
+fn github_fine_grained_token_reads_the_allowlisted_repository() {
+    let server = start(|r| {
+        let ok = |body: &str| Reply::json(200, body.to_string());
+        match r.path.as_str() {
+            "/user" => ok(r#"{"login":"atlantis-bot"}"#),
+            "/repos/acme/infra" => ok(r#"{"default_branch":"trunk","permissions":{"push":true}}"#),
+            "/repos/acme/infra/commits?per_page=1" => {
+                Reply::json(409, r#"{"message":"Git Repository is empty."}"#)
+            }
+            "/repos/acme/infra/pulls?per_page=1&state=all" => Reply::json(
+                403,
+                r#"{"message":"Resource not accessible by personal access token"}"#,
+            )
+            .header("x-accepted-github-permissions", "pull_requests=read"),
+            _ => Reply::not_found(),
+        }
+    });
+    let cfg = gh_config(None)
+        .replace(&gh_token(), &fine_grained_token())
+        .replace("github.com/acme/*", "github.com/acme/infra");
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let msg = run.message("credential-insufficient");
+    assert!(
+        msg.contains("gh-token cannot read `acme/infra` with the repository permission Pull requests: read (403; GitHub accepts: pull_requests=read)"),
+        "{msg}"
+    );
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/user",
+            "/repos/acme/infra",
+            "/repos/acme/infra/commits?per_page=1",
+            "/repos/acme/infra/pulls?per_page=1&state=all"
+        ]
+    );
+    // All three readable (the status of the default branch too): no finding but the note.
+    let server = start(|r| match r.route() {
+        "/user" => Reply::json(200, r#"{"login":"atlantis-bot"}"#),
+        "/repos/acme/infra" => Reply::json(
+            200,
+            r#"{"default_branch":"trunk","permissions":{"push":true}}"#,
+        ),
+        "/repos/acme/infra/commits" | "/repos/acme/infra/pulls" => Reply::json(200, "[]"),
+        "/repos/acme/infra/commits/trunk/status" => Reply::json(200, r#"{"state":"pending"}"#),
+        _ => Reply::not_found(),
+    });
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(server.requests().len(), 5);
+    // A classic token is not asked for them (its scopes say it all).
+    let server = start(|r| match r.route() {
+        "/user" => gh_user_ok(r),
+        _ => Reply::json(200, r#"{"permissions":{"push":true}}"#),
+    });
+    lint(
+        &gh_config(None).replace("github.com/acme/*", "github.com/acme/infra"),
+        Some(&server),
+        &[],
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn github_team_allowlist_teams_are_read_from_the_organisation() {
+    let server = start(|r| match r.path.as_str() {
+        "/user" => gh_user_ok(r),
+        "/orgs/acme/teams?per_page=100" => {
+            Reply::json(200, r#"[{"id":1,"name":"DevOps","slug":"devops"}]"#)
+        }
+        _ => Reply::not_found(),
+    });
+    let cfg = gh_config(None) + "gh-team-allowlist: \"devops:plan, sre:apply\"\n";
+    let run = lint(&cfg, Some(&server), &[]);
+    let d = run.one("credential-insufficient");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("gh-team-allowlist names `sre` that organisation `acme` does not have"),
+        "{}",
+        run.stdout
+    );
+    // A fine-grained token without Members: read.
+    let server = start(|r| match r.path.as_str() {
+        "/user" => Reply::json(200, r#"{"login":"atlantis-bot"}"#),
+        _ => Reply::json(
+            403,
+            r#"{"message":"Resource not accessible by personal access token"}"#,
+        ),
+    });
+    let run = lint(
+        &cfg.replace(&gh_token(), &fine_grained_token()),
+        Some(&server),
+        &[],
+    );
+    let d = run.one("credential-insufficient");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the teams of organisation `acme` (403)"),
+        "{}",
+        run.stdout
+    );
+    assert!(d["help"].as_str().unwrap().contains("Members: read"));
+}

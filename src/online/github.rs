@@ -2,8 +2,9 @@
 //! Enterprise Server: `GET {api}/user` with Atlantis's Basic `gh-user:token`.
 
 use super::http::{Auth, Indeterminate, Resp, parse_time, scrub};
-use super::probe::Probe;
-use super::target::{concrete_repos, encode, github_web, origin, user};
+use super::probe::{Probe, Verdict};
+use super::target::{concrete_repos, encode, github_web, origin, strip_port, user};
+use serde::Deserialize;
 
 /// The headers GitHub asks API clients to send.
 pub const HEADERS: &[(&str, &str)] = &[
@@ -193,11 +194,206 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         ));
     }
     p.verified(msg);
-    repo_access(p, &hostname, &login, &token, &user, &web)
+    let scopes = r
+        .headers
+        .get("x-oauth-scopes")
+        .map(|v| expand_scopes(v.to_str().unwrap_or("")));
+    let fine_grained = scopes.is_none();
+    // A classic token without read:org was reported above; its team request would only fail.
+    let teams = scopes.is_none_or(|s| s.iter().any(|x| x == "read:org"));
+    repo_access(
+        p,
+        &hostname,
+        &login,
+        &token,
+        &user,
+        &web,
+        fine_grained,
+        teams,
+    )
 }
 
-/// Repositories the repo-allowlist names exactly: visible, and writable by the account
-/// (Atlantis sets commit statuses and merges). Read-only: `GET /repos/{owner}/{repo}`.
+/// `GET /repos/{owner}/{repo}`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct Repo {
+    #[serde(default)]
+    pub default_branch: Option<String>,
+    #[serde(default)]
+    pub permissions: Option<RepoPermissions>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RepoPermissions {
+    #[serde(default)]
+    pub push: bool,
+}
+
+/// `GET /orgs/{org}/teams`: one team.
+#[derive(Debug, Deserialize)]
+pub struct Team {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub slug: String,
+}
+
+/// Who and where, for the judges' messages.
+pub struct Facts<'a> {
+    /// `GitHub at https://api.github.com`.
+    pub name: &'a str,
+    /// The credential's flag.
+    pub key: &'a str,
+    /// The GitHub web UI (`https://github.com`).
+    pub web: &'a str,
+    /// The account the token acts as.
+    pub login: &'a str,
+}
+
+/// Judges `GET /repos/{owner}/{repo}` for a repository of the repo-allowlist: visible, and
+/// writable by the account (Atlantis sets commit statuses and merges). `None`: go on.
+pub fn judge_repo(f: &Facts, full: &str, status: u16, repo: Option<&Repo>) -> Option<Verdict> {
+    match status {
+        200 if repo.and_then(|r| r.permissions.as_ref()).is_some_and(|p| !p.push) => {
+            Some(Verdict::Insufficient {
+                message: format!(
+                    "`{}` has no write access to `{full}` (repo-allowlist): Atlantis cannot set commit statuses or merge there ({})",
+                    f.login, f.name
+                ),
+                help: format!(
+                    "give `{}` the Write role on the repository (directly or through a team) at {}/{full}/settings/access",
+                    f.login, f.web
+                ),
+            })
+        }
+        404 => Some(Verdict::NotVisible {
+            what: "repository",
+            message: format!(
+                "`{full}` from the repo-allowlist is not visible to {} (404: it does not exist, or the token cannot see it) ({})",
+                f.key, f.name
+            ),
+            help: "check the name in repo-allowlist; a fine-grained token must list the repository in its repository access, and the account needs access to it".into(),
+        }),
+        _ => None,
+    }
+}
+
+/// The read-side requests that show a fine-grained token's repository permissions
+/// (host-apis.md 2.1, request 3): path below the repository, and the permission it needs.
+fn fine_grained_reads(default_branch: &str) -> [(String, &'static str); 3] {
+    [
+        ("commits?per_page=1".into(), "Contents: read"),
+        ("pulls?per_page=1&state=all".into(), "Pull requests: read"),
+        (
+            format!("commits/{}/status", encode(default_branch)),
+            "Commit statuses: read",
+        ),
+    ]
+}
+
+/// Judges one fine-grained read: 200 (409 for an empty repository) is fine; 403 and 404 mean
+/// the token lacks the permission (GitHub hides what a token may not read behind 404).
+pub fn judge_read(
+    f: &Facts,
+    full: &str,
+    permission: &str,
+    status: u16,
+    accepted: Option<&str>,
+) -> Option<Verdict> {
+    if matches!(status, 200 | 409) || !matches!(status, 403 | 404) {
+        return None;
+    }
+    let accepted = accepted
+        .map(|a| format!("; GitHub accepts: {}", scrub(a)))
+        .unwrap_or_default();
+    Some(Verdict::Insufficient {
+        message: format!(
+            "{} cannot read `{full}` with the repository permission {permission} ({status}{accepted}): Atlantis reads it for every pull request ({})",
+            f.key, f.name
+        ),
+        help: format!(
+            "edit the fine-grained token at {}/settings/personal-access-tokens: give it {permission} (with Commit statuses and Pull requests: read and write) on the repositories of the repo-allowlist",
+            f.web
+        ),
+    })
+}
+
+/// The team names `gh-team-allowlist` names (`team:command` entries; `*` is any team).
+pub fn allowlisted_teams(value: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for entry in value.split(',') {
+        let team = entry.split(':').next().unwrap_or("").trim();
+        if !team.is_empty() && team != "*" && !out.iter().any(|t| t.eq_ignore_ascii_case(team)) {
+            out.push(team.to_string());
+        }
+    }
+    out
+}
+
+/// Judges `GET /orgs/{org}/teams` for `gh-team-allowlist`: Atlantis reads the commenter's teams
+/// in the repository's organisation, which needs `read:org` (classic) or the organisation
+/// permission Members: read (fine-grained); and every team it names should exist there.
+pub fn judge_teams(
+    f: &Facts,
+    org: &str,
+    status: u16,
+    teams: Option<&[Team]>,
+    wanted: &[String],
+) -> Vec<Verdict> {
+    match (status, teams) {
+        (200, Some(teams)) => {
+            let missing: Vec<String> = wanted
+                .iter()
+                .filter(|w| {
+                    !teams
+                        .iter()
+                        .any(|t| t.name.eq_ignore_ascii_case(w) || t.slug.eq_ignore_ascii_case(w))
+                })
+                .map(|w| format!("`{w}`"))
+                .collect();
+            if missing.is_empty() {
+                return Vec::new();
+            }
+            vec![Verdict::Doubtful {
+                message: format!(
+                    "gh-team-allowlist names {} that organisation `{org}` does not have (or that {} cannot see) ({})",
+                    missing.join(", "),
+                    f.key,
+                    f.name
+                ),
+                help: format!("compare with the teams at {}/orgs/{org}/teams", f.web),
+            }]
+        }
+        (403 | 404, _) => vec![Verdict::Doubtful {
+            message: format!(
+                "{} cannot read the teams of organisation `{org}` ({status}), which gh-team-allowlist needs ({})",
+                f.key, f.name
+            ),
+            help: format!(
+                "a classic token needs `read:org`; a fine-grained token needs the organisation permission Members: read ({}/settings/personal-access-tokens)",
+                f.web
+            ),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// The organisation of the repo-allowlist on this host: the owner of its first entry whose
+/// owner has no wildcard (`github.com/acme/*`).
+fn allowlist_org(p: &Probe, hostname: &str) -> Option<String> {
+    let allow = p.cfg.str("repo-allowlist")?;
+    let host = strip_port(hostname).to_ascii_lowercase();
+    allow.split(',').find_map(|e| {
+        let mut parts = e.trim().split('/');
+        let h = strip_port(parts.next()?).to_ascii_lowercase();
+        let org = parts.next()?;
+        (h == host && !org.is_empty() && !org.contains(['*', '?']) && !e.starts_with('!'))
+            .then(|| org.to_string())
+    })
+}
+
+/// Repositories the repo-allowlist names exactly: visible and writable; for a fine-grained
+/// token, also readable as Atlantis reads them (the first one). Then the teams of
+/// `gh-team-allowlist`.
 fn repo_access(
     p: &mut Probe,
     hostname: &str,
@@ -205,45 +401,61 @@ fn repo_access(
     token: &str,
     user: &str,
     web: &str,
+    fine_grained: bool,
+    teams: bool,
 ) -> Result<(), Indeterminate> {
-    for full in concrete_repos(p.cfg, hostname, 2) {
+    let name = p.name();
+    let key = p.key();
+    let facts = Facts {
+        name: &name,
+        key,
+        web,
+        login,
+    };
+    let auth = Auth::Basic(user, token);
+    for (i, full) in concrete_repos(p.cfg, hostname, 2).into_iter().enumerate() {
         let Some((owner, repo)) = full.split_once('/') else {
             continue;
         };
-        let url = p.api(&format!("repos/{}/{}", encode(owner), encode(repo)));
-        let r = p.http.api(&url, Auth::Basic(user, token), HEADERS)?;
-        match r.status {
-            200 => {
-                let push = r
-                    .json
-                    .as_ref()
-                    .and_then(|j| j.pointer("/permissions/push"))
-                    .and_then(|v| v.as_bool());
-                if push == Some(false) {
-                    p.insufficient(
-                        format!(
-                            "`{login}` has no write access to `{full}` (repo-allowlist): Atlantis cannot set commit statuses or merge there ({})",
-                            p.name()
-                        ),
-                        format!("give `{login}` the Write role on the repository (directly or through a team) at {web}/{owner}/{repo}/settings/access"),
-                    );
+        let base = p.api(&format!("repos/{}/{}", encode(owner), encode(repo)));
+        let r = p.http.api(&base, auth, HEADERS)?;
+        if r.status == 403 {
+            forbidden(p, &r, web);
+            return Ok(());
+        }
+        if !matches!(r.status, 200 | 404) {
+            return Err(Indeterminate::new(format!(
+                "{} answered {}",
+                r.what, r.status
+            )));
+        }
+        let body: Option<Repo> = r.body();
+        if let Some(v) = judge_repo(&facts, &full, r.status, body.as_ref()) {
+            p.apply([v]);
+            return Ok(());
+        }
+        if fine_grained && i == 0 {
+            let branch = body
+                .and_then(|b| b.default_branch)
+                .unwrap_or_else(|| "main".into());
+            for (path, permission) in fine_grained_reads(&branch) {
+                let r = p.http.api(&format!("{base}/{path}"), auth, HEADERS)?;
+                let accepted = r.header("x-accepted-github-permissions");
+                if let Some(v) = judge_read(&facts, &full, permission, r.status, accepted) {
+                    p.apply([v]);
                     return Ok(());
                 }
             }
-            404 => {
-                let message = format!(
-                    "`{full}` from the repo-allowlist is not visible to {} (404: it does not exist, or the token cannot see it) ({})",
-                    p.key(),
-                    p.name()
-                );
-                p.allowlisted_not_visible("repository", message, "check the name in repo-allowlist; a fine-grained token must list the repository in its repository access, and the account needs access to it");
-                return Ok(());
-            }
-            403 => {
-                forbidden(p, &r, web);
-                return Ok(());
-            }
-            s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
+        }
+    }
+    let wanted = allowlisted_teams(p.cfg.str("gh-team-allowlist").unwrap_or(""));
+    if teams && !wanted.is_empty() {
+        if let Some(org) = allowlist_org(p, hostname) {
+            let url = p.api(&format!("orgs/{}/teams?per_page=100", encode(&org)));
+            let r = p.http.api(&url, auth, HEADERS)?;
+            let teams: Option<Vec<Team>> = r.body();
+            let verdicts = judge_teams(&facts, &org, r.status, teams.as_deref(), &wanted);
+            p.apply(verdicts);
         }
     }
     Ok(())
@@ -304,6 +516,98 @@ pub fn forbidden(p: &mut Probe, r: &Resp, web: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    const FACTS: Facts = Facts {
+        name: "GitHub at https://api.github.com",
+        key: "gh-token",
+        web: "https://github.com",
+        login: "atlantis-bot",
+    };
+
+    fn repo(json: &str) -> Repo {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn repo_answers_are_judged() {
+        // Recorded: host-apis.md 2.1.
+        let ok = repo(
+            r#"{"full_name":"acme/infra","private":true,"default_branch":"main","permissions":{"admin":false,"maintain":false,"push":true,"triage":true,"pull":true}}"#,
+        );
+        assert_eq!(judge_repo(&FACTS, "acme/infra", 200, Some(&ok)), None);
+        let read_only = repo(r#"{"permissions":{"push":false,"pull":true}}"#);
+        let v = judge_repo(&FACTS, "acme/infra", 200, Some(&read_only)).unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("has no write access to `acme/infra`"))
+        );
+        let v = judge_repo(&FACTS, "acme/infra", 404, None).unwrap();
+        assert!(matches!(
+            v,
+            Verdict::NotVisible {
+                what: "repository",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn fine_grained_reads_are_judged() {
+        assert_eq!(
+            judge_read(&FACTS, "acme/infra", "Contents: read", 200, None),
+            None
+        );
+        // An empty repository answers 409 to the commit list.
+        assert_eq!(
+            judge_read(&FACTS, "acme/infra", "Contents: read", 409, None),
+            None
+        );
+        let v = judge_read(
+            &FACTS,
+            "acme/infra",
+            "Pull requests: read",
+            403,
+            Some("pull_requests=read"),
+        )
+        .unwrap();
+        let Verdict::Insufficient { message, .. } = v else {
+            panic!()
+        };
+        assert!(message.contains("cannot read `acme/infra` with the repository permission Pull requests: read (403; GitHub accepts: pull_requests=read)"), "{message}");
+        assert_eq!(
+            judge_read(&FACTS, "acme/infra", "Contents: read", 500, None),
+            None
+        );
+    }
+
+    #[test]
+    fn teams_are_judged() {
+        assert_eq!(
+            allowlisted_teams("devops:plan, *:apply, DevOps:apply,sre"),
+            ["devops", "sre"]
+        );
+        let teams: Vec<Team> = serde_json::from_str(
+            r#"[{"id":1,"name":"DevOps","slug":"devops"},{"id":2,"name":"Platform","slug":"platform"}]"#,
+        )
+        .unwrap();
+        let wanted = vec!["devops".to_string(), "sre".to_string()];
+        let v = judge_teams(&FACTS, "acme", 200, Some(&teams), &wanted);
+        let [Verdict::Doubtful { message, .. }] = v.as_slice() else {
+            panic!("{v:?}")
+        };
+        assert!(
+            message.starts_with(
+                "gh-team-allowlist names `sre` that organisation `acme` does not have"
+            ),
+            "{message}"
+        );
+        assert!(judge_teams(&FACTS, "acme", 200, Some(&teams), &wanted[..1]).is_empty());
+        let v = judge_teams(&FACTS, "acme", 403, None, &wanted);
+        assert!(
+            matches!(&v[..], [Verdict::Doubtful { message, .. }] if message.contains("cannot read the teams of organisation `acme` (403)"))
+        );
+    }
+
     #[test]
     fn scope_implications() {
         let s = super::expand_scopes("repo, admin:org");

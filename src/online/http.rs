@@ -79,6 +79,11 @@ impl Resp {
         self.header("date").and_then(parse_http_date)
     }
 
+    /// The JSON body as the host's typed answer (`None` when it does not have that shape).
+    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.json.as_ref().and_then(|j| T::deserialize(j).ok())
+    }
+
     /// A string field of the JSON body.
     pub fn str_field(&self, path: &[&str]) -> Option<&str> {
         let mut v = self.json.as_ref()?;

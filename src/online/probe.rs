@@ -117,6 +117,38 @@ fn print_plan(p: &Probe) {
     eprintln!("{}", lines.join("\n"));
 }
 
+/// What a judge step concludes from a host's typed answers. Judges are pure functions of the
+/// answers (unit-tested with recorded JSON); [`Probe::apply`] turns verdicts into findings at
+/// the credential's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Verified(String),
+    Rejected {
+        message: String,
+        help: String,
+    },
+    /// Something Atlantis needs is missing (an error).
+    Insufficient {
+        message: String,
+        help: String,
+    },
+    /// Something only an optional feature needs, or that may be a typo (a warning).
+    Doubtful {
+        message: String,
+        help: String,
+    },
+    /// A repository the repo-allowlist names that the credential cannot see.
+    NotVisible {
+        what: &'static str,
+        message: String,
+        help: String,
+    },
+    Unverifiable {
+        message: String,
+        help: String,
+    },
+}
+
 /// One host's probe: the config, the client, and the findings so far.
 pub struct Probe<'a> {
     pub cfg: &'a EffectiveConfig,
@@ -202,6 +234,31 @@ impl Probe<'_> {
                 format!("the {what} is named here"),
             );
         self.push(f);
+    }
+
+    /// Reports what a judge concluded.
+    pub fn apply(&mut self, verdicts: impl IntoIterator<Item = Verdict>) {
+        for v in verdicts {
+            match v {
+                Verdict::Verified(m) => self.verified(m),
+                Verdict::Rejected { message, help } => self.rejected(message, help),
+                Verdict::Insufficient { message, help } => self.insufficient(message, help),
+                Verdict::Doubtful { message, help } => {
+                    let f = self
+                        .finding(&rules::INSUFFICIENT, message)
+                        .severity(Severity::Warning)
+                        .label("lacks what an enabled feature needs")
+                        .help(help);
+                    self.push(f);
+                }
+                Verdict::NotVisible {
+                    what,
+                    message,
+                    help,
+                } => self.allowlisted_not_visible(what, message, &help),
+                Verdict::Unverifiable { message, help } => self.unverifiable(message, help),
+            }
+        }
     }
 
     pub fn verified(&mut self, message: impl Into<String>) {
