@@ -3,8 +3,67 @@
 //! from the repo-allowlist (`dev.azure.com/<org>/<project>/<repo>`).
 
 use super::http::{Auth, Indeterminate, check_api, scrub};
-use super::probe::Probe;
-use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, encode, strip_port, user};
+use super::probe::{Probe, Verdict};
+use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, concrete_repos, encode, strip_port, user};
+
+/// Judges `GET {org}/{project}/_apis/git/repositories/{repo}` for the allowlisted repository
+/// `full` (`org/project/repo`), after connectionData accepted the token: 404 not visible, 401
+/// or 403 the scope Code (Read) missing (Azure DevOps answers 401 for a missing scope). Pure.
+pub fn judge_repo(
+    key: &str,
+    name: &str,
+    full: &str,
+    tokens_page: &str,
+    status: u16,
+) -> Option<Verdict> {
+    match status {
+        404 => Some(Verdict::NotVisible {
+            what: "repository",
+            message: format!(
+                "`{full}` from the repo-allowlist is not visible to {key} (404: the project or repository does not exist, or the token cannot see it) ({name})"
+            ),
+            help: "check the organisation, project and repository names in repo-allowlist".into(),
+        }),
+        401 | 403 => Some(Verdict::Insufficient {
+            message: format!(
+                "{key} may not read the repository `{full}` ({status}): it lacks the scope Code (Read), which Atlantis needs to clone and comment ({name})"
+            ),
+            help: format!(
+                "edit the token at {tokens_page} and add Code: Read & write and Code: Status"
+            ),
+        }),
+        _ => None,
+    }
+}
+
+/// The first repository the repo-allowlist names exactly (`host/org/project/repo`).
+fn repo_access(p: &mut Probe, token: &str, tokens_page: &str) -> Result<(), Indeterminate> {
+    let host = p
+        .cfg
+        .str("azuredevops-hostname")
+        .unwrap_or("dev.azure.com")
+        .to_string();
+    let Some(full) = concrete_repos(p.cfg, &host, 4)
+        .into_iter()
+        .find(|r| r.split('/').count() == 3)
+    else {
+        return Ok(());
+    };
+    let parts: Vec<&str> = full.split('/').collect();
+    let url = p.api(&format!(
+        "{}/{}/_apis/git/repositories/{}?api-version=7.1",
+        encode(parts[0]),
+        encode(parts[1]),
+        encode(parts[2])
+    ));
+    let r = p.http.get(&url, Auth::Basic("", token), &[])?;
+    let r = check_api(r)?;
+    let (name, key) = (p.name(), p.key());
+    if let Some(v) = judge_repo(key, &name, &full, tokens_page, r.status) {
+        p.apply([v]);
+    }
+    Ok(())
+}
 
 /// The first organisation the repo-allowlist names without wildcards on the Azure DevOps host.
 fn organisation(p: &Probe) -> Option<String> {
@@ -117,6 +176,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         p.name(),
         p.key()
     ));
+    repo_access(p, &token, &tokens_page)?;
     let checked_entitlements = p.target.api == ADO_CLOUD;
     if checked_entitlements {
         entitlements(p, &org, &token, &tokens_page)?;
@@ -185,4 +245,28 @@ fn entitlements(
         s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_answers_are_judged() {
+        let judge = |s| {
+            judge_repo(
+                "azuredevops-token",
+                "Azure DevOps at https://dev.azure.com",
+                "acme/infra/terraform",
+                "https://dev.azure.com/acme/_usersSettings/tokens",
+                s,
+            )
+        };
+        assert_eq!(judge(200), None);
+        assert!(matches!(judge(404), Some(Verdict::NotVisible { .. })));
+        let v = judge(401).unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("lacks the scope Code (Read)"))
+        );
+    }
 }

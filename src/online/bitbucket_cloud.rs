@@ -4,8 +4,101 @@
 //! say what kind of credential it is and what it may do.
 
 use super::http::{Auth, Indeterminate, Resp, scrub};
-use super::probe::Probe;
-use super::target::user;
+use super::probe::{Probe, Verdict};
+use super::target::{concrete_repos, encode, user};
+use serde::Deserialize;
+
+/// A Bitbucket Cloud error body: `{"type":"error","error":{"message":...,"detail":{"required":[...]}}}`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub error: ErrorInner,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorInner {
+    #[serde(default)]
+    pub detail: Option<ErrorDetail>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorDetail {
+    #[serde(default)]
+    pub required: Vec<String>,
+}
+
+/// Judges one answer about the allowlisted repository `full` (`what`: "the repository" or "its
+/// pull requests"): 404 not visible, 403 a missing scope (named from `detail.required`). Pure.
+pub fn judge_repo(
+    key: &str,
+    name: &str,
+    full: &str,
+    what: &str,
+    status: u16,
+    error: Option<&ErrorBody>,
+) -> Option<Verdict> {
+    match status {
+        404 => Some(Verdict::NotVisible {
+            what: "repository",
+            message: format!(
+                "`{full}` from the repo-allowlist is not visible to {key} (404: it does not exist, or the account cannot see it) ({name})"
+            ),
+            help: "check the workspace and repository slug in repo-allowlist, and the account's access".into(),
+        }),
+        403 => {
+            let required = error
+                .and_then(|e| e.error.detail.as_ref())
+                .map(|d| d.required.iter().map(|s| scrub(s)).collect::<Vec<_>>().join(", "))
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| "read:repository:bitbucket, read:pullrequest:bitbucket".into());
+            Some(Verdict::Insufficient {
+                message: format!(
+                    "{key} may not read {what} of `{full}` (403; Bitbucket requires: {required}) ({name})"
+                ),
+                help: format!(
+                    "scopes cannot be added to a token: create a new API token at {TOKENS_PAGE} with {}",
+                    NEEDED.join(", ")
+                ),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The first repository the repo-allowlist names exactly: the repository, then its pull requests.
+fn repo_access(p: &mut Probe, user: &str, token: &str) -> Result<(), Indeterminate> {
+    let Some(full) = concrete_repos(p.cfg, "bitbucket.org", 1).into_iter().next() else {
+        return Ok(());
+    };
+    let Some((ws, slug)) = full.split_once('/') else {
+        return Ok(());
+    };
+    let base = p.api(&format!("repositories/{}/{}", encode(ws), encode(slug)));
+    let auth = Auth::Basic(user, token);
+    let extra = [("x-atlassian-token", "no-check")];
+    let (name, key) = (p.name(), p.key());
+    for (url, what) in [
+        (base.clone(), "the repository"),
+        (
+            format!("{base}/pullrequests?pagelen=1"),
+            "the pull requests",
+        ),
+    ] {
+        let r = p.http.api(&url, auth, &extra)?;
+        if !matches!(r.status, 200 | 403 | 404) {
+            return Err(Indeterminate::new(format!(
+                "{} answered {}",
+                r.what, r.status
+            )));
+        }
+        let body: Option<ErrorBody> = r.body();
+        if let Some(v) = judge_repo(key, &name, &full, what, r.status, body.as_ref()) {
+            p.apply([v]);
+            return Ok(());
+        }
+    }
+    Ok(())
+}
 
 const TOKENS_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
 
@@ -93,6 +186,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         p.key(),
         facts.join("; ")
     ));
+    repo_access(p, &user, &token)?;
     if scopes.is_none() {
         p.unverifiable(
             format!(
@@ -150,6 +244,49 @@ fn check_scopes(p: &mut Probe, r: &Resp, scopes: Option<&[String]>) {
                 p.name()
             ),
             format!("scopes cannot be added to a token: create a new API token at {TOKENS_PAGE} with {}", NEEDED.join(", ")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_answers_are_judged() {
+        let judge = |status, body: &str, what| {
+            let e: Option<ErrorBody> = serde_json::from_str(body).ok();
+            judge_repo(
+                "bitbucket-token",
+                "Bitbucket Cloud at https://api.bitbucket.org",
+                "acme/infra",
+                what,
+                status,
+                e.as_ref(),
+            )
+        };
+        assert_eq!(
+            judge(200, r#"{"full_name":"acme/infra"}"#, "the repository"),
+            None
+        );
+        assert!(matches!(
+            judge(
+                404,
+                r#"{"type":"error","error":{"message":"Not found"}}"#,
+                "the repository"
+            ),
+            Some(Verdict::NotVisible { .. })
+        ));
+        // Recorded: host-apis.md 2.6.
+        let v = judge(
+            403,
+            r#"{"type":"error","error":{"message":"Your credentials lack one or more required privilege scopes.","detail":{"granted":["read:user:bitbucket"],"required":["read:pullrequest:bitbucket"]}}}"#,
+            "the pull requests",
+        )
+        .unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("may not read the pull requests of `acme/infra` (403; Bitbucket requires: read:pullrequest:bitbucket)")),
+            "{v:?}"
         );
     }
 }

@@ -4,7 +4,59 @@
 //! `X-Atlassian-Token: no-check`, as Atlantis sends it. `X-AUSERNAME` names the account.
 
 use super::http::{Auth, Indeterminate, scrub};
-use super::probe::Probe;
+use super::probe::{Probe, Verdict};
+use super::target::{concrete_repos, encode};
+use serde::Deserialize;
+
+/// `GET /rest/api/1.0/repos?...&permission=REPO_WRITE`: a page of repositories.
+#[derive(Debug, Deserialize)]
+pub struct Page {
+    #[serde(default)]
+    pub values: Vec<serde_json::Value>,
+}
+
+/// Judges the allowlisted repository `full` (`PROJECT/slug`): `repo` is the answer to
+/// `projects/{KEY}/repos/{slug}` (status, whether `X-AUSERNAME` came back), `writable` the page
+/// of `repos?...&permission=REPO_WRITE` when asked. Pure.
+pub fn judge_repo(
+    key: &str,
+    name: &str,
+    full: &str,
+    user: &str,
+    repo: (u16, bool),
+    writable: Option<&Page>,
+) -> Option<Verdict> {
+    match repo {
+        (404, _) => {
+            return Some(Verdict::NotVisible {
+                what: "repository",
+                message: format!(
+                    "`{full}` from the repo-allowlist is not visible to {key} (404: it does not exist, or the token cannot see it) ({name})"
+                ),
+                help: "check the project key and repository slug in repo-allowlist".into(),
+            });
+        }
+        // Bitbucket Data Center answers 401 with the account named for a permission problem.
+        (401, true) | (403, _) => {
+            return Some(Verdict::Insufficient {
+                message: format!(
+                    "`{user}` may not read `{full}` (repo-allowlist) with {key} ({name})"
+                ),
+                help: "give the token Project read and Repository write, and the account access to the repository".into(),
+            });
+        }
+        _ => {}
+    }
+    match writable {
+        Some(page) if page.values.is_empty() => Some(Verdict::Insufficient {
+            message: format!(
+                "`{user}` has no write permission on `{full}` (repo-allowlist): Atlantis cannot comment, set build statuses or merge there ({name})"
+            ),
+            help: "give the account Repository write (directly or through a group); a token's own permission cap cannot be read".into(),
+        }),
+        _ => None,
+    }
+}
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
@@ -86,6 +138,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         ));
     }
     p.verified(text);
+    repo_access(p, &token, &user)?;
     p.unverifiable(
         format!(
             "a Bitbucket Data Center token cannot report its permissions, and pull-request write cannot be checked without writing ({})",
@@ -94,4 +147,91 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         format!("check at {tokens_page} that {} has Project read and Repository write", p.key()),
     );
     Ok(())
+}
+
+/// The first repository the repo-allowlist names exactly (`host/PROJECT/slug`).
+fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indeterminate> {
+    let host = super::http::host_port(&p.target.api)
+        .map(|(h, _)| h)
+        .unwrap_or_default();
+    let Some(full) = concrete_repos(p.cfg, &host, 1).into_iter().next() else {
+        return Ok(());
+    };
+    let Some((project, slug)) = full.split_once('/') else {
+        return Ok(());
+    };
+    let auth = Auth::Bearer(token);
+    let extra = [("x-atlassian-token", "no-check")];
+    let (name, key) = (p.name(), p.key());
+    let url = p.api(&format!(
+        "projects/{}/repos/{}",
+        encode(project),
+        encode(slug)
+    ));
+    let r = p.http.api(&url, auth, &extra)?;
+    if !matches!(r.status, 200 | 401 | 403 | 404) {
+        return Err(Indeterminate::new(format!(
+            "{} answered {}",
+            r.what, r.status
+        )));
+    }
+    let repo = (r.status, r.header("x-ausername").is_some());
+    if let Some(v) = judge_repo(key, &name, &full, user, repo, None) {
+        p.apply([v]);
+        return Ok(());
+    }
+    let url = p.api(&format!(
+        "repos?projectkey={}&name={}&permission=REPO_WRITE",
+        encode(project),
+        encode(slug)
+    ));
+    let r = p.http.api(&url, auth, &extra)?;
+    let page: Option<Page> = r.body();
+    if r.status == 200 {
+        if let Some(v) = judge_repo(key, &name, &full, user, repo, page.as_ref()) {
+            p.apply([v]);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_answers_are_judged() {
+        let judge = |repo, page: Option<&str>| {
+            let page: Option<Page> = page.and_then(|p| serde_json::from_str(p).ok());
+            judge_repo(
+                "bitbucket-token",
+                "Bitbucket Server at https://bb",
+                "INFRA/terraform",
+                "atlantis",
+                repo,
+                page.as_ref(),
+            )
+        };
+        assert_eq!(
+            judge(
+                (200, true),
+                Some(r#"{"size":1,"values":[{"slug":"terraform"}]}"#)
+            ),
+            None
+        );
+        assert!(matches!(
+            judge((404, true), None),
+            Some(Verdict::NotVisible { .. })
+        ));
+        assert!(matches!(
+            judge((401, true), None),
+            Some(Verdict::Insufficient { .. })
+        ));
+        // 401 without the account is not about the repository: the identity step reports it.
+        assert_eq!(judge((401, false), None), None);
+        let v = judge((200, true), Some(r#"{"size":0,"values":[]}"#)).unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("`atlantis` has no write permission on `INFRA/terraform`"))
+        );
+    }
 }

@@ -401,9 +401,9 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
 /// The JWT is a credential: its whole text and its claims and signature parts (a host may echo
 /// one of them) are secrets of this probe.
 fn register_jwt(p: &Probe, jwt: &str) {
-    p.http.secrets.add(jwt);
+    p.http.secrets.add_raw(jwt);
     for part in jwt.split('.').skip(1) {
-        p.http.secrets.add(part);
+        p.http.secrets.add_raw(part);
     }
 }
 

@@ -278,9 +278,10 @@ impl Http {
         let header = auth_header(auth)?;
         if let Some((_, v)) = &header {
             if let Ok(v) = v.to_str() {
-                self.secrets.add(v);
+                // What goes on the wire: `Basic <base64>`, `Bearer <jwt>`, `<token>`.
+                self.secrets.add_raw(v);
                 if let Some((_, cred)) = v.split_once(' ') {
-                    self.secrets.add(cred);
+                    self.secrets.add_raw(cred);
                 }
             }
         }

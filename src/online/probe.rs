@@ -37,10 +37,11 @@ fn run_one(
 ) -> Vec<Finding> {
     let progress = (options.progress && !options.dry_run)
         .then(|| super::progress::Line::start(&target.name()));
+    let http = Http::new(options, deadline, &target.hosts(), target.key, progress);
     let mut p = Probe {
         cfg,
         target,
-        http: Http::new(options, deadline, &target.hosts(), target.key, progress),
+        http,
         out: Vec::new(),
         require_online: options.require_online && !options.dry_run,
     };

@@ -29,8 +29,10 @@ pub struct Secrets {
     /// Each value, and whether its base64 forms are searched too (they are for everything
     /// that is sent; a key never leaves this machine, only the JWT signed with it).
     values: RefCell<Vec<(Zeroizing<String>, bool)>>,
-    /// Built on first use after a change: (8-character pieces, whole values and fragments).
-    searchers: RefCell<Option<Rc<(Option<AhoCorasick>, Option<AhoCorasick>)>>>,
+    /// Built on first use after a change: the 8-character pieces (only for host text)...
+    pieces: RefCell<Option<Rc<Option<AhoCorasick>>>>,
+    /// ... and the whole values with their base64 fragments (for every finding).
+    whole: RefCell<Option<Rc<Option<AhoCorasick>>>>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -63,7 +65,9 @@ fn build(patterns: Vec<Vec<u8>>, kind: MatchKind) -> Option<AhoCorasick> {
     if patterns.is_empty() {
         return None;
     }
+    // An NFA: building a DFA for a few kilobytes of patterns costs more than every search.
     AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .match_kind(kind)
         .build(&patterns)
         .ok()
@@ -76,20 +80,26 @@ impl Secrets {
         self.add_as(value, true);
     }
 
+    /// Registers a value sent as it is (a header value, a JWT): no base64 form of it is ever
+    /// sent, so only its own pieces are searched.
+    pub fn add_raw(&self, value: &str) {
+        self.add_as(value, false);
+    }
+
     fn add_as(&self, value: &str, encoded: bool) {
         let mut values = self.values.borrow_mut();
         for v in [value, value.trim()] {
             if v.len() >= WINDOW && !values.iter().any(|(x, _)| x.as_str() == v) {
                 values.push((Zeroizing::new(v.to_string()), encoded));
-                *self.searchers.borrow_mut() = None;
+                *self.pieces.borrow_mut() = None;
+                *self.whole.borrow_mut() = None;
             }
         }
     }
 
-    /// Registers a PEM key: the whole text, and each body line for its pieces (the armor lines
-    /// are public).
+    /// Registers a PEM key: each body line (the armor lines are public). The key itself never
+    /// leaves this machine; only the JWT signed with it does.
     pub fn add_pem(&self, pem: &str) {
-        self.add_as(pem.trim(), false);
         for line in pem.lines().map(str::trim) {
             if !line.starts_with("-----") {
                 self.add_as(line, false);
@@ -97,43 +107,50 @@ impl Secrets {
         }
     }
 
-    fn searchers(&self) -> Rc<(Option<AhoCorasick>, Option<AhoCorasick>)> {
-        if let Some(s) = self.searchers.borrow().as_ref() {
+    /// Each value's forms: itself, and its base64 fragments when it is sent encoded.
+    fn forms(&self) -> Vec<Vec<u8>> {
+        let values = self.values.borrow();
+        let mut out = Vec::new();
+        for (v, encoded) in values.iter() {
+            out.push(v.as_bytes().to_vec());
+            if *encoded {
+                out.extend(base64_forms(v.as_bytes()));
+            }
+        }
+        out
+    }
+
+    fn pieces(&self) -> Rc<Option<AhoCorasick>> {
+        if let Some(s) = self.pieces.borrow().as_ref() {
             return s.clone();
         }
-        let values = self.values.borrow();
         let mut pieces: Vec<Vec<u8>> = Vec::new();
-        let mut whole: Vec<Vec<u8>> = Vec::new();
-        for (v, encoded) in values.iter() {
-            let v = v.as_bytes();
-            let mut forms = vec![v.to_vec()];
-            if *encoded {
-                forms.extend(base64_forms(v));
-            }
-            for f in &forms {
-                // The whole PEM's pieces are its lines' pieces (registered on their own).
-                if !f.contains(&b'\n') {
-                    pieces.extend(f.windows(WINDOW).map(<[u8]>::to_vec));
-                }
-            }
-            whole.extend(forms);
+        for f in self.forms() {
+            pieces.extend(f.windows(WINDOW).map(<[u8]>::to_vec));
         }
         pieces.sort();
         pieces.dedup();
+        let s = Rc::new(build(pieces, MatchKind::Standard));
+        *self.pieces.borrow_mut() = Some(s.clone());
+        s
+    }
+
+    fn whole(&self) -> Rc<Option<AhoCorasick>> {
+        if let Some(s) = self.whole.borrow().as_ref() {
+            return s.clone();
+        }
+        let mut whole = self.forms();
         whole.sort();
         whole.dedup();
-        let s = Rc::new((
-            build(pieces, MatchKind::Standard),
-            build(whole, MatchKind::LeftmostLongest),
-        ));
-        *self.searchers.borrow_mut() = Some(s.clone());
+        let s = Rc::new(build(whole, MatchKind::LeftmostLongest));
+        *self.whole.borrow_mut() = Some(s.clone());
         s
     }
 
     /// Host-written text without any 8-character piece of a secret or of its base64 forms.
     pub fn redact_host_text(&self, text: &str) -> String {
-        let s = self.searchers();
-        match &s.0 {
+        let s = self.pieces();
+        match s.as_ref() {
             Some(ac) => replace(
                 text,
                 ac.find_overlapping_iter(text).map(|m| (m.start(), m.end())),
@@ -145,8 +162,8 @@ impl Secrets {
     /// Any text without a whole secret or a base64 form of one (the base64 word around a
     /// fragment goes too).
     pub fn redact(&self, text: &str) -> String {
-        let s = self.searchers();
-        let Some(ac) = &s.1 else {
+        let s = self.whole();
+        let Some(ac) = s.as_ref() else {
             return text.to_string();
         };
         let b = text.as_bytes();
