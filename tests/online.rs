@@ -2514,3 +2514,219 @@ fn github_team_allowlist_teams_are_read_from_the_organisation() {
     );
     assert!(d["help"].as_str().unwrap().contains("Members: read"));
 }
+
+/// `every_host`, plus the repositories `acme/infra` (Gitea, Bitbucket Cloud),
+/// `INFRA/terraform` (Bitbucket Data Center) and `acme/infra/terraform` (Azure DevOps), each
+/// answering as `state` says: "ok", "read-only" (no write access), "scope" (a scope missing).
+fn repo_host(state: &'static str) -> impl Fn(&Req) -> Reply {
+    move |r: &Req| {
+        let host = r.host().split(':').next().unwrap_or("").to_string();
+        let scope = state == "scope";
+        match (host.as_str(), r.path.as_str()) {
+            ("gitea.test.local", "/api/v1/repos/acme/infra") => Reply::json(
+                200,
+                format!(
+                    r#"{{"full_name":"acme/infra","permissions":{{"admin":false,"push":{},"pull":true}}}}"#,
+                    state != "read-only"
+                ),
+            ),
+            ("gitea.test.local", "/api/v1/repos/acme/infra/issues?limit=1&type=pulls") if scope => {
+                Reply::json(
+                    403,
+                    r#"{"message":"token does not have at least one of required scope(s): [read:issue]","url":"https://gitea.test.local/api/swagger"}"#,
+                )
+            }
+            ("gitea.test.local", "/api/v1/repos/acme/infra/issues?limit=1&type=pulls") => {
+                Reply::json(200, "[]")
+            }
+            ("api.bitbucket.org", "/2.0/repositories/acme/infra") => {
+                Reply::json(200, r#"{"full_name":"acme/infra"}"#)
+            }
+            ("api.bitbucket.org", "/2.0/repositories/acme/infra/pullrequests?pagelen=1")
+                if scope =>
+            {
+                Reply::json(
+                    403,
+                    r#"{"type":"error","error":{"message":"Your credentials lack one or more required privilege scopes.","detail":{"granted":["read:user:bitbucket"],"required":["read:pullrequest:bitbucket"]}}}"#,
+                )
+            }
+            ("api.bitbucket.org", "/2.0/repositories/acme/infra/pullrequests?pagelen=1") => {
+                Reply::json(200, r#"{"values":[]}"#)
+            }
+            ("bitbucket.test.local", "/bitbucket/rest/api/1.0/projects/INFRA/repos/terraform") => {
+                Reply::json(200, r#"{"slug":"terraform"}"#).header("x-ausername", "atlantis")
+            }
+            (
+                "bitbucket.test.local",
+                "/bitbucket/rest/api/1.0/repos?projectkey=INFRA&name=terraform&permission=REPO_WRITE",
+            ) => {
+                let values = if state == "read-only" {
+                    "[]"
+                } else {
+                    r#"[{"slug":"terraform"}]"#
+                };
+                Reply::json(200, format!(r#"{{"size":1,"values":{values}}}"#))
+                    .header("x-ausername", "atlantis")
+            }
+            ("dev.azure.com", "/acme/infra/_apis/git/repositories/terraform?api-version=7.1")
+                if scope =>
+            {
+                Reply::json(
+                    401,
+                    r#"{"message":"TF400813: The user 'ad7ddcd2' is not authorized to access this resource."}"#,
+                )
+            }
+            ("dev.azure.com", "/acme/infra/_apis/git/repositories/terraform?api-version=7.1") => {
+                Reply::json(200, r#"{"id":"1","name":"terraform"}"#)
+            }
+            _ => every_host(r),
+        }
+    }
+}
+
+#[test]
+fn gitea_bitbucket_and_azure_devops_allowlisted_repositories_are_probed() {
+    let configs = [
+        gitea_config().replace("gitea.test.local/acme/*", "gitea.test.local/acme/infra"),
+        bbc_config().replace("bitbucket.org/acme/*", "bitbucket.org/acme/infra"),
+        bbs_config().replace(
+            "bitbucket.test.local/INFRA/*",
+            "bitbucket.test.local/INFRA/terraform",
+        ),
+        ado_config().replace("dev.azure.com/acme/*", "dev.azure.com/acme/infra/terraform"),
+    ];
+    let server = start(repo_host("ok"));
+    for cfg in &configs {
+        let run = lint(cfg, Some(&server), &[]);
+        assert_no_leak_all(&run);
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        run.one("credential-verified");
+    }
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    for p in [
+        "/api/v1/repos/acme/infra",
+        "/api/v1/repos/acme/infra/issues?limit=1&type=pulls",
+        "/2.0/repositories/acme/infra/pullrequests?pagelen=1",
+        "/bitbucket/rest/api/1.0/repos?projectkey=INFRA&name=terraform&permission=REPO_WRITE",
+        "/acme/infra/_apis/git/repositories/terraform?api-version=7.1",
+    ] {
+        assert!(paths.iter().any(|x| x == p), "{p} not requested: {paths:?}");
+    }
+    let expect_scope = [
+        "may not read `acme/infra` (403; Gitea requires: read:issue)",
+        "may not read the pull requests of `acme/infra` (403; Bitbucket requires: read:pullrequest:bitbucket)",
+        "",
+        "may not read the repository `acme/infra/terraform` (401): it lacks the scope Code (Read)",
+    ];
+    let server = start(repo_host("scope"));
+    for (cfg, expect) in configs.iter().zip(expect_scope) {
+        if expect.is_empty() {
+            continue;
+        }
+        let run = lint(cfg, Some(&server), &[]);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let msg = run.message("credential-insufficient");
+        assert!(msg.contains(expect), "{msg}");
+    }
+    let server = start(repo_host("read-only"));
+    for (cfg, expect) in configs.iter().zip([
+        "the account of gitea-token has no write access to `acme/infra`",
+        "",
+        "`atlantis` has no write permission on `INFRA/terraform`",
+        "",
+    ]) {
+        if expect.is_empty() {
+            continue;
+        }
+        let run = lint(cfg, Some(&server), &[]);
+        let msg = run.message("credential-insufficient");
+        assert!(msg.contains(expect), "{msg}");
+    }
+    // Not visible: a warning (a typo in the allowlist looks the same).
+    let server = start(every_host);
+    for cfg in &configs {
+        let run = lint(cfg, Some(&server), &[]);
+        let d = run.one("credential-insufficient");
+        assert_eq!(d["severity"], "warning", "{}", run.stdout);
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("from the repo-allowlist is not visible")
+        );
+    }
+}
+
+#[test]
+fn github_app_deep_check_mints_lists_and_revokes() {
+    // Built at run time: the token a host mints.
+    let minted = format!("ghs_{}", "MintedByTheFakeHost0".repeat(2));
+    let m = minted.clone();
+    let app = github_app(format!(
+        "[{}]",
+        installation(111, "acme", FULL_PERMISSIONS, false)
+    ));
+    let server = start(move |r| {
+        let with_minted = r.header("authorization") == Some(&format!("token {m}"));
+        match (r.method.as_str(), r.route()) {
+            ("POST", "/api/v3/app/installations/111/access_tokens") => {
+                if jwt_ok(r).is_err() || r.body != r#"{"permissions":{"metadata":"read"}}"# {
+                    return Reply::json(422, r#"{"message":"unexpected"}"#);
+                }
+                Reply::json(
+                    201,
+                    format!(
+                        r#"{{"token":"{m}","expires_at":"2099-01-01T00:00:00Z","permissions":{{"metadata":"read"}}}}"#
+                    ),
+                )
+            }
+            ("GET", "/api/v3/installation/repositories") if with_minted => Reply::json(
+                200,
+                // A host echoing the token it minted: never printed.
+                format!(
+                    r#"{{"total_count":1,"repositories":[{{"full_name":"acme/infra"}}],"message":"{m}"}}"#
+                ),
+            ),
+            ("DELETE", "/api/v3/installation/token") if with_minted => Reply::json(204, ""),
+            _ => app(r),
+        }
+    });
+    let cfg = app_config(&key_file(&app_keys().0.pkcs1_pem)).replace(
+        "ghe.test.local/acme/*",
+        "ghe.test.local/acme/infra,ghe.test.local/acme/secret",
+    );
+    let mut args = TRUST_GHE.to_vec();
+    args.push("--online-app-deep");
+    let run = lint(&cfg, Some(&server), &args);
+    assert_no_key_leak(&run);
+    run.assert_no_leak(&[&minted]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let msg = run.message("credential-insufficient");
+    assert!(
+        msg.contains(
+            "installation 111 on `acme` does not cover `acme/secret` from the repo-allowlist"
+        ),
+        "{msg}"
+    );
+    let methods: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.route()))
+        .collect();
+    assert_eq!(
+        &methods[methods.len() - 3..],
+        [
+            "POST /api/v3/app/installations/111/access_tokens",
+            "GET /api/v3/installation/repositories",
+            "DELETE /api/v3/installation/token"
+        ]
+    );
+    // Without the flag: GET only, and a note instead.
+    let server = start(github_app(format!(
+        "[{}]",
+        installation(111, "acme", FULL_PERMISSIONS, false)
+    )));
+    let run = lint(&cfg, Some(&server), TRUST_GHE);
+    assert!(server.requests().iter().all(|r| r.method == "GET"));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}

@@ -1,18 +1,20 @@
 //! GitHub App: an RS256 JWT signed with the app's key (claims `iat = now-60`, `exp = now+540`,
 //! `iss = app id`, as ghinstallation does), `GET /app`, then the installation(s), whose granted
-//! permissions are compared with the table Atlantis documents. Read-only: no installation
-//! token is minted (Atlantis's own startup check does not need one without `gh-app-slug`, and
-//! the permissions are readable with the JWT).
+//! permissions are compared with the table Atlantis documents. Read-only by default: no
+//! installation token is minted (the permissions are readable with the JWT). The opt-in deep
+//! check (`--online-app-deep`) mints one limited to `metadata: read`, lists the repositories it
+//! covers and revokes it.
 
 use super::github::{HEADERS, forbidden};
 use super::http::{Auth, Indeterminate, Resp, format_duration, parse_http_date, scrub, unix_now};
-use super::probe::Probe;
+use super::probe::{Probe, Verdict};
 use super::target::github_web;
 use crate::finding::Severity;
 use base64::Engine as _;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// When a permission is needed.
@@ -147,7 +149,6 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     };
     let token = zeroize::Zeroizing::new(token);
     register_jwt(p, &token);
-    let _ = deep;
     let auth = Auth::Bearer(&token);
 
     // 1. The app itself.
@@ -371,13 +372,15 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         p.push(f);
     }
     let selection = inst["repository_selection"].as_str().unwrap_or("?");
-    if selection == "selected" {
+    if deep {
+        deep_check(p, auth, inst_id, &account, &hostname, &inst_settings)?;
+    } else if selection == "selected" {
         p.unverifiable(
             format!(
                 "installation {inst_id} on `{account}` covers selected repositories only; which ones cannot be listed without minting an installation token, which this read-only probe does not do ({})",
                 p.name()
             ),
-            format!("check at {inst_settings} that the repositories of the repo-allowlist are selected"),
+            format!("check at {inst_settings} that the repositories of the repo-allowlist are selected, or run with --online-app-deep to list them"),
         );
     }
     let mut granted: Vec<String> = inst["permissions"]
@@ -395,6 +398,134 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         p.key(),
         if granted.is_empty() { "none".into() } else { granted.join(", ") }
     ));
+    Ok(())
+}
+
+/// `POST /app/installations/{id}/access_tokens`: the minted token (a secret).
+#[derive(Deserialize)]
+struct Minted {
+    token: String,
+}
+
+/// `GET /installation/repositories`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct InstallationRepos {
+    #[serde(default)]
+    pub total_count: usize,
+    #[serde(default)]
+    pub repositories: Vec<NamedRepo>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NamedRepo {
+    #[serde(default)]
+    pub full_name: String,
+}
+
+/// Judges which repositories of the repo-allowlist (`wanted`, `owner/repo`) the installation
+/// covers. A list cut short (more than one page) proves nothing missing. Pure.
+pub fn judge_coverage(
+    name: &str,
+    inst_id: i64,
+    account: &str,
+    inst_settings: &str,
+    wanted: &[String],
+    listed: &InstallationRepos,
+) -> Option<Verdict> {
+    if listed.total_count > listed.repositories.len() {
+        return None;
+    }
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|w| {
+            !listed
+                .repositories
+                .iter()
+                .any(|r| r.full_name.eq_ignore_ascii_case(w))
+        })
+        .map(|w| format!("`{w}`"))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(Verdict::Insufficient {
+        message: format!(
+            "installation {inst_id} on `{account}` does not cover {} from the repo-allowlist: Atlantis cannot act there ({name})",
+            missing.join(", ")
+        ),
+        help: format!("add the repositories to the installation at {inst_settings}"),
+    })
+}
+
+/// The opt-in deep check (`--online-app-deep`, host-apis.md 2.2 requests 3-5): mint an
+/// installation token limited to `metadata: read`, list the repositories it covers, revoke it.
+/// The only requests of the probe that are not GET.
+fn deep_check(
+    p: &mut Probe,
+    jwt: Auth,
+    inst_id: i64,
+    account: &str,
+    hostname: &str,
+    inst_settings: &str,
+) -> Result<(), Indeterminate> {
+    let url = p.api(&format!("app/installations/{inst_id}/access_tokens"));
+    let r = p.http.send(
+        reqwest::Method::POST,
+        &url,
+        jwt,
+        HEADERS,
+        Some(r#"{"permissions":{"metadata":"read"}}"#),
+    )?;
+    let r = super::http::check_api(r)?;
+    let minted: Option<Minted> = r.body();
+    let Some(minted) = minted.filter(|_| r.status == 201) else {
+        let msg = r.message().unwrap_or_else(|| r.status.to_string());
+        p.unverifiable(
+            format!(
+                "the deep check could not mint an installation token for installation {inst_id} ({msg}) ({})",
+                p.name()
+            ),
+            format!("check the installation at {inst_settings}"),
+        );
+        return Ok(());
+    };
+    let token = zeroize::Zeroizing::new(minted.token);
+    p.http.secrets.add(&token);
+    let auth = Auth::Token(&token);
+    let listed = p.http.api(
+        &p.api("installation/repositories?per_page=100"),
+        auth,
+        HEADERS,
+    );
+    // Revoke whatever happened to the listing: the token must not outlive the probe.
+    let revoked = p
+        .http
+        .send(
+            reqwest::Method::DELETE,
+            &p.api("installation/token"),
+            auth,
+            HEADERS,
+            None,
+        )
+        .is_ok_and(|r| r.status == 204);
+    if !revoked {
+        p.unverifiable(
+            format!(
+                "the installation token minted for the deep check could not be revoked; it expires within an hour and can only read metadata ({})",
+                p.name()
+            ),
+            "nothing to do; it was never printed or stored",
+        );
+    }
+    let listed = listed?;
+    let repos: Option<InstallationRepos> = listed.body();
+    let wanted = super::target::concrete_repos(p.cfg, hostname, 100);
+    if let (200, Some(repos)) = (listed.status, repos) {
+        let name = p.name();
+        if let Some(v) = judge_coverage(&name, inst_id, account, inst_settings, &wanted, &repos) {
+            p.apply([v]);
+        }
+    }
     Ok(())
 }
 
@@ -445,4 +576,39 @@ fn jwt_refused(p: &mut Probe, r: &Resp, app_id: i64, print: &str, web: &str) {
             "compare the key's fingerprint {print} with the private keys listed on the App's settings page ({web}/settings/apps), and gh-app-id with the App ID shown there"
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_is_judged() {
+        let listed: InstallationRepos = serde_json::from_str(
+            r#"{"total_count":2,"repositories":[{"full_name":"acme/infra"},{"full_name":"acme/docs"}]}"#,
+        )
+        .unwrap();
+        let judge = |wanted: &[&str], listed: &InstallationRepos| {
+            let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+            judge_coverage(
+                "GitHub (App) at https://ghe",
+                111,
+                "acme",
+                "https://ghe/settings",
+                &wanted,
+                listed,
+            )
+        };
+        assert_eq!(judge(&["acme/infra", "ACME/Docs"], &listed), None);
+        let v = judge(&["acme/infra", "acme/secret"], &listed).unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("does not cover `acme/secret` from the repo-allowlist"))
+        );
+        // A partial page proves nothing.
+        let partial: InstallationRepos = serde_json::from_str(
+            r#"{"total_count":250,"repositories":[{"full_name":"acme/infra"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(judge(&["acme/secret"], &partial), None);
+    }
 }

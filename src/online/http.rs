@@ -241,13 +241,26 @@ impl Http {
         auth: Auth,
         extra: &[(&str, &str)],
     ) -> Result<Resp, Indeterminate> {
+        self.send(reqwest::Method::GET, url, auth, extra, None)
+    }
+
+    /// One request of any method; only the opt-in GitHub App deep check sends anything but GET
+    /// (a POST that mints a down-scoped token, the DELETE that revokes it).
+    pub fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        auth: Auth,
+        extra: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Result<Resp, Indeterminate> {
         let client = self
             .client
             .as_ref()
             .map_err(|e| Indeterminate::new(format!("could not set up the HTTPS client: {e}")))?;
         let parsed = reqwest::Url::parse(url)
             .map_err(|_| Indeterminate::new(format!("`{}` is not a valid URL", origin(url))))?;
-        let what = format!("GET {}{}", origin(url), parsed.path());
+        let what = format!("{method} {}{}", origin(url), parsed.path());
         match parsed.scheme() {
             "https" => {}
             "http" if matches!(auth, Auth::None) || self.allow_http => {}
@@ -302,7 +315,7 @@ impl Http {
             }
             timeout = self.timeout.min(self.deadline - now);
             let mut req = client
-                .get(send_to.clone())
+                .request(method.clone(), send_to.clone())
                 .timeout(timeout)
                 .header(reqwest::header::USER_AGENT, USER_AGENT);
             if let Some(h) = &host_header {
@@ -317,6 +330,11 @@ impl Http {
             }
             if let Some((name, value)) = &header {
                 req = req.header(*name, value.clone());
+            }
+            if let Some(b) = body {
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(b.to_string());
             }
             // One retry, after a short pause, for a 5xx or a connection dropped before an
             // answer; never after 4xx (repeated auth failures can lock accounts).
@@ -355,17 +373,18 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let mut body = Vec::new();
+        // Zeroized: an answer can hold a minted token (the GitHub App deep check).
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
         resp.take(MAX_BODY)
-            .read_to_end(&mut body)
+            .read_to_end(&mut bytes)
             .map_err(|_| read_error(&what, timeout))?;
         let json = if content_type.contains("json") || content_type.is_empty() {
-            serde_json::from_slice(&body).ok()
+            serde_json::from_slice(&bytes).ok()
         } else {
             None
         };
         let html = content_type.contains("html")
-            || (json.is_none() && body.trim_ascii_start().starts_with(b"<"));
+            || (json.is_none() && bytes.trim_ascii_start().starts_with(b"<"));
         Ok(Resp {
             status,
             headers,

@@ -5,7 +5,8 @@
 //! targets (URL derivation and authentication scheme exactly Atlantis's) -> one thread per host,
 //! its requests in order, stopping at the first failure -> findings.
 //!
-//! Safety, by construction: only GET requests (the GitHub App flow needs no other method here);
+//! Safety, by construction: only GET requests (except the opt-in GitHub App deep check, which
+//! mints a `metadata: read` installation token and revokes it);
 //! every URL is the configured base plus a fixed path; redirects are never followed (reported
 //! with the target's origin only); a credential never goes over plain `http://` unless
 //! `--online-allow-http`; no credential, JWT or header ever reaches a message: errors of the HTTP

@@ -38,6 +38,8 @@ pub struct Req {
     pub sni: Option<String>,
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The request body (per `content-length`).
+    pub body: String,
 }
 
 impl Req {
@@ -266,12 +268,20 @@ fn serve<S: Read + Write>(
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
     drop(reader);
     let req = Req {
         method,
         path,
         sni: sni(s),
         headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     reqs.lock().unwrap().push(req.clone());
     let reply = handler(&req);
