@@ -13,7 +13,8 @@
 //! library are mapped to our own words, host messages are taken from allowlisted JSON fields and
 //! scrubbed.
 
-pub mod rules;
+/// The online rules live in the one rule registry (`crate::rules::online`).
+pub use crate::rules::online as rules;
 pub mod target;
 pub mod trust;
 
