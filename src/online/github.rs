@@ -201,16 +201,8 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let fine_grained = scopes.is_none();
     // A classic token without read:org was reported above; its team request would only fail.
     let teams = scopes.is_none_or(|s| s.iter().any(|x| x == "read:org"));
-    repo_access(
-        p,
-        &hostname,
-        &login,
-        &token,
-        &user,
-        &web,
-        fine_grained,
-        teams,
-    )
+    let auth = Auth::Basic(&user, &token);
+    repo_access(p, &hostname, &login, auth, &web, fine_grained, teams)
 }
 
 /// `GET /repos/{owner}/{repo}`, the part the probe reads.
@@ -398,8 +390,7 @@ fn repo_access(
     p: &mut Probe,
     hostname: &str,
     login: &str,
-    token: &str,
-    user: &str,
+    auth: Auth,
     web: &str,
     fine_grained: bool,
     teams: bool,
@@ -412,7 +403,6 @@ fn repo_access(
         web,
         login,
     };
-    let auth = Auth::Basic(user, token);
     for (i, full) in concrete_repos(p.cfg, hostname, 2).into_iter().enumerate() {
         let Some((owner, repo)) = full.split_once('/') else {
             continue;

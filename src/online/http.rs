@@ -220,7 +220,7 @@ impl Http {
         let cred = self.credential_name;
         match auth {
             Auth::None => "no credential".into(),
-            Auth::Basic(u, _) if u.is_empty() => {
+            Auth::Basic("", _) => {
                 format!("Authorization: Basic base64(\":\" + <{cred}>)")
             }
             Auth::Basic(u, _) => format!("Authorization: Basic base64(\"{u}:\" + <{cred}>)"),
