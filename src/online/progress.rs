@@ -146,7 +146,10 @@ mod tests {
             "atlantis-lint: GitHub at https://api.github.com: GET https://api.github.com/user (1.2 s)"
         );
         assert_eq!(render(std::slice::from_ref(&l), 0), format!("\x1b[J{l}\n"));
-        assert_eq!(render(std::slice::from_ref(&l), 2), format!("\x1b[2F\x1b[J{l}\n"));
+        assert_eq!(
+            render(std::slice::from_ref(&l), 2),
+            format!("\x1b[2F\x1b[J{l}\n")
+        );
         // Done: back up over the lines and clear them.
         assert_eq!(render(&[], 1), "\x1b[1F\x1b[J");
     }

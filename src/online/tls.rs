@@ -117,8 +117,21 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
-/// The TLS client configuration of every probe.
+/// The TLS client configuration of every probe, built once per set of `--ca-cert` files (loading
+/// and parsing the system store is the most expensive part of setting up a host's client).
 pub fn client_config(ca_pem: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
+    type Cache = Vec<(Vec<Vec<u8>>, Result<rustls::ClientConfig, String>)>;
+    static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, c)) = cache.iter().find(|(k, _)| k.as_slice() == ca_pem) {
+        return c.clone();
+    }
+    let c = build_config(ca_pem);
+    cache.push((ca_pem.to_vec(), c.clone()));
+    c
+}
+
+fn build_config(ca_pem: &[Vec<u8>]) -> Result<rustls::ClientConfig, String> {
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
