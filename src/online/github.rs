@@ -68,132 +68,29 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let r = p
         .http
         .api(&p.api("user"), Auth::Basic(&user, &token), HEADERS)?;
-    match r.status {
-        200 => {}
-        401 => {
-            let msg = r.message().unwrap_or_else(|| "401".into());
-            p.rejected(
-                format!(
-                    "{} rejected {} for gh-user `{user}` ({msg})",
-                    p.name(),
-                    p.key()
-                ),
-                format!(
-                    "GitHub answers `Bad credentials` for revoked, expired and mistyped tokens alike: create a new token at {web}/settings/tokens (classic, scope `repo`) or {web}/settings/personal-access-tokens (fine-grained) and replace {}; check gh-hostname if the token belongs to another GitHub",
-                    p.key()
-                ),
-            );
-            return Ok(());
-        }
-        403 => {
-            forbidden(p, &r, &web);
-            return Ok(());
-        }
-        s => {
-            return Err(Indeterminate::new(format!("{} answered {s}", r.what)));
-        }
+    if !matches!(r.status, 200 | 401 | 403) {
+        return Err(Indeterminate::new(format!(
+            "{} answered {}",
+            r.what, r.status
+        )));
     }
-    let login = r.str_field(&["login"]).map_or("?".into(), scrub);
-    let mut facts = vec![format!("user `{login}`")];
-    if let Some(v) = r.header("x-github-enterprise-version") {
-        facts.push(format!("GitHub Enterprise Server {}", scrub(v)));
+    let answer = UserAnswer::read(&r);
+    let name = p.name();
+    let facts = UserFacts {
+        name: &name,
+        key: p.key(),
+        web: &web,
+        user: &user,
+        kind: token_kind(&token),
+        team_allowlist: p.cfg.is_set("gh-team-allowlist"),
+    };
+    let verdicts = judge_user(&facts, &answer);
+    let accepted = verdicts.iter().any(|v| matches!(v, Verdict::Verified(_)));
+    p.apply(verdicts);
+    if !accepted {
+        return Ok(());
     }
-    let kind = token_kind(&token);
-    match r.headers.get("x-oauth-scopes") {
-        Some(v) => {
-            // Present (even empty): a classic token or an OAuth token, with declared scopes.
-            let raw = v.to_str().unwrap_or("").to_string();
-            let scopes = expand_scopes(&raw);
-            let shown = if raw.trim().is_empty() {
-                "none".to_string()
-            } else {
-                raw.split(',').map(str::trim).collect::<Vec<_>>().join(", ")
-            };
-            facts.push(format!(
-                "{}, scopes: {shown}",
-                if kind == "token" {
-                    "classic token"
-                } else {
-                    kind
-                }
-            ));
-            let has = |s: &str| scopes.iter().any(|x| x == s);
-            if !has("repo") {
-                let only_public = if has("public_repo") {
-                    " (it has only `public_repo`: private repositories are out of reach)"
-                } else {
-                    ""
-                };
-                p.insufficient(
-                    format!(
-                        "{} for gh-user `{user}` lacks the scope `repo` that Atlantis needs{only_public} ({})",
-                        p.key(),
-                        p.name()
-                    ),
-                    format!(
-                        "edit the token at {web}/settings/tokens and tick `repo` (no new token needed), or use a fine-grained token"
-                    ),
-                );
-            }
-            if p.cfg.is_set("gh-team-allowlist") && !has("read:org") {
-                let f = p
-                    .finding(
-                        &super::rules::INSUFFICIENT,
-                        format!(
-                            "{} lacks `read:org`, which gh-team-allowlist needs to read team membership ({})",
-                            p.key(),
-                            p.name()
-                        ),
-                    )
-                    .severity(crate::finding::Severity::Warning)
-                    .label("lacks what gh-team-allowlist needs")
-                    .help(format!("edit the token at {web}/settings/tokens and tick `read:org`"));
-                p.push(f);
-            }
-        }
-        None => {
-            facts.push(format!(
-                "{} (no declared scopes)",
-                if kind == "token" {
-                    "fine-grained or app token"
-                } else {
-                    kind
-                }
-            ));
-            let team = if p.cfg.is_set("gh-team-allowlist") {
-                ", and the organisation permission Members: read (gh-team-allowlist)"
-            } else {
-                ""
-            };
-            p.unverifiable(
-                format!(
-                    "{} is a {} whose permissions a read-only probe cannot see ({})",
-                    p.key(),
-                    if kind == "token" { "fine-grained token" } else { kind },
-                    p.name()
-                ),
-                format!(
-                    "check at {web}/settings/personal-access-tokens that it has repository permissions Contents: read, Metadata: read, Commit statuses: read and write, Pull requests: read and write{team}, and that its repository access covers the repo-allowlist"
-                ),
-            );
-        }
-    }
-    if let Some(exp) = r.header("github-authentication-token-expiration") {
-        if let Some(at) = parse_time(exp) {
-            facts.push(format!("expires {}", super::http::format_time(at)));
-            let rotate = format!("{web}/settings/tokens");
-            p.expiry(at, r.server_now(), &rotate);
-        }
-    } else {
-        facts.push("no expiry".into());
-    }
-    let mut msg = format!("{} accepted {}: {}", p.name(), p.key(), facts.join("; "));
-    if !login.eq_ignore_ascii_case(&user) && login != "?" {
-        msg.push_str(&format!(
-            " (gh-user is `{user}`: Atlantis acts as `{login}`, and hide-prev-plan-comments looks for comments by `{user}`)"
-        ));
-    }
-    p.verified(msg);
+    let login = answer.login.as_deref().map_or("?".into(), scrub);
     let scopes = r
         .headers
         .get("x-oauth-scopes")
@@ -203,6 +100,190 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let teams = scopes.is_none_or(|s| s.iter().any(|x| x == "read:org"));
     let auth = Auth::Basic(&user, &token);
     repo_access(p, &hostname, &login, auth, &web, fine_grained, teams)
+}
+
+/// What the probe reads from `GET /user`: the typed body, the headers that describe the token,
+/// and the host's own (scrubbed) explanation.
+#[derive(Debug, Default, Clone)]
+pub struct UserAnswer {
+    pub status: u16,
+    pub login: Option<String>,
+    /// `X-OAuth-Scopes`: `None` when absent (fine-grained or app token), `Some("")` when empty.
+    pub scopes: Option<String>,
+    pub expiration: Option<String>,
+    pub enterprise_version: Option<String>,
+    /// The host's clock (`Date`).
+    pub server_now: Option<i64>,
+    pub forbidden: Forbidden,
+}
+
+/// What a 403 from GitHub says.
+#[derive(Debug, Default, Clone)]
+pub struct Forbidden {
+    pub message: Option<String>,
+    /// `X-GitHub-SSO`.
+    pub sso: Option<String>,
+    /// `X-Accepted-GitHub-Permissions`.
+    pub accepted: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UserBody {
+    #[serde(default)]
+    login: Option<String>,
+}
+
+impl Forbidden {
+    pub fn read(r: &Resp) -> Forbidden {
+        Forbidden {
+            message: r.message(),
+            sso: r.header("x-github-sso").map(str::to_string),
+            accepted: r.header("x-accepted-github-permissions").map(scrub),
+        }
+    }
+}
+
+impl UserAnswer {
+    /// The fetch step's typed view of an answer.
+    pub fn read(r: &Resp) -> UserAnswer {
+        UserAnswer {
+            status: r.status,
+            login: r.body::<UserBody>().and_then(|b| b.login),
+            scopes: r
+                .headers
+                .get("x-oauth-scopes")
+                .map(|v| v.to_str().unwrap_or("").to_string()),
+            expiration: r
+                .header("github-authentication-token-expiration")
+                .map(str::to_string),
+            enterprise_version: r.header("x-github-enterprise-version").map(scrub),
+            server_now: r.server_now(),
+            forbidden: Forbidden::read(r),
+        }
+    }
+}
+
+/// Who and where, for the identity judge.
+pub struct UserFacts<'a> {
+    pub name: &'a str,
+    pub key: &'a str,
+    pub web: &'a str,
+    /// `gh-user` as Atlantis sends it.
+    pub user: &'a str,
+    /// From the token's public prefix ([`token_kind`]).
+    pub kind: &'static str,
+    pub team_allowlist: bool,
+}
+
+/// Judges `GET /user` sent with Atlantis's Basic `gh-user:token` (host-apis.md 2.1). Pure.
+pub fn judge_user(f: &UserFacts, a: &UserAnswer) -> Vec<Verdict> {
+    let (name, key, web, user, kind) = (f.name, f.key, f.web, f.user, f.kind);
+    match a.status {
+        200 => {}
+        401 => {
+            let msg = a.forbidden.message.clone().unwrap_or_else(|| "401".into());
+            return vec![Verdict::Rejected {
+                message: format!("{name} rejected {key} for gh-user `{user}` ({msg})"),
+                help: format!(
+                    "GitHub answers `Bad credentials` for revoked, expired and mistyped tokens alike: create a new token at {web}/settings/tokens (classic, scope `repo`) or {web}/settings/personal-access-tokens (fine-grained) and replace {key}; check gh-hostname if the token belongs to another GitHub"
+                ),
+            }];
+        }
+        _ => return vec![judge_forbidden(name, key, web, &a.forbidden)],
+    }
+    let mut out = Vec::new();
+    let login = a.login.as_deref().map_or("?".into(), scrub);
+    let mut facts = vec![format!("user `{login}`")];
+    if let Some(v) = &a.enterprise_version {
+        facts.push(format!("GitHub Enterprise Server {v}"));
+    }
+    match &a.scopes {
+        Some(raw) => {
+            // Present (even empty): a classic token or an OAuth token, with declared scopes.
+            let scopes = expand_scopes(raw);
+            let shown = if raw.trim().is_empty() {
+                "none".to_string()
+            } else {
+                raw.split(',').map(str::trim).collect::<Vec<_>>().join(", ")
+            };
+            let kind = if kind == "token" {
+                "classic token"
+            } else {
+                kind
+            };
+            facts.push(format!("{kind}, scopes: {}", scrub(&shown)));
+            let has = |s: &str| scopes.iter().any(|x| x == s);
+            if !has("repo") {
+                let only_public = if has("public_repo") {
+                    " (it has only `public_repo`: private repositories are out of reach)"
+                } else {
+                    ""
+                };
+                out.push(Verdict::Insufficient {
+                    message: format!(
+                        "{key} for gh-user `{user}` lacks the scope `repo` that Atlantis needs{only_public} ({name})"
+                    ),
+                    help: format!(
+                        "edit the token at {web}/settings/tokens and tick `repo` (no new token needed), or use a fine-grained token"
+                    ),
+                });
+            }
+            if f.team_allowlist && !has("read:org") {
+                out.push(Verdict::Doubtful {
+                    message: format!(
+                        "{key} lacks `read:org`, which gh-team-allowlist needs to read team membership ({name})"
+                    ),
+                    help: format!("edit the token at {web}/settings/tokens and tick `read:org`"),
+                });
+            }
+        }
+        None => {
+            let shown = if kind == "token" {
+                "fine-grained or app token"
+            } else {
+                kind
+            };
+            facts.push(format!("{shown} (no declared scopes)"));
+            let team = if f.team_allowlist {
+                ", and the organisation permission Members: read (gh-team-allowlist)"
+            } else {
+                ""
+            };
+            let shown = if kind == "token" {
+                "fine-grained token"
+            } else {
+                kind
+            };
+            out.push(Verdict::Unverifiable {
+                message: format!(
+                    "{key} is a {shown} whose permissions a read-only probe cannot see ({name})"
+                ),
+                help: format!(
+                    "check at {web}/settings/personal-access-tokens that it has repository permissions Contents: read, Metadata: read, Commit statuses: read and write, Pull requests: read and write{team}, and that its repository access covers the repo-allowlist"
+                ),
+            });
+        }
+    }
+    match a.expiration.as_deref().map(parse_time) {
+        Some(Some(at)) => {
+            facts.push(format!("expires {}", super::http::format_time(at)));
+            out.push(Verdict::Expiry {
+                at,
+                server_now: a.server_now,
+                rotate_at: format!("{web}/settings/tokens"),
+            });
+        }
+        Some(None) => {}
+        None => facts.push("no expiry".into()),
+    }
+    let mut msg = format!("{name} accepted {key}: {}", facts.join("; "));
+    if !login.eq_ignore_ascii_case(user) && login != "?" {
+        msg.push_str(&format!(
+            " (gh-user is `{user}`: Atlantis acts as `{login}`, and hide-prev-plan-comments looks for comments by `{user}`)"
+        ));
+    }
+    out.push(Verdict::Verified(msg));
+    out
 }
 
 /// `GET /repos/{owner}/{repo}`, the part the probe reads.
@@ -453,8 +534,14 @@ fn repo_access(
 
 /// A 403 from GitHub: SAML SSO, organisation policy, or a missing permission.
 pub fn forbidden(p: &mut Probe, r: &Resp, web: &str) {
-    let msg = r.message().unwrap_or_default();
-    if let Some(sso) = r.header("x-github-sso") {
+    let v = judge_forbidden(&p.name(), p.key(), web, &Forbidden::read(r));
+    p.apply([v]);
+}
+
+/// Judges a 403 from GitHub. Pure.
+pub fn judge_forbidden(name: &str, key: &str, web: &str, f: &Forbidden) -> Verdict {
+    let msg = f.message.clone().unwrap_or_default();
+    if let Some(sso) = &f.sso {
         // `required; url=https://github.com/orgs/acme/sso?authorization_request=...`
         let url = sso.split("url=").nth(1).unwrap_or("").trim();
         let org = url
@@ -469,39 +556,35 @@ pub fn forbidden(p: &mut Probe, r: &Resp, web: &str) {
         } else {
             origin(url)
         };
-        p.insufficient(
-            format!(
-                "{} is not authorized for the SAML single sign-on of organisation{org} ({})",
-                p.key(),
-                p.name()
+        return Verdict::Insufficient {
+            message: format!(
+                "{key} is not authorized for the SAML single sign-on of organisation{org} ({name})"
             ),
-            format!(
+            help: format!(
                 "at {web}/settings/tokens, open the token's `Configure SSO` menu and authorize it for the organisation (sign-in at {at})"
             ),
-        );
-        return;
+        };
     }
-    let lower = msg.to_ascii_lowercase();
-    if lower.contains("forbids access via") {
-        p.insufficient(
-            format!("{} is refused by an organisation policy: {msg} ({})", p.key(), p.name()),
-            "use the kind of token the organisation allows (fine-grained with a short lifetime, or a GitHub App)",
-        );
-        return;
+    if msg.to_ascii_lowercase().contains("forbids access via") {
+        return Verdict::Insufficient {
+            message: format!("{key} is refused by an organisation policy: {msg} ({name})"),
+            help: "use the kind of token the organisation allows (fine-grained with a short lifetime, or a GitHub App)".into(),
+        };
     }
-    let accepted = r
-        .header("x-accepted-github-permissions")
-        .map(|v| format!("; GitHub accepts: {}", scrub(v)))
+    let accepted = f
+        .accepted
+        .as_ref()
+        .map(|v| format!("; GitHub accepts: {v}"))
         .unwrap_or_default();
-    p.insufficient(
-        format!(
-            "{} answered 403 for {}: {}{accepted}",
-            p.name(),
-            p.key(),
-            if msg.is_empty() { "forbidden".into() } else { msg }
+    Verdict::Insufficient {
+        message: format!(
+            "{name} answered 403 for {key}: {}{accepted}",
+            if msg.is_empty() { "forbidden" } else { &msg }
         ),
-        format!("grant the token the permissions named, at {web}/settings/tokens or {web}/settings/personal-access-tokens"),
-    );
+        help: format!(
+            "grant the token the permissions named, at {web}/settings/tokens or {web}/settings/personal-access-tokens"
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -517,6 +600,89 @@ mod tests {
 
     fn repo(json: &str) -> Repo {
         serde_json::from_str(json).unwrap()
+    }
+
+    fn user_facts(team_allowlist: bool) -> UserFacts<'static> {
+        UserFacts {
+            name: "GitHub at https://api.github.com",
+            key: "gh-token",
+            web: "https://github.com",
+            user: "atlantis-bot",
+            kind: "classic personal access token",
+            team_allowlist,
+        }
+    }
+
+    #[test]
+    fn user_answers_are_judged() {
+        // Recorded: host-apis.md 2.1 (classic token, `repo, read:org`, expiring).
+        let ok = UserAnswer {
+            status: 200,
+            login: Some("atlantis-bot".into()),
+            scopes: Some("repo, read:org".into()),
+            expiration: Some("2026-11-30 12:00:00 UTC".into()),
+            ..Default::default()
+        };
+        let v = judge_user(&user_facts(true), &ok);
+        let [Verdict::Expiry { at, .. }, Verdict::Verified(msg)] = v.as_slice() else {
+            panic!("{v:?}")
+        };
+        assert_eq!(super::super::http::format_time(*at), "2026-11-30 12:00 UTC");
+        assert_eq!(
+            msg,
+            "GitHub at https://api.github.com accepted gh-token: user `atlantis-bot`; classic personal access token, scopes: repo, read:org; expires 2026-11-30 12:00 UTC"
+        );
+        // `public_repo` only, no read:org although gh-team-allowlist is set, another login.
+        let weak = UserAnswer {
+            status: 200,
+            login: Some("someone".into()),
+            scopes: Some("public_repo".into()),
+            ..Default::default()
+        };
+        let v = judge_user(&user_facts(true), &weak);
+        assert!(
+            matches!(&v[0], Verdict::Insufficient { message, .. } if message.contains("lacks the scope `repo` that Atlantis needs (it has only `public_repo`"))
+        );
+        assert!(
+            matches!(&v[1], Verdict::Doubtful { message, .. } if message.contains("lacks `read:org`"))
+        );
+        assert!(
+            matches!(&v[2], Verdict::Verified(m) if m.contains("no expiry (gh-user is `atlantis-bot`: Atlantis acts as `someone`"))
+        );
+        // No scopes header: fine-grained, a note.
+        let fine = UserAnswer {
+            status: 200,
+            login: Some("atlantis-bot".into()),
+            ..Default::default()
+        };
+        let v = judge_user(&user_facts(false), &fine);
+        assert!(matches!(&v[0], Verdict::Unverifiable { .. }), "{v:?}");
+        // 401 and 403 with SSO.
+        let bad = UserAnswer {
+            status: 401,
+            forbidden: Forbidden {
+                message: Some("Bad credentials".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert!(
+            matches!(&judge_user(&user_facts(false), &bad)[..], [Verdict::Rejected { message, .. }] if message.ends_with("for gh-user `atlantis-bot` (Bad credentials)"))
+        );
+        let sso = UserAnswer {
+            status: 403,
+            forbidden: Forbidden {
+                sso: Some("required; url=https://github.com/orgs/acme/sso?authorization_request=SECRETISH".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let v = judge_user(&user_facts(false), &sso);
+        let [Verdict::Insufficient { message, help }] = v.as_slice() else {
+            panic!()
+        };
+        assert!(message.contains("SAML single sign-on of organisation `acme`"));
+        assert!(help.ends_with("(sign-in at https://github.com)") && !help.contains("SECRETISH"));
     }
 
     #[test]

@@ -148,6 +148,12 @@ pub enum Verdict {
         message: String,
         help: String,
     },
+    /// An expiry time the host reported: a warning within 14 days, an error once past.
+    Expiry {
+        at: i64,
+        server_now: Option<i64>,
+        rotate_at: String,
+    },
 }
 
 /// One host's probe: the config, the client, and the findings so far.
@@ -258,6 +264,11 @@ impl Probe<'_> {
                     help,
                 } => self.allowlisted_not_visible(what, message, &help),
                 Verdict::Unverifiable { message, help } => self.unverifiable(message, help),
+                Verdict::Expiry {
+                    at,
+                    server_now,
+                    rotate_at,
+                } => self.expiry(at, server_now, &rotate_at),
             }
         }
     }
