@@ -3,8 +3,9 @@
 //! (`/personal_access_tokens/self`: scopes, expiry, active) and the user.
 
 use super::http::{Auth, Indeterminate, Resp, format_time, parse_time, scrub};
-use super::probe::Probe;
+use super::probe::{Probe, Verdict};
 use super::target::{concrete_repos, encode, gitlab_web};
+use serde::Deserialize;
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
@@ -25,88 +26,31 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let r = p
         .http
         .api(&p.api("personal_access_tokens/self"), auth, &[])?;
-    let mut facts = Vec::new();
-    match r.status {
-        200 => {
-            let scopes: Vec<String> = r
-                .json
-                .as_ref()
-                .and_then(|j| j.get("scopes"))
-                .and_then(|s| s.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let active = r
-                .json
-                .as_ref()
-                .and_then(|j| j.get("active"))
-                .and_then(|v| v.as_bool());
-            let revoked = r
-                .json
-                .as_ref()
-                .and_then(|j| j.get("revoked"))
-                .and_then(|v| v.as_bool());
-            if revoked == Some(true) {
-                p.rejected(
-                    format!("{} says {} has been revoked", p.name(), p.key()),
-                    format!(
-                        "create a new token with the `api` scope at {tokens_page} and replace {}",
-                        p.key()
-                    ),
-                );
-                return Ok(());
-            }
-            let expires = r.str_field(&["expires_at"]).and_then(parse_time);
-            if active == Some(false) {
-                p.expired("", &tokens_page);
-                return Ok(());
-            }
-            facts.push(format!(
-                "scopes: {}",
-                if scopes.is_empty() {
-                    "none".into()
-                } else {
-                    scopes.join(", ")
-                }
-            ));
-            if !scopes.iter().any(|s| s == "api") {
-                p.insufficient(
-                    format!(
-                        "{} has scopes {} but Atlantis needs `api` (it comments, sets commit statuses and merges; `read_api` is not enough) ({})",
-                        p.key(),
-                        if scopes.is_empty() { "none".into() } else { scopes.join(", ") },
-                        p.name()
-                    ),
-                    format!(
-                        "GitLab cannot add scopes to a token: create a new one with `api` at {tokens_page} (or the project's or group's Access Tokens page for a project or group token) and replace {}",
-                        p.key()
-                    ),
-                );
-            }
-            match expires {
-                Some(at) => {
-                    facts.push(format!("expires {}", format_time(at)));
-                    p.expiry(at, r.server_now(), &tokens_page);
-                }
-                None => facts.push("no expiry".into()),
-            }
-        }
-        404 => {
-            p.unverifiable(
-                format!(
-                    "{} has no token self-introspection (GitLab before 15.x): the scopes and expiry of {} cannot be read",
-                    p.name(),
-                    p.key()
-                ),
-                format!("check at {tokens_page} that the token has the `api` scope and when it expires"),
-            );
-        }
-        _ => return refused(p, &r, &tokens_page),
+    if !matches!(r.status, 200 | 404) {
+        return refused(p, &r, &tokens_page);
     }
+    let (name, key) = (p.name(), p.key());
+    let token_self: Option<TokenSelf> = r.body();
+    let judged = judge_token_self(
+        &name,
+        key,
+        &tokens_page,
+        r.status,
+        token_self.as_ref(),
+        r.server_now(),
+    );
+    let stop = judged
+        .verdicts
+        .iter()
+        .any(|v| matches!(v, Verdict::Rejected { .. }));
+    p.apply(judged.verdicts);
+    if stop || judged.expired {
+        if judged.expired {
+            p.expired("", &tokens_page);
+        }
+        return Ok(());
+    }
+    let facts = judged.facts;
 
     // 3. Who the token acts as.
     let r = p.http.api(&p.api("user"), auth, &[])?;
@@ -152,45 +96,165 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         let r = p
             .http
             .api(&p.api(&format!("projects/{}", encode(&path))), auth, &[])?;
-        match r.status {
-            200 => {
-                let level = |k: &str| {
-                    r.json
-                        .as_ref()
-                        .and_then(|j| j.pointer(&format!("/permissions/{k}/access_level")))
-                        .and_then(|v| v.as_i64())
-                        .unwrap_or(0)
-                };
-                let best = level("project_access").max(level("group_access"));
-                if best < 30 {
-                    p.insufficient(
-                        format!(
-                            "`{username}` has the role {} in `{path}` (repo-allowlist); Atlantis needs at least Developer (30) to set commit statuses ({})",
-                            role(best),
-                            p.name()
-                        ),
-                        format!("give `{username}` the Developer or Maintainer role at {web}/{path}/-/project_members"),
-                    );
-                    return Ok(());
-                }
-            }
-            404 => {
-                let message = format!(
-                    "`{path}` from the repo-allowlist is not visible to {} (404: it does not exist, or the account is not a member) ({})",
-                    p.key(),
-                    p.name()
-                );
-                p.allowlisted_not_visible(
-                    "project",
-                    message,
-                    "check the project path in repo-allowlist and the account's membership",
-                );
-                return Ok(());
-            }
-            _ => return refused(p, &r, &tokens_page),
+        if !matches!(r.status, 200 | 404) {
+            return refused(p, &r, &tokens_page);
+        }
+        let project: Option<Project> = r.body();
+        let (name, key) = (p.name(), p.key());
+        if let Some(v) = judge_project(
+            &name,
+            key,
+            &web,
+            &username,
+            &path,
+            r.status,
+            project.as_ref(),
+        ) {
+            p.apply([v]);
+            return Ok(());
         }
     }
     Ok(())
+}
+
+/// `GET /personal_access_tokens/self`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct TokenSelf {
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub revoked: Option<bool>,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// What the token's self-introspection says.
+#[derive(Debug, Default)]
+pub struct TokenJudgement {
+    pub verdicts: Vec<Verdict>,
+    /// For the verified message: scopes and expiry.
+    pub facts: Vec<String>,
+    /// GitLab says the token is no longer active.
+    pub expired: bool,
+}
+
+/// Judges `GET /personal_access_tokens/self` (404: a GitLab too old to have it). Pure.
+pub fn judge_token_self(
+    name: &str,
+    key: &str,
+    tokens_page: &str,
+    status: u16,
+    t: Option<&TokenSelf>,
+    server_now: Option<i64>,
+) -> TokenJudgement {
+    let mut out = TokenJudgement::default();
+    let Some(t) = t.filter(|_| status == 200) else {
+        out.verdicts.push(Verdict::Unverifiable {
+            message: format!(
+                "{name} has no token self-introspection (GitLab before 15.x): the scopes and expiry of {key} cannot be read"
+            ),
+            help: format!("check at {tokens_page} that the token has the `api` scope and when it expires"),
+        });
+        return out;
+    };
+    if t.revoked == Some(true) {
+        out.verdicts.push(Verdict::Rejected {
+            message: format!("{name} says {key} has been revoked"),
+            help: format!(
+                "create a new token with the `api` scope at {tokens_page} and replace {key}"
+            ),
+        });
+        return out;
+    }
+    if t.active == Some(false) {
+        out.expired = true;
+        return out;
+    }
+    let scopes: Vec<String> = t.scopes.iter().map(|s| scrub(s)).collect();
+    let shown = if scopes.is_empty() {
+        "none".to_string()
+    } else {
+        scopes.join(", ")
+    };
+    out.facts.push(format!("scopes: {shown}"));
+    if !scopes.iter().any(|s| s == "api") {
+        out.verdicts.push(Verdict::Insufficient {
+            message: format!(
+                "{key} has scopes {shown} but Atlantis needs `api` (it comments, sets commit statuses and merges; `read_api` is not enough) ({name})"
+            ),
+            help: format!(
+                "GitLab cannot add scopes to a token: create a new one with `api` at {tokens_page} (or the project's or group's Access Tokens page for a project or group token) and replace {key}"
+            ),
+        });
+    }
+    match t.expires_at.as_deref().and_then(parse_time) {
+        Some(at) => {
+            out.facts.push(format!("expires {}", format_time(at)));
+            out.verdicts.push(Verdict::Expiry {
+                at,
+                server_now,
+                rotate_at: tokens_page.to_string(),
+            });
+        }
+        None => out.facts.push("no expiry".into()),
+    }
+    out
+}
+
+/// `GET /projects/{path}`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct Project {
+    #[serde(default)]
+    pub permissions: Option<ProjectPermissions>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProjectPermissions {
+    #[serde(default)]
+    pub project_access: Option<Access>,
+    #[serde(default)]
+    pub group_access: Option<Access>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Access {
+    #[serde(default)]
+    pub access_level: i64,
+}
+
+/// Judges a project of the repo-allowlist: visible, and at least Developer (the best of the
+/// project and group roles; either may be null). Pure.
+pub fn judge_project(
+    name: &str,
+    key: &str,
+    web: &str,
+    username: &str,
+    path: &str,
+    status: u16,
+    project: Option<&Project>,
+) -> Option<Verdict> {
+    if status == 404 {
+        return Some(Verdict::NotVisible {
+            what: "project",
+            message: format!(
+                "`{path}` from the repo-allowlist is not visible to {key} (404: it does not exist, or the account is not a member) ({name})"
+            ),
+            help: "check the project path in repo-allowlist and the account's membership".into(),
+        });
+    }
+    let perms = project?.permissions.as_ref();
+    let level = |a: Option<&Access>| a.map_or(0, |a| a.access_level);
+    let best = level(perms.and_then(|p| p.project_access.as_ref()))
+        .max(level(perms.and_then(|p| p.group_access.as_ref())));
+    (best < 30).then(|| Verdict::Insufficient {
+        message: format!(
+            "`{username}` has the role {} in `{path}` (repo-allowlist); Atlantis needs at least Developer (30) to set commit statuses ({name})",
+            role(best)
+        ),
+        help: format!("give `{username}` the Developer or Maintainer role at {web}/{path}/-/project_members"),
+    })
 }
 
 fn role(level: i64) -> String {
@@ -250,4 +314,76 @@ fn refused(p: &mut Probe, r: &Resp, tokens_page: &str) -> Result<(), Indetermina
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAME: &str = "GitLab at https://gitlab.example.com";
+    const PAGE: &str = "https://gitlab.example.com/-/user_settings/personal_access_tokens";
+
+    #[test]
+    fn token_self_answers_are_judged() {
+        // Recorded: host-apis.md 2.4.
+        let t: TokenSelf = serde_json::from_str(
+            r#"{"id":4711,"name":"atlantis","revoked":false,"created_at":"2026-02-01T10:00:00.000Z","scopes":["api"],"user_id":42,"active":true,"expires_at":"2027-01-31"}"#,
+        )
+        .unwrap();
+        let j = judge_token_self(NAME, "gitlab-token", PAGE, 200, Some(&t), None);
+        assert_eq!(j.facts, ["scopes: api", "expires 2027-01-31 00:00 UTC"]);
+        assert!(matches!(&j.verdicts[..], [Verdict::Expiry { .. }]));
+        let t: TokenSelf =
+            serde_json::from_str(r#"{"scopes":["read_api"],"active":true}"#).unwrap();
+        let j = judge_token_self(NAME, "gitlab-token", PAGE, 200, Some(&t), None);
+        assert!(
+            matches!(&j.verdicts[0], Verdict::Insufficient { message, .. } if message.contains("has scopes read_api but Atlantis needs `api`"))
+        );
+        let t: TokenSelf = serde_json::from_str(r#"{"scopes":["api"],"revoked":true}"#).unwrap();
+        let j = judge_token_self(NAME, "gitlab-token", PAGE, 200, Some(&t), None);
+        assert!(matches!(&j.verdicts[..], [Verdict::Rejected { .. }]));
+        let t: TokenSelf = serde_json::from_str(r#"{"scopes":["api"],"active":false}"#).unwrap();
+        assert!(judge_token_self(NAME, "gitlab-token", PAGE, 200, Some(&t), None).expired);
+        let j = judge_token_self(NAME, "gitlab-token", PAGE, 404, None, None);
+        assert!(matches!(&j.verdicts[..], [Verdict::Unverifiable { .. }]));
+    }
+
+    #[test]
+    fn project_answers_are_judged() {
+        let judge = |status, json: &str| {
+            let p: Option<Project> = serde_json::from_str(json).ok();
+            judge_project(
+                NAME,
+                "gitlab-token",
+                "https://gitlab.example.com",
+                "atlantis-bot",
+                "acme/infra",
+                status,
+                p.as_ref(),
+            )
+        };
+        // Atlantis's testdata shape: project_access null, group_access 50.
+        assert_eq!(
+            judge(
+                200,
+                r#"{"permissions":{"project_access":null,"group_access":{"access_level":50}}}"#
+            ),
+            None
+        );
+        let v = judge(
+            200,
+            r#"{"permissions":{"project_access":{"access_level":20},"group_access":null}}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("has the role Reporter (20) in `acme/infra`"))
+        );
+        assert!(matches!(
+            judge(404, r#"{"message":"404 Project Not Found"}"#),
+            Some(Verdict::NotVisible {
+                what: "project",
+                ..
+            })
+        ));
+    }
 }
