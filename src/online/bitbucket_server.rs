@@ -87,66 +87,110 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         Auth::Bearer(&token),
         &[("x-atlassian-token", "no-check")],
     )?;
-    let account = r.header("x-ausername").map(scrub);
-    let msg = r.message().unwrap_or_else(|| r.status.to_string());
-    match (r.status, &account) {
-        (200, Some(_)) => {}
+    if !matches!(r.status, 200 | 401) {
+        let msg = r.message().unwrap_or_else(|| r.status.to_string());
+        return Err(Indeterminate::new(format!(
+            "{} answered {} ({msg})",
+            r.what, r.status
+        )));
+    }
+    let answer = IdentityAnswer {
+        status: r.status,
+        account: r.header("x-ausername").map(scrub),
+        message: r.message(),
+    };
+    let facts = Facts {
+        name: &p.name(),
+        key: p.key(),
+        tokens_page: &tokens_page,
+        version: &version,
+        configured_user: &super::target::user(p.cfg, "bitbucket-user"),
+    };
+    let verdicts = judge_identity(&facts, &answer);
+    let accepted = matches!(verdicts.first(), Some(Verdict::Verified(_)));
+    p.apply(verdicts);
+    if accepted {
+        let user = answer.account.unwrap_or_default();
+        repo_access(p, &token, &user)?;
+    }
+    Ok(())
+}
+
+/// What the probe reads from `GET /rest/api/1.0/projects?limit=1` sent with the token:
+/// `X-AUSERNAME` names the account the token authenticated as.
+#[derive(Debug, Default)]
+pub struct IdentityAnswer {
+    pub status: u16,
+    pub account: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Who and where, for the identity judge.
+pub struct Facts<'a> {
+    pub name: &'a str,
+    pub key: &'a str,
+    pub tokens_page: &'a str,
+    /// From the unauthenticated pre-flight.
+    pub version: &'a str,
+    /// `bitbucket-user` as Atlantis runs with it.
+    pub configured_user: &'a str,
+}
+
+/// Judges the identity step. Bitbucket Data Center answers 401 for authorisation failures
+/// too: with `X-AUSERNAME` the token authenticated. A 200 without it is anonymous access. Pure.
+pub fn judge_identity(f: &Facts, a: &IdentityAnswer) -> Vec<Verdict> {
+    let (name, key, tokens_page) = (f.name, f.key, f.tokens_page);
+    let msg = a.message.clone().unwrap_or_else(|| a.status.to_string());
+    let user = match (a.status, &a.account) {
+        (200, Some(user)) => user,
         (200, None) => {
-            p.rejected(
-                format!("{} answered without an authenticated user: {} was not accepted (anonymous access answered instead)", p.name(), p.key()),
-                format!("create an HTTP access token at {tokens_page} and replace {}", p.key()),
-            );
-            return Ok(());
-        }
-        (401, Some(user)) => {
-            p.insufficient(
-                format!(
-                    "{} authenticated {} as `{user}` but refused to list projects ({msg})",
-                    p.name(),
-                    p.key()
+            return vec![Verdict::Rejected {
+                message: format!(
+                    "{name} answered without an authenticated user: {key} was not accepted (anonymous access answered instead)"
                 ),
-                format!(
+                help: format!("create an HTTP access token at {tokens_page} and replace {key}"),
+            }];
+        }
+        (_, Some(user)) => {
+            return vec![Verdict::Insufficient {
+                message: format!(
+                    "{name} authenticated {key} as `{user}` but refused to list projects ({msg})"
+                ),
+                help: format!(
                     "give the token Project read and Repository write permissions at {tokens_page}"
                 ),
-            );
-            return Ok(());
+            }];
         }
-        (401, None) => {
-            p.rejected(
-                format!("{} rejected {} ({msg})", p.name(), p.key()),
-                format!("create an HTTP access token (Project read, Repository write) at {tokens_page} and replace {}", p.key()),
-            );
-            return Ok(());
+        (_, None) => {
+            return vec![Verdict::Rejected {
+                message: format!("{name} rejected {key} ({msg})"),
+                help: format!(
+                    "create an HTTP access token (Project read, Repository write) at {tokens_page} and replace {key}"
+                ),
+            }];
         }
-        (s, _) => {
-            return Err(Indeterminate::new(format!(
-                "{} answered {s} ({msg})",
-                r.what
-            )));
-        }
-    }
-    let user = account.unwrap_or_default();
+    };
     let mut text = format!(
-        "{} accepted {}: user `{user}`, Bitbucket {version}",
-        p.name(),
-        p.key()
+        "{name} accepted {key}: user `{user}`, Bitbucket {}",
+        f.version
     );
-    let configured = super::target::user(p.cfg, "bitbucket-user");
-    if !user.eq_ignore_ascii_case(&configured) {
+    if !user.eq_ignore_ascii_case(f.configured_user) {
         text.push_str(&format!(
-            " (bitbucket-user is `{configured}`: git clones use bitbucket-user with this token, which belongs to `{user}`)"
+            " (bitbucket-user is `{}`: git clones use bitbucket-user with this token, which belongs to `{user}`)",
+            f.configured_user
         ));
     }
-    p.verified(text);
-    repo_access(p, &token, &user)?;
-    p.unverifiable(
-        format!(
-            "a Bitbucket Data Center token cannot report its permissions, and pull-request write cannot be checked without writing ({})",
-            p.name()
-        ),
-        format!("check at {tokens_page} that {} has Project read and Repository write", p.key()),
-    );
-    Ok(())
+    vec![
+        Verdict::Verified(text),
+        Verdict::Unverifiable {
+            message: format!(
+                "a Bitbucket Data Center token cannot report its permissions, and pull-request write cannot be checked without writing ({name})"
+            ),
+            help: format!(
+                "check at {tokens_page} that {key} has Project read and Repository write"
+            ),
+        },
+    ]
 }
 
 /// The first repository the repo-allowlist names exactly (`host/PROJECT/slug`).
@@ -198,6 +242,40 @@ fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indetermina
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identity_answers_are_judged() {
+        let f = Facts {
+            name: "Bitbucket Server at https://bb",
+            key: "bitbucket-token",
+            tokens_page: "https://bb/plugins/servlet/access-tokens/users/manage",
+            version: "9.4.3",
+            configured_user: "atlantis",
+        };
+        let a = |status, account: Option<&str>| IdentityAnswer {
+            status,
+            account: account.map(str::to_string),
+            message: Some(
+                "Authentication failed. Please check your credentials and try again.".into(),
+            ),
+        };
+        let v = judge_identity(&f, &a(200, Some("atlantis")));
+        assert!(
+            matches!(&v[..], [Verdict::Verified(m), Verdict::Unverifiable { .. }] if m.ends_with("user `atlantis`, Bitbucket 9.4.3"))
+        );
+        let v = judge_identity(&f, &a(200, Some("bot")));
+        assert!(matches!(&v[0], Verdict::Verified(m) if m.contains("which belongs to `bot`")));
+        assert!(
+            matches!(&judge_identity(&f, &a(200, None))[..], [Verdict::Rejected { message, .. }] if message.contains("anonymous"))
+        );
+        assert!(matches!(
+            &judge_identity(&f, &a(401, Some("atlantis")))[..],
+            [Verdict::Insufficient { .. }]
+        ));
+        assert!(
+            matches!(&judge_identity(&f, &a(401, None))[..], [Verdict::Rejected { message, .. }] if message.contains("Authentication failed"))
+        );
+    }
 
     #[test]
     fn repository_answers_are_judged() {
