@@ -5,6 +5,73 @@
 use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, concrete_repos, encode, strip_port, user};
+use serde::Deserialize;
+
+/// `GET {org}/_apis/connectionData`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct ConnectionData {
+    #[serde(rename = "authenticatedUser", default)]
+    pub authenticated_user: Option<Identity>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Identity {
+    #[serde(rename = "providerDisplayName", default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub properties: Option<serde_json::Value>,
+}
+
+/// What connectionData says about the token.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Connection {
+    Verdict(Verdict),
+    /// Azure DevOps says the token has expired.
+    Expired,
+}
+
+/// Judges connectionData (after the sign-in-page and non-JSON cases): 401/403 refuse the token
+/// (or say it expired); an anonymous identity means the token was not used. Pure.
+pub fn judge_connection(
+    name: &str,
+    key: &str,
+    org: &str,
+    tokens_page: &str,
+    status: u16,
+    message: &str,
+    data: Option<&ConnectionData>,
+) -> Connection {
+    if status != 200 {
+        if status == 401 && message.to_ascii_lowercase().contains("expired") {
+            return Connection::Expired;
+        }
+        return Connection::Verdict(Verdict::Rejected {
+            message: format!("{name} rejected {key} for organisation `{org}` ({message})"),
+            help: format!(
+                "create a personal access token for `{org}` at {tokens_page} and replace {key}"
+            ),
+        });
+    }
+    let user = data.and_then(|d| d.authenticated_user.as_ref());
+    let who = user
+        .and_then(|u| u.display_name.as_deref())
+        .map_or_else(|| "?".into(), scrub);
+    if who.eq_ignore_ascii_case("anonymous") {
+        return Connection::Verdict(Verdict::Rejected {
+            message: format!("{name} answered anonymously: {key} was not accepted"),
+            help: format!("create a personal access token at {tokens_page} and replace {key}"),
+        });
+    }
+    let account = user
+        .and_then(|u| u.properties.as_ref())
+        .and_then(|p| p.pointer("/Account/$value"))
+        .and_then(|v| v.as_str())
+        .map(|a| format!(" ({})", scrub(a)))
+        .unwrap_or_default();
+    Connection::Verdict(Verdict::Verified(format!(
+        "{name} accepted {key} in organisation `{org}`: user `{who}`{account}"
+    )))
+}
 
 /// Judges `GET {org}/{project}/_apis/git/repositories/{repo}` for the allowlisted repository
 /// `full` (`org/project/repo`), after connectionData accepted the token: 404 not visible, 401
@@ -113,25 +180,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let r = check_api(r)?;
     let msg = r.message().unwrap_or_else(|| r.status.to_string());
     match r.status {
-        200 => {}
-        401 if msg.to_ascii_lowercase().contains("expired") => {
-            p.expired(&format!(" ({msg})"), &tokens_page);
-            return Ok(());
-        }
-        401 | 403 => {
-            p.rejected(
-                format!(
-                    "{} rejected {} for organisation `{org}` ({msg})",
-                    p.name(),
-                    p.key()
-                ),
-                format!(
-                    "create a personal access token for `{org}` at {tokens_page} and replace {}",
-                    p.key()
-                ),
-            );
-            return Ok(());
-        }
+        200 | 401 | 403 => {}
         404 => {
             return Err(Indeterminate::new(format!(
                 "{} answered 404: is `{org}` an organisation of {}?",
@@ -146,36 +195,25 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
             )));
         }
     }
-    let who = r
-        .str_field(&["authenticatedUser", "providerDisplayName"])
-        .map(scrub)
-        .unwrap_or_else(|| "?".into());
-    if who.eq_ignore_ascii_case("anonymous") {
-        p.rejected(
-            format!(
-                "{} answered anonymously: {} was not accepted",
-                p.name(),
-                p.key()
-            ),
-            format!(
-                "create a personal access token at {tokens_page} and replace {}",
-                p.key()
-            ),
-        );
+    let data: Option<ConnectionData> = r.body();
+    let name = p.name();
+    let judged = judge_connection(
+        &name,
+        p.key(),
+        &org,
+        &tokens_page,
+        r.status,
+        &msg,
+        data.as_ref(),
+    );
+    let accepted = matches!(judged, Connection::Verdict(Verdict::Verified(_)));
+    match judged {
+        Connection::Verdict(v) => p.apply([v]),
+        Connection::Expired => p.expired(&format!(" ({msg})"), &tokens_page),
+    }
+    if !accepted {
         return Ok(());
     }
-    let account = r
-        .json
-        .as_ref()
-        .and_then(|j| j.pointer("/authenticatedUser/properties/Account/$value"))
-        .and_then(|v| v.as_str())
-        .map(|a| format!(" ({})", scrub(a)))
-        .unwrap_or_default();
-    p.verified(format!(
-        "{} accepted {} in organisation `{org}`: user `{who}`{account}",
-        p.name(),
-        p.key()
-    ));
     repo_access(p, &token, &tokens_page)?;
     let checked_entitlements = p.target.api == ADO_CLOUD;
     if checked_entitlements {
@@ -250,6 +288,49 @@ fn entitlements(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connection_answers_are_judged() {
+        let judge = |status, message: &str, json: &str| {
+            let d: Option<ConnectionData> = serde_json::from_str(json).ok();
+            judge_connection(
+                "Azure DevOps at https://dev.azure.com",
+                "azuredevops-token",
+                "acme",
+                "https://dev.azure.com/acme/_usersSettings/tokens",
+                status,
+                message,
+                d.as_ref(),
+            )
+        };
+        // Recorded: host-apis.md 2.8.
+        let ok = r#"{"authenticatedUser":{"id":"ad7ddcd2-0562-665d-84ce-f024d9266741","providerDisplayName":"Atlantis Bot","isActive":true,"properties":{"Account":{"$type":"System.String","$value":"atlantis@acme.example"}}},"deploymentType":"hosted"}"#;
+        assert_eq!(
+            judge(200, "", ok),
+            Connection::Verdict(Verdict::Verified(
+                "Azure DevOps at https://dev.azure.com accepted azuredevops-token in organisation `acme`: user `Atlantis Bot` (atlantis@acme.example)".into()
+            ))
+        );
+        assert!(matches!(
+            judge(
+                200,
+                "",
+                r#"{"authenticatedUser":{"providerDisplayName":"Anonymous"}}"#
+            ),
+            Connection::Verdict(Verdict::Rejected { .. })
+        ));
+        assert_eq!(
+            judge(
+                401,
+                "Access Denied: The Personal Access Token used has expired.",
+                "{}"
+            ),
+            Connection::Expired
+        );
+        assert!(
+            matches!(judge(401, "TF400813: Resource not available for anonymous access.", "{}"), Connection::Verdict(Verdict::Rejected { message, .. }) if message.contains("TF400813"))
+        );
+    }
 
     #[test]
     fn repository_answers_are_judged() {
