@@ -9,7 +9,6 @@ use super::github::{HEADERS, forbidden};
 use super::http::{Auth, Indeterminate, Resp, format_duration, parse_http_date, scrub, unix_now};
 use super::probe::{Probe, Verdict};
 use super::target::github_web;
-use crate::finding::Severity;
 use base64::Engine as _;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
@@ -48,6 +47,104 @@ const NEEDS: &[(&str, &str, &str, When)] = &[
     ),
     ("actions", "Actions", "read", When::MergeableBypass),
 ];
+
+/// The optional features that need more permissions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Features {
+    pub team_allowlist: bool,
+    pub mergeable_bypass: bool,
+}
+
+/// The installation being judged, for messages.
+pub struct Installation<'a> {
+    pub name: &'a str,
+    pub id: i64,
+    pub slug: &'a str,
+    pub account: &'a str,
+    pub app_settings: &'a str,
+    pub inst_settings: &'a str,
+}
+
+/// Judges an installation's granted permissions (`granted`, the installation's `permissions`
+/// object) against Atlantis's table, telling what the app must request from what it requests
+/// but the owner has not accepted (`requested`, the app's `permissions`). Missing permissions
+/// Atlantis needs are an error; those only the docs list, a warning. Pure.
+pub fn judge_permissions(
+    i: &Installation,
+    features: Features,
+    granted: &Value,
+    requested: &Value,
+) -> Vec<Verdict> {
+    // Per severity: (what is missing, labels the app must request, labels it already requests
+    // but the installation has not accepted).
+    let mut groups: [(Vec<String>, Vec<&str>, Vec<&str>); 2] = Default::default();
+    for (key, label, level, when) in NEEDS {
+        let needed = match when {
+            When::Always | When::Documented => true,
+            When::TeamAllowlist => features.team_allowlist,
+            When::MergeableBypass => features.mergeable_bypass,
+        };
+        let has = granted[key].as_str();
+        if !needed || rank(has) >= rank(Some(level)) {
+            continue;
+        }
+        let why = match when {
+            When::TeamAllowlist => " (for gh-team-allowlist)",
+            When::MergeableBypass => " (for gh-allow-mergeable-bypass-apply)",
+            _ => "",
+        };
+        let shown = has.map_or("none".to_string(), scrub);
+        let g = &mut groups[usize::from(*when == When::Documented)];
+        g.0.push(format!("{label}: {level}{why} (has {shown})"));
+        if rank(requested[key].as_str()) >= rank(Some(level)) {
+            g.2.push(label);
+        } else {
+            g.1.push(label);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, (items, to_request, to_accept)) in groups.iter().enumerate() {
+        if items.is_empty() {
+            continue;
+        }
+        let mut help = Vec::new();
+        if !to_request.is_empty() {
+            help.push(format!(
+                "add {} to the app's permissions at {}/permissions, then the installation owner accepts the change at {}",
+                to_request.join(", "),
+                i.app_settings,
+                i.inst_settings
+            ));
+        }
+        if !to_accept.is_empty() {
+            help.push(format!(
+                "the app already requests {}, but the installation owner has not accepted the change yet: accept it at {}",
+                to_accept.join(", "),
+                i.inst_settings
+            ));
+        }
+        let what = if n == 0 {
+            "permissions Atlantis needs"
+        } else {
+            "permissions the Atlantis docs list"
+        };
+        let message = format!(
+            "installation {} of the app `{}` on `{}` lacks {what}: {} ({})",
+            i.id,
+            i.slug,
+            i.account,
+            items.join(", "),
+            i.name
+        );
+        let help = help.join("; ");
+        out.push(if n == 0 {
+            Verdict::Insufficient { message, help }
+        } else {
+            Verdict::Doubtful { message, help }
+        });
+    }
+    out
+}
 
 fn rank(level: Option<&str>) -> u8 {
     match level {
@@ -303,74 +400,20 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     }
 
     // 3. Granted permissions against Atlantis's table.
-    let team = p.cfg.is_set("gh-team-allowlist");
-    let bypass = p.cfg.bool("gh-allow-mergeable-bypass-apply");
-    // Per severity: (what is missing, labels the app must request, labels it already requests
-    // but the installation has not accepted).
-    let mut groups: [(Vec<String>, Vec<&str>, Vec<&str>); 2] = Default::default();
-    for (key, label, level, when) in NEEDS {
-        let needed = match when {
-            When::Always | When::Documented => true,
-            When::TeamAllowlist => team,
-            When::MergeableBypass => bypass,
-        };
-        if !needed {
-            continue;
-        }
-        let granted = inst["permissions"][key].as_str();
-        if rank(granted) >= rank(Some(level)) {
-            continue;
-        }
-        let why = match when {
-            When::TeamAllowlist => " (for gh-team-allowlist)",
-            When::MergeableBypass => " (for gh-allow-mergeable-bypass-apply)",
-            _ => "",
-        };
-        let has = granted.map_or("none".to_string(), scrub);
-        let g = &mut groups[usize::from(*when == When::Documented)];
-        g.0.push(format!("{label}: {level}{why} (has {has})"));
-        if rank(app["permissions"][key].as_str()) >= rank(Some(level)) {
-            g.2.push(label);
-        } else {
-            g.1.push(label);
-        }
-    }
-    for (i, (items, to_request, to_accept)) in groups.iter().enumerate() {
-        if items.is_empty() {
-            continue;
-        }
-        let mut help = Vec::new();
-        if !to_request.is_empty() {
-            help.push(format!(
-                "add {} to the app's permissions at {app_settings}/permissions, then the installation owner accepts the change at {inst_settings}",
-                to_request.join(", ")
-            ));
-        }
-        if !to_accept.is_empty() {
-            help.push(format!(
-                "the app already requests {}, but the installation owner has not accepted the change yet: accept it at {inst_settings}",
-                to_accept.join(", ")
-            ));
-        }
-        let (severity, what) = if i == 0 {
-            (Severity::Error, "permissions Atlantis needs")
-        } else {
-            (Severity::Warning, "permissions the Atlantis docs list")
-        };
-        let f = p
-            .finding(
-                &super::rules::INSUFFICIENT,
-                format!(
-                    "installation {inst_id} of the app `{slug}` on `{account}` lacks {what}: {} ({})",
-                    items.join(", "),
-                    p.name()
-                ),
-            )
-            .severity(severity)
-            .label("lacks what Atlantis needs")
-            .help(help.join("; "));
-        p.push(f);
-    }
+    let features = Features {
+        team_allowlist: p.cfg.is_set("gh-team-allowlist"),
+        mergeable_bypass: p.cfg.bool("gh-allow-mergeable-bypass-apply"),
+    };
+    let about = Installation {
+        name: &p.name(),
+        id: inst_id,
+        slug: &slug,
+        account: &account,
+        app_settings: &app_settings,
+        inst_settings: &inst_settings,
+    };
+    let verdicts = judge_permissions(&about, features, &inst["permissions"], &app["permissions"]);
+    p.apply(verdicts);
     let selection = inst["repository_selection"].as_str().unwrap_or("?");
     if deep {
         deep_check(p, auth, inst_id, &account, &hostname, &inst_settings)?;
@@ -581,6 +624,41 @@ fn jwt_refused(p: &mut Probe, r: &Resp, app_id: i64, print: &str, web: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permissions_are_judged() {
+        let i = Installation {
+            name: "GitHub (App) at https://ghe",
+            id: 45678901,
+            slug: "atlantis-acme",
+            account: "acme",
+            app_settings: "https://ghe/organizations/acme/settings/apps/atlantis-acme",
+            inst_settings: "https://ghe/organizations/acme/settings/installations/45678901",
+        };
+        // Recorded: host-apis.md 2.2 (the app requests everything; the installation lacks
+        // administration, members, actions and repository_hooks).
+        let app: Value = serde_json::from_str(r#"{"administration":"read","checks":"write","contents":"write","issues":"write","members":"read","metadata":"read","pull_requests":"write","repository_hooks":"write","statuses":"write","actions":"read"}"#).unwrap();
+        let inst: Value = serde_json::from_str(r#"{"checks":"write","contents":"write","issues":"write","metadata":"read","pull_requests":"write","statuses":"write"}"#).unwrap();
+        let v = judge_permissions(&i, Features::default(), &inst, &app);
+        let [Verdict::Doubtful { message, help }] = v.as_slice() else {
+            panic!("{v:?}")
+        };
+        assert!(message.contains("lacks permissions the Atlantis docs list: Administration: read (has none), Webhooks: write (has none)"), "{message}");
+        assert!(help.starts_with("the app already requests Administration, Webhooks, but the installation owner has not accepted"), "{help}");
+        let v = judge_permissions(
+            &i,
+            Features {
+                team_allowlist: true,
+                mergeable_bypass: false,
+            },
+            &inst,
+            &serde_json::json!({}),
+        );
+        assert!(
+            matches!(&v[0], Verdict::Insufficient { message, help } if message.contains("Members (organisation): read (for gh-team-allowlist) (has none)") && help.starts_with("add Members (organisation) to the app's permissions"))
+        );
+        assert!(judge_permissions(&i, Features::default(), &app, &app).is_empty());
+    }
 
     #[test]
     fn coverage_is_judged() {

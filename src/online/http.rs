@@ -481,18 +481,22 @@ fn rate_limited(r: &Resp) -> Option<Indeterminate> {
 
 fn auth_header(auth: Auth) -> Result<Option<(&'static str, HeaderValue)>, Indeterminate> {
     use base64::Engine as _;
-    let (name, value) = match auth {
+    use zeroize::Zeroizing;
+    // Every intermediate copy of the credential is wiped when dropped.
+    let (name, value): (&str, Zeroizing<String>) = match auth {
         Auth::None => return Ok(None),
-        Auth::Basic(u, p) => (
-            "authorization",
-            format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
-            ),
-        ),
-        Auth::Bearer(t) => ("authorization", format!("Bearer {t}")),
-        Auth::Token(t) => ("authorization", format!("token {t}")),
-        Auth::PrivateToken(t) => ("private-token", t.to_string()),
+        Auth::Basic(u, p) => {
+            let pair = Zeroizing::new(format!("{u}:{p}"));
+            let encoded =
+                Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(pair.as_bytes()));
+            (
+                "authorization",
+                Zeroizing::new(format!("Basic {}", *encoded)),
+            )
+        }
+        Auth::Bearer(t) => ("authorization", Zeroizing::new(format!("Bearer {t}"))),
+        Auth::Token(t) => ("authorization", Zeroizing::new(format!("token {t}"))),
+        Auth::PrivateToken(t) => ("private-token", Zeroizing::new(t.to_string())),
     };
     let mut v = HeaderValue::from_str(&value).map_err(|_| {
         Indeterminate::new(
