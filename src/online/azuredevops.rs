@@ -22,14 +22,6 @@ pub struct Identity {
     pub properties: Option<serde_json::Value>,
 }
 
-/// What connectionData says about the token.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Connection {
-    Verdict(Verdict),
-    /// Azure DevOps says the token has expired.
-    Expired,
-}
-
 /// Judges connectionData (after the sign-in-page and non-JSON cases): 401/403 refuse the token
 /// (or say it expired); an anonymous identity means the token was not used. Pure.
 pub fn judge_connection(
@@ -40,27 +32,30 @@ pub fn judge_connection(
     status: u16,
     message: &str,
     data: Option<&ConnectionData>,
-) -> Connection {
+) -> Verdict {
     if status != 200 {
         if status == 401 && message.to_ascii_lowercase().contains("expired") {
-            return Connection::Expired;
+            return Verdict::Expired {
+                detail: format!(" ({message})"),
+                rotate_at: tokens_page.to_string(),
+            };
         }
-        return Connection::Verdict(Verdict::Rejected {
+        return Verdict::Rejected {
             message: format!("{name} rejected {key} for organisation `{org}` ({message})"),
             help: format!(
                 "create a personal access token for `{org}` at {tokens_page} and replace {key}"
             ),
-        });
+        };
     }
     let user = data.and_then(|d| d.authenticated_user.as_ref());
     let who = user
         .and_then(|u| u.display_name.as_deref())
         .map_or_else(|| "?".into(), scrub);
     if who.eq_ignore_ascii_case("anonymous") {
-        return Connection::Verdict(Verdict::Rejected {
+        return Verdict::Rejected {
             message: format!("{name} answered anonymously: {key} was not accepted"),
             help: format!("create a personal access token at {tokens_page} and replace {key}"),
-        });
+        };
     }
     let account = user
         .and_then(|u| u.properties.as_ref())
@@ -68,9 +63,9 @@ pub fn judge_connection(
         .and_then(|v| v.as_str())
         .map(|a| format!(" ({})", scrub(a)))
         .unwrap_or_default();
-    Connection::Verdict(Verdict::Verified(format!(
+    Verdict::Verified(format!(
         "{name} accepted {key} in organisation `{org}`: user `{who}`{account}"
-    )))
+    ))
 }
 
 /// Judges `GET {org}/{project}/_apis/git/repositories/{repo}` for the allowlisted repository
@@ -206,11 +201,8 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         &msg,
         data.as_ref(),
     );
-    let accepted = matches!(judged, Connection::Verdict(Verdict::Verified(_)));
-    match judged {
-        Connection::Verdict(v) => p.apply([v]),
-        Connection::Expired => p.expired(&format!(" ({msg})"), &tokens_page),
-    }
+    let accepted = matches!(judged, Verdict::Verified(_));
+    p.apply([judged]);
     if !accepted {
         return Ok(());
     }
@@ -307,28 +299,20 @@ mod tests {
         let ok = r#"{"authenticatedUser":{"id":"ad7ddcd2-0562-665d-84ce-f024d9266741","providerDisplayName":"Atlantis Bot","isActive":true,"properties":{"Account":{"$type":"System.String","$value":"atlantis@acme.example"}}},"deploymentType":"hosted"}"#;
         assert_eq!(
             judge(200, "", ok),
-            Connection::Verdict(Verdict::Verified(
+            Verdict::Verified(
                 "Azure DevOps at https://dev.azure.com accepted azuredevops-token in organisation `acme`: user `Atlantis Bot` (atlantis@acme.example)".into()
-            ))
+            )
         );
+        let anonymous = r#"{"authenticatedUser":{"providerDisplayName":"Anonymous"}}"#;
         assert!(matches!(
-            judge(
-                200,
-                "",
-                r#"{"authenticatedUser":{"providerDisplayName":"Anonymous"}}"#
-            ),
-            Connection::Verdict(Verdict::Rejected { .. })
+            judge(200, "", anonymous),
+            Verdict::Rejected { .. }
         ));
-        assert_eq!(
-            judge(
-                401,
-                "Access Denied: The Personal Access Token used has expired.",
-                "{}"
-            ),
-            Connection::Expired
-        );
+        let expired = "Access Denied: The Personal Access Token used has expired.";
+        assert!(matches!(judge(401, expired, "{}"), Verdict::Expired { .. }));
+        let refused = "TF400813: Resource not available for anonymous access.";
         assert!(
-            matches!(judge(401, "TF400813: Resource not available for anonymous access.", "{}"), Connection::Verdict(Verdict::Rejected { message, .. }) if message.contains("TF400813"))
+            matches!(judge(401, refused, "{}"), Verdict::Rejected { message, .. } if message.contains("TF400813"))
         );
     }
 

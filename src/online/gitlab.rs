@@ -274,46 +274,80 @@ fn role(level: i64) -> String {
 
 /// A 401 or 403 (or anything unexpected) from GitLab.
 fn refused(p: &mut Probe, r: &Resp, tokens_page: &str) -> Result<(), Indeterminate> {
-    let msg = r.message().unwrap_or_else(|| r.status.to_string());
-    let lower = msg.to_ascii_lowercase();
-    match r.status {
-        401 if lower.contains("expired") => p.expired(&format!(" ({msg})"), tokens_page),
-        401 if lower.contains("revoked") => p.rejected(
-            format!("{} says {} has been revoked ({msg})", p.name(), p.key()),
-            format!("create a new token with the `api` scope at {tokens_page}"),
-        ),
-        401 => p.rejected(
-            format!("{} rejected {} ({msg}); Atlantis would not start: its startup check `GET /version` fails", p.name(), p.key()),
-            format!(
-                "create a token with the `api` scope at {tokens_page} and replace {}; check gitlab-hostname if the token belongs to another GitLab",
-                p.key()
-            ),
-        ),
-        403 if r.str_field(&["error"]) == Some("insufficient_scope") => {
-            let accepted = r.str_field(&["scope"]).unwrap_or("api");
-            p.insufficient(
-                format!(
-                    "{} lacks the scope for {} (GitLab accepts: {accepted}); Atlantis needs `api` ({})",
-                    p.key(),
-                    r.what,
-                    p.name()
-                ),
-                format!("create a new token with the `api` scope at {tokens_page} and replace {}", p.key()),
-            )
-        }
-        403 if lower.contains("blocked") => p.rejected(
-            format!("{} says the account of {} is blocked ({msg})", p.name(), p.key()),
-            "ask a GitLab administrator to unblock the account, or use another account's token",
-        ),
-        403 => p.insufficient(
-            format!("{} answered 403 for {} ({msg})", p.name(), r.what),
-            format!("check the token's scopes at {tokens_page}: Atlantis needs `api`"),
-        ),
-        s => {
-            return Err(Indeterminate::new(format!("{} answered {s} ({msg})", r.what)));
-        }
-    }
+    let refusal = Refusal {
+        status: r.status,
+        message: r.message(),
+        error: r.str_field(&["error"]).map(scrub),
+        scope: r.str_field(&["scope"]).map(scrub),
+    };
+    let v = judge_refusal(&p.name(), p.key(), tokens_page, &r.what, &refusal)?;
+    p.apply([v]);
     Ok(())
+}
+
+/// What GitLab says when it refuses (bodies from `lib/api/api_guard.rb`).
+#[derive(Debug, Default)]
+pub struct Refusal {
+    pub status: u16,
+    /// The scrubbed explanation (`message` or `error_description`).
+    pub message: Option<String>,
+    /// `error`: `invalid_token`, `insufficient_scope`.
+    pub error: Option<String>,
+    /// `scope`: the scopes that would have been accepted.
+    pub scope: Option<String>,
+}
+
+/// Judges a refusal of `what` (host-apis.md 2.4's error matrix); anything but 401 or 403 is
+/// indeterminate. Pure.
+pub fn judge_refusal(
+    name: &str,
+    key: &str,
+    tokens_page: &str,
+    what: &str,
+    r: &Refusal,
+) -> Result<Verdict, Indeterminate> {
+    let msg = r.message.clone().unwrap_or_else(|| r.status.to_string());
+    let lower = msg.to_ascii_lowercase();
+    Ok(match r.status {
+        401 if lower.contains("expired") => Verdict::Expired {
+            detail: format!(" ({msg})"),
+            rotate_at: tokens_page.to_string(),
+        },
+        401 if lower.contains("revoked") => Verdict::Rejected {
+            message: format!("{name} says {key} has been revoked ({msg})"),
+            help: format!("create a new token with the `api` scope at {tokens_page}"),
+        },
+        401 => Verdict::Rejected {
+            message: format!(
+                "{name} rejected {key} ({msg}); Atlantis would not start: its startup check `GET /version` fails"
+            ),
+            help: format!(
+                "create a token with the `api` scope at {tokens_page} and replace {key}; check gitlab-hostname if the token belongs to another GitLab"
+            ),
+        },
+        403 if r.error.as_deref() == Some("insufficient_scope") => {
+            let accepted = r.scope.as_deref().unwrap_or("api");
+            Verdict::Insufficient {
+                message: format!(
+                    "{key} lacks the scope for {what} (GitLab accepts: {accepted}); Atlantis needs `api` ({name})"
+                ),
+                help: format!(
+                    "create a new token with the `api` scope at {tokens_page} and replace {key}"
+                ),
+            }
+        }
+        403 if lower.contains("blocked") => Verdict::Rejected {
+            message: format!("{name} says the account of {key} is blocked ({msg})"),
+            help:
+                "ask a GitLab administrator to unblock the account, or use another account's token"
+                    .into(),
+        },
+        403 => Verdict::Insufficient {
+            message: format!("{name} answered 403 for {what} ({msg})"),
+            help: format!("check the token's scopes at {tokens_page}: Atlantis needs `api`"),
+        },
+        s => return Err(Indeterminate::new(format!("{what} answered {s} ({msg})"))),
+    })
 }
 
 #[cfg(test)]
@@ -346,6 +380,48 @@ mod tests {
         assert!(judge_token_self(NAME, "gitlab-token", PAGE, 200, Some(&t), None).expired);
         let j = judge_token_self(NAME, "gitlab-token", PAGE, 404, None, None);
         assert!(matches!(&j.verdicts[..], [Verdict::Unverifiable { .. }]));
+    }
+
+    #[test]
+    fn refusals_are_judged() {
+        let judge = |status, message: &str, error: Option<&str>, scope: Option<&str>| {
+            let r = Refusal {
+                status,
+                message: Some(message.into()),
+                error: error.map(str::to_string),
+                scope: scope.map(str::to_string),
+            };
+            judge_refusal(
+                NAME,
+                "gitlab-token",
+                PAGE,
+                "GET https://gitlab.example.com/api/v4/version",
+                &r,
+            )
+        };
+        // Recorded: host-apis.md 2.4.
+        assert!(matches!(
+            judge(
+                401,
+                "Token is expired. You can either do re-authorization or token refresh.",
+                Some("invalid_token"),
+                None
+            ),
+            Ok(Verdict::Expired { .. })
+        ));
+        assert!(
+            matches!(judge(401, "Token was revoked. You have to re-authorize from the user.", Some("invalid_token"), None), Ok(Verdict::Rejected { message, .. }) if message.contains("has been revoked"))
+        );
+        assert!(
+            matches!(judge(401, "401 Unauthorized", None, None), Ok(Verdict::Rejected { message, .. }) if message.contains("Atlantis would not start"))
+        );
+        assert!(
+            matches!(judge(403, "The request requires higher privileges than provided by the access token.", Some("insufficient_scope"), Some("api read_api")), Ok(Verdict::Insufficient { message, .. }) if message.contains("(GitLab accepts: api read_api)"))
+        );
+        assert!(
+            matches!(judge(403, "403 Forbidden - Your account has been blocked.", None, None), Ok(Verdict::Rejected { message, .. }) if message.contains("is blocked"))
+        );
+        assert!(judge(500, "boom", None, None).is_err());
     }
 
     #[test]

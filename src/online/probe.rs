@@ -148,6 +148,11 @@ pub enum Verdict {
         message: String,
         help: String,
     },
+    /// The host said the credential has expired (`detail`: its words, in parentheses).
+    Expired {
+        detail: String,
+        rotate_at: String,
+    },
     /// An expiry time the host reported: a warning within 14 days, an error once past.
     Expiry {
         at: i64,
@@ -269,6 +274,7 @@ impl Probe<'_> {
                     server_now,
                     rotate_at,
                 } => self.expiry(at, server_now, &rotate_at),
+                Verdict::Expired { detail, rotate_at } => self.expired(&detail, &rotate_at),
             }
         }
     }
