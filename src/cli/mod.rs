@@ -264,7 +264,8 @@ impl OnlineArgs {
             allow_http: self.online_allow_http,
             allowed_hosts: self.online_host.clone(),
             dry_run: self.dry_run,
-            progress: std::io::stderr().is_terminal(),
+            progress: std::io::stderr().is_terminal()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
             app_deep: self.online_app_deep,
             ..Default::default()
         };

@@ -57,36 +57,25 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     if r.status != 200 {
         return refused(p, &r, &tokens_page);
     }
-    let username = r.str_field(&["username"]).map_or("?".into(), scrub);
-    if let Some(state) = r
-        .str_field(&["state"])
-        .filter(|s| *s != "active")
-        .map(scrub)
-    {
-        p.rejected(
-            format!(
-                "{} account `{username}` of {} is {state}",
-                p.name(),
-                p.key()
-            ),
-            "ask a GitLab administrator to unblock the account, or use another account's token",
-        );
+    let account: Option<User> = r.body();
+    let configured = super::target::user(p.cfg, "gitlab-user");
+    let name = p.name();
+    let verdict = judge_user(
+        &name,
+        p.key(),
+        version.as_deref(),
+        &facts,
+        &configured,
+        account.as_ref(),
+    );
+    let accepted = matches!(verdict, Verdict::Verified(_));
+    p.apply([verdict]);
+    if !accepted {
         return Ok(());
     }
-    let mut msg = format!("{} accepted {}: user `{username}`", p.name(), p.key());
-    if let Some(v) = version {
-        msg.push_str(&format!(", GitLab {}", super::http::scrub(&v)));
-    }
-    if !facts.is_empty() {
-        msg.push_str(&format!("; {}", facts.join("; ")));
-    }
-    let configured = super::target::user(p.cfg, "gitlab-user");
-    if !username.eq_ignore_ascii_case(&configured) && username != "?" {
-        msg.push_str(&format!(
-            " (gitlab-user is `{configured}`: Atlantis acts as `{username}`)"
-        ));
-    }
-    p.verified(msg);
+    let username = account
+        .and_then(|a| a.username)
+        .map_or("?".into(), |u| scrub(&u));
 
     // 4. Projects the repo-allowlist names exactly: visible, and at least Developer.
     let host = super::http::host_port(&p.target.api)
@@ -201,6 +190,54 @@ pub fn judge_token_self(
         None => out.facts.push("no expiry".into()),
     }
     out
+}
+
+/// `GET /user`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct User {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+/// Judges `GET /user` (a 200): a blocked or deactivated account refuses everything; otherwise
+/// the verified message with the version and the token's facts. Pure.
+pub fn judge_user(
+    name: &str,
+    key: &str,
+    version: Option<&str>,
+    facts: &[String],
+    configured: &str,
+    user: Option<&User>,
+) -> Verdict {
+    let username = user
+        .and_then(|u| u.username.as_deref())
+        .map_or("?".into(), scrub);
+    if let Some(state) = user
+        .and_then(|u| u.state.as_deref())
+        .filter(|s| *s != "active")
+    {
+        return Verdict::Rejected {
+            message: format!("{name} account `{username}` of {key} is {}", scrub(state)),
+            help:
+                "ask a GitLab administrator to unblock the account, or use another account's token"
+                    .into(),
+        };
+    }
+    let mut msg = format!("{name} accepted {key}: user `{username}`");
+    if let Some(v) = version {
+        msg.push_str(&format!(", GitLab {}", scrub(v)));
+    }
+    if !facts.is_empty() {
+        msg.push_str(&format!("; {}", facts.join("; ")));
+    }
+    if !username.eq_ignore_ascii_case(configured) && username != "?" {
+        msg.push_str(&format!(
+            " (gitlab-user is `{configured}`: Atlantis acts as `{username}`)"
+        ));
+    }
+    Verdict::Verified(msg)
 }
 
 /// `GET /projects/{path}`, the part the probe reads.
@@ -380,6 +417,39 @@ mod tests {
         assert!(judge_token_self(NAME, "gitlab-token", PAGE, 200, Some(&t), None).expired);
         let j = judge_token_self(NAME, "gitlab-token", PAGE, 404, None, None);
         assert!(matches!(&j.verdicts[..], [Verdict::Unverifiable { .. }]));
+    }
+
+    #[test]
+    fn user_answers_are_judged() {
+        let user = |json: &str| serde_json::from_str::<User>(json).unwrap();
+        // Recorded: host-apis.md 2.4.
+        let ok = user(
+            r#"{"id":42,"username":"atlantis-bot","name":"Atlantis Bot","state":"active","locked":false,"bot":false}"#,
+        );
+        let facts = vec!["scopes: api".to_string()];
+        let v = judge_user(
+            NAME,
+            "gitlab-token",
+            Some("17.11.2-ee"),
+            &facts,
+            "atlantis-bot",
+            Some(&ok),
+        );
+        assert_eq!(v, Verdict::Verified("GitLab at https://gitlab.example.com accepted gitlab-token: user `atlantis-bot`, GitLab 17.11.2-ee; scopes: api".into()));
+        let v = judge_user(NAME, "gitlab-token", None, &[], "someone", Some(&ok));
+        assert!(
+            matches!(v, Verdict::Verified(m) if m.ends_with("(gitlab-user is `someone`: Atlantis acts as `atlantis-bot`)"))
+        );
+        let blocked = user(r#"{"username":"atlantis-bot","state":"blocked"}"#);
+        let v = judge_user(
+            NAME,
+            "gitlab-token",
+            None,
+            &[],
+            "atlantis-bot",
+            Some(&blocked),
+        );
+        assert!(matches!(v, Verdict::Rejected { message, .. } if message.ends_with("is blocked")));
     }
 
     #[test]
