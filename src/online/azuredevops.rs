@@ -238,43 +238,67 @@ fn entitlements(
         encode(&user)
     );
     let r = p.http.api(&url, Auth::Basic("", token), &[])?;
-    match r.status {
-        200 => {
-            let count = r
-                .json
-                .as_ref()
-                .and_then(|j| j.get("members"))
-                .and_then(|m| m.as_array())
-                .map_or(0, Vec::len);
-            if count == 0 {
-                let f = p
-                    .finding(
-                        &super::rules::INSUFFICIENT,
-                        format!(
-                            "azuredevops-user `{user}` is not a user of organisation `{org}`: Atlantis looks it up to merge pull requests, so automerge and apply-merge fail ({})",
-                            p.name()
-                        ),
-                    )
-                    .severity(crate::finding::Severity::Warning)
-                    .label("user not found")
-                    .help("set azuredevops-user to the account's principal name (the e-mail it signs in with)")
-                    .related(p.cfg.location("azuredevops-user"), "the configured user");
-                p.push(f);
-            }
-        }
-        401 | 403 => {
-            p.insufficient(
-                format!(
-                    "{} lacks Member Entitlement Management (Read): Atlantis cannot look up azuredevops-user to merge pull requests ({})",
-                    p.key(),
-                    p.name()
-                ),
-                format!("edit the token at {tokens_page} and add the scope Member Entitlement Management: Read"),
-            );
-        }
-        s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
+    if !matches!(r.status, 200 | 401 | 403) {
+        return Err(Indeterminate::new(format!(
+            "{} answered {}",
+            r.what, r.status
+        )));
     }
+    let page: Option<Entitlements> = r.body();
+    let name = p.name();
+    let v = judge_entitlements(
+        &name,
+        p.key(),
+        org,
+        &user,
+        tokens_page,
+        r.status,
+        page.as_ref(),
+    );
+    p.apply(v);
     Ok(())
+}
+
+/// `GET vsaex.dev.azure.com/{org}/_apis/userentitlements?$filter=...`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct Entitlements {
+    #[serde(default)]
+    pub members: Vec<serde_json::Value>,
+}
+
+/// Judges the user lookup Atlantis's merge does: the token needs Member Entitlement Management
+/// (Read), and `azuredevops-user` must be a user of the organisation. Pure.
+pub fn judge_entitlements(
+    name: &str,
+    key: &str,
+    org: &str,
+    user: &str,
+    tokens_page: &str,
+    status: u16,
+    page: Option<&Entitlements>,
+) -> Option<Verdict> {
+    match status {
+        200 if page.is_none_or(|p| p.members.is_empty()) => Some(Verdict::UnknownValue {
+            flag: "azuredevops-user",
+            label: "user not found",
+            what: "the configured user",
+            message: format!(
+                "azuredevops-user `{user}` is not a user of organisation `{org}`: Atlantis looks it up to merge pull requests, so automerge and apply-merge fail ({name})"
+            ),
+            help:
+                "set azuredevops-user to the account's principal name (the e-mail it signs in with)"
+                    .into(),
+        }),
+        401 | 403 => Some(Verdict::Insufficient {
+            message: format!(
+                "{key} lacks Member Entitlement Management (Read): Atlantis cannot look up azuredevops-user to merge pull requests ({name})"
+            ),
+            help: format!(
+                "edit the token at {tokens_page} and add the scope Member Entitlement Management: Read"
+            ),
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -313,6 +337,40 @@ mod tests {
         let refused = "TF400813: Resource not available for anonymous access.";
         assert!(
             matches!(judge(401, refused, "{}"), Verdict::Rejected { message, .. } if message.contains("TF400813"))
+        );
+    }
+
+    #[test]
+    fn entitlement_answers_are_judged() {
+        let judge = |status, json: &str| {
+            let page: Option<Entitlements> = serde_json::from_str(json).ok();
+            judge_entitlements(
+                "ADO",
+                "azuredevops-token",
+                "acme",
+                "atlantis@acme.example",
+                "https://dev.azure.com/acme/_usersSettings/tokens",
+                status,
+                page.as_ref(),
+            )
+        };
+        // Recorded: host-apis.md 2.8.
+        assert_eq!(
+            judge(
+                200,
+                r#"{"members":[{"id":"ad7ddcd2","user":{"principalName":"atlantis@acme.example"}}],"totalCount":1}"#
+            ),
+            None
+        );
+        assert!(matches!(
+            judge(200, r#"{"members":[],"totalCount":0}"#),
+            Some(Verdict::UnknownValue {
+                flag: "azuredevops-user",
+                ..
+            })
+        ));
+        assert!(
+            matches!(judge(401, "{}"), Some(Verdict::Insufficient { message, .. }) if message.contains("Member Entitlement Management (Read)"))
         );
     }
 

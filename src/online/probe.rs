@@ -149,6 +149,17 @@ pub enum Verdict {
         message: String,
         help: String,
     },
+    /// A configured value the host does not know (a user name, an installation id): a warning
+    /// that also points at the flag.
+    UnknownValue {
+        flag: &'static str,
+        /// The label at the credential (`user not found`).
+        label: &'static str,
+        /// The label at the flag (`the configured user`).
+        what: &'static str,
+        message: String,
+        help: String,
+    },
     /// The host said the credential has expired (`detail`: its words, in parentheses).
     Expired {
         detail: String,
@@ -276,6 +287,21 @@ impl Probe<'_> {
                     rotate_at,
                 } => self.expiry(at, server_now, &rotate_at),
                 Verdict::Expired { detail, rotate_at } => self.expired(&detail, &rotate_at),
+                Verdict::UnknownValue {
+                    flag,
+                    label,
+                    what,
+                    message,
+                    help,
+                } => {
+                    let f = self
+                        .finding(&rules::INSUFFICIENT, message)
+                        .severity(Severity::Warning)
+                        .label(label)
+                        .help(help)
+                        .related(self.cfg.location(flag), what);
+                    self.push(f);
+                }
             }
         }
     }
