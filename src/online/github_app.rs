@@ -271,21 +271,8 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     } else {
         format!("{web}/settings/apps/{slug}")
     };
-    if let Some(configured) = p.cfg.str("gh-app-slug") {
-        if configured != slug {
-            let f = p
-                .finding(
-                    &super::rules::INSUFFICIENT,
-                    format!(
-                        "gh-app-slug is `{configured}` but the key and gh-app-id belong to the app `{slug}` ({})",
-                        p.name()
-                    ),
-                )
-                .label("another app")
-                .help(format!("set gh-app-slug to `{slug}` (Atlantis looks itself up by slug at startup and recognises its comments as `{slug}[bot]`)"));
-            let f = f.related(p.cfg.location("gh-app-slug"), "the configured slug");
-            p.push(f);
-        }
+    if let Some(v) = judge_slug(&p.name(), p.cfg.str("gh-app-slug"), &slug) {
+        p.apply([v]);
     }
 
     // 2. The installation Atlantis will use.
@@ -329,52 +316,9 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
                 r.what, r.status
             )));
         }
-        let list = r
-            .json
-            .as_ref()
-            .and_then(|j| j.as_array())
-            .cloned()
-            .unwrap_or_default();
-        if list.len() != 1 {
-            let accounts: Vec<String> = list
-                .iter()
-                .map(|i| {
-                    format!(
-                        "`{}` (id {})",
-                        scrub(i["account"]["login"].as_str().unwrap_or("?")),
-                        i["id"].as_i64().unwrap_or(0)
-                    )
-                })
-                .collect();
-            let (msg, help) = if list.is_empty() {
-                (
-                    format!(
-                        "the app `{slug}` is not installed on any account; Atlantis fails with \"wrong number of installations, expected 1, found 0\" ({})",
-                        p.name()
-                    ),
-                    format!(
-                        "install it on the organisation that owns the repositories: {web}/apps/{slug}/installations/new"
-                    ),
-                )
-            } else {
-                (
-                    format!(
-                        "the app `{slug}` has {} installations ({}) and gh-app-installation-id is not set; Atlantis fails with \"wrong number of installations, expected 1, found {}\" ({})",
-                        list.len(),
-                        accounts.join(", "),
-                        list.len(),
-                        p.name()
-                    ),
-                    "set gh-app-installation-id to the id of the installation Atlantis should use"
-                        .to_string(),
-                )
-            };
-            let f = p
-                .finding(&super::rules::INSUFFICIENT, msg)
-                .label("installation ambiguous")
-                .help(help)
-                .related(p.cfg.location("gh-app-id"), "the app");
-            p.push(f);
+        let list: Vec<Value> = r.body().unwrap_or_default();
+        if let Some(v) = judge_installations(&p.name(), &slug, &web, &list) {
+            p.apply([v]);
             return Ok(());
         }
         list.into_iter().next().unwrap_or(Value::Null)
@@ -442,6 +386,68 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         if granted.is_empty() { "none".into() } else { granted.join(", ") }
     ));
     Ok(())
+}
+
+/// Judges `gh-app-slug` against the app the key and id belong to. Pure.
+pub fn judge_slug(name: &str, configured: Option<&str>, slug: &str) -> Option<Verdict> {
+    let configured = configured.filter(|c| *c != slug)?;
+    Some(Verdict::Misconfigured {
+        flag: "gh-app-slug",
+        label: "another app",
+        what: "the configured slug",
+        message: format!(
+            "gh-app-slug is `{configured}` but the key and gh-app-id belong to the app `{slug}` ({name})"
+        ),
+        help: format!(
+            "set gh-app-slug to `{slug}` (Atlantis looks itself up by slug at startup and recognises its comments as `{slug}[bot]`)"
+        ),
+    })
+}
+
+/// Judges `GET /app/installations` when `gh-app-installation-id` is not set: Atlantis needs
+/// exactly one installation ("wrong number of installations, expected 1, found N"). Pure.
+pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) -> Option<Verdict> {
+    if list.len() == 1 {
+        return None;
+    }
+    let (message, help) = if list.is_empty() {
+        (
+            format!(
+                "the app `{slug}` is not installed on any account; Atlantis fails with \"wrong number of installations, expected 1, found 0\" ({name})"
+            ),
+            format!(
+                "install it on the organisation that owns the repositories: {web}/apps/{slug}/installations/new"
+            ),
+        )
+    } else {
+        let accounts: Vec<String> = list
+            .iter()
+            .map(|i| {
+                format!(
+                    "`{}` (id {})",
+                    scrub(i["account"]["login"].as_str().unwrap_or("?")),
+                    i["id"].as_i64().unwrap_or(0)
+                )
+            })
+            .collect();
+        (
+            format!(
+                "the app `{slug}` has {} installations ({}) and gh-app-installation-id is not set; Atlantis fails with \"wrong number of installations, expected 1, found {}\" ({name})",
+                list.len(),
+                accounts.join(", "),
+                list.len(),
+            ),
+            "set gh-app-installation-id to the id of the installation Atlantis should use"
+                .to_string(),
+        )
+    };
+    Some(Verdict::Misconfigured {
+        flag: "gh-app-id",
+        label: "installation ambiguous",
+        what: "the app",
+        message,
+        help,
+    })
 }
 
 /// `POST /app/installations/{id}/access_tokens`: the minted token (a secret).
@@ -658,6 +664,40 @@ mod tests {
             matches!(&v[0], Verdict::Insufficient { message, help } if message.contains("Members (organisation): read (for gh-team-allowlist) (has none)") && help.starts_with("add Members (organisation) to the app's permissions"))
         );
         assert!(judge_permissions(&i, Features::default(), &app, &app).is_empty());
+    }
+
+    #[test]
+    fn slug_and_installation_count_are_judged() {
+        assert_eq!(judge_slug("GH", None, "atlantis-acme"), None);
+        assert_eq!(
+            judge_slug("GH", Some("atlantis-acme"), "atlantis-acme"),
+            None
+        );
+        assert!(matches!(
+            judge_slug("GH", Some("other"), "atlantis-acme"),
+            Some(Verdict::Misconfigured {
+                flag: "gh-app-slug",
+                ..
+            })
+        ));
+        // Recorded: host-apis.md 2.2.
+        let one: Vec<Value> = serde_json::from_str(r#"[{"id":45678901,"app_id":123456,"account":{"login":"acme","id":1,"type":"Organization"},"repository_selection":"selected"}]"#).unwrap();
+        assert_eq!(
+            judge_installations("GH", "atlantis-acme", "https://github.com", &one),
+            None
+        );
+        let v = judge_installations("GH", "atlantis-acme", "https://github.com", &[]).unwrap();
+        assert!(
+            matches!(&v, Verdict::Misconfigured { message, .. } if message.contains("found 0"))
+        );
+        let two: Vec<Value> = serde_json::from_str(
+            r#"[{"id":1,"account":{"login":"acme"}},{"id":2,"account":{"login":"acme-labs"}}]"#,
+        )
+        .unwrap();
+        let v = judge_installations("GH", "atlantis-acme", "https://github.com", &two).unwrap();
+        assert!(
+            matches!(&v, Verdict::Misconfigured { message, .. } if message.contains("has 2 installations (`acme` (id 1), `acme-labs` (id 2))"))
+        );
     }
 
     #[test]

@@ -160,6 +160,15 @@ pub enum Verdict {
         message: String,
         help: String,
     },
+    /// A configured value that does not work with this credential (an error that also points
+    /// at the flag).
+    Misconfigured {
+        flag: &'static str,
+        label: &'static str,
+        what: &'static str,
+        message: String,
+        help: String,
+    },
     /// The host said the credential has expired (`detail`: its words, in parentheses).
     Expired {
         detail: String,
@@ -297,6 +306,20 @@ impl Probe<'_> {
                     let f = self
                         .finding(&rules::INSUFFICIENT, message)
                         .severity(Severity::Warning)
+                        .label(label)
+                        .help(help)
+                        .related(self.cfg.location(flag), what);
+                    self.push(f);
+                }
+                Verdict::Misconfigured {
+                    flag,
+                    label,
+                    what,
+                    message,
+                    help,
+                } => {
+                    let f = self
+                        .finding(&rules::INSUFFICIENT, message)
                         .label(label)
                         .help(help)
                         .related(self.cfg.location(flag), what);
