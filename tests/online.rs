@@ -2738,3 +2738,28 @@ fn github_app_deep_check_mints_lists_and_revokes() {
     assert!(server.requests().iter().all(|r| r.method == "GET"));
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+#[test]
+fn a_credential_set_at_runtime_is_not_probed() {
+    let server = support::start(gh_user_ok);
+    let cfg = "repo-allowlist: gitlab.test.local/acme/*\ngitlab-user: atlantis-bot\ngitlab-hostname: gitlab.test.local\ngitlab-webhook-secret: not-a-real-secret-0123\n";
+    let run = lint(cfg, Some(&server), &["--assume-set", "gitlab-token"]);
+    let d = run.one("probe-unverifiable");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not probed: gitlab-token is set at runtime"),
+        "{}",
+        run.stdout
+    );
+    assert!(server.requests().is_empty(), "something was sent");
+    // --require-online: a host that could not be probed fails the run.
+    let run = lint(
+        cfg,
+        Some(&server),
+        &["--assume-set", "gitlab-token", "--require-online"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.one("probe-unverifiable")["severity"], "error");
+}

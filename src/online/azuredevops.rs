@@ -4,7 +4,7 @@
 
 use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, concrete_repos, encode, strip_port, user};
+use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, concrete_repos, encode, strip_port};
 use serde::Deserialize;
 
 /// `GET {org}/_apis/connectionData`, the part the probe reads.
@@ -232,7 +232,7 @@ fn entitlements(
     token: &str,
     tokens_page: &str,
 ) -> Result<(), Indeterminate> {
-    let user = user(p.cfg, "azuredevops-user");
+    let user = p.cfg.str("azuredevops-user").unwrap_or("").to_string();
     let url = format!(
         "{ADO_ENTITLEMENTS}{org}/_apis/userentitlements?$filter=name%20eq%20%27{}%27&api-version=7.1",
         encode(&user)

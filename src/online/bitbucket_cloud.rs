@@ -5,7 +5,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode, user};
+use super::target::{concrete_repos, encode};
 use serde::Deserialize;
 
 /// A Bitbucket Cloud error body: `{"type":"error","error":{"message":...,"detail":{"required":[...]}}}`.
@@ -115,8 +115,14 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     };
     // Atlantis trims one `@` from bitbucket-user, not from bitbucket-api-user.
     let (user_key, user) = match p.cfg.str("bitbucket-api-user") {
-        Some(_) => ("bitbucket-api-user", user(p.cfg, "bitbucket-api-user")),
-        None => ("bitbucket-user", user(p.cfg, "bitbucket-user")),
+        Some(_) => (
+            "bitbucket-api-user",
+            p.cfg.str("bitbucket-api-user").unwrap_or("").to_string(),
+        ),
+        None => (
+            "bitbucket-user",
+            p.cfg.str("bitbucket-user").unwrap_or("").to_string(),
+        ),
     };
     let r = p.http.api(
         &p.api("user"),

@@ -104,7 +104,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         key: p.key(),
         tokens_page: &tokens_page,
         version: &version,
-        configured_user: &super::target::user(p.cfg, "bitbucket-user"),
+        configured_user: &p.cfg.str("bitbucket-user").unwrap_or("").to_string(),
     };
     let verdicts = judge_identity(&facts, &answer);
     let accepted = matches!(verdicts.first(), Some(Verdict::Verified(_)));

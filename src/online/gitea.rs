@@ -112,7 +112,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         key: p.key(),
         tokens_page: &tokens_page,
         version: &version,
-        configured_user: &super::target::user(p.cfg, "gitea-user"),
+        configured_user: &p.cfg.str("gitea-user").unwrap_or("").to_string(),
     };
     let user: Option<User> = r.body();
     let verdicts = judge_user(&facts, r.status, user.as_ref(), r.message().as_deref());

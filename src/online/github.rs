@@ -3,7 +3,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, parse_time, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode, github_web, origin, strip_port, user};
+use super::target::{concrete_repos, encode, github_web, origin, strip_port};
 use serde::Deserialize;
 
 /// The headers GitHub asks API clients to send.
@@ -62,7 +62,13 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     };
     // Atlantis trims both (UserTransport) and re-reads the token file per request.
     let token = zeroize::Zeroizing::new(token.trim().to_string());
-    let user = user(p.cfg, "gh-user").trim().to_string();
+    let user = p
+        .cfg
+        .str("gh-user")
+        .unwrap_or("")
+        .to_string()
+        .trim()
+        .to_string();
     let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
     let web = github_web(&hostname);
     let r = p

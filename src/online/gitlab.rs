@@ -58,7 +58,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         return refused(p, &r, &tokens_page);
     }
     let account: Option<User> = r.body();
-    let configured = super::target::user(p.cfg, "gitlab-user");
+    let configured = p.cfg.str("gitlab-user").unwrap_or("").to_string();
     let name = p.name();
     let verdict = judge_user(
         &name,

@@ -150,7 +150,7 @@ impl ConnectTo {
 pub fn recipients(cfg: &EffectiveConfig, options: &Options) -> Vec<String> {
     let mut out = Vec::new();
     for t in targets(cfg) {
-        if trust::check(cfg, &t, &options.allowed_hosts).is_err() {
+        if t.unknown.is_some() || trust::check(cfg, &t, &options.allowed_hosts).is_err() {
             continue;
         }
         out.push(t.name());

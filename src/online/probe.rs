@@ -46,6 +46,21 @@ fn run_one(
         out: Vec::new(),
         require_online: options.require_online && !options.dry_run,
     };
+    if let Some(flag) = target.unknown {
+        // Nothing is sent: the value the probe would need is not in the input.
+        let what = cfg.unknown(flag).map_or_else(
+            || "a source atlantis-lint cannot read".into(),
+            |u| u.describe(),
+        );
+        p.skip(
+            format!(
+                "{} is not probed: {flag} is set at runtime from {what}, which atlantis-lint cannot read",
+                target.name()
+            ),
+            "run atlantis-lint --online where the value is visible (with --env in the running container, say)",
+        );
+        return p.out;
+    }
     // Host-written text is scrubbed against this host's secrets (see `http::scrub`).
     let _scope = super::secrets::Scope::enter(p.http.secrets.clone());
     if let Err(untrusted) = super::trust::check(cfg, target, &options.allowed_hosts) {

@@ -15,7 +15,8 @@
 //! Pure: no network. [`Options::allowed_hosts`]: super::Options::allowed_hosts
 
 use super::target::{Target, strip_port};
-use crate::config::{EffectiveConfig, OriginKind};
+use crate::config::{EffectiveConfig, Spelling};
+use crate::source::SourceKind;
 
 /// Hosts that only ever belong to their Git product: sending a credential there cannot leak it
 /// to a third party.
@@ -73,13 +74,24 @@ fn source_words(cfg: &EffectiveConfig, flag: &str) -> String {
     let Some(s) = cfg.winner(flag) else {
         return "Atlantis's default".into();
     };
-    let name = &cfg.sources.get(s.origin.source).name;
-    match &s.origin.kind {
-        OriginKind::File => format!("the file {name}"),
-        OriginKind::EnvFile { name: var } => format!("{var} in the env file {name}"),
-        OriginKind::Env { name } => format!("the environment ({name})"),
-        OriginKind::Argv { .. } => format!("the Atlantis command line ({})", s.key),
+    let source = cfg.sources.get(s.origin.source);
+    if source.kind == SourceKind::Env {
+        return format!("the environment ({})", s.origin.spelling.spell(flag));
     }
+    let name = &source.name;
+    match &s.origin.spelling {
+        Spelling::ConfigKey => format!("the file {name}"),
+        Spelling::EnvVar { name: var } => format!("{var} in {name}"),
+        Spelling::Flag { flag, .. } => format!("{flag} in {name}"),
+        Spelling::FormKey { path } => format!("{path} in {name}"),
+        Spelling::Assumed { .. } => "--assume-set".into(),
+    }
+}
+
+/// True for the process environment: the CI job's own, which a pull request cannot change.
+fn from_environment(cfg: &EffectiveConfig, flag: &str) -> bool {
+    cfg.winner(flag)
+        .is_some_and(|s| cfg.sources.get(s.origin.source).kind == SourceKind::Env)
 }
 
 /// Whether `target`'s credential may go to every host its probe would contact.
@@ -100,7 +112,7 @@ pub fn check(cfg: &EffectiveConfig, target: &Target, allow: &[String]) -> Result
         let same_source = named.origin.source == cred.origin.source;
         let from_file = target.key.ends_with("-file");
         let trusted = if from_file {
-            same_source && matches!(cred.origin.kind, OriginKind::Env { .. })
+            same_source && from_environment(cfg, target.key)
         } else {
             same_source
         };

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{ArgvIssue, KeyMatch, OriginKind, RawValue, Setting};
+use crate::config::{ArgvIssue, KeyMatch, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, Flag, FlagKind};
 use crate::input::env::is_service_link;
@@ -79,8 +79,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn finding(s: &Setting) -> Option<Finding> {
-    match &s.origin.kind {
-        OriginKind::File => {
+    match &s.origin.spelling {
+        Spelling::ConfigKey => {
             let nested = matches!(s.value, RawValue::Collection { is_map: true, .. });
             let suggestion = suggestion_for(&s.key);
             let mut message = format!("`{}` is not an Atlantis flag; Atlantis ignores it", s.key);
@@ -101,7 +101,7 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
-        OriginKind::Env { name } | OriginKind::EnvFile { name } => {
+        Spelling::EnvVar { name } => {
             let value = match &s.value {
                 RawValue::Text(t) => t.as_str(),
                 _ => "",
@@ -133,7 +133,7 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
-        OriginKind::Argv { flag, .. } => {
+        Spelling::Flag { flag, .. } => {
             let name = flag.trim_start_matches('-');
             let mut f = Finding::new(&RULE, s.origin.key(), format!("unknown flag: {flag}"))
                 .label("Atlantis stops here at startup");
@@ -146,5 +146,7 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
+        // A form's own keys are checked by the form's reader; `--assume-set` takes flag names only.
+        Spelling::FormKey { .. } | Spelling::Assumed { .. } => None,
     }
 }
