@@ -5,6 +5,7 @@
 use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, concrete_repos, encode, strip_port};
+use crate::flags;
 use serde::Deserialize;
 
 /// `GET {org}/_apis/connectionData`, the part the probe reads.
@@ -102,7 +103,7 @@ pub fn judge_repo(
 fn repo_access(p: &mut Probe, token: &str, tokens_page: &str) -> Result<(), Indeterminate> {
     let host = p
         .cfg
-        .str("azuredevops-hostname")
+        .str(flags::AZUREDEVOPS_HOSTNAME)
         .unwrap_or("dev.azure.com")
         .to_string();
     let Some(full) = concrete_repos(p.cfg, &host, 4)
@@ -130,9 +131,13 @@ fn repo_access(p: &mut Probe, token: &str, tokens_page: &str) -> Result<(), Inde
 /// The first organisation the repo-allowlist names without wildcards on the Azure DevOps host.
 fn organisation(p: &Probe) -> Option<String> {
     // Azure DevOps Server may carry a port (`ado.corp:8080`); allowlist entries name the host.
-    let host = strip_port(p.cfg.str("azuredevops-hostname").unwrap_or("dev.azure.com"))
-        .to_ascii_lowercase();
-    let allow = p.cfg.str("repo-allowlist")?;
+    let host = strip_port(
+        p.cfg
+            .str(flags::AZUREDEVOPS_HOSTNAME)
+            .unwrap_or("dev.azure.com"),
+    )
+    .to_ascii_lowercase();
+    let allow = p.cfg.str(flags::REPO_ALLOWLIST)?;
     allow.split(',').find_map(|entry| {
         let entry = entry.trim();
         if entry.starts_with('!') {
@@ -232,7 +237,7 @@ fn entitlements(
     token: &str,
     tokens_page: &str,
 ) -> Result<(), Indeterminate> {
-    let user = p.cfg.str("azuredevops-user").unwrap_or("").to_string();
+    let user = p.cfg.str(flags::AZUREDEVOPS_USER).unwrap_or("").to_string();
     let url = format!(
         "{ADO_ENTITLEMENTS}{org}/_apis/userentitlements?$filter=name%20eq%20%27{}%27&api-version=7.1",
         encode(&user)

@@ -6,6 +6,7 @@
 use super::http::{Auth, Indeterminate, Resp, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{concrete_repos, encode};
+use crate::flags;
 use serde::Deserialize;
 
 /// A Bitbucket Cloud error body: `{"type":"error","error":{"message":...,"detail":{"required":[...]}}}`.
@@ -114,14 +115,17 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         return Ok(());
     };
     // Atlantis trims one `@` from bitbucket-user, not from bitbucket-api-user.
-    let (user_key, user) = match p.cfg.str("bitbucket-api-user") {
+    let (user_key, user) = match p.cfg.str(flags::BITBUCKET_API_USER) {
         Some(_) => (
             "bitbucket-api-user",
-            p.cfg.str("bitbucket-api-user").unwrap_or("").to_string(),
+            p.cfg
+                .str(flags::BITBUCKET_API_USER)
+                .unwrap_or("")
+                .to_string(),
         ),
         None => (
             "bitbucket-user",
-            p.cfg.str("bitbucket-user").unwrap_or("").to_string(),
+            p.cfg.str(flags::BITBUCKET_USER).unwrap_or("").to_string(),
         ),
     };
     let r = p.http.api(
@@ -142,7 +146,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         user_key,
         user: &user,
         token_prefix: token_prefix(&token),
-        hide_prev_plan_comments: p.cfg.bool("hide-prev-plan-comments"),
+        hide_prev_plan_comments: p.cfg.bool(flags::HIDE_PREV_PLAN_COMMENTS),
     };
     let verdicts = judge_user(&facts, &answer);
     let accepted = verdicts.iter().any(|v| matches!(v, Verdict::Verified(_)));

@@ -6,6 +6,7 @@
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{concrete_repos, encode};
+use crate::flags;
 use serde::Deserialize;
 
 /// `GET /rest/api/1.0/repos?...&permission=REPO_WRITE`: a page of repositories.
@@ -104,7 +105,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         key: p.key(),
         tokens_page: &tokens_page,
         version: &version,
-        configured_user: &p.cfg.str("bitbucket-user").unwrap_or("").to_string(),
+        configured_user: p.cfg.str(flags::BITBUCKET_USER).unwrap_or(""),
     };
     let verdicts = judge_identity(&facts, &answer);
     let accepted = matches!(verdicts.first(), Some(Verdict::Verified(_)));

@@ -5,6 +5,7 @@
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{concrete_repos, encode};
+use crate::flags;
 use serde::Deserialize;
 
 /// `GET /api/v1/repos/{owner}/{repo}`, the part the probe reads.
@@ -112,7 +113,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         key: p.key(),
         tokens_page: &tokens_page,
         version: &version,
-        configured_user: &p.cfg.str("gitea-user").unwrap_or("").to_string(),
+        configured_user: p.cfg.str(flags::GITEA_USER).unwrap_or(""),
     };
     let user: Option<User> = r.body();
     let verdicts = judge_user(&facts, r.status, user.as_ref(), r.message().as_deref());

@@ -4,6 +4,7 @@
 use super::http::{Auth, Indeterminate, Resp, parse_time, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{concrete_repos, encode, github_web, origin, strip_port};
+use crate::flags;
 use serde::Deserialize;
 
 /// The headers GitHub asks API clients to send.
@@ -64,12 +65,16 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let token = zeroize::Zeroizing::new(token.trim().to_string());
     let user = p
         .cfg
-        .str("gh-user")
+        .str(flags::GH_USER)
         .unwrap_or("")
         .to_string()
         .trim()
         .to_string();
-    let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
+    let hostname = p
+        .cfg
+        .str(flags::GH_HOSTNAME)
+        .unwrap_or("github.com")
+        .to_string();
     let web = github_web(&hostname);
     let r = p
         .http
@@ -88,7 +93,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         web: &web,
         user: &user,
         kind: token_kind(&token),
-        team_allowlist: p.cfg.is_set("gh-team-allowlist"),
+        team_allowlist: p.cfg.is_set(flags::GH_TEAM_ALLOWLIST),
     };
     let verdicts = judge_user(&facts, &answer);
     let accepted = verdicts.iter().any(|v| matches!(v, Verdict::Verified(_)));
@@ -459,7 +464,7 @@ pub fn judge_teams(
 /// The organisation of the repo-allowlist on this host: the owner of its first entry whose
 /// owner has no wildcard (`github.com/acme/*`).
 fn allowlist_org(p: &Probe, hostname: &str) -> Option<String> {
-    let allow = p.cfg.str("repo-allowlist")?;
+    let allow = p.cfg.str(flags::REPO_ALLOWLIST)?;
     let host = strip_port(hostname).to_ascii_lowercase();
     allow.split(',').find_map(|e| {
         let mut parts = e.trim().split('/');
@@ -525,7 +530,7 @@ fn repo_access(
             }
         }
     }
-    let wanted = allowlisted_teams(p.cfg.str("gh-team-allowlist").unwrap_or(""));
+    let wanted = allowlisted_teams(p.cfg.str(flags::GH_TEAM_ALLOWLIST).unwrap_or(""));
     if teams && !wanted.is_empty() {
         if let Some(org) = allowlist_org(p, hostname) {
             let url = p.api(&format!("orgs/{}/teams?per_page=100", encode(&org)));

@@ -9,6 +9,7 @@ use super::github::{HEADERS, forbidden};
 use super::http::{Auth, Indeterminate, Resp, format_duration, parse_http_date, scrub, unix_now};
 use super::probe::{Probe, Verdict};
 use super::target::github_web;
+use crate::flags;
 use base64::Engine as _;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
@@ -233,8 +234,12 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         );
         return Ok(());
     };
-    let app_id = p.cfg.int("gh-app-id");
-    let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
+    let app_id = p.cfg.int(flags::GH_APP_ID);
+    let hostname = p
+        .cfg
+        .str(flags::GH_HOSTNAME)
+        .unwrap_or("github.com")
+        .to_string();
     let web = github_web(&hostname);
     let print = fingerprint(&key);
     let Some(token) = jwt(&key, app_id, unix_now()) else {
@@ -271,12 +276,12 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     } else {
         format!("{web}/settings/apps/{slug}")
     };
-    if let Some(v) = judge_slug(&p.name(), p.cfg.str("gh-app-slug"), &slug) {
+    if let Some(v) = judge_slug(&p.name(), p.cfg.str(flags::GH_APP_SLUG), &slug) {
         p.apply([v]);
     }
 
     // 2. The installation Atlantis will use.
-    let configured_id = p.cfg.int("gh-app-installation-id");
+    let configured_id = p.cfg.int(flags::GH_APP_INSTALLATION_ID);
     let inst = if configured_id != 0 {
         let r = p.http.api(
             &p.api(&format!("app/installations/{configured_id}")),
@@ -296,7 +301,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
                     )
                     .label("installation not found")
                     .help(format!("the id is the number at the end of the installation's settings URL; the app's installations are listed at {app_settings}/installations"))
-                    .related(p.cfg.location("gh-app-installation-id"), "the configured installation");
+                    .related(p.cfg.location(flags::GH_APP_INSTALLATION_ID), "the configured installation");
                 p.push(f);
                 return Ok(());
             }
@@ -345,8 +350,8 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
 
     // 3. Granted permissions against Atlantis's table.
     let features = Features {
-        team_allowlist: p.cfg.is_set("gh-team-allowlist"),
-        mergeable_bypass: p.cfg.bool("gh-allow-mergeable-bypass-apply"),
+        team_allowlist: p.cfg.is_set(flags::GH_TEAM_ALLOWLIST),
+        mergeable_bypass: p.cfg.bool(flags::GH_ALLOW_MERGEABLE_BYPASS_APPLY),
     };
     let about = Installation {
         name: &p.name(),

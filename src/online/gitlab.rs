@@ -5,6 +5,7 @@
 use super::http::{Auth, Indeterminate, Resp, format_time, parse_time, scrub};
 use super::probe::{Probe, Verdict};
 use super::target::{concrete_repos, encode, gitlab_web};
+use crate::flags;
 use serde::Deserialize;
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
@@ -58,7 +59,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         return refused(p, &r, &tokens_page);
     }
     let account: Option<User> = r.body();
-    let configured = p.cfg.str("gitlab-user").unwrap_or("").to_string();
+    let configured = p.cfg.str(flags::GITLAB_USER).unwrap_or("").to_string();
     let name = p.name();
     let verdict = judge_user(
         &name,
