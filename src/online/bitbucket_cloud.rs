@@ -116,15 +116,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     };
     // Atlantis trims one `@` from bitbucket-user, not from bitbucket-api-user.
     let (user_key, user) = match p.cfg.str(flags::BITBUCKET_API_USER) {
-        Some(_) => (
-            "bitbucket-api-user",
-            p.cfg
-                .str(flags::BITBUCKET_API_USER)
-                .unwrap_or("")
-                .to_string(),
-        ),
+        Some(u) => (flags::BITBUCKET_API_USER, u.to_string()),
         None => (
-            "bitbucket-user",
+            flags::BITBUCKET_USER,
             p.cfg.str(flags::BITBUCKET_USER).unwrap_or("").to_string(),
         ),
     };
@@ -143,7 +137,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let facts = Facts {
         name: &p.name(),
         key: p.key(),
-        user_key,
+        user_key: user_key.flag().name,
         user: &user,
         token_prefix: token_prefix(&token),
         hide_prev_plan_comments: p.cfg.bool(flags::HIDE_PREV_PLAN_COMMENTS),
