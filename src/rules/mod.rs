@@ -42,6 +42,7 @@ mod placeholder_value;
 mod plaintext_secret;
 mod redis_cluster_conflict;
 mod removed_key;
+pub mod repo;
 mod repo_allowlist_entry;
 mod repo_allowlist_host;
 mod repo_allowlist_missing;
@@ -271,7 +272,9 @@ pub fn applies_since(id: &str) -> Option<&'static Since> {
 
 /// Every rule id the linter knows, offline and online.
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
-    ALL.iter().map(|(info, _)| *info)
+    ALL.iter()
+        .map(|(info, _)| *info)
+        .chain(repo::ALL.iter().map(|(info, _)| *info))
 }
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {
