@@ -158,21 +158,19 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         // Network access is opt-in and visible: say where the credentials go before sending.
         let mut hosts: Vec<String> = Vec::new();
         for (cfg, _) in &linted {
-            for t in crate::online::targets(cfg)
-                .into_iter()
-                .filter(|t| t.unknown.is_none())
-            {
-                let name = t.name();
+            for name in crate::online::recipients(cfg, online) {
                 if !hosts.contains(&name) {
                     hosts.push(name);
                 }
             }
         }
         if !hosts.is_empty() {
-            eprintln!(
-                "atlantis-lint: --online: read-only requests to {}",
-                hosts.join(", ")
-            );
+            let what = if online.dry_run {
+                "--dry-run: nothing is sent; the credentials would go to"
+            } else {
+                "read-only requests to"
+            };
+            eprintln!("atlantis-lint: --online: {what} {}", hosts.join(", "));
         }
         // Every configuration's hosts at once (each probe runs its hosts concurrently too).
         let probed: Vec<_> = std::thread::scope(|s| {

@@ -314,6 +314,18 @@ pub struct OnlineArgs {
     /// --connect-to; PORT may be empty for any port). TLS still verifies HOST. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", requires = "online")]
     pub connect_to: Vec<String>,
+    /// With --online: this host may receive a credential whatever names it (HOST, or HOST:PORT
+    /// for one port). Without it, a credential goes only to public Git hosts and to hosts the
+    /// source holding the credential names itself. Repeatable.
+    #[arg(long, value_name = "HOST", requires = "online")]
+    pub online_host: Vec<String>,
+    /// With --online: print the requests that would be sent (credentials masked), send nothing.
+    #[arg(long, requires = "online")]
+    pub dry_run: bool,
+    /// With --online: for a GitHub App, also mint an installation token limited to
+    /// `metadata: read`, list the repositories it covers, and revoke it.
+    #[arg(long, requires = "online")]
+    pub online_app_deep: bool,
 }
 
 impl OnlineArgs {
@@ -330,6 +342,11 @@ impl OnlineArgs {
         let mut o = crate::online::Options {
             require_online: self.require_online,
             allow_http: self.online_allow_http,
+            allowed_hosts: self.online_host.clone(),
+            dry_run: self.dry_run,
+            progress: std::io::stderr().is_terminal()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+            app_deep: self.online_app_deep,
             ..Default::default()
         };
         if let Some(secs) = self.online_timeout {
