@@ -63,6 +63,109 @@ pub struct RepoHost {
     pub selector: &'static str,
     /// Host names of repository URLs; an allowlist entry matching any of them covers the host.
     pub names: Vec<String>,
+    /// False when the repositories' host cannot be known from the configuration: Gitea names
+    /// repositories after the host of the webhook's clone URL (its `ROOT_URL`), which need not
+    /// be the host of `gitea-base-url` (an internal API address, say).
+    pub host_known: bool,
+    /// How many `/`-separated parts a repository's full name has (`owner/repo`: 2).
+    pub depth: Depth,
+}
+
+/// The number of parts of a repository's full name on a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    Exactly(usize),
+    /// GitLab's nested groups.
+    AtLeast(usize),
+}
+
+impl RepoHost {
+    /// True when a repository of this host can be named `name` (no wildcard).
+    fn host_matches(&self, host: &str) -> bool {
+        !self.host_known
+            || self.names.iter().any(|n| match n.strip_prefix('*') {
+                Some(suffix) => host.ends_with(suffix),
+                None => n == host,
+            })
+    }
+
+    /// True when some host name of this host starts with `prefix`.
+    fn host_starts_with(&self, prefix: &str) -> bool {
+        !self.host_known
+            || self
+                .names
+                .iter()
+                .any(|n| n.starts_with('*') || n.starts_with(prefix))
+    }
+}
+
+/// Why a `repo-allowlist` entry can never match a repository of the configured hosts, as
+/// `RepoAllowlistChecker.matchesRule` compares: lower-cased, the first `*` matching any run of
+/// characters (across `/` too), everything after it compared literally with the end of
+/// `host/owner/repo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NeverMatches {
+    /// No host part at all (`acme`, `terraform-infra`).
+    NoHost,
+    /// A host alone (`github.com`).
+    HostOnly,
+    /// `host/owner` without the repository (`github.com/acme`).
+    OwnerOnly { host: String },
+    /// A second `*`, which Atlantis compares literally.
+    SecondWildcard,
+    /// Names a host none of the configured Git hosts has.
+    OtherHost,
+}
+
+/// `None` when `entry` (not negated, as written) may match a repository of one of `hosts`.
+pub fn never_matches(entry: &str, hosts: &[RepoHost]) -> Option<NeverMatches> {
+    let rule = entry.to_lowercase();
+    if let Some(star) = rule.find('*') {
+        if rule[star + 1..].contains('*') {
+            return Some(NeverMatches::SecondWildcard);
+        }
+        let prefix = &rule[..star];
+        let ok = match prefix.split_once('/') {
+            Some((host, _)) => hosts.iter().any(|h| h.host_matches(host)),
+            None => hosts.iter().any(|h| h.host_starts_with(prefix)),
+        };
+        return (!ok).then(|| {
+            if prefix.contains('/') || prefix.contains('.') {
+                NeverMatches::OtherHost
+            } else {
+                NeverMatches::NoHost
+            }
+        });
+    }
+    let parts: Vec<&str> = rule.split('/').collect();
+    if parts.len() == 1 {
+        return Some(if hosts.iter().any(|h| h.host_known && h.host_matches(parts[0])) {
+            NeverMatches::HostOnly
+        } else {
+            NeverMatches::NoHost
+        });
+    }
+    let mut host_seen = false;
+    for h in hosts.iter().filter(|h| h.host_matches(parts[0])) {
+        host_seen = true;
+        let fits = match h.depth {
+            Depth::Exactly(n) => parts.len() == n + 1,
+            Depth::AtLeast(n) => parts.len() > n,
+        };
+        if fits || parts.len() > 3 {
+            // Deeper paths are `repo-allowlist-entry`'s "path inside a repository".
+            return None;
+        }
+    }
+    Some(match (host_seen, parts.len()) {
+        (true, 2) => NeverMatches::OwnerOnly {
+            host: parts[0].to_string(),
+        },
+        (false, _) if !parts[0].contains('.') && !parts[0].contains(':') && parts[0] != "localhost" => {
+            NeverMatches::NoHost
+        }
+        _ => NeverMatches::OtherHost,
+    })
 }
 
 /// Every configured Git host with the host names its repositories have.
@@ -79,6 +182,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "GitHub",
             selector,
             names: vec![str_host("gh-hostname")],
+            host_known: true,
+            depth: Depth::Exactly(2),
         });
     }
     if cfg.is_set("gitlab-user") {
@@ -86,6 +191,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "GitLab",
             selector: "gitlab-user",
             names: vec![str_host("gitlab-hostname")],
+            host_known: true,
+            depth: Depth::AtLeast(2),
         });
     }
     if cfg.is_set("gitea-user") {
@@ -93,6 +200,9 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "Gitea",
             selector: "gitea-user",
             names: vec![str_host("gitea-base-url")],
+            // `ParseGiteaRepo`: the host comes from the webhook's clone URL.
+            host_known: false,
+            depth: Depth::Exactly(2),
         });
     }
     if cfg.is_set("bitbucket-user") {
@@ -115,6 +225,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             },
             selector: "bitbucket-user",
             names: vec![name],
+            host_known: true,
+            depth: Depth::Exactly(2),
         });
     }
     if cfg.is_set("azuredevops-user") {
@@ -128,6 +240,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "Azure DevOps",
             selector: "azuredevops-user",
             names,
+            host_known: true,
+            depth: Depth::Exactly(3),
         });
     }
     out.retain(|h| h.names.iter().any(|n| !n.is_empty()));
@@ -208,6 +322,60 @@ mod tests {
         );
         assert_eq!(host_of("gitlab.example.com"), "gitlab.example.com");
         assert_eq!(host_of("[::1]:8080"), "::1");
+    }
+
+    fn github() -> RepoHost {
+        RepoHost {
+            family: "GitHub",
+            selector: "gh-user",
+            names: vec!["github.com".into()],
+            host_known: true,
+            depth: Depth::Exactly(2),
+        }
+    }
+
+    #[test]
+    fn entries_that_never_match() {
+        let hosts = [github()];
+        for ok in [
+            "github.com/acme/*",
+            "github.com/acme/infra",
+            "*",
+            "github.com/*",
+            "git*",
+            "GitHub.com/Acme/Infra",
+            "*/infra",
+            "github.com/acme/infra/modules",
+        ] {
+            assert_eq!(never_matches(ok, &hosts), None, "{ok}");
+        }
+        assert_eq!(never_matches("acme", &hosts), Some(NeverMatches::NoHost));
+        assert_eq!(never_matches("terraform-*", &hosts), Some(NeverMatches::NoHost));
+        assert_eq!(never_matches("acme/infra", &hosts), Some(NeverMatches::NoHost));
+        assert_eq!(
+            never_matches("github.com/acme", &hosts),
+            Some(NeverMatches::OwnerOnly { host: "github.com".into() })
+        );
+        assert_eq!(never_matches("github.com/*/*", &hosts), Some(NeverMatches::SecondWildcard));
+        assert_eq!(never_matches("gitlab.com/acme/*", &hosts), Some(NeverMatches::OtherHost));
+        let gitea = RepoHost {
+            family: "Gitea",
+            selector: "gitea-user",
+            names: vec!["gitea-http.gitea.svc".into()],
+            host_known: false,
+            depth: Depth::Exactly(2),
+        };
+        assert_eq!(never_matches("git.example.com/infra/*", &[gitea.clone()]), None);
+        assert_eq!(never_matches("infra", &[gitea]), Some(NeverMatches::NoHost));
+        let gitlab = RepoHost {
+            family: "GitLab",
+            selector: "gitlab-user",
+            names: vec!["gitlab.com".into()],
+            host_known: true,
+            depth: Depth::AtLeast(2),
+        };
+        assert_eq!(never_matches("gitlab.com/a/b/c", &[gitlab.clone()]), None);
+        assert!(never_matches("gitlab.com/a", &[gitlab]).is_some());
     }
 
     #[test]
