@@ -4,7 +4,7 @@ use crate::finding::{Finding, RuleInfo, Severity};
 pub static RULE: RuleInfo = RuleInfo {
     id: "url-scheme",
     severity: Severity::Error,
-    summary: "bitbucket-base-url, gitea-base-url or atlantis-url without http:// or https://, or unparsable",
+    summary: "bitbucket-base-url, gitea-base-url or atlantis-url without http:// or https://, or unparsable; atlantis-url without a host or with a placeholder host",
     suppressible: false,
     docs: r#"## What it checks
 `bitbucket-base-url`, `gitea-base-url` and `atlantis-url` must parse as URLs (Go's `url.Parse`)
@@ -19,6 +19,12 @@ Atlantis refuses to start with, for example:
 
 A value such as `atlantis.example.com:4141` parses as the scheme `atlantis.example.com`, so it is
 rejected too.
+
+`atlantis-url` with the right scheme but no host (`https://`) or a placeholder host
+(`https://<example.com>`, `https://your-domain.com`) is reported too: `ParseAtlantisURL` checks
+only the scheme, so Atlantis starts, and every link it posts to pull requests (the plan and lock
+pages, the commit status's details link) is broken. (`atlantis.example.com` is a real name, and
+not reported.)
 
 ## Example
 ```yaml
@@ -54,7 +60,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 };
                 (format!("{flag} `{url}` is not a valid URL: {e}"), atlantis)
             }
-            Ok(scheme) if scheme == "http" || scheme == "https" => continue,
+            Ok(scheme) if scheme == "http" || scheme == "https" => {
+                if flag == "atlantis-url" {
+                    if let Some(f) = atlantis_url_host(cfg, url) {
+                        out.push(f);
+                    }
+                }
+                continue;
+            }
             Ok(scheme) => {
                 let atlantis = if flag == "atlantis-url" {
                     format!(
@@ -91,6 +104,33 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+}
+
+/// `ParseAtlantisURL` checks only the scheme: `https://` or `https://<example.com>` starts, and
+/// every link Atlantis posts (the plan and lock pages, the commit status) is broken.
+fn atlantis_url_host(cfg: &crate::config::EffectiveConfig, url: &str) -> Option<Finding> {
+    let host = super::git_hosts::host_of(url);
+    let (message, label) = if host.is_empty() {
+        (
+            format!("atlantis-url `{url}` has a scheme but no host: Atlantis starts, and every link it posts to pull requests is broken"),
+            "no host",
+        )
+    } else if host.contains(['<', '>', '{', '}'])
+        || super::placeholder_value::is_placeholder(host.split('.').next().unwrap_or(""))
+    {
+        (
+            format!("atlantis-url `{url}` has the placeholder host `{host}`: Atlantis starts, and every link it posts to pull requests is broken"),
+            "placeholder host",
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Finding::new(&RULE, cfg.value_location("atlantis-url"), message)
+            .key("atlantis-url")
+            .label(label)
+            .help("set atlantis-url to the URL users reach Atlantis at, e.g. `https://atlantis.example.com` (ParseAtlantisURL checks only the scheme)"),
+    )
 }
 
 fn example_host(flag: &str) -> &'static str {
