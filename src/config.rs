@@ -170,6 +170,10 @@ pub struct EnvFileIssue {
     pub source: SourceId,
     pub span: Span,
     pub line: usize,
+    /// The variable the line is about.
+    pub name: String,
+    /// True when `docker --env-file` refuses the line (it stops before the container starts).
+    pub refused: bool,
     pub message: String,
     pub help: String,
 }

@@ -17,6 +17,7 @@ mod default_web_credentials;
 mod deprecated_key;
 mod drift_remediation;
 mod duplicate_key;
+mod env_file_syntax;
 mod file_not_found;
 mod file_permissions;
 pub mod git_hosts;
@@ -88,6 +89,7 @@ pub type Check = fn(&Context, &mut Vec<Finding>);
 pub static ALL: &[(&RuleInfo, Check)] = &[
     (&yaml_syntax::RULE, yaml_syntax::check),
     (&duplicate_key::RULE, duplicate_key::check),
+    (&env_file_syntax::RULE, env_file_syntax::check),
     (&unknown_key::RULE, unknown_key::check),
     (&removed_key::RULE, removed_key::check),
     (&deprecated_key::RULE, deprecated_key::check),
