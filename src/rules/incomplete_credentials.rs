@@ -1,4 +1,5 @@
 use super::Context;
+use super::unknown_key::with_misspelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 
@@ -53,13 +54,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .key("gh-user")
             .label("GitHub user without a token")
-            .help(format!("{}, or gh-token-file", help_set("gh-token"))),
+            .help(format!("{}, or gh-token-file", help_set("gh-token")))
+            .map(|f| with_misspelling(f, cfg, &["gh-token", "gh-token-file"])),
         );
     }
     if cfg.int("gh-app-id") != 0 && !cfg.is_set("gh-app-key") && !cfg.is_set("gh-app-key-file") {
         out.push(
             Finding::new(&RULE, cfg.location("gh-app-id"), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
                 .key("gh-app-id")
+                .map(|f| with_misspelling(f, cfg, &["gh-app-key", "gh-app-key-file"]))
                 .label("GitHub App without a private key")
                 .help("set gh-app-key-file to the path of the app's private key (.pem), or gh-app-key (ATLANTIS_GH_APP_KEY)"),
         );
@@ -74,7 +77,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .key(*user)
                 .label("user without a token")
-                .help(help_set(token)),
+                .help(help_set(token))
+                .map(|f| with_misspelling(f, cfg, &[token])),
             ),
             (false, true) => out.push(
                 Finding::new(
@@ -83,6 +87,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     format!("{token} is set but {user} is not"),
                 )
                 .key(*token)
+                .map(|f| with_misspelling(f, cfg, &[user]))
                 .label("token without a user")
                 .help(format!(
                     "set {user} (or {}) to the account the token belongs to",

@@ -75,5 +75,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         None => f.help("configure one Git host, for example gh-user with gh-token (ATLANTIS_GH_USER, ATLANTIS_GH_TOKEN)"),
     };
-    out.push(f);
+    let mut selectors = vec!["gh-app-id"];
+    selectors.extend_from_slice(SELECTORS);
+    out.push(super::unknown_key::with_misspelling(f, cfg, &selectors));
 }
