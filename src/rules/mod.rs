@@ -35,6 +35,7 @@ mod missing_webhook_secret;
 mod no_vcs_credentials;
 mod placeholder_value;
 mod plaintext_secret;
+mod quoted_value;
 mod redis_cluster_conflict;
 mod removed_key;
 mod repo_allowlist_entry;
@@ -129,6 +130,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&placeholder_value::RULE, placeholder_value::check),
     (&unexpanded_variable::RULE, unexpanded_variable::check),
     (&secret_whitespace::RULE, secret_whitespace::check),
+    (&quoted_value::RULE, quoted_value::check),
     (&ambiguous_scalar::RULE, ambiguous_scalar::check),
     (&github_app_key_invalid::RULE, github_app_key_invalid::check),
     (&github_app::USER_AND_APP, github_app::check_user_and_app),
