@@ -56,6 +56,7 @@ mod unsupported_config_file;
 mod unused_credential;
 mod url_scheme;
 mod webhook_http_headers;
+mod weak_secret;
 mod webhooks;
 mod write_git_creds_host;
 mod yaml_syntax;
@@ -128,6 +129,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&missing_webhook_secret::RULE, missing_webhook_secret::check),
     (&token_format::RULE, token_format::check),
     (&placeholder_value::RULE, placeholder_value::check),
+    (&weak_secret::RULE, weak_secret::check),
     (&unexpanded_variable::RULE, unexpanded_variable::check),
     (&secret_whitespace::RULE, secret_whitespace::check),
     (&quoted_value::RULE, quoted_value::check),

@@ -1,5 +1,6 @@
 use super::Context;
 use super::git_hosts::{RepoHost, glob_match, repo_hosts};
+use super::placeholder_value::placeholder_host;
 use crate::finding::{Finding, RuleInfo, Severity};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -69,7 +70,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if hosts.is_empty() {
         return;
     }
-    let configured = repo_hosts(cfg);
+    let mut configured = repo_hosts(cfg);
+    // A placeholder host is `placeholder-value`'s finding.
+    configured.retain(|h| !h.names.iter().any(|n| placeholder_host(n)));
     let covered = |host: &RepoHost| {
         !host.host_known
             || host

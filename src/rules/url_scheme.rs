@@ -115,9 +115,7 @@ fn atlantis_url_host(cfg: &crate::config::EffectiveConfig, url: &str) -> Option<
             format!("atlantis-url `{url}` has a scheme but no host: Atlantis starts, and every link it posts to pull requests is broken"),
             "no host",
         )
-    } else if host.contains(['<', '>', '{', '}'])
-        || super::placeholder_value::is_placeholder(host.split('.').next().unwrap_or(""))
-    {
+    } else if super::placeholder_value::placeholder_host(&host) {
         (
             format!("atlantis-url `{url}` has the placeholder host `{host}`: Atlantis starts, and every link it posts to pull requests is broken"),
             "placeholder host",
