@@ -55,6 +55,7 @@ mod unknown_key;
 mod unsupported_config_file;
 mod unused_credential;
 mod url_scheme;
+mod user_format;
 mod webhook_http_headers;
 mod weak_secret;
 mod webhooks;
@@ -140,6 +141,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
     (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
     (&bitbucket::API_USER, bitbucket::check_api_user),
+    (&user_format::RULE, user_format::check),
     (&hostname_format::RULE, hostname_format::check),
     (&insecure_url::RULE, insecure_url::check),
     (&write_git_creds_host::RULE, write_git_creds_host::check),
