@@ -26,6 +26,7 @@ mod github_app_key_invalid;
 mod github_app_write_git_creds;
 mod hostname_format;
 mod incomplete_credentials;
+mod ineffective_setting;
 mod insecure_url;
 mod invalid_type;
 mod invalid_value;
@@ -138,6 +139,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&github_app_key_invalid::RULE, github_app_key_invalid::check),
     (&github_app::USER_AND_APP, github_app::check_user_and_app),
     (&unused_credential::RULE, unused_credential::check),
+    (&ineffective_setting::RULE, ineffective_setting::check),
     (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
     (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
     (&bitbucket::API_USER, bitbucket::check_api_user),
