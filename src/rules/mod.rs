@@ -31,6 +31,7 @@ mod insecure_url;
 mod invalid_type;
 mod invalid_value;
 mod k8s_service_link;
+mod language_config_file;
 mod log_level_case;
 mod missing_webhook_secret;
 mod no_vcs_credentials;
@@ -112,6 +113,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&repo_allowlist_scheme::RULE, repo_allowlist_scheme::check),
     (&url_scheme::RULE, url_scheme::check),
     (&invalid_value::RULE, invalid_value::check),
+    (&language_config_file::RULE, language_config_file::check),
     (&ssl_pair::RULE, ssl_pair::check),
     (&repo_config_conflict::RULE, repo_config_conflict::check),
     (&tfe_token_missing::RULE, tfe_token_missing::check),
