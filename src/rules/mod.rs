@@ -18,6 +18,7 @@ mod deprecated_key;
 mod drift_remediation;
 mod duplicate_key;
 mod env_file_syntax;
+mod external_stores;
 mod file_not_found;
 mod file_permissions;
 pub mod git_hosts;
@@ -129,6 +130,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         github_app_write_git_creds::check,
     ),
     (&drift_remediation::RULE, drift_remediation::check),
+    (&external_stores::RULE, external_stores::check),
     (&webhooks::RULE, webhooks::check),
     (&missing_webhook_secret::RULE, missing_webhook_secret::check),
     (&token_format::RULE, token_format::check),
