@@ -180,5 +180,9 @@ fn ok_fixtures_have_no_error_and_no_noise() {
             }
         }
     }
-    assert!(noise.is_empty(), "findings in ok fixtures:\n{}", noise.join("\n"));
+    assert!(
+        noise.is_empty(),
+        "findings in ok fixtures:\n{}",
+        noise.join("\n")
+    );
 }

@@ -82,7 +82,10 @@ fn same_value(a: &Setting, b: &Setting) -> bool {
     use super::credential_values::written_text;
     match (written_text(a), written_text(b)) {
         (Some(x), Some(y)) => x.as_str() == y.as_str(),
-        _ => matches!((&a.value, &b.value), (RawValue::BareFlag, RawValue::BareFlag)),
+        _ => matches!(
+            (&a.value, &b.value),
+            (RawValue::BareFlag, RawValue::BareFlag)
+        ),
     }
 }
 

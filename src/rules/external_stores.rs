@@ -61,9 +61,13 @@ pub struct PlanStore {
     pub region: bool,
 }
 
-/// Reads `external_stores.plan_store` from a repo config (YAML, or JSON with `json_keys`, where
-/// Go's `encoding/json` matches keys without regard to case). `Err` when the text does not parse.
-pub fn plan_store(text: &str, json_keys: bool) -> Result<PlanStore, String> {
+/// Reads `external_stores.plan_store` from a repo config: YAML, or JSON (`json`), where Go's
+/// `encoding/json` matches keys without regard to case. `Err` when the text does not parse.
+pub fn plan_store(text: &str, json: bool) -> Result<PlanStore, String> {
+    if json {
+        return plan_store_json(text);
+    }
+    let json_keys = false;
     let doc = yaml::parse(text).map_err(|e| e.message)?;
     let mut store = PlanStore::default();
     let Some(root) = doc.root else {
@@ -74,14 +78,17 @@ pub fn plan_store(text: &str, json_keys: bool) -> Result<PlanStore, String> {
             return None;
         };
         // The last of duplicate keys, as Go's decoders keep it.
-        pairs.iter().rev().find_map(|&(k, v)| match &doc.resolve(k).kind {
-            NodeKind::Scalar(s)
-                if s.value == key || (json_keys && s.value.eq_ignore_ascii_case(key)) =>
-            {
-                Some(v)
-            }
-            _ => None,
-        })
+        pairs
+            .iter()
+            .rev()
+            .find_map(|&(k, v)| match &doc.resolve(k).kind {
+                NodeKind::Scalar(s)
+                    if s.value == key || (json_keys && s.value.eq_ignore_ascii_case(key)) =>
+                {
+                    Some(v)
+                }
+                _ => None,
+            })
     };
     let text_of = |doc: &YamlDoc, node: NodeId| match &doc.resolve(node).kind {
         NodeKind::Scalar(s) if s.value != "~" && s.value != "null" => s.value.clone(),
@@ -90,12 +97,40 @@ pub fn plan_store(text: &str, json_keys: bool) -> Result<PlanStore, String> {
     let Some(ps) = get(root, "external_stores").and_then(|e| get(e, "plan_store")) else {
         return Ok(store);
     };
-    store.store_type = get(ps, "type").map(|t| text_of(&doc, t)).unwrap_or_default();
+    store.store_type = get(ps, "type")
+        .map(|t| text_of(&doc, t))
+        .unwrap_or_default();
     if let Some(s3) = get(ps, "s3") {
         store.bucket = get(s3, "bucket").is_some_and(|b| !text_of(&doc, b).is_empty());
         store.region = get(s3, "region").is_some_and(|r| !text_of(&doc, r).is_empty());
     }
     Ok(store)
+}
+
+fn plan_store_json(text: &str) -> Result<PlanStore, String> {
+    use serde_json::Value;
+    if text.trim().is_empty() {
+        return Ok(PlanStore::default());
+    }
+    let root: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+        let map = v.as_object()?;
+        map.get(key).or_else(|| {
+            map.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)
+        })
+    }
+    let text_of = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    let Some(ps) = get(&root, "external_stores").and_then(|e| get(e, "plan_store")) else {
+        return Ok(PlanStore::default());
+    };
+    let s3 = get(ps, "s3");
+    Ok(PlanStore {
+        store_type: text_of(get(ps, "type")),
+        bucket: !text_of(s3.and_then(|s| get(s, "bucket"))).is_empty(),
+        region: !text_of(s3.and_then(|s| get(s, "region"))).is_empty(),
+    })
 }
 
 /// The repo-config file to read: at its path with `--check-files`, otherwise beside the config.
@@ -119,7 +154,7 @@ fn read(path: &Path) -> Option<String> {
         return None;
     }
     let mut bytes = Vec::new();
-    file.take(crate::input::MAX_FILE_BYTES).read_to_end(&mut bytes).ok()?;
+    file.take(1 << 20).read_to_end(&mut bytes).ok()?;
     String::from_utf8(bytes).ok()
 }
 
@@ -187,12 +222,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let message = if text.is_none() {
             "enable-external-stores is on, but there is no server-side repo config (repo-config or repo-config-json) to configure a plan store: Atlantis refuses to start".to_string()
         } else {
-            format!("enable-external-stores is on, but {what} has no external_stores.plan_store.type: Atlantis refuses to start")
+            format!(
+                "enable-external-stores is on, but {what} has no external_stores.plan_store.type: Atlantis refuses to start"
+            )
         };
         out.push(finding(message, example));
     } else if store.store_type != "s3" {
         let shown = if store.store_type.len() <= 24
-            && store.store_type.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && store
+                .store_type
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             format!("`{}`", store.store_type)
         } else {
@@ -223,13 +263,25 @@ mod tests {
         let s3 = "external_stores:\n  plan_store:\n    type: s3\n    s3:\n      bucket: b\n      region: r\n";
         assert_eq!(
             plan_store(s3, false).unwrap(),
-            PlanStore { store_type: "s3".into(), bucket: true, region: true }
+            PlanStore {
+                store_type: "s3".into(),
+                bucket: true,
+                region: true
+            }
         );
-        assert_eq!(plan_store("repos: []\n", false).unwrap(), PlanStore::default());
+        assert_eq!(
+            plan_store("repos: []\n", false).unwrap(),
+            PlanStore::default()
+        );
         assert_eq!(plan_store("", false).unwrap(), PlanStore::default());
         let json = r#"{"External_Stores":{"plan_store":{"TYPE":"gcs"}}}"#;
         assert_eq!(plan_store(json, true).unwrap().store_type, "gcs");
-        assert_eq!(plan_store(json, false).unwrap().store_type, "");
+        assert_eq!(
+            plan_store("External_Stores: {plan_store: {type: gcs}}", false)
+                .unwrap()
+                .store_type,
+            ""
+        );
         assert!(plan_store("{", true).is_err());
         assert_eq!(plan_store("- a\n", false).unwrap(), PlanStore::default());
     }

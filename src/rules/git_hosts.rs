@@ -139,11 +139,16 @@ pub fn never_matches(entry: &str, hosts: &[RepoHost]) -> Option<NeverMatches> {
     }
     let parts: Vec<&str> = rule.split('/').collect();
     if parts.len() == 1 {
-        return Some(if hosts.iter().any(|h| h.host_known && h.host_matches(parts[0])) {
-            NeverMatches::HostOnly
-        } else {
-            NeverMatches::NoHost
-        });
+        return Some(
+            if hosts
+                .iter()
+                .any(|h| h.host_known && h.host_matches(parts[0]))
+            {
+                NeverMatches::HostOnly
+            } else {
+                NeverMatches::NoHost
+            },
+        );
     }
     let mut host_seen = false;
     for h in hosts.iter().filter(|h| h.host_matches(parts[0])) {
@@ -161,7 +166,9 @@ pub fn never_matches(entry: &str, hosts: &[RepoHost]) -> Option<NeverMatches> {
         (true, 2) => NeverMatches::OwnerOnly {
             host: parts[0].to_string(),
         },
-        (false, _) if !parts[0].contains('.') && !parts[0].contains(':') && parts[0] != "localhost" => {
+        (false, _)
+            if !parts[0].contains('.') && !parts[0].contains(':') && parts[0] != "localhost" =>
+        {
             NeverMatches::NoHost
         }
         _ => NeverMatches::OtherHost,
@@ -286,27 +293,35 @@ pub fn split_list(value: &str) -> Vec<(Range<usize>, &str)> {
 /// The location of `range` (bytes of the decoded value) inside a setting's written value, when
 /// the value was written verbatim (plain or simply quoted); otherwise the whole value.
 pub fn value_part(setting: &Setting, text: &str, range: Range<usize>) -> Location {
-    let whole = setting.origin.value();
-    let Some(value) = (match &setting.value {
+    value_parts(setting, text)(range)
+}
+
+/// [`value_part`] for many ranges of one value: the written value is compared once, so a list
+/// of thousands of entries stays linear.
+pub fn value_parts<'a>(setting: &'a Setting, text: &str) -> impl Fn(Range<usize>) -> Location + 'a {
+    let span = setting.origin.value_span;
+    let value = match &setting.value {
         RawValue::Scalar { text, .. } | RawValue::Text(text) => Some(text.as_str()),
         _ => None,
-    }) else {
-        return whole;
     };
-    let span = setting.origin.value_span;
-    let Some(written) = text.get(span.start..span.end) else {
-        return whole;
-    };
-    let offset = if written == value {
-        0
-    } else if written.len() == value.len() + 2 && &written[1..written.len() - 1] == value {
-        1
-    } else {
-        return whole;
-    };
-    let start = span.start + offset + range.start;
-    let end = span.start + offset + range.end.max(range.start);
-    setting.origin.at(Span::new(start, end))
+    let offset = value.and_then(|value| {
+        let written = text.get(span.start..span.end)?;
+        if written == value {
+            Some(0)
+        } else if written.len() == value.len() + 2 && &written[1..written.len() - 1] == value {
+            Some(1)
+        } else {
+            None
+        }
+    });
+    move |range: Range<usize>| match offset {
+        None => setting.origin.value(),
+        Some(offset) => {
+            let start = span.start + offset + range.start;
+            let end = span.start + offset + range.end.max(range.start);
+            setting.origin.at(Span::new(start, end))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -350,14 +365,28 @@ mod tests {
             assert_eq!(never_matches(ok, &hosts), None, "{ok}");
         }
         assert_eq!(never_matches("acme", &hosts), Some(NeverMatches::NoHost));
-        assert_eq!(never_matches("terraform-*", &hosts), Some(NeverMatches::NoHost));
-        assert_eq!(never_matches("acme/infra", &hosts), Some(NeverMatches::NoHost));
+        assert_eq!(
+            never_matches("terraform-*", &hosts),
+            Some(NeverMatches::NoHost)
+        );
+        assert_eq!(
+            never_matches("acme/infra", &hosts),
+            Some(NeverMatches::NoHost)
+        );
         assert_eq!(
             never_matches("github.com/acme", &hosts),
-            Some(NeverMatches::OwnerOnly { host: "github.com".into() })
+            Some(NeverMatches::OwnerOnly {
+                host: "github.com".into()
+            })
         );
-        assert_eq!(never_matches("github.com/*/*", &hosts), Some(NeverMatches::SecondWildcard));
-        assert_eq!(never_matches("gitlab.com/acme/*", &hosts), Some(NeverMatches::OtherHost));
+        assert_eq!(
+            never_matches("github.com/*/*", &hosts),
+            Some(NeverMatches::SecondWildcard)
+        );
+        assert_eq!(
+            never_matches("gitlab.com/acme/*", &hosts),
+            Some(NeverMatches::OtherHost)
+        );
         let gitea = RepoHost {
             family: "Gitea",
             selector: "gitea-user",
@@ -365,7 +394,10 @@ mod tests {
             host_known: false,
             depth: Depth::Exactly(2),
         };
-        assert_eq!(never_matches("git.example.com/infra/*", &[gitea.clone()]), None);
+        assert_eq!(
+            never_matches("git.example.com/infra/*", &[gitea.clone()]),
+            None
+        );
         assert_eq!(never_matches("infra", &[gitea]), Some(NeverMatches::NoHost));
         let gitlab = RepoHost {
             family: "GitLab",

@@ -94,10 +94,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     if cfg.str("locking-db-type") != Some("redis") {
         for &name in REDIS {
-            let Some(r) = cfg.resolution(name) else { continue };
-            let link = cfg
-                .explicit_text(name)
-                .is_some_and(|t| t.as_str().starts_with("tcp://") || t.as_str().starts_with("udp://"));
+            let Some(r) = cfg.resolution(name) else {
+                continue;
+            };
+            let link = cfg.explicit_text(name).is_some_and(|t| {
+                t.as_str().starts_with("tcp://") || t.as_str().starts_with("udp://")
+            });
             if r.service_link || link || !cfg.is_set(name) {
                 continue;
             }

@@ -48,7 +48,14 @@ Use the keys above; quote titles that YAML would read otherwise.
 "#,
 };
 
-const KEYS: &[&str] = &["command_titles", "pull_request_label", "merge_request_label"];
+/// Findings per catalog: Atlantis reports only the first problem; ten show the pattern.
+const MAX_SHOWN: usize = 10;
+
+const KEYS: &[&str] = &[
+    "command_titles",
+    "pull_request_label",
+    "merge_request_label",
+];
 
 /// The catalog file to read, and whether it was found beside the config rather than at its path.
 fn locate(ctx: &Context, path: &str) -> Option<(PathBuf, bool)> {
@@ -88,7 +95,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 fn shown(s: &str) -> String {
     if !s.is_empty()
         && s.len() <= 40
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
         format!("`{s}`")
     } else {
@@ -102,7 +110,9 @@ pub fn problems(text: &str) -> Vec<(usize, String)> {
         Ok(doc) => doc,
         Err(e) => return vec![(e.span.start, format!("is not valid YAML: {}", e.message))],
     };
-    let Some(root) = doc.root else { return Vec::new() };
+    let Some(root) = doc.root else {
+        return Vec::new();
+    };
     let root_node = doc.resolve(root);
     let pairs = match &root_node.kind {
         NodeKind::Map(pairs) => pairs,
@@ -117,7 +127,7 @@ pub fn problems(text: &str) -> Vec<(usize, String)> {
         }
     };
     let mut out = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for &(k, v) in pairs {
         let key_node = doc.node(k);
         let NodeKind::Scalar(key) = &doc.resolve(k).kind else {
@@ -125,11 +135,13 @@ pub fn problems(text: &str) -> Vec<(usize, String)> {
             continue;
         };
         let name = key.value.as_str();
-        if seen.contains(&name) {
-            out.push((key_node.span.start, format!("defines {} twice", shown(name))));
+        if !seen.insert(name) {
+            out.push((
+                key_node.span.start,
+                format!("defines {} twice", shown(name)),
+            ));
             continue;
         }
-        seen.push(name);
         let value = doc.resolve(v);
         match name {
             "command_titles" => match &value.kind {
@@ -138,12 +150,14 @@ pub fn problems(text: &str) -> Vec<(usize, String)> {
                         if !matches!(doc.resolve(t).kind, NodeKind::Scalar(_)) {
                             out.push((
                                 doc.node(t).span.start,
-                                "has a command title that is a list or mapping, not a string".into(),
+                                "has a command title that is a list or mapping, not a string"
+                                    .into(),
                             ));
                         }
                     }
                 }
-                NodeKind::Scalar(s) if s.value.is_empty() || s.value == "~" || s.value == "null" => {}
+                NodeKind::Scalar(s)
+                    if s.value.is_empty() || s.value == "~" || s.value == "null" => {}
                 _ => out.push((
                     doc.node(v).span.start,
                     "has `command_titles` that is not a mapping of command name to title".into(),
@@ -189,13 +203,20 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     } else {
         String::new()
     };
-    for (offset, problem) in problems(&text) {
+    let all = problems(&text);
+    let more = all.len().saturating_sub(MAX_SHOWN);
+    for (i, (offset, problem)) in all.into_iter().take(MAX_SHOWN).enumerate() {
+        let more = if i + 1 == MAX_SHOWN && more > 0 {
+            format!(" ({more} more problems in the file not listed)")
+        } else {
+            String::new()
+        };
         let (line, col) = line_col(&text, offset);
         out.push(
             Finding::new(
                 &RULE,
                 cfg.value_location("language-config-file"),
-                format!("language-config-file {path} {problem}, at line {line} column {col}{read_from}"),
+                format!("language-config-file {path} {problem}, at line {line} column {col}{read_from}{more}"),
             )
             .key("language-config-file")
             .label("Atlantis refuses this file at startup")
@@ -214,7 +235,10 @@ mod tests {
     fn catalogs() {
         assert!(problems("").is_empty());
         assert!(problems("# nothing\n").is_empty());
-        assert!(problems("command_titles:\n  plan: Planificar\n  apply: 1\npull_request_label: PR\n").is_empty());
+        assert!(
+            problems("command_titles:\n  plan: Planificar\n  apply: 1\npull_request_label: PR\n")
+                .is_empty()
+        );
         assert_eq!(problems("pull_request: x\n").len(), 1);
         assert_eq!(problems("- a\n").len(), 1);
         assert_eq!(problems("command_titles: [a]\n").len(), 1);

@@ -83,8 +83,24 @@ const WORDS: &[&str] = &[
 
 /// What follows `your` in a run-together placeholder (`YourUserName`, `yourtoken`).
 const YOUR_NOUNS: &[&str] = &[
-    "user", "username", "name", "login", "token", "secret", "password", "org", "organization",
-    "repo", "domain", "company", "key", "email", "id", "host", "hostname", "url",
+    "user",
+    "username",
+    "name",
+    "login",
+    "token",
+    "secret",
+    "password",
+    "org",
+    "organization",
+    "repo",
+    "domain",
+    "company",
+    "key",
+    "email",
+    "id",
+    "host",
+    "hostname",
+    "url",
 ];
 
 /// True when `value` is a placeholder rather than a real value.
@@ -169,8 +185,7 @@ const HOST_FLAGS: &[&str] = &[
 /// `<gitlab-host>`, `{{ .Values.host }}`, `your-gitlab.com`; not `gitlab.example.com`, a name
 /// that reads like a placeholder but is a real (reserved) domain people do test with.
 pub fn placeholder_host(host: &str) -> bool {
-    host.contains(['<', '>', '{', '}'])
-        || is_placeholder(host.split('.').next().unwrap_or(""))
+    host.contains(['<', '>', '{', '}']) || is_placeholder(host.split('.').next().unwrap_or(""))
 }
 
 /// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.

@@ -67,7 +67,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 setting.origin.value(),
-                format!("{name} is wrapped in literal quotes that become part of the value: {channel}"),
+                format!(
+                    "{name} is wrapped in literal quotes that become part of the value: {channel}"
+                ),
             )
             .key(name)
             .label("the quotes reach Atlantis")

@@ -1,8 +1,8 @@
 use super::Context;
 use crate::config::{KeyMatch, OriginKind, RawValue, Setting};
-use crate::value::{self, Value};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
+use crate::value::{self, Value};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "removed-key",
@@ -99,7 +99,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             None => f.help("remove it; it has no replacement"),
         };
         if harmless {
-            f = f.help("remove it: Atlantis no longer reads it, and the value it holds was the default");
+            f = f.help(
+                "remove it: Atlantis no longer reads it, and the value it holds was the default",
+            );
         }
         out.push(f);
     }

@@ -1,5 +1,5 @@
 use super::Context;
-use super::git_hosts::{NeverMatches, never_matches, repo_hosts, split_list, value_part};
+use super::git_hosts::{NeverMatches, never_matches, repo_hosts, split_list, value_parts};
 use super::placeholder_value::is_placeholder;
 use crate::finding::{Finding, RuleInfo, Severity};
 
@@ -73,19 +73,20 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     } else {
         Vec::new()
     };
+    let part = value_parts(setting, source);
     let parts = split_list(value);
     let last = parts.len() - 1;
     let start = out.len();
     let mut matchable = false;
     for (i, (range, entry)) in parts.into_iter().enumerate() {
-        let at = value_part(setting, source, range.clone());
+        let at = part(range.clone());
         if entry.is_empty() {
             let what = if i == last {
                 "a trailing comma"
             } else {
                 "an empty entry"
             };
-            let at = value_part(setting, source, range.start.saturating_sub(1)..range.end);
+            let at = part(range.start.saturating_sub(1)..range.end);
             out.push(
                 Finding::new(&RULE, at, format!("repo-allowlist has {what}"))
                     .key("repo-allowlist")
@@ -123,11 +124,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             depth_for(&host)
         };
         let lead = entry.len() - entry.trim_start().len();
-        let entry_at = value_part(
-            setting,
-            source,
-            range.start + lead..range.start + lead + trimmed.len(),
-        );
+        let entry_at = part(range.start + lead..range.start + lead + trimmed.len());
         if let Some(depth) = depth {
             if segments.len() > depth && !segments[..depth].iter().any(|s| s.contains('*')) {
                 let repo = segments[..depth].join("/");
@@ -147,7 +144,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
         }
-        let placeholder = is_placeholder(pattern) || pattern.contains('<') || pattern.contains("{{");
+        let placeholder =
+            is_placeholder(pattern) || pattern.contains('<') || pattern.contains("{{");
         match never {
             None => matchable |= !negated && trimmed == entry && !placeholder,
             // Reported by `placeholder-value` and `repo-allowlist-host`.
@@ -177,27 +175,40 @@ fn never_finding(
 ) -> Finding {
     let (message, label, help, suggestion) = match reason {
         NeverMatches::NoHost => (
-            format!("repo-allowlist entry `{entry}` has no host: Atlantis matches `host/owner/repo`, so it never matches"),
+            format!(
+                "repo-allowlist entry `{entry}` has no host: Atlantis matches `host/owner/repo`, so it never matches"
+            ),
             "no host",
-            format!("write `{host}/<owner>/<repo>`, or `{host}/<owner>/*` for every repository of an owner"),
+            format!(
+                "write `{host}/<owner>/<repo>`, or `{host}/<owner>/*` for every repository of an owner"
+            ),
             None,
         ),
         NeverMatches::HostOnly => (
-            format!("repo-allowlist entry `{entry}` names a host alone: Atlantis matches whole `{entry}/owner/repo` names, so it never matches"),
+            format!(
+                "repo-allowlist entry `{entry}` names a host alone: Atlantis matches whole `{entry}/owner/repo` names, so it never matches"
+            ),
             "host without owner and repository",
-            format!("allow every repository on the host with `{entry}/*`, or name the owners: `{entry}/<owner>/*`"),
+            format!(
+                "allow every repository on the host with `{entry}/*`, or name the owners: `{entry}/<owner>/*`"
+            ),
             Some(format!("{entry}/*")),
         ),
         NeverMatches::OwnerOnly { host } => (
-            format!("repo-allowlist entry `{entry}` names an owner, not a repository: Atlantis matches whole `{host}/owner/repo` names, so it never matches"),
+            format!(
+                "repo-allowlist entry `{entry}` names an owner, not a repository: Atlantis matches whole `{host}/owner/repo` names, so it never matches"
+            ),
             "owner without `/*`",
             format!("allow every repository of the owner with `{entry}/*`"),
             Some(format!("{entry}/*")),
         ),
         NeverMatches::SecondWildcard => (
-            format!("repo-allowlist entry `{entry}` has a second `*`: Atlantis honours only the first one and compares the rest literally, so it never matches"),
+            format!(
+                "repo-allowlist entry `{entry}` has a second `*`: Atlantis honours only the first one and compares the rest literally, so it never matches"
+            ),
             "the second `*` is literal",
-            "use one `*`, at the end: `github.com/acme/*` (a `*` matches across `/` too)".to_string(),
+            "use one `*`, at the end: `github.com/acme/*` (a `*` matches across `/` too)"
+                .to_string(),
             None,
         ),
         NeverMatches::OtherHost => unreachable!("left to repo-allowlist-host"),

@@ -112,12 +112,16 @@ fn atlantis_url_host(cfg: &crate::config::EffectiveConfig, url: &str) -> Option<
     let host = super::git_hosts::host_of(url);
     let (message, label) = if host.is_empty() {
         (
-            format!("atlantis-url `{url}` has a scheme but no host: Atlantis starts, and every link it posts to pull requests is broken"),
+            format!(
+                "atlantis-url `{url}` has a scheme but no host: Atlantis starts, and every link it posts to pull requests is broken"
+            ),
             "no host",
         )
     } else if super::placeholder_value::placeholder_host(&host) {
         (
-            format!("atlantis-url `{url}` has the placeholder host `{host}`: Atlantis starts, and every link it posts to pull requests is broken"),
+            format!(
+                "atlantis-url `{url}` has the placeholder host `{host}`: Atlantis starts, and every link it posts to pull requests is broken"
+            ),
             "placeholder host",
         )
     } else {

@@ -58,10 +58,7 @@ const KNOWN_DIGESTS: &[(&str, &str)] = &[
         "68b329da9893e34099c7d8ad5cb9c940",
         "the MD5 of an empty line (`echo $RANDOM | md5sum` under /bin/sh, where $RANDOM is empty)",
     ),
-    (
-        "d41d8cd98f00b204e9800998ecf8427e",
-        "the MD5 of nothing",
-    ),
+    ("d41d8cd98f00b204e9800998ecf8427e", "the MD5 of nothing"),
     (
         "adc83b19e793491b1c6ea0fd8b46cd9f32e592fc",
         "the SHA-1 of an empty line",
@@ -82,8 +79,17 @@ const KNOWN_DIGESTS: &[(&str, &str)] = &[
 
 /// Words that make a letters-and-dashes secret guessable.
 const WORDS: &[&str] = &[
-    "atlantis", "webhook", "secret", "password", "github", "gitlab", "gitea", "bitbucket", "azure",
-    "admin", "terraform",
+    "atlantis",
+    "webhook",
+    "secret",
+    "password",
+    "github",
+    "gitlab",
+    "gitea",
+    "bitbucket",
+    "azure",
+    "admin",
+    "terraform",
 ];
 
 /// Why `v` is weak, or `None`.
@@ -104,7 +110,8 @@ pub fn weakness(v: &str) -> Option<String> {
     if distinct.len() < 8 {
         return Some(format!("uses only {} different characters", distinct.len()));
     }
-    if v.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '_' | '.'))
+    if v.chars()
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '_' | '.'))
         && WORDS.iter().any(|w| lower.contains(w))
     {
         return Some("is made of guessable words".into());
