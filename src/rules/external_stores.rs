@@ -228,11 +228,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         out.push(finding(message, example));
     } else if store.store_type != "s3" {
-        let shown = if store.store_type.len() <= 24
+        // The repo config may hold secrets: only a short lower-case word is quoted.
+        let shown = if store.store_type.len() <= 16
             && store
                 .store_type
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         {
             format!("`{}`", store.store_type)
         } else {
