@@ -62,6 +62,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(value) = cfg.explicit_text("repo-allowlist") else {
         return;
     };
+    // Literal quotes around the list are `quoted-value`'s finding.
+    if super::secret_whitespace::quoted(value.as_str()) {
+        return;
+    }
     let value = value.as_str();
     let source = &cfg.sources.get(setting.origin.source).text;
     let gh_host = cfg

@@ -58,6 +58,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(value) = cfg.explicit_text("repo-allowlist") else {
         return;
     };
+    // Literal quotes around the list are `quoted-value`'s finding.
+    if super::secret_whitespace::quoted(value.as_str()) {
+        return;
+    }
     let hosts: Vec<String> = value
         .as_str()
         .split(',')

@@ -44,6 +44,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(url) = cfg.str(flag) else { continue };
+        // Literal quotes around the URL are `quoted-value`'s finding: one cause, one finding.
+        if super::secret_whitespace::quoted(url) {
+            continue;
+        }
         let problem = match parse_scheme(url) {
             Err(e) => {
                 let atlantis = match flag {
