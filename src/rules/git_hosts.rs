@@ -395,7 +395,7 @@ mod tests {
             depth: Depth::Exactly(2),
         };
         assert_eq!(
-            never_matches("git.example.com/infra/*", &[gitea.clone()]),
+            never_matches("git.example.com/infra/*", std::slice::from_ref(&gitea)),
             None
         );
         assert_eq!(never_matches("infra", &[gitea]), Some(NeverMatches::NoHost));
@@ -406,7 +406,10 @@ mod tests {
             host_known: true,
             depth: Depth::AtLeast(2),
         };
-        assert_eq!(never_matches("gitlab.com/a/b/c", &[gitlab.clone()]), None);
+        assert_eq!(
+            never_matches("gitlab.com/a/b/c", std::slice::from_ref(&gitlab)),
+            None
+        );
         assert!(never_matches("gitlab.com/a", &[gitlab]).is_some());
     }
 
