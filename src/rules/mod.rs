@@ -65,6 +65,10 @@ mod webhooks;
 mod write_git_creds_host;
 mod yaml_syntax;
 
+/// The finding for a setting written twice in one source where the later one silently wins;
+/// readers of other deployment forms (compose, Helm, manifests) report their duplicates with it.
+pub use duplicate_key::set_twice;
+
 /// Settings that change what some rules can check.
 #[derive(Debug, Clone)]
 pub struct Options {

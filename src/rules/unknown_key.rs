@@ -66,7 +66,12 @@ pub fn misspelling_of<'a>(cfg: &'a EffectiveConfig, flag: &str) -> Option<&'a Se
             KeyMatch::Removed(f) => f.replacement,
             KeyMatch::Flag(_) => None,
         };
-        meant == Some(flag) && !matches!(s.value, RawValue::Null)
+        let has_value = match &s.value {
+            RawValue::Null => false,
+            RawValue::Text(t) | RawValue::Scalar { text: t, .. } => !t.as_str().is_empty(),
+            _ => true,
+        };
+        meant == Some(flag) && has_value
     })
 }
 
