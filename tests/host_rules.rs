@@ -144,16 +144,10 @@ fn repo_allowlist_wildcards_cover_hosts() {
     // `RepoAllowlistChecker.matchesRule` honours only the first `*`: the rest of `*/acme/*` is
     // compared literally with the end of the name, so it matches nothing.
     let cfg = format!("{GITHUB}repo-allowlist: '*/acme/*'\n");
-    assert_eq!(
-        lint(&cfg, &[]),
-        pairs(&[("repo-allowlist-entry", "error")])
-    );
+    assert_eq!(lint(&cfg, &[]), pairs(&[("repo-allowlist-entry", "error")]));
     // A negated entry alone covers nothing: no repository of the one configured host can match.
     let cfg = format!("{GITHUB}repo-allowlist: '!github.com/acme/sandbox,gitlab.com/*'\n");
-    assert_eq!(
-        lint(&cfg, &[]),
-        pairs(&[("repo-allowlist-host", "error")])
-    );
+    assert_eq!(lint(&cfg, &[]), pairs(&[("repo-allowlist-host", "error")]));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 use super::Context;
 use crate::config::Location;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use crate::input::yaml::{self, NodeId, NodeKind, YamlDoc};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -163,15 +164,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() {
         return;
     }
-    let enabled = cfg.bool("enable-external-stores");
+    let enabled = cfg.bool(flags::ENABLE_EXTERNAL_STORES);
     // (the repo config's text, where it is named, how to name it in messages)
-    let (text, at, what) = if let Some(json) = cfg.explicit_text("repo-config-json") {
+    let (text, at, what) = if let Some(json) = cfg.explicit_text(flags::REPO_CONFIG_JSON) {
         (
             Some(json.as_str().to_string()),
-            cfg.value_location("repo-config-json"),
+            cfg.value_location(flags::REPO_CONFIG_JSON),
             "repo-config-json".to_string(),
         )
-    } else if let Some(path) = cfg.explicit_text("repo-config") {
+    } else if let Some(path) = cfg.explicit_text(flags::REPO_CONFIG) {
         let text = locate(ctx, path.as_str()).and_then(|p| read(&p));
         if text.is_none() {
             // Not readable here: nothing certain to say.
@@ -179,7 +180,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         (
             text,
-            cfg.value_location("repo-config"),
+            cfg.value_location(flags::REPO_CONFIG),
             format!("the repo config {}", path.as_str()),
         )
     } else {
@@ -193,10 +194,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Err(_) => return,
         },
     };
-    let flag_at = cfg.location("enable-external-stores");
+    let flag_at = cfg.location(flags::ENABLE_EXTERNAL_STORES);
     let finding = |message: String, help: &str| {
         Finding::new(&RULE, flag_at.clone(), message)
-            .key("enable-external-stores")
+            .key(flags::ENABLE_EXTERNAL_STORES)
             .label("needs an external plan store")
             .related(at.clone(), "the server-side repo config")
             .help(help.to_string())
@@ -211,7 +212,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     format!("{what} configures an s3 plan store, but enable-external-stores is off: Atlantis keeps plans on local disk"),
                 )
                 .severity(Severity::Warning)
-                .key("enable-external-stores")
+                .key(flags::ENABLE_EXTERNAL_STORES)
                 .label("plan store not used")
                 .help("set enable-external-stores: true to use it, or remove the external_stores block"),
             );

@@ -1,7 +1,7 @@
 use super::Context;
 use super::unknown_key::with_misspelling;
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags;
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "incomplete-credentials",
@@ -34,35 +34,41 @@ remove the half that is there.
 };
 
 /// (user, token) pairs that must be both set or both empty.
-const PAIRS: &[(&str, &str)] = &[
-    ("gitea-user", "gitea-token"),
-    ("gitlab-user", "gitlab-token"),
-    ("bitbucket-user", "bitbucket-token"),
-    ("azuredevops-user", "azuredevops-token"),
+const PAIRS: &[(FlagId, FlagId)] = &[
+    (flags::GITEA_USER, flags::GITEA_TOKEN),
+    (flags::GITLAB_USER, flags::GITLAB_TOKEN),
+    (flags::BITBUCKET_USER, flags::BITBUCKET_TOKEN),
+    (flags::AZUREDEVOPS_USER, flags::AZUREDEVOPS_TOKEN),
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let help_set = |k: &str| format!("set {k} (or {})", flags::env_name(k));
+    let help_set = |k: FlagId| format!("set {k} (or {})", flags::env_name(k));
 
-    if cfg.is_set("gh-user") && !cfg.is_set("gh-token") && !cfg.is_set("gh-token-file") {
+    if cfg.is_set(flags::GH_USER)
+        && !cfg.is_set(flags::GH_TOKEN)
+        && !cfg.is_set(flags::GH_TOKEN_FILE)
+    {
         out.push(
             Finding::new(
                 &RULE,
-                cfg.location("gh-user"),
+                cfg.location(flags::GH_USER),
                 "gh-user is set but neither gh-token nor gh-token-file is",
             )
-            .key("gh-user")
+            .key(flags::GH_USER)
             .label("GitHub user without a token")
-            .help(format!("{}, or gh-token-file", help_set("gh-token")))
-            .map(|f| with_misspelling(f, cfg, &["gh-token", "gh-token-file"])),
+            .help(format!("{}, or gh-token-file", help_set(flags::GH_TOKEN)))
+            .map(|f| with_misspelling(f, cfg, &[flags::GH_TOKEN, flags::GH_TOKEN_FILE])),
         );
     }
-    if cfg.int("gh-app-id") != 0 && !cfg.is_set("gh-app-key") && !cfg.is_set("gh-app-key-file") {
+    if cfg.int(flags::GH_APP_ID) != 0
+        && !cfg.is_set(flags::GH_APP_KEY)
+        && !cfg.is_set(flags::GH_APP_KEY_FILE)
+    {
         out.push(
-            Finding::new(&RULE, cfg.location("gh-app-id"), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
-                .key("gh-app-id")
-                .map(|f| with_misspelling(f, cfg, &["gh-app-key", "gh-app-key-file"]))
+            Finding::new(&RULE, cfg.location(flags::GH_APP_ID), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
+                .key(flags::GH_APP_ID)
+                .map(|f| with_misspelling(f, cfg, &[flags::GH_APP_KEY, flags::GH_APP_KEY_FILE]))
                 .label("GitHub App without a private key")
                 .help("set gh-app-key-file to the path of the app's private key (.pem), or gh-app-key (ATLANTIS_GH_APP_KEY)"),
         );
@@ -77,8 +83,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .key(*user)
                 .label("user without a token")
-                .help(help_set(token))
-                .map(|f| with_misspelling(f, cfg, &[token])),
+                .help(help_set(*token))
+                .map(|f| with_misspelling(f, cfg, &[*token])),
             ),
             (false, true) => out.push(
                 Finding::new(
@@ -87,7 +93,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     format!("{token} is set but {user} is not"),
                 )
                 .key(*token)
-                .map(|f| with_misspelling(f, cfg, &[user]))
+                .map(|f| with_misspelling(f, cfg, &[*user]))
                 .label("token without a user")
                 .help(format!(
                     "set {user} (or {}) to the account the token belongs to",

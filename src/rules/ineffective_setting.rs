@@ -2,6 +2,7 @@ use super::Context;
 use super::git_hosts::github_configured;
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "ineffective-setting",
@@ -39,43 +40,43 @@ setting.
 "#,
 };
 
-const REDIS: &[&str] = &[
-    "redis-cluster-addresses",
-    "redis-db",
-    "redis-host",
-    "redis-insecure-skip-verify",
-    "redis-password",
-    "redis-port",
-    "redis-tls-enabled",
-    "redis-username",
+const REDIS: &[FlagId] = &[
+    flags::REDIS_CLUSTER_ADDRESSES,
+    flags::REDIS_DB,
+    flags::REDIS_HOST,
+    flags::REDIS_INSECURE_SKIP_VERIFY,
+    flags::REDIS_PASSWORD,
+    flags::REDIS_PORT,
+    flags::REDIS_TLS_ENABLED,
+    flags::REDIS_USERNAME,
 ];
 
 /// (host family, whether it is configured, its server and webhook settings)
-fn hosts(cfg: &EffectiveConfig) -> [(&'static str, bool, &'static [&'static str]); 5] {
+fn hosts(cfg: &EffectiveConfig) -> [(&'static str, bool, &'static [FlagId]); 5] {
     [
-        ("GitHub", github_configured(cfg), &["gh-hostname"]),
+        ("GitHub", github_configured(cfg), &[flags::GH_HOSTNAME]),
         (
             "GitLab",
-            cfg.is_set("gitlab-user"),
-            &["gitlab-hostname", "gitlab-webhook-secret"],
+            cfg.is_set(flags::GITLAB_USER),
+            &[flags::GITLAB_HOSTNAME, flags::GITLAB_WEBHOOK_SECRET],
         ),
         (
             "Gitea",
-            cfg.is_set("gitea-user"),
-            &["gitea-base-url", "gitea-webhook-secret"],
+            cfg.is_set(flags::GITEA_USER),
+            &[flags::GITEA_BASE_URL, flags::GITEA_WEBHOOK_SECRET],
         ),
         (
             "Bitbucket",
-            cfg.is_set("bitbucket-user"),
-            &["bitbucket-base-url", "bitbucket-webhook-secret"],
+            cfg.is_set(flags::BITBUCKET_USER),
+            &[flags::BITBUCKET_BASE_URL, flags::BITBUCKET_WEBHOOK_SECRET],
         ),
         (
             "Azure DevOps",
-            cfg.is_set("azuredevops-user"),
+            cfg.is_set(flags::AZUREDEVOPS_USER),
             &[
-                "azuredevops-hostname",
-                "azuredevops-webhook-user",
-                "azuredevops-webhook-password",
+                flags::AZUREDEVOPS_HOSTNAME,
+                flags::AZUREDEVOPS_WEBHOOK_USER,
+                flags::AZUREDEVOPS_WEBHOOK_PASSWORD,
             ],
         ),
     ]
@@ -86,13 +87,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() {
         return;
     }
-    let finding = |name: &str, message: String, help: &str| {
+    let finding = |name: FlagId, message: String, help: &str| {
         Finding::new(&RULE, cfg.location(name), message)
             .key(name)
             .label("has no effect")
             .help(help.to_string())
     };
-    if cfg.str("locking-db-type") != Some("redis") {
+    if cfg.str(flags::LOCKING_DB_TYPE) != Some("redis") {
         for &name in REDIS {
             let Some(r) = cfg.resolution(name) else {
                 continue;
@@ -110,12 +111,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if cfg.is_set("tf-distribution") && cfg.is_set("default-tf-distribution") {
+    if cfg.is_set(flags::TF_DISTRIBUTION) && cfg.is_set(flags::DEFAULT_TF_DISTRIBUTION) {
         out.push(finding(
-            "tf-distribution",
+            flags::TF_DISTRIBUTION,
             "tf-distribution (deprecated) is set, but default-tf-distribution is set too and wins: Atlantis ignores tf-distribution".into(),
             "remove tf-distribution",
-        ).related(cfg.location("default-tf-distribution"), "this value is used"));
+        ).related(cfg.location(flags::DEFAULT_TF_DISTRIBUTION), "this value is used"));
     }
     // With no host at all, `no-vcs-credentials` says what is missing.
     if !super::git_hosts::any_host_configured(cfg) {

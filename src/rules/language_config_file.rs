@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use crate::input::yaml::{self, NodeKind, YamlDoc};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -187,7 +188,7 @@ pub fn problems(text: &str) -> Vec<(usize, String)> {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(path) = cfg.explicit_text("language-config-file") else {
+    let Some(path) = cfg.explicit_text(flags::LANGUAGE_CONFIG_FILE) else {
         return;
     };
     let path = path.as_str();
@@ -215,10 +216,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &RULE,
-                cfg.value_location("language-config-file"),
+                cfg.value_location(flags::LANGUAGE_CONFIG_FILE),
                 format!("language-config-file {path} {problem}, at line {line} column {col}{read_from}{more}"),
             )
-            .key("language-config-file")
+            .key(flags::LANGUAGE_CONFIG_FILE)
             .label("Atlantis refuses this file at startup")
             .help(format!(
                 "fix the file: a mapping of `command_titles` (command: title), `pull_request_label` and `merge_request_label`; Atlantis refuses to start with: invalid language-config-file \"{path}\": ..."

@@ -1,7 +1,7 @@
 use super::Context;
-use super::credential_values::{USER_FLAGS, is_secret_flag, written_text};
+use super::credential_values::{is_account_flag, is_secret_flag, written_text};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags;
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "placeholder-value",
@@ -173,13 +173,13 @@ fn placeholder_entry(list: &str) -> Option<&str> {
 }
 
 /// Settings that name a Git host's server (`atlantis-url` is `url-scheme`'s).
-const HOST_FLAGS: &[&str] = &[
-    "gh-hostname",
-    "gitlab-hostname",
-    "gitea-base-url",
-    "bitbucket-base-url",
-    "azuredevops-hostname",
-    "tfe-hostname",
+const HOST_FLAGS: &[FlagId] = &[
+    flags::GH_HOSTNAME,
+    flags::GITLAB_HOSTNAME,
+    flags::GITEA_BASE_URL,
+    flags::BITBUCKET_BASE_URL,
+    flags::AZUREDEVOPS_HOSTNAME,
+    flags::TFE_HOSTNAME,
 ];
 
 /// `<gitlab-host>`, `{{ .Values.host }}`, `your-gitlab.com`; not `gitlab.example.com`, a name
@@ -191,8 +191,8 @@ pub fn placeholder_host(host: &str) -> bool {
 /// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.
 fn ignored(ctx: &Context, name: &str) -> bool {
     match name {
-        "web-password" => !ctx.cfg.bool("web-basic-auth"),
-        "redis-password" => ctx.cfg.str("locking-db-type") != Some("redis"),
+        "web-password" => !ctx.cfg.bool(flags::WEB_BASIC_AUTH),
+        "redis-password" => ctx.cfg.str(flags::LOCKING_DB_TYPE) != Some("redis"),
         _ => false,
     }
 }
@@ -221,7 +221,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "put the real value in place, preferably through {} or a secret store",
                 flags::env_name(name)
             ))
-        } else if USER_FLAGS.contains(&name) {
+        } else if is_account_flag(name) {
             if !is_placeholder(text.as_str()) {
                 continue;
             }
@@ -235,7 +235,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .label("placeholder")
             .help("set it to the user the token belongs to")
-        } else if HOST_FLAGS.contains(&name) {
+        } else if HOST_FLAGS.iter().any(|f| f.name() == name) {
             let host = super::git_hosts::host_of(text.as_str());
             if !placeholder_host(&host) {
                 continue;

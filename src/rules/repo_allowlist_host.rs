@@ -2,6 +2,7 @@ use super::Context;
 use super::git_hosts::{RepoHost, glob_match, repo_hosts};
 use super::placeholder_value::placeholder_host;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-allowlist-host",
@@ -55,7 +56,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() {
         return;
     }
-    let Some(value) = cfg.explicit_text("repo-allowlist") else {
+    let Some(value) = cfg.explicit_text(flags::REPO_ALLOWLIST) else {
         return;
     };
     // Literal quotes around the list are `quoted-value`'s finding.
@@ -94,13 +95,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &RULE,
-                cfg.value_location("repo-allowlist"),
+                cfg.value_location(flags::REPO_ALLOWLIST),
                 format!(
                     "no repo-allowlist entry covers {name}, where the {} repositories live: Atlantis rejects their webhooks",
                     host.family
                 ),
             )
-            .key("repo-allowlist")
+            .key(flags::REPO_ALLOWLIST)
             .label(format!("nothing here matches {name}"))
             .related(cfg.location(host.selector), format!("{} is configured here", host.family))
             .help(format!("add an entry such as `{name}/<owner>/*`"))

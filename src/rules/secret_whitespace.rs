@@ -2,6 +2,7 @@ use super::Context;
 use super::credential_values::{is_secret_flag, written_text};
 use crate::config::OriginKind;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "secret-whitespace",
@@ -75,7 +76,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     for (name, _) in cfg.resolutions() {
         let secret = is_secret_flag(name);
-        if !secret || name == "gh-app-key" {
+        if !secret || name == flags::GH_APP_KEY {
             continue;
         }
         let Some(setting) = cfg.winner(name) else {

@@ -1,7 +1,7 @@
 use super::Context;
 use crate::config::{ArgvIssue, EffectiveConfig, KeyMatch, OriginKind, RawValue, Setting};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags::{self, Flag, FlagKind};
+use crate::flags::{self, Flag, FlagId, FlagKind};
 use crate::input::env::is_service_link;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -39,12 +39,13 @@ Use the flag name shown in the suggestion.
 
 /// The flag a mistyped name most likely meant.
 fn suggestion_for(name: &str) -> Option<&'static Flag> {
-    flags::suggest(name).or_else(|| flags::lookup(&format!("atlantis-{}", flags::normalise(name))))
+    flags::suggest(name).or_else(|| flags::lookup(format!("atlantis-{}", flags::normalise(name))))
 }
 
 /// A setting Atlantis does not read that most likely meant `flag`: an unknown key whose
 /// suggestion is `flag`, or a removed flag `flag` replaces (`ATLANTIS_REPO_WHITELIST`).
-pub fn misspelling_of<'a>(cfg: &'a EffectiveConfig, flag: &str) -> Option<&'a Setting> {
+pub fn misspelling_of(cfg: &EffectiveConfig, flag: FlagId) -> Option<&Setting> {
+    let flag = flag.name();
     cfg.settings.iter().find(|s| {
         let meant = match s.matched {
             KeyMatch::Unknown => {
@@ -77,10 +78,10 @@ pub fn misspelling_of<'a>(cfg: &'a EffectiveConfig, flag: &str) -> Option<&'a Se
 
 /// Adds to a "`flag` is missing" finding the setting that most likely meant it, if any: one
 /// finding that names the cause instead of two that look unrelated.
-pub fn with_misspelling(f: Finding, cfg: &EffectiveConfig, flags: &[&str]) -> Finding {
+pub fn with_misspelling(f: Finding, cfg: &EffectiveConfig, flags: &[FlagId]) -> Finding {
     let Some((flag, s)) = flags
         .iter()
-        .find_map(|flag| misspelling_of(cfg, flag).map(|s| (*flag, s)))
+        .find_map(|flag| misspelling_of(cfg, *flag).map(|s| (flag.name(), s)))
     else {
         return f;
     };

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "url-scheme",
@@ -132,8 +133,8 @@ fn atlantis_url_host(cfg: &crate::config::EffectiveConfig, url: &str) -> Option<
         return None;
     };
     Some(
-        Finding::new(&RULE, cfg.value_location("atlantis-url"), message)
-            .key("atlantis-url")
+        Finding::new(&RULE, cfg.value_location(flags::ATLANTIS_URL), message)
+            .key(flags::ATLANTIS_URL)
             .label(label)
             .help("set atlantis-url to the URL users reach Atlantis at, e.g. `https://atlantis.example.com` (ParseAtlantisURL checks only the scheme)"),
     )

@@ -1,6 +1,7 @@
 use super::Context;
 use super::credential_values::written_text;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "user-format",
@@ -32,7 +33,7 @@ Use the login shown on the account's profile page (`atlantis-bot`).
 "#,
 };
 
-const CHECKED: &[&str] = &["gh-user", "gitlab-user", "gitea-user"];
+const CHECKED: &[FlagId] = &[flags::GH_USER, flags::GITLAB_USER, flags::GITEA_USER];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;

@@ -3,7 +3,7 @@ use super::credential_values::written_text;
 use super::placeholder_value::is_placeholder;
 use super::unexpanded_variable::variable_in;
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags;
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "weak-secret",
@@ -43,13 +43,13 @@ Git host's webhook and Atlantis).
 "#,
 };
 
-const CHECKED: &[&str] = &[
-    "gh-webhook-secret",
-    "gitlab-webhook-secret",
-    "gitea-webhook-secret",
-    "bitbucket-webhook-secret",
-    "azuredevops-webhook-password",
-    "api-secret",
+const CHECKED: &[FlagId] = &[
+    flags::GH_WEBHOOK_SECRET,
+    flags::GITLAB_WEBHOOK_SECRET,
+    flags::GITEA_WEBHOOK_SECRET,
+    flags::BITBUCKET_WEBHOOK_SECRET,
+    flags::AZUREDEVOPS_WEBHOOK_PASSWORD,
+    flags::API_SECRET,
 ];
 
 /// Digests of an empty line and of nothing: what broken "random" commands print.
