@@ -634,7 +634,7 @@ fn odd_repo_configs_for_external_stores() {
             "huge",
             format!(
                 "{{\"repos\":[{}]}}",
-                vec!["{\"id\":\"/.*/\"}"; 2_000].join(",")
+                vec!["{\"id\":\"/.*/\"}"; 10_000].join(",")
             ),
         ),
     ] {
