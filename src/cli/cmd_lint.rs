@@ -106,18 +106,26 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     };
     let online = args.online.options()?;
     let mut read_errors = Vec::new();
-    let requests = requests(&args.sources, &mut read_errors)?;
+    let jobs = requests(&args.sources, &mut read_errors)?;
 
     // Offline findings first; the probe only adds findings, whatever happens online.
-    let mut linted: Vec<_> = requests
-        .iter()
-        .map(|request| lint::check(request, &options))
-        .collect();
+    let mut linted = Vec::new();
+    for job in &jobs {
+        match lint::check_all(&job.request, &options) {
+            Ok(configs) => linted.extend(configs),
+            // Found by a search: a file of another kind is not an error.
+            Err(_) if job.quiet => {}
+            Err(e) => read_errors.push(e.message),
+        }
+    }
     if let Some(online) = &online {
         // Network access is opt-in and visible: say where the credentials go before sending.
         let mut hosts: Vec<String> = Vec::new();
         for (cfg, _) in &linted {
-            for t in crate::online::targets(cfg) {
+            for t in crate::online::targets(cfg)
+                .into_iter()
+                .filter(|t| t.unknown.is_none())
+            {
                 let name = t.name();
                 if !hosts.contains(&name) {
                     hosts.push(name);

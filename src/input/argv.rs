@@ -7,7 +7,7 @@
 //! problem is found at once.
 
 use crate::config::{
-    ArgvIssue, KeyMatch, Location, Origin, OriginKind, RawValue, Setting, match_flag,
+    ArgvIssue, Channel, KeyMatch, Location, Origin, RawValue, Setting, Spelling, match_flag,
 };
 use crate::flags::{self, FlagKind, FlagType};
 use crate::secret::{Text, name_suggests_secret};
@@ -60,8 +60,87 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         spans.push((Span::new(start, text.len()), quoted));
     }
     let mut source = SourceText::new(SourceKind::Argv, "<command line>", text);
+    // Byte offsets inside a word to offsets in the rendered text (quoted: `'` became `'\''`).
+    let place = |i: usize, from: usize, to: usize| -> Span {
+        let (span, quoted) = spans[i];
+        let arg = &args[i];
+        let shown = |off: usize| -> usize {
+            if quoted {
+                1 + off + 3 * arg.get(..off).map_or(0, |a| a.matches('\'').count())
+            } else {
+                off
+            }
+        };
+        let q = usize::from(quoted);
+        Span::new(
+            (span.start + shown(from)).min(span.end - q),
+            (span.start + shown(to)).min(span.end - q),
+        )
+    };
+    let content = |i: usize| -> Span {
+        let (span, quoted) = spans[i];
+        let q = usize::from(quoted);
+        Span::new(span.start + q, span.end - q)
+    };
+    let whole = |i: usize| spans[i].0;
+    let (settings, issues, secrets) = read_core(source_id, args, &place, &content, &whole);
+    for span in secrets {
+        source.add_secret(span);
+    }
+    (source, settings, issues)
+}
+
+/// One word of a command line written in a user's file: a manifest's `args` element, a word
+/// of an `sh -c` string.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub text: String,
+    /// The whole word in the source (a YAML scalar with its quotes).
+    pub span: Span,
+    /// Where the word's text starts in the source when it stands there byte for byte (a plain
+    /// scalar, a quoted one without escapes); `None` when it does not (escapes, a `$(VAR)`
+    /// expanded), and then every part of the word is positioned at the whole word.
+    pub exact_at: Option<usize>,
+}
+
+/// Reads a command line whose words are written in a source (a manifest), with pflag's rules;
+/// a leading `atlantis` and/or `server` word is skipped. Returns the settings, the issues and
+/// the spans that hold secrets (for the caller to register on its source).
+pub fn read_words(
+    source_id: SourceId,
+    words: &[Word],
+) -> (Vec<Setting>, Vec<ArgvIssue>, Vec<Span>) {
+    let args: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+    let place = |i: usize, from: usize, to: usize| -> Span {
+        let w = &words[i];
+        match w.exact_at {
+            Some(at) => Span::new(at + from, at + to.min(w.text.len())),
+            None => w.span,
+        }
+    };
+    let content = |i: usize| -> Span {
+        let w = &words[i];
+        match w.exact_at {
+            Some(at) => Span::new(at, at + w.text.len()),
+            None => w.span,
+        }
+    };
+    let whole = |i: usize| words[i].span;
+    read_core(source_id, &args, &place, &content, &whole)
+}
+
+/// pflag's reading of `args`. `place(i, from, to)` is the span of bytes `from..to` of word
+/// `i`, `content(i)` the span of its text, `whole(i)` the span of the word as written.
+fn read_core(
+    source_id: SourceId,
+    args: &[String],
+    place: &dyn Fn(usize, usize, usize) -> Span,
+    content: &dyn Fn(usize) -> Span,
+    whole: &dyn Fn(usize) -> Span,
+) -> (Vec<Setting>, Vec<ArgvIssue>, Vec<Span>) {
     let mut settings = Vec::new();
     let mut issues = Vec::new();
+    let mut secrets = Vec::new();
 
     let mut i = 0;
     if args.first().is_some_and(|a| a == "atlantis") {
@@ -73,28 +152,15 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
     let mut last_bare_bool: Option<(usize, &'static flags::Flag)> = None;
     while i < args.len() {
         let arg = &args[i];
-        let (span, quoted) = spans[i];
-        // Byte offsets inside `arg` to offsets in the rendered text (quoted: `'` became `'\''`).
-        let shown = |off: usize| -> usize {
-            if quoted {
-                1 + off + 3 * arg.get(..off).map_or(0, |a| a.matches('\'').count())
-            } else {
-                off
-            }
-        };
-        let inner = |from: usize, to: usize| -> Span {
-            let q = usize::from(quoted);
-            Span::new(
-                (span.start + shown(from)).min(span.end - q),
-                (span.start + shown(to)).min(span.end - q),
-            )
-        };
+        let span = whole(i);
+        let word = i;
+        let inner = |from: usize, to: usize| -> Span { place(word, from, to) };
         if arg == "--" {
             break;
         }
         let location = Location::Source {
             source: source_id,
-            kind: OriginKind::Argv {
+            spelling: Spelling::Flag {
                 index: i,
                 flag: flag_name(arg).map_or_else(
                     || format!("<argument {i}>"),
@@ -140,16 +206,16 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 ),
                 None if takes_value && i + 1 < args.len() => {
                     i += 1;
-                    let (next_span, next_quoted) = spans[i];
-                    let q = usize::from(next_quoted);
-                    let vs = Span::new(next_span.start + q, next_span.end - q);
-                    (RawValue::Text(Text::new(args[i].clone(), secret)), vs)
+                    (
+                        RawValue::Text(Text::new(args[i].clone(), secret)),
+                        content(i),
+                    )
                 }
                 None if takes_value => (RawValue::Missing, key_span),
                 None => (RawValue::BareFlag, key_span),
             };
             if secret && value_span != key_span {
-                source.add_secret(value_span);
+                secrets.push(value_span);
             }
             last_bare_bool = match (&value, flag) {
                 (RawValue::BareFlag, Some(f)) => Some((index, f)),
@@ -161,7 +227,8 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 value,
                 origin: Origin {
                     source: source_id,
-                    kind: OriginKind::Argv {
+                    channel: Channel::Flag,
+                    spelling: Spelling::Flag {
                         index,
                         flag: format!("--{name}"),
                     },
@@ -179,7 +246,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 (None, _) => Some(0),
             };
             if let Some(from) = hidden_from {
-                source.add_secret(inner(from, arg.len()));
+                secrets.push(inner(from, arg.len()));
             }
             issues.push(ArgvIssue::Malformed {
                 index: i,
@@ -206,8 +273,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                     | "atlantis"
             );
             if !harmless {
-                let q = usize::from(quoted);
-                source.add_secret(Span::new(span.start + q, span.end - q));
+                secrets.push(content(i));
             }
             issues.push(ArgvIssue::Positional {
                 index: i,
@@ -218,7 +284,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         }
         i += 1;
     }
-    (source, settings, issues)
+    (settings, issues, secrets)
 }
 
 #[cfg(test)]

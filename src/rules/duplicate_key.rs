@@ -1,6 +1,7 @@
 use super::Context;
-use crate::config::{OriginKind, RawValue, Setting};
+use crate::config::{EffectiveConfig, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::source::SourceKind;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "duplicate-key",
@@ -63,17 +64,24 @@ pub fn set_twice(first: &Setting, second: &Setting) -> Finding {
     f
 }
 
-/// Two settings of the same name in one env file, or of one flag on one command line.
-fn same_name(a: &Setting, b: &Setting) -> bool {
+/// Two settings of the same name in one env file, or of one flag on one command line. (Other
+/// forms report their own duplicates through their readers, with [`set_twice`].)
+fn same_name(cfg: &EffectiveConfig, a: &Setting, b: &Setting) -> bool {
     if a.origin.source != b.origin.source {
         return false;
     }
-    match (&a.origin.kind, &b.origin.kind) {
-        (OriginKind::EnvFile { name: x }, OriginKind::EnvFile { name: y }) => x == y,
-        (OriginKind::Argv { .. }, OriginKind::Argv { .. }) => match (a.flag(), b.flag()) {
-            (Some(x), Some(y)) => x.name == y.name,
-            _ => false,
-        },
+    let kind = &cfg.sources.get(a.origin.source).kind;
+    match (&a.origin.spelling, &b.origin.spelling) {
+        (Spelling::EnvVar { name: x }, Spelling::EnvVar { name: y }) => {
+            *kind == SourceKind::EnvFile && x == y
+        }
+        (Spelling::Flag { .. }, Spelling::Flag { .. }) => {
+            *kind == SourceKind::Argv
+                && match (a.flag(), b.flag()) {
+                    (Some(x), Some(y)) => x.name == y.name,
+                    _ => false,
+                }
+        }
         _ => false,
     }
 }
@@ -93,7 +101,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let settings = &ctx.cfg.settings;
     for (i, second) in settings.iter().enumerate() {
         // The nearest earlier setting of the same name: one finding per repetition.
-        let Some(first) = settings[..i].iter().rev().find(|s| same_name(s, second)) else {
+        let Some(first) = settings[..i]
+            .iter()
+            .rev()
+            .find(|s| same_name(ctx.cfg, s, second))
+        else {
             continue;
         };
         if !same_value(first, second) {

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{Location, OriginKind};
+use crate::config::{Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -40,7 +40,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for issue in &ctx.cfg.env_file_issues {
         let at = Location::Source {
             source: issue.source,
-            kind: OriginKind::EnvFile {
+            spelling: Spelling::EnvVar {
                 name: issue.name.clone(),
             },
             span: issue.span,

@@ -227,7 +227,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "enable-external-stores is on, but {what} has no external_stores.plan_store.type: Atlantis refuses to start"
             )
         };
-        out.push(finding(message, example));
+        let mut f = finding(message, example);
+        // A source the input does not show (an `envFrom` Secret) may set repo-config-json.
+        if text.is_none()
+            && cfg
+                .opaque
+                .iter()
+                .any(|o| "ATLANTIS_".starts_with(&o.prefix) || o.prefix.starts_with("ATLANTIS_"))
+        {
+            f = f.severity(Severity::Info);
+        }
+        out.push(f);
     } else if store.store_type != "s3" {
         // The repo config may hold secrets: only a short lower-case word is quoted.
         let shown = if store.store_type.len() <= 16

@@ -61,7 +61,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .map(|f| with_misspelling(f, cfg, &[flags::GH_TOKEN, flags::GH_TOKEN_FILE])),
         );
     }
-    if cfg.int(flags::GH_APP_ID) != 0
+    if cfg.is_set(flags::GH_APP_ID)
         && !cfg.is_set(flags::GH_APP_KEY)
         && !cfg.is_set(flags::GH_APP_KEY_FILE)
     {

@@ -1,9 +1,10 @@
 use super::Context;
 use super::credential_values::{is_secret_flag, written_text};
 use super::secret_whitespace::{quote_help, quoted};
-use crate::config::OriginKind;
+use crate::config::Spelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::FlagType;
+use crate::source::SourceKind;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "quoted-value",
@@ -57,11 +58,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if text.is_secret() || !quoted(text.as_str()) {
             continue;
         }
-        let channel = match setting.origin.kind {
-            OriginKind::EnvFile { .. } => "docker --env-file does not remove quotes",
-            OriginKind::Argv { .. } => "no shell removes quotes from an exec-form command",
-            OriginKind::Env { .. } => "the variable holds them",
-            OriginKind::File => "YAML removes only one pair of quotes",
+        let env_file = cfg.sources.get(setting.origin.source).kind == SourceKind::EnvFile;
+        let channel = match setting.origin.spelling {
+            Spelling::EnvVar { .. } if env_file => "docker --env-file does not remove quotes",
+            Spelling::Flag { .. } => "no shell removes quotes from an exec-form command",
+            Spelling::EnvVar { .. } => "the variable holds them",
+            Spelling::ConfigKey => "YAML removes only one pair of quotes",
+            Spelling::FormKey { .. } | Spelling::Assumed { .. } => "nothing removes them",
         };
         out.push(
             Finding::new(
@@ -73,7 +76,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .key(name)
             .label("the quotes reach Atlantis")
-            .help(quote_help(&setting.origin.kind)),
+            .help(quote_help(cfg, setting)),
         );
     }
 }

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{KeyMatch, OriginKind, RawValue, Setting};
+use crate::config::{KeyMatch, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use crate::value::{self, Value};
@@ -52,7 +52,7 @@ fn old_default(s: &Setting) -> bool {
         Ok(Value::Bool(b)) => !b,
         Ok(Value::Int(i)) => i == 0,
         Ok(Value::Str(t)) => t.as_str().is_empty(),
-        Err(_) => false,
+        Ok(Value::Unknown(_)) | Err(_) => false,
     }
 }
 
@@ -62,18 +62,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let last = flag.last.unwrap_or("an earlier version");
-        let harmless = !matches!(s.origin.kind, OriginKind::Argv { .. }) && old_default(s);
-        let effect = match s.origin.kind {
-            OriginKind::Argv { .. } => "Atlantis refuses to start with `unknown flag`",
+        let harmless = !matches!(s.origin.spelling, Spelling::Flag { .. }) && old_default(s);
+        let effect = match s.origin.spelling {
+            Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
             _ if harmless => {
                 "Atlantis ignores it, and its value was the old default, so nothing changes"
             }
             _ => "Atlantis ignores it",
         };
-        let shown = match &s.origin.kind {
-            OriginKind::Argv { flag, .. } => flag.clone(),
-            OriginKind::Env { name } | OriginKind::EnvFile { name } => name.clone(),
-            OriginKind::File => s.key.clone(),
+        let shown = match &s.origin.spelling {
+            Spelling::Flag { flag, .. } => flag.clone(),
+            Spelling::EnvVar { name } => name.clone(),
+            Spelling::FormKey { path } => path.clone(),
+            Spelling::ConfigKey | Spelling::Assumed { .. } => s.key.clone(),
         };
         let mut f = Finding::new(
             &RULE,
@@ -87,11 +88,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         f = match flag.replacement {
             Some(r) if flags::lookup(r).is_some() => {
-                let written = match s.origin.kind {
-                    OriginKind::Argv { .. } => format!("--{r}"),
-                    OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(r),
-                    OriginKind::File => r.to_string(),
-                };
+                let written = s.origin.spelling.spell(r);
                 f.help(format!("use `{written}` instead"))
                     .suggestion(written)
             }

@@ -1,8 +1,9 @@
 use super::Context;
 use super::credential_values::{is_secret_flag, written_text};
-use crate::config::OriginKind;
+use crate::config::{EffectiveConfig, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
+use crate::source::SourceKind;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "secret-whitespace",
@@ -87,7 +88,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         let v = text.as_str();
         if quoted(v) {
-            let help = quote_help(&setting.origin.kind);
+            let help = quote_help(cfg, setting);
             out.push(
                 Finding::new(
                     &RULE,
@@ -134,16 +135,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// How to write the value without its quotes, for the channel it came through.
-pub(crate) fn quote_help(kind: &OriginKind) -> &'static str {
-    match kind {
-        OriginKind::EnvFile { .. } => {
+pub(crate) fn quote_help(cfg: &EffectiveConfig, setting: &Setting) -> &'static str {
+    let env_file = cfg.sources.get(setting.origin.source).kind == SourceKind::EnvFile;
+    match setting.origin.spelling {
+        Spelling::EnvVar { .. } if env_file => {
             "docker --env-file keeps quotes: write NAME=value without them"
         }
-        OriginKind::Argv { .. } => {
+        Spelling::Flag { .. } => {
             "an exec-form command (a YAML list) passes quotes through: write --flag=value without them"
         }
-        OriginKind::Env { .. } => "set the variable without the quotes",
-        OriginKind::File => "remove the inner quotes",
+        Spelling::EnvVar { .. } => "set the variable without the quotes",
+        Spelling::ConfigKey | Spelling::FormKey { .. } | Spelling::Assumed { .. } => {
+            "remove the inner quotes"
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{ArgvIssue, EffectiveConfig, KeyMatch, OriginKind, RawValue, Setting};
+use crate::config::{ArgvIssue, EffectiveConfig, KeyMatch, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, Flag, FlagId, FlagKind};
 use crate::input::env::is_service_link;
@@ -49,8 +49,8 @@ pub fn misspelling_of(cfg: &EffectiveConfig, flag: FlagId) -> Option<&Setting> {
     cfg.settings.iter().find(|s| {
         let meant = match s.matched {
             KeyMatch::Unknown => {
-                let name = match &s.origin.kind {
-                    OriginKind::Env { name } | OriginKind::EnvFile { name } => {
+                let name = match &s.origin.spelling {
+                    Spelling::EnvVar { name } => {
                         let value = match &s.value {
                             RawValue::Text(t) => t.as_str(),
                             _ => "",
@@ -85,8 +85,8 @@ pub fn with_misspelling(f: Finding, cfg: &EffectiveConfig, flags: &[FlagId]) -> 
     else {
         return f;
     };
-    let written = match &s.origin.kind {
-        OriginKind::Argv { flag, .. } => flag.clone(),
+    let written = match &s.origin.spelling {
+        Spelling::Flag { flag, .. } => flag.clone(),
         _ => s.key.clone(),
     };
     let mut f = f.related(
@@ -137,8 +137,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn finding(s: &Setting) -> Option<Finding> {
-    match &s.origin.kind {
-        OriginKind::File => {
+    match &s.origin.spelling {
+        Spelling::ConfigKey => {
             let nested = matches!(s.value, RawValue::Collection { is_map: true, .. });
             let suggestion = suggestion_for(&s.key);
             let mut message = format!("`{}` is not an Atlantis flag; Atlantis ignores it", s.key);
@@ -159,7 +159,7 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
-        OriginKind::Env { name } | OriginKind::EnvFile { name } => {
+        Spelling::EnvVar { name } => {
             let value = match &s.value {
                 RawValue::Text(t) => t.as_str(),
                 _ => "",
@@ -191,7 +191,7 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
-        OriginKind::Argv { flag, .. } => {
+        Spelling::Flag { flag, .. } => {
             let name = flag.trim_start_matches('-');
             let mut f = Finding::new(&RULE, s.origin.key(), format!("unknown flag: {flag}"))
                 .label("Atlantis stops here at startup");
@@ -204,5 +204,7 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
+        // A form's own keys are checked by the form's reader; `--assume-set` takes flag names only.
+        Spelling::FormKey { .. } | Spelling::Assumed { .. } => None,
     }
 }
