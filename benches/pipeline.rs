@@ -102,6 +102,7 @@ fn benches(c: &mut Criterion) {
     let options = Options {
         check_files: false,
         today: (2026, 11, 29),
+        ..Options::default()
     };
     let fixtures = ok_fixtures();
     for r in &fixtures {

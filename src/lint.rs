@@ -41,11 +41,20 @@ pub fn check_all(
 ) -> Result<Vec<(EffectiveConfig, Vec<Finding>)>, NotLintable> {
     Ok(input::load_all(request)?
         .into_iter()
-        .map(|cfg| {
+        .map(|mut cfg| {
+            for_release(&mut cfg, options);
             let findings = rules::run(&cfg, options);
             (cfg, findings)
         })
         .collect())
+}
+
+/// Reads the configuration for the Atlantis release it is meant for: `--atlantis-version` wins
+/// over the image tag of the deployment, which wins over the latest known release.
+fn for_release(cfg: &mut EffectiveConfig, options: &Options) {
+    let image = cfg.image.as_ref().map(|i| i.reference.as_str());
+    let atlantis = crate::version::resolve(options.atlantis_version, image);
+    cfg.set_atlantis_version(atlantis);
 }
 
 /// Reads one configuration (the first the request describes) and lints it.
@@ -62,7 +71,8 @@ pub fn lint(
 /// Reads one configuration and runs the offline rules; suppressions and policy come later, in
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
-    let cfg = input::load(request);
+    let mut cfg = input::load(request);
+    for_release(&mut cfg, options);
     let findings = rules::run(&cfg, options);
     (cfg, findings)
 }

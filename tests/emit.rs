@@ -721,6 +721,35 @@ fn include_refuses_a_terminal_without_force() {
     assert!(String::from_utf8_lossy(&forced.stdout).contains("gh-token: ghp_"));
 }
 
+/// `--atlantis-version` writes that release's flags with that release's defaults: the default
+/// changes of `data/versions.json` (emoji-reaction `eyes` until v0.28.0, allow-commands without
+/// `cancel` until v0.39.0, autoplan-file-list without the OpenTofu patterns until v0.46.0), and
+/// no flag the release did not have yet.
+#[test]
+fn defaults_follow_the_release() {
+    let mut failures = Vec::new();
+    for release in ["v0.22.0", "v0.27.0", "v0.28.1", "v0.31.0", "v0.37.1"] {
+        let out = emit(
+            &data(),
+            &[
+                "--to",
+                "yaml",
+                "--with-defaults",
+                "--atlantis-version",
+                release,
+                "release.yaml",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{release}: {}", stderr(&out));
+        expect(
+            &format!("release.{release}.yaml"),
+            &stdout(&out),
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// `--to k8s-env` read back by the manifest reader: the same configuration, except that each
 /// secret is now a `secretKeyRef` to a Secret that is not in the input (set, value unknown), so
 /// it drops out of the effective values.

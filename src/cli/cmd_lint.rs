@@ -95,9 +95,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
         None => crate::date::today(),
     };
+    let atlantis_version = parse_atlantis_version(args.atlantis_version.as_deref())?;
     let options = Options {
         check_files: args.check_files,
         today,
+        atlantis_version,
     };
     let policy = Policy {
         ignore: args.ignore.clone(),

@@ -57,6 +57,8 @@ pub struct Cli {
     pub lint: LintArgs,
 }
 
+// Built once per run: the size of the `emit` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every rule: id, default severity, summary.
@@ -103,6 +105,9 @@ pub struct EmitArgs {
     /// With `--to flags`: one argument per line, as a YAML list for a container's `args:`.
     #[arg(long)]
     pub one_per_line: bool,
+    /// The Atlantis release to write for: its flags and its defaults (default: the latest known).
+    #[arg(long, value_name = "VERSION")]
+    pub atlantis_version: Option<String>,
     /// With `--to k8s-env`: the Secret that holds the secret values (one key per flag).
     #[arg(long, value_name = "NAME", default_value = "atlantis-secrets")]
     pub k8s_secret: String,
@@ -217,6 +222,11 @@ pub struct LintArgs {
     /// The linter runs where the server runs: check the files the config names.
     #[arg(long)]
     pub check_files: bool,
+    /// The Atlantis release the configuration is for (v0.17.0 ... the newest known), e.g.
+    /// v0.28.1. Default: the image tag of the Atlantis container when a deployment file shows
+    /// one, else the latest known release.
+    #[arg(long, value_name = "VERSION")]
+    pub atlantis_version: Option<String>,
     /// Decide dated rules as of this date (YYYY-MM-DD) instead of today.
     #[arg(long, hide = true, value_name = "DATE")]
     pub today: Option<String>,
@@ -448,8 +458,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         }
         Some(Command::Explain { rule }) => match rules::find(&rule) {
             Some(info) => {
+                let since = rules::applies_since(info.id)
+                    .map(|s| {
+                        format!(
+                            "Applies to Atlantis {} and later ({}).\n\n",
+                            s.version, s.why
+                        )
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "# {} ({})\n\n{}\n\n{}",
+                    "# {} ({})\n\n{}\n\n{since}{}",
                     info.id,
                     info.severity.as_str(),
                     info.summary,
@@ -489,8 +507,11 @@ fn list_rules(format: ListFormat) -> String {
         ListFormat::Text => {
             let mut s = String::new();
             for r in rules::infos() {
+                let since = rules::applies_since(r.id)
+                    .map(|s| format!(" (Atlantis {}+)", s.version))
+                    .unwrap_or_default();
                 s.push_str(&format!(
-                    "{:<32} {:<8} {}\n",
+                    "{:<32} {:<8} {}{since}\n",
                     r.id,
                     r.severity.as_str(),
                     r.summary
@@ -500,12 +521,29 @@ fn list_rules(format: ListFormat) -> String {
         }
         ListFormat::Json => {
             let list: Vec<_> = rules::infos()
-                .map(|r| serde_json::json!({"id": r.id, "severity": r.severity.as_str(), "summary": r.summary}))
+                .map(|r| {
+                    let mut entry = serde_json::json!({"id": r.id, "severity": r.severity.as_str(), "summary": r.summary});
+                    if let Some(s) = rules::applies_since(r.id) {
+                        entry["since"] = s.version.to_string().into();
+                    }
+                    entry
+                })
                 .collect();
             serde_json::to_string_pretty(&list).expect("serialises") + "\n"
         }
         ListFormat::Markdown => report::docs::rules_markdown(),
     }
+}
+
+/// `--atlantis-version`: a release atlantis-lint knows, else exit status 2 with the accepted forms.
+fn parse_atlantis_version(
+    arg: Option<&str>,
+) -> Result<Option<crate::version::Version>, UsageError> {
+    arg.map(|text| {
+        crate::version::parse_release(text)
+            .map_err(|e| UsageError(format!("--atlantis-version: {e}")))
+    })
+    .transpose()
 }
 
 fn parse_today(arg: Option<&str>) -> Result<(i32, u32, u32), UsageError> {

@@ -21,9 +21,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         return Ok(());
     };
     let (user_key, user) = match p.cfg.str(flags::BITBUCKET_API_USER) {
-        Some(u) => ("bitbucket-api-user", u.to_string()),
+        Some(u) => (flags::BITBUCKET_API_USER, u.to_string()),
         None => (
-            "bitbucket-user",
+            flags::BITBUCKET_USER,
             p.cfg.str(flags::BITBUCKET_USER).unwrap_or("").to_string(),
         ),
     };

@@ -198,9 +198,9 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
     if set(cfg, flags::GH_USER) {
         // A non-empty gh-user selects token auth, even when gh-app-id is set too.
         let key = if set(cfg, flags::GH_TOKEN) {
-            Some("gh-token")
+            Some(flags::GH_TOKEN.name())
         } else if set(cfg, flags::GH_TOKEN_FILE) {
-            Some("gh-token-file")
+            Some(flags::GH_TOKEN_FILE.name())
         } else {
             None
         };
@@ -214,9 +214,9 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
         }
     } else if cfg.is_set(flags::GH_APP_ID) {
         let key = if set(cfg, flags::GH_APP_KEY) {
-            Some("gh-app-key")
+            Some(flags::GH_APP_KEY.name())
         } else if set(cfg, flags::GH_APP_KEY_FILE) {
-            Some("gh-app-key-file")
+            Some(flags::GH_APP_KEY_FILE.name())
         } else {
             None
         };
@@ -236,7 +236,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::GITLAB_HOSTNAME)
                     .unwrap_or(hosts::GITLAB_HOSTNAME),
             ),
-            key: "gitlab-token",
+            key: flags::GITLAB_TOKEN.name(),
             unknown: None,
         });
     }
@@ -247,7 +247,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::GITEA_BASE_URL)
                     .unwrap_or(hosts::GITEA_BASE_URL),
             ),
-            key: "gitea-token",
+            key: flags::GITEA_TOKEN.name(),
             unknown: None,
         });
     }
@@ -259,14 +259,14 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
             out.push(Target {
                 kind: Kind::BitbucketCloud,
                 api: hosts::BITBUCKET_CLOUD_REST.into(),
-                key: "bitbucket-token",
+                key: flags::BITBUCKET_TOKEN.name(),
                 unknown: None,
             });
         } else if base.starts_with("http://") || base.starts_with("https://") {
             out.push(Target {
                 kind: Kind::BitbucketServer,
                 api: format!("{}/rest/api/1.0/", base.trim_end_matches('/')),
-                key: "bitbucket-token",
+                key: flags::BITBUCKET_TOKEN.name(),
                 unknown: None,
             });
         }
@@ -278,7 +278,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::AZUREDEVOPS_HOSTNAME)
                     .unwrap_or(hosts::AZUREDEVOPS_HOSTNAME),
             ),
-            key: "azuredevops-token",
+            key: flags::AZUREDEVOPS_TOKEN.name(),
             unknown: None,
         });
     }

@@ -312,7 +312,7 @@ pub fn render_with(report: &Report, style: Style) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&wrap(&summary_line(report), width));
     out.push('\n');
     out
 }
@@ -412,7 +412,11 @@ fn plural(n: usize, word: &str) -> String {
 /// `2 errors, 1 warning in 1 config` or `no problems in 3 configs`.
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
-    let configs = plural(report.configs, "config");
+    let mut configs = plural(report.configs, "config");
+    if !report.atlantis.is_empty() {
+        let versions: Vec<String> = report.atlantis.iter().map(|a| a.describe()).collect();
+        configs.push_str(&format!(" for Atlantis {}", versions.join(", ")));
+    }
     if s.errors + s.warnings + s.infos == 0 {
         return format!("no problems found in {configs}");
     }

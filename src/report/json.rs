@@ -29,6 +29,15 @@ struct JsonReport<'a> {
     version: u32,
     diagnostics: Vec<JsonDiag<'a>>,
     summary: Summary,
+    /// The Atlantis releases checked against: `{"version": "v0.47.1", "from": "latest"}`
+    /// (`from`: `option`, `image` or `latest`).
+    atlantis_versions: Vec<JsonVersion>,
+}
+
+#[derive(Serialize)]
+struct JsonVersion {
+    version: String,
+    from: &'static str,
 }
 
 pub fn render(report: &Report) -> String {
@@ -57,6 +66,14 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
         summary: report.summary(),
+        atlantis_versions: report
+            .atlantis
+            .iter()
+            .map(|a| JsonVersion {
+                version: a.version.to_string(),
+                from: a.source_name(),
+            })
+            .collect(),
     };
     let mut s = serde_json::to_string_pretty(&out).expect("the report serialises");
     s.push('\n');

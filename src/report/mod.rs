@@ -12,6 +12,7 @@ pub mod sarif;
 use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::source::{SourceId, SourceKind, Span};
+use crate::version::AtlantisVersion;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -153,6 +154,8 @@ pub struct Report {
     pub diags: Vec<Diag>,
     /// How many configurations were linted.
     pub configs: usize,
+    /// The Atlantis releases the configurations were checked against (each once, in order).
+    pub atlantis: Vec<AtlantisVersion>,
     /// (rule, message, source) of every diagnostic, to drop repeats in constant time.
     seen: HashSet<(&'static str, String, SourceRef, Option<String>)>,
 }
@@ -168,6 +171,9 @@ impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
         self.configs += 1;
+        if !self.atlantis.contains(cfg.atlantis_version()) {
+            self.atlantis.push(cfg.atlantis_version().clone());
+        }
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
         let redactor = Redactor::new(cfg);
         for f in findings {

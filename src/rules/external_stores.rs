@@ -170,7 +170,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         (
             Some(json.as_str().to_string()),
             cfg.value_location(flags::REPO_CONFIG_JSON),
-            "repo-config-json".to_string(),
+            flags::REPO_CONFIG_JSON.to_string(),
         )
     } else if let Some(path) = cfg.explicit_text(flags::REPO_CONFIG) {
         let text = locate(ctx, path.as_str()).and_then(|p| read(&p));
@@ -189,7 +189,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let store = match &text {
         None => PlanStore::default(),
         // A repo config that does not parse is the repo-config rules' finding.
-        Some(t) => match plan_store(t, what == "repo-config-json") {
+        Some(t) => match plan_store(t, what.as_str() == flags::REPO_CONFIG_JSON) {
             Ok(store) => store,
             Err(_) => return,
         },

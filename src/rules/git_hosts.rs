@@ -39,7 +39,7 @@ pub struct RepoHost {
     /// The host family, as users call it (`GitLab`).
     pub family: &'static str,
     /// The setting that configures it (`gitlab-user`).
-    pub selector: &'static str,
+    pub selector: flags::FlagId,
     /// Host names of repository URLs; an allowlist entry matching any of them covers the host.
     pub names: Vec<String>,
     /// False when the repositories' host cannot be known from the configuration: Gitea names
@@ -160,9 +160,9 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     let str_host = |flag: flags::FlagId| cfg.str(flag).map(host_of).unwrap_or_default();
     if cfg.is_set(flags::GH_USER) || cfg.is_set(flags::GH_APP_ID) {
         let selector = if cfg.is_set(flags::GH_USER) {
-            "gh-user"
+            flags::GH_USER
         } else {
-            "gh-app-id"
+            flags::GH_APP_ID
         };
         out.push(RepoHost {
             family: "GitHub",
@@ -175,7 +175,7 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     if cfg.is_set(flags::GITLAB_USER) {
         out.push(RepoHost {
             family: "GitLab",
-            selector: "gitlab-user",
+            selector: flags::GITLAB_USER,
             names: vec![str_host(flags::GITLAB_HOSTNAME)],
             host_known: true,
             depth: Depth::AtLeast(2),
@@ -184,7 +184,7 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     if cfg.is_set(flags::GITEA_USER) {
         out.push(RepoHost {
             family: "Gitea",
-            selector: "gitea-user",
+            selector: flags::GITEA_USER,
             names: vec![str_host(flags::GITEA_BASE_URL)],
             // `ParseGiteaRepo`: the host comes from the webhook's clone URL.
             host_known: false,
@@ -209,7 +209,7 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             } else {
                 "Bitbucket Server"
             },
-            selector: "bitbucket-user",
+            selector: flags::BITBUCKET_USER,
             names: vec![name],
             host_known: true,
             depth: Depth::Exactly(2),
@@ -224,7 +224,7 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
         }
         out.push(RepoHost {
             family: "Azure DevOps",
-            selector: "azuredevops-user",
+            selector: flags::AZUREDEVOPS_USER,
             names,
             host_known: true,
             depth: Depth::Exactly(3),
@@ -321,7 +321,7 @@ mod tests {
     fn github() -> RepoHost {
         RepoHost {
             family: "GitHub",
-            selector: "gh-user",
+            selector: flags::GH_USER,
             names: vec!["github.com".into()],
             host_known: true,
             depth: Depth::Exactly(2),
@@ -368,7 +368,7 @@ mod tests {
         );
         let gitea = RepoHost {
             family: "Gitea",
-            selector: "gitea-user",
+            selector: flags::GITEA_USER,
             names: vec!["gitea-http.gitea.svc".into()],
             host_known: false,
             depth: Depth::Exactly(2),
@@ -380,7 +380,7 @@ mod tests {
         assert_eq!(never_matches("infra", &[gitea]), Some(NeverMatches::NoHost));
         let gitlab = RepoHost {
             family: "GitLab",
-            selector: "gitlab-user",
+            selector: flags::GITLAB_USER,
             names: vec!["gitlab.com".into()],
             host_known: true,
             depth: Depth::AtLeast(2),

@@ -111,7 +111,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if cfg.is_set(flags::TF_DISTRIBUTION) && cfg.is_set(flags::DEFAULT_TF_DISTRIBUTION) {
+    if cfg.is_set(flags::TF_DISTRIBUTION) && cfg.is_set_itself(flags::DEFAULT_TF_DISTRIBUTION) {
         out.push(finding(
             flags::TF_DISTRIBUTION,
             "tf-distribution (deprecated) is set, but default-tf-distribution is set too and wins: Atlantis ignores tf-distribution".into(),

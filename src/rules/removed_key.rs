@@ -13,7 +13,8 @@ pub static RULE: RuleInfo = RuleInfo {
 Flags that older Atlantis versions had and today's does not: `repo-whitelist`,
 `silence-whitelist-errors`, `allow-repo-config`, `disable-apply`, `require-approval`,
 `require-mergeable`, `gh-installation-id`, `bitbucket-hostname`, `aws-region`,
-`aws-assume-role-arn`, in any source.
+`aws-assume-role-arn`, in any source. With `--atlantis-version`, only the flags that release had
+already removed (`repo-whitelist` is still a working alias in v0.26.0).
 
 Severity: an error, except in the config file or the environment when the value is the flag's
 old default (`false`, an empty string, `0`): `ATLANTIS_DISABLE_APPLY=false`, as a Helm chart
@@ -39,7 +40,7 @@ Use the replacement named in the message (`repo-allowlist` here).
 /// True when a removed flag is set to the value it defaulted to (`false`, empty, `0`): ignoring
 /// it changes nothing.
 fn old_default(s: &Setting) -> bool {
-    let KeyMatch::Removed(flag) = s.matched else {
+    let (KeyMatch::Removed(flag) | KeyMatch::Flag(flag)) = s.matched else {
         return false;
     };
     let value = match &s.value {
@@ -57,11 +58,26 @@ fn old_default(s: &Setting) -> bool {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let version = ctx.cfg.version();
     for s in &ctx.cfg.settings {
-        let KeyMatch::Removed(flag) = s.matched else {
+        let (KeyMatch::Removed(flag) | KeyMatch::Flag(flag)) = s.matched else {
             continue;
         };
-        let last = flag.last.unwrap_or("an earlier version");
+        // Removed by the release being checked (a later release may remove more).
+        let Some(removed) = flags::history(flag)
+            .and_then(|h| h.removed)
+            .filter(|r| *r <= version)
+        else {
+            continue;
+        };
+        let last = flags::RELEASES
+            .iter()
+            .rev()
+            .find(|r| **r < removed)
+            .map_or_else(
+                || flag.last.unwrap_or("an earlier version").to_string(),
+                |r| r.to_string(),
+            );
         let harmless = !matches!(s.origin.spelling, Spelling::Flag { .. }) && old_default(s);
         let effect = match s.origin.spelling {
             Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
@@ -87,11 +103,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             f = f.severity(Severity::Warning);
         }
         f = match flag.replacement {
-            Some(r) if flags::lookup(r).is_some() => {
+            Some(r) if flags::present_in(r, version) => {
                 let written = s.origin.spelling.spell(r);
                 f.help(format!("use `{written}` instead"))
                     .suggestion(written)
             }
+            Some(r) if flags::lookup(r).is_some() => f.help(format!(
+                "use `{}` instead (from Atlantis {} on)",
+                s.origin.spelling.spell(r),
+                flags::history(r).map_or(version, |h| h.added)
+            )),
             Some(r) => f.help(format!("use {r} instead")),
             None => f.help("remove it; it has no replacement"),
         };
