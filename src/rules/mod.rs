@@ -46,6 +46,7 @@ mod plaintext_secret;
 mod quoted_value;
 mod redis_cluster_conflict;
 mod removed_key;
+pub mod repo;
 mod repo_allowlist_entry;
 mod repo_allowlist_host;
 mod repo_allowlist_missing;
@@ -283,6 +284,7 @@ pub fn applies_since(id: &str) -> Option<&'static Since> {
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
     ALL.iter()
         .map(|(info, _)| *info)
+        .chain(repo::ALL.iter().map(|(info, _)| *info))
         .chain(crate::online::infos())
 }
 
