@@ -276,6 +276,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg.anchor = unit.anchor;
             cfg.form_issues = unit.form_issues;
             cfg.opaque = unit.opaque;
+            cfg.provided = unit.provided;
             cfg
         })
         .collect())
