@@ -527,6 +527,9 @@ fn mask_values(source: &mut crate::source::SourceText) {
 }
 
 fn secret_key_name(key: &str) -> bool {
+    if key.ends_with("SecretName") || key.ends_with("SecretPasswordKey") {
+        return false;
+    }
     matches!(key, "netrc" | "gitconfig" | "credentials" | "config_json")
         || super::mask::name_is_secret(key)
         || crate::secret::name_suggests_secret(key)
@@ -575,8 +578,8 @@ struct Emulation<'a, 'b> {
     unit: Unit,
     /// Env names set by the user's `environment*`, with where.
     user_env: Vec<(String, Location)>,
-    /// Env names the chart renders, with where.
-    chart_env: Vec<(String, Location)>,
+    /// Env names the chart renders, with where and what sets it.
+    chart_env: Vec<(String, Location, String)>,
     base_src: SourceId,
 }
 
@@ -659,7 +662,11 @@ impl Emulation<'_, '_> {
 
     fn first_key(&self) -> Option<Place> {
         match &self.values.node {
-            VNode::Map(kids) => kids.first().map(|(k, v)| self.place_of(k, v, false)),
+            VNode::Map(kids) => kids.first().map(|(k, v)| {
+                let mut place = self.place_of(k, v, false);
+                place.value_span = place.key_span;
+                place
+            }),
             _ => None,
         }
     }
@@ -671,7 +678,9 @@ impl Emulation<'_, '_> {
             let mut p: &str = path;
             loop {
                 if let Some(v) = self.values.path(p) {
-                    return Some(self.place_of(p, v, false));
+                    let mut place = self.place_of(p, v, false);
+                    place.value_span = place.key_span;
+                    return Some(place);
                 }
                 match p.rsplit_once('.') {
                     Some((parent, _)) => p = parent,
@@ -727,7 +736,14 @@ impl Emulation<'_, '_> {
         if user {
             self.user_env.push((name.to_string(), location));
         } else {
-            self.chart_env.push((name.to_string(), location));
+            let what = match &value {
+                RawValue::Text(t) if !place.written && !t.is_secret() => format!(
+                    "the chart sets `{name}={}` here (it is not in your values): it wins",
+                    t.as_str()
+                ),
+                _ => format!("`{}` renders `{name}` after yours: it wins", place.path),
+            };
+            self.chart_env.push((name.to_string(), location, what));
         }
         self.unit.settings.push(Setting {
             matched: match_flag(flags::lookup_env(name)),
@@ -1015,6 +1031,7 @@ impl Emulation<'_, '_> {
                     place.value_span
                 },
             },
+            flags::lookup_env(name).map_or(String::new(), |f| f.name.to_string()),
             format!("the chart sets `{name}={text}` (`{key}` is not in the values)"),
         ));
     }
@@ -1240,7 +1257,8 @@ impl Emulation<'_, '_> {
     fn shadowed(&mut self) {
         let mut issues = Vec::new();
         for (name, at) in &self.user_env {
-            let Some((_, chart_at)) = self.chart_env.iter().find(|(n, _)| n == name) else {
+            let Some((_, chart_at, what)) = self.chart_env.iter().find(|(n, _, _)| n == name)
+            else {
                 continue;
             };
             issues.push(
@@ -1252,7 +1270,7 @@ impl Emulation<'_, '_> {
                     ),
                 )
                 .label("overridden by the chart")
-                .related(chart_at.clone(), "the chart's entry for it (wins)")
+                .related(chart_at.clone(), what.clone())
                 .help("set the chart's own value for it instead (the related key), or remove this entry")
                 .key(flags::lookup_env(name).map_or(name.clone(), |f| f.name.to_string())),
             );
@@ -1264,7 +1282,8 @@ impl Emulation<'_, '_> {
             }
             let KeyMatch::Flag(f) = s.matched else { continue };
             let env = flags::env_name(f.name);
-            let Some((_, chart_at)) = self.chart_env.iter().find(|(n, _)| *n == env) else {
+            let Some((_, chart_at, what)) = self.chart_env.iter().find(|(n, _, _)| *n == env)
+            else {
                 continue;
             };
             issues.push(
@@ -1277,7 +1296,7 @@ impl Emulation<'_, '_> {
                     ),
                 )
                 .label("overridden by the chart")
-                .related(chart_at.clone(), "the chart's entry for it (wins)")
+                .related(chart_at.clone(), what.clone())
                 .key(f.name),
             );
         }

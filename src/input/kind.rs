@@ -72,8 +72,8 @@ pub struct Unit {
     /// Sources that may set any variable and that the input does not show (`envFrom`).
     pub opaque: Vec<OpaqueSource>,
     /// Values the deployment tool sets that the user did not write (a Helm chart's default),
-    /// each at the nearest key the user would change, with a note saying so.
-    pub provided: Vec<(Location, String)>,
+    /// each at the nearest key the user would change: (where, the flag, a note saying so).
+    pub provided: Vec<(Location, String, String)>,
 }
 
 /// What detection looks at: the file name and text, and the YAML documents when it parses.

@@ -242,8 +242,11 @@ pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
         check(&ctx, &mut out);
     }
     for f in &mut out {
-        for (at, note) in &cfg.provided {
-            if *at == f.location && !f.related.iter().any(|l| l.text == *note) {
+        for (at, flag, note) in &cfg.provided {
+            if *at == f.location
+                && f.key.as_deref() == Some(flag.as_str())
+                && !f.related.iter().any(|l| l.text == *note)
+            {
                 f.related.push(crate::finding::Label {
                     location: at.clone(),
                     text: note.clone(),
