@@ -383,6 +383,8 @@ pub struct EffectiveConfig {
     pub file: Option<FileInput>,
     /// The user's file this configuration was read from (a server config, a manifest...).
     pub path: Option<String>,
+    /// That file's source (suppression comments are read from it).
+    pub primary: Option<SourceId>,
     /// Which part of that file, when it holds several configurations: a manifest's
     /// `StatefulSet/atlantis/atlantis` (kind, name, container), a compose service.
     pub part: Option<String>,

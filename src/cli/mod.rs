@@ -46,7 +46,8 @@ Paths:
   as a server config: named explicitly, it is an error (exit 2) saying what it is; found by a
   directory search or with --only-server-configs, it is skipped. `-` reads standard input.";
 
-/// Lint the server configuration of Atlantis: config file, environment and command line.
+/// Lint the server configuration of Atlantis: config file, environment, command line, and the
+/// Kubernetes manifests that carry them.
 #[derive(Debug, Parser)]
 #[command(name = "atlantis-lint", version, after_help = EXIT_STATUS, args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -130,8 +131,8 @@ pub enum ListFormat {
 /// Where the configuration comes from (shared by the linter and `emit`).
 #[derive(Debug, Args, Default)]
 pub struct SourceArgs {
-    /// Atlantis server config files (YAML or JSON), or directories to search for them; `-` reads
-    /// standard input.
+    /// Files holding Atlantis configuration (server config YAML/JSON, Kubernetes manifests), or
+    /// directories to search for them; `-` reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The name standard input is given in diagnostics.

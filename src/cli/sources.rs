@@ -164,14 +164,14 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
                         Ok(file) => {
                             // Each file in its own kind; files of other kinds, and files that
                             // hold no Atlantis configuration, are skipped.
-                            let keep = match kind {
-                                Some(k) => k.read.is_some(),
-                                None => crate::input::holds_atlantis(&file).0,
+                            let (keep, detected) = match kind {
+                                Some(k) => (k.read.is_some(), k),
+                                None => crate::input::holds_atlantis(&file),
                             };
                             if keep {
                                 found += 1;
                                 out.push(Job {
-                                    request: with_file(file, kind),
+                                    request: with_file(file, Some(detected)),
                                     quiet: true,
                                 });
                             }
@@ -200,9 +200,9 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         match read_path(p, args.stdin_filename.as_deref()) {
             Ok(file) if args.only_server_configs && p.as_os_str() != "-" && kind.is_none() => {
                 // The pre-commit hook: lint each file in its own kind, skip the others.
-                if crate::input::holds_atlantis(&file).0 {
+                if let (true, detected) = crate::input::holds_atlantis(&file) {
                     out.push(Job {
-                        request: with_file(file, None),
+                        request: with_file(file, Some(detected)),
                         quiet: true,
                     });
                 }

@@ -875,8 +875,8 @@ impl ContainerReader<'_> {
             .unit
             .settings
             .iter()
-            .rev()
             .filter(|s| matches!(s.matched, KeyMatch::Flag(f) if f.name == "config"))
+            // The highest channel; within it the last (`max_by_key` keeps the last maximum).
             .max_by_key(|s| s.origin.channel);
         let Some(setting) = config else { return };
         let location = setting.origin.value();

@@ -179,6 +179,7 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> {
     let mut sources = Sources::default();
     let mut path = None;
+    let mut primary = None;
     let mut units = Vec::new();
     // The file first: its units are what the other inputs apply to.
     for input in &request.inputs {
@@ -216,6 +217,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             });
         }
         path = Some(file.name.clone());
+        primary = Some(id);
         units.extend(found);
     }
     if units.is_empty() {
@@ -272,6 +274,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
                 issues,
             );
             cfg.path.clone_from(&path);
+            cfg.primary = primary;
             cfg.part = unit.part;
             cfg.anchor = unit.anchor;
             cfg.form_issues = unit.form_issues;
