@@ -5,7 +5,7 @@
 //! a non-empty env var, which beats the config file, which beats the default. After decoding,
 //! Atlantis's `setDefaults` turns empty strings and zero ints into the flag defaults.
 
-use crate::flags::{self, DefaultValue, Flag, FlagKind, FlagType};
+use crate::flags::{self, DefaultValue, Flag, FlagKind, FlagName, FlagType};
 use crate::input::yaml::{NodeId, Style, YamlDoc, YamlError};
 use crate::secret::Text;
 use crate::source::{SourceId, Sources, Span};
@@ -405,17 +405,6 @@ pub struct EffectiveConfig {
     resolved: BTreeMap<&'static str, Resolution>,
 }
 
-/// The seven int flags whose service-link values Atlantis resets (`sanitizeKubernetesServiceLinks`).
-pub const SERVICE_LINK_FLAGS: &[&str] = &[
-    "checkout-depth",
-    "gitea-page-size",
-    "max-comments-per-command",
-    "parallel-pool-size",
-    "port",
-    "redis-db",
-    "redis-port",
-];
-
 impl EffectiveConfig {
     /// Merges the settings read from all sources with Atlantis's precedence.
     pub fn new(
@@ -472,7 +461,7 @@ impl EffectiveConfig {
             let value = match &setting.value {
                 RawValue::Text(t) => {
                     let s = t.as_str();
-                    if SERVICE_LINK_FLAGS.contains(&name)
+                    if flag.service_link_reset
                         && (s.starts_with("tcp://") || s.starts_with("udp://"))
                     {
                         service_link = true;
@@ -531,34 +520,38 @@ impl EffectiveConfig {
         self.resolved.iter().map(|(k, v)| (*k, v))
     }
 
-    pub fn resolution(&self, name: &str) -> Option<&Resolution> {
-        self.resolved.get(name)
+    pub fn resolution(&self, name: impl FlagName) -> Option<&Resolution> {
+        self.resolved.get(name.flag_name())
     }
 
     /// The setting that decides a flag's value, if any source sets it.
-    pub fn winner(&self, name: &str) -> Option<&Setting> {
-        self.resolved.get(name).map(|r| &self.settings[r.winner])
+    pub fn winner(&self, name: impl FlagName) -> Option<&Setting> {
+        self.resolved
+            .get(name.flag_name())
+            .map(|r| &self.settings[r.winner])
     }
 
     /// Where the deciding value of a flag was written (its key), or [`Location::None`].
-    pub fn location(&self, name: &str) -> Location {
+    pub fn location(&self, name: impl FlagName) -> Location {
         self.winner(name).map_or(Location::None, |s| s.origin.key())
     }
 
     /// Where the deciding value itself was written, or [`Location::None`].
-    pub fn value_location(&self, name: &str) -> Location {
+    pub fn value_location(&self, name: impl FlagName) -> Location {
         self.winner(name)
             .map_or(Location::None, |s| s.origin.value())
     }
 
     /// The explicitly configured value (decoded), ignoring defaults.
-    pub fn explicit(&self, name: &str) -> Option<&Value> {
-        self.resolved.get(name).and_then(|r| r.value.as_ref().ok())
+    pub fn explicit(&self, name: impl FlagName) -> Option<&Value> {
+        self.resolved
+            .get(name.flag_name())
+            .and_then(|r| r.value.as_ref().ok())
     }
 
     /// True when a source sets the flag to a non-empty string, a non-zero int or a bool, or to
     /// a value the linter cannot see ([`Unknown`]: it counts as set).
-    pub fn is_set(&self, name: &str) -> bool {
+    pub fn is_set(&self, name: impl FlagName) -> bool {
         match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
@@ -568,7 +561,7 @@ impl EffectiveConfig {
     }
 
     /// Why the flag's value is unknown, when it is set to a value the linter cannot see.
-    pub fn unknown(&self, name: &str) -> Option<&Unknown> {
+    pub fn unknown(&self, name: impl FlagName) -> Option<&Unknown> {
         match self.explicit(name) {
             Some(Value::Unknown(u)) => Some(u),
             _ => None,
@@ -576,7 +569,8 @@ impl EffectiveConfig {
     }
 
     /// A source the input does not show that may set the flag through its env variable.
-    pub fn may_set(&self, name: &str) -> Option<&OpaqueSource> {
+    pub fn may_set(&self, name: impl FlagName) -> Option<&OpaqueSource> {
+        let name = name.flag_name();
         let env = flags::env_name(name);
         self.opaque.iter().find(|o| env.starts_with(&o.prefix))
     }
@@ -588,7 +582,8 @@ impl EffectiveConfig {
     ///
     /// This is the one place that knows how a flag's value becomes what Atlantis uses: rules,
     /// `--online` and `emit` all read values through it (or [`EffectiveConfig::effective`]).
-    pub fn str(&self, name: &str) -> Option<&str> {
+    pub fn str(&self, name: impl FlagName) -> Option<&str> {
+        let name = name.flag_name();
         let (s, _) = self.effective_text(name)?;
         if AT_TRIMMED.contains(&name) {
             // Trimming happens after validation: a lone `@` stays as it is.
@@ -644,7 +639,7 @@ impl EffectiveConfig {
     }
 
     /// The explicitly set, non-empty string of a flag (secret-aware).
-    pub fn explicit_text(&self, name: &str) -> Option<&Text> {
+    pub fn explicit_text(&self, name: impl FlagName) -> Option<&Text> {
         match self.explicit(name) {
             Some(Value::Str(t)) if !t.as_str().is_empty() => Some(t),
             _ => None,
@@ -652,13 +647,14 @@ impl EffectiveConfig {
     }
 
     /// The int Atlantis runs with after `setDefaults`.
-    pub fn int(&self, name: &str) -> i64 {
+    pub fn int(&self, name: impl FlagName) -> i64 {
+        let name = name.flag_name();
         let explicit = match self.explicit(name) {
             Some(Value::Int(i)) => Some(*i),
             _ => None,
         };
         // max-comments-per-command keeps an explicit 0 (it means "no truncation").
-        if name == "max-comments-per-command" && explicit.is_some() {
+        if name == flags::MAX_COMMENTS_PER_COMMAND && explicit.is_some() {
             return explicit.unwrap_or_default();
         }
         match (explicit, flags::lookup(name).map(|f| f.default)) {
@@ -669,7 +665,8 @@ impl EffectiveConfig {
     }
 
     /// The bool Atlantis runs with.
-    pub fn bool(&self, name: &str) -> bool {
+    pub fn bool(&self, name: impl FlagName) -> bool {
+        let name = name.flag_name();
         match self.explicit(name) {
             Some(Value::Bool(b)) => *b,
             _ => matches!(

@@ -214,7 +214,7 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
 
 /// The `webhooks` list as Atlantis decodes it: known fields (keys case-insensitive), strings.
 fn webhooks(cfg: &EffectiveConfig, notes: &mut Vec<String>) -> Vec<Webhook> {
-    let Some(setting) = cfg.winner("webhooks") else {
+    let Some(setting) = cfg.winner(crate::flags::WEBHOOKS) else {
         return Vec::new();
     };
     let (RawValue::Collection { node, is_map }, Some(doc)) = (
@@ -319,7 +319,7 @@ pub fn shell_quote(s: &str) -> String {
 
 /// The `-file` flag that can carry a value from a file instead (`gh-app-key` -> `gh-app-key-file`).
 pub fn file_alternative(flag: &Flag) -> Option<&'static Flag> {
-    crate::flags::lookup(&format!("{}-file", flag.name)).filter(|f| f.is_current())
+    crate::flags::lookup(format!("{}-file", flag.name)).filter(|f| f.is_current())
 }
 
 /// True for values a line-based form cannot carry.

@@ -205,8 +205,10 @@ impl Val {
             VNode::Computed(_) => true,
             VNode::Scalar { text, ty, .. } => match ty {
                 Ty::Null => false,
-                Ty::Bool => text.eq_ignore_ascii_case("true")
-                    || matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y"),
+                Ty::Bool => {
+                    text.eq_ignore_ascii_case("true")
+                        || matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y")
+                }
                 Ty::Number => number(text).is_some_and(|n| n != 0.0),
                 Ty::Str => !text.is_empty(),
             },
@@ -303,9 +305,9 @@ fn number(text: &str) -> Option<f64> {
         return i64::from_str_radix(hex, 16).ok().map(|n| sign * n as f64);
     }
     if body.is_empty()
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+')
+        || !body.bytes().all(|b| {
+            b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+'
+        })
         || !body.as_bytes()[0].is_ascii_digit() && !body.starts_with('.')
     {
         return None;
@@ -342,7 +344,14 @@ pub fn from_yaml(src: SourceId, text: &str, doc: &YamlDoc) -> Option<Val> {
     Some(build(src, text, doc, root, doc.resolve(root).span, 0))
 }
 
-fn build(src: SourceId, text: &str, doc: &YamlDoc, id: NodeId, key_span: Span, depth: usize) -> Val {
+fn build(
+    src: SourceId,
+    text: &str,
+    doc: &YamlDoc,
+    id: NodeId,
+    key_span: Span,
+    depth: usize,
+) -> Val {
     let node = doc.resolve(id);
     let span = node.span;
     let node = match &node.kind {
@@ -699,18 +708,19 @@ impl Emulation<'_, '_> {
     fn truthy(&self, path: &str) -> bool {
         match self.get(path) {
             Some(v) => v.truthy(),
-            None => self.chart.defaults.get(path).is_some_and(|d| {
-                !d.is_empty() && d != "false" && d != "0"
-            }),
+            None => self
+                .chart
+                .defaults
+                .get(path)
+                .is_some_and(|d| !d.is_empty() && d != "false" && d != "0"),
         }
     }
 
     fn when(&self, conds: &[String]) -> bool {
         conds.is_empty()
-            || conds.iter().any(|c| {
-                c.split(['+', '&'])
-                    .all(|p| self.truthy(p.trim()))
-            })
+            || conds
+                .iter()
+                .any(|c| c.split(['+', '&']).all(|p| self.truthy(p.trim())))
     }
 
     fn since_ok(&self, since: Option<&str>, until: Option<&str>) -> bool {
@@ -808,7 +818,9 @@ impl Emulation<'_, '_> {
             return;
         };
         for item in items {
-            let Some(name_v) = item.get("name") else { continue };
+            let Some(name_v) = item.get("name") else {
+                continue;
+            };
             let Some(name) = name_v.text().map(str::to_string) else {
                 continue;
             };
@@ -862,7 +874,9 @@ impl Emulation<'_, '_> {
             let mut place = self.place_of(&path, &v, true);
             place.path = path.clone();
             let value = match &v.node {
-                VNode::Computed(what) => RawValue::Unknown(Unknown::Computed { what: what.clone() }),
+                VNode::Computed(what) => {
+                    RawValue::Unknown(Unknown::Computed { what: what.clone() })
+                }
                 _ => match self.render(&path, &name, &v) {
                     Some(text) => {
                         RawValue::Text(Text::new(text, super::mask::name_is_secret(&name)))
@@ -875,12 +889,13 @@ impl Emulation<'_, '_> {
     }
 
     fn environment_secrets(&mut self) {
-        let Some(VNode::Seq(items)) = self.get("environmentSecrets").map(|v| v.node.clone())
-        else {
+        let Some(VNode::Seq(items)) = self.get("environmentSecrets").map(|v| v.node.clone()) else {
             return;
         };
         for item in items {
-            let Some(name_v) = item.get("name") else { continue };
+            let Some(name_v) = item.get("name") else {
+                continue;
+            };
             let Some(name) = name_v.text().map(str::to_string) else {
                 continue;
             };
@@ -1079,9 +1094,13 @@ impl Emulation<'_, '_> {
             }
             None => {
                 // The chart's `required`: `helm template` fails.
-                let Some(place) = self.nearest(conds) else { return };
-                if matches!(rule.env.as_str(), "ATLANTIS_WEB_BASIC_AUTH" | "ATLANTIS_API_SECRET")
-                    || rule.value == "api.secret"
+                let Some(place) = self.nearest(conds) else {
+                    return;
+                };
+                if matches!(
+                    rule.env.as_str(),
+                    "ATLANTIS_WEB_BASIC_AUTH" | "ATLANTIS_API_SECRET"
+                ) || rule.value == "api.secret"
                 {
                     return;
                 }
@@ -1110,7 +1129,9 @@ impl Emulation<'_, '_> {
         if let Some((path, v)) = written {
             let place = self.place_of(&path, &v, true);
             let value = match &v.node {
-                VNode::Computed(what) => RawValue::Unknown(Unknown::Computed { what: what.clone() }),
+                VNode::Computed(what) => {
+                    RawValue::Unknown(Unknown::Computed { what: what.clone() })
+                }
                 _ => RawValue::Text(Text::new(v.rendered().unwrap_or_default(), false)),
             };
             self.setting(name, value, &place, false);
@@ -1122,7 +1143,10 @@ impl Emulation<'_, '_> {
         } else {
             "http"
         };
-        let host = self.get("ingress.host").and_then(Val::rendered).unwrap_or_default();
+        let host = self
+            .get("ingress.host")
+            .and_then(Val::rendered)
+            .unwrap_or_default();
         let text = format!("{scheme}://{host}");
         let Some(place) = (match self.get("ingress.host").filter(|v| v.truthy()) {
             Some(v) => Some(self.place_of("ingress.host", &v.clone(), false)),
@@ -1205,7 +1229,9 @@ impl Emulation<'_, '_> {
         }
         // A flag beats every env entry: a user's `environment` entry for it is lost.
         for s in &settings {
-            let KeyMatch::Flag(f) = s.matched else { continue };
+            let KeyMatch::Flag(f) = s.matched else {
+                continue;
+            };
             let env = flags::env_name(f.name);
             if let Some((_, at)) = self.user_env.iter().find(|(n, _)| *n == env) {
                 self.unit.form_issues.push(
@@ -1280,7 +1306,9 @@ impl Emulation<'_, '_> {
             if !s.origin.spelling.is_config_key() {
                 continue;
             }
-            let KeyMatch::Flag(f) = s.matched else { continue };
+            let KeyMatch::Flag(f) = s.matched else {
+                continue;
+            };
             let env = flags::env_name(f.name);
             let Some((_, chart_at, what)) = self.chart_env.iter().find(|(n, _, _)| *n == env)
             else {

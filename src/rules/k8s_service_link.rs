@@ -1,6 +1,6 @@
 use super::Context;
 use super::credential_values::written_text;
-use crate::config::{SERVICE_LINK_FLAGS, Spelling};
+use crate::config::Spelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, FlagType};
 
@@ -68,7 +68,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(f);
             continue;
         }
-        if SERVICE_LINK_FLAGS.contains(&name) {
+        if flag.service_link_reset {
             continue;
         }
         let Some(text) = written_text(setting) else {

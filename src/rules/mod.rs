@@ -164,15 +164,39 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         k8s_manifest::check_unresolved_reference,
     ),
     (&k8s_manifest::SECRET_DATA, k8s_manifest::check_secret_data),
-    (&helm_values::SHADOWED_SETTING, helm_values::check_shadowed_setting),
-    (&helm_values::NUMBER_NOTATION, helm_values::check_number_notation),
+    (
+        &helm_values::SHADOWED_SETTING,
+        helm_values::check_shadowed_setting,
+    ),
+    (
+        &helm_values::NUMBER_NOTATION,
+        helm_values::check_number_notation,
+    ),
     (&helm_values::ATLANTIS_URL, helm_values::check_atlantis_url),
-    (&helm_values::GITHUB_AND_APP, helm_values::check_github_and_app),
-    (&helm_values::VCS_SECRET_KEYS, helm_values::check_vcs_secret_keys),
-    (&helm_values::CHART_VERSION, helm_values::check_chart_version),
-    (&helm_values::UNKNOWN_VALUE, helm_values::check_unknown_value),
-    (&helm_values::REQUIRED_VALUE, helm_values::check_required_value),
-    (&helm_values::UNQUOTED_VALUE, helm_values::check_unquoted_value),
+    (
+        &helm_values::GITHUB_AND_APP,
+        helm_values::check_github_and_app,
+    ),
+    (
+        &helm_values::VCS_SECRET_KEYS,
+        helm_values::check_vcs_secret_keys,
+    ),
+    (
+        &helm_values::CHART_VERSION,
+        helm_values::check_chart_version,
+    ),
+    (
+        &helm_values::UNKNOWN_VALUE,
+        helm_values::check_unknown_value,
+    ),
+    (
+        &helm_values::REQUIRED_VALUE,
+        helm_values::check_required_value,
+    ),
+    (
+        &helm_values::UNQUOTED_VALUE,
+        helm_values::check_unquoted_value,
+    ),
     (
         &default_web_credentials::RULE,
         default_web_credentials::check,
