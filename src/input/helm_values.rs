@@ -525,7 +525,17 @@ pub fn read_layers(
     let Some(values) = merged else {
         return Err("it holds no values".into());
     };
-    Ok(Emulation::run(input, values, claimed)?)
+    emulate(input, values, claimed)
+}
+
+/// What the chart renders from merged values (built from YAML, or from a Terraform
+/// `helm_release`'s `values` and `set` blocks).
+pub fn emulate(
+    input: &mut ReadInput,
+    values: Val,
+    version: Option<(String, Location)>,
+) -> Result<Unit, String> {
+    Emulation::run(input, values, version)
 }
 
 /// Masks the values of secret-looking keys and commented-out credentials in a values file.
@@ -544,7 +554,7 @@ fn secret_key_name(key: &str) -> bool {
         || crate::secret::name_suggests_secret(key)
 }
 
-fn mask_tree(val: &Val, source: &mut crate::source::SourceText, secret: bool) {
+pub fn mask_tree(val: &Val, source: &mut crate::source::SourceText, secret: bool) {
     match &val.node {
         VNode::Map(kids) => {
             for (k, v) in kids {

@@ -145,6 +145,8 @@ impl<'a> Probe<'a> {
 /// Every kind, in detection order: the first whose `detect` says yes is the file's kind. The
 /// server config comes last and takes whatever no other kind claimed.
 pub static KINDS: &[&Kind] = &[
+    &super::terraform::KIND,
+    &super::ecs::KIND,
     &super::kubernetes::KIND,
     &super::compose::KIND,
     &super::helm_values::KIND,

@@ -9,6 +9,7 @@
 
 pub mod argv;
 pub mod compose;
+pub mod ecs;
 pub mod env;
 pub mod file;
 pub mod helm_values;
@@ -17,6 +18,7 @@ pub mod kubernetes;
 pub mod mask;
 pub mod repo_config;
 pub mod server_config;
+pub mod terraform;
 pub mod yaml;
 
 use crate::config::{

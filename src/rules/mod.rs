@@ -50,6 +50,8 @@ mod secret_whitespace;
 mod ssl_pair;
 pub mod suppression;
 mod team_allowlist_format;
+/// Facts of Terraform files and ECS task definitions (`terraform-...`, `ecs-...`).
+mod terraform;
 mod tfe_token_missing;
 mod token_format;
 mod unexpanded_variable;
@@ -197,6 +199,13 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         &helm_values::UNQUOTED_VALUE,
         helm_values::check_unquoted_value,
     ),
+    (&terraform::DUPLICATE_ENV, terraform::check_duplicate_env),
+    (
+        &terraform::MODULE_INJECTED,
+        terraform::check_module_injected,
+    ),
+    (&terraform::VALUES_FILE, terraform::check_values_file),
+    (&terraform::ENV_AND_SECRET, terraform::check_env_and_secret),
     (
         &default_web_credentials::RULE,
         default_web_credentials::check,
