@@ -570,8 +570,7 @@ impl EffectiveConfig {
 
     /// A source the input does not show that may set the flag through its env variable.
     pub fn may_set(&self, name: impl FlagName) -> Option<&OpaqueSource> {
-        let name = name.flag_name();
-        let env = flags::env_name(name);
+        let env = flags::env_name(name.flag_name());
         self.opaque.iter().find(|o| env.starts_with(&o.prefix))
     }
 
@@ -585,7 +584,7 @@ impl EffectiveConfig {
     pub fn str(&self, name: impl FlagName) -> Option<&str> {
         let name = name.flag_name();
         let (s, _) = self.effective_text(name)?;
-        if AT_TRIMMED.contains(&name) {
+        if flags::lookup(name).is_some_and(|f| f.at_trimmed) {
             // Trimming happens after validation: a lone `@` stays as it is.
             return Some(s.strip_prefix('@').filter(|r| !r.is_empty()).unwrap_or(s));
         }
@@ -676,15 +675,6 @@ impl EffectiveConfig {
         }
     }
 }
-
-/// The flags whose single leading `@` Atlantis trims (`trimAtSymbolFromUsers`); not `bitbucket-api-user`.
-pub const AT_TRIMMED: &[&str] = &[
-    "azuredevops-user",
-    "bitbucket-user",
-    "gh-user",
-    "gitea-user",
-    "gitlab-user",
-];
 
 /// The value a flag has when nothing sets it.
 pub fn default_value(flag: &Flag) -> Value {

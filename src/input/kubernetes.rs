@@ -763,7 +763,7 @@ impl ContainerReader<'_> {
         let upper = name.to_ascii_uppercase().replace('-', "_");
         let flag = match upper.strip_prefix("ATLANTIS_") {
             Some(_) => flags::lookup_env(&upper),
-            None => flags::lookup(&flags::normalise(name)).filter(|f| {
+            None => flags::lookup(flags::normalise(name)).filter(|f| {
                 f.is_current() && f.kind != flags::FlagKind::FileOnly && f.name.contains('-')
             }),
         };

@@ -285,7 +285,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
     for t in &mut out {
         t.unknown = dependencies(t)
             .into_iter()
-            .find(|f| cfg.unknown(f).is_some());
+            .find(|f| cfg.unknown(*f).is_some());
     }
     out
 }
