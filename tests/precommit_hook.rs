@@ -196,6 +196,8 @@ spec:
         "\
 config/atlantis-server.yaml:2:1: warning[missing-webhook-secret] gh-user is set but gh-webhook-secret is not: GitHub webhooks are not authenticated
 config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not an Atlantis flag; Atlantis ignores it
+deploy/atlantis/values.yaml:4:1: info[helm-vcs-secret-keys] the Secret `atlantis-vcs` must hold the keys `github_token`, `github_secret`: the chart's templates read these (not `token` / `secret`, as the chart's schema text says); a missing key stops the pod (`CreateContainerConfigError`)
+infra/atlantis.tf:2:12: warning[terraform-module-injected] terraform-aws-atlantis v3 sets `ATLANTIS_ALLOW_REPO_CONFIG` on its own (from `allow_repo_config`, default \"false\"): Atlantis removed that flag after v0.26.0 and ignores it
 k8s/atlantis.yaml:26:67: error[k8s-missing-key] Secret `atlantis-vcs` in this input has no key `webhook-secret`: the pod fails with CreateContainerConfigError (couldn't find key webhook-secret)
 ",
         "{}",

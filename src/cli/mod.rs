@@ -153,7 +153,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub only_server_configs: bool,
     /// What the files are, instead of detecting it: server-config, kubernetes, compose,
-    /// helm-values, repo-config, repos-yaml.
+    /// helm-values, terraform, ecs, repo-config, repos-yaml.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
     /// Treat these flags as set at runtime to values atlantis-lint cannot see (a Secret
@@ -161,6 +161,10 @@ pub struct SourceArgs {
     /// Flag names, comma-separated; repeatable.
     #[arg(long, value_name = "FLAG[,FLAG...]", value_delimiter = ',')]
     pub assume_set: Vec<String>,
+    /// Helm values files layered over each values file linted, in order, as `helm -f PATH -f
+    /// FILE` merges them (later wins, maps merge deeply); repeatable.
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

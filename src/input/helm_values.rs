@@ -431,8 +431,9 @@ pub fn block_region(text: &str, node_span: Span) -> Span {
 // The reader
 
 fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
-    let id = input.id;
-    read_layers(input, &[id], None).map(|u| vec![u])
+    let mut ids = vec![input.id];
+    ids.extend(input.overlays.iter().copied());
+    read_layers(input, &ids, None).map(|u| vec![u])
 }
 
 /// The chart version a `# helm.sh/chart: atlantis-6.9.3` comment claims, and where.
@@ -516,7 +517,7 @@ pub fn read_layers(
         if !matches!(val.node, VNode::Map(_)) {
             return Err("its root is not a mapping of chart values".into());
         }
-        mask_tree(&val, input.sources.get_mut(id), false);
+        mask_tree(&val, input.sources, false);
         match &mut merged {
             None => merged = Some(val),
             Some(base) => merge(base, val),
@@ -554,11 +555,13 @@ fn secret_key_name(key: &str) -> bool {
         || crate::secret::name_suggests_secret(key)
 }
 
-pub fn mask_tree(val: &Val, source: &mut crate::source::SourceText, secret: bool) {
+/// Masks the values under secret-looking keys of a values tree, in whichever source each
+/// value was written.
+pub fn mask_tree(val: &Val, sources: &mut crate::source::Sources, secret: bool) {
     match &val.node {
         VNode::Map(kids) => {
             for (k, v) in kids {
-                mask_tree(v, source, secret || secret_key_name(k));
+                mask_tree(v, sources, secret || secret_key_name(k));
             }
         }
         VNode::Seq(items) => {
@@ -568,11 +571,11 @@ pub fn mask_tree(val: &Val, source: &mut crate::source::SourceText, secret: bool
                     .get("name")
                     .and_then(Val::text)
                     .is_some_and(super::mask::name_is_secret);
-                mask_tree(v, source, secret || named);
+                mask_tree(v, sources, secret || named);
             }
         }
         VNode::Scalar { .. } if secret => {
-            source.add_secret(val.content_span());
+            sources.get_mut(val.src).add_secret(val.content_span());
         }
         _ => {}
     }
@@ -797,7 +800,10 @@ impl Emulation<'_, '_> {
             ..
         } = &v.node
         {
-            if text != *written && written.bytes().all(|b| b.is_ascii_digit()) {
+            if text != *written
+                && written.bytes().all(|b| b.is_ascii_digit())
+                && !super::mask::name_is_secret(name)
+            {
                 self.issue(
                     FormIssue::new(
                         "helm-number-notation",

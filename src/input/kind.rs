@@ -52,6 +52,8 @@ pub struct ReadInput<'a> {
     pub id: SourceId,
     /// Set when the file was not valid UTF-8 (the text holds replacement characters).
     pub invalid_utf8: Option<YamlError>,
+    /// Files layered over this one (`--values`: Helm values files, in `helm -f` order).
+    pub overlays: Vec<SourceId>,
 }
 
 /// One Atlantis configuration found in a file: the settings Atlantis would end up with from

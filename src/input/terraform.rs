@@ -318,7 +318,7 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
     if let Some(a) = attr(&block.body, "atlantis") {
         // v4 / v5: `atlantis = { environment, secrets, command, port, fqdn }`.
         let val = to_val(&a.value, span_of(&a.key), id, text, 0);
-        helm_values::mask_tree(&val, input.sources.get_mut(id), false);
+        helm_values::mask_tree(&val, input.sources, false);
         let at = loc(id, "atlantis", span_of(&a.key));
         let port = match val.get("port").map(|v| &v.node) {
             Some(VNode::Scalar { text, .. }) => RawValue::Text(Text::new(text.clone(), false)),
@@ -432,7 +432,7 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         span: span_of(&block.ident),
         node: VNode::Map(container),
     };
-    helm_values::mask_tree(&val, input.sources.get_mut(id), false);
+    helm_values::mask_tree(&val, input.sources, false);
     let at = module_at;
     let injected = [
         Injected {
@@ -505,7 +505,7 @@ fn helm_release(
                     .first()
                     .and_then(|d| helm_values::from_yaml(sid, &ftext, d))
                 {
-                    helm_values::mask_tree(&val, input.sources.get_mut(sid), false);
+                    helm_values::mask_tree(&val, input.sources, false);
                     helm_values::merge(&mut tree, val);
                 }
                 continue;
@@ -513,7 +513,7 @@ fn helm_release(
             let val = to_val(v, span_of(v), id, text, 0);
             match &val.node {
                 VNode::Map(_) => {
-                    helm_values::mask_tree(&val, input.sources.get_mut(id), false);
+                    helm_values::mask_tree(&val, input.sources, false);
                     helm_values::merge(&mut tree, val);
                 }
                 _ => opaque.push(OpaqueSource {
@@ -566,6 +566,8 @@ fn helm_release(
         )),
         _ => None,
     });
+    // `set` values too (`environment.ATLANTIS_GITEA_TOKEN`), in whichever file each is.
+    helm_values::mask_tree(&tree, input.sources, false);
     let mut unit = helm_values::emulate(input, tree, version)?;
     unit.part = Some(format!("helm_release.{label}"));
     unit.anchor = Some(loc(id, "resource", span_of(&block.ident)));
