@@ -323,8 +323,8 @@ pub fn go_float(f: f64) -> String {
         } else {
             f.abs().log10().floor() as i32
         };
-        if exp < -4 || exp >= 21 || (f.fract() == 0.0 && exp >= 6) || (f.fract() != 0.0 && exp >= 6)
-        {
+        // strconv's shortest `%g`: exponent form when exp < -4 or exp >= 6 (precision 6).
+        if !(-4..6).contains(&exp) {
             let s = format!("{f:e}");
             if let Some((m, e)) = s.split_once('e') {
                 let n: i32 = e.parse().unwrap_or(0);
@@ -379,7 +379,7 @@ fn build(
             let exact_at = match s.style {
                 Style::Plain if raw == s.value => Some(span.start),
                 Style::SingleQuoted | Style::DoubleQuoted
-                    if raw.len() == s.value.len() + 2 && &raw[1..raw.len() - 1] == s.value =>
+                    if raw.len() == s.value.len() + 2 && raw[1..raw.len() - 1] == s.value =>
                 {
                     Some(span.start + 1)
                 }
