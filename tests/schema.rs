@@ -81,7 +81,7 @@ fn every_ok_fixture_validates() {
     let mut checked = 0;
     for f in files {
         // Only server configs: a manifest, Helm values or a task definition is another schema.
-        let file = atlantis_lint::input::NamedBytes {
+        let file = NamedBytes {
             name: f.display().to_string(),
             bytes: std::fs::read(&f).unwrap(),
         };

@@ -168,6 +168,10 @@ impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
         self.configs += 1;
+        if findings.is_empty() {
+            // Nothing to redact: most files of a directory search have no finding.
+            return;
+        }
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
         let redactor = Redactor::new(cfg);
         for f in findings {
@@ -365,6 +369,9 @@ impl Redactor {
         let searcher = (!patterns.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
+                    // A report is searched once: an NFA builds far faster than a DFA and
+                    // searches a few KB of messages just as well.
+                    .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                     .build(&patterns)
                     .ok()
