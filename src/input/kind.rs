@@ -76,6 +76,8 @@ pub struct Unit {
     /// Values the deployment tool sets that the user did not write (a Helm chart's default),
     /// each at the nearest key the user would change: (where, the flag, a note saying so).
     pub provided: Vec<(Location, String, String)>,
+    /// The image the Atlantis container runs (its tag can name the Atlantis release).
+    pub image: Option<crate::config::DeployedImage>,
 }
 
 /// What detection looks at: the file name and text, and the YAML documents when it parses.

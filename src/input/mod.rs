@@ -298,6 +298,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg.form_issues = unit.form_issues;
             cfg.opaque = unit.opaque;
             cfg.provided = unit.provided;
+            cfg.image = unit.image;
             cfg
         })
         .collect())
