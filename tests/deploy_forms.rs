@@ -261,3 +261,61 @@ fn a_values_file_emits_k8s_env_and_dotenv() {
     assert!(env.contains("ATLANTIS_PARALLEL_POOL_SIZE=8\n"), "{env}");
     assert!(!env.contains("ATLANTIS_GH_WEBHOOK_SECRET="), "{env}");
 }
+
+/// The repo-config kinds (issue 13) and the deployment forms (Helm values, Terraform, ECS) are
+/// told apart by their top-level keys (and `.tf` by its name): a values file that embeds a
+/// `repoConfig` is Helm values, a `repos.yaml` a server-side repo config, a file with
+/// `version`/`projects` a repository's atlantis.yaml, whatever the file is called.
+#[test]
+fn repo_kinds_and_deployment_forms_are_told_apart() {
+    use atlantis_lint::input::{NamedBytes, detect};
+    let kind = |name: &str, text: &str| {
+        detect(&NamedBytes {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .name
+    };
+    let cases = [
+        (
+            "values.yaml",
+            "orgAllowlist: github.com/acme/*\nrepoConfig: |\n  repos:\n  - id: /.*/\n",
+            "helm-values",
+        ),
+        ("values.yaml", "repoConfig: |\n  repos: []\n", "helm-values"),
+        (
+            "atlantis-values.yaml",
+            "github:\n  user: bot\nvcsSecretName: vcs\n",
+            "helm-values",
+        ),
+        ("values.yaml", "repos:\n- id: /.*/\n", "repo-config"),
+        (
+            "repos.yaml",
+            "repos:\n- id: /.*/\nworkflows: {}\n",
+            "repo-config",
+        ),
+        (
+            "atlantis.yaml",
+            "version: 3\nprojects:\n- dir: .\n",
+            "repo-yaml",
+        ),
+        (
+            "helm/atlantis.yaml",
+            "version: 3\nprojects:\n- dir: .\n",
+            "repo-yaml",
+        ),
+        (
+            "main.tf",
+            "module \"atlantis\" {\n  source = \"terraform-aws-modules/atlantis/aws\"\n}\n",
+            "terraform",
+        ),
+        (
+            "atlantis.yaml",
+            "repo-allowlist: github.com/acme/*\nrepos: []\n",
+            "server-config",
+        ),
+    ];
+    for (name, text, want) in cases {
+        assert_eq!(kind(name, text), want, "{name}: {text}");
+    }
+}
