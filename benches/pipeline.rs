@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench pipeline` runs them; `cargo test` does not build them. Cases: every
 //! `fixtures/ok` config (a typical config), a config with 5,000 keys, 1,000 configs in a row, a
-//! 300-line multi-document Kubernetes manifest and 1,000 such manifests.
+//! 300-line multi-document Kubernetes manifest and 1,000 such manifests, a 400-line values file
+//! for the Atlantis Helm chart and a Terraform module call.
 
 use atlantis_lint::input::{NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
@@ -132,6 +133,32 @@ pub fn manifest_300() -> String {
     s
 }
 
+/// A 400-line values file for the Atlantis Helm chart: `fixtures/ok/helm-values.yaml` with the
+/// chart's usual companions (resources, probes, ingress, service, volumes, a `config` block),
+/// padded with `environment` entries and annotations, as `helm show values` files grow.
+pub fn values_400() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok");
+    let base = std::fs::read_to_string(dir.join("helm-values.yaml")).unwrap();
+    let (head, tail) = base.split_once("environment:\n").unwrap();
+    let mut s = head.to_string();
+    s.push_str("podTemplate:\n  annotations:\n");
+    for i in 0..120 {
+        s.push_str(&format!("    example.com/annotation-{i}: value-{i}\n"));
+    }
+    s.push_str("statefulSet:\n  labels:\n");
+    for i in 0..120 {
+        s.push_str(&format!("    example.com/label-{i}: value-{i}\n"));
+    }
+    s.push_str("environment:\n");
+    let mut i = 0;
+    while s.lines().count() + tail.lines().count() < 400 {
+        s.push_str(&format!("  EXTRA_SETTING_{i}: \"value-{i}\"\n"));
+        i += 1;
+    }
+    s.push_str(tail);
+    s
+}
+
 /// Every configuration of every request, as the binary lints a directory of manifests.
 fn lint_every_config(requests: &[Request], options: &Options) -> usize {
     let policy = Policy::default();
@@ -188,6 +215,16 @@ fn benches(c: &mut Criterion) {
     let manifest = vec![request("manifest-300.yaml", &manifest_300())];
     c.bench_function("manifest-300-lines", |b| {
         b.iter(|| lint_every_config(black_box(&manifest), &options))
+    });
+    let values = vec![request("values.yaml", &values_400())];
+    c.bench_function("helm-values-400-lines", |b| {
+        b.iter(|| lint_every_config(black_box(&values), &options))
+    });
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok");
+    let module = std::fs::read_to_string(dir.join("terraform-module-v5.tf")).unwrap();
+    let module = vec![request("main.tf", &module)];
+    c.bench_function("terraform-module", |b| {
+        b.iter(|| lint_every_config(black_box(&module), &options))
     });
     let manifests: Vec<Request> = (0..1_000)
         .map(|i| {

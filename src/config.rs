@@ -402,6 +402,9 @@ pub struct EffectiveConfig {
     pub form_issues: Vec<FormIssue>,
     /// Sources that may set variables the linter cannot see (an `envFrom` Secret).
     pub opaque: Vec<OpaqueSource>,
+    /// Values the deployment tool sets that the user did not write, at the key the user would
+    /// change, with a note (a Helm chart's default): findings there get the note.
+    pub provided: Vec<(Location, String, String)>,
     /// Every setting from every source, in reading order (file, env, env files, command line).
     pub settings: Vec<Setting>,
     resolved: BTreeMap<&'static str, Resolution>,

@@ -1,7 +1,8 @@
 //! Finding Atlantis server configs: directory search, and the test for "looks like one".
 //!
-//! A directory is searched recursively for `*.yaml` / `*.yml` files, in sorted order; hidden
-//! directories (`.git`, `.github`, ...), `target` and `node_modules` are skipped. A file found this
+//! A directory is searched recursively for `*.yaml` / `*.yml` and Terraform `*.tf` files, in
+//! sorted order; hidden directories (`.git`, `.github`, `.terraform` with its downloaded modules,
+//! ...), `target` and `node_modules` are skipped. A file found this
 //! way is linted only when it holds an Atlantis configuration in its kind (`crate::input::kind`);
 //! for a server config: its top level is a mapping
 //! with at least one key that names an Atlantis flag (current, removed or `webhooks`), and none
@@ -22,7 +23,8 @@ pub enum Found {
     Unreadable(PathBuf, std::io::Error),
 }
 
-/// Every `*.yaml` / `*.yml` file below `dir`, sorted, skipping hidden and build directories.
+/// Every `*.yaml` / `*.yml` / `*.tf` file below `dir`, sorted, skipping hidden and build
+/// directories (`.terraform` among them).
 pub fn yaml_files(dir: &Path) -> Vec<Found> {
     let mut out = Vec::new();
     walk(dir, &mut out, 0);
@@ -64,7 +66,7 @@ fn walk(dir: &Path, out: &mut Vec<Found>, depth: usize) {
 
 fn is_yaml_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml")
+    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tf")
 }
 
 /// True when `bytes` look like an Atlantis server config (see the module docs) and no other

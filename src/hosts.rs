@@ -85,7 +85,8 @@ pub fn credential_of(secret: FlagId) -> Option<&'static Credential> {
 /// True when the setting that selects this host is set (`gh-app-id` as a non-zero number).
 pub fn selected(cfg: &EffectiveConfig, c: &Credential) -> bool {
     if c.selector == flags::GH_APP_ID {
-        cfg.int(c.selector) != 0
+        // A value set at runtime that the linter cannot see counts as set.
+        cfg.int(c.selector) != 0 || cfg.unknown(c.selector).is_some()
     } else {
         cfg.is_set(c.selector)
     }

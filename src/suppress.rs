@@ -160,7 +160,14 @@ pub fn parse_directive(text: &str, span: Span) -> Option<Directive> {
 /// Every `atlantis-lint:` comment of a source, with the line each applies to.
 pub fn directives(source: &SourceText, doc: Option<&YamlDoc>) -> Vec<Comment> {
     let text = &source.text;
-    let spans = comment_spans(text, doc);
+    let mut spans = comment_spans(text, doc);
+    if source.name.to_ascii_lowercase().ends_with(".tf") {
+        // HCL also has `//` comments: the span starts at the second `/`, which
+        // `parse_directive` skips as it skips a `#`.
+        spans.extend(hcl_line_comments(text));
+        spans.sort_by_key(|s| s.start);
+        spans.dedup_by_key(|s| text[..s.start].matches('\n').count());
+    }
     let comment_only_lines: Vec<usize> = spans
         .iter()
         .filter(|s| {
@@ -188,6 +195,33 @@ pub fn directives(source: &SourceText, doc: Option<&YamlDoc>) -> Vec<Comment> {
             directive,
             target_line,
         });
+    }
+    out
+}
+
+/// `//` comments of an HCL text (outside double-quoted strings), each from its second `/`.
+fn hcl_line_comments(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        let mut in_string = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if in_string => i += 1,
+                b'"' => in_string = !in_string,
+                b'#' if !in_string => break,
+                b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
+                    let end = line.trim_end_matches(['\n', '\r']).len();
+                    out.push(Span::new(at + i + 1, at + end));
+                    break;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        at += line.len();
     }
     out
 }

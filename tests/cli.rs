@@ -384,7 +384,12 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                 match flags::lookup_key(key) {
                     Some(f) if f.is_secret_value() => found.push((Some(f), v)),
                     Some(_) => {}
-                    None if atlantis_lint::secret::name_suggests_secret(key) => {
+                    // A Helm chart's `vcsSecretName`, `redisSecretPasswordKey`: the name of a
+                    // Kubernetes Secret (or of its key), not a secret.
+                    None if atlantis_lint::secret::name_suggests_secret(key)
+                        && !key.ends_with("SecretName")
+                        && !key.ends_with("SecretPasswordKey") =>
+                    {
                         found.push((None, v))
                     }
                     None => {}

@@ -509,6 +509,82 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         ],
         env: vec![],
     });
+    // 9. Helm values for the official chart: credentials the chart puts in its Secret, the app
+    //    key, `environment` / `environmentRaw` secrets, basic auth, redis, gitconfig/netrc, a
+    //    secret flag in `extraArgs` and in `config`, a commented-out token, an unknown key.
+    let mut h = String::from(
+        "orgAllowlist: github.com/acme/*\natlantisUrl: https://atlantis.acme.example\n",
+    );
+    h.push_str(&format!(
+        "github:\n  user: atlantis-bot\n  token: {}\n  secret: {}\n  webhookSecret: {}\ngithubApp:\n  id: 1234567\n  key: |\n    -----BEGIN RSA PRIVATE KEY-----\n    {}\n    -----END RSA PRIVATE KEY-----\n  secret: {}\ngitlab:\n  user: bot\n  token: {}\n  secret: {}\n",
+        m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next()
+    ));
+    h.push_str(&format!(
+        "basicAuth:\n  username: admin\n  password: {}\nredis:\n  host: redis\n  password: {}\napi:\n  secret: {}\nnetrc: |\n  machine github.com login bot password {}\ngitconfig: |\n  [url \"https://bot:{}@github.com\"]\n",
+        m.next(), m.next(), m.next(), m.next(), m.next()
+    ));
+    h.push_str("environment:\n");
+    for f in &secrets {
+        h.push_str(&format!(
+            "  {}: {}\n",
+            f.env_name(),
+            yaml_quote(&secret_value(f, &m.next()))
+        ));
+    }
+    h.push_str(&format!(
+        "  ATLANTIS_GH_TOKN: {}\nenvironmentRaw:\n  - name: ATLANTIS_GITEA_TOKEN\n    value: {}\nextraArgs:\n  - --bitbucket-token={}\n  - --azuredevops-token\n  - {}\n# gh-token: {}\nconfig: |\n  gitea-token: {}\n  gh-tokn: {}\n",
+        m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next()
+    ));
+    write(dir, "values.yaml", &h);
+    cases.push(Case {
+        name: "helm-values".into(),
+        args: vec![path("values.yaml")],
+        env: vec![],
+    });
+    // 10. Terraform: a helm_release with set_sensitive and yamlencode values, a v4 module call
+    //     with secrets in its environment (and in both lists), a v3 module with token variables,
+    //     an ECS task definition in jsonencode.
+    let mut t = format!(
+        "resource \"helm_release\" \"atlantis\" {{\n  chart = \"atlantis\"\n  values = [yamlencode({{\n    orgAllowlist = \"github.com/acme/*\"\n    github = {{ user = \"bot\", token = \"{}\", secret = \"{}\" }}\n  }})]\n  set_sensitive {{\n    name  = \"gitlab.token\"\n    value = \"{}\"\n  }}\n  set {{\n    name  = \"environment.ATLANTIS_GITEA_TOKEN\"\n    value = \"{}\"\n  }}\n}}\n",
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    );
+    t.push_str(&format!(
+        "module \"atlantis\" {{\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis = {{\n    environment = [\n      {{ name = \"ATLANTIS_GH_USER\", value = \"bot\" }},\n      {{ name = \"ATLANTIS_GH_TOKEN\", value = \"{}\" }},\n      {{ name = \"ATLANTIS_GH_WEBHOOK_SECRET\", value = \"{}\" }},\n    ]\n    secrets = [{{ name = \"ATLANTIS_GH_TOKEN\", valueFrom = \"arn:aws:ssm:x\" }}]\n    command = [\"server\", \"--gitlab-token={}\"]\n  }}\n}}\n",
+        m.next(), m.next(), m.next()
+    ));
+    t.push_str(&format!(
+        "module \"legacy\" {{\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis_github_user = \"bot\"\n  atlantis_github_user_token = \"{}\"\n  atlantis_github_webhook_secret = \"{}\"\n  custom_environment_variables = [{{ name = \"ATLANTIS_GITLAB_TOKEN\", value = \"{}\" }}]\n}}\n",
+        m.next(), m.next(), m.next()
+    ));
+    t.push_str(&format!(
+        "resource \"aws_ecs_task_definition\" \"atlantis\" {{\n  family = \"atlantis\"\n  container_definitions = jsonencode([{{\n    name = \"atlantis\"\n    image = \"ghcr.io/runatlantis/atlantis\"\n    environment = [{{ name = \"ATLANTIS_BITBUCKET_TOKEN\", value = \"{}\" }}, {{ name = \"ATLANTIS_BITBUCKET_USER\", value = \"bot\" }}]\n  }}])\n}}\n# atlantis_github_user_token = \"{}\"\n",
+        m.next(), m.next()
+    ));
+    write(dir, "main.tf", &t);
+    cases.push(Case {
+        name: "terraform".into(),
+        args: vec![path("main.tf")],
+        env: vec![],
+    });
+    // 11. An ECS task definition as JSON (describe-task-definition output).
+    write(
+        dir,
+        "task.json",
+        format!(
+            "{{\"taskDefinition\": {{\"containerDefinitions\": [{{\"name\": \"atlantis\", \"image\": \"ghcr.io/runatlantis/atlantis\", \"environment\": [{{\"name\": \"ATLANTIS_GH_USER\", \"value\": \"bot\"}}, {{\"name\": \"ATLANTIS_GH_TOKEN\", \"value\": \"{}\"}}, {{\"name\": \"ATLANTIS_GH_WEBHOOK_SECRET\", \"value\": \"{}\"}}], \"secrets\": [{{\"name\": \"ATLANTIS_GH_TOKEN\", \"valueFrom\": \"arn:aws:ssm:x\"}}], \"command\": [\"server\", \"--gitea-token\", \"{}\"]}}]}}}}\n",
+            m.next(),
+            m.next(),
+            m.next()
+        ),
+    );
+    cases.push(Case {
+        name: "ecs".into(),
+        args: vec![path("task.json")],
+        env: vec![],
+    });
     cases
 }
 

@@ -105,9 +105,9 @@ grep -q 'Failed' "$work/broken.log" || fail "pre-commit did not report the hook 
 grep -q 'building the hook with cargo install --locked' "$work/clean.log" \
     || fail "the build-from-source hook did not build with --locked"
 
-# A mixed repository: a chart values file, a compose file without Atlantis, a repo-level
-#    atlantis.yaml (linted as its own kind), a Kubernetes manifest and a server config (each linted in its
-#    own form): only what is wrong is reported.
+# A mixed repository: a compose file without Atlantis (skipped), a chart values file, a
+#    repo-level atlantis.yaml, a Kubernetes manifest and a server config (each linted in its own
+#    form): only what is wrong is reported.
 mixed="$(user_repo mixed)"
 mkdir -p "$mixed/deploy/atlantis" "$mixed/k8s" "$mixed/config"
 printf 'orgAllowlist: github.com/acme/*\nconfig: ""\ngithub:\n  user: atlantis-bot\n' > "$mixed/deploy/atlantis/values.yaml"
@@ -144,9 +144,11 @@ say "mixed repository: exit status $status"
 cat "$work/mixed.log"
 [ "$status" -ne 0 ] || fail "the hook passed on the mixed repository"
 grep -q 'k8s/atlantis.yaml:15:22' "$work/mixed.log" || fail "the manifest's placeholder is not reported at its line"
-grep -Eq ' in 3 configs( |$)' "$work/mixed.log" \
-    || fail "the hook did not lint exactly the manifest, the server config and the repo-level atlantis.yaml"
-! grep -Eq 'values.yaml|docker-compose.yml|unknown-key' "$work/mixed.log" \
+grep -q 'deploy/atlantis/values.yaml:1:1' "$work/mixed.log" \
+    || fail "the chart values file is not linted as Helm values (helm-atlantis-url)"
+grep -Eq ' in 4 configs' "$work/mixed.log" \
+    || fail "the hook did not lint exactly the values, atlantis.yaml, the manifest and the server config"
+! grep -Eq 'docker-compose.yml|unknown-key' "$work/mixed.log" \
     || fail "the hook reported a file it should have skipped"
 say "build-from-source hook: ok"
 fi

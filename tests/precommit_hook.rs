@@ -66,6 +66,11 @@ fn hook_definition() {
         "docker-compose.yml",
         "docker-compose.prod.yaml",
         "deploy/compose.yaml",
+        "deploy/values.yaml",
+        "helm/atlantis-values.yml",
+        "main.tf",
+        "infra/atlantis/atlantis.tf",
+        "ecs/atlantis-task-definition.json",
     ] {
         assert!(files.is_match(path), "{path} should be linted");
     }
@@ -79,6 +84,9 @@ fn hook_definition() {
         "docs/atlantis.md",
         "k8s/base/deployment.yaml",
         "charts/atlantis/templates/statefulset.yaml",
+        "main.tf.json",
+        "terraform.tfvars",
+        "package.json",
     ] {
         assert!(!files.is_match(path), "{path} should not be linted");
     }
@@ -131,7 +139,16 @@ fn mixed_repository_reports_only_what_is_wrong() {
     // The chart's values (`config` is a flag name, yet this is no server config).
     put(
         "deploy/atlantis/values.yaml",
-        "orgAllowlist: github.com/acme/*\nconfig: \"\"\ngithub:\n  user: atlantis-bot\n  token: ghp_notatoken\n",
+        "orgAllowlist: github.com/acme/*\natlantisUrl: https://atlantis.acme.example\nconfig: \"\"\nvcsSecretName: atlantis-vcs\ngithub:\n  user: atlantis-bot\n",
+    );
+    // Terraform: a v3 module call (the module adds a removed variable), and a file without Atlantis.
+    put(
+        "infra/atlantis.tf",
+        "module \"atlantis\" {\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis_github_user = \"atlantis-bot\"\n  atlantis_github_user_token = var.github_token\n  atlantis_github_webhook_secret = var.webhook_secret\n  atlantis_repo_allowlist = [\"github.com/acme/*\"]\n}\n",
+    );
+    put(
+        "infra/network.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
     );
     put(
         "docker-compose.yml",
@@ -205,6 +222,8 @@ spec:
             "config/atlantis-server.yaml",
             "deploy/atlantis/values.yaml",
             "docker-compose.yml",
+            "infra/atlantis.tf",
+            "infra/network.tf",
             "k8s/atlantis.yaml",
         ]
     );
@@ -223,6 +242,8 @@ spec:
         "\
 config/atlantis-server.yaml:2:1: warning[missing-webhook-secret] gh-user is set but gh-webhook-secret is not: GitHub webhooks are not authenticated
 config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not an Atlantis flag; Atlantis ignores it
+deploy/atlantis/values.yaml:4:1: info[helm-vcs-secret-keys] the Secret `atlantis-vcs` must hold the keys `github_token`, `github_secret`: the chart's templates read these (not `token` / `secret`, as the chart's schema text says); a missing key stops the pod (`CreateContainerConfigError`)
+infra/atlantis.tf:2:12: warning[terraform-module-injected] terraform-aws-atlantis v3 sets `ATLANTIS_ALLOW_REPO_CONFIG` on its own (from `allow_repo_config`, default \"false\"): Atlantis removed that flag after v0.26.0 and ignores it
 k8s/atlantis.yaml:26:67: error[k8s-missing-key] Secret `atlantis-vcs` in this input has no key `webhook-secret`: the pod fails with CreateContainerConfigError (couldn't find key webhook-secret)
 ",
         "{}",

@@ -88,8 +88,9 @@ fn every_ok_fixture_validates() {
     config_files(&root().join("fixtures/ok"), &mut files);
     let mut checked = 0;
     for f in files {
-        // The schema is the server config's: Kubernetes manifests, repo configs and repo-level
-        // atlantis.yaml files are other kinds of file (those two have tests/repo_schema.rs).
+        // The schema is the server config's: Kubernetes manifests, Helm values, Terraform, task
+        // definitions, repo configs and repo-level atlantis.yaml files are other kinds of file
+        // (the repo ones have tests/repo_schema.rs).
         let file = NamedBytes {
             name: f.display().to_string(),
             bytes: std::fs::read(&f).unwrap(),

@@ -68,9 +68,9 @@ pub struct Cli {
     pub lint: LintArgs,
 }
 
-// Built once per run: the size of the `emit` variant does not matter.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the largest variant (`emit`'s options) does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// List every rule: id, default severity, summary.
     Rules {
@@ -184,7 +184,8 @@ pub struct SourceArgs {
     #[arg(long)]
     pub only_server_configs: bool,
     /// What the files are, instead of detecting it: server-config, kubernetes, compose,
-    /// helm-values, repo-config (repos.yaml), repo-yaml (a repository's atlantis.yaml).
+    /// helm-values, terraform, ecs, repo-config (repos.yaml), repo-yaml (a repository's
+    /// atlantis.yaml).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
     /// Treat these flags as set at runtime to values atlantis-lint cannot see (a Secret
@@ -192,6 +193,10 @@ pub struct SourceArgs {
     /// Flag names, comma-separated; repeatable.
     #[arg(long, value_name = "FLAG[,FLAG...]", value_delimiter = ',')]
     pub assume_set: Vec<String>,
+    /// Helm values files layered over each values file linted, in order, as `helm -f PATH -f
+    /// FILE` merges them (later wins, maps merge deeply); repeatable.
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
     /// The server-side repo config (repos.yaml) that repo-level atlantis.yaml files are held
     /// against; it is linted too.
     #[arg(long, value_name = "FILE")]

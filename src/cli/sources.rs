@@ -140,6 +140,9 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
     if let Some(argv) = argv {
         base = base.with(Input::Argv(argv));
     }
+    for p in &args.values {
+        base = base.with(Input::Overlay(read_path(p, None)?));
+    }
     let assumed = assume_set(args)?;
     if !assumed.is_empty() {
         base = base.with(Input::AssumeSet(assumed));

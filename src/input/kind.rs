@@ -52,6 +52,8 @@ pub struct ReadInput<'a> {
     pub id: SourceId,
     /// Set when the file was not valid UTF-8 (the text holds replacement characters).
     pub invalid_utf8: Option<YamlError>,
+    /// Files layered over this one (`--values`: Helm values files, in `helm -f` order).
+    pub overlays: Vec<SourceId>,
 }
 
 /// One Atlantis configuration found in a file: the settings Atlantis would end up with from
@@ -71,6 +73,9 @@ pub struct Unit {
     pub form_issues: Vec<FormIssue>,
     /// Sources that may set any variable and that the input does not show (`envFrom`).
     pub opaque: Vec<OpaqueSource>,
+    /// Values the deployment tool sets that the user did not write (a Helm chart's default),
+    /// each at the nearest key the user would change: (where, the flag, a note saying so).
+    pub provided: Vec<(Location, String, String)>,
     /// The image the Atlantis container runs (its tag can name the Atlantis release).
     pub image: Option<crate::config::DeployedImage>,
 }
@@ -144,6 +149,8 @@ impl<'a> Probe<'a> {
 /// Every kind, in detection order: the first whose `detect` says yes is the file's kind. The
 /// server config comes last and takes whatever no other kind claimed.
 pub static KINDS: &[&Kind] = &[
+    &super::terraform::KIND,
+    &super::ecs::KIND,
     &super::kubernetes::KIND,
     &super::compose::KIND,
     &super::helm_values::KIND,

@@ -1115,7 +1115,7 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
 }
 
 /// The first `{{` that is followed by `}}` on the same line: a Helm or Go template.
-fn template_placeholder(text: &str) -> Option<usize> {
+pub(crate) fn template_placeholder(text: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if let Some(open) = line.find("{{") {

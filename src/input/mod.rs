@@ -9,6 +9,7 @@
 
 pub mod argv;
 pub mod compose;
+pub mod ecs;
 pub mod env;
 pub mod file;
 pub mod helm_values;
@@ -17,6 +18,7 @@ pub mod kubernetes;
 pub mod mask;
 pub mod repo_config;
 pub mod server_config;
+pub mod terraform;
 pub mod yaml;
 
 use crate::config::{
@@ -54,6 +56,9 @@ pub enum Input {
     Argv(Vec<String>),
     /// Flags set at runtime somewhere the linter cannot see (`--assume-set`): flag names.
     AssumeSet(Vec<String>),
+    /// A Helm values file layered over the file (`helm -f file -f overlay`): later wins, maps
+    /// merge deeply (`--values`).
+    Overlay(NamedBytes),
 }
 
 /// Everything one run of the linter reads for one file (or for none): its inputs, in order.
@@ -113,6 +118,7 @@ impl std::fmt::Debug for Input {
             Input::EnvFile(file) => f.debug_tuple("EnvFile").field(file).finish(),
             Input::Argv(words) => write!(f, "Argv({} words)", words.len()),
             Input::AssumeSet(names) => f.debug_tuple("AssumeSet").field(names).finish(),
+            Input::Overlay(file) => f.debug_tuple("Overlay").field(file).finish(),
         }
     }
 }
@@ -200,10 +206,22 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             });
         };
         let id = sources.add(SourceText::new(SourceKind::File, file.name.clone(), text));
+        let mut overlays = Vec::new();
+        for input in &request.inputs {
+            let Input::Overlay(o) = input else { continue };
+            if !std::ptr::eq(kind, &helm_values::KIND) {
+                return Err(NotLintable {
+                    message: format!("--values {} layers Helm values files, and {named}", o.name),
+                });
+            }
+            let (text, _) = decode(strip_bom(&o.bytes));
+            overlays.push(sources.add(SourceText::new(SourceKind::File, o.name.clone(), text)));
+        }
         let mut reading = ReadInput {
             sources: &mut sources,
             id,
             invalid_utf8,
+            overlays,
         };
         let found = read(&mut reading).map_err(|why| NotLintable {
             message: format!("{} holds no Atlantis configuration: {why}", file.name),
@@ -230,7 +248,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
     let mut env_file_issues = Vec::new();
     for input in &request.inputs {
         match input {
-            Input::File { .. } => {}
+            Input::File { .. } | Input::Overlay(_) => {}
             Input::Env(vars) => {
                 let id = sources.len();
                 let (source, settings) = env::read_process(id, vars);
@@ -279,6 +297,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg.anchor = unit.anchor;
             cfg.form_issues = unit.form_issues;
             cfg.opaque = unit.opaque;
+            cfg.provided = unit.provided;
             cfg.image = unit.image;
             cfg
         })

@@ -28,6 +28,8 @@ pub mod git_hosts;
 pub mod github_app;
 mod github_app_key_invalid;
 mod github_app_write_git_creds;
+/// Facts of Helm values files for the official chart (`helm-...`).
+mod helm_values;
 mod hostname_format;
 mod incomplete_credentials;
 mod ineffective_setting;
@@ -58,6 +60,8 @@ mod secret_whitespace;
 mod ssl_pair;
 pub mod suppression;
 mod team_allowlist_format;
+/// Facts of Terraform files and ECS task definitions (`terraform-...`, `ecs-...`).
+mod terraform;
 mod tfe_token_missing;
 mod token_format;
 mod unexpanded_variable;
@@ -195,6 +199,46 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         k8s_manifest::check_unresolved_reference,
     ),
     (&k8s_manifest::SECRET_DATA, k8s_manifest::check_secret_data),
+    (
+        &helm_values::SHADOWED_SETTING,
+        helm_values::check_shadowed_setting,
+    ),
+    (
+        &helm_values::NUMBER_NOTATION,
+        helm_values::check_number_notation,
+    ),
+    (&helm_values::ATLANTIS_URL, helm_values::check_atlantis_url),
+    (
+        &helm_values::GITHUB_AND_APP,
+        helm_values::check_github_and_app,
+    ),
+    (
+        &helm_values::VCS_SECRET_KEYS,
+        helm_values::check_vcs_secret_keys,
+    ),
+    (
+        &helm_values::CHART_VERSION,
+        helm_values::check_chart_version,
+    ),
+    (
+        &helm_values::UNKNOWN_VALUE,
+        helm_values::check_unknown_value,
+    ),
+    (
+        &helm_values::REQUIRED_VALUE,
+        helm_values::check_required_value,
+    ),
+    (
+        &helm_values::UNQUOTED_VALUE,
+        helm_values::check_unquoted_value,
+    ),
+    (&terraform::DUPLICATE_ENV, terraform::check_duplicate_env),
+    (
+        &terraform::MODULE_INJECTED,
+        terraform::check_module_injected,
+    ),
+    (&terraform::VALUES_FILE, terraform::check_values_file),
+    (&terraform::ENV_AND_SECRET, terraform::check_env_and_secret),
     (
         &default_web_credentials::RULE,
         default_web_credentials::check,
@@ -347,6 +391,19 @@ pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
             continue;
         }
         check(&ctx, &mut out);
+    }
+    for f in &mut out {
+        for (at, flag, note) in &cfg.provided {
+            if *at == f.location
+                && f.key.as_deref() == Some(flag.as_str())
+                && !f.related.iter().any(|l| l.text == *note)
+            {
+                f.related.push(crate::finding::Label {
+                    location: at.clone(),
+                    text: note.clone(),
+                });
+            }
+        }
     }
     let opaque: Vec<_> = cfg
         .opaque
