@@ -157,10 +157,7 @@ fn interpolate(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Interpolated
             rest = r;
         } else if let Some(r) = after.strip_prefix('{') {
             let Some(close) = r.find('}') else {
-                return Interpolated::Invalid(format!(
-                    "`${{` without a closing `}}` in `{}`",
-                    short(s)
-                ));
+                return Interpolated::Invalid("`${` without a closing `}`".to_string());
             };
             let body = &r[..close];
             let name_len = body.find(|c: char| !is_name(c)).unwrap_or(body.len());
@@ -351,7 +348,7 @@ fn parse_env_file(
             let word = body.split_whitespace().next().unwrap_or("");
             bad.push((
                 Span::new(key_at, key_at + word.len()),
-                format!("`{}` is no `KEY=value` line: `docker compose` refuses the env file", short(word)),
+                format!("line {} is no `KEY=value` line: `docker compose` refuses the env file", text[..key_at].matches('\n').count() + 1),
             ));
             pos = line_end + 1;
             continue;
@@ -559,6 +556,10 @@ impl ServiceReader<'_> {
             .label("this one wins")
             .related(first.location.clone(), "lost: overridden")
             .help("keep one definition; `environment` overrides `env_file`, and a later entry overrides an earlier one");
+            let issue = match flags::lookup_env(name) {
+                Some(f) => issue.key(f.name),
+                None => issue,
+            };
             self.issue(issue);
         }
         let shown = match value {
@@ -677,6 +678,18 @@ impl ServiceReader<'_> {
             }
             let (entries, bad) = parse_env_file(&self.sources.get(sid).text, raw, &HashMap::new());
             for (sp, msg) in bad {
+                // The rest of a line that is no `KEY=value` may be a pasted secret.
+                let src = self.sources.get_mut(sid);
+                let line_end = src.text[sp.start..]
+                    .find('\n')
+                    .map_or(src.text.len(), |o| sp.start + o);
+                let word_ok = src.text[sp.start..sp.end]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                let from = if word_ok { sp.end } else { sp.start };
+                if from < line_end {
+                    src.add_secret(Span::new(from, line_end));
+                }
                 let location = self.at(sid, sp, "env_file");
                 self.issue(
                     FormIssue::new("compose-env-file", location, msg)
@@ -950,6 +963,8 @@ impl ServiceReader<'_> {
                         }
                     }
                     Err(why) => {
+                        // Unread words may hold secrets: the command is never shown.
+                        self.secret_spans.push(sp);
                         let location = self.here(sp, "command");
                         self.issue(
                             FormIssue::new(
