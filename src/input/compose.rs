@@ -84,7 +84,18 @@ fn entries(doc: &YamlDoc, id: Option<NodeId>) -> Vec<(NodeId, NodeId)> {
     if let Some(id) = id {
         go(doc, id, 0, &mut out);
     }
-    out
+    // A merged key is overridden by the mapping's own (later) entry of the same name.
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<(NodeId, NodeId)> = out
+        .into_iter()
+        .rev()
+        .filter(|&(k, _)| match text(doc, Some(k)) {
+            Some(name) => seen.insert(name.to_string()),
+            None => true,
+        })
+        .collect();
+    kept.reverse();
+    kept
 }
 
 fn get(doc: &YamlDoc, id: NodeId, key: &str) -> Option<NodeId> {
