@@ -93,7 +93,11 @@ fn files_without_atlantis_say_what_they_are() {
     );
     // A directory search skips it, and lints the compose file that runs Atlantis.
     std::fs::create_dir_all(dir.join("ops")).unwrap();
-    std::fs::write(dir.join("ops/atlantis-compose.yml"), SHARED.replace("      ATLANTIS_PORT: http\n", "")).unwrap();
+    std::fs::write(
+        dir.join("ops/atlantis-compose.yml"),
+        SHARED.replace("      ATLANTIS_PORT: http\n", ""),
+    )
+    .unwrap();
     let out = lint(&dir)
         .args(["--format", "concise", "."])
         .output()

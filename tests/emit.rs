@@ -853,7 +853,10 @@ repo-allowlist: github.com/acme/infra
 "
     );
     // Round trip: the emitted env list reads back as the same configuration.
-    let out = emit(&dir, &["--to", "dotenv", "env-file-and-environment.compose.yaml"]);
+    let out = emit(
+        &dir,
+        &["--to", "dotenv", "env-file-and-environment.compose.yaml"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("ATLANTIS_REPO_ALLOWLIST=github.com/acme/infra"),

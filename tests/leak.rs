@@ -420,7 +420,11 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
     //    commands, in a sidecar, in an anchored `x-` block merged into two services.
     let mut envf = String::new();
     for f in &secrets {
-        envf.push_str(&format!("{}='{}'\n", f.env_name(), secret_value(f, &m.next())));
+        envf.push_str(&format!(
+            "{}='{}'\n",
+            f.env_name(),
+            secret_value(f, &m.next())
+        ));
     }
     envf.push_str(&format!(
         "export ATLANTIS_GH_TOKEN=\"{}\"\nATLANTIS_GITLAB_TOKEN={} # c\nATLANTIS_GITEA_TOKEN='{}\n{}'\nATLANTIS_BITBUCKET_TOKEN=${{X}}{}\nbroken {}\nATLANTIS_GH_WEBHOOK_SECRET=\"{}\n",

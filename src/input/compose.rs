@@ -352,14 +352,25 @@ fn parse_env_file(
             pos = line_end + 1;
             continue;
         }
-        let body = trimmed.strip_prefix("export ").map_or(trimmed, str::trim_start);
+        let body = trimmed
+            .strip_prefix("export ")
+            .map_or(trimmed, str::trim_start);
         let key_at = lead + (trimmed.len() - body.len());
         let sep = body.find(['=', ':']);
-        let Some(sep) = sep.filter(|&i| body[..i].trim_end().chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) && !body[..i].trim().is_empty()) else {
+        let Some(sep) = sep.filter(|&i| {
+            body[..i]
+                .trim_end()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+                && !body[..i].trim().is_empty()
+        }) else {
             let word = body.split_whitespace().next().unwrap_or("");
             bad.push((
                 Span::new(key_at, key_at + word.len()),
-                format!("line {} is no `KEY=value` line: `docker compose` refuses the env file", text[..key_at].matches('\n').count() + 1),
+                format!(
+                    "line {} is no `KEY=value` line: `docker compose` refuses the env file",
+                    text[..key_at].matches('\n').count() + 1
+                ),
             ));
             pos = line_end + 1;
             continue;
@@ -428,7 +439,11 @@ fn parse_env_file(
             match closed {
                 Some(close) => {
                     let after = text[close..].find('\n').map_or(text.len(), |o| close + o);
-                    (interpolate(&out, &lookup), Span::new(v_at + 1, close), after + 1)
+                    (
+                        interpolate(&out, &lookup),
+                        Span::new(v_at + 1, close),
+                        after + 1,
+                    )
                 }
                 None => {
                     bad.push((Span::new(key_at, line_end), format!("the value of `{name}` opens a `\"` that is never closed: `docker compose` refuses the env file")));
@@ -516,7 +531,9 @@ impl ServiceReader<'_> {
                 FormIssue::new(
                     "compose-interpolation",
                     location,
-                    format!("{why}: `docker compose` refuses the file (invalid interpolation format)"),
+                    format!(
+                        "{why}: `docker compose` refuses the file (invalid interpolation format)"
+                    ),
                 )
                 .label("invalid interpolation")
                 .help("close the `${...}`, or write `$$` for a literal `$`"),
@@ -591,7 +608,9 @@ impl ServiceReader<'_> {
         }
         let raw = match value {
             Interpolated::Known(v) => RawValue::Text(Text::new(v.clone(), secret)),
-            Interpolated::Unknown(var) => RawValue::Unknown(Unknown::Interpolation { var: var.clone() }),
+            Interpolated::Unknown(var) => {
+                RawValue::Unknown(Unknown::Interpolation { var: var.clone() })
+            }
             Interpolated::Invalid(_) => return,
         };
         self.unit.settings.push(Setting {
@@ -711,7 +730,14 @@ impl ServiceReader<'_> {
                 );
             }
             for e in entries {
-                self.define(sid, &e.name, &e.value, e.key_span, e.value_span, "from the env file");
+                self.define(
+                    sid,
+                    &e.name,
+                    &e.value,
+                    e.key_span,
+                    e.value_span,
+                    "from the env file",
+                );
             }
         }
     }
@@ -740,7 +766,14 @@ impl ServiceReader<'_> {
                             let content = exact_at(self.text(), doc, v)
                                 .map_or(vspan, |a| Span::new(a, a + s.value.len()));
                             let value = self.interpolate_here(&s.value.clone(), vspan);
-                            self.define(self.id, &name, &value, key_span, content, "from `environment`");
+                            self.define(
+                                self.id,
+                                &name,
+                                &value,
+                                key_span,
+                                content,
+                                "from `environment`",
+                            );
                         }
                         _ => {}
                     }
@@ -766,7 +799,14 @@ impl ServiceReader<'_> {
                 .help(format!("write `{name}=value`, or make sure the deploy environment sets it")),
             );
         }
-        self.define(self.id, name, &value, key_span, Span::new(key_span.start, key_span.start), "from `environment`");
+        self.define(
+            self.id,
+            name,
+            &value,
+            key_span,
+            Span::new(key_span.start, key_span.start),
+            "from `environment`",
+        );
     }
 
     fn list_entry(&mut self, item: NodeId) {
@@ -817,9 +857,22 @@ impl ServiceReader<'_> {
         }
         let interpolated = self.interpolate_here(value, value_span);
         if let Interpolated::Known(v) = &interpolated {
-            self.quoted(name, v, value_span, "environment", "the list form of `environment` keeps quotes as part of the value");
+            self.quoted(
+                name,
+                v,
+                value_span,
+                "environment",
+                "the list form of `environment` keeps quotes as part of the value",
+            );
         }
-        self.define(self.id, name, &interpolated, key_span, value_span, "from `environment`");
+        self.define(
+            self.id,
+            name,
+            &interpolated,
+            key_span,
+            value_span,
+            "from `environment`",
+        );
     }
 
     /// A value wrapped in quotes that no shell or YAML parser removes.
@@ -841,11 +894,7 @@ impl ServiceReader<'_> {
         {
             return;
         }
-        let shown = if is_secret_name(name) || flag.as_deref().is_some_and(|f| super::mask::name_is_secret(f)) {
-            "the value".to_string()
-        } else {
-            format!("`{}`", short(value))
-        };
+        let shown = format!("`{}`", short(value));
         let location = self.here(at, path);
         let mut issue = FormIssue::new(
             "compose-quoted-value",
@@ -886,7 +935,8 @@ impl ServiceReader<'_> {
                                 span: w.span,
                             })
                             .collect();
-                        if let Some(s) = inner.iter().position(|x| base_name(&x.text) == "atlantis") {
+                        if let Some(s) = inner.iter().position(|x| base_name(&x.text) == "atlantis")
+                        {
                             self.read_words(&inner[s..], &[], 0);
                         }
                     }
@@ -895,13 +945,24 @@ impl ServiceReader<'_> {
             return;
         };
         let from_exec = words.clone();
-        let list_form = matches!(command.map(|c| &self.doc.resolve(c).kind), Some(NodeKind::Seq(_)));
+        let list_form = matches!(
+            command.map(|c| &self.doc.resolve(c).kind),
+            Some(NodeKind::Seq(_))
+        );
         if list_form {
             for w in &from_exec[start..] {
                 if let Some((flag, value)) = w.text.split_once('=') {
                     if flag.starts_with('-') {
-                        let at = w.exact_at.map_or(w.span, |a| Span::new(a + flag.len() + 1, a + w.text.len()));
-                        self.quoted(flag, value, at, "command", "`command` as a list is exec form: no shell removes the quotes");
+                        let at = w
+                            .exact_at
+                            .map_or(w.span, |a| Span::new(a + flag.len() + 1, a + w.text.len()));
+                        self.quoted(
+                            flag,
+                            value,
+                            at,
+                            "command",
+                            "`command` as a list is exec form: no shell removes the quotes",
+                        );
                     }
                 }
             }
@@ -925,7 +986,12 @@ impl ServiceReader<'_> {
         self.unit.argv_issues.extend(issues);
     }
 
-    fn words_of(&mut self, node: NodeId, words: &mut Vec<Word>, unknown_words: &mut Vec<(usize, String)>) {
+    fn words_of(
+        &mut self,
+        node: NodeId,
+        words: &mut Vec<Word>,
+        unknown_words: &mut Vec<(usize, String)>,
+    ) {
         let doc = self.doc;
         match &doc.resolve(node).kind {
             NodeKind::Seq(items) => {
@@ -937,13 +1003,25 @@ impl ServiceReader<'_> {
                     match self.interpolate_here(&value, sp) {
                         Interpolated::Known(t) => {
                             let exact = exact.filter(|_| t == value);
-                            words.push(Word { text: t, span: sp, exact_at: exact });
+                            words.push(Word {
+                                text: t,
+                                span: sp,
+                                exact_at: exact,
+                            });
                         }
                         Interpolated::Unknown(var) => {
                             unknown_words.push((words.len(), var));
-                            words.push(Word { text: value, span: sp, exact_at: None });
+                            words.push(Word {
+                                text: value,
+                                span: sp,
+                                exact_at: None,
+                            });
                         }
-                        Interpolated::Invalid(_) => words.push(Word { text: value, span: sp, exact_at: None }),
+                        Interpolated::Invalid(_) => words.push(Word {
+                            text: value,
+                            span: sp,
+                            exact_at: None,
+                        }),
                     }
                 }
             }
@@ -961,7 +1039,9 @@ impl ServiceReader<'_> {
                 match shell_split(&text) {
                     Ok(split) => {
                         for (t, a, _, plain) in split {
-                            if t.contains('$') && interpolate(&t, &|_| None) != Interpolated::Known(t.clone()) {
+                            if t.contains('$')
+                                && interpolate(&t, &|_| None) != Interpolated::Known(t.clone())
+                            {
                                 if let Interpolated::Unknown(var) = interpolate(&t, &|_| None) {
                                     unknown_words.push((words.len(), var));
                                 }
@@ -1046,14 +1126,19 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
         let mut words: Vec<String> = Vec::new();
         for n in [entrypoint, command].into_iter().flatten() {
             match &doc.resolve(n).kind {
-                NodeKind::Seq(list) => words.extend(list.iter().filter_map(|&i| text(doc, Some(i)).map(str::to_string))),
+                NodeKind::Seq(list) => words.extend(
+                    list.iter()
+                        .filter_map(|&i| text(doc, Some(i)).map(str::to_string)),
+                ),
                 NodeKind::Scalar(s) => words.extend(s.value.split_whitespace().map(str::to_string)),
                 _ => {}
             }
         }
         let runs = image_text.as_deref().is_some_and(image_is_atlantis)
             || words.first().is_some_and(|w| w == "server")
-            || words.windows(2).any(|p| base_name(&p[0]) == "atlantis" && p[1].trim_matches(['"', '\'']) == "server");
+            || words.windows(2).any(|p| {
+                base_name(&p[0]) == "atlantis" && p[1].trim_matches(['"', '\'']) == "server"
+            });
         if !runs {
             continue;
         }
@@ -1119,7 +1204,10 @@ fn mask_secret_values(doc: &YamlDoc, source: &mut SourceText) {
                     if is_secret_name(name.trim_start_matches('-')) && !value.is_empty() {
                         spans.push(match source.text.get(node.span.start..node.span.end) {
                             Some(raw) if raw.contains(&s.value) => {
-                                let at = node.span.start + raw.find(&s.value).unwrap_or(0) + name.len() + 1;
+                                let at = node.span.start
+                                    + raw.find(&s.value).unwrap_or(0)
+                                    + name.len()
+                                    + 1;
                                 Span::new(at, at + value.len())
                             }
                             _ => node.span,
@@ -1142,16 +1230,43 @@ mod tests {
     #[test]
     fn compose_interpolation() {
         let none = |_: &str| None;
-        assert_eq!(interpolate("a$$b", &none), Interpolated::Known("a$b".into()));
-        assert_eq!(interpolate("${X:-d}/x", &none), Interpolated::Known("d/x".into()));
-        assert_eq!(interpolate("${X-d}", &none), Interpolated::Known("d".into()));
-        assert_eq!(interpolate("${X}", &none), Interpolated::Unknown("X".into()));
-        assert_eq!(interpolate("$X y", &none), Interpolated::Unknown("X".into()));
-        assert_eq!(interpolate("${X:?need}", &none), Interpolated::Unknown("X".into()));
-        assert!(matches!(interpolate("${X", &none), Interpolated::Invalid(_)));
+        assert_eq!(
+            interpolate("a$$b", &none),
+            Interpolated::Known("a$b".into())
+        );
+        assert_eq!(
+            interpolate("${X:-d}/x", &none),
+            Interpolated::Known("d/x".into())
+        );
+        assert_eq!(
+            interpolate("${X-d}", &none),
+            Interpolated::Known("d".into())
+        );
+        assert_eq!(
+            interpolate("${X}", &none),
+            Interpolated::Unknown("X".into())
+        );
+        assert_eq!(
+            interpolate("$X y", &none),
+            Interpolated::Unknown("X".into())
+        );
+        assert_eq!(
+            interpolate("${X:?need}", &none),
+            Interpolated::Unknown("X".into())
+        );
+        assert!(matches!(
+            interpolate("${X", &none),
+            Interpolated::Invalid(_)
+        ));
         let some = |n: &str| (n == "A").then(|| "v".to_string());
-        assert_eq!(interpolate("${A}-$A-${A:+r}", &some), Interpolated::Known("v-v-r".into()));
-        assert_eq!(interpolate("a $ b", &none), Interpolated::Known("a $ b".into()));
+        assert_eq!(
+            interpolate("${A}-$A-${A:+r}", &some),
+            Interpolated::Known("v-v-r".into())
+        );
+        assert_eq!(
+            interpolate("a $ b", &none),
+            Interpolated::Known("a $ b".into())
+        );
     }
 
     #[test]
@@ -1165,7 +1280,8 @@ mod tests {
 
     #[test]
     fn dotenv_rules() {
-        let text = "# c\nexport A=1 # note\nB='x $A'\nC=\"l1\\nl2 $A\"\nD=${A}-${Z}\nE: e\nbad line\n";
+        let text =
+            "# c\nexport A=1 # note\nB='x $A'\nC=\"l1\\nl2 $A\"\nD=${A}-${Z}\nE: e\nbad line\n";
         let (e, bad) = parse_env_file(text, false, &HashMap::new());
         let v: Vec<(&str, &Interpolated)> = e.iter().map(|x| (x.name.as_str(), &x.value)).collect();
         assert_eq!(v[0], ("A", &Interpolated::Known("1".into())));

@@ -12,6 +12,8 @@ mod autoplan_file_list_pattern;
 mod azuredevops_webhook_auth;
 mod bitbucket;
 mod bool_flag_value;
+/// Facts of docker-compose files (`compose-...`).
+mod compose_file;
 mod conflicting_credentials;
 /// Shared facts about credential values (not a rule).
 mod credential_values;
@@ -31,8 +33,6 @@ mod incomplete_credentials;
 mod insecure_url;
 mod invalid_type;
 mod invalid_value;
-/// Facts of docker-compose files (`compose-...`).
-mod compose_file;
 /// Facts of Kubernetes manifests (`k8s-...`).
 mod k8s_manifest;
 mod k8s_service_link;
@@ -177,11 +177,20 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         k8s_manifest::check_unresolved_reference,
     ),
     (&k8s_manifest::SECRET_DATA, k8s_manifest::check_secret_data),
-    (&compose_file::QUOTED_VALUE, compose_file::check_quoted_value),
-    (&compose_file::DUPLICATE_ENV, compose_file::check_duplicate_env),
+    (
+        &compose_file::QUOTED_VALUE,
+        compose_file::check_quoted_value,
+    ),
+    (
+        &compose_file::DUPLICATE_ENV,
+        compose_file::check_duplicate_env,
+    ),
     (&compose_file::ENV_FILE, compose_file::check_env_file),
     (&compose_file::ENV_ENTRY, compose_file::check_env_entry),
-    (&compose_file::INTERPOLATION, compose_file::check_interpolation),
+    (
+        &compose_file::INTERPOLATION,
+        compose_file::check_interpolation,
+    ),
     (&compose_file::COMMAND, compose_file::check_command),
     (
         &default_web_credentials::RULE,
