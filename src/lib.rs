@@ -16,6 +16,7 @@ pub mod hosts;
 pub mod input;
 pub mod lint;
 pub mod online;
+pub mod repo_config;
 pub mod repo_keys;
 pub mod report;
 pub mod rules;

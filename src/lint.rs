@@ -43,7 +43,7 @@ pub fn check_all(
         .into_iter()
         .map(|mut cfg| {
             for_release(&mut cfg, options);
-            let findings = rules::run(&cfg, options);
+            let findings = offline(&cfg, options);
             (cfg, findings)
         })
         .collect())
@@ -73,8 +73,16 @@ pub fn lint(
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
     let mut cfg = input::load(request);
     for_release(&mut cfg, options);
-    let findings = rules::run(&cfg, options);
+    let findings = offline(&cfg, options);
     (cfg, findings)
+}
+
+/// The offline rules over one configuration, and the repo config written inline in it
+/// (`repo-config-json`), checked where it is.
+fn offline(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
+    let mut findings = rules::run(cfg, options);
+    findings.extend(crate::repo_config::run::embedded_findings(cfg));
+    findings
 }
 
 /// Applies the config file's suppression comments and the user's policy to every finding of
@@ -82,4 +90,15 @@ pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Find
 pub fn finish(cfg: &EffectiveConfig, findings: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
     let findings = suppress::apply(cfg, findings);
     policy.apply(findings)
+}
+
+/// [`finish`] for a repo-config or repo-level document.
+pub fn finish_document(
+    linted: crate::repo_config::run::Linted,
+    policy: &Policy,
+) -> (crate::repo_config::run::Linted, Vec<Finding>) {
+    let mut linted = linted;
+    let findings = std::mem::take(&mut linted.findings);
+    let findings = suppress::apply_document(&linted.sources, &linted.doc, findings);
+    (linted, policy.apply(findings))
 }

@@ -211,8 +211,17 @@ struct Case {
 fn cases_in(dir: &Path, prefix: &str) -> Vec<Case> {
     let mut stems: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
         if name.contains(".expected") || name.starts_with('.') || name == "README.md" {
+            continue;
+        }
+        // The inputs other cases name, and repo configs / atlantis.yaml files: not for emit.
+        let path = entry.path();
+        if path.is_dir()
+            || std::fs::read(&path)
+                .is_ok_and(|b| atlantis_lint::repo_config::run::detect(&b).is_some())
+        {
             continue;
         }
         let (stem, _) = name.split_once('.').unwrap_or((&name, ""));
@@ -233,6 +242,10 @@ fn cases_in(dir: &Path, prefix: &str) -> Vec<Case> {
         if let Some(a) = argv {
             args.push("--".into());
             args.extend(a.lines().map(str::to_string));
+        }
+        // Only options left (the case's file was a repo document): nothing to emit.
+        if args.is_empty() {
+            continue;
         }
         out.push(Case {
             dir: dir.to_path_buf(),

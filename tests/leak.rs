@@ -177,6 +177,45 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         env: vec![],
     });
 
+    // 2b. repo-config-json (a secret flag: it may embed credentials) with markers wherever the
+    // repo config rules quote a value: hook commands, step names and commands, requirements,
+    // overrides, workflow names, ids and regexes, env values.
+    let rcj = format!(
+        r#"{{"repos":[{{"id":"/{}(/","branch":"{}","pre_workflow_hooks":[{{"run":"curl -u bot:{} x","command":"plan"}},{{"run":"./x","commands":"{}"}}],"apply_requirements":["{}"],"allowed_overrides":["{}"],"workflow":"{}","silence_pr_comments":["{}"],"repo_config_file":"/{}"}},{{"id":"github.com/acme/{}*"}}],"workflows":{{"w":{{"plan":{{"steps":["{}",{{"run":"{}"}},{{"env":{{"name":"T","value":"{}","command":"x"}}}},{{"{}":{{"extra_args":["{}"]}}}},"run:curl {}",{{"run":{{"command":"x","shell":"bash","shellArgs":["{}",42]}}}}]}}}}}},"team_authz":{{"command":"{}"}},"{}":1}}"#,
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    );
+    write(
+        dir,
+        "repo-config-json.yaml",
+        format!(
+            "{BASE}gh-user: atlantis-bot\nrepo-config-json: {}\n",
+            yaml_quote(&rcj)
+        ),
+    );
+    cases.push(Case {
+        name: "repo-config-json".into(),
+        args: vec![path("repo-config-json.yaml")],
+        env: vec![("ATLANTIS_REPO_CONFIG_JSON".into(), rcj.clone())],
+    });
+
     // 3. Broken files: syntax errors right at and near the secrets, invalid UTF-8.
     let broken = [
         format!("gh-user: atlantis-bot\ngh-token: \"{}\n", m.next()),

@@ -53,13 +53,14 @@ user_repo() {
 }
 
 # 3. A clean repository: two server configs the `files` pattern matches, a repo-level
-#    atlantis.yaml (matched, but not a server config: skipped), and a broken server config the
-#    pattern does not match (never passed to the hook).
+#    atlantis.yaml and a server-side repos.yaml (each linted as its own kind), and a broken
+#    server config the pattern does not match (never passed to the hook).
 clean="$(user_repo clean)"
 mkdir -p "$clean/deploy/atlantis" "$clean/config"
 printf '%s' "$good" > "$clean/deploy/atlantis/server.yaml"
 printf '%s' "$good" > "$clean/config/atlantis-prod.yml"
 printf 'version: 3\nautomerge: true\nprojects:\n- dir: infra\n' > "$clean/atlantis.yaml"
+printf 'repos:\n- id: /.*/\n  apply_requirements: [approved]\n' > "$clean/repos.yaml"
 printf 'gh_user: not-linted\n' > "$clean/server.yaml"
 git -C "$clean" add -A
 
@@ -71,12 +72,13 @@ set -e
 say "clean repository: exit status $status after $((SECONDS - start)) s (includes building the hook with cargo install)"
 cat "$work/clean.log"
 [ "$status" -eq 0 ] || fail "the hook failed on the clean repository"
-grep -Eq ' in 2 configs$' "$work/clean.log" \
-    || fail "the hook did not lint exactly the two matching server configs"
+grep -Eq ' in 4 configs$' "$work/clean.log" \
+    || fail "the hook did not lint exactly the two server configs, the atlantis.yaml and the repos.yaml"
 
 # 4. A broken repository: an unknown key in atlantis.yaml.
 broken="$(user_repo broken)"
 printf '%sgh_webhook_secret: whatever\n' "$good" > "$broken/atlantis.yaml"
+printf 'repos:\n- id: /.*/\n  apply_requirements: [approve]\n' > "$broken/repos.yaml"
 git -C "$broken" add -A
 start=$SECONDS
 set +e
@@ -87,6 +89,7 @@ say "broken repository: exit status $status after $((SECONDS - start)) s"
 cat "$work/broken.log"
 [ "$status" -ne 0 ] || fail "the hook passed on the broken repository"
 grep -q 'unknown-key' "$work/broken.log" || fail "the hook output does not name the rule"
+grep -q 'repo-config-requirements' "$work/broken.log" || fail "the hook did not lint repos.yaml as a repo config"
 grep -q 'Failed' "$work/broken.log" || fail "pre-commit did not report the hook as failed"
 # 5. A mixed repository: a chart values file, a compose file without Atlantis, a repo-level
 #    atlantis.yaml (all skipped), a Kubernetes manifest and a server config (each linted in its

@@ -109,6 +109,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     let online = args.online.options()?;
     let mut read_errors = Vec::new();
     let jobs = requests(&args.sources, &mut read_errors)?;
+    let (jobs, mut doc_inputs) = sources::documents(&args.sources, jobs)?;
 
     // Offline findings first; the probe only adds findings, whatever happens online.
     let mut linted = Vec::new();
@@ -155,10 +156,44 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             findings.extend(extra);
         }
     }
+    // The repo config a server config names, when it sits beside it (or, with --check-files,
+    // where it says): linted as part of the run, unless it was named already.
+    for (cfg, _) in &linted {
+        let Some(path) = crate::repo_config::run::named_repo_config(cfg, args.check_files) else {
+            continue;
+        };
+        let canonical = std::fs::canonicalize(&path).ok();
+        let same = |p: &Path| std::fs::canonicalize(p).ok() == canonical;
+        if doc_inputs
+            .iter()
+            .any(|d| d.path.as_deref().is_some_and(same))
+        {
+            continue;
+        }
+        match sources::read_path(&path, None) {
+            Ok(file) => doc_inputs.insert(
+                0,
+                crate::repo_config::run::DocInput {
+                    kind: crate::repo_config::Kind::RepoConfig,
+                    file,
+                    path: Some(path),
+                },
+            ),
+            Err(UsageError(msg)) => read_errors.push(msg),
+        }
+    }
+    let servers: Vec<&crate::config::EffectiveConfig> = linted.iter().map(|(c, _)| c).collect();
+    let docs =
+        crate::repo_config::run::lint(&doc_inputs, &servers, args.sources.repo_id.as_deref());
+
     let mut report = Report::default();
     for (cfg, findings) in linted {
         let findings = lint::finish(&cfg, findings, &policy);
         report.add(&cfg, findings);
+    }
+    for linted_doc in docs {
+        let (linted_doc, findings) = lint::finish_document(linted_doc, &policy);
+        report.add_document(&linted_doc.sources, linted_doc.doc.name.clone(), findings);
     }
     report.finish();
 

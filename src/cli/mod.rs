@@ -40,11 +40,14 @@ Output:
 
 Paths:
   Each file is read in its kind, detected from its content (--kind overrides): an Atlantis server
-  config, or a Kubernetes manifest. A directory is searched recursively for *.yaml and *.yml files
+  config, a Kubernetes manifest, a server-side repo config (repos.yaml: top-level `repos:`,
+  `workflows:`, `policies:`) or a repository's atlantis.yaml (`version:`, `projects:`). A directory is searched recursively for *.yaml and *.yml files
   that hold an Atlantis configuration; hidden directories, target/ and node_modules/ are skipped.
-  A Helm values file, a compose file, a repo-level atlantis.yaml or a repos.yaml is never linted
-  as a server config: named explicitly, it is an error (exit 2) saying what it is; found by a
-  directory search or with --only-server-configs, it is skipped. `-` reads standard input.";
+  A Helm values file or a compose file is never linted as a server config: named explicitly, it
+  is an error (exit 2) saying what it is; found by a directory search or with
+  --only-server-configs, it is skipped. `-` reads standard input. The atlantis.yaml files of a
+  run are checked against the run's repos.yaml (--repo-config FILE, a named one, or the file a
+  server config's repo-config names beside it), for the repository --repo-id names.";
 
 /// Lint the server configuration of Atlantis: config file, environment, command line, and the
 /// Kubernetes manifests that carry them.
@@ -68,8 +71,12 @@ pub enum Command {
     },
     /// Print a rule's full documentation.
     Explain { rule: String },
-    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file.
-    Schema,
+    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file, or with
+    /// --kind of the server-side repo config or a repo-level atlantis.yaml.
+    Schema {
+        #[arg(long, value_enum, default_value_t = SchemaKind::ServerConfig)]
+        kind: SchemaKind,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -78,7 +85,7 @@ pub enum Command {
     /// Print the man page (roff) of atlantis-lint.
     Man,
     /// Print the effective configuration in another form (YAML, JSON, env file, shell, flags, Kubernetes env).
-    Emit(EmitArgs),
+    Emit(Box<EmitArgs>),
 }
 
 /// `atlantis-lint emit --to FORM [sources]`.
@@ -125,6 +132,17 @@ Exit status:
      or a value the form cannot carry
   2  the run itself failed: bad usage, a file that cannot be read";
 
+/// Which document's JSON Schema `atlantis-lint schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The server config file (`atlantis server --config`).
+    ServerConfig,
+    /// The server-side repo config (`--repo-config` repos.yaml, `--repo-config-json`).
+    RepoConfig,
+    /// A repository's atlantis.yaml.
+    RepoYaml,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
@@ -158,7 +176,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub only_server_configs: bool,
     /// What the files are, instead of detecting it: server-config, kubernetes, compose,
-    /// helm-values, repo-config, repos-yaml.
+    /// helm-values, repo-config (repos.yaml), repo-yaml (a repository's atlantis.yaml).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
     /// Treat these flags as set at runtime to values atlantis-lint cannot see (a Secret
@@ -166,6 +184,14 @@ pub struct SourceArgs {
     /// Flag names, comma-separated; repeatable.
     #[arg(long, value_name = "FLAG[,FLAG...]", value_delimiter = ',')]
     pub assume_set: Vec<String>,
+    /// The server-side repo config (repos.yaml) that repo-level atlantis.yaml files are held
+    /// against; it is linted too.
+    #[arg(long, value_name = "FILE")]
+    pub repo_config: Option<PathBuf>,
+    /// The repository (host/owner/name) the atlantis.yaml files belong to, for the server's
+    /// allowed_overrides; default: the origin remote of their Git checkout.
+    #[arg(long, value_name = "ID")]
+    pub repo_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -479,8 +505,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 "no rule named `{rule}`; `atlantis-lint rules` lists them"
             ))),
         },
-        Some(Command::Schema) => {
-            print!("{}", crate::schema::schema_text());
+        Some(Command::Schema { kind }) => {
+            use crate::repo_config::schema as rs;
+            print!(
+                "{}",
+                match kind {
+                    SchemaKind::ServerConfig => crate::schema::schema_text(),
+                    SchemaKind::RepoConfig => rs::text(&rs::repo_config_schema()),
+                    SchemaKind::RepoYaml => rs::text(&rs::repo_yaml_schema()),
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
@@ -497,7 +531,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             let _ = std::io::stdout().write_all(&out);
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Emit(args)) => run_emit(args),
+        Some(Command::Emit(args)) => run_emit(*args),
         None => run_lint(cli.lint),
     }
 }

@@ -112,6 +112,15 @@ fn assume_set(args: &SourceArgs) -> Result<Vec<String>, UsageError> {
 pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>, UsageError> {
     let argv =
         (!args.atlantis_args.is_empty() || dashdash_given()).then(|| args.atlantis_args.clone());
+    if args.paths.is_empty()
+        && !args.env
+        && args.env_files.is_empty()
+        && argv.is_none()
+        && args.repo_config.is_some()
+    {
+        // Only a repo config to lint (`documents` reads it).
+        return Ok(Vec::new());
+    }
     if args.paths.is_empty() && !args.env && args.env_files.is_empty() && argv.is_none() {
         return Err(UsageError(
             "nothing to lint: give a config file, --env, --env-file FILE or -- ATLANTIS_ARGS (see --help)".into(),
@@ -201,7 +210,12 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         match read_path(p, args.stdin_filename.as_deref()) {
             Ok(file) if args.only_server_configs && p.as_os_str() != "-" && kind.is_none() => {
                 // The pre-commit hook: lint each file in its own kind, skip the others.
-                if let (true, detected) = crate::input::holds_atlantis(&file) {
+                if crate::repo_config::run::detect(&file.bytes).is_some() {
+                    out.push(Job {
+                        request: with_file(file, None),
+                        quiet: true,
+                    });
+                } else if let (true, detected) = crate::input::holds_atlantis(&file) {
                     out.push(Job {
                         request: with_file(file, Some(detected)),
                         quiet: true,
@@ -223,4 +237,43 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         });
     }
     Ok(out)
+}
+
+/// Takes the server-side repo configs and repo-level `atlantis.yaml` files out of the jobs
+/// (detected, or named by `--kind repo-config|repo-yaml`), and adds `--repo-config FILE`: they
+/// are documents of their own (`crate::repo_config`), not configurations of settings.
+pub fn documents(
+    args: &SourceArgs,
+    jobs: Vec<Job>,
+) -> Result<(Vec<Job>, Vec<crate::repo_config::run::DocInput>), UsageError> {
+    use crate::repo_config::run::{DocInput, detect, from_kind};
+    let mut docs = Vec::new();
+    if let Some(p) = &args.repo_config {
+        docs.push(DocInput {
+            kind: crate::repo_config::Kind::RepoConfig,
+            file: read_path(p, None)?,
+            path: Some(p.clone()),
+        });
+    }
+    let mut rest = Vec::new();
+    for job in jobs {
+        let doc = job.request.inputs.iter().find_map(|input| match input {
+            crate::input::Input::File { file, kind } => {
+                let kind = match kind {
+                    Some(k) => from_kind(k),
+                    None => detect(&file.bytes),
+                };
+                kind.map(|kind| (kind, file.clone()))
+            }
+            _ => None,
+        });
+        match doc {
+            Some((kind, file)) => {
+                let path = (file.name != "<stdin>").then(|| PathBuf::from(&file.name));
+                docs.push(DocInput { kind, file, path });
+            }
+            None => rest.push(job),
+        }
+    }
+    Ok((rest, docs))
 }

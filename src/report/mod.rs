@@ -11,7 +11,7 @@ pub mod sarif;
 
 use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::source::{SourceId, SourceKind, Span};
+use crate::source::{SourceId, SourceKind, Sources, Span};
 use crate::version::AtlantisVersion;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -170,12 +170,39 @@ pub struct Summary {
 impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
-        self.configs += 1;
         if !self.atlantis.contains(cfg.atlantis_version()) {
             self.atlantis.push(cfg.atlantis_version().clone());
         }
+        if findings.is_empty() {
+            // Nothing to redact: most files of a directory search have no finding.
+            self.configs += 1;
+            return;
+        }
+        let whole = Whole {
+            sources: &cfg.sources,
+            anchor: cfg.anchor.as_ref(),
+            config: cfg.path.clone(),
+            part: cfg.part.clone(),
+        };
+        self.add_in(&whole, &Redactor::new(cfg), findings);
+    }
+
+    /// Adds the findings about one repo-config or repo-level document, read into `sources`.
+    /// These documents hold no credential flag of their own; snippets are masked as every
+    /// source is (token-shaped strings).
+    pub fn add_document(&mut self, sources: &Sources, config: String, findings: Vec<Finding>) {
+        let whole = Whole {
+            sources,
+            anchor: None,
+            config: Some(config),
+            part: None,
+        };
+        self.add_in(&whole, &Redactor::from_values(Vec::new()), findings);
+    }
+
+    fn add_in(&mut self, cfg: &Whole, redactor: &Redactor, findings: Vec<Finding>) {
+        self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
-        let redactor = Redactor::new(cfg);
         for f in findings {
             let label = f.label.clone().map(|l| redactor.redact(l));
             let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
@@ -198,7 +225,7 @@ impl Report {
                 source,
                 snippet,
                 related,
-                config: cfg.path.clone(),
+                config: cfg.config.clone(),
                 part: cfg.part.clone(),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
@@ -248,14 +275,22 @@ impl Report {
     }
 }
 
+/// What positions of one configuration (or document) resolve against.
+struct Whole<'a> {
+    sources: &'a Sources,
+    anchor: Option<&'a Location>,
+    config: Option<String>,
+    part: Option<String>,
+}
+
 fn resolve(
-    cfg: &EffectiveConfig,
+    cfg: &Whole,
     location: &Location,
     label: Option<String>,
     masked: &mut HashMap<SourceId, Arc<str>>,
 ) -> (SourceRef, Option<Snippet>) {
     // A whole-config finding points at the configuration's anchor when its reader gave one.
-    let location = match (location, &cfg.anchor) {
+    let location = match (location, cfg.anchor) {
         (Location::None, Some(anchor)) => anchor,
         _ => location,
     };
@@ -316,7 +351,14 @@ struct Redactor {
     searcher: Option<aho_corasick::AhoCorasick>,
     /// Patterns below this index are plain values; the others are base64 fragments.
     plain_count: usize,
+    /// Values longer than [`MAX_AUTOMATON_LEN`] (a 5 MB `repo-config-json`): searched for
+    /// directly, as a whole, so that the automaton stays small.
+    large: Vec<String>,
 }
+
+/// Longer secret values are not put into the automaton (nor their base64 forms): building it
+/// over megabytes of patterns costs seconds, and no message quotes such a value's encoding.
+const MAX_AUTOMATON_LEN: usize = 4096;
 
 /// Secrets shorter than this are not searched for (they would match ordinary words).
 const MIN_REDACTED_LEN: usize = 6;
@@ -348,6 +390,8 @@ impl Redactor {
         plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
         plain.sort();
         plain.dedup();
+        let (large, plain): (Vec<String>, Vec<String>) =
+            plain.into_iter().partition(|p| p.len() > MAX_AUTOMATON_LEN);
         let mut encoded = Vec::new();
         for p in &plain {
             let engines = [
@@ -371,6 +415,9 @@ impl Redactor {
         let searcher = (!patterns.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
+                    // A report is searched once: an NFA builds far faster than a DFA and
+                    // searches a few KB of messages just as well.
+                    .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                     .build(&patterns)
                     .ok()
@@ -379,10 +426,16 @@ impl Redactor {
         Redactor {
             searcher,
             plain_count,
+            large,
         }
     }
 
-    fn redact(&self, s: String) -> String {
+    fn redact(&self, mut s: String) -> String {
+        for value in &self.large {
+            if s.len() >= value.len() && s.contains(value.as_str()) {
+                s = s.replace(value.as_str(), "<redacted>");
+            }
+        }
         let Some(searcher) = &self.searcher else {
             return s;
         };

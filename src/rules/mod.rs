@@ -43,6 +43,7 @@ mod placeholder_value;
 mod plaintext_secret;
 mod redis_cluster_conflict;
 mod removed_key;
+pub mod repo;
 mod repo_allowlist_entry;
 mod repo_allowlist_host;
 mod repo_allowlist_missing;
@@ -282,6 +283,7 @@ pub fn applies_since(id: &str) -> Option<&'static Since> {
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
     ALL.iter()
         .map(|(info, _)| *info)
+        .chain(repo::ALL.iter().map(|(info, _)| *info))
         .chain(crate::online::infos())
 }
 
