@@ -45,6 +45,8 @@ fn hook_definition() {
         "docker-compose.yml",
         "docker-compose.prod.yaml",
         "deploy/compose.yaml",
+        "ops/atlantis.compose.yml",
+        "deploy/prod-compose.yaml",
     ] {
         assert!(files.is_match(path), "{path} should be linted");
     }
@@ -134,6 +136,15 @@ spec:
         "config/atlantis-server.yaml",
         "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /secrets/gh-token\ngh_webhook_secret: whatever\n",
     );
+    // A compose file that runs Atlantis, next to its env file (not selected: `.env`).
+    put(
+        "ops/prod-compose.yml",
+        "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    env_file: atlantis.env\n    environment:\n      - ATLANTIS_REPO_ALLOWLIST=\"github.com/acme/*\"\n",
+    );
+    put(
+        "ops/atlantis.env",
+        "ATLANTIS_GH_USER=atlantis-bot\nATLANTIS_GH_TOKEN=${GH_TOKEN}\nATLANTIS_GH_WEBHOOK_SECRET=${GH_WEBHOOK_SECRET}\n",
+    );
     // Not selected by the pattern: a chart template.
     put(
         "charts/atlantis/templates/statefulset.yaml",
@@ -164,6 +175,7 @@ spec:
             "deploy/atlantis/values.yaml",
             "docker-compose.yml",
             "k8s/atlantis.yaml",
+            "ops/prod-compose.yml",
         ]
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
