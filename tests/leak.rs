@@ -861,3 +861,99 @@ fn online_probe_never_prints_what_a_host_echoes() {
         failures.join("\n")
     );
 }
+
+/// Secrets only the online layer knows: a token read from `gh-token-file`, and the JWT it signs
+/// with a key read from `gh-app-key-file`. A host echoes the request's headers back in every
+/// shape (`echo_reply`); no 8-character piece of the token, of its Basic encoding, or of the
+/// JWT's claims and signature may appear in any format or on stderr.
+#[test]
+fn online_probe_never_prints_an_echoed_file_secret_or_jwt() {
+    if !options(&[]).iter().any(|(n, _)| n == "online") {
+        return; // built without the online feature
+    }
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    let dir = scratch("leak-online-files");
+    let mut markers = Markers::new();
+    let token = markers.next();
+    let token_file = write(&dir, "gh-token", format!("{token}\n"));
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let pem = key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+    let key_file = write(&dir, "app.pem", pem.as_bytes());
+    let configs = [
+        write(
+            &dir,
+            "token-file.yaml",
+            format!("{BASE}gh-user: atlantis-bot\ngh-token-file: {token_file}\n"),
+        ),
+        write(
+            &dir,
+            "app-key-file.yaml",
+            format!("{BASE}gh-app-id: 12345\ngh-app-key-file: {key_file}\nwrite-git-creds: true\n"),
+        ),
+    ];
+    let mut windows = markers.windows();
+    let formats = possible_values(&[], "--format", &[]);
+    let mut failures = Vec::new();
+    for kind in 0..4 {
+        let server = support::start(move |req| echo_reply(kind, req));
+        for config in &configs {
+            for format in &formats {
+                let mut cmd = command();
+                cmd.args([
+                    "--online",
+                    "--format",
+                    format,
+                    "--online-timeout",
+                    "5",
+                    "--ca-cert",
+                ])
+                .arg(support::ca_path())
+                .args(server.connect_to())
+                .arg(config);
+                let run = run_with(cmd, None, Duration::from_secs(60));
+                // The JWTs this run sent: their claims and signatures are secrets too (the
+                // header part is the same public `{"alg":"RS256","typ":"JWT"}` for everyone).
+                for r in server.requests() {
+                    if let Some(jwt) = r
+                        .header("authorization")
+                        .and_then(|a| a.strip_prefix("Bearer "))
+                    {
+                        for part in jwt.split('.').skip(1) {
+                            for i in 0..=part.len().saturating_sub(WINDOW) {
+                                windows.insert(part[i..i + WINDOW].to_string());
+                            }
+                        }
+                    }
+                }
+                let what = format!("--online --format {format} on {config} (reply {kind})");
+                for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                    if let Err(e) = check_no_leak(text, &windows, &format!("{what} ({stream})")) {
+                        failures.push(e);
+                    }
+                }
+            }
+        }
+        let auth: Vec<String> = server
+            .requests()
+            .iter()
+            .filter_map(|r| {
+                r.header("authorization")
+                    .map(|a| a.split(' ').next().unwrap_or("").to_string())
+            })
+            .collect();
+        assert!(
+            auth.iter().any(|a| a == "Basic"),
+            "the token file was sent: {auth:?}"
+        );
+        assert!(
+            auth.iter().any(|a| a == "Bearer"),
+            "a JWT was sent: {auth:?}"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} leaks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -100,6 +100,10 @@ fn every_ok_fixture_validates() {
             continue;
         }
         let Some(inst) = instance(&f) else { continue };
+        // The schema is the server config's: Kubernetes manifests among the fixtures are not.
+        if inst.get("apiVersion").is_some() && inst.get("kind").is_some() {
+            continue;
+        }
         let errors: Vec<String> = v
             .iter_errors(&inst)
             .map(|e| format!("{} at {}", e.masked(), e.instance_path))

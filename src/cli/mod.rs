@@ -5,6 +5,8 @@
 
 mod cmd_emit;
 mod cmd_lint;
+mod hints;
+mod settings;
 mod sources;
 
 use cmd_emit::run_emit;
@@ -27,7 +29,7 @@ use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "\
 Exit status:
-  0  no error-level finding (warnings allowed)
+  0  no error-level finding (warnings allowed), or any finding with --exit-zero
   1  at least one error-level finding, or any warning with --deny-warnings
   2  the run itself failed: bad usage, a file that cannot be read
   3  internal error (a bug in atlantis-lint; please report it)
@@ -37,6 +39,12 @@ Output:
   to FILE instead, so one run can print one format and save others:
     atlantis-lint --format human --format sarif --output atlantis.sarif deploy/
   Without --format: human, or github when GITHUB_ACTIONS=true (--output FILE alone: human to FILE).
+
+Settings file:
+  Each input takes the nearest .atlantis-lint.yaml (or .yml) in its directory or a parent:
+  rule levels (ignore/warn/deny), per-path overrides, excluded paths, assume-set,
+  atlantis-version, kind. The command line wins over it. --settings FILE names one,
+  --no-settings reads none, --show-settings prints what applies to each PATH.
 
 Paths:
   Each file is read in its kind, detected from its content (--kind overrides): an Atlantis server
@@ -206,6 +214,8 @@ pub enum Format {
     Github,
     /// One line per finding: `path:line:col: severity[rule] message`.
     Concise,
+    /// GitLab Code Quality report (the `codequality` artifact of a merge request).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -236,15 +246,35 @@ pub struct LintArgs {
     /// Exit with status 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Do not report this rule (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Exit with status 0 even when there are findings (a failed run still exits with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the number of findings of each rule instead of the findings (human format; on
+    /// standard error when standard output carries another format).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print findings and errors only: no summary line, no notes on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Do not report these rules (repeatable; `--ignore a,b` names several).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Report this rule as a warning (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Report these rules as warnings (repeatable; comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub warn: Vec<String>,
-    /// Report this rule as an error (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Report these rules as errors (repeatable; comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub deny: Vec<String>,
+    /// Use this settings file for every input instead of the nearest `.atlantis-lint.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_settings")]
+    pub settings: Option<PathBuf>,
+    /// Read no settings file (`.atlantis-lint.yaml`): defaults and the command line only.
+    #[arg(long)]
+    pub no_settings: bool,
+    /// Print the settings that apply to each PATH (settings file, rule levels and where each
+    /// comes from, exclusion) and exit without linting.
+    #[arg(long)]
+    pub show_settings: bool,
     /// The linter runs where the server runs: check the files the config names.
     #[arg(long)]
     pub check_files: bool,
@@ -284,6 +314,18 @@ pub struct OnlineArgs {
     /// --connect-to; PORT may be empty for any port). TLS still verifies HOST. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", requires = "online")]
     pub connect_to: Vec<String>,
+    /// With --online: this host may receive a credential whatever names it (HOST, or HOST:PORT
+    /// for one port). Without it, a credential goes only to public Git hosts and to hosts the
+    /// source holding the credential names itself. Repeatable.
+    #[arg(long, value_name = "HOST", requires = "online")]
+    pub online_host: Vec<String>,
+    /// With --online: print the requests that would be sent (credentials masked), send nothing.
+    #[arg(long, requires = "online")]
+    pub dry_run: bool,
+    /// With --online: for a GitHub App, also mint an installation token limited to
+    /// `metadata: read`, list the repositories it covers, and revoke it.
+    #[arg(long, requires = "online")]
+    pub online_app_deep: bool,
 }
 
 impl OnlineArgs {
@@ -300,6 +342,11 @@ impl OnlineArgs {
         let mut o = crate::online::Options {
             require_online: self.require_online,
             allow_http: self.online_allow_http,
+            allowed_hosts: self.online_host.clone(),
+            dry_run: self.dry_run,
+            progress: std::io::stderr().is_terminal()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+            app_deep: self.online_app_deep,
             ..Default::default()
         };
         if let Some(secs) = self.online_timeout {
@@ -450,7 +497,15 @@ pub fn main() -> ExitCode {
     }));
     match std::panic::catch_unwind(|| {
         test_panic_hook();
-        let cli = parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
+        let args: Vec<OsString> = std::env::args_os().collect();
+        let cli =
+            parse_from(args.clone()).unwrap_or_else(|e| match hints::unknown_option(&e, &args) {
+                Some(msg) => {
+                    eprintln!("atlantis-lint: {msg}");
+                    std::process::exit(2)
+                }
+                None => e.exit(),
+            });
         run(cli)
     }) {
         Ok(Ok(code)) => code,
@@ -501,9 +556,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 );
                 Ok(ExitCode::SUCCESS)
             }
-            None => Err(UsageError(format!(
-                "no rule named `{rule}`; `atlantis-lint rules` lists them"
-            ))),
+            None => Err(hints::unknown_rule(&rule)),
         },
         Some(Command::Schema { kind }) => {
             use crate::repo_config::schema as rs;

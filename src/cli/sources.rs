@@ -122,6 +122,9 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         return Ok(Vec::new());
     }
     if args.paths.is_empty() && !args.env && args.env_files.is_empty() && argv.is_none() {
+        if let Some(hint) = super::hints::unread_env(args) {
+            return Err(UsageError(format!("nothing to lint: {hint}")));
+        }
         return Err(UsageError(
             "nothing to lint: give a config file, --env, --env-file FILE or -- ATLANTIS_ARGS (see --help)".into(),
         ));
@@ -226,7 +229,10 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
                 request: with_file(file, kind),
                 quiet: false,
             }),
-            Err(UsageError(msg)) => errors.push(msg),
+            Err(UsageError(msg)) => match super::hints::subcommand_hint(p) {
+                Some(hint) => errors.push(format!("{msg}; {hint}")),
+                None => errors.push(msg),
+            },
         }
     }
     // Every path was skipped: the environment and command line are still linted.

@@ -65,7 +65,8 @@ pub fn origin(url: &str) -> String {
     format!("{scheme}://{authority}")
 }
 
-fn strip_port(host: &str) -> &str {
+/// `host` without a trailing `:port`.
+pub fn strip_port(host: &str) -> &str {
     match host.rsplit_once(':') {
         Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => host,
@@ -186,6 +187,17 @@ pub fn encode(s: &str) -> String {
 
 fn set(cfg: &EffectiveConfig, flag: flags::FlagId) -> bool {
     cfg.is_set(flag)
+}
+
+/// The flag that names the host a target's credential goes to (its default is Atlantis's).
+pub fn host_flag(kind: Kind) -> &'static str {
+    match kind {
+        Kind::GitHubUser | Kind::GitHubApp => "gh-hostname",
+        Kind::GitLab => "gitlab-hostname",
+        Kind::Gitea => "gitea-base-url",
+        Kind::BitbucketCloud | Kind::BitbucketServer => "bitbucket-base-url",
+        Kind::AzureDevOps => "azuredevops-hostname",
+    }
 }
 
 /// The credentials the configuration makes Atlantis use, one per host, in a fixed order.

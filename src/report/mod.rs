@@ -5,6 +5,7 @@
 pub mod concise;
 pub mod docs;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -156,6 +157,9 @@ pub struct Report {
     pub configs: usize,
     /// The Atlantis releases the configurations were checked against (each once, in order).
     pub atlantis: Vec<AtlantisVersion>,
+    /// Why the run itself failed (an input that could not be read), in the user's words. A run
+    /// with failures never reports "no problems found", in any format.
+    pub failures: Vec<String>,
     /// (rule, message, source) of every diagnostic, to drop repeats in constant time.
     seen: HashSet<(&'static str, String, SourceRef, Option<String>)>,
 }

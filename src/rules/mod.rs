@@ -39,6 +39,7 @@ mod k8s_service_link;
 mod log_level_case;
 mod missing_webhook_secret;
 mod no_vcs_credentials;
+pub mod online;
 mod placeholder_value;
 mod plaintext_secret;
 mod redis_cluster_conflict;
@@ -202,6 +203,13 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     // Reported by the suppression stage (`crate::suppress`); listed for `rules` and `explain`.
     (&suppression::WITHOUT_REASON, suppression::check),
     (&suppression::UNUSED, suppression::check),
+    // Reported by the online probe (`crate::online`); listed for `rules` and `explain`.
+    (&online::REJECTED, online::check),
+    (&online::INSUFFICIENT, online::check),
+    (&online::EXPIRING, online::check),
+    (&online::INDETERMINATE, online::check),
+    (&online::UNVERIFIABLE, online::check),
+    (&online::VERIFIED, online::check),
 ];
 
 /// True when the configuration's release has the v0.31.0 GitHub credential rules: exactly one of
@@ -284,7 +292,6 @@ pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
     ALL.iter()
         .map(|(info, _)| *info)
         .chain(repo::ALL.iter().map(|(info, _)| *info))
-        .chain(crate::online::infos())
 }
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {
