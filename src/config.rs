@@ -339,6 +339,10 @@ pub struct EnvFileIssue {
     pub source: SourceId,
     pub span: Span,
     pub line: usize,
+    /// The variable the line is about.
+    pub name: String,
+    /// True when `docker --env-file` refuses the line (it stops before the container starts).
+    pub refused: bool,
     pub message: String,
     pub help: String,
 }
@@ -600,13 +604,18 @@ impl EffectiveConfig {
     /// a value the linter cannot see ([`Unknown`]: it counts as set).
     pub fn is_set(&self, name: impl FlagName) -> bool {
         let name = name.flag_name();
-        let set = |name: &str| match self.explicit(name) {
+        self.is_set_itself(name) || self.aliases(name).any(|a| self.is_set_itself(a.name))
+    }
+
+    /// [`is_set`](Self::is_set) for the flag's own name only, not the older names it reads as
+    /// aliases (`default-tf-distribution` itself, not `tf-distribution` standing in for it).
+    pub fn is_set_itself(&self, name: impl FlagName) -> bool {
+        match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
             Some(Value::Bool(_)) | Some(Value::Unknown(_)) => true,
             None => false,
-        };
-        set(name) || self.aliases(name).any(|a| set(a.name))
+        }
     }
 
     /// The older names of a flag that this release still reads as aliases (`repo-whitelist`

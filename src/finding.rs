@@ -104,6 +104,11 @@ impl Finding {
         self
     }
 
+    /// Applies `f` (a helper that adds to a finding) in a builder chain.
+    pub fn map(self, f: impl FnOnce(Finding) -> Finding) -> Finding {
+        f(self)
+    }
+
     pub fn suggestion(mut self, suggestion: impl Into<String>) -> Self {
         self.suggestion = Some(suggestion.into());
         self

@@ -83,13 +83,17 @@ pub struct WebhookConfig {
     url: Option<String>,
 }
 
+/// `channel` and `url` are required of `event: apply` entries only: a drift entry is checked
+/// (`NewDriftWebhookSender`) only with `enable-drift-detection`, which an entry's schema cannot see.
 fn webhook_conditions(schema: &mut Schema) {
     schema.insert(
         "allOf".into(),
         json!([
-            {"if": {"properties": {"kind": {"const": "slack"}}, "required": ["kind"]},
+            {"if": {"properties": {"kind": {"const": "slack"}, "event": {"const": "apply"}},
+                    "required": ["kind", "event"]},
              "then": {"required": ["channel"]}},
-            {"if": {"properties": {"kind": {"const": "http"}}, "required": ["kind"]},
+            {"if": {"properties": {"kind": {"const": "http"}, "event": {"const": "apply"}},
+                    "required": ["kind", "event"]},
              "then": {"required": ["url"]}},
         ]),
     );

@@ -155,3 +155,39 @@ const ONLINE_RULES: &[&str] = &[
     "credential-verified",
     "probe-unverifiable",
 ];
+
+/// Warnings an `ok` fixture may carry: advice about where a secret is kept, which the fixtures
+/// show on purpose (a config with an inline token is still a working config). Any other warning
+/// in a realistic, working configuration is noise a reviewer would ask us to remove.
+const ADVICE_IN_OK_FIXTURES: &[&str] = &["plaintext-secret", "secret-on-command-line"];
+
+#[test]
+fn ok_fixtures_have_no_error_and_no_noise() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok");
+    let all = cases(&root);
+    assert!(all.len() >= 15, "ok fixtures not found");
+    let mut noise = Vec::new();
+    for case in &all {
+        let (json, _) = run(case, "json");
+        let parsed: serde_json::Value =
+            serde_json::from_str(json.split("--- stderr ---").next().unwrap()).unwrap();
+        for d in parsed["diagnostics"].as_array().unwrap() {
+            let rule = d["rule"].as_str().unwrap();
+            let severity = d["severity"].as_str().unwrap();
+            let allowed = severity == "info"
+                || (severity == "warning" && ADVICE_IN_OK_FIXTURES.contains(&rule));
+            if !allowed {
+                noise.push(format!(
+                    "ok/{}: {severity} {rule}: {}",
+                    case.stem,
+                    d["message"].as_str().unwrap()
+                ));
+            }
+        }
+    }
+    assert!(
+        noise.is_empty(),
+        "findings in ok fixtures:\n{}",
+        noise.join("\n")
+    );
+}

@@ -387,7 +387,7 @@ fn concise_output_is_exact() {
 deploy/atlantis.yaml:4:1: error[unknown-key] `allow-draft-pr` is not an Atlantis flag; Atlantis ignores it
 <environment>:ATLANTIS_GH_TOKN: warning[unknown-key] `ATLANTIS_GH_TOKN` is not an Atlantis variable; Atlantis ignores it
 <command line>:--gh-usr: error[unknown-key] unknown flag: --gh-usr
-no-creds.yaml: error[no-vcs-credentials] no Git host credentials: none of gh-user, gh-app-id, gitea-user, gitlab-user, bitbucket-user or azuredevops-user is set
+no-creds.yaml: error[no-vcs-credentials] no Git host credentials: none of gh-user, gh-app-id, gitea-user, gitlab-user, bitbucket-user or azuredevops-user is set; `--gh-usr` is set, but Atlantis does not read that name (did you mean gh-user?)
 ";
     assert_eq!(out.stdout, expected);
     assert_eq!(out.code, 1);

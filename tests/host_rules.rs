@@ -90,7 +90,10 @@ fn cloud_base_url_without_a_bitbucket_user_only_warns() {
     );
     assert_eq!(
         lint(&cfg, &[]),
-        pairs(&[("bitbucket-cloud-base-url", "warning")])
+        pairs(&[
+            ("ineffective-setting", "warning"),
+            ("bitbucket-cloud-base-url", "warning")
+        ])
     );
 }
 
@@ -117,7 +120,13 @@ fn hostname_format_cases() {
         "atlantis-url: https://atlantis.example.com\nrepo-allowlist: '*'\ngitlab-user: a\ngitlab-token: \"glpat-Xk3vB9mQ2rT7wY5zL1nP\"\ngitlab-webhook-secret: \"c2VjcmV0LXdlYmhvb2stdmFsdWUtMTIzNDU2\"\nazuredevops-hostname: https://devops.example.com\n",
         &[],
     );
-    assert_eq!(unused, pairs(&[("hostname-format", "warning")]));
+    assert_eq!(
+        unused,
+        pairs(&[
+            ("ineffective-setting", "warning"),
+            ("hostname-format", "warning")
+        ])
+    );
 }
 
 #[test]
@@ -128,16 +137,17 @@ fn insecure_url_spares_loopback() {
 
 #[test]
 fn repo_allowlist_wildcards_cover_hosts() {
-    for allowlist in ["'*'", "github.com/*", "'*/acme/*'", "github.com/acme/infra"] {
+    for allowlist in ["'*'", "github.com/*", "'*/infra'", "github.com/acme/infra"] {
         let cfg = format!("{GITHUB}repo-allowlist: {allowlist}\n");
         assert!(lint(&cfg, &[]).is_empty(), "{allowlist}");
     }
-    // A negated entry alone covers nothing.
+    // `RepoAllowlistChecker.matchesRule` honours only the first `*`: the rest of `*/acme/*` is
+    // compared literally with the end of the name, so it matches nothing.
+    let cfg = format!("{GITHUB}repo-allowlist: '*/acme/*'\n");
+    assert_eq!(lint(&cfg, &[]), pairs(&[("repo-allowlist-entry", "error")]));
+    // A negated entry alone covers nothing: no repository of the one configured host can match.
     let cfg = format!("{GITHUB}repo-allowlist: '!github.com/acme/sandbox,gitlab.com/*'\n");
-    assert_eq!(
-        lint(&cfg, &[]),
-        pairs(&[("repo-allowlist-host", "warning")])
-    );
+    assert_eq!(lint(&cfg, &[]), pairs(&[("repo-allowlist-host", "error")]));
 }
 
 #[test]

@@ -509,6 +509,188 @@ fn a_closed_standard_output_is_no_internal_error() {
     }
 }
 
+// ---- The accuracy checks of issue 12: huge lists, odd Unicode, empty values. ----
+
+/// A huge repo-allowlist of every kind of entry: bounded time, every finding inside the file.
+#[test]
+fn huge_and_odd_repo_allowlists() {
+    let mut entries = Vec::new();
+    for i in 0..20_000 {
+        entries.push(match i % 8 {
+            0 => format!("github.com/acme/repo-{i}"),
+            1 => format!("acme-{i}"),
+            2 => format!("github.com/owner-{i}"),
+            3 => "github.com/*/*".to_string(),
+            4 => String::new(),
+            5 => format!("ğıthüb.çom/ağ/{i}"),
+            6 => format!("!github.com/acme/{i}"),
+            _ => format!("*{i}*"),
+        });
+    }
+    let text = format!(
+        "atlantis-url: https://atlantis.example.com\nrepo-allowlist: \"{}\"\ngh-user: atlantis-bot\ngh-token-file: /run/gh-token\n",
+        entries.join(",")
+    );
+    let r = lint_file("allowlist-huge", "a.yaml", &text);
+    assert_sane(&r, "a huge allowlist");
+    assert!(r.elapsed < Duration::from_secs(15), "{:?}", r.elapsed);
+    assert!(r.rules().iter().any(|x| x == "repo-allowlist-entry"));
+    assert_positions_inside(&r, &text);
+    // Only odd entries: no entry can match, every finding is an error.
+    for list in [
+        "\u{202e}acme",
+        "🦀",
+        " ",
+        ",,,",
+        "*\u{0}*",
+        "ａｃｍｅ/ｒｅｐｏ",
+    ] {
+        let text = format!(
+            "repo-allowlist: {list:?}\ngh-user: atlantis-bot\ngh-token-file: /run/gh-token\n"
+        );
+        let r = lint_file("allowlist-odd", "a.yaml", &text);
+        assert_sane(&r, list);
+        assert_positions_inside(&r, &text);
+    }
+}
+
+/// Env files with thousands of repeated variables and odd names: one duplicate finding per
+/// repetition, a bounded message (the lost value is cut, never echoed whole), no panic.
+#[test]
+fn env_file_repetitions_and_odd_lines() {
+    let dir = scratch("envfile-dups");
+    let long = "v".repeat(100_000);
+    let mut text =
+        String::from("ATLANTIS_REPO_ALLOWLIST=github.com/acme/*\nATLANTIS_GH_USER=bot\n");
+    for i in 0..3_000 {
+        text.push_str(&format!("ATLANTIS_GH_ORG=org-{i}\n"));
+    }
+    text.push_str(&format!("ATLANTIS_GH_ORG={long}\nATLANTIS_GH_ORG=\n"));
+    text.push_str("export ATLANTIS_ÜBER=1\nATLANTIS_😀 =x\n =\n=\nexport\nATLANTIS_\n");
+    let env = write(&dir, "a.env", &text);
+    let r = run(&["--format", "json", "--env-file", &env]);
+    assert_sane(&r, "repeated env vars");
+    assert!(r.elapsed < Duration::from_secs(15));
+    let dups = r.rules().iter().filter(|x| *x == "duplicate-key").count();
+    assert!(dups >= 3_000, "{dups}");
+    assert!(!r.stdout.contains(&long[..100]));
+    let human = run(&["--color", "never", "--env-file", &env]);
+    assert_sane(&human, "repeated env vars (human)");
+}
+
+/// A language catalog beside the config that is huge, binary, empty or full of odd keys.
+#[test]
+fn odd_language_catalogs() {
+    let many: String = (0..20_000).map(|i| format!("ключ_{i}: x\n")).collect();
+    for (name, catalog) in [
+        ("empty", Vec::new()),
+        ("binary", vec![0u8, 159, 146, 150, 255, 0, 10]),
+        ("many", many.into_bytes()),
+        (
+            "deep",
+            format!("{}x{}", "[".repeat(5_000), "]".repeat(5_000)).into_bytes(),
+        ),
+        (
+            "odd",
+            "\u{feff}command_titles:\n  \u{202e}plan: \"\u{0}\"\n\u{1F980}: 1\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "huge-scalar",
+            format!("pull_request_label: {}\n", "x".repeat(2_000_000)).into_bytes(),
+        ),
+    ] {
+        let dir = scratch(&format!("catalog-{name}"));
+        write(&dir, "messages.yaml", &catalog);
+        let text = format!("{BASE}language-config-file: messages.yaml\n");
+        let path = write(&dir, "atlantis.yaml", &text);
+        let r = run(&["--format", "json", &path]);
+        assert_sane(&r, name);
+        assert!(
+            r.elapsed < Duration::from_secs(15),
+            "{name}: {:?}",
+            r.elapsed
+        );
+        assert_positions_inside(&r, &text);
+    }
+}
+
+/// Repo configs for enable-external-stores: broken, odd, huge; the store type is never echoed
+/// unless it is a plain word.
+#[test]
+fn odd_repo_configs_for_external_stores() {
+    let secretish = "qzT0pS3cr3tV4lu3Xw9Kd2Lm";
+    for (name, json) in [
+        ("empty", String::new()),
+        ("broken", "{\"external_stores\":".to_string()),
+        ("list", "[1,2,3]".to_string()),
+        (
+            "odd-type",
+            format!("{{\"external_stores\":{{\"plan_store\":{{\"type\":\"{secretish}/ü\"}}}}}}"),
+        ),
+        ("null", "{\"external_stores\":null}".to_string()),
+        (
+            "huge",
+            format!(
+                "{{\"repos\":[{}]}}",
+                vec!["{\"id\":\"/.*/\"}"; 10_000].join(",")
+            ),
+        ),
+    ] {
+        let text = format!(
+            "{BASE}enable-external-stores: true\nrepo-config-json: {}\n",
+            serde_json::to_string(&json).unwrap()
+        );
+        let r = lint_file(&format!("stores-{name}"), "a.yaml", &text);
+        assert_sane(&r, name);
+        assert!(
+            r.elapsed < Duration::from_secs(15),
+            "{name}: {:?}",
+            r.elapsed
+        );
+        assert!(!r.stdout.contains(secretish), "{name}");
+        assert_positions_inside(&r, &text);
+    }
+}
+
+/// Many drift webhooks, and empty or odd values in every new value check.
+#[test]
+fn drift_webhooks_and_odd_values() {
+    let mut text = format!("{BASE}enable-drift-detection: true\nwebhooks:\n");
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "  - event: drift\n    kind: {}\n    branch-regex: \"((\"\n",
+            if i % 2 == 0 { "http" } else { "sláck" }
+        ));
+    }
+    let r = lint_file("drift-many", "a.yaml", &text);
+    assert_sane(&r, "5,000 drift webhooks");
+    assert!(r.elapsed < Duration::from_secs(15));
+    assert_eq!(r.rules().iter().filter(|x| *x == "webhooks").count(), 5_000);
+
+    for value in [
+        "",
+        "\"\"",
+        "'\"\"'",
+        "\"\u{202e}\"",
+        "🦀@🦀.🦀",
+        "@",
+        "a@b",
+        "0000",
+        "\"'\"",
+        "''''",
+    ] {
+        let text = format!(
+            "atlantis-url: {value}\nrepo-allowlist: github.com/acme/*\ngh-user: {value}\ngh-token-file: {value}\n\
+             gh-webhook-secret: {value}\ngh-hostname: {value}\nlanguage-config-file: {value}\nredis-host: {value}\n"
+        );
+        let r = lint_file("odd-values", "a.yaml", &text);
+        assert_sane(&r, value);
+        assert_positions_inside(&r, &text);
+    }
+}
+
 // ---- The server-side repo config and repo-level atlantis.yaml ----
 
 /// Regexes that are pathological for a backtracking engine, in ids, branches, policy and output

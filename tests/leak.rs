@@ -354,7 +354,63 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         env: vec![],
     });
 
-    // 7. Everything at once: file, env file, environment and command line.
+    // 7. Files a config names and the linter reads beside it (a language catalog, a repo config
+    // with an external plan store), secrets in a repo-config-json plan store, repeated secrets.
+    let catalog = format!(
+        "command_titles:\n  plan: {}\n  apply: \"{}\n{}: x\n",
+        m.next(),
+        m.next(),
+        m.next()
+    );
+    write(dir, "messages.yaml", &catalog);
+    write(
+        dir,
+        "repos.yaml",
+        format!(
+            "repos:\n- id: /.*/\nexternal_stores:\n  plan_store:\n    type: {}\n    s3:\n      bucket: {}\n",
+            m.next(),
+            m.next()
+        ),
+    );
+    let beside = format!(
+        "{BASE}gh-user: atlantis-bot\ngh-token-file: /run/gh-token\nlanguage-config-file: messages.yaml\n\
+         repo-config: repos.yaml\nenable-external-stores: true\n"
+    );
+    write(dir, "beside.yaml", &beside);
+    cases.push(Case {
+        name: "files-beside".into(),
+        args: vec![path("beside.yaml")],
+        env: vec![],
+    });
+    let stores = format!(
+        "{BASE}gh-user: atlantis-bot\ngh-token-file: /run/gh-token\nenable-external-stores: true\n\
+         repo-config-json: '{{\"external_stores\":{{\"plan_store\":{{\"type\":\"{}\",\"s3\":{{\"bucket\":\"{}\"}}}}}}}}'\n",
+        m.next(),
+        m.next()
+    );
+    write(dir, "stores.yaml", &stores);
+    let twice = format!(
+        "ATLANTIS_GH_WEBHOOK_SECRET={}\nATLANTIS_GH_WEBHOOK_SECRET={}\nATLANTIS_GH_TOKEN=\"{}\"\nATLANTIS_GH_TOKEN={}\n",
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    );
+    write(dir, "twice.env", &twice);
+    cases.push(Case {
+        name: "plan-store-and-repeats".into(),
+        args: vec![
+            path("stores.yaml"),
+            "--env-file".into(),
+            path("twice.env"),
+            "--".into(),
+            format!("--api-secret={}", m.next()),
+            format!("--api-secret={}", m.next()),
+        ],
+        env: vec![],
+    });
+
+    // 8. Everything at once: file, env file, environment and command line.
     let mut args = vec![
         path("all.yaml"),
         "--env-file".into(),

@@ -37,6 +37,8 @@ fn config_files(dir: &Path, out: &mut Vec<PathBuf>) {
         if p.is_dir() {
             config_files(&p, out);
         } else if !name.contains(".expected.")
+            // Dotfiles are a fixture's auxiliary files (a repo config, a catalog), not configs.
+            && !name.starts_with('.')
             && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
         {
             out.push(p);

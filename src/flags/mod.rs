@@ -448,6 +448,46 @@ pub fn suggest(name: &str) -> Option<&'static Flag> {
     if let Some(f) = lookup(&wanted).filter(|f| f.is_current()) {
         return Some(f);
     }
+    // Atlantis's own abbreviations first: `github-user` means `gh-user`, not `gitlab-user`,
+    // which is closer by edit distance.
+    let atlantis = in_atlantis_words(&wanted);
+    if atlantis != wanted {
+        if let Some(f) = lookup(&atlantis).filter(|f| f.is_current()) {
+            return Some(f);
+        }
+        if let Some(f) = closest(&atlantis) {
+            return Some(f);
+        }
+    }
+    closest(&wanted)
+}
+
+/// The words users write for what Atlantis abbreviates (or spells as one word) in flag names.
+const ATLANTIS_WORDS: &[(&str, &str)] = &[
+    ("github", "gh"),
+    ("git-hub", "gh"),
+    ("gl", "gitlab"),
+    ("git-lab", "gitlab"),
+    ("bb", "bitbucket"),
+    ("bit-bucket", "bitbucket"),
+    ("azure-devops", "azuredevops"),
+    ("azure-dev-ops", "azuredevops"),
+    ("ado", "azuredevops"),
+    ("azdo", "azuredevops"),
+    ("whitelist", "allowlist"),
+];
+
+/// `name` (kebab form) with Atlantis's words for hosts: `github-app-id` -> `gh-app-id`.
+fn in_atlantis_words(name: &str) -> String {
+    let mut out = format!("-{name}-");
+    for (theirs, atlantis) in ATLANTIS_WORDS {
+        out = out.replace(&format!("-{theirs}-"), &format!("-{atlantis}-"));
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The current flag within a small, length-aware edit distance of `wanted`.
+fn closest(wanted: &str) -> Option<&'static Flag> {
     // A small, length-aware bound, so that absurd suggestions are never made.
     let limit = match wanted.chars().count() {
         0..=3 => 0,
@@ -457,7 +497,7 @@ pub fn suggest(name: &str) -> Option<&'static Flag> {
     };
     let mut best: Option<(usize, &'static Flag)> = None;
     for f in current().filter(|f| f.kind == FlagKind::Flag || f.kind == FlagKind::FileOnly) {
-        let d = edit_distance(&wanted, f.name, limit);
+        let d = edit_distance(wanted, f.name, limit);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, f));
         }
@@ -527,6 +567,20 @@ pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_know_atlantis_words() {
+        let s = |n: &str| suggest(n).map(|f| f.name);
+        assert_eq!(s("GITHUB_USER"), Some("gh-user"));
+        assert_eq!(s("github-token"), Some("gh-token"));
+        assert_eq!(s("github_app_id"), Some("gh-app-id"));
+        assert_eq!(s("githubWebhookSecret"), Some("gh-webhook-secret"));
+        assert_eq!(s("GITLAB_USER"), Some("gitlab-user"));
+        assert_eq!(s("gitlab-usr"), Some("gitlab-user"));
+        assert_eq!(s("azure-devops-token"), Some("azuredevops-token"));
+        assert_eq!(s("bb-user"), Some("bitbucket-user"));
+        assert_eq!(s("github"), None);
+    }
 
     #[test]
     fn table_is_sorted_for_binary_search() {

@@ -139,6 +139,8 @@ pub fn read_file(
                         source: source_id,
                         span: Span::new(key_start, name_end),
                         line: i + 1,
+                        name: name.to_string(),
+                        refused: false,
                         message: format!("line {} has no `=`: docker passes `{name}` through from the host environment instead of setting it", i + 1),
                         help: "write it as NAME=value".into(),
                     });
@@ -153,6 +155,8 @@ pub fn read_file(
                     source: source_id,
                     span: Span::new(key_start, key_start + 6),
                     line: i + 1,
+                    name: rest.trim().to_string(),
+                    refused: true,
                     message: format!("`export` prefix on line {}: `docker --env-file` rejects a variable name with whitespace", i + 1),
                     help: "remove `export `; env files are not shell scripts".into(),
                 });
@@ -173,6 +177,8 @@ pub fn read_file(
                 source: source_id,
                 span: Span::new(name_start, name_start + name.len()),
                 line: i + 1,
+                name: name.trim_end().to_string(),
+                refused: true,
                 message: format!("whitespace before `=` on line {}: docker rejects a variable name with whitespace", i + 1),
                 help: "write NAME=value with no spaces around `=`".into(),
             });

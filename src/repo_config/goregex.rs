@@ -11,6 +11,31 @@ use regex_syntax::ast::ErrorKind;
 
 /// `Ok` when Go's `regexp.Compile` accepts `pattern`, else Go's error text.
 pub fn check(pattern: &str) -> Result<(), String> {
+    // A repo config repeats the same ids (`/.*/` ten thousand times): parse each text once.
+    CHECKED.with(|memo| {
+        if let Some(hit) = memo.borrow().get(pattern) {
+            return hit.clone();
+        }
+        let result = check_uncached(pattern);
+        let mut memo = memo.borrow_mut();
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(pattern.to_string(), result.clone());
+        }
+        result
+    })
+}
+
+/// How many distinct patterns the per-thread memos keep (bounded: memory stays proportional).
+const MEMO_LIMIT: usize = 4096;
+
+thread_local! {
+    static CHECKED: std::cell::RefCell<std::collections::HashMap<String, Result<(), String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn check_uncached(pattern: &str) -> Result<(), String> {
     if let Some(count) = repeat_over_1000(pattern) {
         return Err(format!(
             "error parsing regexp: invalid repeat count: `{count}`"
@@ -38,6 +63,20 @@ pub fn check(pattern: &str) -> Result<(), String> {
 /// Compiles `pattern` as Go would match it (unanchored), for the checks that need matching.
 /// Bounded in size; `None` when it does not compile or is too large to bother.
 pub fn compile(pattern: &str) -> Option<regex::Regex> {
+    COMPILED.with(|memo| {
+        if let Some(hit) = memo.borrow().get(pattern) {
+            return hit.clone();
+        }
+        let re = compile_uncached(pattern);
+        let mut memo = memo.borrow_mut();
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(pattern.to_string(), re.clone());
+        }
+        re
+    })
+}
+
+fn compile_uncached(pattern: &str) -> Option<regex::Regex> {
     check(pattern).ok()?;
     regex::RegexBuilder::new(&go_literal_braces(pattern))
         .size_limit(1 << 20)

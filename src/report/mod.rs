@@ -418,11 +418,15 @@ impl Redactor {
         let patterns: Vec<String> = plain.into_iter().chain(encoded).collect();
         let searcher = (!patterns.is_empty())
             .then(|| {
+                // A DFA over long secrets (a 100 KB repo-config-json and its base64 forms) takes
+                // seconds to build; the NFA is built in linear time and searches fast enough.
+                let long = patterns.iter().map(String::len).sum::<usize>() > 16 * 1024;
                 aho_corasick::AhoCorasick::builder()
                     // A report is searched once: an NFA builds far faster than a DFA and
                     // searches a few KB of messages just as well.
                     .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .kind(long.then_some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .build(&patterns)
                     .ok()
             })

@@ -48,6 +48,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .help(
             "set enable-drift-detection: true as well; Atlantis refuses to start with: \
              --enable-drift-remediation requires --enable-drift-detection",
-        ),
+        )
+        .map(|f| super::unknown_key::with_misspelling(f, cfg, &[flags::ENABLE_DRIFT_DETECTION])),
     );
 }

@@ -42,6 +42,116 @@ pub struct RepoHost {
     pub selector: flags::FlagId,
     /// Host names of repository URLs; an allowlist entry matching any of them covers the host.
     pub names: Vec<String>,
+    /// False when the repositories' host cannot be known from the configuration: Gitea names
+    /// repositories after the host of the webhook's clone URL (its `ROOT_URL`), which need not
+    /// be the host of `gitea-base-url` (an internal API address, say).
+    pub host_known: bool,
+    /// How many `/`-separated parts a repository's full name has (`owner/repo`: 2).
+    pub depth: Depth,
+}
+
+/// The number of parts of a repository's full name on a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    Exactly(usize),
+    /// GitLab's nested groups.
+    AtLeast(usize),
+}
+
+impl RepoHost {
+    /// True when a repository of this host can be named `name` (no wildcard).
+    fn host_matches(&self, host: &str) -> bool {
+        !self.host_known
+            || self.names.iter().any(|n| match n.strip_prefix('*') {
+                Some(suffix) => host.ends_with(suffix),
+                None => n == host,
+            })
+    }
+
+    /// True when some host name of this host starts with `prefix`.
+    fn host_starts_with(&self, prefix: &str) -> bool {
+        !self.host_known
+            || self
+                .names
+                .iter()
+                .any(|n| n.starts_with('*') || n.starts_with(prefix))
+    }
+}
+
+/// Why a `repo-allowlist` entry can never match a repository of the configured hosts, as
+/// `RepoAllowlistChecker.matchesRule` compares: lower-cased, the first `*` matching any run of
+/// characters (across `/` too), everything after it compared literally with the end of
+/// `host/owner/repo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NeverMatches {
+    /// No host part at all (`acme`, `terraform-infra`).
+    NoHost,
+    /// A host alone (`github.com`).
+    HostOnly,
+    /// `host/owner` without the repository (`github.com/acme`).
+    OwnerOnly { host: String },
+    /// A second `*`, which Atlantis compares literally.
+    SecondWildcard,
+    /// Names a host none of the configured Git hosts has.
+    OtherHost,
+}
+
+/// `None` when `entry` (not negated, as written) may match a repository of one of `hosts`.
+pub fn never_matches(entry: &str, hosts: &[RepoHost]) -> Option<NeverMatches> {
+    let rule = entry.to_lowercase();
+    if let Some(star) = rule.find('*') {
+        if rule[star + 1..].contains('*') {
+            return Some(NeverMatches::SecondWildcard);
+        }
+        let prefix = &rule[..star];
+        let ok = match prefix.split_once('/') {
+            Some((host, _)) => hosts.iter().any(|h| h.host_matches(host)),
+            None => hosts.iter().any(|h| h.host_starts_with(prefix)),
+        };
+        return (!ok).then(|| {
+            if prefix.contains('/') || prefix.contains('.') {
+                NeverMatches::OtherHost
+            } else {
+                NeverMatches::NoHost
+            }
+        });
+    }
+    let parts: Vec<&str> = rule.split('/').collect();
+    if parts.len() == 1 {
+        return Some(
+            if hosts
+                .iter()
+                .any(|h| h.host_known && h.host_matches(parts[0]))
+            {
+                NeverMatches::HostOnly
+            } else {
+                NeverMatches::NoHost
+            },
+        );
+    }
+    let mut host_seen = false;
+    for h in hosts.iter().filter(|h| h.host_matches(parts[0])) {
+        host_seen = true;
+        let fits = match h.depth {
+            Depth::Exactly(n) => parts.len() == n + 1,
+            Depth::AtLeast(n) => parts.len() > n,
+        };
+        if fits || parts.len() > 3 {
+            // Deeper paths are `repo-allowlist-entry`'s "path inside a repository".
+            return None;
+        }
+    }
+    Some(match (host_seen, parts.len()) {
+        (true, 2) => NeverMatches::OwnerOnly {
+            host: parts[0].to_string(),
+        },
+        (false, _)
+            if !parts[0].contains('.') && !parts[0].contains(':') && parts[0] != "localhost" =>
+        {
+            NeverMatches::NoHost
+        }
+        _ => NeverMatches::OtherHost,
+    })
 }
 
 /// Every configured Git host with the host names its repositories have.
@@ -58,6 +168,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "GitHub",
             selector,
             names: vec![str_host(flags::GH_HOSTNAME)],
+            host_known: true,
+            depth: Depth::Exactly(2),
         });
     }
     if cfg.is_set(flags::GITLAB_USER) {
@@ -65,6 +177,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "GitLab",
             selector: flags::GITLAB_USER,
             names: vec![str_host(flags::GITLAB_HOSTNAME)],
+            host_known: true,
+            depth: Depth::AtLeast(2),
         });
     }
     if cfg.is_set(flags::GITEA_USER) {
@@ -72,6 +186,9 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "Gitea",
             selector: flags::GITEA_USER,
             names: vec![str_host(flags::GITEA_BASE_URL)],
+            // `ParseGiteaRepo`: the host comes from the webhook's clone URL.
+            host_known: false,
+            depth: Depth::Exactly(2),
         });
     }
     if cfg.is_set(flags::BITBUCKET_USER) {
@@ -94,6 +211,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             },
             selector: flags::BITBUCKET_USER,
             names: vec![name],
+            host_known: true,
+            depth: Depth::Exactly(2),
         });
     }
     if cfg.is_set(flags::AZUREDEVOPS_USER) {
@@ -107,6 +226,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             family: "Azure DevOps",
             selector: flags::AZUREDEVOPS_USER,
             names,
+            host_known: true,
+            depth: Depth::Exactly(3),
         });
     }
     out.retain(|h| h.names.iter().any(|n| !n.is_empty()));
@@ -151,27 +272,35 @@ pub fn split_list(value: &str) -> Vec<(Range<usize>, &str)> {
 /// The location of `range` (bytes of the decoded value) inside a setting's written value, when
 /// the value was written verbatim (plain or simply quoted); otherwise the whole value.
 pub fn value_part(setting: &Setting, text: &str, range: Range<usize>) -> Location {
-    let whole = setting.origin.value();
-    let Some(value) = (match &setting.value {
+    value_parts(setting, text)(range)
+}
+
+/// [`value_part`] for many ranges of one value: the written value is compared once, so a list
+/// of thousands of entries stays linear.
+pub fn value_parts<'a>(setting: &'a Setting, text: &str) -> impl Fn(Range<usize>) -> Location + 'a {
+    let span = setting.origin.value_span;
+    let value = match &setting.value {
         RawValue::Scalar { text, .. } | RawValue::Text(text) => Some(text.as_str()),
         _ => None,
-    }) else {
-        return whole;
     };
-    let span = setting.origin.value_span;
-    let Some(written) = text.get(span.start..span.end) else {
-        return whole;
-    };
-    let offset = if written == value {
-        0
-    } else if written.len() == value.len() + 2 && &written[1..written.len() - 1] == value {
-        1
-    } else {
-        return whole;
-    };
-    let start = span.start + offset + range.start;
-    let end = span.start + offset + range.end.max(range.start);
-    setting.origin.at(Span::new(start, end))
+    let offset = value.and_then(|value| {
+        let written = text.get(span.start..span.end)?;
+        if written == value {
+            Some(0)
+        } else if written.len() == value.len() + 2 && &written[1..written.len() - 1] == value {
+            Some(1)
+        } else {
+            None
+        }
+    });
+    move |range: Range<usize>| match offset {
+        None => setting.origin.value(),
+        Some(offset) => {
+            let start = span.start + offset + range.start;
+            let end = span.start + offset + range.end.max(range.start);
+            setting.origin.at(Span::new(start, end))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +316,80 @@ mod tests {
         );
         assert_eq!(host_of("gitlab.example.com"), "gitlab.example.com");
         assert_eq!(host_of("[::1]:8080"), "::1");
+    }
+
+    fn github() -> RepoHost {
+        RepoHost {
+            family: "GitHub",
+            selector: flags::GH_USER,
+            names: vec!["github.com".into()],
+            host_known: true,
+            depth: Depth::Exactly(2),
+        }
+    }
+
+    #[test]
+    fn entries_that_never_match() {
+        let hosts = [github()];
+        for ok in [
+            "github.com/acme/*",
+            "github.com/acme/infra",
+            "*",
+            "github.com/*",
+            "git*",
+            "GitHub.com/Acme/Infra",
+            "*/infra",
+            "github.com/acme/infra/modules",
+        ] {
+            assert_eq!(never_matches(ok, &hosts), None, "{ok}");
+        }
+        assert_eq!(never_matches("acme", &hosts), Some(NeverMatches::NoHost));
+        assert_eq!(
+            never_matches("terraform-*", &hosts),
+            Some(NeverMatches::NoHost)
+        );
+        assert_eq!(
+            never_matches("acme/infra", &hosts),
+            Some(NeverMatches::NoHost)
+        );
+        assert_eq!(
+            never_matches("github.com/acme", &hosts),
+            Some(NeverMatches::OwnerOnly {
+                host: "github.com".into()
+            })
+        );
+        assert_eq!(
+            never_matches("github.com/*/*", &hosts),
+            Some(NeverMatches::SecondWildcard)
+        );
+        assert_eq!(
+            never_matches("gitlab.com/acme/*", &hosts),
+            Some(NeverMatches::OtherHost)
+        );
+        let gitea = RepoHost {
+            family: "Gitea",
+            selector: flags::GITEA_USER,
+            names: vec!["gitea-http.gitea.svc".into()],
+            host_known: false,
+            depth: Depth::Exactly(2),
+        };
+        assert_eq!(
+            never_matches("git.example.com/infra/*", std::slice::from_ref(&gitea)),
+            None
+        );
+        assert_eq!(never_matches("infra", &[gitea]), Some(NeverMatches::NoHost));
+        let gitlab = RepoHost {
+            family: "GitLab",
+            selector: flags::GITLAB_USER,
+            names: vec!["gitlab.com".into()],
+            host_known: true,
+            depth: Depth::AtLeast(2),
+        };
+        assert_eq!(
+            never_matches("gitlab.com/a/b/c", std::slice::from_ref(&gitlab)),
+            None
+        );
+        assert!(never_matches("gitlab.com/a", &[gitlab]).is_some());
     }
 
     #[test]

@@ -29,9 +29,12 @@ RSA key). Reported:
 The key is never printed; only the PEM type line is named.
 
 ## Why it matters
-Atlantis parses the key only when it builds its GitHub client, so a bad key surfaces as a
-failure at the first webhook (or at startup with `gh-app-slug`), with a terse
-`invalid key: Key must be a PEM encoded PKCS1 or PKCS8 key`.
+Atlantis parses the key at startup, whatever else is configured: `NewServer` builds the GitHub
+client, whose `AppCredentials` parse the key (to list the installations, or to build the
+installation transport when `gh-app-installation-id` is set). A bad key stops Atlantis with
+`initializing server: error initializing github authentication transport: could not parse
+private key: invalid key: Key must be a PEM encoded PKCS1 or PKCS8 key`, with no hint of what is
+wrong with it.
 
 ## Example
 ```yaml

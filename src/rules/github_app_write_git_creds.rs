@@ -65,6 +65,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .help(
             "set write-git-creds: true (or ATLANTIS_WRITE_GIT_CREDS=true); Atlantis refuses to start with: \
              github App requires --write-git-creds to support cloning",
-        ),
+        )
+        .map(|f| super::unknown_key::with_misspelling(f, cfg, &[flags::WRITE_GIT_CREDS])),
     );
 }

@@ -1,4 +1,5 @@
 use super::Context;
+use super::unknown_key::with_misspelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, FlagId};
 
@@ -60,7 +61,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .key(flags::GH_USER)
                 .label("GitHub user without a token")
-                .help(format!("{}, or gh-token-file", help_set(flags::GH_TOKEN))),
+                .help(format!("{}, or gh-token-file", help_set(flags::GH_TOKEN)))
+                .map(|f| with_misspelling(f, cfg, &[flags::GH_TOKEN, flags::GH_TOKEN_FILE])),
             );
         }
     } else {
@@ -75,6 +77,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             format!("{key} is set but gh-app-id is not"),
                         )
                         .key(key)
+                        .map(|f| with_misspelling(f, cfg, &[flags::GH_APP_ID]))
                         .label("GitHub App key without an app id")
                         .help(format!(
                             "set gh-app-id (or {}) to the app's id; before v0.31.0 Atlantis refuses to start otherwise",
@@ -92,6 +95,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(&RULE, cfg.location(flags::GH_APP_ID), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
                 .key(flags::GH_APP_ID)
+                .map(|f| with_misspelling(f, cfg, &[flags::GH_APP_KEY, flags::GH_APP_KEY_FILE]))
                 .label("GitHub App without a private key")
                 .help("set gh-app-key-file to the path of the app's private key (.pem), or gh-app-key (ATLANTIS_GH_APP_KEY)"),
         );
@@ -114,7 +118,8 @@ fn pair(cfg: &crate::config::EffectiveConfig, out: &mut Vec<Finding>, user: Flag
                 )
                 .key(user)
                 .label("user without a token")
-                .help(help_set(token)),
+                .help(help_set(token))
+                .map(|f| with_misspelling(f, cfg, &[token])),
             ),
             (false, true) => out.push(
                 Finding::new(
@@ -123,6 +128,7 @@ fn pair(cfg: &crate::config::EffectiveConfig, out: &mut Vec<Finding>, user: Flag
                     format!("{token} is set but {user} is not"),
                 )
                 .key(token)
+                .map(|f| with_misspelling(f, cfg, &[user]))
                 .label("token without a user")
                 .help(format!(
                     "set {user} (or {}) to the account the token belongs to",

@@ -22,9 +22,10 @@ Values Atlantis checks at startup, with its exact conditions:
 | `repo-config-json` | JSON (an object) | `parsing --repo-config-json: <json error>` |
 
 Two values Atlantis does not validate, reported with an honest severity:
-- `locking-db-type` other than `boltdb` or `redis` (error): Atlantis v0.47 creates its locking
-  backend only for those two values, so with any other value locking cannot work (Atlantis's
-  development branch already refuses it at startup: `unsupported --locking-db-type "<t>"`).
+- `locking-db-type` other than `boltdb` or `redis` (error): released Atlantis (v0.47) starts, but
+  `NewServer` opens a database only for those two values, so it runs with none and every command
+  that takes a lock or reads a pull's status fails. Only Atlantis's development branch refuses the
+  value at startup (`unsupported --locking-db-type "<t>"`).
 - `autodiscover-mode` other than `auto`, `enabled` or `disabled` (warning): Atlantis runs, but the
   value matches none of the modes, so autodiscovery is never turned on, whatever was meant.
 
@@ -32,7 +33,8 @@ A `log-level` that is valid only up to case (`DEBUG`) is left to `log-level-case
 accepts it.
 
 ## Why it matters
-Each error stops Atlantis at startup, one at a time, without pointing at the file.
+Each validated value stops Atlantis at startup, one at a time, without pointing at the file. An
+unknown `locking-db-type` is worse: Atlantis starts and fails at the first pull request.
 
 ## Example
 ```yaml

@@ -21,6 +21,8 @@ mod default_web_credentials;
 mod deprecated_key;
 mod drift_remediation;
 mod duplicate_key;
+mod env_file_syntax;
+mod external_stores;
 mod file_not_found;
 mod file_permissions;
 mod flag_not_in_version;
@@ -30,18 +32,21 @@ mod github_app_key_invalid;
 mod github_app_write_git_creds;
 mod hostname_format;
 mod incomplete_credentials;
+mod ineffective_setting;
 mod insecure_url;
 mod invalid_type;
 mod invalid_value;
 /// Facts of Kubernetes manifests (`k8s-...`).
 mod k8s_manifest;
 mod k8s_service_link;
+mod language_config_file;
 mod log_level_case;
 mod missing_webhook_secret;
 mod no_vcs_credentials;
 pub mod online;
 mod placeholder_value;
 mod plaintext_secret;
+mod quoted_value;
 mod redis_cluster_conflict;
 mod removed_key;
 pub mod repo;
@@ -62,10 +67,16 @@ mod unknown_key;
 mod unsupported_config_file;
 mod unused_credential;
 mod url_scheme;
+mod user_format;
+mod weak_secret;
 mod webhook_http_headers;
 mod webhooks;
 mod write_git_creds_host;
 mod yaml_syntax;
+
+/// The finding for a setting written twice in one source where the later one silently wins;
+/// readers of other deployment forms (compose, Helm, manifests) report their duplicates with it.
+pub use duplicate_key::set_twice;
 
 /// Settings that change what some rules can check.
 #[derive(Debug, Clone)]
@@ -101,6 +112,7 @@ pub type Check = fn(&Context, &mut Vec<Finding>);
 pub static ALL: &[(&RuleInfo, Check)] = &[
     (&yaml_syntax::RULE, yaml_syntax::check),
     (&duplicate_key::RULE, duplicate_key::check),
+    (&env_file_syntax::RULE, env_file_syntax::check),
     (&unknown_key::RULE, unknown_key::check),
     (&atlantis_version::RULE, atlantis_version::check),
     (&removed_key::RULE, removed_key::check),
@@ -121,6 +133,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&repo_allowlist_scheme::RULE, repo_allowlist_scheme::check),
     (&url_scheme::RULE, url_scheme::check),
     (&invalid_value::RULE, invalid_value::check),
+    (&language_config_file::RULE, language_config_file::check),
     (&ssl_pair::RULE, ssl_pair::check),
     (&repo_config_conflict::RULE, repo_config_conflict::check),
     (&tfe_token_missing::RULE, tfe_token_missing::check),
@@ -136,16 +149,20 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         github_app_write_git_creds::check,
     ),
     (&drift_remediation::RULE, drift_remediation::check),
+    (&external_stores::RULE, external_stores::check),
     (&webhooks::RULE, webhooks::check),
     (&missing_webhook_secret::RULE, missing_webhook_secret::check),
     (&token_format::RULE, token_format::check),
     (&placeholder_value::RULE, placeholder_value::check),
+    (&weak_secret::RULE, weak_secret::check),
     (&unexpanded_variable::RULE, unexpanded_variable::check),
     (&secret_whitespace::RULE, secret_whitespace::check),
+    (&quoted_value::RULE, quoted_value::check),
     (&ambiguous_scalar::RULE, ambiguous_scalar::check),
     (&github_app_key_invalid::RULE, github_app_key_invalid::check),
     (&github_app::USER_AND_APP, github_app::check_user_and_app),
     (&unused_credential::RULE, unused_credential::check),
+    (&ineffective_setting::RULE, ineffective_setting::check),
     (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
     (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
     (&bitbucket::API_USER, bitbucket::check_api_user),
@@ -153,6 +170,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         &bitbucket::CLOUD_WEBHOOK_SECRET,
         bitbucket::check_cloud_webhook_secret,
     ),
+    (&user_format::RULE, user_format::check),
     (&hostname_format::RULE, hostname_format::check),
     (&insecure_url::RULE, insecure_url::check),
     (&write_git_creds_host::RULE, write_git_creds_host::check),

@@ -1,6 +1,7 @@
 use super::Context;
 use crate::config::Location;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags::FlagId;
 use crate::hosts;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -52,5 +53,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .related(cfg.location(token), "this credential is not used without its user"),
         None => f.help("configure one Git host, for example gh-user with gh-token (ATLANTIS_GH_USER, ATLANTIS_GH_TOKEN)"),
     };
-    out.push(f);
+    let selectors: Vec<FlagId> = hosts::CREDENTIALS.iter().map(|c| c.selector).collect();
+    out.push(super::unknown_key::with_misspelling(f, cfg, &selectors));
 }

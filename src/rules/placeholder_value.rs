@@ -1,7 +1,7 @@
 use super::Context;
 use super::credential_values::{is_account_flag, is_secret_flag, written_text};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags;
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "placeholder-value",
@@ -12,10 +12,16 @@ pub static RULE: RuleInfo = RuleInfo {
 Secrets (tokens, passwords, webhook secrets, the GitHub App key), Git host users and
 `repo-allowlist` entries whose value is a placeholder rather than a real value:
 - words such as `changeme`, `replace-me`, `TODO`, `TBD`, `FIXME`, `placeholder`, `redacted`, `dummy`;
-- `your-token`, `YOUR_GITHUB_TOKEN`, `token-here`, `insert-token`;
+- the name of the thing instead of a value (`token`, `secret`, `password`, `user`, `username`,
+  `from-secret`) and example names (`foo`, `bar`, `baz`);
+- `your-token`, `YOUR_GITHUB_TOKEN`, `YourUserName`, `token-here`, `insert-token`;
+- an all-zero id (`00000000-0000-0000-0000-000000000000`);
 - runs of `x` (`xxx`, `xxxx-xxxx`) or `*` (a masked value copied from a UI);
 - a value in angle brackets (`<replace-me>`, the Helm chart's default allowlist) or an unrendered
   template (`{{ .Values.token }}`);
+- a Git host's server (`gh-hostname`, `gitlab-hostname`, `gitea-base-url`, `bitbucket-base-url`,
+  `azuredevops-hostname`, `tfe-hostname`) whose host is a placeholder (`<gitlab-host>`,
+  `https://your-gitea.com`); `gitlab.example.com` is a real name and not reported;
 - in `repo-allowlist`, an entry like the above, or one with a placeholder owner or name
   (`github.com/<org>/*`, `github.com/your-org/*`, `github.com/xxx/*`).
 
@@ -59,6 +65,42 @@ const WORDS: &[&str] = &[
     "dummy",
     "none",
     "null",
+    // The name of the thing, not a value of it.
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "user",
+    "username",
+    "from-secret",
+    "fromsecret",
+    // Metasyntactic names from examples.
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+];
+
+/// What follows `your` in a run-together placeholder (`YourUserName`, `yourtoken`).
+const YOUR_NOUNS: &[&str] = &[
+    "user",
+    "username",
+    "name",
+    "login",
+    "token",
+    "secret",
+    "password",
+    "org",
+    "organization",
+    "repo",
+    "domain",
+    "company",
+    "key",
+    "email",
+    "id",
+    "host",
+    "hostname",
+    "url",
 ];
 
 /// True when `value` is a placeholder rather than a real value.
@@ -90,6 +132,16 @@ pub fn is_placeholder(value: &str) -> bool {
     if WORDS.contains(&norm.as_str()) {
         return true;
     }
+    if norm
+        .strip_prefix("your")
+        .is_some_and(|rest| YOUR_NOUNS.contains(&rest))
+    {
+        return true;
+    }
+    // An all-zero id or GUID (`00000000-0000-0000-0000-000000000000`).
+    if t.len() >= 4 && t.contains('0') && t.bytes().all(|b| b == b'0' || b == b'-') {
+        return true;
+    }
     let starts = |p: &str| norm.starts_with(p) && norm.len() > p.len();
     starts("your-")
         || starts("insert-")
@@ -118,6 +170,22 @@ fn placeholder_entry(list: &str) -> Option<&str> {
             || entry.contains("{{")
             || entry.split('/').any(placeholder_segment)
     })
+}
+
+/// Settings that name a Git host's server (`atlantis-url` is `url-scheme`'s).
+const HOST_FLAGS: &[FlagId] = &[
+    flags::GH_HOSTNAME,
+    flags::GITLAB_HOSTNAME,
+    flags::GITEA_BASE_URL,
+    flags::BITBUCKET_BASE_URL,
+    flags::AZUREDEVOPS_HOSTNAME,
+    flags::TFE_HOSTNAME,
+];
+
+/// `<gitlab-host>`, `{{ .Values.host }}`, `your-gitlab.com`; not `gitlab.example.com`, a name
+/// that reads like a placeholder but is a real (reserved) domain people do test with.
+pub fn placeholder_host(host: &str) -> bool {
+    host.contains(['<', '>', '{', '}']) || is_placeholder(host.split('.').next().unwrap_or(""))
 }
 
 /// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.
@@ -167,6 +235,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .label("placeholder")
             .help("set it to the user the token belongs to")
+        } else if HOST_FLAGS.iter().any(|f| *f == name) {
+            let host = super::git_hosts::host_of(text.as_str());
+            if !placeholder_host(&host) {
+                continue;
+            }
+            Finding::new(
+                &RULE,
+                setting.origin.value(),
+                format!("{name} has the placeholder host `{host}`, not a real server"),
+            )
+            .label("placeholder host")
+            .help("set it to your server's host name")
         } else if name == flags::REPO_ALLOWLIST {
             let Some(entry) = placeholder_entry(text.as_str()) else {
                 continue;
@@ -204,6 +284,14 @@ mod tests {
             "********",
             "put-token-here",
             "\"changeme\"",
+            "token",
+            "SECRET",
+            "User",
+            "foo",
+            "YourUserName",
+            "your_token",
+            "from-secret",
+            "00000000-0000-0000-0000-000000000000",
         ] {
             assert!(is_placeholder(p), "{p}");
         }
@@ -215,6 +303,17 @@ mod tests {
             "x",
             "hunter2",
             "here",
+            "atlantis",
+            "tokenizer-bot",
+            "foo-bar-deploy",
+            "yourik",
+            "userbot",
+            "barbara",
+            "0",
+            "100",
+            "Zb6Xq2mN8vL4tR1yK9wP3sD7fH5jC0aE",
+            "68b329da9893e34099c7",
+            "a0b0c0d0",
         ] {
             assert!(!is_placeholder(real), "{real}");
         }

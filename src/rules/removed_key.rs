@@ -1,7 +1,8 @@
 use super::Context;
-use crate::config::{KeyMatch, Spelling};
+use crate::config::{KeyMatch, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
+use crate::value::{self, Value};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "removed-key",
@@ -14,6 +15,11 @@ Flags that older Atlantis versions had and today's does not: `repo-whitelist`,
 `require-mergeable`, `gh-installation-id`, `bitbucket-hostname`, `aws-region`,
 `aws-assume-role-arn`, in any source. With `--atlantis-version`, only the flags that release had
 already removed (`repo-whitelist` is still a working alias in v0.26.0).
+
+Severity: an error, except in the config file or the environment when the value is the flag's
+old default (`false`, an empty string, `0`): `ATLANTIS_DISABLE_APPLY=false`, as a Helm chart
+renders it, is ignored by Atlantis and changes nothing, so it is a warning (remove it). On the
+command line it is always an error.
 
 ## Why it matters
 On the command line Atlantis refuses to start (`unknown flag: --repo-whitelist`). In the config
@@ -30,6 +36,26 @@ repo-whitelist: github.com/acme/*
 Use the replacement named in the message (`repo-allowlist` here).
 "#,
 };
+
+/// True when a removed flag is set to the value it defaulted to (`false`, empty, `0`): ignoring
+/// it changes nothing.
+fn old_default(s: &Setting) -> bool {
+    let (KeyMatch::Removed(flag) | KeyMatch::Flag(flag)) = s.matched else {
+        return false;
+    };
+    let value = match &s.value {
+        RawValue::Text(t) => value::decode_text(t, flag.ty),
+        RawValue::Scalar { resolved, .. } => value::decode_resolved(resolved, flag.ty, false),
+        RawValue::Null => return true,
+        _ => return false,
+    };
+    match value {
+        Ok(Value::Bool(b)) => !b,
+        Ok(Value::Int(i)) => i == 0,
+        Ok(Value::Str(t)) => t.as_str().is_empty(),
+        Ok(Value::Unknown(_)) | Err(_) => false,
+    }
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let version = ctx.cfg.version();
@@ -52,8 +78,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 || flag.last.unwrap_or("an earlier version").to_string(),
                 |r| r.to_string(),
             );
+        let harmless = !matches!(s.origin.spelling, Spelling::Flag { .. }) && old_default(s);
         let effect = match s.origin.spelling {
             Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
+            _ if harmless => {
+                "Atlantis ignores it, and its value was the old default, so nothing changes"
+            }
             _ => "Atlantis ignores it",
         };
         let shown = match &s.origin.spelling {
@@ -69,6 +99,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         )
         .key(flag.name)
         .label("removed flag");
+        if harmless {
+            f = f.severity(Severity::Warning);
+        }
         f = match flag.replacement {
             Some(r) if flags::present_in(r, version) => {
                 let written = s.origin.spelling.spell(r);
@@ -83,6 +116,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Some(r) => f.help(format!("use {r} instead")),
             None => f.help("remove it; it has no replacement"),
         };
+        if harmless {
+            f = f.help(
+                "remove it: Atlantis no longer reads it, and the value it holds was the default",
+            );
+        }
         out.push(f);
     }
 }

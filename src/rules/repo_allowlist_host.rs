@@ -1,5 +1,6 @@
 use super::Context;
-use super::git_hosts::{glob_match, repo_hosts};
+use super::git_hosts::{RepoHost, glob_match, repo_hosts};
+use super::placeholder_value::placeholder_host;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 
@@ -10,10 +11,18 @@ pub static RULE: RuleInfo = RuleInfo {
     suppressible: true,
     docs: r#"## What it checks
 For every configured Git host, some `repo-allowlist` entry must match the host its repositories
-live on: `gh-hostname` (default `github.com`) for GitHub, `gitlab-hostname` for GitLab, the host of
-`gitea-base-url` for Gitea, `bitbucket.org` or the host of `bitbucket-base-url` for Bitbucket,
-`dev.azure.com` (or `*.visualstudio.com`) or `azuredevops-hostname` for Azure DevOps. Negated
-entries (`!...`) do not count; `*` covers every host.
+live on: `gh-hostname` (default `github.com`) for GitHub, `gitlab-hostname` for GitLab,
+`bitbucket.org` or the host of `bitbucket-base-url` for Bitbucket, `dev.azure.com` (or
+`*.visualstudio.com`) or `azuredevops-hostname` for Azure DevOps. Negated entries (`!...`) do not
+count; `*` covers every host. Entries without a host part (`acme`) are `repo-allowlist-entry`'s.
+
+Gitea is not checked: Atlantis names a Gitea repository after the host of the webhook's clone URL
+(`ParseGiteaRepo` passes the repository's `clone_url` to `models.NewRepo`), which is Gitea's public
+`ROOT_URL`, not necessarily the host of `gitea-base-url` (often an internal API address such as
+`http://gitea-http.gitea.svc:3000`).
+
+Severity: an error when no configured host is covered at all (Atlantis then accepts no
+repository), a warning when only some are.
 
 ## Why it matters
 Atlantis answers every webhook from a repository outside the allowlist with an error comment (or
@@ -50,21 +59,38 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(value) = cfg.explicit_text(flags::REPO_ALLOWLIST) else {
         return;
     };
+    // Literal quotes around the list are `quoted-value`'s finding.
+    if super::secret_whitespace::quoted(value.as_str()) {
+        return;
+    }
     let hosts: Vec<String> = value
         .as_str()
         .split(',')
         .map(str::trim)
         .filter(|e| !e.is_empty() && !e.starts_with('!'))
         .map(|e| e.split('/').next().unwrap_or("").to_ascii_lowercase())
+        // `acme` or `terraform-*` has no host part: `repo-allowlist-entry` reports it.
+        .filter(|h| h.contains(['.', ':', '*']) || h == "localhost")
         .collect();
-    for host in repo_hosts(cfg) {
-        if host
-            .names
-            .iter()
-            .any(|name| hosts.iter().any(|h| covers(h, name)))
-        {
-            continue;
-        }
+    if hosts.is_empty() {
+        return;
+    }
+    let mut configured = repo_hosts(cfg);
+    // A placeholder host is `placeholder-value`'s finding.
+    configured.retain(|h| !h.names.iter().any(|n| placeholder_host(n)));
+    let covered = |host: &RepoHost| {
+        !host.host_known
+            || host
+                .names
+                .iter()
+                .any(|name| hosts.iter().any(|h| covers(h, name)))
+    };
+    let severity = if configured.iter().any(covered) {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    for host in configured.iter().filter(|h| !covered(h)) {
         let name = &host.names[0];
         out.push(
             Finding::new(
@@ -78,7 +104,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .key(flags::REPO_ALLOWLIST)
             .label(format!("nothing here matches {name}"))
             .related(cfg.location(host.selector), format!("{} is configured here", host.family))
-            .help(format!("add an entry such as `{name}/<owner>/*`")),
+            .help(format!("add an entry such as `{name}/<owner>/*`"))
+            .severity(severity),
         );
     }
 }

@@ -45,6 +45,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "set repo-allowlist (or ATLANTIS_REPO_ALLOWLIST) to the repositories Atlantis may act on, \
                  e.g. `github.com/acme/*`; Atlantis refuses to start with: \
                  --repo-allowlist must be set for security purposes",
-            ),
+            )
+            .map(|f| super::unknown_key::with_misspelling(f, cfg, &[flags::REPO_ALLOWLIST])),
     );
 }

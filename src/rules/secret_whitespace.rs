@@ -1,6 +1,6 @@
 use super::Context;
-use super::credential_values::{is_account_flag, is_secret_flag, written_text};
-use crate::config::Spelling;
+use super::credential_values::{is_secret_flag, written_text};
+use crate::config::{EffectiveConfig, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use crate::source::SourceKind;
@@ -16,9 +16,10 @@ pub static RULE: RuleInfo = RuleInfo {
   Atlantis sends exactly as written; a **warning** for `gh-token` and `azuredevops-token`, which
   Atlantis trims, and for the other secrets, which Atlantis keeps as written but which are
   compared, not sent (webhook secrets, passwords).
-- Secrets and Git host users wrapped in literal quotes (`"\"abc\""` in YAML,
+- Secrets wrapped in literal quotes (`"\"abc\""` in YAML,
   `ATLANTIS_GH_TOKEN="abc"` in a `docker --env-file` file, `--gitlab-user="bot"` in a
   docker-compose exec-form `command:`): the quotes become part of the value. Always an error.
+  (Quotes around a value that is not a secret, a user say, are `quoted-value`'s.)
 
 The GitHub App key (`gh-app-key`) is not checked here: whitespace around a PEM block is
 harmless, and `github-app-key-invalid` checks the key itself.
@@ -71,7 +72,7 @@ fn whitespace_problem(v: &str) -> Option<&'static str> {
     }
 }
 
-fn quoted(v: &str) -> bool {
+pub(crate) fn quoted(v: &str) -> bool {
     let b = v.trim().as_bytes();
     b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0]
 }
@@ -80,7 +81,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     for (name, _) in cfg.resolutions() {
         let secret = is_secret_flag(name);
-        if !(secret || is_account_flag(name)) || name == flags::GH_APP_KEY {
+        if !secret || name == flags::GH_APP_KEY {
             continue;
         }
         let Some(setting) = cfg.winner(name) else {
@@ -90,34 +91,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let v = text.as_str();
-        let what = if secret { "secret" } else { "value" };
         if quoted(v) {
-            let env_file = cfg.sources.get(setting.origin.source).kind == SourceKind::EnvFile;
-            let help = match setting.origin.spelling {
-                Spelling::EnvVar { .. } if env_file => {
-                    "docker --env-file keeps quotes: write NAME=value without them"
-                }
-                Spelling::Flag { .. } => {
-                    "an exec-form command (a YAML list) passes quotes through: write --flag=value without them"
-                }
-                Spelling::EnvVar { .. } => "set the variable without the quotes",
-                Spelling::ConfigKey | Spelling::FormKey { .. } | Spelling::Assumed { .. } => {
-                    "remove the inner quotes"
-                }
-            };
+            let help = quote_help(cfg, setting);
             out.push(
                 Finding::new(
                     &RULE,
                     setting.origin.value(),
-                    format!("{name} is wrapped in literal quotes, which become part of the {what}"),
+                    format!("{name} is wrapped in literal quotes, which become part of the secret"),
                 )
                 .key(name)
                 .label("quotes are part of the value")
                 .help(help),
             );
-            continue;
-        }
-        if !secret {
             continue;
         }
         let Some(problem) = whitespace_problem(v) else {
@@ -150,6 +135,23 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .label("whitespace in the secret")
             .help("remove the whitespace (create secrets with `printf '%s'`, not `echo`; in YAML do not use a `|` block)"),
         );
+    }
+}
+
+/// How to write the value without its quotes, for the channel it came through.
+pub(crate) fn quote_help(cfg: &EffectiveConfig, setting: &Setting) -> &'static str {
+    let env_file = cfg.sources.get(setting.origin.source).kind == SourceKind::EnvFile;
+    match setting.origin.spelling {
+        Spelling::EnvVar { .. } if env_file => {
+            "docker --env-file keeps quotes: write NAME=value without them"
+        }
+        Spelling::Flag { .. } => {
+            "an exec-form command (a YAML list) passes quotes through: write --flag=value without them"
+        }
+        Spelling::EnvVar { .. } => "set the variable without the quotes",
+        Spelling::ConfigKey | Spelling::FormKey { .. } | Spelling::Assumed { .. } => {
+            "remove the inner quotes"
+        }
     }
 }
 

@@ -49,6 +49,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .help(format!(
             "set {missing} as well, or remove {set}; Atlantis refuses to start with: \
              --ssl-key-file and --ssl-cert-file are both required for ssl"
-        )),
+        ))
+        .map(|f| super::unknown_key::with_misspelling(f, cfg, &[missing])),
     );
 }

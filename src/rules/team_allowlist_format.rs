@@ -6,7 +6,7 @@ use crate::flags;
 pub static RULE: RuleInfo = RuleInfo {
     id: "team-allowlist-format",
     severity: Severity::Error,
-    summary: "a gh-team-allowlist or gitlab-group-allowlist entry without team:command form (Atlantis panics at startup)",
+    summary: "a gh-team-allowlist or gitlab-group-allowlist entry without team:command form (Atlantis panics at startup), or a leading comma (the list is ignored)",
     suppressible: true,
     docs: r#"## What it checks
 Every comma-separated entry of `gh-team-allowlist` and `gitlab-group-allowlist` must have the form
@@ -18,9 +18,15 @@ otherwise. The list Atlantis reads gives an error; the other list a warning (it 
 When a repo config is given (`repo-config`, `repo-config-json`) and may define `team_authz`, which
 replaces the list, the finding is a warning too.
 
+A list whose first entry is empty (`,platform:plan`) is a different case: Atlantis skips the
+whole list, so there are no team rules and every team may run every command. That is reported
+with the same severities, as a list that is silently ignored.
+
 ## Why it matters
-Atlantis splits each entry at `:` and takes the second part without checking that there is one:
-the server panics at startup (`index out of range`).
+`command.NewTeamAllowlistChecker` splits each entry at `:` and takes the second part without
+checking that there is one: the server panics at startup (`index out of range`). It parses the
+entries only when the first one is not empty (`if pairs[0] != ""`): a leading comma turns the
+allowlist off instead, without a word.
 
 ## Example
 ```yaml
@@ -58,6 +64,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "Atlantis would panic at startup if it read this list (it reads it only while gitlab-user is set)"
         };
         let parts = split_list(value);
+        if parts[0].1.is_empty() {
+            // `NewTeamAllowlistChecker` skips the whole list: no rules, every team allowed.
+            out.push(
+                Finding::new(
+                    &RULE,
+                    value_part(setting, source, 0..1),
+                    format!("{flag} starts with a comma: Atlantis skips the whole list, so every team may run every command"),
+                )
+                .key(flag)
+                .label("the list is ignored from here")
+                .severity(severity)
+                .help("remove the leading comma"),
+            );
+            continue;
+        }
         let last = parts.len() - 1;
         for (i, (range, entry)) in parts.into_iter().enumerate() {
             if entry.contains(':') {

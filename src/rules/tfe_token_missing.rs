@@ -48,6 +48,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .help(
             "set tfe-token (or ATLANTIS_TFE_TOKEN) to a team or user API token of that host; \
              Atlantis refuses to start with: if setting --tfe-hostname, must set --tfe-token",
-        ),
+        )
+        .map(|f| super::unknown_key::with_misspelling(f, cfg, &[flags::TFE_TOKEN])),
     );
 }

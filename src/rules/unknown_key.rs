@@ -1,7 +1,7 @@
 use super::Context;
-use crate::config::{ArgvIssue, KeyMatch, RawValue, Setting, Spelling};
+use crate::config::{ArgvIssue, EffectiveConfig, KeyMatch, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags::{self, Flag, FlagKind};
+use crate::flags::{self, Flag, FlagId, FlagKind};
 use crate::input::env::is_service_link;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -40,6 +40,64 @@ Use the flag name shown in the suggestion.
 /// The flag a mistyped name most likely meant.
 fn suggestion_for(name: &str) -> Option<&'static Flag> {
     flags::suggest(name).or_else(|| flags::lookup(format!("atlantis-{}", flags::normalise(name))))
+}
+
+/// A setting Atlantis does not read that most likely meant `flag`: an unknown key whose
+/// suggestion is `flag`, or a removed flag `flag` replaces (`ATLANTIS_REPO_WHITELIST`).
+pub fn misspelling_of(cfg: &EffectiveConfig, flag: FlagId) -> Option<&Setting> {
+    let flag = flag.name();
+    cfg.settings.iter().find(|s| {
+        let meant = match s.matched {
+            KeyMatch::Unknown => {
+                let name = match &s.origin.spelling {
+                    Spelling::EnvVar { name } => {
+                        let value = match &s.value {
+                            RawValue::Text(t) => t.as_str(),
+                            _ => "",
+                        };
+                        if is_service_link(name, value) {
+                            return false;
+                        }
+                        name.strip_prefix("ATLANTIS_").unwrap_or(name)
+                    }
+                    _ => s.key.as_str(),
+                };
+                suggestion_for(name).map(|f| f.name)
+            }
+            KeyMatch::Removed(f) => f.replacement,
+            KeyMatch::Flag(_) => None,
+        };
+        let has_value = match &s.value {
+            RawValue::Null => false,
+            RawValue::Text(t) | RawValue::Scalar { text: t, .. } => !t.as_str().is_empty(),
+            _ => true,
+        };
+        meant == Some(flag) && has_value
+    })
+}
+
+/// Adds to a "`flag` is missing" finding the setting that most likely meant it, if any: one
+/// finding that names the cause instead of two that look unrelated.
+pub fn with_misspelling(f: Finding, cfg: &EffectiveConfig, flags: &[FlagId]) -> Finding {
+    let Some((flag, s)) = flags
+        .iter()
+        .find_map(|flag| misspelling_of(cfg, *flag).map(|s| (flag.name(), s)))
+    else {
+        return f;
+    };
+    let written = match &s.origin.spelling {
+        Spelling::Flag { flag, .. } => flag.clone(),
+        _ => s.key.clone(),
+    };
+    let mut f = f.related(
+        s.origin.key(),
+        format!("meant as {flag}? Atlantis does not read `{written}`"),
+    );
+    f.message = format!(
+        "{}; `{written}` is set, but Atlantis does not read that name (did you mean {flag}?)",
+        f.message
+    );
+    f
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

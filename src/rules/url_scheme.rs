@@ -5,7 +5,7 @@ use crate::flags;
 pub static RULE: RuleInfo = RuleInfo {
     id: "url-scheme",
     severity: Severity::Error,
-    summary: "bitbucket-base-url, gitea-base-url or atlantis-url without http:// or https://, or unparsable",
+    summary: "bitbucket-base-url, gitea-base-url or atlantis-url without http:// or https://, or unparsable; atlantis-url without a host or with a placeholder host",
     suppressible: false,
     docs: r#"## What it checks
 `bitbucket-base-url`, `gitea-base-url` and `atlantis-url` must parse as URLs (Go's `url.Parse`)
@@ -20,6 +20,12 @@ Atlantis refuses to start with, for example:
 
 A value such as `atlantis.example.com:4141` parses as the scheme `atlantis.example.com`, so it is
 rejected too.
+
+`atlantis-url` with the right scheme but no host (`https://`) or a placeholder host
+(`https://<example.com>`, `https://your-domain.com`) is reported too: `ParseAtlantisURL` checks
+only the scheme, so Atlantis starts, and every link it posts to pull requests (the plan and lock
+pages, the commit status's details link) is broken. (`atlantis.example.com` is a real name, and
+not reported.)
 
 ## Example
 ```yaml
@@ -43,6 +49,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(url) = cfg.str(flag) else { continue };
+        // Literal quotes around the URL are `quoted-value`'s finding: one cause, one finding.
+        if super::secret_whitespace::quoted(url) {
+            continue;
+        }
         let problem = match parse_scheme(url) {
             Err(e) => {
                 let atlantis = match flag {
@@ -59,7 +69,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 };
                 (format!("{flag} `{url}` is not a valid URL: {e}"), atlantis)
             }
-            Ok(scheme) if scheme == "http" || scheme == "https" => continue,
+            Ok(scheme) if scheme == "http" || scheme == "https" => {
+                if flag == flags::ATLANTIS_URL {
+                    if let Some(f) = atlantis_url_host(cfg, url) {
+                        out.push(f);
+                    }
+                }
+                continue;
+            }
             Ok(scheme) => {
                 let atlantis = if flag == flags::ATLANTIS_URL {
                     format!(
@@ -96,6 +113,35 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+}
+
+/// `ParseAtlantisURL` checks only the scheme: `https://` or `https://<example.com>` starts, and
+/// every link Atlantis posts (the plan and lock pages, the commit status) is broken.
+fn atlantis_url_host(cfg: &crate::config::EffectiveConfig, url: &str) -> Option<Finding> {
+    let host = super::git_hosts::host_of(url);
+    let (message, label) = if host.is_empty() {
+        (
+            format!(
+                "atlantis-url `{url}` has a scheme but no host: Atlantis starts, and every link it posts to pull requests is broken"
+            ),
+            "no host",
+        )
+    } else if super::placeholder_value::placeholder_host(&host) {
+        (
+            format!(
+                "atlantis-url `{url}` has the placeholder host `{host}`: Atlantis starts, and every link it posts to pull requests is broken"
+            ),
+            "placeholder host",
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Finding::new(&RULE, cfg.value_location(flags::ATLANTIS_URL), message)
+            .key(flags::ATLANTIS_URL)
+            .label(label)
+            .help("set atlantis-url to the URL users reach Atlantis at, e.g. `https://atlantis.example.com` (ParseAtlantisURL checks only the scheme)"),
+    )
 }
 
 fn example_host(flag: flags::FlagId) -> &'static str {

@@ -13,13 +13,21 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "a webhooks entry Atlantis rejects (missing kind or event, unsupported values, no channel, url or slack-token, a bad regex)",
     suppressible: false,
     docs: r#"## What it checks
-The config-file-only `webhooks:` list, entry by entry, as `NewServer` checks it:
-- `workspace-regex` and `branch-regex` must compile as Go regular expressions (RE2 syntax);
+The config-file-only `webhooks:` list, entry by entry, as Atlantis checks it at startup.
+Every entry (`webhooks.NewMultiWebhookSender`):
 - `kind` and `event` are both required;
-- `event` is `apply` or `drift`;
+- `event` is `apply` or `drift`.
+
+`event: apply` entries (`NewMultiWebhookSender`):
+- `workspace-regex` and `branch-regex` must compile as Go regular expressions (RE2 syntax);
 - `kind` is `slack` or `http`;
 - `kind: slack` needs `channel`, and a top-level `slack-token`;
 - `kind: http` needs `url`.
+
+`event: drift` entries are skipped there and checked by `webhooks.NewDriftWebhookSender`, which
+`NewServer` calls only with `enable-drift-detection`: then `kind` must be `slack` (with `channel`
+and `slack-token`) or `http` (with `url`). Their regexes are never compiled, and with drift
+detection off nothing but `kind` and `event` is checked.
 
 `webhooks` itself must be a list (a single mapping is read as a one-entry list); a single string
 such as a Slack URL cannot be decoded. Keys inside an entry are case-insensitive; unknown keys are
@@ -110,6 +118,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         _ => return,
     };
     let slack_token = cfg.is_set(flags::SLACK_TOKEN);
+    let drift_detection = cfg.bool(flags::ENABLE_DRIFT_DETECTION);
     for (index, &item) in items.iter().enumerate() {
         let at = |span: Span| Location::Source {
             source: file.source,
@@ -186,26 +195,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         let n = index + 1;
 
-        for regex_key in ["workspace-regex", "branch-regex"] {
-            let Some(f) = get(regex_key) else { continue };
-            // Only syntax errors: Go has no compiled-size limit like Rust's, so "too big" is no finding.
-            if let Some(e) = regex_syntax_error(&go_literal_braces(&f.value)) {
-                out.push(
-                    Finding::new(
-                        &RULE,
-                        at(f.span),
-                        format!(
-                            "webhooks entry {n}: {regex_key} is not a valid regular expression: {}",
-                            regex_reason(&e)
-                        ),
-                    )
-                    .key(flags::WEBHOOKS)
-                    .label("does not compile")
-                    .help("fix the regular expression (Go RE2 syntax); Atlantis refuses to start with: initializing webhooks: error parsing regexp: ..."),
-                );
-            }
-        }
-
         let kind = get("kind").filter(|f| !f.value.is_empty());
         let event = get("event").filter(|f| !f.value.is_empty());
         if undecodable.contains(&"kind") || undecodable.contains(&"event") {
@@ -225,6 +214,43 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             );
             continue;
         };
+
+        // `NewMultiWebhookSender` skips drift entries; `NewDriftWebhookSender` checks them, and
+        // only when drift detection is on. Their regexes are never compiled.
+        if event.value == "drift" {
+            if drift_detection {
+                check_drift_entry(
+                    n,
+                    kind,
+                    (get("channel"), get("url")),
+                    &undecodable,
+                    slack_token,
+                    &at,
+                    out,
+                );
+            }
+            continue;
+        }
+
+        for regex_key in ["workspace-regex", "branch-regex"] {
+            let Some(f) = get(regex_key) else { continue };
+            // Only syntax errors: Go has no compiled-size limit like Rust's, so "too big" is no finding.
+            if let Some(e) = regex_syntax_error(&go_literal_braces(&f.value)) {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        at(f.span),
+                        format!(
+                            "webhooks entry {n}: {regex_key} is not a valid regular expression: {}",
+                            regex_reason(&e)
+                        ),
+                    )
+                    .key(flags::WEBHOOKS)
+                    .label("does not compile")
+                    .help("fix the regular expression (Go RE2 syntax); Atlantis refuses to start with: initializing webhooks: error parsing regexp: ..."),
+                );
+            }
+        }
 
         if !EVENTS.contains(&event.value.as_str()) {
             let mut f = Finding::new(
@@ -306,6 +332,62 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 out.push(f);
             }
+        }
+    }
+}
+
+/// An `event: drift` entry as `NewDriftWebhookSender` checks it (with drift detection on).
+fn check_drift_entry(
+    n: usize,
+    kind: &Field,
+    (channel, url): (Option<&Field>, Option<&Field>),
+    undecodable: &[&str],
+    slack_token: bool,
+    at: &dyn Fn(Span) -> Location,
+    out: &mut Vec<Finding>,
+) {
+    let whole = at(kind.key.to(kind.span));
+    match kind.value.as_str() {
+        "slack" => {
+            if !slack_token {
+                out.push(
+                    Finding::new(&RULE, whole.clone(), format!("drift webhooks entry {n} is `kind: slack` but slack-token is not set"))
+                        .key(flags::SLACK_TOKEN)
+                        .label("needs a top-level slack-token")
+                        .help("set slack-token (or ATLANTIS_SLACK_TOKEN); with enable-drift-detection Atlantis refuses to start with: must specify top-level \"slack-token\" if using a drift webhook of \"kind: slack\""),
+                );
+            }
+            if !undecodable.contains(&"channel") && channel.is_none_or(|c| c.value.is_empty()) {
+                out.push(
+                    Finding::new(&RULE, whole, format!("drift webhooks entry {n} is `kind: slack` but has no `channel`"))
+                        .key(flags::WEBHOOKS)
+                        .label("needs `channel`")
+                        .help("add `channel: <slack channel name>`; with enable-drift-detection Atlantis refuses to start with: must specify \"channel\" for drift webhook of \"kind: slack\""),
+                );
+            }
+        }
+        "http" => {
+            if !undecodable.contains(&"url") && url.is_none_or(|u| u.value.is_empty()) {
+                out.push(
+                    Finding::new(&RULE, whole, format!("drift webhooks entry {n} is `kind: http` but has no `url`"))
+                        .key(flags::WEBHOOKS)
+                        .label("needs `url`")
+                        .help("add `url: https://...`; with enable-drift-detection Atlantis refuses to start with: must specify \"url\" for drift webhook of \"kind: http\""),
+                );
+            }
+        }
+        other => {
+            let mut f = Finding::new(&RULE, at(kind.span), format!("drift webhooks entry {n}: kind {} is not supported", shown(other)))
+                .key(flags::WEBHOOKS)
+                .label("unsupported kind")
+                .help(format!(
+                    "use `kind: slack` or `kind: http`; with enable-drift-detection Atlantis refuses to start with: \"kind: {}\" not supported for drift webhooks",
+                    if is_word(other) { other } else { "..." }
+                ));
+            if let Some(s) = did_you_mean(other, KINDS) {
+                f = f.suggestion(s);
+            }
+            out.push(f);
         }
     }
 }
