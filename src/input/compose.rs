@@ -15,7 +15,8 @@
 //!   Atlantis), a string is split like `go-shellwords` (quotes removed, no `$` expansion).
 //! - Merge keys (`<<: *defaults`) and aliases are followed, so `x-` extension blocks work.
 //!
-//! Facts only compose has are `compose-...` form issues (`src/rules/compose_file.rs`).
+//! Facts only compose has are `compose-...` form issues (`src/rules/compose_file.rs`); quotes
+//! that reach Atlantis (list-form `environment`, exec-form `command`) are `quoted-value`.
 
 use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
@@ -856,15 +857,6 @@ impl ServiceReader<'_> {
             return;
         }
         let interpolated = self.interpolate_here(value, value_span);
-        if let Interpolated::Known(v) = &interpolated {
-            self.quoted(
-                name,
-                v,
-                value_span,
-                "environment",
-                "the list form of `environment` keeps quotes as part of the value",
-            );
-        }
         self.define(
             self.id,
             name,
@@ -873,40 +865,6 @@ impl ServiceReader<'_> {
             value_span,
             "from `environment`",
         );
-    }
-
-    /// A value wrapped in quotes that no shell or YAML parser removes.
-    fn quoted(&mut self, name: &str, value: &str, at: Span, path: &str, why: &str) {
-        let q = value.len() >= 2
-            && ((value.starts_with('"') && value.ends_with('"'))
-                || (value.starts_with('\'') && value.ends_with('\'')));
-        if !q {
-            return;
-        }
-        let flag = flags::lookup_env(name)
-            .or_else(|| flags::lookup(name.trim_start_matches('-')))
-            .map(|f| f.name.to_string());
-        // Secrets and Git host users: `secret-whitespace` reports their quotes, as errors.
-        if is_secret_name(name)
-            || flag
-                .as_deref()
-                .is_some_and(|f| super::mask::name_is_secret(f) || f.ends_with("-user"))
-        {
-            return;
-        }
-        let shown = format!("`{}`", short(value));
-        let location = self.here(at, path);
-        let mut issue = FormIssue::new(
-            "compose-quoted-value",
-            location,
-            format!("{why}: Atlantis gets {shown} for `{name}`, quotes included"),
-        )
-        .label("quotes are part of the value")
-        .help("remove the quotes (`KEY=value`), or use the map form `KEY: \"value\"` where YAML removes them");
-        if let Some(f) = flag {
-            issue = issue.key(f);
-        }
-        self.issue(issue);
     }
 
     /// `entrypoint` + `command` as the container's command line.
@@ -944,29 +902,6 @@ impl ServiceReader<'_> {
             }
             return;
         };
-        let from_exec = words.clone();
-        let list_form = matches!(
-            command.map(|c| &self.doc.resolve(c).kind),
-            Some(NodeKind::Seq(_))
-        );
-        if list_form {
-            for w in &from_exec[start..] {
-                if let Some((flag, value)) = w.text.split_once('=') {
-                    if flag.starts_with('-') {
-                        let at = w
-                            .exact_at
-                            .map_or(w.span, |a| Span::new(a + flag.len() + 1, a + w.text.len()));
-                        self.quoted(
-                            flag,
-                            value,
-                            at,
-                            "command",
-                            "`command` as a list is exec form: no shell removes the quotes",
-                        );
-                    }
-                }
-            }
-        }
         self.read_words(&words[start..], &unknown_words, start);
     }
 

@@ -3,39 +3,6 @@
 use super::{Context, report_form_issues};
 use crate::finding::{Finding, RuleInfo, Severity};
 
-pub static QUOTED_VALUE: RuleInfo = RuleInfo {
-    id: "compose-quoted-value",
-    severity: Severity::Warning,
-    summary: "(compose) quotes that reach Atlantis as part of a value: `- KEY=\"value\"` in an environment list, `--flag=\"value\"` in an exec-form command",
-    suppressible: true,
-    docs: r#"## What it checks
-In a docker-compose file, a value wrapped in quotes that nothing removes before Atlantis reads it:
-an item of `environment` in its list form (`- ATLANTIS_REPO_ALLOWLIST="github.com/acme/*"`), or
-a `--flag="value"` word of `command` / `entrypoint` written as a list (exec form).
-
-## Why it matters
-Compose cuts a list item at the first `=` and keeps the rest as written (compose-go
-`types/mapping.go`); an exec-form command runs without a shell. So Atlantis gets
-`"github.com/acme/*"` with the quotes, which matches no repository, or a token with quotes
-around it, which every API call rejects. The map form (`KEY: "value"`) and `env_file` values
-have their quotes removed; a string `command` is split like a shell and loses them too.
-Secrets and Git host users in quotes are `secret-whitespace` errors instead.
-
-## Example
-```yaml
-services:
-  atlantis:
-    image: ghcr.io/runatlantis/atlantis:v0.30.0
-    environment:
-      - ATLANTIS_REPO_ALLOWLIST="github.com/acme/*"   # quotes are part of the value
-    command: ["server", "--repo-allowlist=\"github.com/acme/*\""]
-```
-
-## Fix
-Drop the quotes (`- ATLANTIS_REPO_ALLOWLIST=github.com/acme/*`), or use the map form.
-"#,
-};
-
 pub static DUPLICATE_ENV: RuleInfo = RuleInfo {
     id: "compose-duplicate-env",
     severity: Severity::Warning,
@@ -168,10 +135,6 @@ quote, so the service never starts.
 Close the quote, or write the command as a list (`["server", "--repo-allowlist=github.com/acme/*"]`).
 "#,
 };
-
-pub fn check_quoted_value(ctx: &Context, out: &mut Vec<Finding>) {
-    report_form_issues(ctx, &QUOTED_VALUE, out);
-}
 
 pub fn check_duplicate_env(ctx: &Context, out: &mut Vec<Finding>) {
     report_form_issues(ctx, &DUPLICATE_ENV, out);

@@ -198,10 +198,6 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     ),
     (&k8s_manifest::SECRET_DATA, k8s_manifest::check_secret_data),
     (
-        &compose_file::QUOTED_VALUE,
-        compose_file::check_quoted_value,
-    ),
-    (
         &compose_file::DUPLICATE_ENV,
         compose_file::check_duplicate_env,
     ),
