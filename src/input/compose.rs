@@ -287,14 +287,6 @@ fn shell_split(s: &str) -> Result<Vec<(String, usize, usize, bool)>, &'static st
     Ok(out)
 }
 
-/// A value for a message: at most 60 characters.
-fn short(s: &str) -> String {
-    match s.char_indices().nth(60) {
-        Some((at, _)) => format!("{}...", &s[..at]),
-        None => s.to_string(),
-    }
-}
-
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
