@@ -236,8 +236,7 @@ spec:
 config/atlantis-server.yaml:2:1: warning[missing-webhook-secret] gh-user is set but gh-webhook-secret is not: GitHub webhooks are not authenticated
 config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not an Atlantis flag; Atlantis ignores it
 k8s/atlantis.yaml:26:67: error[k8s-missing-key] Secret `atlantis-vcs` in this input has no key `webhook-secret`: the pod fails with CreateContainerConfigError (couldn't find key webhook-secret)
-ops/prod-compose.yml:6:33: warning[compose-quoted-value] the list form of `environment` keeps quotes as part of the value: Atlantis gets `\"github.com/acme/*\"` for `ATLANTIS_REPO_ALLOWLIST`, quotes included
-ops/prod-compose.yml:6:33: warning[repo-allowlist-host] no repo-allowlist entry covers github.com, where the GitHub repositories live: Atlantis rejects their webhooks
+ops/prod-compose.yml:6:33: error[quoted-value] repo-allowlist is wrapped in literal quotes that become part of the value: the variable holds them
 ",
         "{}",
         String::from_utf8_lossy(&out.stderr)
