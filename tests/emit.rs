@@ -847,3 +847,33 @@ write-git-creds: true
         stdout(&out)
     );
 }
+
+/// A compose file in, a server config out: env_file, environment and command merged.
+#[test]
+fn a_compose_file_emits_its_atlantis_configuration() {
+    let dir = root().join("fixtures/err/compose-duplicate-env");
+    let out = emit(
+        &dir,
+        &["--to", "yaml", "env-file-and-environment.compose.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "\
+gh-user: atlantis-bot
+gh-webhook-secret: <redacted>  # secret redacted; --secrets include writes the value
+repo-allowlist: github.com/acme/infra
+"
+    );
+    // Round trip: the emitted env list reads back as the same configuration.
+    let out = emit(
+        &dir,
+        &["--to", "dotenv", "env-file-and-environment.compose.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("ATLANTIS_REPO_ALLOWLIST=github.com/acme/infra"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -585,6 +585,67 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         args: vec![path("task.json")],
         env: vec![],
     });
+
+    // 12. docker-compose: secrets in an environment list and map, in env_files (compose's
+    //    dotenv rules: quoted, multi-line, interpolated, broken lines), in list and string
+    //    commands, in a sidecar, in an anchored `x-` block merged into two services.
+    let mut envf = String::new();
+    for f in &secrets {
+        envf.push_str(&format!(
+            "{}='{}'\n",
+            f.env_name(),
+            secret_value(f, &m.next())
+        ));
+    }
+    envf.push_str(&format!(
+        "export ATLANTIS_GH_TOKEN=\"{}\"\nATLANTIS_GITLAB_TOKEN={} # c\nATLANTIS_GITEA_TOKEN='{}\n{}'\nATLANTIS_BITBUCKET_TOKEN=${{X}}{}\nbroken {}\nATLANTIS_GH_WEBHOOK_SECRET=\"{}\n",
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    ));
+    write(dir, "compose-atlantis.env", &envf);
+    let mut c = format!(
+        "x-secrets: &secrets\n  ATLANTIS_GH_TOKEN: {}\n  ATLANTIS_GH_WEBHOOK_SECRET: \"{}\"\nservices:\n  sidecar:\n    image: busybox\n    environment:\n      AWS_SECRET_ACCESS_KEY: {}\n",
+        m.next(),
+        m.next(),
+        m.next()
+    );
+    c.push_str("  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    env_file: [compose-atlantis.env, {path: missing.env}]\n    environment:\n");
+    for f in &secrets {
+        c.push_str(&format!(
+            "      - {}={}\n",
+            f.env_name(),
+            secret_value(f, &m.next())
+        ));
+    }
+    c.push_str(&format!(
+        "      - ATLANTIS_GH_TOKEN=\"{}\"\n      - ATLANTIS_GH_TOKN={}\n      - GH_TOKEN={}\n      - ATLANTIS_GITLAB_TOKEN=${{{}\n    command: [server, --gitlab-token={}, --azuredevops-token, {}, --gh-tokn={}, stray-{}, '--gh-token=\"{}\"']\n",
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    ));
+    c.push_str(&format!(
+        "  atlantis2:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    environment:\n      <<: *secrets\n    command: server --gh-user=bot --gh-token='{}' --gitlab-token {} --bitbucket-token=\"{}\n",
+        m.next(),
+        m.next(),
+        m.next()
+    ));
+    write(dir, "docker-compose.yml", &c);
+    cases.push(Case {
+        name: "compose".into(),
+        args: vec![path("docker-compose.yml")],
+        env: vec![],
+    });
     cases
 }
 

@@ -71,6 +71,8 @@ fn hook_definition() {
         "main.tf",
         "infra/atlantis/atlantis.tf",
         "ecs/atlantis-task-definition.json",
+        "ops/atlantis.compose.yml",
+        "deploy/prod-compose.yaml",
     ] {
         assert!(files.is_match(path), "{path} should be linted");
     }
@@ -193,6 +195,15 @@ spec:
         "config/atlantis-server.yaml",
         "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /secrets/gh-token\ngh_webhook_secret: whatever\n",
     );
+    // A compose file that runs Atlantis, next to its env file (not selected: `.env`).
+    put(
+        "ops/prod-compose.yml",
+        "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    env_file: atlantis.env\n    environment:\n      - ATLANTIS_REPO_ALLOWLIST=\"github.com/acme/*\"\n",
+    );
+    put(
+        "ops/atlantis.env",
+        "ATLANTIS_GH_USER=atlantis-bot\nATLANTIS_GH_TOKEN=${GH_TOKEN}\nATLANTIS_GH_WEBHOOK_SECRET=${GH_WEBHOOK_SECRET}\n",
+    );
     // Not selected by the pattern: a chart template.
     put(
         "charts/atlantis/templates/statefulset.yaml",
@@ -225,6 +236,7 @@ spec:
             "infra/atlantis.tf",
             "infra/network.tf",
             "k8s/atlantis.yaml",
+            "ops/prod-compose.yml",
         ]
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
@@ -245,6 +257,7 @@ config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not a
 deploy/atlantis/values.yaml:4:1: info[helm-vcs-secret-keys] the Secret `atlantis-vcs` must hold the keys `github_token`, `github_secret`: the chart's templates read these (not `token` / `secret`, as the chart's schema text says); a missing key stops the pod (`CreateContainerConfigError`)
 infra/atlantis.tf:2:12: warning[terraform-module-injected] terraform-aws-atlantis v3 sets `ATLANTIS_ALLOW_REPO_CONFIG` on its own (from `allow_repo_config`, default \"false\"): Atlantis removed that flag after v0.26.0 and ignores it
 k8s/atlantis.yaml:26:67: error[k8s-missing-key] Secret `atlantis-vcs` in this input has no key `webhook-secret`: the pod fails with CreateContainerConfigError (couldn't find key webhook-secret)
+ops/prod-compose.yml:6:33: error[quoted-value] repo-allowlist is wrapped in literal quotes that become part of the value: the variable holds them
 ",
         "{}",
         String::from_utf8_lossy(&out.stderr)

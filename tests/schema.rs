@@ -55,6 +55,10 @@ fn instance(path: &Path) -> Option<Value> {
     if json.get("apiVersion").is_some() && json.get("kind").is_some() {
         return None;
     }
+    // docker-compose files are no server-config instances either.
+    if json.get("services").is_some() {
+        return None;
+    }
     Some(json)
 }
 

@@ -48,10 +48,10 @@ Settings file:
 
 Paths:
   Each file is read in its kind, detected from its content (--kind overrides): an Atlantis server
-  config, a Kubernetes manifest, a server-side repo config (repos.yaml: top-level `repos:`,
+  config, a Kubernetes manifest, a docker-compose file, a server-side repo config (repos.yaml: top-level `repos:`,
   `workflows:`, `policies:`) or a repository's atlantis.yaml (`version:`, `projects:`). A directory is searched recursively for *.yaml and *.yml files
   that hold an Atlantis configuration; hidden directories, target/ and node_modules/ are skipped.
-  A Helm values file or a compose file is never linted as a server config: named explicitly, it
+  A Helm values file or a compose file without Atlantis is never linted as a server config: named explicitly, it
   is an error (exit 2) saying what it is; found by a directory search or with
   --only-server-configs, it is skipped. `-` reads standard input. The atlantis.yaml files of a
   run are checked against the run's repos.yaml (--repo-config FILE, a named one, or the file a
@@ -162,7 +162,8 @@ pub enum ListFormat {
 /// Where the configuration comes from (shared by the linter and `emit`).
 #[derive(Debug, Args, Default)]
 pub struct SourceArgs {
-    /// Files holding Atlantis configuration (server config YAML/JSON, Kubernetes manifests), or
+    /// Files holding Atlantis configuration (server config YAML/JSON, Kubernetes manifests,
+    /// docker-compose files), or
     /// directories to search for them; `-` reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -12,6 +12,8 @@ mod autoplan_file_list_pattern;
 mod azuredevops_webhook_auth;
 mod bitbucket;
 mod bool_flag_value;
+/// Facts of docker-compose files (`compose-...`).
+mod compose_file;
 mod conflicting_credentials;
 /// Shared facts about credential values (not a rule).
 mod credential_values;
@@ -239,6 +241,17 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     ),
     (&terraform::VALUES_FILE, terraform::check_values_file),
     (&terraform::ENV_AND_SECRET, terraform::check_env_and_secret),
+    (
+        &compose_file::DUPLICATE_ENV,
+        compose_file::check_duplicate_env,
+    ),
+    (&compose_file::ENV_FILE, compose_file::check_env_file),
+    (&compose_file::ENV_ENTRY, compose_file::check_env_entry),
+    (
+        &compose_file::INTERPOLATION,
+        compose_file::check_interpolation,
+    ),
+    (&compose_file::COMMAND, compose_file::check_command),
     (
         &default_web_credentials::RULE,
         default_web_credentials::check,

@@ -118,6 +118,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// `ParseAtlantisURL` checks only the scheme: `https://` or `https://<example.com>` starts, and
 /// every link Atlantis posts (the plan and lock pages, the commit status) is broken.
 fn atlantis_url_host(cfg: &crate::config::EffectiveConfig, url: &str) -> Option<Finding> {
+    // A Helm chart that renders the URL from its ingress defaults: `helm-atlantis-url` reports
+    // it at the values key the user would change, once.
+    if cfg
+        .form_issues
+        .iter()
+        .any(|i| i.rule == "helm-atlantis-url")
+    {
+        return None;
+    }
     let host = super::git_hosts::host_of(url);
     let (message, label) = if host.is_empty() {
         (
