@@ -368,7 +368,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "repos.yaml",
         // A plan store's type and bucket are names, not secrets: the repo-config rules quote
         // them and show them in snippets, as Atlantis's own messages do.
-        "repos:\n- id: /.*/\nexternal_stores:\n  plan_store:\n    type: s3\n    s3:\n      bucket: atlantis-plans\n".to_string(),
+        "repos:\n- id: /.*/\nexternal_stores:\n  plan_store:\n    type: s3\n    s3:\n      bucket: atlantis-plans\n",
     );
     let beside = format!(
         "{BASE}gh-user: atlantis-bot\ngh-token-file: /run/gh-token\nlanguage-config-file: messages.yaml\n\
