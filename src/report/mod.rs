@@ -11,6 +11,7 @@ pub mod sarif;
 
 use crate::config::{EffectiveConfig, Location, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::secret::KnownSecrets;
 use crate::source::{SourceId, Span};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -164,18 +165,24 @@ pub struct Summary {
 impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
+        self.add_with(cfg, findings, &KnownSecrets::default());
+    }
+
+    /// Adds the findings about one configuration; `known` holds the secrets the run loaded or
+    /// built besides the configuration's values (file contents, JWTs, encoded headers).
+    pub fn add_with(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>, known: &KnownSecrets) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
-        let redactor = Redactor::new(cfg);
+        let redactor = Redactor::new(cfg, known);
         for f in findings {
             let label = f.label.clone().map(|l| redactor.redact(l));
-            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
+            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked, &redactor);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
                     let text = redactor.redact(l.text.clone());
-                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked);
+                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked, &redactor);
                     Related { source, snippet }
                 })
                 .collect();
@@ -239,6 +246,7 @@ fn resolve(
     location: &Location,
     label: Option<String>,
     masked: &mut HashMap<SourceId, Arc<str>>,
+    redactor: &Redactor,
 ) -> (SourceRef, Option<Snippet>) {
     let Location::Source { source, kind, span } = location else {
         return (SourceRef::None, None);
@@ -268,7 +276,11 @@ fn resolve(
     };
     let masked_text = masked
         .entry(*source)
-        .or_insert_with(|| Arc::from(printable_same_length(text.masked())))
+        .or_insert_with(|| {
+            // A secret written again where no key marks it (`gh-user: <the token>`) is masked
+            // too: otherwise the snippet would show what the message redacts.
+            Arc::from(redactor.mask_same_length(printable_same_length(text.masked())))
+        })
         .clone();
     let snippet = Snippet {
         name: text.name.clone(),
@@ -280,22 +292,34 @@ fn resolve(
 }
 
 /// The last line of defence: whatever a rule or a host answer put into a message (an echoed
-/// token, a Basic-auth header), every secret value of the configuration, and its base64 forms,
-/// is replaced by `<redacted>` before any format sees it. One Aho-Corasick automaton searches for
-/// all of them at once, so the cost stays linear in the report's size.
-struct Redactor {
-    /// Patterns: the secret values, then the middle of each one's base64 encoding at the three
-    /// byte alignments (found inside any encoding that embeds it, such as `user:token`).
+/// token, a Basic-auth header), every secret value of the configuration and every secret the run
+/// loaded or built ([`KnownSecrets`]), and their base64 forms, is replaced by `<redacted>` before
+/// any format sees it; so is anything shaped like a known token or a PEM private key. Snippets
+/// get the same search, masking with `*`s: a message never hides what its snippet shows.
+///
+/// The cost stays linear in the secrets' and the report's size whatever the values: short
+/// patterns share one Aho-Corasick automaton; long ones (whose automaton build can be quadratic
+/// for periodic values) are searched one by one with a linear substring search.
+pub struct Redactor {
+    /// Patterns up to [`LONG_PATTERN`] bytes: the secret values, then the middle of each one's
+    /// base64 encoding at the three byte alignments (found inside any encoding that embeds it,
+    /// such as `user:token`).
     searcher: Option<aho_corasick::AhoCorasick>,
-    /// Patterns below this index are plain values; the others are base64 fragments.
-    plain_count: usize,
+    /// Whether each pattern of `searcher` is a base64 fragment.
+    short_b64: Vec<bool>,
+    /// Longer patterns, and whether each is a base64 fragment.
+    long: Vec<(memchr::memmem::Finder<'static>, bool)>,
 }
 
 /// Secrets shorter than this are not searched for (they would match ordinary words).
 const MIN_REDACTED_LEN: usize = 6;
 
+/// Patterns longer than this are searched with their own linear substring search.
+const LONG_PATTERN: usize = 256;
+
 impl Redactor {
-    fn new(cfg: &EffectiveConfig) -> Redactor {
+    /// The redactor of one configuration: its secret values, plus `known`.
+    pub fn new(cfg: &EffectiveConfig, known: &KnownSecrets) -> Redactor {
         let mut plain: Vec<String> = Vec::new();
         for setting in &cfg.settings {
             let text = match &setting.value {
@@ -307,10 +331,18 @@ impl Redactor {
                 plain.push(text.as_str().trim().to_string());
             }
         }
+        for issue in &cfg.argv_issues {
+            if let crate::config::ArgvIssue::Positional { word, .. } = issue {
+                if word.is_secret() {
+                    plain.push(word.as_str().trim().to_string());
+                }
+            }
+        }
+        plain.extend(known.all().iter().map(|s| s.expose().to_string()));
         Redactor::from_values(plain)
     }
 
-    fn from_values(mut plain: Vec<String>) -> Redactor {
+    pub fn from_values(mut plain: Vec<String>) -> Redactor {
         use base64::Engine as _;
         // A secret flag's documented default (web-password `atlantis`) is public: rules name it.
         let defaults: Vec<String> = crate::flags::FLAGS
@@ -321,8 +353,8 @@ impl Redactor {
         plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
         plain.sort();
         plain.dedup();
-        let mut encoded = Vec::new();
-        for p in &plain {
+        let mut patterns: Vec<(String, bool)> = Vec::new();
+        for p in plain {
             let engines = [
                 base64::engine::general_purpose::STANDARD,
                 base64::engine::general_purpose::URL_SAFE,
@@ -334,48 +366,80 @@ impl Redactor {
                     let enc = engine.encode(&bytes);
                     // Drop the characters that depend on the prefix or on what follows.
                     if enc.len() > 8 + MIN_REDACTED_LEN {
-                        encoded.push(enc[4..enc.len() - 4].to_string());
+                        patterns.push((enc[4..enc.len() - 4].to_string(), true));
                     }
                 }
             }
+            patterns.push((p, false));
         }
-        let plain_count = plain.len();
-        let patterns: Vec<String> = plain.into_iter().chain(encoded).collect();
-        let searcher = (!patterns.is_empty())
+        patterns.sort();
+        patterns.dedup_by(|a, b| a.0 == b.0);
+        let (long, short): (Vec<_>, Vec<_>) =
+            patterns.into_iter().partition(|(p, _)| p.len() > LONG_PATTERN);
+        let searcher = (!short.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                    .build(&patterns)
+                    .build(short.iter().map(|(p, _)| p))
                     .ok()
             })
             .flatten();
         Redactor {
             searcher,
-            plain_count,
+            short_b64: short.iter().map(|(_, b)| *b).collect(),
+            long: long
+                .into_iter()
+                .map(|(p, b)| (memchr::memmem::Finder::new(p.as_bytes()).into_owned(), b))
+                .collect(),
         }
     }
 
-    fn redact(&self, s: String) -> String {
-        let Some(searcher) = &self.searcher else {
-            return s;
-        };
-        let is_b64 =
-            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for m in searcher.find_iter(&s) {
-            let (mut start, mut end) = (m.start(), m.end());
-            if m.pattern().as_usize() >= self.plain_count {
-                // The whole base64 word around a fragment goes.
-                start = s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1);
-                end = s[end..]
-                    .find(|c: char| !is_b64(c))
-                    .map_or(s.len(), |i| end + i);
+    /// Byte ranges of `s` that hold a secret, sorted and merged.
+    fn ranges(&self, s: &str) -> Vec<(usize, usize)> {
+        let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+        let widen = |(start, end): (usize, usize), b64: bool| {
+            if !b64 {
+                return (start, end);
             }
-            match ranges.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => ranges.push((start, end)),
+            // The whole base64 word around a fragment goes.
+            (
+                s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1),
+                s[end..].find(|c: char| !is_b64(c)).map_or(s.len(), |i| end + i),
+            )
+        };
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        if let Some(searcher) = &self.searcher {
+            for m in searcher.find_iter(s) {
+                found.push(widen((m.start(), m.end()), self.short_b64[m.pattern().as_usize()]));
             }
         }
+        for (finder, b64) in &self.long {
+            let n = finder.needle().len();
+            let mut at = 0;
+            while let Some(i) = finder.find(&s.as_bytes()[at..]) {
+                found.push(widen((at + i, at + i + n), *b64));
+                at += i + n;
+            }
+        }
+        found.extend(
+            crate::secret::token_like_spans(s)
+                .into_iter()
+                .map(|sp| (sp.start, sp.end)),
+        );
+        found.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
+        for (start, end) in found {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        merged
+    }
+
+    /// `s` with every secret replaced by `<redacted>`.
+    pub fn redact(&self, s: String) -> String {
+        let ranges = self.ranges(&s);
         if ranges.is_empty() {
             return s;
         }
@@ -388,6 +452,25 @@ impl Redactor {
         }
         out.push_str(&s[at..]);
         out
+    }
+
+    /// `text` with every secret replaced by `*`s of the same byte length (line breaks kept), so
+    /// that spans into it stay valid.
+    pub fn mask_same_length(&self, text: String) -> String {
+        let ranges = self.ranges(&text);
+        if ranges.is_empty() {
+            return text;
+        }
+        let mut bytes = text.into_bytes();
+        for (start, end) in ranges {
+            for b in &mut bytes[start..end] {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        // Every byte of a multi-byte character in a range is replaced: still valid UTF-8.
+        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
