@@ -338,6 +338,17 @@ impl Redactor {
                 }
             }
         }
+        // Parts of command-line words masked where no setting holds them (a glued or
+        // swallowed value, a pasted credential).
+        for (_, source) in cfg.sources.iter() {
+            if source.kind == crate::source::SourceKind::Argv {
+                for span in source.secret_spans() {
+                    if let Some(t) = source.text.get(span.start..span.end) {
+                        plain.push(t.trim_matches(['\'', ' ']).to_string());
+                    }
+                }
+            }
+        }
         plain.extend(known.all().iter().map(|s| s.expose().to_string()));
         Redactor::from_values(plain)
     }
@@ -435,6 +446,11 @@ impl Redactor {
             }
         }
         merged
+    }
+
+    /// True when `s` holds a secret.
+    pub fn finds(&self, s: &str) -> bool {
+        !self.ranges(s).is_empty()
     }
 
     /// `s` with every secret replaced by `<redacted>`.

@@ -133,6 +133,20 @@ fn finding(s: &Setting) -> Option<Finding> {
             };
             Some(f)
         }
+        OriginKind::Argv { flag, .. } if flag.ends_with(crate::input::argv::GLUED) => {
+            // `--gh-token$TOKEN`: only the flag part is ever shown, the rest may be the token.
+            let name = flag.trim_end_matches(crate::input::argv::GLUED);
+            Some(
+                Finding::new(
+                    &RULE,
+                    s.origin.key(),
+                    format!("unknown flag: `{name}` followed by more characters (a value glued to it without `=`?)"),
+                )
+                .label("Atlantis stops here at startup")
+                .help(format!("write `{name}=VALUE` or `{name} VALUE`; Atlantis reads the whole word as one flag name and stops with `unknown flag`"))
+                .suggestion(format!("{name}=")),
+            )
+        }
         OriginKind::Argv { flag, .. } => {
             let name = flag.trim_start_matches('-');
             let mut f = Finding::new(&RULE, s.origin.key(), format!("unknown flag: {flag}"))
