@@ -10,7 +10,7 @@ use crate::config::{
 use crate::flags;
 use crate::input::mask;
 use crate::input::yaml::{self, NodeId, NodeKind, YamlDoc};
-use crate::secret::{Text, name_suggests_secret};
+use crate::secret::{Text, name_suggests_secret, value_looks_secret};
 use crate::source::{SourceId, SourceText, Span};
 use crate::value::{Resolved, resolve};
 use std::collections::{HashMap, HashSet};
@@ -55,6 +55,7 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
                     false,
                     0,
                     &mut HashSet::new(),
+                    &mut HashSet::new(),
                 );
             }
             NodeKind::Scalar(s) if resolve(s, false) == Resolved::Null => {}
@@ -67,7 +68,7 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
             for span in mask::line_spans(&source.text, true) {
                 source.add_secret(span);
             }
-            mask(&doc, root, false, source, 0);
+            mask(&doc, root, false, source, 0, &mut HashSet::new());
         }
     }
     if let Some(extra) = doc.extra_document {
@@ -91,6 +92,7 @@ fn read_mapping(
     merged: bool,
     depth: usize,
     merged_seen: &mut HashSet<NodeId>,
+    secret_nodes: &mut HashSet<NodeId>,
 ) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut merges = Vec::new();
@@ -107,13 +109,32 @@ fn read_mapping(
             continue;
         }
         let matched = match_flag(flags::lookup_key(&key));
-        let secret = match matched {
+        let value_node = doc.node(v);
+        let unknown = matches!(matched, KeyMatch::Unknown);
+        let mut secret = match matched {
             KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
             KeyMatch::Unknown => {
-                name_suggests_secret(&key) || crate::input::mask::near_secret_flag(&key)
+                name_suggests_secret(&key)
+                    || crate::input::mask::near_secret_flag(&key)
+                    || matches!(&doc.resolve(v).kind, NodeKind::Scalar(s) if value_looks_secret(&s.value))
             }
         };
-        let value_node = doc.node(v);
+        // An alias of a secret (`vcs-status-name: *token`) is as secret as its anchor.
+        if let NodeKind::Alias(target) = value_node.kind {
+            secret |= secret_nodes.contains(&target);
+        }
+        // A quoted or plain value over several lines that swallowed a secret assignment
+        // (`vcs-status-name: "x` + a `gh-token: ...` line + `"`).
+        if !secret && matches!(value_node.kind, NodeKind::Scalar(_)) {
+            let span = value_node.span;
+            if let Some(body) = source.text.get(span.start..span.end).filter(|b| b.contains('\n')) {
+                let inner = mask::line_spans(body, true);
+                secret = !inner.is_empty();
+                for s in inner {
+                    source.add_secret(Span::new(span.start + s.start, span.start + s.end));
+                }
+            }
+        }
         let origin = Origin {
             source: source_id,
             kind: OriginKind::File,
@@ -125,12 +146,15 @@ fn read_mapping(
             },
         };
         let value = raw_value(doc, v, secret);
+        // Nothing under an unknown key's mapping or list is read by Atlantis: none of it is shown.
+        let nested_unknown = unknown && !matches!(value_node.kind, NodeKind::Scalar(_));
         mask(
             doc,
             v,
-            secret || key.eq_ignore_ascii_case("webhooks"),
+            secret || nested_unknown || key.eq_ignore_ascii_case("webhooks"),
             source,
             depth,
+            secret_nodes,
         );
 
         let folded = key.to_ascii_lowercase();
@@ -182,6 +206,7 @@ fn read_mapping(
                         true,
                         depth + 1,
                         merged_seen,
+                        secret_nodes,
                     );
                 }
             }
@@ -215,18 +240,29 @@ fn raw_value(doc: &YamlDoc, id: NodeId, secret: bool) -> RawValue {
     }
 }
 
-/// Registers the spans of secret scalars below `id` (all of them when `secret`).
-fn mask(doc: &YamlDoc, id: NodeId, secret: bool, source: &mut SourceText, depth: usize) {
+/// Registers the spans of secret scalars below `id` (all of them when `secret`), and the ids of
+/// the secret nodes (for the aliases that point at them).
+fn mask(
+    doc: &YamlDoc,
+    id: NodeId,
+    secret: bool,
+    source: &mut SourceText,
+    depth: usize,
+    secret_nodes: &mut HashSet<NodeId>,
+) {
     if depth > yaml::MAX_DEPTH {
         return;
     }
     let node = doc.node(id);
+    if secret {
+        secret_nodes.insert(id);
+    }
     match &node.kind {
         NodeKind::Scalar(_) if secret => source.add_secret(scalar_content(&source.text, node.span)),
         NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
         NodeKind::Seq(items) => {
             for &i in items {
-                mask(doc, i, secret, source, depth + 1);
+                mask(doc, i, secret, source, depth + 1, secret_nodes);
             }
         }
         NodeKind::Map(pairs) => {
@@ -238,7 +274,7 @@ fn mask(doc: &YamlDoc, id: NodeId, secret: bool, source: &mut SourceText, depth:
                         }
                         _ => false,
                     };
-                mask(doc, v, inner_secret, source, depth + 1);
+                mask(doc, v, inner_secret, source, depth + 1, secret_nodes);
             }
         }
     }
