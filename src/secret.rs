@@ -85,9 +85,10 @@ impl fmt::Debug for Text {
 pub struct KnownSecrets(Arc<Mutex<Vec<Secret>>>);
 
 impl KnownSecrets {
-    /// Registers a secret as it was loaded or sent. A value with `.`-separated parts (a JWT) also
-    /// registers each long part, so an echo of the signature alone is redacted too; a value read
-    /// from a file is registered trimmed as well, as Atlantis trims it.
+    /// Registers a secret as it was loaded or sent. A value with `.`-separated parts (a JWT) or
+    /// several lines (a PEM key) also registers each long part, so an echo of the signature or
+    /// of one line alone is redacted too; a value read from a file is registered trimmed as
+    /// well, as Atlantis trims it.
     pub fn add(&self, value: &str) {
         let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let mut push = |v: &str| {
@@ -97,8 +98,13 @@ impl KnownSecrets {
         };
         push(value);
         push(value.trim());
-        if value.contains('.') {
-            for part in value.trim().split('.').filter(|p| p.len() >= 16) {
+        if value.trim().contains(['.', '\n']) {
+            for part in value
+                .trim()
+                .split(['.', '\n'])
+                .map(str::trim)
+                .filter(|p| p.len() >= 16)
+            {
                 push(part);
             }
         }
@@ -122,8 +128,26 @@ impl fmt::Debug for KnownSecrets {
 pub fn name_suggests_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
-        "token", "tokn", "tkn", "secret", "scrt", "pass", "pwd", "key", "cred", "auth", "pat",
-        "header", "cookie", "session", "bearer", "private", "pem", "cert", "jwt", "signature",
+        "token",
+        "tokn",
+        "tkn",
+        "secret",
+        "scrt",
+        "pass",
+        "pwd",
+        "key",
+        "cred",
+        "auth",
+        "pat",
+        "header",
+        "cookie",
+        "session",
+        "bearer",
+        "private",
+        "pem",
+        "cert",
+        "jwt",
+        "signature",
     ]
     .iter()
     .any(|w| n.contains(w))

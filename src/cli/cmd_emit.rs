@@ -35,7 +35,7 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
     };
     let (cfg, findings) = lint::lint(request, &options, &Policy::default());
     let mut report = Report::default();
-    report.add(&cfg, findings);
+    report.add_with(&cfg, findings, &options.secrets);
     report.finish();
     if !report.diags.is_empty() {
         let color = std::io::stderr().is_terminal()

@@ -48,16 +48,23 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
         None => crate::date::today(),
     };
+    // One list of the secrets read from files or built, shared by the rules, the probe and
+    // the report's redactor.
+    let known = crate::secret::KnownSecrets::default();
     let options = Options {
         check_files: args.check_files,
         today,
+        secrets: known.clone(),
     };
     let policy = Policy {
         ignore: args.ignore.clone(),
         warn: args.warn.clone(),
         deny: args.deny.clone(),
     };
-    let online = args.online.options()?;
+    let online = args.online.options()?.map(|mut o| {
+        o.secrets = known.clone();
+        o
+    });
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
 
@@ -101,7 +108,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     let mut report = Report::default();
     for (cfg, findings) in linted {
         let findings = lint::finish(&cfg, findings, &policy);
-        report.add(&cfg, findings);
+        report.add_with(&cfg, findings, &known);
     }
     report.finish();
 

@@ -218,8 +218,7 @@ fn effective_value(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Value> 
 /// Builds the normalised model; `with_defaults` keeps values equal to the defaults.
 pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
     let mut model = Model::default();
-    let redactor =
-        crate::report::Redactor::new(cfg, &crate::secret::KnownSecrets::default());
+    let redactor = crate::report::Redactor::new(cfg, &crate::secret::KnownSecrets::default());
     for flag in crate::flags::current().filter(|f| f.kind == FlagKind::Flag) {
         // `config` names the file this output replaces; deprecated flags go under their replacement.
         if flag.name == "config" || (flag.deprecated && flag.replacement.is_some()) {

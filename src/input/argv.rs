@@ -151,7 +151,13 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 index: i,
                 flag: flag_name(arg).map_or_else(
                     || format!("<argument {i}>"),
-                    |n| format!("{}{}", if arg.starts_with("--") { "--" } else { "-" }, shown_name(n)),
+                    |n| {
+                        format!(
+                            "{}{}",
+                            if arg.starts_with("--") { "--" } else { "-" },
+                            shown_name(n)
+                        )
+                    },
                 ),
             },
             span,
@@ -169,7 +175,8 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 KeyMatch::Unknown if inline.is_none() => glued_flag(name),
                 _ => None,
             };
-            let pasted = matches!(matched, KeyMatch::Unknown) && glued.is_none() && value_looks_secret(name);
+            let pasted =
+                matches!(matched, KeyMatch::Unknown) && glued.is_none() && value_looks_secret(name);
             if let Some(f) = glued {
                 source.add_secret(inner(2 + f.name.len(), 2 + name.len()));
             } else if pasted {
@@ -221,7 +228,8 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                     if let Some(from) = swallowed {
                         let shift = |off: usize| {
                             if next_quoted {
-                                1 + off + 3 * args[i].get(..off).map_or(0, |a| a.matches('\'').count())
+                                1 + off
+                                    + 3 * args[i].get(..off).map_or(0, |a| a.matches('\'').count())
                             } else {
                                 off
                             }

@@ -127,7 +127,11 @@ fn read_mapping(
         // (`vcs-status-name: "x` + a `gh-token: ...` line + `"`).
         if !secret && matches!(value_node.kind, NodeKind::Scalar(_)) {
             let span = value_node.span;
-            if let Some(body) = source.text.get(span.start..span.end).filter(|b| b.contains('\n')) {
+            if let Some(body) = source
+                .text
+                .get(span.start..span.end)
+                .filter(|b| b.contains('\n'))
+            {
                 let inner = mask::line_spans(body, true);
                 secret = !inner.is_empty();
                 for s in inner {

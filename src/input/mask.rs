@@ -168,9 +168,7 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
         let Some(from) = from else { continue };
         let found = segment_spans(&line[from..]).or_else(|| {
             // `gh-token ghp_...` (a forgotten `:` or `=`), in a file whose structure is unknown.
-            whole_lines
-                .then(|| spaced_value(&line[from..]))
-                .flatten()
+            whole_lines.then(|| spaced_value(&line[from..])).flatten()
         });
         if let Some(s) = found {
             spans.push(Span::new(

@@ -5,7 +5,10 @@ pub mod argv;
 pub mod env;
 pub mod file;
 pub mod mask;
+mod regular;
 pub mod yaml;
+
+pub use regular::read_regular_file;
 
 use crate::config::{EffectiveConfig, FileInput};
 use crate::input::yaml::YamlError;

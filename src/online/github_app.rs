@@ -145,6 +145,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         );
         return Ok(());
     };
+    p.secrets.add(&token);
     let auth = Auth::Bearer(&token);
 
     // 1. The app itself.

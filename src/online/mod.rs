@@ -62,6 +62,9 @@ pub struct Options {
     pub ca_pem: Vec<Vec<u8>>,
     /// `--connect-to` overrides.
     pub connect_to: Vec<ConnectTo>,
+    /// Every secret the probe loads (a `*-file` credential) or builds (a GitHub App JWT) goes
+    /// here, so that the report redacts it when a host echoes it back.
+    pub secrets: crate::secret::KnownSecrets,
 }
 
 impl Default for Options {
@@ -72,6 +75,7 @@ impl Default for Options {
             allow_http: false,
             ca_pem: Vec::new(),
             connect_to: Vec::new(),
+            secrets: Default::default(),
         }
     }
 }

@@ -40,6 +40,7 @@ fn run_one(
         http: Http::new(options, deadline, &target.hosts()),
         out: Vec::new(),
         require_online: options.require_online,
+        secrets: options.secrets.clone(),
     };
     let result = match target.kind {
         Kind::GitHubUser => github::probe(&mut p),
@@ -63,7 +64,12 @@ pub struct Probe<'a> {
     pub http: Http,
     pub out: Vec<Finding>,
     require_online: bool,
+    /// Where every credential read or built here is registered for the report's redactor.
+    pub secrets: crate::secret::KnownSecrets,
 }
+
+/// The largest credential file read (a token or a PEM key is a few KB).
+const MAX_CREDENTIAL_FILE: u64 = 1 << 20;
 
 /// Values people put in token fields while bootstrapping; probing them only produces a 401.
 fn is_placeholder(s: &str) -> bool {
@@ -223,8 +229,13 @@ impl Probe<'_> {
         let key = self.key();
         let value = if key.ends_with("-file") {
             let path = self.cfg.str(key)?.to_string();
-            match std::fs::read(&path) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            match crate::input::read_regular_file(std::path::Path::new(&path), MAX_CREDENTIAL_FILE)
+            {
+                Ok(bytes) => {
+                    let value = String::from_utf8_lossy(&bytes).into_owned();
+                    self.secrets.add(&value);
+                    value
+                }
                 Err(_) => {
                     self.unverifiable(
                         format!("{key} `{path}` cannot be read from here; {} not probed", self.name()),

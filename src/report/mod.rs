@@ -170,7 +170,12 @@ impl Report {
 
     /// Adds the findings about one configuration; `known` holds the secrets the run loaded or
     /// built besides the configuration's values (file contents, JWTs, encoded headers).
-    pub fn add_with(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>, known: &KnownSecrets) {
+    pub fn add_with(
+        &mut self,
+        cfg: &EffectiveConfig,
+        findings: Vec<Finding>,
+        known: &KnownSecrets,
+    ) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
         let redactor = Redactor::new(cfg, known);
@@ -182,7 +187,8 @@ impl Report {
                 .iter()
                 .map(|l| {
                     let text = redactor.redact(l.text.clone());
-                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked, &redactor);
+                    let (source, snippet) =
+                        resolve(cfg, &l.location, Some(text), &mut masked, &redactor);
                     Related { source, snippet }
                 })
                 .collect();
@@ -385,8 +391,9 @@ impl Redactor {
         }
         patterns.sort();
         patterns.dedup_by(|a, b| a.0 == b.0);
-        let (long, short): (Vec<_>, Vec<_>) =
-            patterns.into_iter().partition(|(p, _)| p.len() > LONG_PATTERN);
+        let (long, short): (Vec<_>, Vec<_>) = patterns
+            .into_iter()
+            .partition(|(p, _)| p.len() > LONG_PATTERN);
         let searcher = (!short.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
@@ -407,7 +414,8 @@ impl Redactor {
 
     /// Byte ranges of `s` that hold a secret, sorted and merged.
     fn ranges(&self, s: &str) -> Vec<(usize, usize)> {
-        let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+        let is_b64 =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
         let widen = |(start, end): (usize, usize), b64: bool| {
             if !b64 {
                 return (start, end);
@@ -415,13 +423,18 @@ impl Redactor {
             // The whole base64 word around a fragment goes.
             (
                 s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1),
-                s[end..].find(|c: char| !is_b64(c)).map_or(s.len(), |i| end + i),
+                s[end..]
+                    .find(|c: char| !is_b64(c))
+                    .map_or(s.len(), |i| end + i),
             )
         };
         let mut found: Vec<(usize, usize)> = Vec::new();
         if let Some(searcher) = &self.searcher {
             for m in searcher.find_iter(s) {
-                found.push(widen((m.start(), m.end()), self.short_b64[m.pattern().as_usize()]));
+                found.push(widen(
+                    (m.start(), m.end()),
+                    self.short_b64[m.pattern().as_usize()],
+                ));
             }
         }
         for (finder, b64) in &self.long {
@@ -486,7 +499,8 @@ impl Redactor {
             }
         }
         // Every byte of a multi-byte character in a range is replaced: still valid UTF-8.
-        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 

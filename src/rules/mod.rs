@@ -65,6 +65,9 @@ pub struct Options {
     pub check_files: bool,
     /// Today's date (year, month, day), for dated facts such as retired credential types.
     pub today: (i32, u32, u32),
+    /// Where a rule that reads a secret from a file (`gh-token-file`) registers it, so that the
+    /// report redacts it wherever it shows up.
+    pub secrets: crate::secret::KnownSecrets,
 }
 
 impl Default for Options {
@@ -72,6 +75,7 @@ impl Default for Options {
         Options {
             check_files: false,
             today: crate::date::today(),
+            secrets: Default::default(),
         }
     }
 }
