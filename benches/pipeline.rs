@@ -71,6 +71,7 @@ fn benches(c: &mut Criterion) {
     let options = Options {
         check_files: false,
         today: (2026, 11, 29),
+        ..Default::default()
     };
     let fixtures = ok_fixtures();
     for r in &fixtures {

@@ -787,3 +787,79 @@ fn online_probe_never_prints_what_a_host_echoes() {
         failures.join("\n")
     );
 }
+
+/// A 2048-bit RSA key in PEM (PKCS#1), generated once.
+fn app_key_pem() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+            .unwrap()
+            .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+            .unwrap()
+            .to_string()
+    })
+}
+
+#[test]
+fn online_probe_never_prints_an_echoed_file_secret_or_jwt() {
+    if !options(&[]).iter().any(|(n, _)| n == "online") {
+        return; // built without the online feature
+    }
+    let dir = scratch("leak-online-files");
+    let mut markers = Markers::new();
+    let token = write(&dir, "gh-token", format!("{}\n", markers.next()));
+    let key = write(&dir, "app.pem", app_key_pem());
+    let configs = [
+        format!("{BASE}gh-user: atlantis-bot\ngh-token-file: {token}\n"),
+        format!("{BASE}gh-app-id: 123456\ngh-app-key-file: {key}\n"),
+    ];
+    let mut failures = Vec::new();
+    for kind in 0..4 {
+        let server = support::start(move |req| echo_reply(kind, req));
+        for (i, yaml) in configs.iter().enumerate() {
+            let path = write(&dir, &format!("cfg{i}.yaml"), yaml);
+            for format in possible_values(&[], "--format", &[]) {
+                let mut cmd = command();
+                cmd.args(["--online", "--format", &format, "--online-timeout", "5"])
+                    .arg("--ca-cert")
+                    .arg(support::ca_path())
+                    .args(server.connect_to())
+                    .arg(&path);
+                let run = run_with(cmd, None, Duration::from_secs(60));
+                // Every credential the host received (file token, Basic header, app JWT).
+                let mut sent = Markers::new();
+                sent.all = markers.all.clone();
+                for req in server.requests() {
+                    if let Some(auth) = req.header("authorization") {
+                        let credential = auth.split_once(' ').map_or(auth, |(_, c)| c);
+                        // The JWT's header segment is the same for every app: not a secret.
+                        let credential = credential
+                            .strip_prefix("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.")
+                            .unwrap_or(credential);
+                        sent.all.push(credential.to_string());
+                    }
+                }
+                let windows = sent.windows();
+                let what = format!("--online --format {format} on config {i} (reply {kind})");
+                for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                    if let Err(e) = check_no_leak(text, &windows, &format!("{what} ({stream})")) {
+                        failures.push(e);
+                    }
+                }
+            }
+        }
+        assert!(
+            server.requests().iter().any(|r| r
+                .header("authorization")
+                .is_some_and(|a| a.starts_with("Bearer ey"))),
+            "the app JWT reached the fake host"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} leaks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -299,7 +299,7 @@ proptest! {
                 .collect(),
             argv,
         };
-        let options = Options { check_files: false, today: (2026, 11, 29) };
+        let options = Options { check_files: false, today: (2026, 11, 29), ..Default::default() };
         let (cfg, findings) = lint::lint(&request, &options, &Policy::default());
         let mut rep = Report::default();
         rep.add(&cfg, findings);

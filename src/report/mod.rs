@@ -311,7 +311,8 @@ pub struct Redactor {
     /// base64 encoding at the three byte alignments (found inside any encoding that embeds it,
     /// such as `user:token`).
     searcher: Option<aho_corasick::AhoCorasick>,
-    /// Whether each pattern of `searcher` is a base64 fragment.
+    /// Whether each pattern of `searcher` is a piece (a base64 fragment, a piece of a long
+    /// secret), whose whole surrounding word is redacted.
     short_b64: Vec<bool>,
     /// Longer patterns, and whether each is a base64 fragment.
     long: Vec<(memchr::memmem::Finder<'static>, bool)>,
@@ -322,6 +323,11 @@ const MIN_REDACTED_LEN: usize = 6;
 
 /// Patterns longer than this are searched with their own linear substring search.
 const LONG_PATTERN: usize = 256;
+
+/// Secrets between these lengths are also searched piece by piece ([`CHUNK`] bytes).
+const CHUNKED_FROM: usize = 24;
+const CHUNKED_UP_TO: usize = 64 * 1024;
+const CHUNK: usize = 16;
 
 impl Redactor {
     /// The redactor of one configuration: its secret values, plus `known`.
@@ -387,6 +393,19 @@ impl Redactor {
                     }
                 }
             }
+            // A long secret may be echoed cut short (a host truncates its message): every
+            // 16-byte piece at a stride of 8 is searched too, so any 23 bytes of it are found,
+            // and the whole word around a piece goes.
+            if p.len() > CHUNKED_FROM && p.len() <= CHUNKED_UP_TO {
+                let bytes = p.as_bytes();
+                let mut at = 0;
+                while at + CHUNK <= bytes.len() {
+                    if let Ok(piece) = std::str::from_utf8(&bytes[at..at + CHUNK]) {
+                        patterns.push((piece.to_string(), true));
+                    }
+                    at += CHUNK / 2;
+                }
+            }
             patterns.push((p, false));
         }
         patterns.sort();
@@ -414,8 +433,9 @@ impl Redactor {
 
     /// Byte ranges of `s` that hold a secret, sorted and merged.
     fn ranges(&self, s: &str) -> Vec<(usize, usize)> {
+        // Base64 (standard and URL-safe) and JWT characters.
         let is_b64 =
-            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_' | '.');
         let widen = |(start, end): (usize, usize), b64: bool| {
             if !b64 {
                 return (start, end);

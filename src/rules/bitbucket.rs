@@ -249,6 +249,7 @@ mod tests {
         let options = Options {
             check_files: false,
             today,
+            ..Default::default()
         };
         let ctx = Context {
             cfg: &cfg,
