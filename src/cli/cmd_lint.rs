@@ -67,6 +67,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     });
     let mut read_errors = Vec::new();
     let requests = requests(&args.sources, &mut read_errors)?;
+    for target in &args.targets {
+        if let Some(path) = &target.path {
+            check_output_path(path, &requests)?;
+        }
+    }
 
     // Offline findings first; the probe only adds findings, whatever happens online.
     let mut linted: Vec<_> = requests
@@ -87,7 +92,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         if !hosts.is_empty() {
             eprintln!(
                 "atlantis-lint: --online: read-only requests to {}",
-                hosts.join(", ")
+                report::printable(hosts.join(", "), false)
             );
         }
         // Every configuration's hosts at once (each probe runs its hosts concurrently too).
@@ -118,12 +123,12 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         let out = render(&report, target.format, color, &cwd);
         match &target.path {
             None => {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(out.as_bytes());
-                let _ = stdout.flush();
+                if let Err(UsageError(e)) = write_stdout(out.as_bytes()) {
+                    read_errors.push(e);
+                }
             }
             Some(path) => {
-                if let Err(e) = std::fs::write(path, out.as_bytes()) {
+                if let Err(e) = write_output(path, out.as_bytes()) {
                     read_errors.push(format!(
                         "cannot write {}: {}",
                         path.display(),
@@ -134,7 +139,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         }
     }
     for e in &read_errors {
-        eprintln!("atlantis-lint: {e}");
+        eprintln!("atlantis-lint: {}", report::printable(e.clone(), false));
     }
 
     let summary = report.summary();
@@ -146,6 +151,57 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refuses an `--output` path that is a symlink (the report would land wherever it points) or
+/// one of the files being linted (the report would replace the config).
+fn check_output_path(path: &Path, requests: &[crate::input::Request]) -> Result<(), UsageError> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // a new file
+    };
+    let shown = crate::report::printable(path.display().to_string(), false);
+    if meta.file_type().is_symlink() {
+        return Err(UsageError(format!(
+            "--output {shown} is a symbolic link; refusing to write through it (give the path of a regular file)"
+        )));
+    }
+    let inputs = requests
+        .iter()
+        .flat_map(|r| r.file.iter().chain(&r.env_files))
+        .map(|f| f.name.as_str());
+    for input in inputs {
+        if std::fs::metadata(input).is_ok_and(|m| same_file(&m, &meta)) {
+            return Err(UsageError(format!(
+                "--output {shown} is one of the files being linted; refusing to overwrite it"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len()
+        && a.modified().ok() == b.modified().ok()
+        && a.created().ok() == b.created().ok()
+}
+
+/// Writes a report file, never through a symlink planted since the check.
+fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)?.write_all(bytes)
 }
 
 /// Renders the report in one format.

@@ -121,7 +121,7 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
             if found == 0 {
                 eprintln!(
                     "atlantis-lint: no Atlantis server config found in {}",
-                    p.display()
+                    crate::report::printable(p.display().to_string(), false)
                 );
             }
             continue;

@@ -18,19 +18,7 @@ pub fn read_regular_file(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     {
         // If the file was swapped for a FIFO since it was checked, the open does not wait.
         use std::os::unix::fs::OpenOptionsExt;
-        const O_NONBLOCK: i32 = if cfg!(any(
-            target_os = "macos",
-            target_os = "ios",
-            target_os = "freebsd",
-            target_os = "openbsd",
-            target_os = "netbsd",
-            target_os = "dragonfly"
-        )) {
-            0x0004
-        } else {
-            0o4000
-        };
-        options.custom_flags(O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {

@@ -268,6 +268,8 @@ impl Diagnostic for Rendered<'_> {
         let help = if let (true, super::SourceRef::None, Some(config)) =
             (self.several, &self.diag.source, &self.diag.config)
         {
+            // The path may hold a line break: escape it on its own.
+            let config = super::printable(config.clone(), false);
             match &self.diag.help {
                 Some(help) => format!("{help}\n(in {config})"),
                 None => format!("(in {config})"),
@@ -276,9 +278,10 @@ impl Diagnostic for Rendered<'_> {
             let help = self.diag.help.as_deref()?;
             match &self.diag.snippet {
                 // Findings without a snippet still say where they come from.
-                None if self.diag.source != super::SourceRef::None => {
-                    format!("{help}\n(from {})", self.diag.source.describe())
-                }
+                None if self.diag.source != super::SourceRef::None => format!(
+                    "{help}\n(from {})",
+                    super::printable(self.diag.source.describe(), false)
+                ),
                 _ => help.to_string(),
             }
         };

@@ -145,6 +145,20 @@ pub const DOCS_URL: &str = "https://github.com/atlantis-lint/atlantis-lint/blob/
 /// The project's home page.
 pub const HOME_URL: &str = "https://github.com/atlantis-lint/atlantis-lint";
 
+/// At most this many findings of one rule are listed per source (a config file, an env file,
+/// the command line); one more finding says how many were left out. A 10 MiB file of unknown
+/// keys then costs a report of a few hundred findings, not millions.
+pub const MAX_PER_RULE_AND_SOURCE: usize = 100;
+
+/// Findings of one rule in one source beyond [`MAX_PER_RULE_AND_SOURCE`].
+struct LeftOut {
+    rule: &'static RuleInfo,
+    source: SourceId,
+    count: usize,
+    severity: Severity,
+    first: Location,
+}
+
 /// Everything one run found.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -179,7 +193,40 @@ impl Report {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
         let redactor = Redactor::new(cfg, known);
-        for f in findings {
+        // Findings listed so far per (rule, source), and what was left out beyond the cap.
+        let mut listed: HashMap<(&'static str, SourceId), usize> = HashMap::new();
+        let mut left_out: Vec<LeftOut> = Vec::new();
+        let mut findings = findings;
+        for mut f in findings.drain(..) {
+            if let Location::Source { source, .. } = &f.location {
+                let n = listed.entry((f.rule.id, *source)).or_default();
+                *n += 1;
+                // Past the cap, the finding itself is left out too.
+                let over = *n > MAX_PER_RULE_AND_SOURCE;
+                let count = f.more + usize::from(over);
+                if count > 0 {
+                    match left_out
+                        .iter_mut()
+                        .find(|l| l.rule.id == f.rule.id && l.source == *source)
+                    {
+                        Some(l) => {
+                            l.count += count;
+                            l.severity = l.severity.max(f.severity);
+                        }
+                        None => left_out.push(LeftOut {
+                            rule: f.rule,
+                            source: *source,
+                            count,
+                            severity: f.severity,
+                            first: f.location.clone(),
+                        }),
+                    }
+                    f.more = 0;
+                }
+                if over {
+                    continue;
+                }
+            }
             let label = f.label.clone().map(|l| redactor.redact(l));
             let (source, snippet) = resolve(cfg, &f.location, label, &mut masked, &redactor);
             let related = f
@@ -218,6 +265,30 @@ impl Report {
             if self.seen.insert(key) {
                 self.diags.push(diag);
             }
+        }
+        for l in left_out {
+            let name = printable(cfg.sources.get(l.source).name.clone(), false);
+            let label = Some(format!("the first of {} more", l.count));
+            let (source, snippet) = resolve(cfg, &l.first, label, &mut masked, &redactor);
+            self.diags.push(Diag {
+                rule: l.rule,
+                severity: l.severity,
+                message: format!(
+                    "{} more {} finding{} in {name} not listed (at most {MAX_PER_RULE_AND_SOURCE} per rule and source are)",
+                    l.count,
+                    l.rule.id,
+                    if l.count == 1 { "" } else { "s" }
+                ),
+                help: Some(format!(
+                    "fix the {MAX_PER_RULE_AND_SOURCE} listed and run again, or check that this is the file you meant to lint"
+                )),
+                key: None,
+                suggestion: None,
+                source,
+                snippet,
+                related: Vec::new(),
+                config: cfg.file.as_ref().map(|f| f.path.clone()),
+            });
         }
     }
 

@@ -43,13 +43,32 @@ fn suggestion_for(name: &str) -> Option<&'static Flag> {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // Beyond what the report lists per source, the findings are only counted: skip the costly
+    // suggestion search for them (a file of a million unknown keys).
+    let cap = crate::report::MAX_PER_RULE_AND_SOURCE;
+    let mut per_source: std::collections::HashMap<_, (usize, Option<usize>)> =
+        std::collections::HashMap::new();
     for s in &ctx.cfg.settings {
         if !matches!(s.matched, KeyMatch::Unknown) {
             continue;
         }
-        if let Some(f) = finding(s) {
-            out.push(f);
+        let (n, counter) = per_source.entry(s.origin.source).or_default();
+        if *n >= cap {
+            if let Some(i) = *counter {
+                out[i].more += 1;
+                out[i].severity = out[i].severity.max(finding_severity(s));
+                continue;
+            }
         }
+        let Some(f) = finding(s, *n < cap) else {
+            continue;
+        };
+        *n += 1;
+        if *n > cap {
+            // The first finding past the cap counts the others.
+            *counter = Some(out.len());
+        }
+        out.push(f);
     }
     for issue in &ctx.cfg.argv_issues {
         let ArgvIssue::Malformed {
@@ -78,7 +97,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn finding(s: &Setting) -> Option<Finding> {
+/// The severity of an unknown-key finding about `s`.
+fn finding_severity(s: &Setting) -> Severity {
+    match s.origin.kind {
+        OriginKind::Env { .. } | OriginKind::EnvFile { .. } => Severity::Warning,
+        _ => RULE.severity,
+    }
+}
+
+fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
+    let suggestion_for = |name: &str| suggest.then(|| suggestion_for(name)).flatten();
     match &s.origin.kind {
         OriginKind::File => {
             let nested = matches!(s.value, RawValue::Collection { is_map: true, .. });
