@@ -621,6 +621,21 @@ pub fn printable(s: String, keep_newlines: bool) -> String {
         .collect()
 }
 
+/// JSON text with the bidirectional overrides (which serde_json leaves raw, and which reorder
+/// what a terminal shows) written as `\uXXXX` escapes: the same JSON value. They can only
+/// stand inside strings, so a plain replacement is exact.
+pub fn escape_bidi_in_json(s: String) -> String {
+    if !s.contains(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+        return s;
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// A snippet text with unsafe characters replaced by `?`s of the same byte length, so that every
 /// span stays valid. Line breaks (`\n`, `\r\n`) are kept.
 pub fn printable_same_length(text: &str) -> String {
