@@ -5,7 +5,7 @@
 //! a non-empty env var, which beats the config file, which beats the default. After decoding,
 //! Atlantis's `setDefaults` turns empty strings and zero ints into the flag defaults.
 
-use crate::flags::{self, DefaultValue, Flag, FlagKind, FlagType};
+use crate::flags::{self, DefaultValue, Flag, FlagKind, FlagName, FlagType};
 use crate::input::yaml::{NodeId, Style, YamlDoc, YamlError};
 use crate::secret::Text;
 use crate::source::{SourceId, Sources, Span};
@@ -218,17 +218,6 @@ pub struct EffectiveConfig {
     resolved: BTreeMap<&'static str, Resolution>,
 }
 
-/// The seven int flags whose service-link values Atlantis resets (`sanitizeKubernetesServiceLinks`).
-pub const SERVICE_LINK_FLAGS: &[&str] = &[
-    "checkout-depth",
-    "gitea-page-size",
-    "max-comments-per-command",
-    "parallel-pool-size",
-    "port",
-    "redis-db",
-    "redis-port",
-];
-
 impl EffectiveConfig {
     /// Merges the settings read from all sources with Atlantis's precedence.
     pub fn new(
@@ -274,7 +263,7 @@ impl EffectiveConfig {
             let value = match &setting.value {
                 RawValue::Text(t) => {
                     let s = t.as_str();
-                    if SERVICE_LINK_FLAGS.contains(&name)
+                    if flag.service_link_reset
                         && (s.starts_with("tcp://") || s.starts_with("udp://"))
                     {
                         service_link = true;
@@ -332,33 +321,37 @@ impl EffectiveConfig {
         self.resolved.iter().map(|(k, v)| (*k, v))
     }
 
-    pub fn resolution(&self, name: &str) -> Option<&Resolution> {
-        self.resolved.get(name)
+    pub fn resolution(&self, name: impl FlagName) -> Option<&Resolution> {
+        self.resolved.get(name.flag_name())
     }
 
     /// The setting that decides a flag's value, if any source sets it.
-    pub fn winner(&self, name: &str) -> Option<&Setting> {
-        self.resolved.get(name).map(|r| &self.settings[r.winner])
+    pub fn winner(&self, name: impl FlagName) -> Option<&Setting> {
+        self.resolved
+            .get(name.flag_name())
+            .map(|r| &self.settings[r.winner])
     }
 
     /// Where the deciding value of a flag was written (its key), or [`Location::None`].
-    pub fn location(&self, name: &str) -> Location {
+    pub fn location(&self, name: impl FlagName) -> Location {
         self.winner(name).map_or(Location::None, |s| s.origin.key())
     }
 
     /// Where the deciding value itself was written, or [`Location::None`].
-    pub fn value_location(&self, name: &str) -> Location {
+    pub fn value_location(&self, name: impl FlagName) -> Location {
         self.winner(name)
             .map_or(Location::None, |s| s.origin.value())
     }
 
     /// The explicitly configured value (decoded), ignoring defaults.
-    pub fn explicit(&self, name: &str) -> Option<&Value> {
-        self.resolved.get(name).and_then(|r| r.value.as_ref().ok())
+    pub fn explicit(&self, name: impl FlagName) -> Option<&Value> {
+        self.resolved
+            .get(name.flag_name())
+            .and_then(|r| r.value.as_ref().ok())
     }
 
     /// True when a source sets the flag to a non-empty string, a non-zero int or a bool.
-    pub fn is_set(&self, name: &str) -> bool {
+    pub fn is_set(&self, name: impl FlagName) -> bool {
         match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
@@ -368,14 +361,15 @@ impl EffectiveConfig {
     }
 
     /// The string Atlantis runs with after `setDefaults`; `None` when it is empty.
-    pub fn str(&self, name: &str) -> Option<&str> {
+    pub fn str(&self, name: impl FlagName) -> Option<&str> {
+        let name = name.flag_name();
         if let Some(Value::Str(t)) = self.explicit(name) {
             if !t.as_str().is_empty() {
                 return Some(t.as_str());
             }
         }
-        if name == "default-tf-distribution" {
-            if let Some(v) = self.explicit_text("tf-distribution") {
+        if name == flags::DEFAULT_TF_DISTRIBUTION {
+            if let Some(v) = self.explicit_text(flags::TF_DISTRIBUTION) {
                 return Some(v.as_str());
             }
         }
@@ -386,7 +380,7 @@ impl EffectiveConfig {
     }
 
     /// The explicitly set, non-empty string of a flag (secret-aware).
-    pub fn explicit_text(&self, name: &str) -> Option<&Text> {
+    pub fn explicit_text(&self, name: impl FlagName) -> Option<&Text> {
         match self.explicit(name) {
             Some(Value::Str(t)) if !t.as_str().is_empty() => Some(t),
             _ => None,
@@ -394,13 +388,14 @@ impl EffectiveConfig {
     }
 
     /// The int Atlantis runs with after `setDefaults`.
-    pub fn int(&self, name: &str) -> i64 {
+    pub fn int(&self, name: impl FlagName) -> i64 {
+        let name = name.flag_name();
         let explicit = match self.explicit(name) {
             Some(Value::Int(i)) => Some(*i),
             _ => None,
         };
         // max-comments-per-command keeps an explicit 0 (it means "no truncation").
-        if name == "max-comments-per-command" && explicit.is_some() {
+        if name == flags::MAX_COMMENTS_PER_COMMAND && explicit.is_some() {
             return explicit.unwrap_or_default();
         }
         match (explicit, flags::lookup(name).map(|f| f.default)) {
@@ -411,7 +406,8 @@ impl EffectiveConfig {
     }
 
     /// The bool Atlantis runs with.
-    pub fn bool(&self, name: &str) -> bool {
+    pub fn bool(&self, name: impl FlagName) -> bool {
+        let name = name.flag_name();
         match self.explicit(name) {
             Some(Value::Bool(b)) => *b,
             _ => matches!(

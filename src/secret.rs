@@ -99,11 +99,12 @@ impl KnownSecrets {
         push(value);
         push(value.trim());
         if value.trim().contains(['.', '\n']) {
+            // PEM armor lines (`-----BEGIN PUBLIC KEY-----`) are no secret.
             for part in value
                 .trim()
                 .split(['.', '\n'])
                 .map(str::trim)
-                .filter(|p| p.len() >= 16)
+                .filter(|p| p.len() >= 16 && !p.starts_with("-----"))
             {
                 push(part);
             }

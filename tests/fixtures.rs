@@ -27,6 +27,11 @@ fn run(case: &Case, format: &str) -> (String, i32) {
         }
     }
     cmd.env("NO_COLOR", "1");
+    // Unicode snippets, wrapped at 100 columns, whatever the caller's locale and terminal.
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .env("LANG", "C.UTF-8");
+    cmd.env_remove("COLUMNS");
     cmd.args([
         "--format",
         format,

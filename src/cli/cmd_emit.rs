@@ -40,7 +40,12 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
     if !report.diags.is_empty() {
         let color = std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        eprint!("{}", report::human::render(&report, color, 100));
+        let style = report::human::Style {
+            color,
+            unicode: super::unicode_enabled(|k| std::env::var_os(k)),
+            width: 100,
+        };
+        eprint!("{}", report::human::render_with(&report, style));
     }
     let errors = report.summary().errors;
     if errors > 0 && !args.allow_errors {

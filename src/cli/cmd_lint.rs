@@ -35,6 +35,53 @@ pub fn color_enabled(
     }
 }
 
+/// Whether the terminal can show Unicode, from the locale: the first non-empty of `LC_ALL`,
+/// `LC_CTYPE` and `LANG` (POSIX's order) must name UTF-8; `LC_ALL=C` or a Latin-1 locale gets
+/// ASCII. No locale at all (a bare container, Windows) is taken as Unicode-capable.
+pub fn unicode_enabled(env: impl Fn(&str) -> Option<OsString>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()));
+    match locale {
+        Some(l) => {
+            let l = l.to_string_lossy().to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        }
+        None => true,
+    }
+}
+
+/// The width human output is wrapped to: `COLUMNS` when set, else the terminal's, else 100.
+pub fn output_width(
+    env: impl Fn(&str) -> Option<OsString>,
+    terminal_width: Option<usize>,
+) -> usize {
+    env("COLUMNS")
+        .and_then(|c| c.to_str().and_then(|c| c.trim().parse::<usize>().ok()))
+        .filter(|&c| c > 0)
+        .or(terminal_width)
+        .unwrap_or(100)
+}
+
+/// How human output to standard output (`to_stdout`) or to a file is drawn.
+pub(super) fn human_style(choice: Color, to_stdout: bool) -> report::human::Style {
+    let env = |k: &str| std::env::var_os(k);
+    let terminal = to_stdout && std::io::stdout().is_terminal();
+    let terminal_width = terminal
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    report::human::Style {
+        color: to_stdout && use_color(choice),
+        unicode: unicode_enabled(env),
+        width: if to_stdout {
+            output_width(env, terminal_width)
+        } else {
+            100
+        },
+    }
+}
+
 pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     for id in args.ignore.iter().chain(&args.warn).chain(&args.deny) {
         if rules::find(id).is_none() {
@@ -119,8 +166,8 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
 
     let cwd = std::env::current_dir().unwrap_or_default();
     for target in &args.targets {
-        let color = target.path.is_none() && use_color(args.color);
-        let out = render(&report, target.format, color, &cwd);
+        let style = human_style(args.color, target.path.is_none());
+        let out = render(&report, target.format, style, &cwd);
         match &target.path {
             None => {
                 if let Err(UsageError(e)) = write_stdout(out.as_bytes()) {
@@ -205,9 +252,9 @@ fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Renders the report in one format.
-pub fn render(report: &Report, format: Format, color: bool, cwd: &Path) -> String {
+pub fn render(report: &Report, format: Format, style: report::human::Style, cwd: &Path) -> String {
     match format {
-        Format::Human => report::human::render(report, color, 100),
+        Format::Human => report::human::render_with(report, style),
         Format::Json => report::json::render(report),
         Format::Sarif => report::sarif::render(report, cwd),
         Format::Github => report::github::render(report),

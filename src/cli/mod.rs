@@ -9,7 +9,7 @@ mod sources;
 
 use cmd_emit::run_emit;
 use cmd_lint::run_lint;
-pub use cmd_lint::{color_enabled, render};
+pub use cmd_lint::{color_enabled, output_width, render, unicode_enabled};
 use sources::io_reason;
 pub use sources::requests;
 

@@ -1,6 +1,7 @@
 //! From source arguments (paths, directories, stdin, env, env files, argv) to requests.
 
 use super::*;
+use crate::flags;
 
 pub(super) fn read_path(
     path: &PathBuf,
@@ -79,7 +80,7 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
     if args.paths.is_empty() {
         // Atlantis reads the file named by --config / ATLANTIS_CONFIG: so do we.
         let cfg = crate::input::load(&base);
-        if let Some(path) = cfg.str("config") {
+        if let Some(path) = cfg.str(flags::CONFIG) {
             if let Some(msg) = unreadable_format(&PathBuf::from(path)) {
                 return Err(UsageError(msg));
             }

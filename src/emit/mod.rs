@@ -164,15 +164,6 @@ impl Model {
     }
 }
 
-/// The flags whose single leading `@` Atlantis trims (`trimAtSymbolFromUsers`); not `bitbucket-api-user`.
-const AT_TRIMMED: &[&str] = &[
-    "azuredevops-user",
-    "bitbucket-user",
-    "gh-user",
-    "gitea-user",
-    "gitlab-user",
-];
-
 /// The string Atlantis runs with, secretness kept: explicit value, else the deprecated
 /// flag it replaces, else the default; `None` when empty.
 fn effective_text(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Text> {
@@ -189,7 +180,7 @@ fn effective_text(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Text> {
             Value::Str(t) if !t.as_str().is_empty() => Some(t),
             _ => None,
         })?;
-    if AT_TRIMMED.contains(&flag.name) {
+    if flag.at_trimmed {
         // Trimming happens after validation: a lone `@` stays, or the result would no longer validate.
         if let Some(rest) = text.as_str().strip_prefix('@').filter(|r| !r.is_empty()) {
             return Some(Text::new(rest.to_string(), text.is_secret()));
@@ -267,7 +258,7 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
 
 /// The `webhooks` list as Atlantis decodes it: known fields (keys case-insensitive), strings.
 fn webhooks(cfg: &EffectiveConfig, notes: &mut Vec<String>) -> Vec<Webhook> {
-    let Some(setting) = cfg.winner("webhooks") else {
+    let Some(setting) = cfg.winner(crate::flags::WEBHOOKS) else {
         return Vec::new();
     };
     let (RawValue::Collection { node, is_map }, Some(doc)) = (
@@ -370,7 +361,7 @@ pub fn shell_quote(s: &str) -> String {
 
 /// The `-file` flag that can carry a value from a file instead (`gh-app-key` -> `gh-app-key-file`).
 pub fn file_alternative(flag: &Flag) -> Option<&'static Flag> {
-    crate::flags::lookup(&format!("{}-file", flag.name)).filter(|f| f.is_current())
+    crate::flags::lookup(format!("{}-file", flag.name)).filter(|f| f.is_current())
 }
 
 /// True for values a line-based form cannot carry.

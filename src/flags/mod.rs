@@ -3,11 +3,9 @@
 //! Env names, config-file keys, the JSON Schema, "did you mean" suggestions and the emitters are
 //! all computed from [`FLAGS`]; nobody types a flag name twice.
 
-mod choices;
 mod table;
 
-pub use choices::choices;
-pub use table::FLAGS;
+pub use table::*;
 
 /// What kind of entry a flag-table row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +91,123 @@ pub struct Flag {
     pub since: Option<&'static str>,
     pub last: Option<&'static str>,
     pub replacement: Option<&'static str>,
+    /// The values Atlantis accepts for an enumerated string flag (its `validate()` / `NewServer`
+    /// checks, in Atlantis's spelling), or `None` for a free-form flag.
+    pub choices: Option<&'static [&'static str]>,
+    /// An int flag whose Kubernetes service-link value (`tcp://…`) Atlantis resets to the default
+    /// (`sanitizeKubernetesServiceLinks`, v0.44.0).
+    pub service_link_reset: bool,
+    /// A user flag whose single leading `@` Atlantis trims (`trimAtSymbolFromUsers`).
+    pub at_trimmed: bool,
+    /// The flag names the account a token belongs to.
+    pub names_account: bool,
     pub notes: &'static str,
+}
+
+/// A typed handle of one flag-table row: `flags::GH_USER`. A misspelled handle does not compile,
+/// and the row is found without a search.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlagId(u16);
+
+impl FlagId {
+    pub fn flag(self) -> &'static Flag {
+        &FLAGS[usize::from(self.0)]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.flag().name
+    }
+}
+
+impl std::fmt::Debug for FlagId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::fmt::Display for FlagId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<FlagId> for String {
+    fn from(id: FlagId) -> String {
+        id.name().to_string()
+    }
+}
+
+impl PartialEq<&str> for FlagId {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+impl PartialEq<FlagId> for &str {
+    fn eq(&self, other: &FlagId) -> bool {
+        *self == other.name()
+    }
+}
+
+/// Anything that names a flag: a typed handle (preferred) or its kebab-case name as a string.
+///
+/// The lookups (`flags::lookup`, `EffectiveConfig::str`, `is_set`, ...) take this, so code that
+/// still writes `cfg.str("gh-user")` keeps compiling; new code writes `cfg.str(flags::GH_USER)`.
+pub trait FlagName {
+    fn flag_name(&self) -> &str;
+
+    /// The table row, if the name is one.
+    fn row(&self) -> Option<&'static Flag> {
+        lookup_name(self.flag_name())
+    }
+}
+
+impl FlagName for FlagId {
+    fn flag_name(&self) -> &str {
+        self.name()
+    }
+    fn row(&self) -> Option<&'static Flag> {
+        Some(self.flag())
+    }
+}
+
+impl FlagName for &FlagId {
+    fn flag_name(&self) -> &str {
+        self.name()
+    }
+    fn row(&self) -> Option<&'static Flag> {
+        Some(self.flag())
+    }
+}
+
+impl FlagName for &Flag {
+    fn flag_name(&self) -> &str {
+        self.name
+    }
+}
+
+impl FlagName for &str {
+    fn flag_name(&self) -> &str {
+        self
+    }
+}
+
+impl FlagName for &&str {
+    fn flag_name(&self) -> &str {
+        self
+    }
+}
+
+impl FlagName for &String {
+    fn flag_name(&self) -> &str {
+        self
+    }
+}
+
+impl FlagName for String {
+    fn flag_name(&self) -> &str {
+        self
+    }
 }
 
 impl Flag {
@@ -125,7 +239,8 @@ impl Flag {
 }
 
 /// The env var name viper consults for a flag name.
-pub fn env_name(flag: &str) -> String {
+pub fn env_name(flag: impl FlagName) -> String {
+    let flag = flag.flag_name();
     let mut s = String::with_capacity(9 + flag.len());
     s.push_str("ATLANTIS_");
     for c in flag.chars() {
@@ -139,7 +254,16 @@ pub fn env_name(flag: &str) -> String {
 }
 
 /// Looks up a table row by its exact kebab-case name (current and removed flags alike).
-pub fn lookup(name: &str) -> Option<&'static Flag> {
+pub fn lookup(name: impl FlagName) -> Option<&'static Flag> {
+    name.row()
+}
+
+/// The accepted values of an enumerated flag, or `None` for a free-form flag.
+pub fn choices(name: impl FlagName) -> Option<&'static [&'static str]> {
+    name.row().and_then(|f| f.choices)
+}
+
+fn lookup_name(name: &str) -> Option<&'static Flag> {
     FLAGS
         .binary_search_by(|f| f.name.cmp(name))
         .ok()
@@ -149,7 +273,7 @@ pub fn lookup(name: &str) -> Option<&'static Flag> {
 /// Looks up a config-file key the way viper does: case-insensitively.
 pub fn lookup_key(key: &str) -> Option<&'static Flag> {
     if key.bytes().any(|b| b.is_ascii_uppercase()) {
-        lookup(&key.to_ascii_lowercase())
+        lookup(key.to_ascii_lowercase())
     } else {
         lookup(key)
     }
@@ -284,6 +408,21 @@ mod tests {
     }
 
     #[test]
+    fn handles_name_their_rows() {
+        assert_eq!(GH_USER.name(), "gh-user");
+        assert_eq!(lookup(GH_USER).unwrap().name, "gh-user");
+        assert_eq!(lookup("gh-user").unwrap().name, "gh-user");
+        assert_eq!(REPO_WHITELIST.flag().kind, FlagKind::Removed);
+        assert_eq!(WEBHOOKS.flag().kind, FlagKind::FileOnly);
+        assert!(FLAGS.iter().all(|f| lookup(f.name).is_some()));
+        assert_eq!(
+            choices(LOG_LEVEL).unwrap(),
+            ["debug", "info", "warn", "error"]
+        );
+        assert_eq!(format!("{GH_USER}"), "gh-user");
+    }
+
+    #[test]
     fn env_names_round_trip() {
         assert_eq!(env_name("atlantis-url"), "ATLANTIS_ATLANTIS_URL");
         assert_eq!(lookup_env("ATLANTIS_GH_USER").unwrap().name, "gh-user");
@@ -302,14 +441,11 @@ mod tests {
         assert!(suggest("x").is_none());
     }
 
-    /// The table was generated from the research inventory; keep it honest when that is at hand.
+    /// The table is generated from the checked-in inventory (tests/generated.rs); keep it honest.
     #[test]
     fn table_matches_inventory_when_available() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/atlantis/flags.json");
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return;
-        };
-        let inv: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let text = include_str!("../../data/flags.json");
+        let inv: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
         assert_eq!(inv.len(), FLAGS.len());
         for row in inv {
             let name = row["name"].as_str().unwrap();

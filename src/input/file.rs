@@ -68,7 +68,7 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
             for span in mask::line_spans(&source.text, true) {
                 source.add_secret(span);
             }
-            mask(&doc, root, false, source, 0, &mut HashSet::new());
+            mask(&doc, root, false, true, source, 0, &mut HashSet::new());
         }
     }
     if let Some(extra) = doc.extra_document {
@@ -150,12 +150,13 @@ fn read_mapping(
             },
         };
         let value = raw_value(doc, v, secret);
-        // Nothing under an unknown key's mapping or list is read by Atlantis: none of it is shown.
-        let nested_unknown = unknown && !matches!(value_node.kind, NodeKind::Scalar(_));
+        // Under an unknown key (which Atlantis ignores), anything shaped like a credential is
+        // masked too, whatever its own key.
         mask(
             doc,
             v,
-            secret || nested_unknown || key.eq_ignore_ascii_case("webhooks"),
+            secret || key.eq_ignore_ascii_case("webhooks"),
+            unknown,
             source,
             depth,
             secret_nodes,
@@ -244,12 +245,14 @@ fn raw_value(doc: &YamlDoc, id: NodeId, secret: bool) -> RawValue {
     }
 }
 
-/// Registers the spans of secret scalars below `id` (all of them when `secret`), and the ids of
-/// the secret nodes (for the aliases that point at them).
+/// Registers the spans of secret scalars below `id` (all of them when `secret`; with `loose`,
+/// also those that look like a credential), and the ids of the secret nodes (for the aliases
+/// that point at them).
 fn mask(
     doc: &YamlDoc,
     id: NodeId,
     secret: bool,
+    loose: bool,
     source: &mut SourceText,
     depth: usize,
     secret_nodes: &mut HashSet<NodeId>,
@@ -258,6 +261,8 @@ fn mask(
         return;
     }
     let node = doc.node(id);
+    let secret = secret
+        || (loose && matches!(&node.kind, NodeKind::Scalar(s) if value_looks_secret(&s.value)));
     if secret {
         secret_nodes.insert(id);
     }
@@ -266,7 +271,7 @@ fn mask(
         NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
         NodeKind::Seq(items) => {
             for &i in items {
-                mask(doc, i, secret, source, depth + 1, secret_nodes);
+                mask(doc, i, secret, loose, source, depth + 1, secret_nodes);
             }
         }
         NodeKind::Map(pairs) => {
@@ -278,7 +283,7 @@ fn mask(
                         }
                         _ => false,
                     };
-                mask(doc, v, inner_secret, source, depth + 1, secret_nodes);
+                mask(doc, v, inner_secret, loose, source, depth + 1, secret_nodes);
             }
         }
     }

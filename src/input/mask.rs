@@ -142,6 +142,8 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
         if let Some((key_indent, quote)) = open {
             let content = Span::new(line_start + indent, line_start + body.len());
             match quote {
+                // An unindented `known-flag:` line: the quote was a typo, not a value running on.
+                Some(_) if indent == 0 && starts_with_flag_key(body) => open = None,
                 Some(q) => match closing_quote(body, q) {
                     Some(at) => {
                         spans.push(Span::new(line_start + indent.min(at), line_start + at));
@@ -205,6 +207,12 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
         }
     }
     spans
+}
+
+/// True for a line `flag-name: ...` whose name is an Atlantis flag.
+fn starts_with_flag_key(line: &str) -> bool {
+    line.split_once(':')
+        .is_some_and(|(k, _)| flags::lookup_key(k.trim_matches(['"', '\''])).is_some())
 }
 
 /// Where a quoted value opened before `line` closes on it: the offset of the closing quote

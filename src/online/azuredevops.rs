@@ -5,15 +5,16 @@
 use super::http::{Auth, Indeterminate, check_api, scrub};
 use super::probe::Probe;
 use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, encode};
+use crate::flags;
 
 /// The first organisation the repo-allowlist names without wildcards on the Azure DevOps host.
 fn organisation(p: &Probe) -> Option<String> {
     let host = p
         .cfg
-        .str("azuredevops-hostname")
+        .str(flags::AZUREDEVOPS_HOSTNAME)
         .unwrap_or("dev.azure.com")
         .to_ascii_lowercase();
-    let allow = p.cfg.str("repo-allowlist")?;
+    let allow = p.cfg.str(flags::REPO_ALLOWLIST)?;
     allow.split(',').find_map(|entry| {
         let entry = entry.trim();
         if entry.starts_with('!') {
@@ -146,7 +147,7 @@ fn entitlements(
 ) -> Result<(), Indeterminate> {
     let user = p
         .cfg
-        .str("azuredevops-user")
+        .str(flags::AZUREDEVOPS_USER)
         .unwrap_or("")
         .trim_start_matches('@')
         .to_string();
@@ -175,7 +176,7 @@ fn entitlements(
                     .severity(crate::finding::Severity::Warning)
                     .label("user not found")
                     .help("set azuredevops-user to the account's principal name (the e-mail it signs in with)")
-                    .related(p.cfg.location("azuredevops-user"), "the configured user");
+                    .related(p.cfg.location(flags::AZUREDEVOPS_USER), "the configured user");
                 p.push(f);
             }
         }

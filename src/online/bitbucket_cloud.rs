@@ -5,6 +5,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, scrub};
 use super::probe::Probe;
+use crate::flags;
 
 const TOKENS_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
 
@@ -19,11 +20,11 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
         return Ok(());
     };
-    let (user_key, user) = match p.cfg.str("bitbucket-api-user") {
+    let (user_key, user) = match p.cfg.str(flags::BITBUCKET_API_USER) {
         Some(u) => ("bitbucket-api-user", u.to_string()),
         None => (
             "bitbucket-user",
-            p.cfg.str("bitbucket-user").unwrap_or("").to_string(),
+            p.cfg.str(flags::BITBUCKET_USER).unwrap_or("").to_string(),
         ),
     };
     let r = p.http.api(
@@ -108,7 +109,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
 }
 
 fn check_scopes(p: &mut Probe, r: &Resp, scopes: Option<&[String]>) {
-    let needs_user = p.cfg.bool("hide-prev-plan-comments");
+    let needs_user = p.cfg.bool(flags::HIDE_PREV_PLAN_COMMENTS);
     if r.status == 403 && needs_user {
         let required = r
             .json

@@ -5,6 +5,7 @@
 
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::Probe;
+use crate::flags;
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
@@ -79,7 +80,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         p.name(),
         p.key()
     );
-    let configured = p.cfg.str("bitbucket-user").unwrap_or("").to_string();
+    let configured = p.cfg.str(flags::BITBUCKET_USER).unwrap_or("").to_string();
     if !user.eq_ignore_ascii_case(&configured) {
         text.push_str(&format!(
             " (bitbucket-user is `{configured}`: git clones use bitbucket-user with this token, which belongs to `{user}`)"

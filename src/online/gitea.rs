@@ -4,6 +4,7 @@
 
 use super::http::{Auth, Indeterminate};
 use super::probe::Probe;
+use crate::flags;
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
@@ -64,7 +65,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         p.name(),
         p.key()
     );
-    let configured = p.cfg.str("gitea-user").unwrap_or("").to_string();
+    let configured = p.cfg.str(flags::GITEA_USER).unwrap_or("").to_string();
     if !login.eq_ignore_ascii_case(&configured) && login != "?" {
         text.push_str(&format!(
             " (gitea-user is `{configured}`: Atlantis acts as `{login}`)"

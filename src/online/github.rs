@@ -4,6 +4,7 @@
 use super::http::{Auth, Indeterminate, Resp, parse_time, scrub};
 use super::probe::Probe;
 use super::target::{concrete_repos, encode, github_web, origin};
+use crate::flags;
 
 /// The headers GitHub asks API clients to send.
 pub const HEADERS: &[(&str, &str)] = &[
@@ -61,8 +62,12 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     };
     // Atlantis trims both (UserTransport) and re-reads the token file per request.
     let token = token.trim().to_string();
-    let user = p.cfg.str("gh-user").unwrap_or("").trim().to_string();
-    let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
+    let user = p.cfg.str(flags::GH_USER).unwrap_or("").trim().to_string();
+    let hostname = p
+        .cfg
+        .str(flags::GH_HOSTNAME)
+        .unwrap_or("github.com")
+        .to_string();
     let web = github_web(&hostname);
     let r = p
         .http
@@ -134,7 +139,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                     ),
                 );
             }
-            if p.cfg.is_set("gh-team-allowlist") && !has("read:org") {
+            if p.cfg.is_set(flags::GH_TEAM_ALLOWLIST) && !has("read:org") {
                 let f = p
                     .finding(
                         &super::rules::INSUFFICIENT,
@@ -159,7 +164,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                     kind
                 }
             ));
-            let team = if p.cfg.is_set("gh-team-allowlist") {
+            let team = if p.cfg.is_set(flags::GH_TEAM_ALLOWLIST) {
                 ", and the organisation permission Members: read (gh-team-allowlist)"
             } else {
                 ""

@@ -9,6 +9,7 @@ use super::http::{Auth, Indeterminate, Resp, format_duration, parse_http_date, s
 use super::probe::Probe;
 use super::target::github_web;
 use crate::finding::Severity;
+use crate::flags;
 use base64::Engine as _;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
@@ -134,8 +135,12 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         );
         return Ok(());
     };
-    let app_id = p.cfg.int("gh-app-id");
-    let hostname = p.cfg.str("gh-hostname").unwrap_or("github.com").to_string();
+    let app_id = p.cfg.int(flags::GH_APP_ID);
+    let hostname = p
+        .cfg
+        .str(flags::GH_HOSTNAME)
+        .unwrap_or("github.com")
+        .to_string();
     let web = github_web(&hostname);
     let print = fingerprint(&key);
     let Some(token) = jwt(&key, app_id, unix_now()) else {
@@ -171,7 +176,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     } else {
         format!("{web}/settings/apps/{slug}")
     };
-    if let Some(configured) = p.cfg.str("gh-app-slug") {
+    if let Some(configured) = p.cfg.str(flags::GH_APP_SLUG) {
         if configured != slug {
             let f = p
                 .finding(
@@ -183,13 +188,13 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                 )
                 .label("another app")
                 .help(format!("set gh-app-slug to `{slug}` (Atlantis looks itself up by slug at startup and recognises its comments as `{slug}[bot]`)"));
-            let f = f.related(p.cfg.location("gh-app-slug"), "the configured slug");
+            let f = f.related(p.cfg.location(flags::GH_APP_SLUG), "the configured slug");
             p.push(f);
         }
     }
 
     // 2. The installation Atlantis will use.
-    let configured_id = p.cfg.int("gh-app-installation-id");
+    let configured_id = p.cfg.int(flags::GH_APP_INSTALLATION_ID);
     let inst = if configured_id != 0 {
         let r = p.http.api(
             &p.api(&format!("app/installations/{configured_id}")),
@@ -209,7 +214,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                     )
                     .label("installation not found")
                     .help(format!("the id is the number at the end of the installation's settings URL; the app's installations are listed at {app_settings}/installations"))
-                    .related(p.cfg.location("gh-app-installation-id"), "the configured installation");
+                    .related(p.cfg.location(flags::GH_APP_INSTALLATION_ID), "the configured installation");
                 p.push(f);
                 return Ok(());
             }
@@ -273,7 +278,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                 .finding(&super::rules::INSUFFICIENT, msg)
                 .label("installation ambiguous")
                 .help(help)
-                .related(p.cfg.location("gh-app-id"), "the app");
+                .related(p.cfg.location(flags::GH_APP_ID), "the app");
             p.push(f);
             return Ok(());
         }
@@ -300,8 +305,8 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     }
 
     // 3. Granted permissions against Atlantis's table.
-    let team = p.cfg.is_set("gh-team-allowlist");
-    let bypass = p.cfg.bool("gh-allow-mergeable-bypass-apply");
+    let team = p.cfg.is_set(flags::GH_TEAM_ALLOWLIST);
+    let bypass = p.cfg.bool(flags::GH_ALLOW_MERGEABLE_BYPASS_APPLY);
     // Per severity: (what is missing, labels the app must request, labels it already requests
     // but the installation has not accepted).
     let mut groups: [(Vec<String>, Vec<&str>, Vec<&str>); 2] = Default::default();

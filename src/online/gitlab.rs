@@ -5,6 +5,7 @@
 use super::http::{Auth, Indeterminate, Resp, format_time, parse_time};
 use super::probe::Probe;
 use super::target::{concrete_repos, encode, gitlab_web};
+use crate::flags;
 
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
@@ -132,7 +133,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     if !facts.is_empty() {
         msg.push_str(&format!("; {}", facts.join("; ")));
     }
-    let configured = p.cfg.str("gitlab-user").unwrap_or("").to_string();
+    let configured = p.cfg.str(flags::GITLAB_USER).unwrap_or("").to_string();
     if !username.eq_ignore_ascii_case(&configured) && username != "?" {
         msg.push_str(&format!(
             " (gitlab-user is `{configured}`: Atlantis acts as `{username}`)"

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use std::time::Instant;
 
 /// Probes every configured host concurrently and returns their findings in target order.
@@ -143,7 +144,7 @@ impl Probe<'_> {
             .label(format!("cannot see an allowlisted {what}"))
             .help(help)
             .related(
-                self.cfg.location("repo-allowlist"),
+                self.cfg.location(flags::REPO_ALLOWLIST),
                 format!("the {what} is named here"),
             );
         self.push(f);

@@ -2,6 +2,8 @@
 //! each (host-apis.md 1.1, server-config.md 2.6). Pure functions: no network.
 
 use crate::config::EffectiveConfig;
+use crate::flags;
+use crate::hosts::{self, BITBUCKET_CLOUD_API};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -126,9 +128,6 @@ pub fn gitea_api(base: &str) -> String {
     format!("{}/api/v1/", base.trim_end_matches('/'))
 }
 
-/// Exactly `https://api.bitbucket.org` selects Bitbucket Cloud.
-pub const BITBUCKET_CLOUD: &str = "https://api.bitbucket.org";
-
 /// The Azure DevOps Services API.
 pub const ADO_CLOUD: &str = "https://dev.azure.com/";
 /// Where Azure DevOps Services answers user-entitlement queries (Atlantis's merge looks the
@@ -143,7 +142,7 @@ pub fn ado_base(hostname: &str) -> String {
 /// Repositories the repo-allowlist names on `host` without wildcards (`owner/repo` or
 /// `group/sub/project`), in order, at most `max`. Negated entries are skipped.
 pub fn concrete_repos(cfg: &EffectiveConfig, host: &str, max: usize) -> Vec<String> {
-    let Some(allow) = cfg.str("repo-allowlist") else {
+    let Some(allow) = cfg.str(flags::REPO_ALLOWLIST) else {
         return Vec::new();
     };
     let host = strip_port(host).to_ascii_lowercase();
@@ -182,7 +181,7 @@ pub fn encode(s: &str) -> String {
     out
 }
 
-fn set(cfg: &EffectiveConfig, flag: &str) -> bool {
+fn set(cfg: &EffectiveConfig, flag: flags::FlagId) -> bool {
     cfg.is_set(flag)
 }
 
@@ -190,12 +189,14 @@ fn set(cfg: &EffectiveConfig, flag: &str) -> bool {
 /// Incomplete pairs are left out: the offline rules report them.
 pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
     let mut out = Vec::new();
-    let gh_host = cfg.str("gh-hostname").unwrap_or("github.com");
-    if set(cfg, "gh-user") {
+    let gh_host = cfg
+        .str(flags::GH_HOSTNAME)
+        .unwrap_or(hosts::GITHUB_HOSTNAME);
+    if set(cfg, flags::GH_USER) {
         // A non-empty gh-user selects token auth, even when gh-app-id is set too.
-        let key = if set(cfg, "gh-token") {
+        let key = if set(cfg, flags::GH_TOKEN) {
             Some("gh-token")
-        } else if set(cfg, "gh-token-file") {
+        } else if set(cfg, flags::GH_TOKEN_FILE) {
             Some("gh-token-file")
         } else {
             None
@@ -207,10 +208,10 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 key,
             });
         }
-    } else if cfg.int("gh-app-id") != 0 {
-        let key = if set(cfg, "gh-app-key") {
+    } else if cfg.int(flags::GH_APP_ID) != 0 {
+        let key = if set(cfg, flags::GH_APP_KEY) {
             Some("gh-app-key")
-        } else if set(cfg, "gh-app-key-file") {
+        } else if set(cfg, flags::GH_APP_KEY_FILE) {
             Some("gh-app-key-file")
         } else {
             None
@@ -223,26 +224,34 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
             });
         }
     }
-    if set(cfg, "gitlab-user") && set(cfg, "gitlab-token") {
+    if set(cfg, flags::GITLAB_USER) && set(cfg, flags::GITLAB_TOKEN) {
         out.push(Target {
             kind: Kind::GitLab,
-            api: gitlab_api(cfg.str("gitlab-hostname").unwrap_or("gitlab.com")),
+            api: gitlab_api(
+                cfg.str(flags::GITLAB_HOSTNAME)
+                    .unwrap_or(hosts::GITLAB_HOSTNAME),
+            ),
             key: "gitlab-token",
         });
     }
-    if set(cfg, "gitea-token") && set(cfg, "gitea-user") {
+    if set(cfg, flags::GITEA_TOKEN) && set(cfg, flags::GITEA_USER) {
         out.push(Target {
             kind: Kind::Gitea,
-            api: gitea_api(cfg.str("gitea-base-url").unwrap_or("https://gitea.com")),
+            api: gitea_api(
+                cfg.str(flags::GITEA_BASE_URL)
+                    .unwrap_or(hosts::GITEA_BASE_URL),
+            ),
             key: "gitea-token",
         });
     }
-    if set(cfg, "bitbucket-user") && set(cfg, "bitbucket-token") {
-        let base = cfg.str("bitbucket-base-url").unwrap_or(BITBUCKET_CLOUD);
-        if base == BITBUCKET_CLOUD {
+    if set(cfg, flags::BITBUCKET_USER) && set(cfg, flags::BITBUCKET_TOKEN) {
+        let base = cfg
+            .str(flags::BITBUCKET_BASE_URL)
+            .unwrap_or(BITBUCKET_CLOUD_API);
+        if base == BITBUCKET_CLOUD_API {
             out.push(Target {
                 kind: Kind::BitbucketCloud,
-                api: "https://api.bitbucket.org/2.0/".into(),
+                api: hosts::BITBUCKET_CLOUD_REST.into(),
                 key: "bitbucket-token",
             });
         } else if base.starts_with("http://") || base.starts_with("https://") {
@@ -253,10 +262,13 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
             });
         }
     }
-    if set(cfg, "azuredevops-user") && set(cfg, "azuredevops-token") {
+    if set(cfg, flags::AZUREDEVOPS_USER) && set(cfg, flags::AZUREDEVOPS_TOKEN) {
         out.push(Target {
             kind: Kind::AzureDevOps,
-            api: ado_base(cfg.str("azuredevops-hostname").unwrap_or("dev.azure.com")),
+            api: ado_base(
+                cfg.str(flags::AZUREDEVOPS_HOSTNAME)
+                    .unwrap_or(hosts::AZUREDEVOPS_HOSTNAME),
+            ),
             key: "azuredevops-token",
         });
     }

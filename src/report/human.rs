@@ -1,4 +1,7 @@
-//! The human format: miette's graphical report, one block per diagnostic, then a summary line.
+//! The human format: one block per diagnostic, headed `error[rule-id]: message` as rustc and
+//! ruff do, with miette's source snippets and help below, then a summary line. Text is wrapped to
+//! the terminal's width here, never inside a `code span`; snippets use box-drawing characters
+//! only when the terminal can show them ([`Style::unicode`]).
 
 use super::{Diag, Report, Snippet};
 use crate::finding::Severity;
@@ -18,6 +21,8 @@ struct Rendered<'a> {
     source: Option<NamedSource<Windowed>>,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedNote>,
+    /// The width help texts are wrapped to.
+    width: usize,
 }
 
 /// A position in another source, shown as its own block under the diagnostic.
@@ -187,7 +192,7 @@ impl SourceCode for Windowed {
 }
 
 impl<'a> Rendered<'a> {
-    fn new(diag: &'a Diag, several: bool, lines: &mut LineCache) -> Self {
+    fn new(diag: &'a Diag, several: bool, width: usize, lines: &mut LineCache) -> Self {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         let view = diag.snippet.as_ref().map(View::of);
@@ -204,15 +209,18 @@ impl<'a> Rendered<'a> {
                     labels.extend(labeled(rs, view, false));
                 }
                 (rs, _, _) => related.push(RelatedNote {
-                    text: super::printable(
-                        format!(
-                            "{}: {}",
-                            r.source.describe(),
-                            rs.as_ref()
-                                .and_then(|s| s.label.clone())
-                                .unwrap_or_default()
+                    text: wrap(
+                        &super::printable(
+                            format!(
+                                "{}: {}",
+                                r.source.describe(),
+                                rs.as_ref()
+                                    .and_then(|s| s.label.clone())
+                                    .unwrap_or_default()
+                            ),
+                            false,
                         ),
-                        false,
+                        width - RELATED_INDENT,
                     ),
                     source: rs.as_ref().map(|s| named(s, View::of(s), lines)),
                     labels: rs
@@ -232,6 +240,7 @@ impl<'a> Rendered<'a> {
                 .map(|(s, view)| named(s, view, lines)),
             labels,
             related,
+            width,
         }
     }
 }
@@ -243,19 +252,15 @@ impl fmt::Debug for Rendered<'_> {
 }
 
 impl fmt::Display for Rendered<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The message may quote input (a key with an escape sequence): never print it raw.
-        f.write_str(&super::printable(self.diag.message.clone(), false))
+    /// Empty: the header line (severity, rule, message) is written by [`render_with`].
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
     }
 }
 
 impl std::error::Error for Rendered<'_> {}
 
 impl Diagnostic for Rendered<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.diag.rule.id))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diag.severity {
             Severity::Error => miette::Severity::Error,
@@ -285,7 +290,10 @@ impl Diagnostic for Rendered<'_> {
                 _ => help.to_string(),
             }
         };
-        Some(Box::new(super::printable(help, true)))
+        Some(Box::new(wrap(
+            &super::printable(help, true),
+            self.width - HELP_INDENT,
+        )))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -341,29 +349,160 @@ impl Diagnostic for RelatedNote {
     }
 }
 
-/// Renders the whole report. `color` decides the theme; `width` the wrapping.
+/// How the human format is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// ANSI colours.
+    pub color: bool,
+    /// Box-drawing characters; ASCII (`|`, `-`, `^`) otherwise.
+    pub unicode: bool,
+    /// The width text is wrapped to (source lines are never wrapped).
+    pub width: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            unicode: true,
+            width: 100,
+        }
+    }
+}
+
+/// `  help: ` before a help text, and the indent of its other lines.
+const HELP_INDENT: usize = 8;
+/// `  ☞ ` before a related note.
+const RELATED_INDENT: usize = 4;
+/// The narrowest width text is wrapped to (a narrower terminal gets long lines).
+const MIN_WIDTH: usize = 40;
+
+/// Renders the whole report with Unicode snippets. `color` decides the theme; `width` the wrapping.
 pub fn render(report: &Report, color: bool, width: usize) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
+    render_with(
+        report,
+        Style {
+            color,
+            unicode: true,
+            width,
+        },
+    )
+}
+
+/// Renders the whole report in the given style.
+pub fn render_with(report: &Report, style: Style) -> String {
+    let width = style.width.max(MIN_WIDTH);
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
     };
+    // miette only indents: the wrapping is ours, so that it never splits a code span.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
+        .with_wrap_lines(false)
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
     let mut lines = LineCache::new();
     for diag in &report.diags {
-        let rendered = Rendered::new(diag, report.configs > 1, &mut lines);
-        if handler.render_report(&mut out, &rendered).is_err() {
-            out.push_str(&format!("{}: {}\n", diag.rule.id, diag.message));
+        out.push_str(&header(diag, style.color, width));
+        let rendered = Rendered::new(diag, report.configs > 1, width, &mut lines);
+        let mut body = String::new();
+        if handler.render_report(&mut body, &rendered).is_ok() {
+            // The empty message line miette writes before the snippet.
+            out.push_str(body.strip_prefix('\n').unwrap_or(&body));
         }
         out.push('\n');
     }
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+/// `error[rule-id]: message`, wrapped, the severity in words (coloured like rustc's).
+fn header(diag: &Diag, color: bool, width: usize) -> String {
+    let (word, ansi) = match diag.severity {
+        Severity::Error => ("error", "\x1b[1;31m"),
+        Severity::Warning => ("warning", "\x1b[1;33m"),
+        Severity::Info => ("note", "\x1b[1;36m"),
+    };
+    let head = format!("{word}[{}]", diag.rule.id);
+    // The message may quote input (a key with an escape sequence): never print it raw.
+    let message = super::printable(diag.message.clone(), false);
+    let text = wrap_hanging(&format!("{head}: {message}"), width, 2);
+    if color {
+        format!("{ansi}{head}\x1b[0m\x1b[1m{}\x1b[0m\n", &text[head.len()..])
+    } else {
+        format!("{text}\n")
+    }
+}
+
+/// Wraps each line of `text` to `width` columns at spaces, never inside a `code span` (a span
+/// longer than the width gets a line of its own). Leading spaces of a line are kept.
+pub fn wrap(text: &str, width: usize) -> String {
+    wrap_hanging(text, width, 0)
+}
+
+/// [`wrap`], the continuation lines of each line indented `hang` more columns.
+fn wrap_hanging(text: &str, width: usize, hang: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start_matches(' ');
+        let lead = &line[..line.len() - body.len()];
+        out.push_str(lead);
+        let mut column = lead.chars().count();
+        let mut first = true;
+        for (gap, word) in words(body) {
+            let len = word.chars().count();
+            if !first && column + 1 + len > width {
+                out.push('\n');
+                out.push_str(lead);
+                out.extend(std::iter::repeat_n(' ', hang));
+                column = lead.chars().count() + hang;
+            } else if !first {
+                out.push_str(gap);
+                column += gap.len();
+            }
+            out.push_str(word);
+            column += len;
+            first = false;
+        }
+    }
+    out
+}
+
+/// The words of a line, each with the spaces before it: runs of non-spaces, where a backtick
+/// opens a span that runs to the next backtick, spaces included (an unmatched backtick is an
+/// ordinary character).
+fn words(line: &str) -> impl Iterator<Item = (&str, &str)> {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let gap_start = at;
+        while at < bytes.len() && bytes[at] == b' ' {
+            at += 1;
+        }
+        let gap = &line[gap_start..at];
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at] != b' ' {
+            if bytes[at] == b'`' {
+                if let Some(close) = line[at + 1..].find('`') {
+                    at += close + 2;
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        Some((gap, &line[start..at]))
+    })
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -386,4 +525,27 @@ pub fn summary_line(report: &Report) -> String {
         parts.push(plural(s.infos, "note"));
     }
     format!("{} in {configs}", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_never_splits_a_code_span() {
+        let text = "valid names are `plan, apply, unlock` and `policy_check` only";
+        assert_eq!(
+            wrap(text, 24),
+            "valid names are\n`plan, apply, unlock`\nand `policy_check` only"
+        );
+        // A span wider than the line gets a line of its own, unbroken.
+        assert_eq!(
+            wrap("see `a very long code span here` now", 10),
+            "see\n`a very long code span here`\nnow"
+        );
+        // An unmatched backtick is an ordinary character; runs of spaces are kept within a line.
+        assert_eq!(wrap("it`s  fine, ok", 40), "it`s  fine, ok");
+        assert_eq!(wrap("one two\n  three four", 9), "one two\n  three\n  four");
+        assert_eq!(wrap_hanging("aaa bbb ccc", 7, 2), "aaa bbb\n  ccc");
+    }
 }

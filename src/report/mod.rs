@@ -467,7 +467,12 @@ impl Redactor {
             // A long secret may be echoed cut short (a host truncates its message): every
             // 16-byte piece at a stride of 8 is searched too, so any 23 bytes of it are found,
             // and the whole word around a piece goes.
-            if p.len() > CHUNKED_FROM && p.len() <= CHUNKED_UP_TO {
+            // Only for one-word values (a token, a JWT, a line of a key): pieces of a JSON
+            // value would match ordinary text (`{"Authorization"`).
+            let one_word = p
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.+/=~".contains(&b));
+            if one_word && p.len() > CHUNKED_FROM && p.len() <= CHUNKED_UP_TO {
                 let bytes = p.as_bytes();
                 let mut at = 0;
                 while at + CHUNK <= bytes.len() {

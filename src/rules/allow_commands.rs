@@ -1,6 +1,7 @@
 use super::Context;
 use super::invalid_value::did_you_mean;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "allow-commands",
@@ -42,7 +43,7 @@ const COMMANDS: &[&str] = &[
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(value) = cfg.explicit_text("allow-commands").map(|t| t.as_str()) else {
+    let Some(value) = cfg.explicit_text(flags::ALLOW_COMMANDS).map(|t| t.as_str()) else {
         return;
     };
     let bad: Vec<&str> = value
@@ -81,8 +82,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     } else {
         format!("allow-commands has unknown command names: {names}")
     };
-    let mut f = Finding::new(&RULE, cfg.value_location("allow-commands"), message)
-        .key("allow-commands")
+    let mut f = Finding::new(&RULE, cfg.value_location(flags::ALLOW_COMMANDS), message)
+        .key(flags::ALLOW_COMMANDS)
         .label("unknown command name")
         .help(format!(
             "separate the commands with `,` and no spaces; valid names are {}; Atlantis refuses to start with: \

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "autoplan-file-list-pattern",
@@ -174,7 +175,10 @@ fn get_esc(chunk: &[u8]) -> Option<&[u8]> {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(list) = cfg.explicit_text("autoplan-file-list").map(|t| t.as_str()) else {
+    let Some(list) = cfg
+        .explicit_text(flags::AUTOPLAN_FILE_LIST)
+        .map(|t| t.as_str())
+    else {
         return;
     };
     let bad: Vec<(&str, &str)> = list
@@ -192,10 +196,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &RULE,
-            cfg.value_location("autoplan-file-list"),
+            cfg.value_location(flags::AUTOPLAN_FILE_LIST),
             format!("autoplan-file-list has invalid patterns: {entries}"),
         )
-        .key("autoplan-file-list")
+        .key(flags::AUTOPLAN_FILE_LIST)
         .label("rejected by Atlantis's pattern matcher")
         .help(format!(
             "remove lone `!` entries and close or escape `[` classes (`\\[` is a literal bracket); \

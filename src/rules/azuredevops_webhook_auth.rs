@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "azuredevops-webhook-auth",
@@ -32,29 +33,29 @@ requires an https `atlantis-url` for Basic auth).
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.is_set("azuredevops-user") {
+    if !cfg.is_set(flags::AZUREDEVOPS_USER) {
         return;
     }
-    let user = cfg.is_set("azuredevops-webhook-user");
-    let password = cfg.is_set("azuredevops-webhook-password");
+    let user = cfg.is_set(flags::AZUREDEVOPS_WEBHOOK_USER);
+    let password = cfg.is_set(flags::AZUREDEVOPS_WEBHOOK_PASSWORD);
     let help = "set azuredevops-webhook-user and azuredevops-webhook-password (ATLANTIS_AZUREDEVOPS_WEBHOOK_PASSWORD), and the same pair in the Azure DevOps service hooks";
     let finding = match (user, password) {
         (true, true) => return,
         (false, false) => Finding::new(
             &RULE,
-            cfg.location("azuredevops-user"),
+            cfg.location(flags::AZUREDEVOPS_USER),
             "Azure DevOps is configured without azuredevops-webhook-user and azuredevops-webhook-password: Atlantis accepts unauthenticated webhooks",
         )
-        .key("azuredevops-webhook-user")
+        .key(flags::AZUREDEVOPS_WEBHOOK_USER)
         .label("Azure DevOps without webhook authentication"),
         // Atlantis's own warning case: missing-webhook-secret reports it.
         (true, false) => return,
         (false, true) => Finding::new(
             &RULE,
-            cfg.location("azuredevops-webhook-password"),
+            cfg.location(flags::AZUREDEVOPS_WEBHOOK_PASSWORD),
             "azuredevops-webhook-password is set but azuredevops-webhook-user is not: Atlantis checks webhook credentials only when both are set",
         )
-        .key("azuredevops-webhook-user")
+        .key(flags::AZUREDEVOPS_WEBHOOK_USER)
         .label("password without a user"),
     };
     out.push(finding.help(help));

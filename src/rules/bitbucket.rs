@@ -4,6 +4,7 @@
 use super::Context;
 use super::git_hosts::{BITBUCKET_CLOUD_API, bitbucket_cloud, host_of};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static CLOUD_BASE_URL: RuleInfo = RuleInfo {
     id: "bitbucket-cloud-base-url",
@@ -98,7 +99,7 @@ const APP_PASSWORDS_DISABLED: (i32, u32, u32) = (2026, 6, 9);
 
 pub fn check_cloud_base_url(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(text) = cfg.explicit_text("bitbucket-base-url") else {
+    let Some(text) = cfg.explicit_text(flags::BITBUCKET_BASE_URL) else {
         return;
     };
     let value = text.as_str();
@@ -109,7 +110,7 @@ pub fn check_cloud_base_url(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     // Without a Bitbucket user the setting does nothing: a warning, not an error.
-    let severity = if cfg.is_set("bitbucket-user") {
+    let severity = if cfg.is_set(flags::BITBUCKET_USER) {
         Severity::Error
     } else {
         Severity::Warning
@@ -117,13 +118,13 @@ pub fn check_cloud_base_url(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &CLOUD_BASE_URL,
-            cfg.value_location("bitbucket-base-url"),
+            cfg.value_location(flags::BITBUCKET_BASE_URL),
             format!(
                 "bitbucket-base-url `{}` is on bitbucket.org but is not exactly {BITBUCKET_CLOUD_API}: Atlantis runs in Bitbucket Server mode and ignores Bitbucket Cloud webhooks",
                 text.display()
             ),
         )
-        .key("bitbucket-base-url")
+        .key(flags::BITBUCKET_BASE_URL)
         .label("selects Bitbucket Server mode")
         .severity(severity)
         .help(format!(
@@ -135,10 +136,10 @@ pub fn check_cloud_base_url(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn bitbucket_token<'a>(ctx: &'a Context) -> Option<&'a str> {
     let cfg = ctx.cfg;
-    if !bitbucket_cloud(cfg) || !cfg.is_set("bitbucket-user") {
+    if !bitbucket_cloud(cfg) || !cfg.is_set(flags::BITBUCKET_USER) {
         return None;
     }
-    cfg.explicit_text("bitbucket-token")
+    cfg.explicit_text(flags::BITBUCKET_TOKEN)
         .map(|t| t.as_str().trim())
 }
 
@@ -167,8 +168,8 @@ pub fn check_app_password(ctx: &Context, out: &mut Vec<Finding>) {
         )
     };
     out.push(
-        Finding::new(&APP_PASSWORD, ctx.cfg.value_location("bitbucket-token"), message)
-            .key("bitbucket-token")
+        Finding::new(&APP_PASSWORD, ctx.cfg.value_location(flags::BITBUCKET_TOKEN), message)
+            .key(flags::BITBUCKET_TOKEN)
             .label("app password (ATBB...)")
             .severity(severity)
             .help("create an Atlassian API token (ATATT...) with Bitbucket scopes, put it in bitbucket-token, and set bitbucket-api-user to the account's e-mail address"),
@@ -198,33 +199,33 @@ pub fn check_api_user(ctx: &Context, out: &mut Vec<Finding>) {
     if !token.starts_with("ATATT") {
         return;
     }
-    match cfg.explicit_text("bitbucket-api-user") {
+    match cfg.explicit_text(flags::BITBUCKET_API_USER) {
         Some(api_user) if !looks_like_email(api_user.as_str()) => out.push(
             Finding::new(
                 &API_USER,
-                cfg.value_location("bitbucket-api-user"),
+                cfg.value_location(flags::BITBUCKET_API_USER),
                 format!(
                     "bitbucket-api-user `{}` is not an e-mail address: Bitbucket Cloud accepts an Atlassian API token only with the account's e-mail",
                     api_user.display()
                 ),
             )
-            .key("bitbucket-api-user")
+            .key(flags::BITBUCKET_API_USER)
             .label("not an e-mail address")
-            .related(cfg.location("bitbucket-token"), "Atlassian API token")
+            .related(cfg.location(flags::BITBUCKET_TOKEN), "Atlassian API token")
             .help("set bitbucket-api-user to the e-mail address of the Atlassian account that owns the token"),
         ),
         Some(_) => {}
         None => {
-            if cfg.str("bitbucket-user").is_some_and(looks_like_email) {
+            if cfg.str(flags::BITBUCKET_USER).is_some_and(looks_like_email) {
                 return;
             }
             out.push(
                 Finding::new(
                     &API_USER,
-                    cfg.location("bitbucket-token"),
+                    cfg.location(flags::BITBUCKET_TOKEN),
                     "bitbucket-token is an Atlassian API token but bitbucket-api-user is not set: Atlantis sends bitbucket-user, and Bitbucket Cloud rejects the token without the account's e-mail",
                 )
-                .key("bitbucket-api-user")
+                .key(flags::BITBUCKET_API_USER)
                 .label("Atlassian API token (ATATT...)")
                 .help("set bitbucket-api-user (ATLANTIS_BITBUCKET_API_USER) to the Atlassian account's e-mail address; keep bitbucket-user as the Bitbucket username"),
             );

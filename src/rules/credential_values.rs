@@ -5,16 +5,10 @@ use crate::config::{RawValue, Setting};
 use crate::flags::{self, Secrecy};
 use crate::secret::Text;
 
-/// Flags that name the account a token belongs to.
-pub const USER_FLAGS: &[&str] = &[
-    "azuredevops-user",
-    "azuredevops-webhook-user",
-    "bitbucket-api-user",
-    "bitbucket-user",
-    "gh-user",
-    "gitea-user",
-    "gitlab-user",
-];
+/// True for flags that name the account a token belongs to.
+pub fn is_account_flag(name: &str) -> bool {
+    flags::lookup(name).is_some_and(|f| f.names_account)
+}
 
 /// The text a setting was written with (before any YAML retyping), if it is a single value.
 pub fn written_text(s: &Setting) -> Option<&Text> {
@@ -31,7 +25,7 @@ pub fn is_secret_flag(name: &str) -> bool {
 
 /// The `*-file` flag that can hold this secret instead, when Atlantis has one.
 pub fn file_variant(name: &str) -> Option<&'static str> {
-    flags::lookup(&format!("{name}-file"))
+    flags::lookup(format!("{name}-file"))
         .filter(|f| f.is_current())
         .map(|f| f.name)
 }

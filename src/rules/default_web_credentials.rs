@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "default-web-credentials",
@@ -30,11 +31,11 @@ const DEFAULT: &str = "atlantis";
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.bool("web-basic-auth") {
+    if !cfg.bool(flags::WEB_BASIC_AUTH) {
         return;
     }
-    let user = cfg.str("web-username") == Some(DEFAULT);
-    let password = cfg.str("web-password") == Some(DEFAULT);
+    let user = cfg.str(flags::WEB_USERNAME) == Some(DEFAULT);
+    let password = cfg.str(flags::WEB_PASSWORD) == Some(DEFAULT);
     let what = match (user, password) {
         (true, true) => "the default user name and password (`atlantis`/`atlantis`)",
         (false, true) => "the default password `atlantis`",
@@ -46,7 +47,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .into_iter()
         .find(|(flag, default)| *default && cfg.is_set(flag))
         .map(|(flag, _)| flag);
-    let basic_auth = cfg.location("web-basic-auth");
+    let basic_auth = cfg.location(flags::WEB_BASIC_AUTH);
     let mut f = match written {
         Some(flag) => Finding::new(
             &RULE,

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "drift-remediation",
@@ -26,21 +27,21 @@ Also set `enable-drift-detection: true`, or remove `enable-drift-remediation`.
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if !cfg.complete()
-        || !cfg.bool("enable-drift-remediation")
-        || cfg.bool("enable-drift-detection")
+        || !cfg.bool(flags::ENABLE_DRIFT_REMEDIATION)
+        || cfg.bool(flags::ENABLE_DRIFT_DETECTION)
     {
         return;
     }
     out.push(
         Finding::new(
             &RULE,
-            cfg.location("enable-drift-remediation"),
+            cfg.location(flags::ENABLE_DRIFT_REMEDIATION),
             "enable-drift-remediation is true but enable-drift-detection is not",
         )
-        .key("enable-drift-remediation")
+        .key(flags::ENABLE_DRIFT_REMEDIATION)
         .label("needs drift detection")
         .related(
-            cfg.value_location("enable-drift-detection"),
+            cfg.value_location(flags::ENABLE_DRIFT_DETECTION),
             "drift detection is off here",
         )
         .help(

@@ -3,34 +3,13 @@
 //! Not a rule itself.
 
 use crate::config::{EffectiveConfig, Location, RawValue, Setting};
+use crate::flags;
 use crate::source::Span;
 use std::ops::Range;
 
-/// The Bitbucket Cloud API URL: the one value of `bitbucket-base-url` that selects Cloud mode.
-pub const BITBUCKET_CLOUD_API: &str = "https://api.bitbucket.org";
-
-/// True when Atlantis runs its Bitbucket client in Cloud mode (the base URL is exactly the default).
-pub fn bitbucket_cloud(cfg: &EffectiveConfig) -> bool {
-    cfg.str("bitbucket-base-url") == Some(BITBUCKET_CLOUD_API)
-}
-
-/// True when a GitHub user (PAT) or a GitHub App is configured.
-pub fn github_configured(cfg: &EffectiveConfig) -> bool {
-    cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0
-}
-
-/// True when any Git host has its selecting setting (the user, or the GitHub App id).
-pub fn any_host_configured(cfg: &EffectiveConfig) -> bool {
-    github_configured(cfg)
-        || [
-            "gitlab-user",
-            "gitea-user",
-            "bitbucket-user",
-            "azuredevops-user",
-        ]
-        .iter()
-        .any(|k| cfg.is_set(k))
-}
+pub use crate::hosts::{
+    BITBUCKET_CLOUD_API, any_host_configured, bitbucket_cloud, github_configured,
+};
 
 /// The host name of a URL or `host[:port][/path]` value, lower-cased, without scheme, user,
 /// port or path.
@@ -68,9 +47,9 @@ pub struct RepoHost {
 /// Every configured Git host with the host names its repositories have.
 pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     let mut out = Vec::new();
-    let str_host = |flag: &str| cfg.str(flag).map(host_of).unwrap_or_default();
-    if cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0 {
-        let selector = if cfg.is_set("gh-user") {
+    let str_host = |flag: flags::FlagId| cfg.str(flag).map(host_of).unwrap_or_default();
+    if cfg.is_set(flags::GH_USER) || cfg.int(flags::GH_APP_ID) != 0 {
+        let selector = if cfg.is_set(flags::GH_USER) {
             "gh-user"
         } else {
             "gh-app-id"
@@ -78,25 +57,25 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
         out.push(RepoHost {
             family: "GitHub",
             selector,
-            names: vec![str_host("gh-hostname")],
+            names: vec![str_host(flags::GH_HOSTNAME)],
         });
     }
-    if cfg.is_set("gitlab-user") {
+    if cfg.is_set(flags::GITLAB_USER) {
         out.push(RepoHost {
             family: "GitLab",
             selector: "gitlab-user",
-            names: vec![str_host("gitlab-hostname")],
+            names: vec![str_host(flags::GITLAB_HOSTNAME)],
         });
     }
-    if cfg.is_set("gitea-user") {
+    if cfg.is_set(flags::GITEA_USER) {
         out.push(RepoHost {
             family: "Gitea",
             selector: "gitea-user",
-            names: vec![str_host("gitea-base-url")],
+            names: vec![str_host(flags::GITEA_BASE_URL)],
         });
     }
-    if cfg.is_set("bitbucket-user") {
-        let base = str_host("bitbucket-base-url");
+    if cfg.is_set(flags::BITBUCKET_USER) {
+        let base = str_host(flags::BITBUCKET_BASE_URL);
         // A bitbucket.org base URL other than the API URL is `bitbucket-cloud-base-url`'s finding;
         // the repositories still live on bitbucket.org.
         let name = if bitbucket_cloud(cfg)
@@ -117,8 +96,8 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             names: vec![name],
         });
     }
-    if cfg.is_set("azuredevops-user") {
-        let host = str_host("azuredevops-hostname");
+    if cfg.is_set(flags::AZUREDEVOPS_USER) {
+        let host = str_host(flags::AZUREDEVOPS_HOSTNAME);
         let mut names = vec![host.clone()];
         if host == "dev.azure.com" {
             // Older organisations' repositories are reached as {org}.visualstudio.com.

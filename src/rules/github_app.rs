@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static USER_AND_APP: RuleInfo = RuleInfo {
     id: "github-user-and-app",
@@ -35,9 +36,10 @@ remove `gh-app-id` and its key to run as the user.
 
 pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let user = cfg.is_set("gh-user") && (cfg.is_set("gh-token") || cfg.is_set("gh-token-file"));
-    let app =
-        cfg.int("gh-app-id") != 0 && (cfg.is_set("gh-app-key") || cfg.is_set("gh-app-key-file"));
+    let user = cfg.is_set(flags::GH_USER)
+        && (cfg.is_set(flags::GH_TOKEN) || cfg.is_set(flags::GH_TOKEN_FILE));
+    let app = cfg.int(flags::GH_APP_ID) != 0
+        && (cfg.is_set(flags::GH_APP_KEY) || cfg.is_set(flags::GH_APP_KEY_FILE));
     // Half-configured identities are `incomplete-credentials`' business.
     if !user || !app {
         return;
@@ -45,12 +47,12 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &USER_AND_APP,
-            cfg.location("gh-app-id"),
+            cfg.location(flags::GH_APP_ID),
             "gh-user and gh-app-id are both set: Atlantis authenticates as the user gh-user and ignores the GitHub App",
         )
-        .key("gh-app-id")
+        .key(flags::GH_APP_ID)
         .label("ignored: gh-user wins")
-        .related(cfg.location("gh-user"), "Atlantis uses this user and its token")
+        .related(cfg.location(flags::GH_USER), "Atlantis uses this user and its token")
         .help("keep one GitHub identity: remove gh-user and its token to run as the app, or remove gh-app-id and its key"),
     );
 }
@@ -62,16 +64,19 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
 /// mirrors Atlantis's own warnings; Atlantis has none for apps.
 pub fn check_webhook_secret(ctx: &Context, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if cfg.int("gh-app-id") == 0 || cfg.is_set("gh-user") || cfg.is_set("gh-webhook-secret") {
+    if cfg.int(flags::GH_APP_ID) == 0
+        || cfg.is_set(flags::GH_USER)
+        || cfg.is_set(flags::GH_WEBHOOK_SECRET)
+    {
         return;
     }
     out.push(
         Finding::new(
             rule,
-            cfg.location("gh-app-id"),
+            cfg.location(flags::GH_APP_ID),
             "no GitHub webhook secret set for the GitHub App: anyone who can reach Atlantis can spoof GitHub events (Atlantis does not warn about this for apps)",
         )
-        .key("gh-webhook-secret")
+        .key(flags::GH_WEBHOOK_SECRET)
         .label("GitHub App without gh-webhook-secret")
         .severity(Severity::Warning)
         .help("set gh-webhook-secret (ATLANTIS_GH_WEBHOOK_SECRET) to the webhook secret configured in the app's settings"),

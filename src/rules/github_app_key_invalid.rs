@@ -3,6 +3,7 @@ use super::credential_values::written_text;
 use super::placeholder_value::is_placeholder;
 use super::unexpanded_variable::variable_in;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use base64::Engine;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -212,7 +213,7 @@ fn read_small(path: &str) -> Option<Vec<u8>> {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if let Some(setting) = cfg.winner("gh-app-key") {
+    if let Some(setting) = cfg.winner(flags::GH_APP_KEY) {
         if let Some(text) = written_text(setting) {
             let v = text.as_str();
             let skip = v.trim().is_empty() || is_placeholder(v) || variable_in(v, true).is_some();
@@ -223,14 +224,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         setting.origin.value(),
                         format!("gh-app-key {problem}"),
                     )
-                    .key("gh-app-key")
+                    .key(flags::GH_APP_KEY)
                     .label("not a usable GitHub App key")
                     .help(help),
                 );
             }
         }
     }
-    if let Some(path) = cfg.explicit_text("gh-app-key-file") {
+    if let Some(path) = cfg.explicit_text(flags::GH_APP_KEY_FILE) {
         let path = path.as_str();
         let Some(bytes) = read_small(path) else {
             return;
@@ -247,10 +248,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &RULE,
-                    cfg.value_location("gh-app-key-file"),
+                    cfg.value_location(flags::GH_APP_KEY_FILE),
                     format!("the key file {path} (gh-app-key-file) {problem}"),
                 )
-                .key("gh-app-key-file")
+                .key(flags::GH_APP_KEY_FILE)
                 .label("not a usable GitHub App key")
                 .help(help),
             );

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "github-app-write-git-creds",
@@ -30,21 +31,21 @@ Add `write-git-creds: true` (or `ATLANTIS_WRITE_GIT_CREDS=true`).
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if !cfg.complete()
-        || cfg.int("gh-app-id") == 0
-        || cfg.is_set("gh-user")
-        || cfg.bool("write-git-creds")
+        || cfg.int(flags::GH_APP_ID) == 0
+        || cfg.is_set(flags::GH_USER)
+        || cfg.bool(flags::WRITE_GIT_CREDS)
     {
         return;
     }
-    let explicit_false = cfg.winner("write-git-creds").is_some();
+    let explicit_false = cfg.winner(flags::WRITE_GIT_CREDS).is_some();
     let (location, label) = if explicit_false {
         (
-            cfg.value_location("write-git-creds"),
+            cfg.value_location(flags::WRITE_GIT_CREDS),
             "turned off here, but the GitHub App needs it",
         )
     } else {
         (
-            cfg.location("gh-app-id"),
+            cfg.location(flags::GH_APP_ID),
             "GitHub App without write-git-creds",
         )
     };
@@ -57,7 +58,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .key(if explicit_false { "write-git-creds" } else { "gh-app-id" })
         .label(label)
         .related(
-            if explicit_false { cfg.location("gh-app-id") } else { crate::config::Location::None },
+            if explicit_false { cfg.location(flags::GH_APP_ID) } else { crate::config::Location::None },
             "GitHub App configured here",
         )
         .help(

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "hostname-format",
@@ -33,10 +34,10 @@ Write the host only (`gh-hostname: github.example.com`); for GitLab drop `/api/v
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let github = cfg.is_set("gh-user") || cfg.int("gh-app-id") != 0;
+    let github = cfg.is_set(flags::GH_USER) || cfg.int(flags::GH_APP_ID) != 0;
     for (flag, configured) in [
         ("gh-hostname", github),
-        ("azuredevops-hostname", cfg.is_set("azuredevops-user")),
+        ("azuredevops-hostname", cfg.is_set(flags::AZUREDEVOPS_USER)),
     ] {
         let Some(text) = cfg.explicit_text(flag) else {
             continue;
@@ -81,7 +82,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .suggestion(suggestion),
         );
     }
-    if let Some(text) = cfg.explicit_text("gitlab-hostname") {
+    if let Some(text) = cfg.explicit_text(flags::GITLAB_HOSTNAME) {
         let value = text.as_str().trim();
         let trimmed = value.trim_end_matches('/');
         let lower = trimmed.to_ascii_lowercase();
@@ -90,15 +91,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &RULE,
-                    cfg.value_location("gitlab-hostname"),
+                    cfg.value_location(flags::GITLAB_HOSTNAME),
                     format!(
                         "gitlab-hostname `{}` ends in /api/v4: Atlantis appends /api/v4/ itself, so every API call goes to .../api/v4/api/v4/",
                         text.display()
                     ),
                 )
-                .key("gitlab-hostname")
+                .key(flags::GITLAB_HOSTNAME)
                 .label("API path in the host name")
-                .severity(if cfg.is_set("gitlab-user") { Severity::Error } else { Severity::Warning })
+                .severity(if cfg.is_set(flags::GITLAB_USER) { Severity::Error } else { Severity::Warning })
                 .help(format!("drop the API path: `gitlab-hostname: {suggestion}`"))
                 .suggestion(suggestion),
             );

@@ -1,6 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags;
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "incomplete-credentials",
@@ -33,33 +33,39 @@ remove the half that is there.
 };
 
 /// (user, token) pairs that must be both set or both empty.
-const PAIRS: &[(&str, &str)] = &[
-    ("gitea-user", "gitea-token"),
-    ("gitlab-user", "gitlab-token"),
-    ("bitbucket-user", "bitbucket-token"),
-    ("azuredevops-user", "azuredevops-token"),
+const PAIRS: &[(FlagId, FlagId)] = &[
+    (flags::GITEA_USER, flags::GITEA_TOKEN),
+    (flags::GITLAB_USER, flags::GITLAB_TOKEN),
+    (flags::BITBUCKET_USER, flags::BITBUCKET_TOKEN),
+    (flags::AZUREDEVOPS_USER, flags::AZUREDEVOPS_TOKEN),
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let help_set = |k: &str| format!("set {k} (or {})", flags::env_name(k));
+    let help_set = |k: FlagId| format!("set {k} (or {})", flags::env_name(k));
 
-    if cfg.is_set("gh-user") && !cfg.is_set("gh-token") && !cfg.is_set("gh-token-file") {
+    if cfg.is_set(flags::GH_USER)
+        && !cfg.is_set(flags::GH_TOKEN)
+        && !cfg.is_set(flags::GH_TOKEN_FILE)
+    {
         out.push(
             Finding::new(
                 &RULE,
-                cfg.location("gh-user"),
+                cfg.location(flags::GH_USER),
                 "gh-user is set but neither gh-token nor gh-token-file is",
             )
-            .key("gh-user")
+            .key(flags::GH_USER)
             .label("GitHub user without a token")
-            .help(format!("{}, or gh-token-file", help_set("gh-token"))),
+            .help(format!("{}, or gh-token-file", help_set(flags::GH_TOKEN))),
         );
     }
-    if cfg.int("gh-app-id") != 0 && !cfg.is_set("gh-app-key") && !cfg.is_set("gh-app-key-file") {
+    if cfg.int(flags::GH_APP_ID) != 0
+        && !cfg.is_set(flags::GH_APP_KEY)
+        && !cfg.is_set(flags::GH_APP_KEY_FILE)
+    {
         out.push(
-            Finding::new(&RULE, cfg.location("gh-app-id"), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
-                .key("gh-app-id")
+            Finding::new(&RULE, cfg.location(flags::GH_APP_ID), "gh-app-id is set but neither gh-app-key nor gh-app-key-file is")
+                .key(flags::GH_APP_ID)
                 .label("GitHub App without a private key")
                 .help("set gh-app-key-file to the path of the app's private key (.pem), or gh-app-key (ATLANTIS_GH_APP_KEY)"),
         );
@@ -74,7 +80,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .key(*user)
                 .label("user without a token")
-                .help(help_set(token)),
+                .help(help_set(*token)),
             ),
             (false, true) => out.push(
                 Finding::new(

@@ -1,6 +1,7 @@
 use super::Context;
 use super::git_hosts::{bitbucket_cloud, host_of, is_loopback};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "insecure-url",
@@ -36,10 +37,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         (
             "bitbucket-base-url",
             "bitbucket-token",
-            cfg.is_set("bitbucket-user") && !bitbucket_cloud(cfg),
+            cfg.is_set(flags::BITBUCKET_USER) && !bitbucket_cloud(cfg),
         ),
-        ("gitea-base-url", "gitea-token", cfg.is_set("gitea-user")),
-        ("gitlab-hostname", "gitlab-token", cfg.is_set("gitlab-user")),
+        (
+            "gitea-base-url",
+            "gitea-token",
+            cfg.is_set(flags::GITEA_USER),
+        ),
+        (
+            "gitlab-hostname",
+            "gitlab-token",
+            cfg.is_set(flags::GITLAB_USER),
+        ),
     ];
     for (flag, token, configured) in candidates {
         if !configured {

@@ -124,8 +124,8 @@ fn with_suggestion(f: Finding, value: &str, allowed: &[&str]) -> Finding {
 
 fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let levels = flags::choices("log-level").expect("log-level is enumerated");
-    let Some(level) = cfg.explicit_text("log-level").map(|t| t.as_str()) else {
+    let levels = flags::choices(flags::LOG_LEVEL).expect("log-level is enumerated");
+    let Some(level) = cfg.explicit_text(flags::LOG_LEVEL).map(|t| t.as_str()) else {
         return;
     };
     let lower = level.to_ascii_lowercase();
@@ -139,7 +139,7 @@ fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
     let f = with_suggestion(
         Finding::new(
             &RULE,
-            cfg.value_location("log-level"),
+            cfg.value_location(flags::LOG_LEVEL),
             format!("log-level `{level}` is not one of {}", list(levels)),
         )
         .label("unknown log level")
@@ -150,18 +150,18 @@ fn log_level(ctx: &Context, out: &mut Vec<Finding>) {
         level,
         levels,
     );
-    out.push(f.key("log-level"));
+    out.push(f.key(flags::LOG_LEVEL));
 }
 
 fn language(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if cfg
-        .explicit_text("language-config-file")
+        .explicit_text(flags::LANGUAGE_CONFIG_FILE)
         .is_some_and(|t| !t.as_str().trim().is_empty())
     {
         return;
     }
-    let Some(raw) = cfg.explicit_text("language").map(|t| t.as_str()) else {
+    let Some(raw) = cfg.explicit_text(flags::LANGUAGE).map(|t| t.as_str()) else {
         return;
     };
     let lower = raw.trim().to_lowercase();
@@ -175,10 +175,10 @@ fn language(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(with_suggestion(
         Finding::new(
             &RULE,
-            cfg.value_location("language"),
+            cfg.value_location(flags::LANGUAGE),
             format!("language `{raw}` is not supported (Atlantis reads it as `{normalised}`; supported: en, es)"),
         )
-        .key("language")
+        .key(flags::LANGUAGE)
         .label("unsupported language")
         .help(format!(
             "use `en` or `es`, or set language-config-file to your own catalog; Atlantis refuses to start with: \
@@ -191,11 +191,11 @@ fn language(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn distribution(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let allowed_values = flags::choices("default-tf-distribution").expect("enumerated");
+    let allowed_values = flags::choices(flags::DEFAULT_TF_DISTRIBUTION).expect("enumerated");
     // Atlantis copies the deprecated tf-distribution into default-tf-distribution when that is empty.
-    let flag = if cfg.explicit_text("default-tf-distribution").is_some() {
+    let flag = if cfg.explicit_text(flags::DEFAULT_TF_DISTRIBUTION).is_some() {
         "default-tf-distribution"
-    } else if cfg.explicit_text("tf-distribution").is_some() {
+    } else if cfg.explicit_text(flags::TF_DISTRIBUTION).is_some() {
         "tf-distribution"
     } else {
         return;
@@ -287,16 +287,19 @@ pub(crate) fn go_version(v: &str) -> Result<(), String> {
 
 fn tf_version(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(v) = cfg.explicit_text("default-tf-version").map(|t| t.as_str()) else {
+    let Some(v) = cfg
+        .explicit_text(flags::DEFAULT_TF_VERSION)
+        .map(|t| t.as_str())
+    else {
         return;
     };
     let Err(err) = go_version(v) else { return };
     let mut f = Finding::new(
         &RULE,
-        cfg.value_location("default-tf-version"),
+        cfg.value_location(flags::DEFAULT_TF_VERSION),
         format!("default-tf-version `{v}` is not a version"),
     )
-    .key("default-tf-version")
+    .key(flags::DEFAULT_TF_VERSION)
     .label("not a version")
     .help(format!(
         "write one exact version such as `1.9.8` (constraints like `~> 1.9` are not allowed here); \
@@ -312,7 +315,7 @@ fn tf_version(ctx: &Context, out: &mut Vec<Finding>) {
 fn repo_config_json(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     // The value may embed credentials: never quote it.
-    let Some(text) = cfg.explicit_text("repo-config-json") else {
+    let Some(text) = cfg.explicit_text(flags::REPO_CONFIG_JSON) else {
         return;
     };
     let problem = match serde_json::from_str::<serde_json::Value>(text.as_str()) {
@@ -331,10 +334,10 @@ fn repo_config_json(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &RULE,
-            cfg.value_location("repo-config-json"),
+            cfg.value_location(flags::REPO_CONFIG_JSON),
             format!("repo-config-json cannot be parsed: {problem}"),
         )
-        .key("repo-config-json")
+        .key(flags::REPO_CONFIG_JSON)
         .label("not a JSON object")
         .help(
             "write the server-side repo config as one JSON object, e.g. \

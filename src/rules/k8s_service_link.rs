@@ -1,6 +1,6 @@
 use super::Context;
 use super::credential_values::written_text;
-use crate::config::{OriginKind, SERVICE_LINK_FLAGS};
+use crate::config::OriginKind;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, FlagType};
 
@@ -70,7 +70,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(f);
             continue;
         }
-        if SERVICE_LINK_FLAGS.contains(&name) {
+        if flag.service_link_reset {
             continue;
         }
         let Some(text) = written_text(setting) else {

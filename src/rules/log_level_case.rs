@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "log-level-case",
@@ -29,7 +30,7 @@ const LEVELS: &[&str] = &["debug", "info", "warn", "error"];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(text) = cfg.explicit_text("log-level") else {
+    let Some(text) = cfg.explicit_text(flags::LOG_LEVEL) else {
         return;
     };
     let value = text.as_str();
@@ -41,10 +42,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &RULE,
-            cfg.value_location("log-level"),
+            cfg.value_location(flags::LOG_LEVEL),
             format!("log-level `{value}` is not lower case: Atlantis accepts it but runs at info, not {lower}"),
         )
-        .key("log-level")
+        .key(flags::LOG_LEVEL)
         .label("runs at info")
         .help(format!("write `{lower}`"))
         .suggestion(lower),

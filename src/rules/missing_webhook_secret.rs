@@ -57,9 +57,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !cfg.is_set(user) || cfg.is_set(secret) {
             continue;
         }
-        if user == "bitbucket-user"
-            && cfg.str("bitbucket-base-url") == Some("https://api.bitbucket.org")
-        {
+        if user == "bitbucket-user" && crate::hosts::bitbucket_cloud(cfg) {
             continue;
         }
         let atlantis = if user == "azuredevops-webhook-user" {

@@ -1,6 +1,7 @@
 use super::Context;
 use crate::config::Location;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::hosts;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "no-vcs-credentials",
@@ -27,20 +28,12 @@ Configure one host completely, for example `gh-user` and `gh-token`.
 "#,
 };
 
-const SELECTORS: &[&str] = &[
-    "gh-user",
-    "gitea-user",
-    "gitlab-user",
-    "bitbucket-user",
-    "azuredevops-user",
-];
-
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if !cfg.complete() {
         return;
     }
-    if cfg.int("gh-app-id") != 0 || SELECTORS.iter().any(|k| cfg.is_set(k)) {
+    if hosts::any_host_configured(cfg) {
         return;
     }
     let mut f = Finding::new(
@@ -48,31 +41,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         Location::None,
         "no Git host credentials: none of gh-user, gh-app-id, gitea-user, gitlab-user, bitbucket-user or azuredevops-user is set",
     );
-    let orphan = [
-        "gh-token",
-        "gh-token-file",
-        "gh-app-key",
-        "gh-app-key-file",
-        "gitlab-token",
-        "gitea-token",
-        "bitbucket-token",
-        "azuredevops-token",
-    ]
-    .into_iter()
-    .find(|k| cfg.is_set(k));
+    // A secret set without its user: the likeliest cause, worth naming.
+    let orphan = hosts::CREDENTIALS
+        .iter()
+        .flat_map(|c| c.secrets.iter().map(move |s| (*s, c.selector)))
+        .find(|(secret, _)| cfg.is_set(secret));
     f = match orphan {
-        Some(token) => {
-            let owner = match token {
-                "gh-app-key" | "gh-app-key-file" => "gh-app-id",
-                "gh-token" | "gh-token-file" => "gh-user",
-                "gitlab-token" => "gitlab-user",
-                "gitea-token" => "gitea-user",
-                "bitbucket-token" => "bitbucket-user",
-                _ => "azuredevops-user",
-            };
-            f.help(format!("{token} is set, but Atlantis needs {owner} too"))
-                .related(cfg.location(token), "this credential is not used without its user")
-        }
+        Some((token, owner)) => f
+            .help(format!("{token} is set, but Atlantis needs {owner} too"))
+            .related(cfg.location(token), "this credential is not used without its user"),
         None => f.help("configure one Git host, for example gh-user with gh-token (ATLANTIS_GH_USER, ATLANTIS_GH_TOKEN)"),
     };
     out.push(f);

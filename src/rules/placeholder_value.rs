@@ -1,5 +1,5 @@
 use super::Context;
-use super::credential_values::{USER_FLAGS, is_secret_flag, written_text};
+use super::credential_values::{is_account_flag, is_secret_flag, written_text};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 
@@ -123,8 +123,8 @@ fn placeholder_entry(list: &str) -> Option<&str> {
 /// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.
 fn ignored(ctx: &Context, name: &str) -> bool {
     match name {
-        "web-password" => !ctx.cfg.bool("web-basic-auth"),
-        "redis-password" => ctx.cfg.str("locking-db-type") != Some("redis"),
+        "web-password" => !ctx.cfg.bool(flags::WEB_BASIC_AUTH),
+        "redis-password" => ctx.cfg.str(flags::LOCKING_DB_TYPE) != Some("redis"),
         _ => false,
     }
 }
@@ -153,7 +153,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "put the real value in place, preferably through {} or a secret store",
                 flags::env_name(name)
             ))
-        } else if USER_FLAGS.contains(&name) {
+        } else if is_account_flag(name) {
             if !is_placeholder(text.as_str()) {
                 continue;
             }

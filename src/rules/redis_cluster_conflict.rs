@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "redis-cluster-conflict",
@@ -30,10 +31,10 @@ Remove the single-node settings; put each node's port into `redis-cluster-addres
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.is_set("redis-cluster-addresses") {
+    if !cfg.is_set(flags::REDIS_CLUSTER_ADDRESSES) {
         return;
     }
-    let cluster = cfg.location("redis-cluster-addresses");
+    let cluster = cfg.location(flags::REDIS_CLUSTER_ADDRESSES);
     let mut conflict = |flag: &str, message: String, atlantis: &str| {
         out.push(
             Finding::new(&RULE, cfg.location(flag), message)
@@ -45,14 +46,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )),
         );
     };
-    if cfg.is_set("redis-host") {
+    if cfg.is_set(flags::REDIS_HOST) {
         conflict(
             "redis-host",
             "redis-host cannot be combined with redis-cluster-addresses".into(),
             "--redis-cluster-addresses cannot be combined with --redis-host",
         );
     }
-    let port = cfg.int("redis-port");
+    let port = cfg.int(flags::REDIS_PORT);
     if port != 6379 {
         conflict(
             "redis-port",
@@ -60,7 +61,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "--redis-cluster-addresses cannot be combined with --redis-port",
         );
     }
-    let db = cfg.int("redis-db");
+    let db = cfg.int(flags::REDIS_DB);
     if db != 0 {
         conflict(
             "redis-db",

@@ -1,6 +1,7 @@
 use super::Context;
 use super::git_hosts::{split_list, value_part};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-allowlist-entry",
@@ -44,16 +45,16 @@ fn depth_for(host: &str) -> Option<usize> {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(setting) = cfg.winner("repo-allowlist") else {
+    let Some(setting) = cfg.winner(flags::REPO_ALLOWLIST) else {
         return;
     };
-    let Some(value) = cfg.explicit_text("repo-allowlist") else {
+    let Some(value) = cfg.explicit_text(flags::REPO_ALLOWLIST) else {
         return;
     };
     let value = value.as_str();
     let source = &cfg.sources.get(setting.origin.source).text;
     let gh_host = cfg
-        .str("gh-hostname")
+        .str(flags::GH_HOSTNAME)
         .unwrap_or("github.com")
         .to_ascii_lowercase();
     let parts = split_list(value);
@@ -69,7 +70,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let at = value_part(setting, source, range.start.saturating_sub(1)..range.end);
             out.push(
                 Finding::new(&RULE, at, format!("repo-allowlist has {what}"))
-                    .key("repo-allowlist")
+                    .key(flags::REPO_ALLOWLIST)
                     .label("empty entry")
                     .help("remove the extra comma"),
             );
@@ -85,7 +86,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "repo-allowlist entry `{entry}` has surrounding whitespace: Atlantis does not trim entries, so it never matches"
                     ),
                 )
-                .key("repo-allowlist")
+                .key(flags::REPO_ALLOWLIST)
                 .label("whitespace is part of the entry")
                 .help("remove the spaces around the commas")
                 .suggestion(trimmed),
@@ -116,7 +117,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "repo-allowlist entry `{trimmed}` names a path inside the repository `{repo}`: Atlantis matches whole repositories, so it never matches"
                     ),
                 )
-                .key("repo-allowlist")
+                .key(flags::REPO_ALLOWLIST)
                 .label("path below the repository")
                 .help(format!("allow the repository itself: `{repo}`"))
                 .suggestion(repo),

@@ -1,6 +1,7 @@
 use super::Context;
 use super::git_hosts::{glob_match, repo_hosts};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-allowlist-host",
@@ -46,7 +47,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() {
         return;
     }
-    let Some(value) = cfg.explicit_text("repo-allowlist") else {
+    let Some(value) = cfg.explicit_text(flags::REPO_ALLOWLIST) else {
         return;
     };
     let hosts: Vec<String> = value
@@ -68,13 +69,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &RULE,
-                cfg.value_location("repo-allowlist"),
+                cfg.value_location(flags::REPO_ALLOWLIST),
                 format!(
                     "no repo-allowlist entry covers {name}, where the {} repositories live: Atlantis rejects their webhooks",
                     host.family
                 ),
             )
-            .key("repo-allowlist")
+            .key(flags::REPO_ALLOWLIST)
             .label(format!("nothing here matches {name}"))
             .related(cfg.location(host.selector), format!("{} is configured here", host.family))
             .help(format!("add an entry such as `{name}/<owner>/*`")),

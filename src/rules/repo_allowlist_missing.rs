@@ -1,6 +1,7 @@
 use super::Context;
 use crate::config::Location;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-allowlist-missing",
@@ -30,15 +31,15 @@ List the repositories Atlantis may act on, as `host/owner/repo` patterns without
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.complete() || cfg.is_set("repo-allowlist") {
+    if !cfg.complete() || cfg.is_set(flags::REPO_ALLOWLIST) {
         return;
     }
     let location = cfg
-        .winner("repo-allowlist")
+        .winner(flags::REPO_ALLOWLIST)
         .map_or(Location::None, |s| s.origin.entry());
     out.push(
         Finding::new(&RULE, location, "repo-allowlist is not set")
-            .key("repo-allowlist")
+            .key(flags::REPO_ALLOWLIST)
             .label("empty repo-allowlist")
             .help(
                 "set repo-allowlist (or ATLANTIS_REPO_ALLOWLIST) to the repositories Atlantis may act on, \

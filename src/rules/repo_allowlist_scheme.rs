@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-allowlist-scheme",
@@ -25,7 +26,7 @@ Drop the scheme: `repo-allowlist: github.com/acme/*`.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(value) = cfg.str("repo-allowlist") else {
+    let Some(value) = cfg.str(flags::REPO_ALLOWLIST) else {
         return;
     };
     if !value.contains("://") {
@@ -43,7 +44,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &RULE,
-            cfg.value_location("repo-allowlist"),
+            cfg.value_location(flags::REPO_ALLOWLIST),
             format!(
                 "repo-allowlist entries must not contain `://`: {}",
                 bad.iter()
@@ -52,7 +53,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .join(", ")
             ),
         )
-        .key("repo-allowlist")
+        .key(flags::REPO_ALLOWLIST)
         .label("scheme in an allowlist entry")
         .help(format!(
             "write hostnames without a scheme: `{fixed}`; Atlantis refuses to start with: \

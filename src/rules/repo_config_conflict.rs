@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-config-conflict",
@@ -26,18 +27,18 @@ Keep one of them; move the JSON's content into the YAML file if you need both pa
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !(cfg.is_set("repo-config") && cfg.is_set("repo-config-json")) {
+    if !(cfg.is_set(flags::REPO_CONFIG) && cfg.is_set(flags::REPO_CONFIG_JSON)) {
         return;
     }
     out.push(
         Finding::new(
             &RULE,
-            cfg.location("repo-config-json"),
+            cfg.location(flags::REPO_CONFIG_JSON),
             "repo-config and repo-config-json are both set",
         )
-        .key("repo-config-json")
+        .key(flags::REPO_CONFIG_JSON)
         .label("second server-side repo config")
-        .related(cfg.location("repo-config"), "repo-config set here")
+        .related(cfg.location(flags::REPO_CONFIG), "repo-config set here")
         .help(
             "keep only one of them; Atlantis refuses to start with: \
              cannot use --repo-config and --repo-config-json at the same time",

@@ -1,7 +1,8 @@
 use super::Context;
-use super::credential_values::{USER_FLAGS, is_secret_flag, written_text};
+use super::credential_values::{is_account_flag, is_secret_flag, written_text};
 use crate::config::OriginKind;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "secret-whitespace",
@@ -74,7 +75,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     for (name, _) in cfg.resolutions() {
         let secret = is_secret_flag(name);
-        if !(secret || USER_FLAGS.contains(&name)) || name == "gh-app-key" {
+        if !(secret || is_account_flag(name)) || name == flags::GH_APP_KEY {
             continue;
         }
         let Some(setting) = cfg.winner(name) else {

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "ssl-pair",
@@ -29,7 +30,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() {
         return;
     }
-    let (set, missing) = match (cfg.is_set("ssl-key-file"), cfg.is_set("ssl-cert-file")) {
+    let (set, missing) = match (
+        cfg.is_set(flags::SSL_KEY_FILE),
+        cfg.is_set(flags::SSL_CERT_FILE),
+    ) {
         (true, false) => ("ssl-key-file", "ssl-cert-file"),
         (false, true) => ("ssl-cert-file", "ssl-key-file"),
         _ => return,

@@ -1,6 +1,7 @@
 use super::Context;
 use super::git_hosts::{split_list, value_part};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "team-allowlist-format",
@@ -33,8 +34,8 @@ Give every entry a command (`sre:*`), and remove empty entries.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let gitlab = cfg.is_set("gitlab-user");
-    let external_authz = cfg.is_set("repo-config") || cfg.is_set("repo-config-json");
+    let gitlab = cfg.is_set(flags::GITLAB_USER);
+    let external_authz = cfg.is_set(flags::REPO_CONFIG) || cfg.is_set(flags::REPO_CONFIG_JSON);
     for (flag, in_use) in [
         ("gh-team-allowlist", !gitlab),
         ("gitlab-group-allowlist", gitlab),

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "tfe-token-missing",
@@ -27,10 +28,10 @@ Terraform Enterprise.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.complete() || cfg.is_set("tfe-token") {
+    if !cfg.complete() || cfg.is_set(flags::TFE_TOKEN) {
         return;
     }
-    let Some(host) = cfg.str("tfe-hostname") else {
+    let Some(host) = cfg.str(flags::TFE_HOSTNAME) else {
         return;
     };
     if host == "app.terraform.io" {
@@ -39,10 +40,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &RULE,
-            cfg.location("tfe-hostname"),
+            cfg.location(flags::TFE_HOSTNAME),
             format!("tfe-hostname is `{host}` but tfe-token is not set"),
         )
-        .key("tfe-hostname")
+        .key(flags::TFE_HOSTNAME)
         .label("Terraform Enterprise host without a token")
         .help(
             "set tfe-token (or ATLANTIS_TFE_TOKEN) to a team or user API token of that host; \

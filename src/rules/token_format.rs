@@ -3,6 +3,7 @@ use super::credential_values::written_text;
 use super::placeholder_value::is_placeholder;
 use super::unexpanded_variable::variable_in;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "token-format",
@@ -552,7 +553,7 @@ fn azure_devops(token: &str) -> Option<Verdict> {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let cloud = cfg.str("bitbucket-base-url") == Some("https://api.bitbucket.org");
+    let cloud = crate::hosts::bitbucket_cloud(cfg);
     for flag in [
         "gh-token",
         "gitlab-token",
@@ -593,7 +594,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     // Atlantis reads (and trims) gh-token-file itself; check the token in it when it can be read.
-    if let Some(path) = cfg.explicit_text("gh-token-file") {
+    if let Some(path) = cfg.explicit_text(flags::GH_TOKEN_FILE) {
         let path = path.as_str();
         let Some(token) = read_token_file(path) else {
             return;
@@ -606,9 +607,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let subject = format!("the token in {path} (gh-token-file)");
         if let Some(v) = github(token, &subject) {
             out.push(
-                Finding::new(&RULE, cfg.value_location("gh-token-file"), v.message)
+                Finding::new(&RULE, cfg.value_location(flags::GH_TOKEN_FILE), v.message)
                     .severity(v.severity)
-                    .key("gh-token-file")
+                    .key(flags::GH_TOKEN_FILE)
                     .label(v.label)
                     .help(v.help),
             );

@@ -39,7 +39,7 @@ Use the flag name shown in the suggestion.
 
 /// The flag a mistyped name most likely meant.
 fn suggestion_for(name: &str) -> Option<&'static Flag> {
-    flags::suggest(name).or_else(|| flags::lookup(&format!("atlantis-{}", flags::normalise(name))))
+    flags::suggest(name).or_else(|| flags::lookup(format!("atlantis-{}", flags::normalise(name))))
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,7 @@
 use super::Context;
 use crate::config::{Location, OriginKind};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use crate::source::Span;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -100,9 +101,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     // The file Atlantis itself is told to load (`--config`, ATLANTIS_CONFIG). A `config:` key
     // inside the file does nothing: the file has been chosen by then.
-    if let Some(setting) = cfg.winner("config") {
+    if let Some(setting) = cfg.winner(flags::CONFIG) {
         if setting.origin.kind != OriginKind::File {
-            let path = cfg.explicit_text("config").map(|t| t.as_str());
+            let path = cfg.explicit_text(flags::CONFIG).map(|t| t.as_str());
             // When the linter read that very file, the finding above already covers it.
             let already = cfg.file.as_ref().map(|f| f.path.as_str());
             if let Some(path) = path.filter(|p| Some(*p) != already) {

@@ -1,6 +1,7 @@
 use super::Context;
 use super::git_hosts::any_host_configured;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "unused-credential",
@@ -37,8 +38,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() || !any_host_configured(cfg) {
         return;
     }
-    let app = cfg.int("gh-app-id") != 0;
-    if !cfg.is_set("gh-user") {
+    let app = cfg.int(flags::GH_APP_ID) != 0;
+    if !cfg.is_set(flags::GH_USER) {
         for token in ["gh-token", "gh-token-file"] {
             if !cfg.is_set(token) {
                 continue;

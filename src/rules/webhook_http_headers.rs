@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use serde_json::Value;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -95,7 +96,7 @@ fn json_kind(v: &Value) -> &'static str {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(text) = cfg.explicit_text("webhook-http-headers") else {
+    let Some(text) = cfg.explicit_text(flags::WEBHOOK_HTTP_HEADERS) else {
         return;
     };
     let Some(problem) = problem(text.as_str()) else {
@@ -104,10 +105,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             &RULE,
-            cfg.value_location("webhook-http-headers"),
+            cfg.value_location(flags::WEBHOOK_HTTP_HEADERS),
             format!("webhook-http-headers cannot be used: {problem}"),
         )
-        .key("webhook-http-headers")
+        .key(flags::WEBHOOK_HTTP_HEADERS)
         .label("not a JSON object of strings")
         .help(
             "write a JSON object of header names to a string or a list of strings, e.g. \

@@ -2,7 +2,7 @@ use super::Context;
 use super::invalid_value::did_you_mean;
 use crate::config::{Location, OriginKind, RawValue};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags::FlagType;
+use crate::flags::{self, FlagType};
 use crate::input::yaml::{NodeId, NodeKind, YamlDoc};
 use crate::source::Span;
 use crate::value::{self, Resolved, Value};
@@ -67,7 +67,7 @@ struct Field {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let Some(setting) = cfg.winner("webhooks") else {
+    let Some(setting) = cfg.winner(flags::WEBHOOKS) else {
         return;
     };
     let node = match &setting.value {
@@ -89,7 +89,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     setting.origin.value(),
                     "webhooks must be a list of entries, not a single value",
                 )
-                .key("webhooks")
+                .key(flags::WEBHOOKS)
                 .label("not a list")
                 .help(format!(
                     "write `webhooks:` as a list of mappings: `- event: apply`, `kind: http`, `url: ...`; \
@@ -109,7 +109,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         NodeKind::Map(pairs) if !pairs.is_empty() => &single,
         _ => return,
     };
-    let slack_token = cfg.is_set("slack-token");
+    let slack_token = cfg.is_set(flags::SLACK_TOKEN);
     for (index, &item) in items.iter().enumerate() {
         let at = |span: Span| Location::Source {
             source: file.source,
@@ -127,7 +127,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         at(doc.node(item).span),
                         format!("webhooks entry {} is not a mapping", index + 1),
                     )
-                    .key("webhooks")
+                    .key(flags::WEBHOOKS)
                     .label("expected `event:`, `kind:` ... keys")
                     .help("write each entry as a mapping: `- event: apply` / `  kind: slack` / `  channel: infra`"),
                 );
@@ -162,7 +162,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         at(doc.node(v).span),
                         format!("webhooks entry {}: `{name}` must be a string", index + 1),
                     )
-                    .key("webhooks")
+                    .key(flags::WEBHOOKS)
                     .label("a list or mapping")
                     .help(format!(
                         "write `{name}` as a single string; Atlantis refuses to start with a decode error \
@@ -199,7 +199,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             regex_reason(&e)
                         ),
                     )
-                    .key("webhooks")
+                    .key(flags::WEBHOOKS)
                     .label("does not compile")
                     .help("fix the regular expression (Go RE2 syntax); Atlantis refuses to start with: initializing webhooks: error parsing regexp: ..."),
                 );
@@ -219,7 +219,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             out.push(
                 Finding::new(&RULE, at(entry_span), format!("webhooks entry {n} has no {missing}"))
-                    .key("webhooks")
+                    .key(flags::WEBHOOKS)
                     .label(format!("missing {missing}"))
                     .help("give every entry `kind: slack|http` and `event: apply|drift`; Atlantis refuses to start with: must specify \"kind\" and \"event\" keys for webhooks"),
             );
@@ -232,7 +232,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 at(event.span),
                 format!("webhooks entry {n}: event {} is not supported", shown(&event.value)),
             )
-            .key("webhooks")
+            .key(flags::WEBHOOKS)
             .label("unsupported event")
             .help(format!(
                 "use `event: apply` or `event: drift`; Atlantis refuses to start with: \
@@ -254,7 +254,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             at(kind.key.to(kind.span)),
                             format!("webhooks entry {n} is `kind: slack` but slack-token is not set"),
                         )
-                        .key("slack-token")
+                        .key(flags::SLACK_TOKEN)
                         .label("needs a top-level slack-token")
                         .help("set slack-token (or ATLANTIS_SLACK_TOKEN) to a Slack bot token; Atlantis refuses to start with: must specify top-level \"slack-token\" if using a webhook of \"kind: slack\""),
                     );
@@ -268,7 +268,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             at(kind.key.to(kind.span)),
                             format!("webhooks entry {n} is `kind: slack` but has no `channel`"),
                         )
-                        .key("webhooks")
+                        .key(flags::WEBHOOKS)
                         .label("needs `channel`")
                         .help("add `channel: <slack channel name>` to the entry; Atlantis refuses to start with: must specify \"channel\" if using a webhook of \"kind: slack\""),
                     );
@@ -282,7 +282,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             at(kind.key.to(kind.span)),
                             format!("webhooks entry {n} is `kind: http` but has no `url`"),
                         )
-                        .key("webhooks")
+                        .key(flags::WEBHOOKS)
                         .label("needs `url`")
                         .help("add `url: https://...` to the entry; Atlantis refuses to start with: must specify \"url\" if using a webhook of \"kind: http\""),
                     );
@@ -294,7 +294,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     at(kind.span),
                     format!("webhooks entry {n}: kind {} is not supported", shown(other)),
                 )
-                .key("webhooks")
+                .key(flags::WEBHOOKS)
                 .label("unsupported kind")
                 .help(format!(
                     "use `kind: slack` or `kind: http`; Atlantis refuses to start with: \"kind: {}\" not supported. \

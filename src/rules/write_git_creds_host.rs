@@ -1,6 +1,7 @@
 use super::Context;
 use super::git_hosts::bitbucket_cloud;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "write-git-creds-host",
@@ -37,18 +38,18 @@ bare host) and turn `write-git-creds` off; for GitLab, write `gitlab-hostname` w
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.bool("write-git-creds") {
+    if !cfg.bool(flags::WRITE_GIT_CREDS) {
         return;
     }
-    let related = cfg.location("write-git-creds");
+    let related = cfg.location(flags::WRITE_GIT_CREDS);
     let mut hosts: Vec<(&str, &str, &str)> = Vec::new();
-    if cfg.is_set("gitlab-user") {
+    if cfg.is_set(flags::GITLAB_USER) {
         hosts.push(("gitlab-hostname", "GitLab", "gitlab-user"));
     }
-    if cfg.is_set("gitea-user") {
+    if cfg.is_set(flags::GITEA_USER) {
         hosts.push(("gitea-base-url", "Gitea", "gitea-user"));
     }
-    if cfg.is_set("bitbucket-user") && !bitbucket_cloud(cfg) {
+    if cfg.is_set(flags::BITBUCKET_USER) && !bitbucket_cloud(cfg) {
         hosts.push(("bitbucket-base-url", "Bitbucket Server", "bitbucket-user"));
     }
     for (flag, family, selector) in hosts {
@@ -83,18 +84,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }),
         );
     }
-    if cfg.is_set("azuredevops-user") {
-        if let Some(host) = cfg.str("azuredevops-hostname") {
+    if cfg.is_set(flags::AZUREDEVOPS_USER) {
+        if let Some(host) = cfg.str(flags::AZUREDEVOPS_HOSTNAME) {
             if !host.eq_ignore_ascii_case("dev.azure.com") {
                 out.push(
                     Finding::new(
                         &RULE,
-                        cfg.value_location("azuredevops-hostname"),
+                        cfg.value_location(flags::AZUREDEVOPS_HOSTNAME),
                         format!(
                             "write-git-creds always writes Azure DevOps credentials for dev.azure.com, not for azuredevops-hostname `{host}`: clones from this server get no credentials"
                         ),
                     )
-                    .key("azuredevops-hostname")
+                    .key(flags::AZUREDEVOPS_HOSTNAME)
                     .label("not used by write-git-creds")
                     .related(related, "write-git-creds is on")
                     .help("provide credentials for your Azure DevOps Server to git yourself (a credential helper) and turn write-git-creds off"),
