@@ -1,9 +1,10 @@
 //! In-process benchmarks of the whole pipeline (read, merge, rules, report in both formats).
 //!
 //! `cargo bench --bench pipeline` runs them; `cargo test` does not build them. Cases: every
-//! `fixtures/ok` config (a typical config), a config with 5,000 keys, 1,000 configs in a row,
-//! and a periodic secret value of 256 KB, 512 KB and 1 MB (the redactor used to build its
-//! automaton in quadratic time for such values): the throughput must stay flat with the size.
+//! `fixtures/ok` config (a typical config), a config with 5,000 keys, 1,000 configs in a row, a
+//! 300-line multi-document Kubernetes manifest and 1,000 such manifests, and a periodic secret
+//! value of 256 KB, 512 KB and 1 MB (the redactor used to build its automaton in quadratic time
+//! for such values): the throughput must stay flat with the size.
 
 use atlantis_lint::input::{NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
@@ -14,13 +15,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 fn request(name: &str, text: &str) -> Request {
-    Request {
-        file: Some(NamedBytes {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }),
-        ..Request::default()
-    }
+    Request::for_file(NamedBytes {
+        name: name.to_string(),
+        bytes: text.as_bytes().to_vec(),
+    })
 }
 
 /// Everything the binary does for one run, except process start-up and writing to stdout.
@@ -69,6 +67,39 @@ pub fn many_keys(n: usize) -> String {
     s
 }
 
+/// A 300-line multi-document manifest: `fixtures/ok/k8s-statefulset.yaml` (Secret, ConfigMap
+/// holding the server config, StatefulSet with a sidecar) and the usual companions (Service,
+/// ServiceAccount, Ingress, NetworkPolicy, PodDisruptionBudget), padded with ConfigMaps.
+pub fn manifest_300() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok");
+    let mut s = std::fs::read_to_string(dir.join("k8s-statefulset.yaml")).unwrap();
+    s.push_str(
+        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: atlantis\n  labels:\n    app.kubernetes.io/name: atlantis\nspec:\n  type: ClusterIP\n  ports:\n    - name: atlantis\n      port: 80\n      targetPort: 4141\n  selector:\n    app.kubernetes.io/name: atlantis\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: atlantis\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: atlantis\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  ingressClassName: nginx\n  tls:\n    - hosts: [atlantis.acme.example]\n      secretName: atlantis-tls\n  rules:\n    - host: atlantis.acme.example\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: atlantis\n                port:\n                  number: 80\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: atlantis\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: atlantis\n",
+    );
+    let mut i = 0;
+    while s.lines().count() < 300 {
+        s.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra-{i}\n  labels:\n    app.kubernetes.io/part-of: atlantis\ndata:\n  key: value-{i}\n"
+        ));
+        i += 1;
+    }
+    s
+}
+
+/// Every configuration of every request, as the binary lints a directory of manifests.
+fn lint_every_config(requests: &[Request], options: &Options) -> usize {
+    let policy = Policy::default();
+    let mut rep = Report::default();
+    for r in requests {
+        for (cfg, findings) in lint::check_all(r, options).unwrap() {
+            let findings = lint::finish(&cfg, findings, &policy);
+            rep.add(&cfg, findings);
+        }
+    }
+    rep.finish();
+    report::json::render(&rep).len() + report::human::render(&rep, false, 100).len()
+}
+
 fn benches(c: &mut Criterion) {
     let options = Options {
         check_files: false,
@@ -77,7 +108,7 @@ fn benches(c: &mut Criterion) {
     };
     let fixtures = ok_fixtures();
     for r in &fixtures {
-        let name = r.file.as_ref().unwrap().name.clone();
+        let name = r.file().unwrap().name.clone();
         let one = vec![r.clone()];
         c.bench_function(&format!("typical/{name}"), |b| {
             b.iter(|| lint_all(black_box(&one), &options))
@@ -90,11 +121,27 @@ fn benches(c: &mut Criterion) {
     let thousand: Vec<Request> = (0..1_000)
         .map(|i| {
             let base = &fixtures[i % fixtures.len()];
-            let text = String::from_utf8_lossy(&base.file.as_ref().unwrap().bytes)
+            let text = String::from_utf8_lossy(&base.file().unwrap().bytes)
                 .replace("atlantis-bot", &format!("bot-{i}"));
             request(&format!("c{i}.yaml"), &text)
         })
         .collect();
+    let manifest = vec![request("manifest-300.yaml", &manifest_300())];
+    c.bench_function("manifest-300-lines", |b| {
+        b.iter(|| lint_every_config(black_box(&manifest), &options))
+    });
+    let manifests: Vec<Request> = (0..1_000)
+        .map(|i| {
+            let text = manifest_300().replace("atlantis-bot", &format!("bot-{i}"));
+            request(&format!("m{i}.yaml"), &text)
+        })
+        .collect();
+    let mut group = c.benchmark_group("1000-manifests");
+    group.sample_size(10);
+    group.bench_function("lint", |b| {
+        b.iter(|| lint_every_config(black_box(&manifests), &options))
+    });
+    group.finish();
     let mut group = c.benchmark_group("1000-configs");
     group.sample_size(10);
     group.bench_function("lint", |b| {

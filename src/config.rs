@@ -12,24 +12,69 @@ use crate::source::{SourceId, Sources, Span};
 use crate::value::{self, DecodeError, Resolved, Value};
 use std::collections::BTreeMap;
 
-/// Where a setting was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OriginKind {
-    /// A config file (or standard input).
+/// The Atlantis channel a setting reaches Atlantis through. It alone decides precedence
+/// (viper's order, lowest first): the flag default, the config file, the environment, the
+/// command line. Within one channel the later setting wins (a repeated flag, a later env file,
+/// the last of two duplicate env entries in a manifest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Channel {
+    /// Not written anywhere Atlantis reads, only assumed (`--assume-set`): it counts only when
+    /// no other channel sets the flag.
+    Default,
+    /// The `--config` YAML file (a file on disk, standard input, a ConfigMap's key).
     File,
-    /// A line of an env file.
-    EnvFile { name: String },
-    /// A variable of the process environment.
-    Env { name: String },
-    /// An element of the Atlantis command line (0-based index into the arguments after `--`).
-    Argv { index: usize, flag: String },
+    /// An `ATLANTIS_*` environment variable (process environment, env file, a manifest's `env`,
+    /// a compose `environment`, a Terraform `environment` list...).
+    Env,
+    /// A command-line flag (`--gh-user`), wherever the command line is written.
+    Flag,
 }
 
-/// The position of one setting: the source, and the spans of its key and of its value.
+/// How the source spelled the key of a setting, independently of the channel and of the form
+/// (file type) it was written in. Rules use it to name the key as the user wrote it and to
+/// spell a replacement the same way ([`Spelling::spell`]); reporters use it to name the place.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Spelling {
+    /// A key of an Atlantis server config file (`gh-user:`), matched case-insensitively.
+    ConfigKey,
+    /// An environment variable name (`ATLANTIS_GH_USER`): in the process environment, an env
+    /// file line, a manifest `env` entry, a compose `environment` entry...
+    EnvVar { name: String },
+    /// A word of an Atlantis command line (0-based index into its arguments) and the flag it
+    /// names (`--gh-user`): after `--`, in a manifest's `args`, a compose `command`...
+    Flag { index: usize, flag: String },
+    /// A key of a deployment tool's own format that stands for a flag: a Helm values path
+    /// (`github.user`), a Terraform attribute (`atlantis_github_user`).
+    FormKey { path: String },
+    /// A flag named by `--assume-set`: set at runtime somewhere atlantis-lint cannot see.
+    Assumed { flag: String },
+}
+
+impl Spelling {
+    /// How this spelling writes the flag `name`: `gh-token`, `ATLANTIS_GH_TOKEN`, `--gh-token`.
+    pub fn spell(&self, name: &str) -> String {
+        match self {
+            Spelling::EnvVar { .. } => crate::flags::env_name(name),
+            Spelling::Flag { .. } => format!("--{name}"),
+            Spelling::ConfigKey | Spelling::FormKey { .. } | Spelling::Assumed { .. } => {
+                name.to_string()
+            }
+        }
+    }
+
+    /// True for a key of an Atlantis server config file.
+    pub fn is_config_key(&self) -> bool {
+        matches!(self, Spelling::ConfigKey)
+    }
+}
+
+/// The position of one setting: the source, its channel and spelling, and the spans of its key
+/// and of its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub source: SourceId,
-    pub kind: OriginKind,
+    pub channel: Channel,
+    pub spelling: Spelling,
     pub key_span: Span,
     pub value_span: Span,
 }
@@ -51,7 +96,7 @@ impl Origin {
     pub fn at(&self, span: Span) -> Location {
         Location::Source {
             source: self.source,
-            kind: self.kind.clone(),
+            spelling: self.spelling.clone(),
             span,
         }
     }
@@ -60,14 +105,146 @@ impl Origin {
 /// What a finding points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    /// A span in one of the run's sources.
+    /// A span in one of the run's sources, and how the key there is spelled. Whether it is a
+    /// position in a user's file, an env var or an argument is the source's kind.
     Source {
         source: SourceId,
-        kind: OriginKind,
+        spelling: Spelling,
         span: Span,
     },
-    /// The configuration as a whole (for example: no credentials at all).
+    /// The configuration as a whole (for example: no credentials at all). Reported at the
+    /// configuration's anchor when its reader gave one (a manifest's container name).
     None,
+}
+
+impl Location {
+    /// A span of a source, at a key of an Atlantis server config file.
+    pub fn file(source: SourceId, span: Span) -> Location {
+        Location::Source {
+            source,
+            spelling: Spelling::ConfigKey,
+            span,
+        }
+    }
+}
+
+/// Why a value is set but unknown to the linter: Atlantis gets it at runtime from somewhere
+/// the input does not show. Rules about the value skip it; rules about presence count it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Unknown {
+    /// `valueFrom.secretKeyRef` to a Secret that is not in the input.
+    SecretKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    /// `valueFrom.configMapKeyRef` to a ConfigMap that is not in the input.
+    ConfigMapKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    /// `valueFrom.fieldRef` / `resourceFieldRef`: filled in by Kubernetes.
+    Field { path: String },
+    /// An interpolation the deployment tool resolves from its own environment (compose `${VAR}`).
+    Interpolation { var: String },
+    /// A value computed by the deployment tool (a Helm template, a Terraform expression).
+    Computed { what: String },
+    /// `--assume-set`: the user says it is set at runtime.
+    Assumed,
+}
+
+impl Unknown {
+    /// Where the value comes from, for messages: "Secret `atlantis-vcs` key `token`".
+    pub fn describe(&self) -> String {
+        match self {
+            Unknown::SecretKey { name, key, .. } => format!("Secret `{name}` key `{key}`"),
+            Unknown::ConfigMapKey { name, key, .. } => format!("ConfigMap `{name}` key `{key}`"),
+            Unknown::Field { path } => format!("the pod field `{path}`"),
+            Unknown::Interpolation { var } => format!("the variable `{var}` at deploy time"),
+            Unknown::Computed { what } => what.clone(),
+            Unknown::Assumed => "a source named by --assume-set".to_string(),
+        }
+    }
+
+    /// A reference marked `optional: true`: the value may be absent at runtime.
+    pub fn optional(&self) -> bool {
+        matches!(
+            self,
+            Unknown::SecretKey { optional: true, .. }
+                | Unknown::ConfigMapKey { optional: true, .. }
+        )
+    }
+}
+
+/// A source that may set any environment variable (whose name starts with `prefix`), and that
+/// the input does not show: a manifest's `envFrom` of a Secret not in the input, say. Findings
+/// that something is missing become notes while one exists.
+#[derive(Debug, Clone)]
+pub struct OpaqueSource {
+    /// The entry that names it (labelled "may provide it").
+    pub location: Location,
+    /// "Secret `atlantis-env`".
+    pub what: String,
+    /// Only variables starting with this are in doubt (`envFrom[].prefix`, or `ATLANTIS_`).
+    pub prefix: String,
+}
+
+/// A fact a reader found about its form (a duplicate env name in a manifest, a Secret lacking
+/// a key) that the rule named `rule` reports. The rule's file declares the id and its docs.
+/// Build one with [`FormIssue::new`] and the builder methods (fields may be added).
+#[derive(Debug, Clone)]
+pub struct FormIssue {
+    pub rule: &'static str,
+    pub location: Location,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// The Atlantis flag it is about, if any.
+    pub key: Option<String>,
+    pub related: Vec<(Location, String)>,
+    /// A severity other than the rule's default (an error the rule usually reports as a warning).
+    pub severity: Option<crate::finding::Severity>,
+}
+
+impl FormIssue {
+    pub fn new(rule: &'static str, location: Location, message: impl Into<String>) -> FormIssue {
+        FormIssue {
+            rule,
+            location,
+            message: message.into(),
+            label: None,
+            help: None,
+            key: None,
+            related: Vec::new(),
+            severity: None,
+        }
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.label = Some(text.into());
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    pub fn related(mut self, location: Location, text: impl Into<String>) -> Self {
+        self.related.push((location, text.into()));
+        self
+    }
+
+    pub fn severity(mut self, severity: crate::finding::Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
 }
 
 /// A value as its source delivered it, before decoding.
@@ -89,6 +266,8 @@ pub enum RawValue {
     },
     /// A YAML sequence or mapping (only `webhooks` takes one).
     Collection { node: NodeId, is_map: bool },
+    /// Set, but the linter cannot see the value (see [`Unknown`]).
+    Unknown(Unknown),
 }
 
 /// How a key was recognised.
@@ -124,21 +303,10 @@ impl Setting {
 
     /// True when this setting counts as "set" for precedence: YAML null and empty env values do not.
     fn counts(&self) -> bool {
-        match (&self.value, &self.origin.kind) {
+        match (&self.value, self.origin.channel) {
             (RawValue::Null, _) => false,
-            (RawValue::Text(t), OriginKind::Env { .. } | OriginKind::EnvFile { .. }) => {
-                !t.as_str().is_empty()
-            }
+            (RawValue::Text(t), Channel::Env) => !t.as_str().is_empty(),
             _ => true,
-        }
-    }
-
-    fn tier(&self) -> u8 {
-        match self.origin.kind {
-            OriginKind::File => 0,
-            OriginKind::Env { .. } => 1,
-            OriginKind::EnvFile { .. } => 2,
-            OriginKind::Argv { .. } => 3,
         }
     }
 }
@@ -210,10 +378,26 @@ pub struct Resolution {
 #[derive(Debug, Default)]
 pub struct EffectiveConfig {
     pub sources: Sources,
+    /// The Atlantis server config file (YAML) read as part of this configuration, if any: the
+    /// file itself, or the `--config` YAML a reader found inside its form (a ConfigMap's key).
     pub file: Option<FileInput>,
+    /// The user's file this configuration was read from (a server config, a manifest...).
+    pub path: Option<String>,
+    /// That file's source (suppression comments are read from it).
+    pub primary: Option<SourceId>,
+    /// Which part of that file, when it holds several configurations: a manifest's
+    /// `StatefulSet/atlantis/atlantis` (kind, name, container), a compose service.
+    pub part: Option<String>,
+    /// Where findings about the configuration as a whole point (a manifest's container name),
+    /// instead of nowhere.
+    pub anchor: Option<Location>,
     pub env_file_issues: Vec<EnvFileIssue>,
     pub argv_issues: Vec<ArgvIssue>,
-    /// Every setting from every source, file first, then env, env files, command line.
+    /// Facts the form's reader found, reported by the form's rules.
+    pub form_issues: Vec<FormIssue>,
+    /// Sources that may set variables the linter cannot see (an `envFrom` Secret).
+    pub opaque: Vec<OpaqueSource>,
+    /// Every setting from every source, in reading order (file, env, env files, command line).
     pub settings: Vec<Setting>,
     resolved: BTreeMap<&'static str, Resolution>,
 }
@@ -227,16 +411,24 @@ impl EffectiveConfig {
         env_file_issues: Vec<EnvFileIssue>,
         argv_issues: Vec<ArgvIssue>,
     ) -> EffectiveConfig {
+        let path = file.as_ref().map(|f| f.path.clone());
         let mut cfg = EffectiveConfig {
             sources,
             file,
+            path,
             env_file_issues,
             argv_issues,
             settings,
-            resolved: BTreeMap::new(),
+            ..EffectiveConfig::default()
         };
         cfg.resolve();
         cfg
+    }
+
+    /// Merges again after settings were added (a reader's unit, `--assume-set`).
+    pub fn refresh(&mut self) {
+        self.resolved.clear();
+        self.resolve();
     }
 
     fn resolve(&mut self) {
@@ -254,7 +446,10 @@ impl EffectiveConfig {
                 .iter()
                 .copied()
                 .filter(|&i| self.settings[i].counts())
-                .max_by_key(|&i| (self.settings[i].tier(), !self.settings[i].merged, i));
+                .max_by_key(|&i| {
+                    let s = &self.settings[i];
+                    (s.origin.channel, !s.merged, i)
+                });
             let Some(winner) = winner else { continue };
             let shadowed = idxs.iter().copied().filter(|&i| i != winner).collect();
             let setting = &self.settings[winner];
@@ -294,6 +489,7 @@ impl EffectiveConfig {
                         })
                     }
                 }
+                RawValue::Unknown(u) => Ok(Value::Unknown(u.clone())),
                 RawValue::Null => continue,
             };
             self.resolved.insert(
@@ -350,32 +546,91 @@ impl EffectiveConfig {
             .and_then(|r| r.value.as_ref().ok())
     }
 
-    /// True when a source sets the flag to a non-empty string, a non-zero int or a bool.
+    /// True when a source sets the flag to a non-empty string, a non-zero int or a bool, or to
+    /// a value the linter cannot see ([`Unknown`]: it counts as set).
     pub fn is_set(&self, name: impl FlagName) -> bool {
         match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
-            Some(Value::Bool(_)) => true,
+            Some(Value::Bool(_)) | Some(Value::Unknown(_)) => true,
             None => false,
         }
     }
 
-    /// The string Atlantis runs with after `setDefaults`; `None` when it is empty.
+    /// Why the flag's value is unknown, when it is set to a value the linter cannot see.
+    pub fn unknown(&self, name: impl FlagName) -> Option<&Unknown> {
+        match self.explicit(name) {
+            Some(Value::Unknown(u)) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// A source the input does not show that may set the flag through its env variable.
+    pub fn may_set(&self, name: impl FlagName) -> Option<&OpaqueSource> {
+        let env = flags::env_name(name.flag_name());
+        self.opaque.iter().find(|o| env.starts_with(&o.prefix))
+    }
+
+    /// The string Atlantis runs with: the explicit value, else that of a deprecated flag this
+    /// one replaces, else the default, then Atlantis's own normalisation (one leading `@`
+    /// trimmed from user names, `trimAtSymbolFromUsers`). `None` when empty, or when the value
+    /// is set but unknown ([`EffectiveConfig::unknown`]).
+    ///
+    /// This is the one place that knows how a flag's value becomes what Atlantis uses: rules,
+    /// `--online` and `emit` all read values through it (or [`EffectiveConfig::effective`]).
     pub fn str(&self, name: impl FlagName) -> Option<&str> {
         let name = name.flag_name();
-        if let Some(Value::Str(t)) = self.explicit(name) {
-            if !t.as_str().is_empty() {
-                return Some(t.as_str());
-            }
+        let (s, _) = self.effective_text(name)?;
+        if flags::lookup(name).is_some_and(|f| f.at_trimmed) {
+            // Trimming happens after validation: a lone `@` stays as it is.
+            return Some(s.strip_prefix('@').filter(|r| !r.is_empty()).unwrap_or(s));
         }
-        if name == flags::DEFAULT_TF_DISTRIBUTION {
-            if let Some(v) = self.explicit_text(flags::TF_DISTRIBUTION) {
-                return Some(v.as_str());
-            }
+        Some(s)
+    }
+
+    /// [`EffectiveConfig::str`] before the `@` trimming, and whether it is a secret.
+    fn effective_text(&self, name: &str) -> Option<(&str, bool)> {
+        if self.unknown(name).is_some() {
+            return None;
+        }
+        let explicit = self.explicit_text(name).or_else(|| {
+            flags::FLAGS
+                .iter()
+                .filter(|d| d.deprecated && d.replacement == Some(name))
+                .find_map(|d| self.explicit_text(d.name))
+        });
+        if let Some(t) = explicit {
+            return Some((t.as_str(), t.is_secret()));
         }
         match flags::lookup(name)?.default {
-            DefaultValue::Str(s) if !s.is_empty() => Some(s),
+            DefaultValue::Str(s) if !s.is_empty() => Some((s, false)),
             _ => None,
+        }
+    }
+
+    /// The value Atlantis runs with for one flag (see [`EffectiveConfig::str`]): a string
+    /// (secretness kept), an int after `setDefaults`, a bool; `Value::Unknown` when set to a
+    /// value the linter cannot see; `None` for an empty string and for `webhooks`.
+    pub fn effective(&self, flag: &'static Flag) -> Option<Value> {
+        if let Some(u) = self.unknown(flag.name) {
+            return Some(Value::Unknown(u.clone()));
+        }
+        match flag.ty {
+            FlagType::String => {
+                let (_, secret) = self.effective_text(flag.name)?;
+                let s = self.str(flag.name)?;
+                Some(Value::Str(Text::new(s.to_string(), secret)))
+            }
+            FlagType::Int | FlagType::Int64 => {
+                let i = self.int(flag.name);
+                Some(Value::Int(if flag.name == "checkout-depth" {
+                    i.max(0)
+                } else {
+                    i
+                }))
+            }
+            FlagType::Bool => Some(Value::Bool(self.bool(flag.name))),
+            FlagType::Webhooks => None,
         }
     }
 
@@ -438,5 +693,57 @@ pub fn match_flag(flag: Option<&'static Flag>) -> KeyMatch {
         Some(f) if f.kind == FlagKind::Removed => KeyMatch::Removed(f),
         Some(f) => KeyMatch::Flag(f),
         None => KeyMatch::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::{Input, NamedBytes, Request, load};
+
+    fn cfg(yaml: &str, assumed: &[&str]) -> super::EffectiveConfig {
+        let mut request = Request::for_file(NamedBytes {
+            name: "atlantis.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        });
+        if !assumed.is_empty() {
+            request = request.with(Input::AssumeSet(
+                assumed.iter().map(|s| s.to_string()).collect(),
+            ));
+        }
+        load(&request)
+    }
+
+    #[test]
+    fn the_effective_value_is_atlantis_s() {
+        let c = cfg(
+            "gh-user: '@@bot'\ngitea-user: '@'\nbitbucket-api-user: '@me'\ntf-distribution: opentofu\n",
+            &[],
+        );
+        // One `@` trimmed from user names (not from bitbucket-api-user); a lone `@` stays.
+        assert_eq!(c.str("gh-user"), Some("@bot"));
+        assert_eq!(c.str("gitea-user"), Some("@"));
+        assert_eq!(c.str("bitbucket-api-user"), Some("@me"));
+        // The deprecated flag's value, then the default.
+        assert_eq!(c.str("default-tf-distribution"), Some("opentofu"));
+        assert_eq!(c.str("gh-hostname"), Some("github.com"));
+        let flag = crate::flags::lookup("gh-user").unwrap();
+        assert!(
+            matches!(c.effective(flag), Some(crate::value::Value::Str(t)) if t.as_str() == "@bot")
+        );
+    }
+
+    #[test]
+    fn a_value_set_at_runtime_counts_as_set_but_has_no_value() {
+        let c = cfg(
+            "gh-user: bot\ngh-token-file: /t\n",
+            &["gh-token", "gh-user"],
+        );
+        assert!(c.is_set("gh-token"));
+        assert_eq!(c.unknown("gh-token"), Some(&super::Unknown::Assumed));
+        assert_eq!(c.str("gh-token"), None);
+        assert!(c.explicit_text("gh-token").is_none());
+        // The lowest channel: a value the file gives wins over an assumed one.
+        assert_eq!(c.str("gh-user"), Some("bot"));
+        assert!(c.unknown("gh-user").is_none());
     }
 }

@@ -2,27 +2,14 @@
 //!
 //! A directory is searched recursively for `*.yaml` / `*.yml` files, in sorted order; hidden
 //! directories (`.git`, `.github`, ...), `target` and `node_modules` are skipped. A file found this
-//! way is linted only when it looks like an Atlantis server config: its top level is a mapping
+//! way is linted only when it holds an Atlantis configuration in its kind (`crate::input::kind`);
+//! for a server config: its top level is a mapping
 //! with at least one key that names an Atlantis flag (current, removed or `webhooks`), and none
 //! of the keys that mark Atlantis's *other* YAML files (a repo-level `atlantis.yaml` has
 //! `version` and `projects`, a server-side `repos.yaml` has `repos` and `workflows`). Files given
 //! explicitly are always linted, unless `--only-server-configs` asks for the same test.
 
-use crate::flags;
-use crate::input::yaml::{self, NodeKind};
 use std::path::{Path, PathBuf};
-
-/// Top-level keys of Atlantis's repo-level (`atlantis.yaml`) and server-side (`repos.yaml`) configs.
-const OTHER_CONFIG_KEYS: &[&str] = &[
-    "version",
-    "projects",
-    "workflows",
-    "repos",
-    "policies",
-    "metrics",
-    "team_authz",
-    "allowed_regexp_prefixes",
-];
 
 /// Directory names never searched.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
@@ -83,39 +70,14 @@ fn is_yaml_name(name: &str) -> bool {
     lower.ends_with(".yaml") || lower.ends_with(".yml")
 }
 
-/// True when `bytes` look like an Atlantis server config (see the module docs).
-///
-/// A file that does not parse is judged by its unindented `key:` lines, so that a server config
-/// with a syntax error is still found (and its error reported).
+/// True when `bytes` look like an Atlantis server config (see the module docs) and no other
+/// kind of file (a manifest, a Helm values file...).
 pub fn looks_like_server_config(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
-    let keys: Vec<String> = match yaml::parse(&text) {
-        Ok(doc) => {
-            let Some(root) = doc.root else { return false };
-            match &doc.resolve(root).kind {
-                NodeKind::Map(pairs) => pairs
-                    .iter()
-                    .filter_map(|&(k, _)| match &doc.resolve(k).kind {
-                        NodeKind::Scalar(s) => Some(s.value.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => return false,
-            }
-        }
-        Err(_) => text
-            .lines()
-            .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
-            .filter_map(|l| {
-                l.split_once(':')
-                    .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
-            })
-            .map(str::to_string)
-            .collect(),
+    let file = crate::input::NamedBytes {
+        name: "config.yaml".into(),
+        bytes: bytes.to_vec(),
     };
-    let known = keys.iter().any(|k| flags::lookup_key(k).is_some());
-    let other = keys.iter().any(|k| OTHER_CONFIG_KEYS.contains(&k.as_str()));
-    known && !other
+    matches!(crate::input::holds_atlantis(&file), (true, k) if k.name == "server-config")
 }
 
 #[cfg(test)]
@@ -144,6 +106,10 @@ mod tests {
             b"apiVersion: v1\nkind: ConfigMap\n"
         ));
         assert!(!looks_like_server_config(b"- gh-user\n"));
+        // The Helm chart's values: `config` is a flag name, but `orgAllowlist` says what it is.
+        assert!(!looks_like_server_config(
+            b"fullnameOverride: \"\"\nconfig: \"\"\norgAllowlist: \"<replace-me>\"\n"
+        ));
         assert!(!looks_like_server_config(b""));
     }
 }

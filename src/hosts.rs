@@ -93,7 +93,7 @@ pub fn bitbucket_cloud(cfg: &EffectiveConfig) -> bool {
 
 /// True when a GitHub user (PAT) or a GitHub App is configured.
 pub fn github_configured(cfg: &EffectiveConfig) -> bool {
-    cfg.is_set(flags::GH_USER) || cfg.int(flags::GH_APP_ID) != 0
+    cfg.is_set(flags::GH_USER) || cfg.is_set(flags::GH_APP_ID)
 }
 
 /// True when any Git host has its selecting setting (the user, or the GitHub App id).

@@ -3,7 +3,7 @@
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, Severity};
-use crate::input::{self, Request};
+use crate::input::{self, NotLintable, Request};
 use crate::rules::{self, Options};
 use crate::suppress;
 
@@ -33,7 +33,22 @@ impl Policy {
     }
 }
 
-/// Reads one configuration and lints it.
+/// Reads every configuration a request describes (one per Atlantis container of a manifest)
+/// and runs the offline rules on each; suppressions and policy come later, in [`finish`].
+pub fn check_all(
+    request: &Request,
+    options: &Options,
+) -> Result<Vec<(EffectiveConfig, Vec<Finding>)>, NotLintable> {
+    Ok(input::load_all(request)?
+        .into_iter()
+        .map(|cfg| {
+            let findings = rules::run(&cfg, options);
+            (cfg, findings)
+        })
+        .collect())
+}
+
+/// Reads one configuration (the first the request describes) and lints it.
 pub fn lint(
     request: &Request,
     options: &Options,

@@ -5,7 +5,7 @@
 //! report needs them. Secret values are registered as spans so that any snippet shown to a user
 //! comes from a masked copy of the same length.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range `[start, end)` inside one source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -50,6 +50,8 @@ pub enum SourceKind {
     Env,
     /// The Atlantis command line, rendered as one line.
     Argv,
+    /// atlantis-lint's own options that stand for settings (`--assume-set`).
+    Options,
 }
 
 /// One input text with its display name. Its `Debug` never shows the text (it holds secrets).
@@ -139,15 +141,16 @@ impl std::fmt::Debug for SourceText {
     }
 }
 
-/// All the source texts of one lint run.
-#[derive(Debug, Default)]
+/// All the source texts of one lint run. Cloning shares the texts: one manifest read once can
+/// back several configurations (one per Atlantis container).
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
-    list: Vec<SourceText>,
+    list: Vec<Arc<SourceText>>,
 }
 
 impl Sources {
     pub fn add(&mut self, source: SourceText) -> SourceId {
-        self.list.push(source);
+        self.list.push(Arc::new(source));
         self.list.len() - 1
     }
 
@@ -155,12 +158,22 @@ impl Sources {
         &self.list[id]
     }
 
+    /// A source being read (to register its secret spans). Readers change a source only before
+    /// the configurations built from it share it.
     pub fn get_mut(&mut self, id: SourceId) -> &mut SourceText {
-        &mut self.list[id]
+        Arc::get_mut(&mut self.list[id]).expect("a source is changed only before it is shared")
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (SourceId, &SourceText)> {
-        self.list.iter().enumerate()
+        self.list.iter().map(|s| &**s).enumerate()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 }
 

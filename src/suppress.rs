@@ -12,7 +12,7 @@
 //! Comments are found in the file's text: a `#` at the start of a line or after whitespace,
 //! outside every scalar of the YAML tree (so a `#` inside a quoted or block scalar is never one).
 
-use crate::config::{EffectiveConfig, Location, OriginKind};
+use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo};
 use crate::flags::edit_distance;
 use crate::input::yaml::{NodeKind, YamlDoc};
@@ -210,12 +210,15 @@ fn is_stage_rule(id: &str) -> bool {
 /// Drops the findings that suppression comments in the config file silence, and adds the
 /// findings about the comments themselves.
 pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
-    let Some(file) = &cfg.file else {
-        return findings;
+    // The user's file: a server config, or a manifest (whose embedded config, if any, is in
+    // the same source).
+    let (source_id, doc): (SourceId, _) = match (&cfg.file, cfg.primary) {
+        (Some(file), _) => (file.source, file.doc.as_ref()),
+        (None, Some(id)) => (id, None),
+        (None, None) => return findings,
     };
-    let source_id: SourceId = file.source;
     let source = cfg.sources.get(source_id);
-    let comments = directives(source, file.doc.as_ref());
+    let comments = directives(source, doc);
     if comments.is_empty() {
         return findings;
     }
@@ -230,11 +233,9 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
     let mut kept = Vec::with_capacity(findings.len());
     for f in findings {
         let line = match &f.location {
-            Location::Source {
-                source,
-                kind: OriginKind::File,
-                span,
-            } if *source == source_id && f.rule.suppressible => {
+            Location::Source { source, span, .. }
+                if *source == source_id && f.rule.suppressible =>
+            {
                 Some(source_line(cfg, *source, *span))
             }
             _ => None,
@@ -269,7 +270,7 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
     }
     let at = |span: Span| Location::Source {
         source: source_id,
-        kind: OriginKind::File,
+        spelling: Spelling::ConfigKey,
         span,
     };
     for (ci, c) in comments.iter().enumerate() {

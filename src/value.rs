@@ -223,6 +223,8 @@ pub enum Value {
     Str(Text),
     Int(i64),
     Bool(bool),
+    /// Set, but to a value the linter cannot see: counts as set, never checked.
+    Unknown(crate::config::Unknown),
 }
 
 /// A decode failure, worded as mapstructure words it (without the value: it may be a secret).

@@ -313,6 +313,10 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                     continue;
                 }
                 let key = k.trim().trim_start_matches("- ");
+                // A Kubernetes reference names where a secret is, not the secret itself.
+                if matches!(key, "secretKeyRef" | "secretRef" | "key" | "secretName") {
+                    continue;
+                }
                 // Flags by the table; other keys (snake_case, nested) by their name.
                 match flags::lookup_key(key) {
                     Some(f) if f.is_secret_value() => found.push((Some(f), v)),

@@ -720,3 +720,88 @@ fn include_refuses_a_terminal_without_force() {
     assert_eq!(forced.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&forced.stdout).contains("gh-token: ghp_"));
 }
+
+/// `--to k8s-env` read back by the manifest reader: the same configuration, except that each
+/// secret is now a `secretKeyRef` to a Secret that is not in the input (set, value unknown), so
+/// it drops out of the effective values.
+#[test]
+fn k8s_env_round_trips_through_the_manifest_reader() {
+    let tmp = std::env::temp_dir().join(format!("atlantis-lint-emit-k8s-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let secret_flags: Vec<&str> = atlantis_lint::flags::FLAGS
+        .iter()
+        .filter(|f| f.is_secret_value())
+        .map(|f| f.name)
+        .collect();
+    let mut done = 0;
+    for case in ok_cases() {
+        let mut args = vec![
+            "--allow-errors".to_string(),
+            "--to".into(),
+            "k8s-env".into(),
+        ];
+        args.extend(case.args.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = emit(&case.dir, &args);
+        if out.status.code() == Some(1) && stderr(&out).contains("cannot be written") {
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(0), "{}: {}", case.id, stderr(&out));
+        let file = tmp.join("env.yaml");
+        std::fs::write(&file, stdout(&out)).unwrap();
+        let mut reference: serde_json::Value =
+            serde_json::from_str(&effective(&case.dir, &case.args, None)).unwrap();
+        for name in &secret_flags {
+            reference.as_object_mut().unwrap().remove(*name);
+        }
+        let mut back: serde_json::Value = serde_json::from_str(&effective(
+            &tmp,
+            &[
+                "--kind".into(),
+                "kubernetes".into(),
+                file.display().to_string(),
+            ],
+            None,
+        ))
+        .unwrap();
+        for name in &secret_flags {
+            back.as_object_mut().unwrap().remove(*name);
+        }
+        assert_eq!(back, reference, "{} did not survive --to k8s-env", case.id);
+        done += 1;
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(done >= 10, "too few k8s-env round trips: {done}");
+}
+
+/// A manifest in, a server config out: the ConfigMap's config, the env and the args merged.
+#[test]
+fn a_manifest_emits_its_atlantis_configuration() {
+    let dir = root().join("fixtures/ok");
+    let out = emit(&dir, &["--to", "yaml", "k8s-statefulset.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "\
+atlantis-url: https://atlantis.acme.example/
+automerge: true
+checkout-strategy: merge
+data-dir: /atlantis
+gh-token: <redacted>  # secret redacted; --secrets include writes the value
+gh-user: atlantis-bot
+gh-webhook-secret: <redacted>  # secret redacted; --secrets include writes the value
+repo-allowlist: github.com/acme/*
+write-git-creds: true
+"
+    );
+    // Credentials in a Secret that is not in the input keep their reference in k8s-env form.
+    let out = emit(&dir, &["--to", "k8s-env", "k8s-external-secrets.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "- name: ATLANTIS_GITLAB_TOKEN\n  valueFrom:\n    secretKeyRef:\n      name: atlantis-gitlab\n      key: token\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -562,16 +562,17 @@ deploy/broken.yaml:2:11: error[yaml-syntax] deploy/broken.yaml does not parse as
         human.stdout
     );
 
-    // An explicit file is always linted; --only-server-configs skips it like a search would.
+    // A file named explicitly that is not an Atlantis server config is never linted as one:
+    // one message says what it is (exit 2); --only-server-configs skips it like a search would.
     let out = run(cmd(&dir).args(only(&["unknown-key", "yaml-syntax"])).args([
         "--format",
         "concise",
         "repos.yaml",
     ]));
-    assert!(
-        out.stdout.contains("repos.yaml:1:1: error[unknown-key]"),
-        "{}",
-        out.stdout
+    assert_eq!((out.stdout.as_str(), out.code), ("", 2));
+    assert_eq!(
+        out.stderr,
+        "atlantis-lint: repos.yaml looks like a server-side repo config (repos.yaml with `repos`/`workflows`/`policies`): it is not a server config (it is what --repo-config names); atlantis-lint does not lint it yet\n"
     );
     let out = run(cmd(&dir).args(only(&["unknown-key", "yaml-syntax"])).args([
         "--format",

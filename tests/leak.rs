@@ -413,7 +413,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
             "{{\"gh-user\": \"atlantis-bot\", \"gh-token\": \"{}\", \"web-pass\": \"{}\", \"port\": {}}}",
             m.next(),
             m.next(),
-            "\"x".repeat(1)
+            "\"x"
         ),
     ];
     for (i, text) in shapes.iter().enumerate() {
@@ -439,6 +439,91 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         name: "everything".into(),
         args,
         env,
+    });
+
+    // 8. Kubernetes manifests: Secrets (data and stringData, one not base64), a ConfigMap holding
+    //    the server config, env values, duplicates, `$(VAR)`, args, an `sh -c` string, a sidecar.
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let mut k = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: vcs\ndata:\n  token: {}\n  bad: '{} not base64'\nstringData:\n  webhook: {}\n",
+        b64(&m.next()),
+        m.next(),
+        m.next()
+    );
+    k.push_str(&format!(
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  config.yaml: |\n    repo-allowlist: github.com/acme/*\n    gitlab-token: {}\n    # gitea-token: {}\n    gh-tokn: {}\n",
+        m.next(),
+        m.next(),
+        m.next()
+    ));
+    k.push_str("---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n");
+    k.push_str(&format!(
+        "        - name: sidecar\n          image: busybox\n          env:\n            - name: AWS_SECRET_ACCESS_KEY\n              value: {}\n",
+        m.next()
+    ));
+    k.push_str("        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          env:\n            - name: ATLANTIS_GH_USER\n              value: atlantis-bot\n            - name: ATLANTIS_GH_TOKEN\n              valueFrom: {secretKeyRef: {name: vcs, key: token}}\n            - name: ATLANTIS_GH_WEBHOOK_SECRET\n              valueFrom: {secretKeyRef: {name: vcs, key: webhook}}\n            - name: ATLANTIS_GITEA_TOKEN\n              valueFrom: {secretKeyRef: {name: vcs, key: bad}}\n            - name: ATLANTIS_BITBUCKET_TOKEN\n              valueFrom: {secretKeyRef: {name: vcs, key: missing}}\n");
+    for f in &secrets {
+        k.push_str(&format!(
+            "            - name: {}\n              value: {}\n",
+            f.env_name(),
+            yaml_quote(&secret_value(f, &m.next()))
+        ));
+    }
+    k.push_str(&format!(
+        "            - name: ATLANTIS_GH_TOKEN\n              value: {}\n            - name: ATLANTIS_GH_TOKN\n              value: {}\n            - name: GH_TOKEN\n              value: {}\n            - name: ATLANTIS_ATLANTIS_URL\n              value: https://x:$(ATLANTIS_GH_TOKEN)@$(NOWHERE)/\n",
+        m.next(),
+        m.next(),
+        m.next()
+    ));
+    k.push_str(&format!(
+        "          args: [server, --config=/etc/atlantis/config.yaml, --gitlab-token={}, --azuredevops-token, {}, --gh-tokn={}, stray-{}]\n          volumeMounts: [{{name: c, mountPath: /etc/atlantis}}]\n      volumes: [{{name: c, configMap: {{name: cfg}}}}]\n",
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    ));
+    k.push_str(&format!(
+        "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  containers:\n    - name: atlantis\n      image: acme/tools\n      command: [sh, -c, \"atlantis server --gh-user=bot --gh-token={} --repo-allowlist=x\"]\n",
+        m.next()
+    ));
+    write(dir, "manifest.yaml", &k);
+    cases.push(Case {
+        name: "kubernetes".into(),
+        args: vec![path("manifest.yaml")],
+        env: vec![],
+    });
+    // The same as an env list (what `emit --to k8s-env` prints), and a manifest that is broken.
+    let mut list = String::new();
+    for f in &secrets {
+        list.push_str(&format!(
+            "- name: {}\n  value: {}\n",
+            f.env_name(),
+            yaml_quote(&secret_value(f, &m.next()))
+        ));
+    }
+    write(dir, "env-list.yaml", &list);
+    cases.push(Case {
+        name: "kubernetes-env-list".into(),
+        args: vec![path("env-list.yaml")],
+        env: vec![],
+    });
+    write(
+        dir,
+        "manifest-broken.yaml",
+        format!(
+            "apiVersion: v1\nkind: Secret\nstringData:\n  token: \"{}\n---\nkind: Pod\n",
+            m.next()
+        ),
+    );
+    cases.push(Case {
+        name: "kubernetes-broken".into(),
+        args: vec![
+            "--kind".into(),
+            "kubernetes".into(),
+            path("manifest-broken.yaml"),
+        ],
+        env: vec![],
     });
     cases
 }

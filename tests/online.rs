@@ -1856,3 +1856,20 @@ fn small_states_expired_header_anonymous_answer_secondary_limit() {
             .contains("answered 403: rate limited")
     );
 }
+
+#[test]
+fn a_credential_set_at_runtime_is_not_probed() {
+    let server = support::start(gh_user_ok);
+    let cfg = "repo-allowlist: gitlab.test.local/acme/*\ngitlab-user: atlantis-bot\ngitlab-hostname: gitlab.test.local\ngitlab-webhook-secret: not-a-real-secret-0123\n";
+    let run = lint(cfg, Some(&server), &["--assume-set", "gitlab-token"]);
+    let d = run.one("probe-unverifiable");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not probed: gitlab-token is set at runtime"),
+        "{}",
+        run.stdout
+    );
+    assert!(server.requests().is_empty(), "something was sent");
+}

@@ -88,4 +88,47 @@ cat "$work/broken.log"
 [ "$status" -ne 0 ] || fail "the hook passed on the broken repository"
 grep -q 'unknown-key' "$work/broken.log" || fail "the hook output does not name the rule"
 grep -q 'Failed' "$work/broken.log" || fail "pre-commit did not report the hook as failed"
+# 5. A mixed repository: a chart values file, a compose file without Atlantis, a repo-level
+#    atlantis.yaml (all skipped), a Kubernetes manifest and a server config (each linted in its
+#    own form): only what is wrong is reported.
+mixed="$(user_repo mixed)"
+mkdir -p "$mixed/deploy/atlantis" "$mixed/k8s" "$mixed/config"
+printf 'orgAllowlist: github.com/acme/*\nconfig: ""\ngithub:\n  user: atlantis-bot\n' > "$mixed/deploy/atlantis/values.yaml"
+printf 'services:\n  redis:\n    image: redis:7\n' > "$mixed/docker-compose.yml"
+printf 'version: 3\nprojects:\n- dir: infra\n' > "$mixed/atlantis.yaml"
+printf '%s' "$good" > "$mixed/config/atlantis-server.yaml"
+cat > "$mixed/k8s/atlantis.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: atlantis
+spec:
+  template:
+    spec:
+      containers:
+        - name: atlantis
+          image: ghcr.io/runatlantis/atlantis:v0.47.1
+          env:
+            - name: ATLANTIS_REPO_ALLOWLIST
+              value: github.com/acme/*
+            - name: ATLANTIS_GH_USER
+              value: <YOUR_GITHUB_USER>
+            - name: ATLANTIS_GH_TOKEN
+              valueFrom: {secretKeyRef: {name: atlantis-vcs, key: token}}
+            - name: ATLANTIS_GH_WEBHOOK_SECRET
+              valueFrom: {secretKeyRef: {name: atlantis-vcs, key: webhook-secret}}
+YAML
+git -C "$mixed" add -A
+set +e
+(cd "$mixed" && "$venv/bin/pre-commit" try-repo "$hookrepo" atlantis-lint --all-files --verbose) > "$work/mixed.log" 2>&1
+status=$?
+set -e
+say "mixed repository: exit status $status"
+cat "$work/mixed.log"
+[ "$status" -ne 0 ] || fail "the hook passed on the mixed repository"
+grep -q 'k8s/atlantis.yaml:15:22' "$work/mixed.log" || fail "the manifest's placeholder is not reported at its line"
+grep -Eq ' in 2 configs$' "$work/mixed.log" \
+    || fail "the hook did not lint exactly the manifest and the server config"
+! grep -Eq 'values.yaml|docker-compose.yml|unknown-key' "$work/mixed.log" \
+    || fail "the hook reported a file it should have skipped"
 say "ok"

@@ -35,6 +35,12 @@ fn hook_definition() {
         "atlantis/server.yaml",
         "infra/k8s/atlantis/config.yaml",
         "infra/atlantis/values.yml",
+        "k8s/deployment.yaml",
+        "infra/kubernetes/atlantis.yml",
+        "manifests/statefulset.yaml",
+        "docker-compose.yml",
+        "docker-compose.prod.yaml",
+        "deploy/compose.yaml",
     ] {
         assert!(files.is_match(path), "{path} should be linted");
     }
@@ -46,7 +52,141 @@ fn hook_definition() {
         "atlantis/sub/config.yaml",
         "deploy/not-atlantis/server.yaml",
         "docs/atlantis.md",
+        "k8s/base/deployment.yaml",
+        "charts/atlantis/templates/statefulset.yaml",
     ] {
         assert!(!files.is_match(path), "{path} should not be linted");
     }
+}
+
+/// The hook over a repository holding every kind of file it may meet: it runs its `entry` on
+/// the files its `files` pattern selects (as pre-commit does; `tests/precommit.sh` runs the real
+/// framework), lints the manifest and the server config each in its own form, and skips the
+/// chart values file, the compose file without Atlantis and the repo-level atlantis.yaml.
+#[test]
+fn mixed_repository_reports_only_what_is_wrong() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    let hooks = yaml_to_json(&yaml::parse(&text).unwrap());
+    let hook = &hooks[0];
+    let files = Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+
+    let repo = std::env::temp_dir().join(format!("atlantis-lint-hook-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    let put = |rel: &str, body: &str| {
+        let p = repo.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    };
+    // The chart's values (`config` is a flag name, yet this is no server config).
+    put(
+        "deploy/atlantis/values.yaml",
+        "orgAllowlist: github.com/acme/*\nconfig: \"\"\ngithub:\n  user: atlantis-bot\n  token: ghp_notatoken\n",
+    );
+    put(
+        "docker-compose.yml",
+        "services:\n  redis:\n    image: redis:7\n  db:\n    image: postgres:16\n",
+    );
+    put(
+        "atlantis.yaml",
+        "version: 3\nautomerge: true\nprojects:\n- dir: infra\n",
+    );
+    put(
+        "k8s/atlantis.yaml",
+        "\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: atlantis-vcs
+stringData:
+  token: github_pat_11AAAAAAA0kq7vB2mX9rT4_wY8zL3nP6sD1fH5jC0aE4dG7hJ1kM3nQ6rS9tV2wX5yZ8bC0aE4dG7hJ1k
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: atlantis
+spec:
+  template:
+    spec:
+      containers:
+        - name: atlantis
+          image: ghcr.io/runatlantis/atlantis:v0.47.1
+          env:
+            - name: ATLANTIS_REPO_ALLOWLIST
+              value: github.com/acme/*
+            - name: ATLANTIS_GH_USER
+              value: atlantis-bot
+            - name: ATLANTIS_GH_TOKEN
+              valueFrom: {secretKeyRef: {name: atlantis-vcs, key: token}}
+            - name: ATLANTIS_GH_WEBHOOK_SECRET
+              valueFrom: {secretKeyRef: {name: atlantis-vcs, key: webhook-secret}}
+",
+    );
+    put(
+        "config/atlantis-server.yaml",
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /secrets/gh-token\ngh_webhook_secret: whatever\n",
+    );
+    // Not selected by the pattern: a chart template.
+    put(
+        "charts/atlantis/templates/statefulset.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
+
+    let mut selected = Vec::new();
+    let mut stack = vec![repo.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(&repo).unwrap().to_string_lossy().to_string();
+                if files.is_match(&rel) {
+                    selected.push(rel);
+                }
+            }
+        }
+    }
+    selected.sort();
+    assert_eq!(
+        selected,
+        [
+            "atlantis.yaml",
+            "config/atlantis-server.yaml",
+            "deploy/atlantis/values.yaml",
+            "docker-compose.yml",
+            "k8s/atlantis.yaml",
+        ]
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .args(&entry[1..])
+        .args(["--format", "concise"])
+        .args(&selected)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "\
+config/atlantis-server.yaml:2:1: warning[missing-webhook-secret] gh-user is set but gh-webhook-secret is not: GitHub webhooks are not authenticated
+config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not an Atlantis flag; Atlantis ignores it
+k8s/atlantis.yaml:26:67: error[k8s-missing-key] Secret `atlantis-vcs` in this input has no key `webhook-secret`: the pod fails with CreateContainerConfigError (couldn't find key webhook-secret)
+",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&repo);
 }

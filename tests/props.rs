@@ -7,7 +7,7 @@
 //! `fuzz/` run the same entry points for as long as one wants.
 
 use atlantis_lint::config::{ArgvIssue, EffectiveConfig};
-use atlantis_lint::input::{self, NamedBytes, Request, argv, env, yaml};
+use atlantis_lint::input::{self, Input, NamedBytes, Request, argv, env, yaml};
 use atlantis_lint::lint::{self, Policy};
 use atlantis_lint::report::{self, Report, SourceRef};
 use atlantis_lint::rules::Options;
@@ -288,17 +288,21 @@ proptest! {
         argv in proptest::option::of(argv_words()),
         vars in proptest::collection::vec((text(3), text(3)), 0..3),
     ) {
-        let request = Request {
-            file: file.map(|bytes| NamedBytes { name: "atlantis.yaml".into(), bytes }),
-            env: (!vars.is_empty()).then(|| {
-                vars.into_iter().map(|(k, v)| (format!("ATLANTIS_{k}"), v)).collect()
-            }),
-            env_files: env_file
-                .map(|bytes| NamedBytes { name: "a.env".into(), bytes })
-                .into_iter()
-                .collect(),
-            argv,
-        };
+        let mut request = Request::default();
+        if let Some(bytes) = file {
+            request = Request::for_file(NamedBytes { name: "atlantis.yaml".into(), bytes });
+        }
+        if !vars.is_empty() {
+            request = request.with(Input::Env(
+                vars.into_iter().map(|(k, v)| (format!("ATLANTIS_{k}"), v)).collect(),
+            ));
+        }
+        if let Some(bytes) = env_file {
+            request = request.with(Input::EnvFile(NamedBytes { name: "a.env".into(), bytes }));
+        }
+        if let Some(argv) = argv {
+            request = request.with(Input::Argv(argv));
+        }
         let options = Options { check_files: false, today: (2026, 11, 29), ..Default::default() };
         let (cfg, findings) = lint::lint(&request, &options, &Policy::default());
         let mut rep = Report::default();

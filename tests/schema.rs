@@ -3,7 +3,7 @@
 //!
 //! Regenerate the checked-in file with `UPDATE_SCHEMA=1 cargo test --test schema`.
 
-use atlantis_lint::config::{Location, OriginKind};
+use atlantis_lint::config::{Location, Spelling};
 use atlantis_lint::input::{NamedBytes, Request, yaml};
 use atlantis_lint::lint::{self, Policy};
 use atlantis_lint::rules::Options;
@@ -101,13 +101,10 @@ fn schema_rejects_what_the_linter_rejects() {
         let mut files = Vec::new();
         config_files(&root().join("fixtures/err").join(rule), &mut files);
         for f in files {
-            let request = Request {
-                file: Some(NamedBytes {
-                    name: f.display().to_string(),
-                    bytes: std::fs::read(&f).unwrap(),
-                }),
-                ..Request::default()
-            };
+            let request = Request::for_file(NamedBytes {
+                name: f.display().to_string(),
+                bytes: std::fs::read(&f).unwrap(),
+            });
             let (_, findings) = lint::lint(&request, &Options::default(), &Policy::default());
             let in_file: Vec<_> = findings
                 .iter()
@@ -116,7 +113,7 @@ fn schema_rejects_what_the_linter_rejects() {
                     matches!(
                         &x.location,
                         Location::Source {
-                            kind: OriginKind::File,
+                            spelling: Spelling::ConfigKey,
                             ..
                         }
                     )

@@ -1,7 +1,7 @@
 //! The whole pipeline: the input is a config file, an env file and a command line, separated by
 //! the byte 0xFF (never valid UTF-8); read, lint, report in JSON and human form.
 #![no_main]
-use atlantis_lint::input::{NamedBytes, Request};
+use atlantis_lint::input::{Input, NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
 use atlantis_lint::report::{self, Report};
 use atlantis_lint::rules::Options;
@@ -17,21 +17,19 @@ fuzz_target!(|data: &[u8]| {
             .map(str::to_string)
             .collect::<Vec<_>>()
     });
-    let request = Request {
-        file: Some(NamedBytes {
-            name: "atlantis.yaml".into(),
-            bytes: file.to_vec(),
-        }),
-        env: None,
-        env_files: env_file
-            .map(|b| NamedBytes {
-                name: "a.env".into(),
-                bytes: b.to_vec(),
-            })
-            .into_iter()
-            .collect(),
-        argv,
-    };
+    let mut request = Request::for_file(NamedBytes {
+        name: "atlantis.yaml".into(),
+        bytes: file.to_vec(),
+    });
+    if let Some(b) = env_file {
+        request = request.with(Input::EnvFile(NamedBytes {
+            name: "a.env".into(),
+            bytes: b.to_vec(),
+        }));
+    }
+    if let Some(argv) = argv {
+        request = request.with(Input::Argv(argv));
+    }
     let options = Options {
         check_files: false,
         today: (2026, 11, 29),

@@ -24,16 +24,30 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
         ..Options::default()
     };
     let mut read_errors = Vec::new();
-    let requests = requests(&args.sources, &mut read_errors)?;
+    let jobs = requests(&args.sources, &mut read_errors)?;
     if let Some(e) = read_errors.first() {
         return Err(UsageError(e.clone()));
     }
-    let [request] = requests.as_slice() else {
+    let [job] = jobs.as_slice() else {
         return Err(UsageError(
             "emit writes one configuration: give at most one config file".into(),
         ));
     };
-    let (cfg, findings) = lint::lint(request, &options, &Policy::default());
+    let mut configs = lint::check_all(&job.request, &options).map_err(|e| UsageError(e.message))?;
+    if configs.len() > 1 {
+        let parts: Vec<String> = configs
+            .iter()
+            .filter_map(|(cfg, _)| cfg.part.clone())
+            .collect();
+        return Err(UsageError(format!(
+            "emit writes one configuration, and {} holds {}: {}",
+            job.request.file().map_or("the input", |f| f.name.as_str()),
+            configs.len(),
+            parts.join(", ")
+        )));
+    }
+    let (cfg, findings) = configs.swap_remove(0);
+    let findings = lint::finish(&cfg, findings, &Policy::default());
     let mut report = Report::default();
     report.add_with(&cfg, findings, &options.secrets);
     report.finish();

@@ -113,23 +113,31 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         o
     });
     let mut read_errors = Vec::new();
-    let requests = requests(&args.sources, &mut read_errors)?;
+    let jobs = requests(&args.sources, &mut read_errors)?;
     for target in &args.targets {
         if let Some(path) = &target.path {
-            check_output_path(path, &requests)?;
+            check_output_path(path, &jobs)?;
         }
     }
 
     // Offline findings first; the probe only adds findings, whatever happens online.
-    let mut linted: Vec<_> = requests
-        .iter()
-        .map(|request| lint::check(request, &options))
-        .collect();
+    let mut linted = Vec::new();
+    for job in &jobs {
+        match lint::check_all(&job.request, &options) {
+            Ok(configs) => linted.extend(configs),
+            // Found by a search: a file of another kind is not an error.
+            Err(_) if job.quiet => {}
+            Err(e) => read_errors.push(e.message),
+        }
+    }
     if let Some(online) = &online {
         // Network access is opt-in and visible: say where the credentials go before sending.
         let mut hosts: Vec<String> = Vec::new();
         for (cfg, _) in &linted {
-            for t in crate::online::targets(cfg) {
+            for t in crate::online::targets(cfg)
+                .into_iter()
+                .filter(|t| t.unknown.is_none())
+            {
                 let name = t.name();
                 if !hosts.contains(&name) {
                     hosts.push(name);
@@ -202,7 +210,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
 
 /// Refuses an `--output` path that is a symlink (the report would land wherever it points) or
 /// one of the files being linted (the report would replace the config).
-fn check_output_path(path: &Path, requests: &[crate::input::Request]) -> Result<(), UsageError> {
+fn check_output_path(path: &Path, jobs: &[sources::Job]) -> Result<(), UsageError> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(()); // a new file
     };
@@ -212,10 +220,15 @@ fn check_output_path(path: &Path, requests: &[crate::input::Request]) -> Result<
             "--output {shown} is a symbolic link; refusing to write through it (give the path of a regular file)"
         )));
     }
-    let inputs = requests
+    let inputs = jobs
         .iter()
-        .flat_map(|r| r.file.iter().chain(&r.env_files))
-        .map(|f| f.name.as_str());
+        .flat_map(|j| &j.request.inputs)
+        .filter_map(|input| match input {
+            crate::input::Input::File { file, .. } | crate::input::Input::EnvFile(file) => {
+                Some(file.name.as_str())
+            }
+            _ => None,
+        });
     for input in inputs {
         if std::fs::metadata(input).is_ok_and(|m| same_file(&m, &meta)) {
             return Err(UsageError(format!(

@@ -11,10 +11,11 @@ use cmd_emit::run_emit;
 use cmd_lint::run_lint;
 pub use cmd_lint::{color_enabled, output_width, render, unicode_enabled};
 use sources::io_reason;
-pub use sources::requests;
+pub use sources::{Job, requests};
 
 use crate::emit;
-use crate::input::{NamedBytes, Request};
+use crate::input::kind::Kind;
+use crate::input::{Input, NamedBytes, Request};
 use crate::lint::{self, Policy};
 use crate::report::{self, Report};
 use crate::rules::{self, Options};
@@ -38,12 +39,15 @@ Output:
   Without --format: human, or github when GITHUB_ACTIONS=true (--output FILE alone: human to FILE).
 
 Paths:
-  A directory is searched recursively for *.yaml and *.yml files that look like Atlantis server
-  configs (a top-level key that is an Atlantis flag); hidden directories, target/ and
-  node_modules/ are skipped. Files named explicitly are always linted (unless
-  --only-server-configs). `-` reads standard input.";
+  Each file is read in its kind, detected from its content (--kind overrides): an Atlantis server
+  config, or a Kubernetes manifest. A directory is searched recursively for *.yaml and *.yml files
+  that hold an Atlantis configuration; hidden directories, target/ and node_modules/ are skipped.
+  A Helm values file, a compose file, a repo-level atlantis.yaml or a repos.yaml is never linted
+  as a server config: named explicitly, it is an error (exit 2) saying what it is; found by a
+  directory search or with --only-server-configs, it is skipped. `-` reads standard input.";
 
-/// Lint the server configuration of Atlantis: config file, environment and command line.
+/// Lint the server configuration of Atlantis: config file, environment, command line, and the
+/// Kubernetes manifests that carry them.
 #[derive(Debug, Parser)]
 #[command(name = "atlantis-lint", version, after_help = EXIT_STATUS, args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -127,8 +131,8 @@ pub enum ListFormat {
 /// Where the configuration comes from (shared by the linter and `emit`).
 #[derive(Debug, Args, Default)]
 pub struct SourceArgs {
-    /// Atlantis server config files (YAML or JSON), or directories to search for them; `-` reads
-    /// standard input.
+    /// Files holding Atlantis configuration (server config YAML/JSON, Kubernetes manifests), or
+    /// directories to search for them; `-` reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The name standard input is given in diagnostics.
@@ -143,10 +147,20 @@ pub struct SourceArgs {
     /// An Atlantis command line (`server --gh-user alice ...`), after `--`.
     #[arg(last = true, value_name = "ATLANTIS_ARGS", allow_hyphen_values = true)]
     pub atlantis_args: Vec<String>,
-    /// Skip named files that do not look like Atlantis server configs, as directory search does
-    /// (for the pre-commit hook: a repo-level atlantis.yaml is not a server config).
+    /// Skip named files that hold no Atlantis configuration, as directory search does (for the
+    /// pre-commit hook: a repo-level atlantis.yaml, a Helm values file or a compose file without
+    /// Atlantis is skipped; a manifest is linted as a manifest).
     #[arg(long)]
     pub only_server_configs: bool,
+    /// What the files are, instead of detecting it: server-config, kubernetes, compose,
+    /// helm-values, repo-config, repos-yaml.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Treat these flags as set at runtime to values atlantis-lint cannot see (a Secret
+    /// injected by Vault, say): they satisfy "missing" checks and their values are not checked.
+    /// Flag names, comma-separated; repeatable.
+    #[arg(long, value_name = "FLAG[,FLAG...]", value_delimiter = ',')]
+    pub assume_set: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -57,8 +57,59 @@ pub(super) fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// The requests (one per config file) the source arguments describe.
-pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Request>, UsageError> {
+/// One file (or none) to lint, with the inputs every configuration shares.
+#[derive(Debug)]
+pub struct Job {
+    pub request: Request,
+    /// Found by a directory search or kept by `--only-server-configs`: a file that turns out
+    /// to hold no Atlantis configuration is skipped quietly instead of failing the run.
+    pub quiet: bool,
+}
+
+/// The `--kind` the user gave, if any.
+fn kind_arg(args: &SourceArgs) -> Result<Option<&'static Kind>, UsageError> {
+    match &args.kind {
+        None => Ok(None),
+        Some(name) => crate::input::kind::find(name).map(Some).ok_or_else(|| {
+            UsageError(format!(
+                "--kind {name}: not a kind atlantis-lint knows; one of {}",
+                crate::input::kind::names().join(", ")
+            ))
+        }),
+    }
+}
+
+/// `--assume-set` names: flag names (comma-separated, repeatable).
+fn assume_set(args: &SourceArgs) -> Result<Vec<String>, UsageError> {
+    let mut out = Vec::new();
+    for name in args
+        .assume_set
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+    {
+        match crate::flags::lookup(name) {
+            Some(flag) if flag.is_current() => out.push(flag.name.to_string()),
+            Some(_) => {
+                return Err(UsageError(format!(
+                    "--assume-set {name}: Atlantis removed this flag"
+                )));
+            }
+            None => {
+                let hint = crate::flags::lookup_env(name)
+                    .map(|f| format!(" (the flag of {name} is `{}`)", f.name))
+                    .unwrap_or_default();
+                return Err(UsageError(format!(
+                    "--assume-set {name}: not an Atlantis flag name{hint}"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The jobs (one per file) the source arguments describe.
+pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>, UsageError> {
     let argv =
         (!args.atlantis_args.is_empty() || dashdash_given()).then(|| args.atlantis_args.clone());
     if args.paths.is_empty() && !args.env && args.env_files.is_empty() && argv.is_none() {
@@ -66,16 +117,25 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
             "nothing to lint: give a config file, --env, --env-file FILE or -- ATLANTIS_ARGS (see --help)".into(),
         ));
     }
-    let env = args.env.then(|| std::env::vars().collect::<Vec<_>>());
-    let mut env_files = Vec::new();
-    for p in &args.env_files {
-        env_files.push(read_path(p, None)?);
+    let kind = kind_arg(args)?;
+    let mut base = Request::default();
+    if args.env {
+        base = base.with(Input::Env(std::env::vars().collect()));
     }
-    let base = Request {
-        file: None,
-        env,
-        env_files,
-        argv,
+    for p in &args.env_files {
+        base = base.with(Input::EnvFile(read_path(p, None)?));
+    }
+    if let Some(argv) = argv {
+        base = base.with(Input::Argv(argv));
+    }
+    let assumed = assume_set(args)?;
+    if !assumed.is_empty() {
+        base = base.with(Input::AssumeSet(assumed));
+    }
+    let with_file = |file: NamedBytes, kind: Option<&'static Kind>| {
+        let mut request = Request::default().with(Input::File { file, kind });
+        request.inputs.extend(base.inputs.iter().cloned());
+        request
     };
     if args.paths.is_empty() {
         // Atlantis reads the file named by --config / ATLANTIS_CONFIG: so do we.
@@ -85,31 +145,38 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
                 return Err(UsageError(msg));
             }
             let file = read_path(&PathBuf::from(path), None)?;
-            return Ok(vec![Request {
-                file: Some(file),
-                ..base
+            return Ok(vec![Job {
+                request: with_file(file, Some(&crate::input::server_config::KIND)),
+                quiet: false,
             }]);
         }
-        return Ok(vec![base]);
+        return Ok(vec![Job {
+            request: base,
+            quiet: false,
+        }]);
     }
     let mut out = Vec::new();
-    let mut push = |file: NamedBytes| {
-        out.push(Request {
-            file: Some(file),
-            ..base.clone()
-        })
-    };
     for p in &args.paths {
         if p.as_os_str() != "-" && p.is_dir() {
             let mut found = 0;
             for entry in crate::discover::yaml_files(p) {
                 match entry {
                     crate::discover::Found::File(path) => match read_path(&path, None) {
-                        Ok(file) if crate::discover::looks_like_server_config(&file.bytes) => {
-                            found += 1;
-                            push(file);
+                        Ok(file) => {
+                            // Each file in its own kind; files of other kinds, and files that
+                            // hold no Atlantis configuration, are skipped.
+                            let (keep, detected) = match kind {
+                                Some(k) => (k.read.is_some(), k),
+                                None => crate::input::holds_atlantis(&file),
+                            };
+                            if keep {
+                                found += 1;
+                                out.push(Job {
+                                    request: with_file(file, Some(detected)),
+                                    quiet: true,
+                                });
+                            }
                         }
-                        Ok(_) => {}
                         Err(UsageError(msg)) => errors.push(msg),
                     },
                     crate::discover::Found::Unreadable(dir, e) => errors.push(format!(
@@ -121,7 +188,7 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
             }
             if found == 0 {
                 eprintln!(
-                    "atlantis-lint: no Atlantis server config found in {}",
+                    "atlantis-lint: no Atlantis configuration found in {}",
                     crate::report::printable(p.display().to_string(), false)
                 );
             }
@@ -132,17 +199,28 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Reque
             continue;
         }
         match read_path(p, args.stdin_filename.as_deref()) {
-            Ok(file)
-                if args.only_server_configs
-                    && p.as_os_str() != "-"
-                    && !crate::discover::looks_like_server_config(&file.bytes) => {}
-            Ok(file) => push(file),
+            Ok(file) if args.only_server_configs && p.as_os_str() != "-" && kind.is_none() => {
+                // The pre-commit hook: lint each file in its own kind, skip the others.
+                if let (true, detected) = crate::input::holds_atlantis(&file) {
+                    out.push(Job {
+                        request: with_file(file, Some(detected)),
+                        quiet: true,
+                    });
+                }
+            }
+            Ok(file) => out.push(Job {
+                request: with_file(file, kind),
+                quiet: false,
+            }),
             Err(UsageError(msg)) => errors.push(msg),
         }
     }
     // Every path was skipped: the environment and command line are still linted.
-    if out.is_empty() && (base.env.is_some() || !base.env_files.is_empty() || base.argv.is_some()) {
-        out.push(base);
+    if out.is_empty() && base.has_settings_besides_file() {
+        out.push(Job {
+            request: base,
+            quiet: false,
+        });
     }
     Ok(out)
 }

@@ -12,6 +12,7 @@ pub fn render(model: &Model, secrets: SecretsMode) -> String {
             Shown::Value(Value::Str(t)) => Json::from(t.as_str()),
             Shown::Value(Value::Int(i)) => Json::from(*i),
             Shown::Value(Value::Bool(b)) => Json::from(*b),
+            Shown::Value(Value::Unknown(_)) => continue,
             Shown::Redacted => Json::from(REDACTED),
         };
         root.insert(entry.flag.name.to_string(), v);

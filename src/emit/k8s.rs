@@ -6,6 +6,8 @@
 
 use super::yaml::{double_quoted, string};
 use super::{EmitError, Model, SecretsMode, value_text};
+use crate::config::Unknown;
+use crate::value::Value;
 
 pub fn render(model: &Model, secrets: SecretsMode, secret_name: &str) -> Result<String, EmitError> {
     model.refuse_webhooks("as container environment variables")?;
@@ -13,7 +15,19 @@ pub fn render(model: &Model, secrets: SecretsMode, secret_name: &str) -> Result<
     let mut items: Vec<(String, String)> = Vec::new();
     for entry in &model.entries {
         let name = entry.flag.env_name();
-        let item = if entry.is_secret() {
+        let item = if let Value::Unknown(u) = &entry.value {
+            // Set at runtime from a reference: written as the same reference, never as a value.
+            let (source, ref_name, key) = match u {
+                Unknown::SecretKey { name, key, .. } => ("secretKeyRef", name, key),
+                Unknown::ConfigMapKey { name, key, .. } => ("configMapKeyRef", name, key),
+                _ => continue,
+            };
+            format!(
+                "- name: {name}\n  valueFrom:\n    {source}:\n      name: {}\n      key: {}\n",
+                string(ref_name, 6),
+                string(key, 6)
+            )
+        } else if entry.is_secret() {
             if secrets == SecretsMode::Omit {
                 continue;
             }
@@ -53,7 +67,7 @@ pub fn secret_keys(model: &Model, secrets: SecretsMode) -> Vec<&'static str> {
     model
         .entries
         .iter()
-        .filter(|e| e.is_secret())
+        .filter(|e| e.is_secret() && !matches!(e.value, Value::Unknown(_)))
         .map(|e| e.flag.name)
         .collect()
 }

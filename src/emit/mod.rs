@@ -11,7 +11,7 @@ pub mod k8s;
 pub mod shell;
 pub mod yaml;
 
-use crate::config::{EffectiveConfig, RawValue, default_value};
+use crate::config::{EffectiveConfig, RawValue, Unknown, default_value};
 use crate::flags::{Flag, FlagKind, FlagType};
 use crate::input::yaml::NodeKind;
 use crate::secret::Text;
@@ -126,6 +126,8 @@ impl Model {
             .iter()
             .filter_map(move |e| match (e.is_secret(), mode) {
                 (true, SecretsMode::Omit) => None,
+                // A value set at runtime has no text to write (see the notes).
+                _ if matches!(e.value, Value::Unknown(_)) => None,
                 (true, SecretsMode::Redact) => Some((e, Shown::Redacted)),
                 _ => Some((e, Shown::Value(&e.value))),
             })
@@ -164,48 +166,6 @@ impl Model {
     }
 }
 
-/// The string Atlantis runs with, secretness kept: explicit value, else the deprecated
-/// flag it replaces, else the default; `None` when empty.
-fn effective_text(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Text> {
-    let text = cfg
-        .explicit_text(flag.name)
-        .or_else(|| {
-            crate::flags::FLAGS
-                .iter()
-                .filter(|d| d.deprecated && d.replacement == Some(flag.name))
-                .find_map(|d| cfg.explicit_text(d.name))
-        })
-        .cloned()
-        .or_else(|| match default_value(flag) {
-            Value::Str(t) if !t.as_str().is_empty() => Some(t),
-            _ => None,
-        })?;
-    if flag.at_trimmed {
-        // Trimming happens after validation: a lone `@` stays, or the result would no longer validate.
-        if let Some(rest) = text.as_str().strip_prefix('@').filter(|r| !r.is_empty()) {
-            return Some(Text::new(rest.to_string(), text.is_secret()));
-        }
-    }
-    Some(text)
-}
-
-/// The value Atlantis runs with for one flag.
-fn effective_value(cfg: &EffectiveConfig, flag: &'static Flag) -> Option<Value> {
-    match flag.ty {
-        FlagType::String => effective_text(cfg, flag).map(Value::Str),
-        FlagType::Int | FlagType::Int64 => {
-            let i = cfg.int(flag.name);
-            Some(Value::Int(if flag.name == "checkout-depth" {
-                i.max(0)
-            } else {
-                i
-            }))
-        }
-        FlagType::Bool => Some(Value::Bool(cfg.bool(flag.name))),
-        FlagType::Webhooks => None,
-    }
-}
-
 /// Builds the normalised model; `with_defaults` keeps values equal to the defaults.
 pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
     let mut model = Model::default();
@@ -224,9 +184,21 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
                 continue;
             }
         }
-        let Some(value) = effective_value(cfg, flag) else {
+        let Some(value) = cfg.effective(flag) else {
             continue;
         };
+        if let Value::Unknown(u) = &value {
+            model.notes.push(format!(
+                "`{}` is set at runtime from {}, which atlantis-lint cannot read: {}",
+                flag.name,
+                u.describe(),
+                if matches!(u, Unknown::SecretKey { .. } | Unknown::ConfigMapKey { .. }) {
+                    "only --to k8s-env writes it (as the same reference)"
+                } else {
+                    "it is left out"
+                }
+            ));
+        }
         let is_default = match (&value, &default_value(flag)) {
             (Value::Str(a), Value::Str(b)) => a.as_str() == b.as_str(),
             (a, b) => a == b,
@@ -344,6 +316,8 @@ pub fn value_text(value: &Value) -> String {
         Value::Str(t) => t.as_str().to_string(),
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
+        // Never written: [`Model::shown`] leaves such entries out.
+        Value::Unknown(_) => String::new(),
     }
 }
 
@@ -374,13 +348,10 @@ mod tests {
     use super::*;
 
     fn model(yaml: &str, with_defaults: bool) -> Model {
-        let request = crate::input::Request {
-            file: Some(crate::input::NamedBytes {
-                name: "atlantis.yaml".into(),
-                bytes: yaml.as_bytes().to_vec(),
-            }),
-            ..Default::default()
-        };
+        let request = crate::input::Request::for_file(crate::input::NamedBytes {
+            name: "atlantis.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        });
         build(&crate::input::load(&request), with_defaults)
     }
 

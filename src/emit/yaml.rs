@@ -76,6 +76,8 @@ pub fn value(v: &Value, indent: usize) -> String {
         Value::Str(t) => string(t.as_str(), indent),
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
+        // Never written: `Model::shown` leaves such entries out.
+        Value::Unknown(_) => "null".to_string(),
     }
 }
 

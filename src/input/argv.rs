@@ -7,7 +7,7 @@
 //! problem is found at once.
 
 use crate::config::{
-    ArgvIssue, KeyMatch, Location, Origin, OriginKind, RawValue, Setting, match_flag,
+    ArgvIssue, Channel, KeyMatch, Location, Origin, RawValue, Setting, Spelling, match_flag,
 };
 use crate::flags::{self, FlagKind, FlagType};
 use crate::secret::{Text, name_suggests_secret, value_looks_secret};
@@ -113,8 +113,87 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         spans.push((Span::new(start, text.len()), quoted));
     }
     let mut source = SourceText::new(SourceKind::Argv, "<command line>", text);
+    // Byte offsets inside a word to offsets in the rendered text (quoted: `'` became `'\''`).
+    let place = |i: usize, from: usize, to: usize| -> Span {
+        let (span, quoted) = spans[i];
+        let arg = &args[i];
+        let shown = |off: usize| -> usize {
+            if quoted {
+                1 + off + 3 * arg.get(..off).map_or(0, |a| a.matches('\'').count())
+            } else {
+                off
+            }
+        };
+        let q = usize::from(quoted);
+        Span::new(
+            (span.start + shown(from)).min(span.end - q),
+            (span.start + shown(to)).min(span.end - q),
+        )
+    };
+    let content = |i: usize| -> Span {
+        let (span, quoted) = spans[i];
+        let q = usize::from(quoted);
+        Span::new(span.start + q, span.end - q)
+    };
+    let whole = |i: usize| spans[i].0;
+    let (settings, issues, secrets) = read_core(source_id, args, &place, &content, &whole);
+    for span in secrets {
+        source.add_secret(span);
+    }
+    (source, settings, issues)
+}
+
+/// One word of a command line written in a user's file: a manifest's `args` element, a word
+/// of an `sh -c` string.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub text: String,
+    /// The whole word in the source (a YAML scalar with its quotes).
+    pub span: Span,
+    /// Where the word's text starts in the source when it stands there byte for byte (a plain
+    /// scalar, a quoted one without escapes); `None` when it does not (escapes, a `$(VAR)`
+    /// expanded), and then every part of the word is positioned at the whole word.
+    pub exact_at: Option<usize>,
+}
+
+/// Reads a command line whose words are written in a source (a manifest), with pflag's rules;
+/// a leading `atlantis` and/or `server` word is skipped. Returns the settings, the issues and
+/// the spans that hold secrets (for the caller to register on its source).
+pub fn read_words(
+    source_id: SourceId,
+    words: &[Word],
+) -> (Vec<Setting>, Vec<ArgvIssue>, Vec<Span>) {
+    let args: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+    let place = |i: usize, from: usize, to: usize| -> Span {
+        let w = &words[i];
+        match w.exact_at {
+            Some(at) => Span::new(at + from, at + to.min(w.text.len())),
+            None => w.span,
+        }
+    };
+    let content = |i: usize| -> Span {
+        let w = &words[i];
+        match w.exact_at {
+            Some(at) => Span::new(at, at + w.text.len()),
+            None => w.span,
+        }
+    };
+    let whole = |i: usize| words[i].span;
+    read_core(source_id, &args, &place, &content, &whole)
+}
+
+/// pflag's reading of `args`. `place(i, from, to)` is the span of bytes `from..to` of word
+/// `i`, `content(i)` the span of its text, `whole(i)` the span of the word as written.
+fn read_core(
+    source_id: SourceId,
+    args: &[String],
+    place: &dyn Fn(usize, usize, usize) -> Span,
+    content: &dyn Fn(usize) -> Span,
+    whole: &dyn Fn(usize) -> Span,
+) -> (Vec<Setting>, Vec<ArgvIssue>, Vec<Span>) {
     let mut settings = Vec::new();
     let mut issues = Vec::new();
+    let mut secrets = Vec::new();
 
     let mut i = 0;
     if args.first().is_some_and(|a| a == "atlantis") {
@@ -126,28 +205,15 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
     let mut last_bare_bool: Option<(usize, &'static flags::Flag)> = None;
     while i < args.len() {
         let arg = &args[i];
-        let (span, quoted) = spans[i];
-        // Byte offsets inside `arg` to offsets in the rendered text (quoted: `'` became `'\''`).
-        let shown = |off: usize| -> usize {
-            if quoted {
-                1 + off + 3 * arg.get(..off).map_or(0, |a| a.matches('\'').count())
-            } else {
-                off
-            }
-        };
-        let inner = |from: usize, to: usize| -> Span {
-            let q = usize::from(quoted);
-            Span::new(
-                (span.start + shown(from)).min(span.end - q),
-                (span.start + shown(to)).min(span.end - q),
-            )
-        };
+        let span = whole(i);
+        let word = i;
+        let inner = |from: usize, to: usize| -> Span { place(word, from, to) };
         if arg == "--" {
             break;
         }
         let location = Location::Source {
             source: source_id,
-            kind: OriginKind::Argv {
+            spelling: Spelling::Flag {
                 index: i,
                 flag: flag_name(arg).map_or_else(
                     || format!("<argument {i}>"),
@@ -178,9 +244,9 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
             let pasted =
                 matches!(matched, KeyMatch::Unknown) && glued.is_none() && value_looks_secret(name);
             if let Some(f) = glued {
-                source.add_secret(inner(2 + f.name.len(), 2 + name.len()));
+                secrets.push(inner(2 + f.name.len(), 2 + name.len()));
             } else if pasted {
-                source.add_secret(inner(2, 2 + name.len()));
+                secrets.push(inner(2, 2 + name.len()));
             }
             let shown = shown_name(name);
             let key_span = match glued {
@@ -219,34 +285,23 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 ),
                 None if takes_value && i + 1 < args.len() => {
                     i += 1;
-                    let (next_span, next_quoted) = spans[i];
-                    let q = usize::from(next_quoted);
-                    let vs = Span::new(next_span.start + q, next_span.end - q);
                     // pflag takes the next word whatever it is (`--log-level --gh-token=x`):
                     // a swallowed secret flag stays a secret.
                     let swallowed = swallowed_secret(&args[i]);
                     if let Some(from) = swallowed {
-                        let shift = |off: usize| {
-                            if next_quoted {
-                                1 + off
-                                    + 3 * args[i].get(..off).map_or(0, |a| a.matches('\'').count())
-                            } else {
-                                off
-                            }
-                        };
-                        source.add_secret(Span::new(
-                            (next_span.start + shift(from)).min(next_span.end - q),
-                            next_span.end - q,
-                        ));
+                        secrets.push(place(i, from, args[i].len()));
                     }
                     let secret = secret || swallowed.is_some();
-                    (RawValue::Text(Text::new(args[i].clone(), secret)), vs)
+                    (
+                        RawValue::Text(Text::new(args[i].clone(), secret)),
+                        content(i),
+                    )
                 }
                 None if takes_value => (RawValue::Missing, key_span),
                 None => (RawValue::BareFlag, key_span),
             };
             if secret && value_span != key_span {
-                source.add_secret(value_span);
+                secrets.push(value_span);
             }
             last_bare_bool = match (&value, flag) {
                 (RawValue::BareFlag, Some(f)) => Some((index, f)),
@@ -258,7 +313,8 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 value,
                 origin: Origin {
                     source: source_id,
-                    kind: OriginKind::Argv {
+                    channel: Channel::Flag,
+                    spelling: Spelling::Flag {
                         index,
                         flag: format!("--{shown}"),
                     },
@@ -276,7 +332,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                 (None, _) => Some(0),
             };
             if let Some(from) = hidden_from {
-                source.add_secret(inner(from, arg.len()));
+                secrets.push(inner(from, arg.len()));
             }
             issues.push(ArgvIssue::Malformed {
                 index: i,
@@ -303,8 +359,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
                     | "atlantis"
             );
             if !harmless {
-                let q = usize::from(quoted);
-                source.add_secret(Span::new(span.start + q, span.end - q));
+                secrets.push(content(i));
             }
             issues.push(ArgvIssue::Positional {
                 index: i,
@@ -315,7 +370,7 @@ pub fn read(source_id: SourceId, args: &[String]) -> (SourceText, Vec<Setting>, 
         }
         i += 1;
     }
-    (source, settings, issues)
+    (settings, issues, secrets)
 }
 
 #[cfg(test)]

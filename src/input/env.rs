@@ -4,7 +4,7 @@
 //! comments and blank lines skipped, leading whitespace trimmed, and **no** quote processing,
 //! so quotes stay part of the value (as they would in the container).
 
-use crate::config::{EnvFileIssue, Origin, OriginKind, RawValue, Setting, match_flag};
+use crate::config::{Channel, EnvFileIssue, Origin, RawValue, Setting, Spelling, match_flag};
 use crate::flags;
 use crate::secret::Text;
 use crate::source::{SourceId, SourceText, Span};
@@ -77,7 +77,8 @@ pub fn read_process(source_id: SourceId, vars: &[(String, String)]) -> (SourceTe
             value: RawValue::Text(Text::new(value.clone(), secret)),
             origin: Origin {
                 source: source_id,
-                kind: OriginKind::Env { name: name.clone() },
+                channel: Channel::Env,
+                spelling: Spelling::EnvVar { name: name.clone() },
                 key_span,
                 value_span: if value_span.is_empty() {
                     key_span
@@ -189,7 +190,8 @@ pub fn read_file(
             value: RawValue::Text(Text::new(value.to_string(), secret)),
             origin: Origin {
                 source: source_id,
-                kind: OriginKind::EnvFile {
+                channel: Channel::Env,
+                spelling: Spelling::EnvVar {
                     name: name.to_string(),
                 },
                 key_span,

@@ -5,7 +5,7 @@
 //! aliased mapping holds; every value keeps its span, and secret values are masked in the source.
 
 use crate::config::{
-    DuplicateKey, FileInput, KeyMatch, Origin, OriginKind, RawValue, Setting, match_flag,
+    Channel, DuplicateKey, FileInput, KeyMatch, Origin, RawValue, Setting, Spelling, match_flag,
 };
 use crate::flags;
 use crate::input::mask;
@@ -17,6 +17,18 @@ use std::collections::{HashMap, HashSet};
 
 /// Parses `source` and returns what it holds.
 pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Setting>) {
+    let all = Span::new(0, source.text.len());
+    read_region(source_id, source, all)
+}
+
+/// Reads the server config that `region` of `source` holds: a config file embedded in another
+/// file, such as the `|` block of a ConfigMap key (its uniform indentation is valid YAML). Every
+/// position stays a position in `source`.
+pub fn read_region(
+    source_id: SourceId,
+    source: &mut SourceText,
+    region: Span,
+) -> (FileInput, Vec<Setting>) {
     let mut input = FileInput {
         source: source_id,
         path: source.name.clone(),
@@ -25,19 +37,30 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
         root_not_mapping: None,
         duplicates: Vec::new(),
     };
-    let doc = match yaml::parse(&source.text) {
-        Ok(doc) => doc,
-        Err(e) => {
+    let at = region.start;
+    let shifted = |spans: Vec<Span>| {
+        spans
+            .into_iter()
+            .map(move |s| Span::new(s.start + at, s.end + at))
+    };
+    let slice = source.text[region.start..region.end].to_string();
+    let doc = match yaml::parse(&slice) {
+        Ok(mut doc) => {
+            doc.shift(at);
+            doc
+        }
+        Err(mut e) => {
+            e.span = Span::new(e.span.start + at, e.span.end + at);
             input.syntax_error = Some(e);
             // The structure is unknown: mask every line shaped like a secret assignment.
-            for span in mask::line_spans(&source.text, true) {
+            for span in shifted(mask::line_spans(&slice, true)) {
                 source.add_secret(span);
             }
             return (input, Vec::new());
         }
     };
     // Commented-out credentials (`# gh-token: ...`) are never shown either.
-    for span in mask::line_spans(&source.text, false) {
+    for span in shifted(mask::line_spans(&slice, false)) {
         source.add_secret(span);
     }
     let mut settings = Vec::new();
@@ -65,7 +88,7 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
         }
         if input.root_not_mapping.is_some() {
             // `- gh-token: ...`: no setting is read, so mask by line shape and by key name.
-            for span in mask::line_spans(&source.text, true) {
+            for span in shifted(mask::line_spans(&slice, true)) {
                 source.add_secret(span);
             }
             mask(&doc, root, false, true, source, 0, &mut HashSet::new());
@@ -73,7 +96,7 @@ pub fn read(source_id: SourceId, source: &mut SourceText) -> (FileInput, Vec<Set
     }
     if let Some(extra) = doc.extra_document {
         // Documents after the first are never parsed, but their `---` line may be shown.
-        for span in mask::line_spans(&source.text[extra.start..], true) {
+        for span in mask::line_spans(&source.text[extra.start..region.end], true) {
             source.add_secret(Span::new(extra.start + span.start, extra.start + span.end));
         }
     }
@@ -141,7 +164,8 @@ fn read_mapping(
         }
         let origin = Origin {
             source: source_id,
-            kind: OriginKind::File,
+            channel: Channel::File,
+            spelling: Spelling::ConfigKey,
             key_span: key_node.span,
             value_span: if value_node.span.is_empty() {
                 key_node.span

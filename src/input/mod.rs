@@ -1,16 +1,31 @@
-//! Inputs: a config file, the process environment, env files and an Atlantis command line,
-//! read into one [`EffectiveConfig`].
+//! Inputs: files of every kind (an Atlantis server config, a Kubernetes manifest...), the
+//! process environment, env files, an Atlantis command line and `--assume-set`, read into one
+//! [`EffectiveConfig`] per Atlantis configuration they describe.
+//!
+//! Each input is read by its reader into [`Setting`]s that carry their Atlantis channel (which
+//! decides precedence), their spelling and their place in the user's text; the effective
+//! configuration merges them. A file's kind ([`kind::Kind`]) names its reader. See
+//! `docs/input-model.md` for how to add a kind.
 
 pub mod argv;
+pub mod compose;
 pub mod env;
 pub mod file;
+pub mod helm_values;
+pub mod kind;
+pub mod kubernetes;
 pub mod mask;
 mod regular;
+pub mod repo_config;
+pub mod server_config;
 pub mod yaml;
 
 pub use regular::read_regular_file;
 
-use crate::config::{EffectiveConfig, FileInput};
+use crate::config::{
+    Channel, EffectiveConfig, KeyMatch, Origin, RawValue, Setting, Spelling, Unknown,
+};
+use crate::input::kind::{Kind, Probe, ReadInput, Unit};
 use crate::input::yaml::YamlError;
 use crate::source::{SourceKind, SourceText, Sources, Span};
 
@@ -26,15 +41,58 @@ pub struct NamedBytes {
     pub bytes: Vec<u8>,
 }
 
-/// Everything one configuration is read from. `Debug` shows names and sizes, never values.
+/// One input of a request.
+#[derive(Clone)]
+pub enum Input {
+    /// A file of some kind; `kind: None` detects it from the name and content.
+    File {
+        file: NamedBytes,
+        kind: Option<&'static Kind>,
+    },
+    /// The process environment (all of it; only `ATLANTIS_*` is read), for `--env`.
+    Env(Vec<(String, String)>),
+    /// A `KEY=VALUE` file read as `docker run --env-file` reads it.
+    EnvFile(NamedBytes),
+    /// An Atlantis command line (the words after `--`).
+    Argv(Vec<String>),
+    /// Flags set at runtime somewhere the linter cannot see (`--assume-set`): flag names.
+    AssumeSet(Vec<String>),
+}
+
+/// Everything one run of the linter reads for one file (or for none): its inputs, in order.
+/// Within one Atlantis channel, a later input wins (a later env file over an earlier one).
+/// `Debug` shows names and sizes, never values.
 #[derive(Clone, Default)]
 pub struct Request {
-    pub file: Option<NamedBytes>,
-    /// The process environment (all of it; only `ATLANTIS_*` is read), when `--env` is given.
-    pub env: Option<Vec<(String, String)>>,
-    pub env_files: Vec<NamedBytes>,
-    /// The Atlantis command line (the words after `--`), when given.
-    pub argv: Option<Vec<String>>,
+    pub inputs: Vec<Input>,
+}
+
+impl Request {
+    /// A request for one file (of a detected kind).
+    pub fn for_file(file: NamedBytes) -> Request {
+        Request::default().with(Input::File { file, kind: None })
+    }
+
+    /// Adds an input.
+    pub fn with(mut self, input: Input) -> Request {
+        self.inputs.push(input);
+        self
+    }
+
+    /// The file of the request, if any.
+    pub fn file(&self) -> Option<&NamedBytes> {
+        self.inputs.iter().find_map(|i| match i {
+            Input::File { file, .. } => Some(file),
+            _ => None,
+        })
+    }
+
+    /// True when the request reads something besides a file (env, env files, argv).
+    pub fn has_settings_besides_file(&self) -> bool {
+        self.inputs
+            .iter()
+            .any(|i| matches!(i, Input::Env(_) | Input::EnvFile(_) | Input::Argv(_)))
+    }
 }
 
 impl std::fmt::Debug for NamedBytes {
@@ -43,19 +101,39 @@ impl std::fmt::Debug for NamedBytes {
     }
 }
 
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::File { file, kind } => f
+                .debug_struct("File")
+                .field("file", file)
+                .field("kind", &kind.map(|k| k.name))
+                .finish(),
+            Input::Env(vars) => f
+                .debug_tuple("Env")
+                .field(&vars.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+                .finish(),
+            Input::EnvFile(file) => f.debug_tuple("EnvFile").field(file).finish(),
+            Input::Argv(words) => write!(f, "Argv({} words)", words.len()),
+            Input::AssumeSet(names) => f.debug_tuple("AssumeSet").field(names).finish(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let env_names: Option<Vec<&str>> = self
-            .env
-            .as_ref()
-            .map(|vars| vars.iter().map(|(k, _)| k.as_str()).collect());
         f.debug_struct("Request")
-            .field("file", &self.file)
-            .field("env", &env_names)
-            .field("env_files", &self.env_files)
-            .field("argv", &self.argv.as_ref().map(Vec::len))
+            .field("inputs", &self.inputs)
             .finish()
     }
+}
+
+/// A file that holds no Atlantis configuration atlantis-lint can read, with one message that
+/// says what it looks like ("deploy/values.yaml is a values file for the Atlantis Helm chart:
+/// ...").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotLintable {
+    pub message: String,
 }
 
 /// Text of a file; invalid UTF-8 is replaced, and reported as a syntax error at its first byte.
@@ -78,64 +156,186 @@ fn decode(bytes: &[u8]) -> (String, Option<YamlError>) {
     }
 }
 
-/// Reads every input and merges them with Atlantis's precedence.
-pub fn load(request: &Request) -> EffectiveConfig {
-    let mut sources = Sources::default();
-    let mut settings = Vec::new();
-    let mut file_input: Option<FileInput> = None;
-    let mut env_file_issues = Vec::new();
-    let mut argv_issues = Vec::new();
+/// The kind of a file, from its name and content.
+pub fn detect(file: &NamedBytes) -> &'static Kind {
+    let (text, _) = decode(strip_bom(&file.bytes));
+    kind::detect(&Probe::new(&file.name, &text))
+}
 
-    if let Some(f) = &request.file {
-        // yaml.v3 skips a UTF-8 byte order mark; so do we, so that columns are what editors show.
-        let bytes = f.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&f.bytes);
-        let (text, utf8_error) = decode(bytes);
-        let id = sources.add(SourceText::new(SourceKind::File, f.name.clone(), text));
-        let (mut input, file_settings) = match utf8_error {
-            Some(err) => {
-                let source = sources.get_mut(id);
-                for span in mask::line_spans(&source.text, true) {
-                    source.add_secret(span);
-                }
-                (
-                    FileInput {
-                        source: id,
-                        path: f.name.clone(),
-                        doc: None,
-                        syntax_error: Some(err),
-                        root_not_mapping: None,
-                        duplicates: Vec::new(),
-                    },
-                    Vec::new(),
-                )
-            }
-            None => file::read(id, sources.get_mut(id)),
+/// True when a file of its detected kind may hold an Atlantis configuration (the test a
+/// directory search applies), and the kind.
+pub fn holds_atlantis(file: &NamedBytes) -> (bool, &'static Kind) {
+    let (text, _) = decode(strip_bom(&file.bytes));
+    let probe = Probe::new(&file.name, &text);
+    let kind = kind::detect(&probe);
+    (kind.read.is_some() && (kind.holds_atlantis)(&probe), kind)
+}
+
+/// yaml.v3 skips a UTF-8 byte order mark; so do we, so that columns are what editors show.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Reads every input and merges them with Atlantis's precedence: one configuration per Atlantis
+/// configuration the file holds (one per Atlantis container of a manifest), or one for a
+/// request without a file. A file that holds none is a [`NotLintable`].
+pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> {
+    let mut sources = Sources::default();
+    let mut path = None;
+    let mut primary = None;
+    let mut units = Vec::new();
+    // The file first: its units are what the other inputs apply to.
+    for input in &request.inputs {
+        let Input::File { file, kind } = input else {
+            continue;
         };
-        input.path = f.name.clone();
-        settings.extend(file_settings);
-        file_input = Some(input);
+        let (text, invalid_utf8) = decode(strip_bom(&file.bytes));
+        let (kind, named) = match kind {
+            Some(k) => (*k, format!("{} (--kind {})", file.name, k.name)),
+            None => {
+                let k = kind::detect(&Probe::new(&file.name, &text));
+                (k, format!("{} looks like {}", file.name, k.what))
+            }
+        };
+        let Some(read) = kind.read else {
+            return Err(NotLintable {
+                message: format!("{named}: {}", kind.unread),
+            });
+        };
+        let id = sources.add(SourceText::new(SourceKind::File, file.name.clone(), text));
+        let mut reading = ReadInput {
+            sources: &mut sources,
+            id,
+            invalid_utf8,
+        };
+        let found = read(&mut reading).map_err(|why| NotLintable {
+            message: format!("{} holds no Atlantis configuration: {why}", file.name),
+        })?;
+        if found.is_empty() {
+            return Err(NotLintable {
+                message: format!(
+                    "{} holds no Atlantis configuration ({})",
+                    file.name, kind.what
+                ),
+            });
+        }
+        path = Some(file.name.clone());
+        primary = Some(id);
+        units.extend(found);
     }
-    if let Some(vars) = &request.env {
-        let id = sources.iter().count();
-        let (source, env_settings) = env::read_process(id, vars);
-        sources.add(source);
-        settings.extend(env_settings);
+    if units.is_empty() {
+        units.push(Unit::default());
     }
-    for f in &request.env_files {
-        let (text, _) = decode(&f.bytes);
-        let id = sources.add(SourceText::new(SourceKind::EnvFile, f.name.clone(), text));
-        let (file_settings, issues) = env::read_file(id, sources.get_mut(id));
-        settings.extend(file_settings);
-        env_file_issues.extend(issues);
+
+    // The inputs every configuration shares, in order.
+    let mut shared = Vec::new();
+    let mut argv_issues = Vec::new();
+    let mut env_file_issues = Vec::new();
+    for input in &request.inputs {
+        match input {
+            Input::File { .. } => {}
+            Input::Env(vars) => {
+                let id = sources.len();
+                let (source, settings) = env::read_process(id, vars);
+                sources.add(source);
+                shared.extend(settings);
+            }
+            Input::EnvFile(f) => {
+                let (text, _) = decode(&f.bytes);
+                let id = sources.add(SourceText::new(SourceKind::EnvFile, f.name.clone(), text));
+                let (settings, issues) = env::read_file(id, sources.get_mut(id));
+                shared.extend(settings);
+                env_file_issues.extend(issues);
+            }
+            Input::Argv(args) => {
+                let id = sources.len();
+                let (source, settings, issues) = argv::read(id, args);
+                sources.add(source);
+                shared.extend(settings);
+                argv_issues.extend(issues);
+            }
+            Input::AssumeSet(names) => {
+                let text = names.join(",");
+                let id = sources.add(SourceText::new(SourceKind::Options, "<--assume-set>", text));
+                shared.extend(assumed(id, names));
+            }
+        }
     }
-    if let Some(args) = &request.argv {
-        let id = sources.iter().count();
-        let (source, argv_settings, issues) = argv::read(id, args);
-        sources.add(source);
-        settings.extend(argv_settings);
-        argv_issues = issues;
+
+    Ok(units
+        .into_iter()
+        .map(|unit| {
+            let mut settings = unit.settings;
+            settings.extend(shared.iter().cloned());
+            let mut issues = unit.argv_issues;
+            issues.extend(argv_issues.iter().cloned());
+            let mut cfg = EffectiveConfig::new(
+                sources.clone(),
+                unit.file,
+                settings,
+                env_file_issues.clone(),
+                issues,
+            );
+            cfg.path.clone_from(&path);
+            cfg.primary = primary;
+            cfg.part = unit.part;
+            cfg.anchor = unit.anchor;
+            cfg.form_issues = unit.form_issues;
+            cfg.opaque = unit.opaque;
+            cfg
+        })
+        .collect())
+}
+
+/// Reads every input into one configuration: the first the file holds (a server config holds
+/// exactly one), or, when the file holds none, the other inputs alone.
+pub fn load(request: &Request) -> EffectiveConfig {
+    match load_all(request) {
+        Ok(mut configs) => configs.swap_remove(0),
+        Err(_) => {
+            let rest = Request {
+                inputs: request
+                    .inputs
+                    .iter()
+                    .filter(|i| !matches!(i, Input::File { .. }))
+                    .cloned()
+                    .collect(),
+            };
+            load_all(&rest)
+                .map(|mut c| c.swap_remove(0))
+                .unwrap_or_default()
+        }
     }
-    EffectiveConfig::new(sources, file_input, settings, env_file_issues, argv_issues)
+}
+
+/// `--assume-set gh-token,gh-webhook-secret`: each flag set to a value the linter cannot see,
+/// through the lowest channel (it counts only when nothing else sets the flag).
+fn assumed(id: crate::source::SourceId, names: &[String]) -> Vec<Setting> {
+    let mut at = 0;
+    let mut out = Vec::new();
+    for name in names {
+        let span = Span::new(at, at + name.len());
+        at += name.len() + 1;
+        let Some(flag) = crate::flags::lookup(name) else {
+            continue;
+        };
+        out.push(Setting {
+            matched: KeyMatch::Flag(flag),
+            key: name.clone(),
+            value: RawValue::Unknown(Unknown::Assumed),
+            origin: Origin {
+                source: id,
+                channel: Channel::Default,
+                spelling: Spelling::Assumed {
+                    flag: flag.name.to_string(),
+                },
+                key_span: span,
+                value_span: span,
+            },
+            merged: false,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -147,24 +347,24 @@ mod debug_tests {
     #[test]
     fn debug_output_holds_no_secret() {
         let secret = "s3cr3t-Qm9vdHN0cmFwLXdlYmhvb2s";
-        let request = Request {
-            file: Some(NamedBytes {
-                name: "a.yaml".into(),
-                bytes: format!("gh-user: bot\ngh-token: {secret}1\ngh_tokn: {secret}2\n")
-                    .into_bytes(),
-            }),
-            env: Some(vec![("ATLANTIS_GITLAB_TOKEN".into(), format!("{secret}3"))]),
-            env_files: vec![NamedBytes {
-                name: "x.env".into(),
-                bytes: format!("ATLANTIS_GITEA_TOKEN={secret}4\n").into_bytes(),
-            }],
-            argv: Some(vec![
-                "--bitbucket-token".into(),
-                format!("{secret}5"),
-                "--automerge".into(),
-                format!("{secret}6"),
-            ]),
-        };
+        let request = Request::for_file(NamedBytes {
+            name: "a.yaml".into(),
+            bytes: format!("gh-user: bot\ngh-token: {secret}1\ngh_tokn: {secret}2\n").into_bytes(),
+        })
+        .with(Input::Env(vec![(
+            "ATLANTIS_GITLAB_TOKEN".into(),
+            format!("{secret}3"),
+        )]))
+        .with(Input::EnvFile(NamedBytes {
+            name: "x.env".into(),
+            bytes: format!("ATLANTIS_GITEA_TOKEN={secret}4\n").into_bytes(),
+        }))
+        .with(Input::Argv(vec![
+            "--bitbucket-token".into(),
+            format!("{secret}5"),
+            "--automerge".into(),
+            format!("{secret}6"),
+        ]));
         let cfg = load(&request);
         let findings = crate::rules::run(&cfg, &crate::rules::Options::default());
         for shown in [

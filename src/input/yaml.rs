@@ -74,6 +74,17 @@ impl YamlDoc {
         &self.nodes[id]
     }
 
+    /// Moves every span by `offset` bytes: for a document parsed from a slice of a larger text
+    /// (a config file held in a ConfigMap's block scalar).
+    pub fn shift(&mut self, offset: usize) {
+        for node in &mut self.nodes {
+            node.span = Span::new(node.span.start + offset, node.span.end + offset);
+        }
+        if let Some(s) = &mut self.extra_document {
+            *s = Span::new(s.start + offset, s.end + offset);
+        }
+    }
+
     /// The node itself, or the anchored node an alias points to.
     pub fn resolve(&self, id: NodeId) -> &Node {
         match self.nodes[id].kind {
@@ -153,16 +164,29 @@ enum Frame {
 /// How many tabs after `:` are patched before giving up (each costs one more parse).
 const MAX_TAB_RETRIES: usize = 64;
 
-/// Parses the first document of `text`.
+/// Parses the first document of `text` (what yaml.v3's `Unmarshal`, and so Atlantis, reads);
+/// [`YamlDoc::extra_document`] tells whether more follow.
 ///
 /// yaml.v3 (like libyaml) accepts a tab after the `:` of a mapping entry (`gh-user:\tbob`);
 /// saphyr does not. Such a tab is read as the space it stands for: the text is patched one byte
 /// for one byte, so every offset stays exact.
 pub fn parse(text: &str) -> Result<YamlDoc, YamlError> {
+    parse_patched(text, false).map(|mut docs| docs.swap_remove(0))
+}
+
+/// Every document of a YAML stream (a Kubernetes manifest, `helm template` output), in order;
+/// node spans are byte offsets into the whole `text`. Anchors do not cross documents. A stream
+/// holding nothing gives one empty document. A syntax error anywhere fails the whole stream,
+/// as it fails `kubectl apply`.
+pub fn parse_stream(text: &str) -> Result<Vec<YamlDoc>, YamlError> {
+    parse_patched(text, true)
+}
+
+fn parse_patched(text: &str, all: bool) -> Result<Vec<YamlDoc>, YamlError> {
     let mut patched: Option<String> = None;
     for _ in 0..MAX_TAB_RETRIES {
         let current = patched.as_deref().unwrap_or(text);
-        match parse_once(current) {
+        match parse_once(current, all) {
             Err(e) if tab_after_colon(current, &e).is_some() => {
                 let at = tab_after_colon(current, &e).unwrap_or_default();
                 let mut bytes = current.as_bytes().to_vec();
@@ -172,7 +196,7 @@ pub fn parse(text: &str) -> Result<YamlDoc, YamlError> {
             result => return result,
         }
     }
-    parse_once(patched.as_deref().unwrap_or(text))
+    parse_once(patched.as_deref().unwrap_or(text), all)
 }
 
 /// The offset of the tab saphyr refused right after a `:`, if that is what the error is.
@@ -243,9 +267,10 @@ fn allowed_alias_ratio(decode_count: u64) -> f64 {
     }
 }
 
-fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
+fn parse_once(text: &str, all: bool) -> Result<Vec<YamlDoc>, YamlError> {
     let mut offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
+    let mut docs: Vec<YamlDoc> = Vec::new();
     let mut doc = YamlDoc::default();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: Vec<(usize, NodeId)> = Vec::new();
@@ -255,7 +280,7 @@ fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
     while let Some(next) = parser.next_event() {
         let (event, raw_span) = match next {
             Ok(ok) => ok,
-            Err(e) if documents > 1 => {
+            Err(e) if documents > 1 && !all => {
                 // yaml.v3 never reads past the first document; neither do we.
                 let _ = e;
                 break;
@@ -282,7 +307,12 @@ fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
                 documents += 1;
                 if documents > 1 {
                     doc.extra_document = Some(span);
-                    break;
+                    if !all {
+                        break;
+                    }
+                    finish_document(&mut doc)?;
+                    docs.push(std::mem::take(&mut doc));
+                    anchors.clear();
                 }
                 in_document = true;
                 None
@@ -393,14 +423,21 @@ fn parse_once(text: &str) -> Result<YamlDoc, YamlError> {
             }
         }
     }
-    if let Some(span) = excessive_aliasing(&doc) {
+    finish_document(&mut doc)?;
+    docs.push(doc);
+    Ok(docs)
+}
+
+/// Checks a complete document the way yaml.v3 does after parsing it.
+fn finish_document(doc: &mut YamlDoc) -> Result<(), YamlError> {
+    if let Some(span) = excessive_aliasing(doc) {
         return Err(YamlError {
             message: "document contains excessive aliasing (yaml.v3's guard against alias bombs)"
                 .into(),
             span,
         });
     }
-    Ok(doc)
+    Ok(())
 }
 
 /// saphyr ends a quoted scalar's span after the whitespace and comment that follow it: end it
@@ -524,6 +561,26 @@ mod tests {
         assert_eq!(scalar(&doc, pairs[0].1).value, "bob");
         // Tabs as indentation stay an error, as in yaml.v3.
         assert!(parse("a:\n\tb: 1\n").is_err());
+    }
+
+    #[test]
+    fn every_document_of_a_stream() {
+        let text = "a: &x 1\n---\nb: 2\n---\n# only a comment\n";
+        let docs = parse_stream(text).unwrap();
+        assert_eq!(docs.len(), 3);
+        let NodeKind::Map(pairs) = &docs[1].node(docs[1].root.unwrap()).kind else {
+            panic!()
+        };
+        let k = docs[1].node(pairs[0].0).span;
+        assert_eq!(&text[k.start..k.end], "b");
+        // An explicit empty document holds a null (or nothing).
+        assert!(docs[2].root.is_none_or(
+            |r| matches!(&docs[2].node(r).kind, NodeKind::Scalar(s) if s.value.is_empty())
+        ));
+        // Anchors stay in their document; an error in a later document fails the stream.
+        assert!(parse_stream("a: &x 1\n---\nb: *x\n").is_err());
+        assert!(parse_stream("a: 1\n---\nb: [\n").is_err());
+        assert_eq!(parse_stream("").unwrap().len(), 1);
     }
 
     #[test]

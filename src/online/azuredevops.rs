@@ -145,12 +145,7 @@ fn entitlements(
     token: &str,
     tokens_page: &str,
 ) -> Result<(), Indeterminate> {
-    let user = p
-        .cfg
-        .str(flags::AZUREDEVOPS_USER)
-        .unwrap_or("")
-        .trim_start_matches('@')
-        .to_string();
+    let user = p.cfg.str(flags::AZUREDEVOPS_USER).unwrap_or("").to_string();
     let url = format!(
         "{ADO_ENTITLEMENTS}{org}/_apis/userentitlements?$filter=name%20eq%20%27{}%27&api-version=7.1",
         encode(&user)

@@ -43,6 +43,21 @@ fn run_one(
         require_online: options.require_online,
         secrets: options.secrets.clone(),
     };
+    if let Some(flag) = target.unknown {
+        // Nothing is sent: the value the probe would need is not in the input.
+        let what = cfg.unknown(flag).map_or_else(
+            || "a source atlantis-lint cannot read".into(),
+            |u| u.describe(),
+        );
+        p.unverifiable(
+            format!(
+                "{} is not probed: {flag} is set at runtime from {what}, which atlantis-lint cannot read",
+                target.name()
+            ),
+            "run atlantis-lint --online where the value is visible (with --env in the running container, say)",
+        );
+        return p.out;
+    }
     let result = match target.kind {
         Kind::GitHubUser => github::probe(&mut p),
         Kind::GitHubApp => github_app::probe(&mut p),

@@ -24,6 +24,9 @@ pub struct Target {
     pub api: String,
     /// The flag holding the credential: findings point at its key.
     pub key: &'static str,
+    /// A flag this target depends on whose value is set at runtime and unknown to the linter
+    /// (a Secret not in the input, `--assume-set`): the host is then not probed.
+    pub unknown: Option<&'static str>,
 }
 
 impl Target {
@@ -206,9 +209,10 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 kind: Kind::GitHubUser,
                 api: github_api(gh_host),
                 key,
+                unknown: None,
             });
         }
-    } else if cfg.int(flags::GH_APP_ID) != 0 {
+    } else if cfg.is_set(flags::GH_APP_ID) {
         let key = if set(cfg, flags::GH_APP_KEY) {
             Some("gh-app-key")
         } else if set(cfg, flags::GH_APP_KEY_FILE) {
@@ -221,6 +225,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 kind: Kind::GitHubApp,
                 api: github_api(gh_host),
                 key,
+                unknown: None,
             });
         }
     }
@@ -232,6 +237,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                     .unwrap_or(hosts::GITLAB_HOSTNAME),
             ),
             key: "gitlab-token",
+            unknown: None,
         });
     }
     if set(cfg, flags::GITEA_TOKEN) && set(cfg, flags::GITEA_USER) {
@@ -242,6 +248,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                     .unwrap_or(hosts::GITEA_BASE_URL),
             ),
             key: "gitea-token",
+            unknown: None,
         });
     }
     if set(cfg, flags::BITBUCKET_USER) && set(cfg, flags::BITBUCKET_TOKEN) {
@@ -253,12 +260,14 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 kind: Kind::BitbucketCloud,
                 api: hosts::BITBUCKET_CLOUD_REST.into(),
                 key: "bitbucket-token",
+                unknown: None,
             });
         } else if base.starts_with("http://") || base.starts_with("https://") {
             out.push(Target {
                 kind: Kind::BitbucketServer,
                 api: format!("{}/rest/api/1.0/", base.trim_end_matches('/')),
                 key: "bitbucket-token",
+                unknown: None,
             });
         }
     }
@@ -270,9 +279,30 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                     .unwrap_or(hosts::AZUREDEVOPS_HOSTNAME),
             ),
             key: "azuredevops-token",
+            unknown: None,
         });
     }
+    for t in &mut out {
+        t.unknown = dependencies(t)
+            .into_iter()
+            .find(|f| cfg.unknown(*f).is_some());
+    }
     out
+}
+
+/// The flags whose values a target's probe uses: its credential, its user, its host.
+fn dependencies(t: &Target) -> Vec<&'static str> {
+    let rest: &[&'static str] = match t.kind {
+        Kind::GitHubUser => &["gh-user", "gh-hostname"],
+        Kind::GitHubApp => &["gh-app-id", "gh-hostname", "gh-app-installation-id"],
+        Kind::GitLab => &["gitlab-user", "gitlab-hostname"],
+        Kind::Gitea => &["gitea-user", "gitea-base-url"],
+        Kind::BitbucketCloud | Kind::BitbucketServer => {
+            &["bitbucket-user", "bitbucket-base-url", "bitbucket-api-user"]
+        }
+        Kind::AzureDevOps => &["azuredevops-user", "azuredevops-hostname"],
+    };
+    std::iter::once(t.key).chain(rest.iter().copied()).collect()
 }
 
 #[cfg(test)]
@@ -317,15 +347,13 @@ mod tests {
     }
 
     fn targets_of(yaml: &str, argv: &[&str]) -> Vec<Target> {
-        let request = crate::input::Request {
-            file: Some(crate::input::NamedBytes {
-                name: "atlantis.yaml".into(),
-                bytes: yaml.as_bytes().to_vec(),
-            }),
-            env: None,
-            env_files: Vec::new(),
-            argv: Some(argv.iter().map(|s| s.to_string()).collect()),
-        };
+        let request = crate::input::Request::for_file(crate::input::NamedBytes {
+            name: "atlantis.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        })
+        .with(crate::input::Input::Argv(
+            argv.iter().map(|s| s.to_string()).collect(),
+        ));
         targets(&crate::input::load(&request))
     }
 
@@ -342,6 +370,7 @@ mod tests {
                 kind: Kind::GitHubUser,
                 api: "https://ghe.corp/api/v3/".into(),
                 key: "gh-token-file",
+                unknown: None,
             }]
         );
         // Only exactly https://api.bitbucket.org is Cloud; a trailing slash makes it Server.
@@ -371,15 +400,10 @@ mod tests {
 
     #[test]
     fn concrete_repositories_of_the_allowlist() {
-        let request = crate::input::Request {
-            file: Some(crate::input::NamedBytes {
-                name: "atlantis.yaml".into(),
-                bytes: b"repo-allowlist: github.com/acme/*,!github.com/acme/old,github.com/acme/infra,gitlab.com/g/sub/p,GitHub.com/acme/infra,github.com/x\n".to_vec(),
-            }),
-            env: None,
-            env_files: Vec::new(),
-            argv: None,
-        };
+        let request = crate::input::Request::for_file(crate::input::NamedBytes {
+            name: "atlantis.yaml".into(),
+            bytes: b"repo-allowlist: github.com/acme/*,!github.com/acme/old,github.com/acme/infra,gitlab.com/g/sub/p,GitHub.com/acme/infra,github.com/x\n".to_vec(),
+        });
         let cfg = crate::input::load(&request);
         assert_eq!(concrete_repos(&cfg, "github.com", 3), ["acme/infra"]);
         assert_eq!(concrete_repos(&cfg, "gitlab.com", 3), ["g/sub/p"]);

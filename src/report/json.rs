@@ -18,6 +18,10 @@ struct JsonDiag<'a> {
     /// positions and whole-config findings; null for env and command-line findings, which apply
     /// to every config file of the run (and are reported once).
     config: Option<&'a str>,
+    /// Which part of `config` the configuration is, when the file holds several: a manifest's
+    /// `StatefulSet/atlantis/atlantis` (workload kind, name, container). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -44,6 +48,10 @@ pub fn render(report: &Report) -> String {
                 related: d.related.iter().map(|r| &r.source).collect(),
                 config: match d.source {
                     SourceRef::File { .. } | SourceRef::None => d.config.as_deref(),
+                    _ => None,
+                },
+                part: match d.source {
+                    SourceRef::File { .. } | SourceRef::None => d.part.as_deref(),
                     _ => None,
                 },
             })

@@ -9,10 +9,10 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::config::{EffectiveConfig, Location, OriginKind};
+use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::secret::KnownSecrets;
-use crate::source::{SourceId, Span};
+use crate::source::{SourceId, SourceKind, Span};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -132,6 +132,9 @@ pub struct Diag {
     pub related: Vec<Related>,
     /// The config file of the configuration this finding is about (`None` without a file).
     pub config: Option<String>,
+    /// Which part of that file the configuration is, when the file holds several (a manifest's
+    /// `StatefulSet/atlantis/atlantis`: workload kind, name and container).
+    pub part: Option<String>,
 }
 
 /// Where a rule's documentation lives (a stable URL: the anchor is the rule id).
@@ -249,12 +252,17 @@ impl Report {
                 source,
                 snippet,
                 related,
-                config: cfg.file.as_ref().map(|f| f.path.clone()),
+                config: cfg.path.clone(),
+                part: cfg.part.clone(),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
             // Whole-config findings are about their own file, and never merged.
             let config = (diag.source == SourceRef::None)
-                .then(|| diag.config.clone())
+                .then(|| {
+                    diag.config
+                        .clone()
+                        .map(|c| format!("{c}#{}", diag.part.as_deref().unwrap_or("")))
+                })
                 .flatten();
             let key = (
                 diag.rule.id,
@@ -288,6 +296,7 @@ impl Report {
                 snippet,
                 related: Vec::new(),
                 config: cfg.file.as_ref().map(|f| f.path.clone()),
+                part: cfg.part.clone(),
             });
         }
     }
@@ -325,30 +334,43 @@ fn resolve(
     masked: &mut HashMap<SourceId, Arc<str>>,
     redactor: &Redactor,
 ) -> (SourceRef, Option<Snippet>) {
-    let Location::Source { source, kind, span } = location else {
+    // A whole-config finding points at the configuration's anchor when its reader gave one.
+    let location = match (location, &cfg.anchor) {
+        (Location::None, Some(anchor)) => anchor,
+        _ => location,
+    };
+    let Location::Source {
+        source,
+        spelling,
+        span,
+    } = location
+    else {
         return (SourceRef::None, None);
     };
     let text = cfg.sources.get(*source);
     let (line, column) = text.line_col(span.start);
     let (end_line, end_column) = text.line_col(span.end);
-    let source_ref = match kind {
-        OriginKind::File => SourceRef::File {
-            path: text.name.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-        },
-        OriginKind::EnvFile { name } => SourceRef::EnvFile {
+    // Where a position is comes from the source's kind; env and argv texts are synthetic, so
+    // they are named by variable or argument instead. Any user file is a `file` position.
+    let source_ref = match (&text.kind, spelling) {
+        (_, Spelling::Assumed { .. }) => return (SourceRef::None, None),
+        (SourceKind::EnvFile, Spelling::EnvVar { name }) => SourceRef::EnvFile {
             path: text.name.clone(),
             line,
             column,
             name: name.clone(),
         },
-        OriginKind::Env { name } => SourceRef::Env { name: name.clone() },
-        OriginKind::Argv { index, flag } => SourceRef::Argv {
+        (SourceKind::Env, Spelling::EnvVar { name }) => SourceRef::Env { name: name.clone() },
+        (SourceKind::Argv, Spelling::Flag { index, flag }) => SourceRef::Argv {
             index: *index,
             flag: flag.clone(),
+        },
+        _ => SourceRef::File {
+            path: text.name.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
         },
     };
     let masked_text = masked

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{OriginKind, RawValue};
+use crate::config::RawValue;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::FlagType;
 use crate::input::yaml::Style;
@@ -34,7 +34,7 @@ Quote the value: `gh-user: "true"`. Quote every secret.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for s in &ctx.cfg.settings {
-        if s.origin.kind != OriginKind::File {
+        if !s.origin.spelling.is_config_key() {
             continue;
         }
         let Some(flag) = s.flag() else { continue };

@@ -240,13 +240,10 @@ mod tests {
     use crate::rules::Options;
 
     fn run(yaml: &str, today: (i32, u32, u32)) -> Vec<Finding> {
-        let cfg = load(&Request {
-            file: Some(NamedBytes {
-                name: "a.yaml".into(),
-                bytes: yaml.as_bytes().to_vec(),
-            }),
-            ..Request::default()
-        });
+        let cfg = load(&Request::for_file(NamedBytes {
+            name: "a.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        }));
         let options = Options {
             check_files: false,
             today,

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{ArgvIssue, Location, OriginKind};
+use crate::config::{ArgvIssue, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::source::Span;
 
@@ -56,7 +56,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let word = word.as_str();
         let Some(wanted) = meant(word) else { continue };
         let Some(setting) = cfg.settings.iter().find(
-            |s| matches!(&s.origin.kind, OriginKind::Argv { index: i, .. } if i == flag_index),
+            |s| matches!(&s.origin.spelling, Spelling::Flag { index: i, .. } if i == flag_index),
         ) else {
             continue;
         };
@@ -73,7 +73,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let location = match location {
             Location::Source { source, span, .. } => Location::Source {
                 source,
-                kind: OriginKind::Argv {
+                spelling: Spelling::Flag {
                     index: *index,
                     flag: written.clone(),
                 },

@@ -43,7 +43,7 @@ pub fn safer_channel(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::{NamedBytes, Request, load};
+    use crate::input::{Input, NamedBytes, Request, load};
     use crate::rules::{Options, run};
 
     /// Every secret below holds the marker; no rule may put it in a message, label or help.
@@ -100,41 +100,31 @@ mod tests {
                 let yaml = format!("{flag}: {}\n", serde_json::to_string(&secret).unwrap());
                 let unquoted = format!("{flag}: {}\n", secret.replace('\n', " "));
                 for text in [yaml, unquoted] {
-                    assert_quiet(&Request {
-                        file: Some(NamedBytes {
-                            name: "atlantis.yaml".into(),
-                            bytes: text.into_bytes(),
-                        }),
-                        ..Request::default()
-                    });
+                    assert_quiet(&Request::for_file(NamedBytes {
+                        name: "atlantis.yaml".into(),
+                        bytes: text.into_bytes(),
+                    }));
                 }
-                assert_quiet(&Request {
-                    env: Some(vec![(env_name.clone(), secret.clone())]),
-                    ..Request::default()
-                });
-                assert_quiet(&Request {
-                    env_files: vec![NamedBytes {
-                        name: "x.env".into(),
-                        bytes: format!("{env_name}={}\n", secret.replace('\n', "")).into_bytes(),
-                    }],
-                    ..Request::default()
-                });
+                assert_quiet(
+                    &Request::default().with(Input::Env(vec![(env_name.clone(), secret.clone())])),
+                );
+                assert_quiet(&Request::default().with(Input::EnvFile(NamedBytes {
+                    name: "x.env".into(),
+                    bytes: format!("{env_name}={}\n", secret.replace('\n', "")).into_bytes(),
+                })));
                 // (A stray word starting with `--` is read as a flag: unknown-key's business.)
                 let stray = if secret.starts_with('-') {
                     "false".to_string()
                 } else {
                     secret.clone()
                 };
-                assert_quiet(&Request {
-                    argv: Some(vec![
-                        "server".into(),
-                        format!("--{flag}"),
-                        secret.clone(),
-                        "--write-git-creds".into(),
-                        stray,
-                    ]),
-                    ..Request::default()
-                });
+                assert_quiet(&Request::default().with(Input::Argv(vec![
+                    "server".into(),
+                    format!("--{flag}"),
+                    secret.clone(),
+                    "--write-git-creds".into(),
+                    stray,
+                ])));
             }
         }
     }

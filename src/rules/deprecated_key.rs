@@ -1,7 +1,5 @@
 use super::Context;
-use crate::config::OriginKind;
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "deprecated-key",
@@ -38,11 +36,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .key(flag.name)
         .label("deprecated flag");
         if let Some(r) = flag.replacement {
-            let written = match s.origin.kind {
-                OriginKind::Argv { .. } => format!("--{r}"),
-                OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(r),
-                OriginKind::File => r.to_string(),
-            };
+            let written = s.origin.spelling.spell(r);
             f = f
                 .help(format!("use `{written}` instead"))
                 .suggestion(written);

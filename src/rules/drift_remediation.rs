@@ -29,6 +29,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete()
         || !cfg.bool(flags::ENABLE_DRIFT_REMEDIATION)
         || cfg.bool(flags::ENABLE_DRIFT_DETECTION)
+        || cfg.unknown(flags::ENABLE_DRIFT_DETECTION).is_some()
     {
         return;
     }

@@ -48,7 +48,7 @@ pub struct RepoHost {
 pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     let mut out = Vec::new();
     let str_host = |flag: flags::FlagId| cfg.str(flag).map(host_of).unwrap_or_default();
-    if cfg.is_set(flags::GH_USER) || cfg.int(flags::GH_APP_ID) != 0 {
+    if cfg.is_set(flags::GH_USER) || cfg.is_set(flags::GH_APP_ID) {
         let selector = if cfg.is_set(flags::GH_USER) {
             "gh-user"
         } else {

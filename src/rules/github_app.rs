@@ -38,7 +38,7 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     let user = cfg.is_set(flags::GH_USER)
         && (cfg.is_set(flags::GH_TOKEN) || cfg.is_set(flags::GH_TOKEN_FILE));
-    let app = cfg.int(flags::GH_APP_ID) != 0
+    let app = cfg.is_set(flags::GH_APP_ID)
         && (cfg.is_set(flags::GH_APP_KEY) || cfg.is_set(flags::GH_APP_KEY_FILE));
     // Half-configured identities are `incomplete-credentials`' business.
     if !user || !app {
@@ -64,7 +64,7 @@ pub fn check_user_and_app(ctx: &Context, out: &mut Vec<Finding>) {
 /// mirrors Atlantis's own warnings; Atlantis has none for apps.
 pub fn check_webhook_secret(ctx: &Context, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if cfg.int(flags::GH_APP_ID) == 0
+    if !cfg.is_set(flags::GH_APP_ID)
         || cfg.is_set(flags::GH_USER)
         || cfg.is_set(flags::GH_WEBHOOK_SECRET)
     {
@@ -98,13 +98,10 @@ mod tests {
     };
 
     fn webhook_findings(yaml: &str) -> Vec<Finding> {
-        let cfg = load(&Request {
-            file: Some(NamedBytes {
-                name: "a.yaml".into(),
-                bytes: yaml.as_bytes().to_vec(),
-            }),
-            ..Request::default()
-        });
+        let cfg = load(&Request::for_file(NamedBytes {
+            name: "a.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        }));
         let options = Options::default();
         let ctx = Context {
             cfg: &cfg,

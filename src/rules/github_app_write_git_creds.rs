@@ -31,9 +31,10 @@ Add `write-git-creds: true` (or `ATLANTIS_WRITE_GIT_CREDS=true`).
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     if !cfg.complete()
-        || cfg.int(flags::GH_APP_ID) == 0
+        || !cfg.is_set(flags::GH_APP_ID)
         || cfg.is_set(flags::GH_USER)
         || cfg.bool(flags::WRITE_GIT_CREDS)
+        || cfg.unknown(flags::WRITE_GIT_CREDS).is_some()
     {
         return;
     }

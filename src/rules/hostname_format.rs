@@ -34,7 +34,7 @@ Write the host only (`gh-hostname: github.example.com`); for GitLab drop `/api/v
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let github = cfg.is_set(flags::GH_USER) || cfg.int(flags::GH_APP_ID) != 0;
+    let github = cfg.is_set(flags::GH_USER) || cfg.is_set(flags::GH_APP_ID);
     for (flag, configured) in [
         ("gh-hostname", github),
         ("azuredevops-hostname", cfg.is_set(flags::AZUREDEVOPS_USER)),

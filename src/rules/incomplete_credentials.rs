@@ -59,7 +59,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .help(format!("{}, or gh-token-file", help_set(flags::GH_TOKEN))),
         );
     }
-    if cfg.int(flags::GH_APP_ID) != 0
+    if cfg.is_set(flags::GH_APP_ID)
         && !cfg.is_set(flags::GH_APP_KEY)
         && !cfg.is_set(flags::GH_APP_KEY_FILE)
     {

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{OriginKind, RawValue};
+use crate::config::{RawValue, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::FlagType;
 
@@ -55,8 +55,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             FlagType::Int | FlagType::Int64 => {
                 "write a whole number such as `4141` (a leading 0 means octal)".to_string()
             }
-            FlagType::String => match setting.origin.kind {
-                OriginKind::File => format!(
+            FlagType::String => match setting.origin.spelling {
+                Spelling::ConfigKey => format!(
                     "write `{name}` as a single string; for several entries use one comma-separated string"
                 ),
                 _ => "write a string".to_string(),

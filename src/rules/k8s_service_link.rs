@@ -1,6 +1,6 @@
 use super::Context;
 use super::credential_values::written_text;
-use crate::config::OriginKind;
+use crate::config::Spelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, FlagType};
 
@@ -40,9 +40,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     for (name, res) in cfg.resolutions() {
         let setting = &cfg.settings[res.winner];
-        let (OriginKind::Env { name: var } | OriginKind::EnvFile { name: var }) =
-            &setting.origin.kind
-        else {
+        let Spelling::EnvVar { name: var } = &setting.origin.spelling else {
             continue;
         };
         let Some(flag) = flags::lookup(name) else {
@@ -60,7 +58,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .help(HELP);
             for &i in &res.shadowed {
                 let s = &cfg.settings[i];
-                if s.origin.kind == OriginKind::File {
+                if s.origin.spelling.is_config_key() {
                     f = f.related(
                         s.origin.value(),
                         format!("lost too: Atlantis resets {name} above every source"),

@@ -2,7 +2,7 @@
 //! and documentation beside its check. Adding a rule means adding a file and a line in [`ALL`].
 
 use crate::config::EffectiveConfig;
-use crate::finding::{Finding, RuleInfo};
+use crate::finding::{Finding, RuleInfo, Severity};
 
 mod allow_commands;
 mod ambiguous_scalar;
@@ -28,6 +28,8 @@ mod incomplete_credentials;
 mod insecure_url;
 mod invalid_type;
 mod invalid_value;
+/// Facts of Kubernetes manifests (`k8s-...`).
+mod k8s_manifest;
 mod k8s_service_link;
 mod log_level_case;
 mod missing_webhook_secret;
@@ -154,6 +156,17 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&log_level_case::RULE, log_level_case::check),
     (&k8s_service_link::RULE, k8s_service_link::check),
     (
+        &k8s_manifest::DUPLICATE_ENV,
+        k8s_manifest::check_duplicate_env,
+    ),
+    (&k8s_manifest::MISSING_KEY, k8s_manifest::check_missing_key),
+    (&k8s_manifest::ENV_NAME, k8s_manifest::check_env_name),
+    (
+        &k8s_manifest::UNRESOLVED_REFERENCE,
+        k8s_manifest::check_unresolved_reference,
+    ),
+    (&k8s_manifest::SECRET_DATA, k8s_manifest::check_secret_data),
+    (
         &default_web_credentials::RULE,
         default_web_credentials::check,
     ),
@@ -175,12 +188,70 @@ pub fn find(id: &str) -> Option<&'static RuleInfo> {
     infos().find(|r| r.id == id)
 }
 
+/// The findings of one form rule: the [`crate::config::FormIssue`]s its reader found with the
+/// rule's id. A form rule's `check` is usually just this.
+pub fn report_form_issues(ctx: &Context, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
+    for issue in ctx.cfg.form_issues.iter().filter(|i| i.rule == rule.id) {
+        let mut f = Finding::new(rule, issue.location.clone(), issue.message.clone());
+        if let Some(l) = &issue.label {
+            f = f.label(l.clone());
+        }
+        if let Some(h) = &issue.help {
+            f = f.help(h.clone());
+        }
+        if let Some(k) = &issue.key {
+            f = f.key(k.clone());
+        }
+        if let Some(s) = issue.severity {
+            f = f.severity(s);
+        }
+        for (location, text) in &issue.related {
+            f = f.related(location.clone(), text.clone());
+        }
+        out.push(f);
+    }
+}
+
+/// Rules whose findings say that a setting is missing. When a source the input does not show
+/// may set Atlantis variables (a manifest's `envFrom` of a Secret that is not in the input),
+/// the setting may well be there: their findings become notes that name that source.
+const ABSENCE_RULES: &[&str] = &[
+    "no-vcs-credentials",
+    "incomplete-credentials",
+    "repo-allowlist-missing",
+    "ssl-pair",
+    "tfe-token-missing",
+    "azuredevops-webhook-auth",
+    "missing-webhook-secret",
+    "github-app-write-git-creds",
+    "drift-remediation",
+];
+
 /// Runs every rule over one configuration.
 pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
     let ctx = Context { cfg, options };
     let mut out = Vec::new();
     for (_, check) in ALL {
         check(&ctx, &mut out);
+    }
+    let opaque: Vec<_> = cfg
+        .opaque
+        .iter()
+        .filter(|o| o.prefix.starts_with("ATLANTIS_") || "ATLANTIS_".starts_with(&o.prefix))
+        .collect();
+    if !opaque.is_empty() {
+        for f in out
+            .iter_mut()
+            .filter(|f| ABSENCE_RULES.contains(&f.rule.id))
+        {
+            f.severity = Severity::Info;
+            for o in &opaque {
+                f.related.push(crate::finding::Label {
+                    location: o.location.clone(),
+                    text: format!("{} may set it: atlantis-lint cannot see inside", o.what),
+                });
+            }
+        }
     }
     out
 }

@@ -2,7 +2,6 @@ use super::Context;
 use super::credential_values::{safer_channel, written_text};
 use super::placeholder_value::is_placeholder;
 use super::unexpanded_variable::variable_in;
-use crate::config::OriginKind;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::Secrecy;
 
@@ -36,7 +35,7 @@ mounted as the config), suppress this rule for it with a reason.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for s in &ctx.cfg.settings {
-        if s.origin.kind != OriginKind::File {
+        if !s.origin.spelling.is_config_key() {
             continue;
         }
         let Some(flag) = s.flag() else { continue };

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{KeyMatch, OriginKind};
+use crate::config::{KeyMatch, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 
@@ -36,14 +36,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let last = flag.last.unwrap_or("an earlier version");
-        let effect = match s.origin.kind {
-            OriginKind::Argv { .. } => "Atlantis refuses to start with `unknown flag`",
+        let effect = match s.origin.spelling {
+            Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
             _ => "Atlantis ignores it",
         };
-        let shown = match &s.origin.kind {
-            OriginKind::Argv { flag, .. } => flag.clone(),
-            OriginKind::Env { name } | OriginKind::EnvFile { name } => name.clone(),
-            OriginKind::File => s.key.clone(),
+        let shown = match &s.origin.spelling {
+            Spelling::Flag { flag, .. } => flag.clone(),
+            Spelling::EnvVar { name } => name.clone(),
+            Spelling::FormKey { path } => path.clone(),
+            Spelling::ConfigKey | Spelling::Assumed { .. } => s.key.clone(),
         };
         let mut f = Finding::new(
             &RULE,
@@ -54,11 +55,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .label("removed flag");
         f = match flag.replacement {
             Some(r) if flags::lookup(r).is_some() => {
-                let written = match s.origin.kind {
-                    OriginKind::Argv { .. } => format!("--{r}"),
-                    OriginKind::Env { .. } | OriginKind::EnvFile { .. } => flags::env_name(r),
-                    OriginKind::File => r.to_string(),
-                };
+                let written = s.origin.spelling.spell(r);
                 f.help(format!("use `{written}` instead"))
                     .suggestion(written)
             }

@@ -1,6 +1,6 @@
 use super::Context;
 use super::credential_values::{safer_channel, written_text};
-use crate::config::OriginKind;
+use crate::config::Spelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::Secrecy;
 
@@ -32,7 +32,7 @@ flag's `*-file` variant where there is one (`--gh-token-file`, `--gh-app-key-fil
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for s in &ctx.cfg.settings {
-        let OriginKind::Argv { flag: written, .. } = &s.origin.kind else {
+        let Spelling::Flag { flag: written, .. } = &s.origin.spelling else {
             continue;
         };
         let Some(flag) = s.flag() else { continue };

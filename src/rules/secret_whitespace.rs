@@ -1,8 +1,9 @@
 use super::Context;
 use super::credential_values::{is_account_flag, is_secret_flag, written_text};
-use crate::config::OriginKind;
+use crate::config::Spelling;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
+use crate::source::SourceKind;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "secret-whitespace",
@@ -87,15 +88,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let v = text.as_str();
         let what = if secret { "secret" } else { "value" };
         if quoted(v) {
-            let help = match setting.origin.kind {
-                OriginKind::EnvFile { .. } => {
+            let env_file = cfg.sources.get(setting.origin.source).kind == SourceKind::EnvFile;
+            let help = match setting.origin.spelling {
+                Spelling::EnvVar { .. } if env_file => {
                     "docker --env-file keeps quotes: write NAME=value without them"
                 }
-                OriginKind::Argv { .. } => {
+                Spelling::Flag { .. } => {
                     "an exec-form command (a YAML list) passes quotes through: write --flag=value without them"
                 }
-                OriginKind::Env { .. } => "set the variable without the quotes",
-                OriginKind::File => "remove the inner quotes",
+                Spelling::EnvVar { .. } => "set the variable without the quotes",
+                Spelling::ConfigKey | Spelling::FormKey { .. } | Spelling::Assumed { .. } => {
+                    "remove the inner quotes"
+                }
             };
             out.push(
                 Finding::new(

@@ -1,6 +1,5 @@
 use super::Context;
 use super::credential_values::{is_secret_flag, written_text};
-use crate::config::OriginKind;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use regex::Regex;
@@ -82,7 +81,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(setting) = cfg.winner(name) else {
             continue;
         };
-        if setting.origin.kind != OriginKind::File {
+        if !setting.origin.spelling.is_config_key() {
             continue;
         }
         let Some(text) = written_text(setting) else {

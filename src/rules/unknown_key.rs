@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{ArgvIssue, KeyMatch, OriginKind, RawValue, Setting};
+use crate::config::{ArgvIssue, KeyMatch, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, Flag, FlagKind};
 use crate::input::env::is_service_link;
@@ -99,16 +99,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
 /// The severity of an unknown-key finding about `s`.
 fn finding_severity(s: &Setting) -> Severity {
-    match s.origin.kind {
-        OriginKind::Env { .. } | OriginKind::EnvFile { .. } => Severity::Warning,
+    match s.origin.spelling {
+        Spelling::EnvVar { .. } => Severity::Warning,
         _ => RULE.severity,
     }
 }
 
 fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
     let suggestion_for = |name: &str| suggest.then(|| suggestion_for(name)).flatten();
-    match &s.origin.kind {
-        OriginKind::File => {
+    match &s.origin.spelling {
+        Spelling::ConfigKey => {
             let nested = matches!(s.value, RawValue::Collection { is_map: true, .. });
             let suggestion = suggestion_for(&s.key);
             let mut message = format!("`{}` is not an Atlantis flag; Atlantis ignores it", s.key);
@@ -129,7 +129,7 @@ fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
             };
             Some(f)
         }
-        OriginKind::Env { name } | OriginKind::EnvFile { name } => {
+        Spelling::EnvVar { name } => {
             let value = match &s.value {
                 RawValue::Text(t) => t.as_str(),
                 _ => "",
@@ -161,7 +161,7 @@ fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
             };
             Some(f)
         }
-        OriginKind::Argv { flag, .. } if flag.ends_with(crate::input::argv::GLUED) => {
+        Spelling::Flag { flag, .. } if flag.ends_with(crate::input::argv::GLUED) => {
             // `--gh-token$TOKEN`: only the flag part is ever shown, the rest may be the token.
             let name = flag.trim_end_matches(crate::input::argv::GLUED);
             Some(
@@ -175,7 +175,7 @@ fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
                 .suggestion(format!("{name}=")),
             )
         }
-        OriginKind::Argv { flag, .. } => {
+        Spelling::Flag { flag, .. } => {
             let name = flag.trim_start_matches('-');
             let mut f = Finding::new(&RULE, s.origin.key(), format!("unknown flag: {flag}"))
                 .label("Atlantis stops here at startup");
@@ -188,5 +188,7 @@ fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
             };
             Some(f)
         }
+        // A form's own keys are checked by the form's reader; `--assume-set` takes flag names only.
+        Spelling::FormKey { .. } | Spelling::Assumed { .. } => None,
     }
 }

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{Location, OriginKind};
+use crate::config::{Channel, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use crate::source::Span;
@@ -90,7 +90,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if let Some((message, atlantis, suggestion)) = problem(&file.path) {
                 let location = Location::Source {
                     source: file.source,
-                    kind: OriginKind::File,
+                    spelling: Spelling::ConfigKey,
                     span: Span::new(0, 0),
                 };
                 out.push(finding(
@@ -102,7 +102,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // The file Atlantis itself is told to load (`--config`, ATLANTIS_CONFIG). A `config:` key
     // inside the file does nothing: the file has been chosen by then.
     if let Some(setting) = cfg.winner(flags::CONFIG) {
-        if setting.origin.kind != OriginKind::File {
+        if setting.origin.channel != Channel::File {
             let path = cfg.explicit_text(flags::CONFIG).map(|t| t.as_str());
             // When the linter read that very file, the finding above already covers it.
             let already = cfg.file.as_ref().map(|f| f.path.as_str());

@@ -38,7 +38,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !cfg.complete() || !any_host_configured(cfg) {
         return;
     }
-    let app = cfg.int(flags::GH_APP_ID) != 0;
+    let app = cfg.is_set(flags::GH_APP_ID);
     if !cfg.is_set(flags::GH_USER) {
         for token in ["gh-token", "gh-token-file"] {
             if !cfg.is_set(token) {

@@ -1,6 +1,6 @@
 use super::Context;
 use super::invalid_value::did_you_mean;
-use crate::config::{Location, OriginKind, RawValue};
+use crate::config::{Location, RawValue, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, FlagType};
 use crate::input::yaml::{NodeId, NodeKind, YamlDoc};
@@ -113,7 +113,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (index, &item) in items.iter().enumerate() {
         let at = |span: Span| Location::Source {
             source: file.source,
-            kind: OriginKind::File,
+            spelling: Spelling::ConfigKey,
             span,
         };
         let entry = doc.resolve(item);

@@ -1,5 +1,5 @@
 use super::Context;
-use crate::config::{Location, OriginKind};
+use crate::config::{Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -32,7 +32,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(file) = &ctx.cfg.file else { return };
     let at = |span| Location::Source {
         source: file.source,
-        kind: OriginKind::File,
+        spelling: Spelling::ConfigKey,
         span,
     };
     if let Some(err) = &file.syntax_error {
