@@ -514,7 +514,9 @@ impl Redactor {
         let searcher = (!short.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    // Every match, overlapping ones included: a piece of a JWT that overlaps a
+                    // whole part of it must still widen the redaction to the whole word.
+                    .match_kind(aho_corasick::MatchKind::Standard)
                     .build(short.iter().map(|(p, _)| p))
                     .ok()
             })
@@ -548,7 +550,7 @@ impl Redactor {
         };
         let mut found: Vec<(usize, usize)> = Vec::new();
         if let Some(searcher) = &self.searcher {
-            for m in searcher.find_iter(s) {
+            for m in searcher.find_overlapping_iter(s) {
                 found.push(widen(
                     (m.start(), m.end()),
                     self.short_b64[m.pattern().as_usize()],
@@ -710,6 +712,48 @@ mod tests {
             let out = r.redact(format!("authorization=Basic {basic} host=x"));
             assert_eq!(out, "authorization=Basic <redacted> host=x", "{prefix}");
         }
+    }
+
+    #[test]
+    fn known_secrets_are_redacted_even_cut_short() {
+        // What the online probe registers: a token read from a file (with its newline) and an
+        // app JWT, which a host may echo whole, in part, or cut short.
+        let known = KnownSecrets::default();
+        known.add("qzFileToken0123456789abcdef\n");
+        let sig = "Xk3vQ9pL2mN8rT5wY7zA1cE4gH6jK0bD-sF_uI3oP5qR7tV9xZ2";
+        let jwt = format!(
+            "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3MDAwMDAwMDAsImlzcyI6IjEifQ.{sig}"
+        );
+        known.add(&jwt);
+        let values: Vec<String> = known.all().iter().map(|s| s.expose().to_string()).collect();
+        let r = Redactor::from_values(values);
+        assert_eq!(
+            r.redact("bad login `qzFileToken0123456789abcdef`".into()),
+            "bad login `<redacted>`"
+        );
+        for shown in [jwt.as_str(), sig, &jwt[..90], &sig[10..40]] {
+            let out = r.redact(format!("Bearer {shown} refused"));
+            assert_eq!(out, "Bearer <redacted> refused", "{shown}");
+        }
+        // The snippet gets the same search: the secret inside another value is masked there too
+        // (with the word around it, as it was found piece by piece).
+        let masked =
+            r.mask_same_length("vcs-status-name: x-qzFileToken0123456789abcdef-y\n".into());
+        assert_eq!(masked, "vcs-status-name: *******************************\n");
+    }
+
+    #[test]
+    fn periodic_secrets_cost_linear_time() {
+        let secret = "ab".repeat(500_000);
+        let started = std::time::Instant::now();
+        let r = Redactor::from_values(vec![secret.clone()]);
+        let out = r.redact(format!("x{secret}y"));
+        assert_eq!(out, "x<redacted>y");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
