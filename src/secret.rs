@@ -171,7 +171,7 @@ pub fn value_looks_secret(value: &str) -> bool {
     let word = v
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.'));
-    word && digit && (upper || lower) && (upper && lower || v.len() >= 32)
+    word && ((upper && lower) || (digit && (upper || lower) && v.len() >= 32))
 }
 
 /// Known token prefixes, with the characters a token may continue with.
