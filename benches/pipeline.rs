@@ -8,6 +8,8 @@
 
 use atlantis_lint::input::{NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
+use atlantis_lint::repo_config::Kind;
+use atlantis_lint::repo_config::run::DocInput;
 use atlantis_lint::report::{self, Report};
 use atlantis_lint::rules::Options;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -44,7 +46,11 @@ fn ok_fixtures() -> Vec<Request> {
     for p in entries {
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         if (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.contains(".expected.") {
-            out.push(request(&name, &std::fs::read_to_string(&p).unwrap()));
+            let text = std::fs::read_to_string(&p).unwrap();
+            // Repo configs and atlantis.yaml files have their own case below.
+            if atlantis_lint::repo_config::run::detect(text.as_bytes()).is_none() {
+                out.push(request(&name, &text));
+            }
         }
     }
     assert!(!out.is_empty());
@@ -65,6 +71,48 @@ pub fn many_keys(n: usize) -> String {
         }
     }
     s
+}
+
+/// A server-side repo config of about `lines` lines: repos with requirements, overrides and
+/// hooks, regex and exact ids, and custom workflows with every step shape.
+pub fn repos_yaml(lines: usize) -> String {
+    let mut s = String::from(
+        "repos:\n- id: /.*/\n  apply_requirements: [approved, mergeable]\n  allowed_overrides: [workflow]\n",
+    );
+    let mut i = 0;
+    while s.lines().count() < lines / 2 {
+        s.push_str(&format!(
+            "- id: {}\n  branch: /^(main|release/.*)$/\n  workflow: w{}\n  allowed_workflows: [w{}, default]\n  pre_workflow_hooks:\n  - run: ./hooks/setup.sh {i}\n    commands: plan\n",
+            if i % 2 == 0 { format!("github.com/acme/repo-{i}") } else { format!("/^github\\.com/acme/team-{i}-.*$/") },
+            i % 10,
+            i % 10
+        ));
+        i += 1;
+    }
+    s.push_str("workflows:\n");
+    let mut w = 0;
+    while s.lines().count() < lines {
+        s.push_str(&format!(
+            "  w{w}:\n    plan:\n      steps:\n      - env: {{name: TF_IN_AUTOMATION, value: \"true\"}}\n      - init: {{extra_args: [-upgrade]}}\n      - run: {{command: terraform plan -out $PLANFILE, output: strip_refreshing, shell: bash, shellArgs: [-e, -c]}}\n    apply:\n      steps: [apply]\n"
+        ));
+        w += 1;
+    }
+    s
+}
+
+/// Lints repo configs as the binary does (with a server config for the allowlist) and renders.
+fn lint_repo_configs(inputs: &[DocInput], server: &Request, options: &Options) -> usize {
+    let policy = Policy::default();
+    let (cfg, findings) = lint::lint(server, options, &policy);
+    let docs = atlantis_lint::repo_config::run::lint(inputs, &[&cfg], None);
+    let mut rep = Report::default();
+    rep.add(&cfg, findings);
+    for d in docs {
+        let (d, findings) = lint::finish_document(d, &policy);
+        rep.add_document(&d.sources, d.doc.name.clone(), findings);
+    }
+    rep.finish();
+    report::json::render(&rep).len() + report::human::render(&rep, false, 100).len()
 }
 
 /// A 300-line multi-document manifest: `fixtures/ok/k8s-statefulset.yaml` (Secret, ConfigMap
@@ -104,7 +152,7 @@ fn benches(c: &mut Criterion) {
     let options = Options {
         check_files: false,
         today: (2026, 11, 29),
-        ..Default::default()
+        ..Options::default()
     };
     let fixtures = ok_fixtures();
     for r in &fixtures {
@@ -114,6 +162,19 @@ fn benches(c: &mut Criterion) {
             b.iter(|| lint_all(black_box(&one), &options))
         });
     }
+    // A 500-line repos.yaml with its server config (the bound: under 2x a typical config).
+    let repos = vec![DocInput {
+        kind: Kind::RepoConfig,
+        file: NamedBytes {
+            name: "repos.yaml".into(),
+            bytes: repos_yaml(500).into_bytes(),
+        },
+        path: None,
+    }];
+    let server = fixtures[0].clone();
+    c.bench_function("repos-yaml-500-lines", |b| {
+        b.iter(|| lint_repo_configs(black_box(&repos), &server, &options))
+    });
     let big = vec![request("many.yaml", &many_keys(5_000))];
     c.bench_function("5000-keys", |b| {
         b.iter(|| lint_all(black_box(&big), &options))

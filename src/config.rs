@@ -10,6 +10,7 @@ use crate::input::yaml::{NodeId, Style, YamlDoc, YamlError};
 use crate::secret::Text;
 use crate::source::{SourceId, Sources, Span};
 use crate::value::{self, DecodeError, Resolved, Value};
+use crate::version::{AtlantisVersion, Version};
 use std::collections::BTreeMap;
 
 /// The Atlantis channel a setting reaches Atlantis through. It alone decides precedence
@@ -400,6 +401,19 @@ pub struct EffectiveConfig {
     /// Every setting from every source, in reading order (file, env, env files, command line).
     pub settings: Vec<Setting>,
     resolved: BTreeMap<&'static str, Resolution>,
+    /// The image of the Atlantis container, when a deployment file shows it.
+    pub image: Option<DeployedImage>,
+    /// The Atlantis release the configuration is read for: it decides which keys count.
+    atlantis: AtlantisVersion,
+}
+
+/// The image the deployment runs Atlantis from (`ghcr.io/runatlantis/atlantis:v0.28.1`), and
+/// where it is written. Deployment readers set it; [`crate::version::resolve`] reads the release
+/// from its tag.
+#[derive(Debug, Clone)]
+pub struct DeployedImage {
+    pub reference: String,
+    pub location: Location,
 }
 
 impl EffectiveConfig {
@@ -431,11 +445,46 @@ impl EffectiveConfig {
         self.resolve();
     }
 
+    /// Reads the configuration as release `version` would: keys it does not have yet are
+    /// ignored, keys it still has (even if a later release removed them) count, and defaults
+    /// are that release's.
+    pub fn set_atlantis_version(&mut self, atlantis: AtlantisVersion) {
+        let changed = atlantis.version != self.atlantis.version;
+        self.atlantis = atlantis;
+        if changed {
+            self.refresh();
+        }
+    }
+
+    /// The Atlantis release the configuration is read for.
+    pub fn version(&self) -> Version {
+        self.atlantis.version
+    }
+
+    /// The release the configuration is read for, and what decided it.
+    pub fn atlantis_version(&self) -> &AtlantisVersion {
+        &self.atlantis
+    }
+
+    /// True when release [`Self::version`] reads this setting's key.
+    pub fn in_version(&self, s: &Setting) -> bool {
+        let flag = match s.matched {
+            KeyMatch::Flag(f) | KeyMatch::Removed(f) => f,
+            KeyMatch::Unknown => return false,
+        };
+        flags::history(flag).is_none_or(|h| match s.origin.channel {
+            Channel::File => h.file_key_in(self.atlantis.version),
+            _ => h.present_in(self.atlantis.version),
+        })
+    }
+
     fn resolve(&mut self) {
         let mut by_flag: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
         for (i, s) in self.settings.iter().enumerate() {
-            if let Some(f) = s.flag() {
-                by_flag.entry(f.name).or_default().push(i);
+            if let KeyMatch::Flag(f) | KeyMatch::Removed(f) = s.matched {
+                if self.in_version(s) {
+                    by_flag.entry(f.name).or_default().push(i);
+                }
             }
         }
         for (name, idxs) in by_flag {
@@ -459,6 +508,7 @@ impl EffectiveConfig {
                 RawValue::Text(t) => {
                     let s = t.as_str();
                     if flag.service_link_reset
+                        && self.atlantis.version >= flags::SERVICE_LINK_RESET_SINCE
                         && (s.starts_with("tcp://") || s.starts_with("udp://"))
                     {
                         service_link = true;
@@ -549,12 +599,22 @@ impl EffectiveConfig {
     /// True when a source sets the flag to a non-empty string, a non-zero int or a bool, or to
     /// a value the linter cannot see ([`Unknown`]: it counts as set).
     pub fn is_set(&self, name: impl FlagName) -> bool {
-        match self.explicit(name) {
+        let name = name.flag_name();
+        let set = |name: &str| match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
             Some(Value::Bool(_)) | Some(Value::Unknown(_)) => true,
             None => false,
-        }
+        };
+        set(name) || self.aliases(name).any(|a| set(a.name))
+    }
+
+    /// The older names of a flag that this release still reads as aliases (`repo-whitelist`
+    /// until v0.27.0, `tf-distribution` since v0.33.0): Atlantis copies their value over when
+    /// the flag itself is empty.
+    fn aliases<'a>(&self, name: &'a str) -> impl Iterator<Item = &'static Flag> + use<'a> {
+        let version = self.atlantis.version;
+        flags::aliases_of(name).filter(move |a| flags::present_in(*a, version))
     }
 
     /// Why the flag's value is unknown, when it is set to a value the linter cannot see.
@@ -593,16 +653,13 @@ impl EffectiveConfig {
         if self.unknown(name).is_some() {
             return None;
         }
-        let explicit = self.explicit_text(name).or_else(|| {
-            flags::FLAGS
-                .iter()
-                .filter(|d| d.deprecated && d.replacement == Some(name))
-                .find_map(|d| self.explicit_text(d.name))
-        });
+        let explicit = self
+            .explicit_text(name)
+            .or_else(|| self.aliases(name).find_map(|a| self.explicit_text(a)));
         if let Some(t) = explicit {
             return Some((t.as_str(), t.is_secret()));
         }
-        match flags::lookup(name)?.default {
+        match self.default_of(name)? {
             DefaultValue::Str(s) if !s.is_empty() => Some((s, false)),
             _ => None,
         }
@@ -623,7 +680,7 @@ impl EffectiveConfig {
             }
             FlagType::Int | FlagType::Int64 => {
                 let i = self.int(flag.name);
-                Some(Value::Int(if flag.name == "checkout-depth" {
+                Some(Value::Int(if flag.id() == flags::CHECKOUT_DEPTH {
                     i.max(0)
                 } else {
                     i
@@ -653,7 +710,7 @@ impl EffectiveConfig {
         if name == flags::MAX_COMMENTS_PER_COMMAND && explicit.is_some() {
             return explicit.unwrap_or_default();
         }
-        match (explicit, flags::lookup(name).map(|f| f.default)) {
+        match (explicit, self.default_of(name)) {
             (Some(i), _) if i != 0 => i,
             (_, Some(DefaultValue::Int(d))) => d,
             _ => 0,
@@ -665,11 +722,26 @@ impl EffectiveConfig {
         let name = name.flag_name();
         match self.explicit(name) {
             Some(Value::Bool(b)) => *b,
-            _ => matches!(
-                flags::lookup(name).map(|f| f.default),
-                Some(DefaultValue::Bool(true))
-            ),
+            _ => {
+                self.aliases(name).any(|a| self.bool(a))
+                    || matches!(self.default_of(name), Some(DefaultValue::Bool(true)))
+            }
         }
+    }
+
+    /// The value a flag has in this configuration's release when nothing sets it.
+    pub fn default_value(&self, flag: &Flag) -> Value {
+        let default = self.default_of(flag).unwrap_or(flag.default);
+        default_value(&Flag { default, ..*flag })
+    }
+
+    /// A flag's default in this configuration's release.
+    pub fn default_of(&self, name: impl FlagName) -> Option<DefaultValue> {
+        let flag = flags::lookup(name)?;
+        Some(match flags::history(flag) {
+            Some(h) => h.default_in(self.atlantis.version, flag.default),
+            None => flag.default,
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::config::EffectiveConfig;
 use crate::flags::{self, FlagId, Host};
+use crate::version::Version;
 
 /// The Bitbucket Cloud API URL: the default of `bitbucket-base-url`, and the one value that
 /// selects Cloud mode (Atlantis compares the exact string; a trailing `/` means Server).
@@ -18,6 +19,10 @@ pub const GITLAB_HOSTNAME: &str = "gitlab.com";
 pub const GITEA_BASE_URL: &str = "https://gitea.com";
 /// `azuredevops-hostname`'s default.
 pub const AZUREDEVOPS_HOSTNAME: &str = "dev.azure.com";
+
+/// The release from which Atlantis accepts `bitbucket-webhook-secret` with Bitbucket Cloud
+/// (PR #4275); before, `validate()` refused it.
+pub const BITBUCKET_CLOUD_WEBHOOK_SECRETS_SINCE: Version = Version::new(0, 33, 0);
 
 /// One way of giving Atlantis a Git host credential: the setting that selects it and the
 /// secrets that complete it (any one of them, in Atlantis's order of preference).

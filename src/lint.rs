@@ -41,11 +41,20 @@ pub fn check_all(
 ) -> Result<Vec<(EffectiveConfig, Vec<Finding>)>, NotLintable> {
     Ok(input::load_all(request)?
         .into_iter()
-        .map(|cfg| {
-            let findings = rules::run(&cfg, options);
+        .map(|mut cfg| {
+            for_release(&mut cfg, options);
+            let findings = offline(&cfg, options);
             (cfg, findings)
         })
         .collect())
+}
+
+/// Reads the configuration for the Atlantis release it is meant for: `--atlantis-version` wins
+/// over the image tag of the deployment, which wins over the latest known release.
+fn for_release(cfg: &mut EffectiveConfig, options: &Options) {
+    let image = cfg.image.as_ref().map(|i| i.reference.as_str());
+    let atlantis = crate::version::resolve(options.atlantis_version, image);
+    cfg.set_atlantis_version(atlantis);
 }
 
 /// Reads one configuration (the first the request describes) and lints it.
@@ -62,9 +71,18 @@ pub fn lint(
 /// Reads one configuration and runs the offline rules; suppressions and policy come later, in
 /// [`finish`], so that they see the online probe's findings too.
 pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Finding>) {
-    let cfg = input::load(request);
-    let findings = rules::run(&cfg, options);
+    let mut cfg = input::load(request);
+    for_release(&mut cfg, options);
+    let findings = offline(&cfg, options);
     (cfg, findings)
+}
+
+/// The offline rules over one configuration, and the repo config written inline in it
+/// (`repo-config-json`), checked where it is.
+fn offline(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
+    let mut findings = rules::run(cfg, options);
+    findings.extend(crate::repo_config::run::embedded_findings(cfg));
+    findings
 }
 
 /// Applies the config file's suppression comments and the user's policy to every finding of
@@ -72,4 +90,15 @@ pub fn check(request: &Request, options: &Options) -> (EffectiveConfig, Vec<Find
 pub fn finish(cfg: &EffectiveConfig, findings: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
     let findings = suppress::apply(cfg, findings);
     policy.apply(findings)
+}
+
+/// [`finish`] for a repo-config or repo-level document.
+pub fn finish_document(
+    linted: crate::repo_config::run::Linted,
+    policy: &Policy,
+) -> (crate::repo_config::run::Linted, Vec<Finding>) {
+    let mut linted = linted;
+    let findings = std::mem::take(&mut linted.findings);
+    let findings = suppress::apply_document(&linted.sources, &linted.doc, findings);
+    (linted, policy.apply(findings))
 }

@@ -46,11 +46,13 @@ const ALLOW_COMMANDS_PATTERN: &str = "^(apply|plan|unlock|policy_check|approve_p
 const HTTP_URL_PATTERN: &str = "^(|[hH][tT][tT][pP][sS]?:.*)$";
 
 /// A `pattern` for string values Atlantis checks beyond their type.
-fn value_pattern(flag: &str) -> Option<&'static str> {
-    match flag {
-        "default-tf-version" => Some(VERSION_PATTERN),
-        "allow-commands" => Some(ALLOW_COMMANDS_PATTERN),
-        "atlantis-url" | "bitbucket-base-url" | "gitea-base-url" => Some(HTTP_URL_PATTERN),
+fn value_pattern(flag: &Flag) -> Option<&'static str> {
+    match flag.id() {
+        flags::DEFAULT_TF_VERSION => Some(VERSION_PATTERN),
+        flags::ALLOW_COMMANDS => Some(ALLOW_COMMANDS_PATTERN),
+        flags::ATLANTIS_URL | flags::BITBUCKET_BASE_URL | flags::GITEA_BASE_URL => {
+            Some(HTTP_URL_PATTERN)
+        }
         _ => None,
     }
 }
@@ -172,28 +174,87 @@ fn description(flag: &Flag) -> String {
         d.push(' ');
         d.push_str(flag.notes);
     }
-    if flag.deprecated {
-        match flag.replacement {
-            Some(r) => d.push_str(&format!(" Deprecated: use `{r}`.")),
-            None => d.push_str(" Deprecated."),
+    let history = flags::history(flag);
+    match history.and_then(|h| h.deprecated_in(flags::LATEST)) {
+        Some(dep) => {
+            let since = dep.since.map(|s| format!(" since {s}")).unwrap_or_default();
+            match dep.replacement.or(flag.replacement) {
+                Some(r) => d.push_str(&format!(" Deprecated{since}: use `{r}`.")),
+                None => d.push_str(&format!(" Deprecated{since}.")),
+            }
         }
+        None if flag.deprecated => d.push_str(" Deprecated."),
+        None => {}
     }
     if let Some(since) = flag.since {
         d.push_str(&format!(" Since Atlantis {since}."));
     }
+    if let Some(h) = history {
+        d.push_str(&release_notes(flag, h));
+    }
     d
 }
 
+/// What older releases did differently: an earlier name, earlier defaults.
+fn release_notes(flag: &Flag, h: &flags::History) -> String {
+    let mut out = String::new();
+    // An older name that was the only one in some covered releases.
+    for (old, oh) in flags::FLAGS
+        .iter()
+        .filter_map(|f| Some((f, flags::history(f)?)))
+    {
+        let renamed = oh
+            .deprecated
+            .is_some_and(|d| d.replacement == Some(flag.name));
+        let last_old_only = flags::RELEASES.iter().rev().find(|r| **r < h.added);
+        if let (true, Some(last)) = (renamed && oh.added < h.added, last_old_only) {
+            out.push_str(&format!(
+                " Called `{}` in {}–{last}.",
+                old.name,
+                oh.added.max(flags::RELEASES[0])
+            ));
+        }
+    }
+    // Defaults that changed within the releases covered.
+    {
+        for w in h.defaults.windows(2) {
+            let ((_, before), (since, _)) = (w[0], w[1]);
+            if since > flags::RELEASES[0] {
+                let before = match before {
+                    DefaultValue::Str("") | DefaultValue::None => "empty".to_string(),
+                    DefaultValue::Str(s) => format!("`{s}`"),
+                    DefaultValue::Int(i) => format!("`{i}`"),
+                    DefaultValue::Bool(b) => format!("`{b}`"),
+                };
+                out.push_str(&format!(" Default before {since}: {before}."));
+            }
+        }
+    }
+    out
+}
+
 fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
+    let history = flags::history(flag);
     if flag.kind == FlagKind::Removed {
+        let removed = history
+            .and_then(|h| h.removed)
+            .map(|r| format!(" in {r}"))
+            .unwrap_or_default();
         let mut d = format!(
-            "Removed from Atlantis (last in {}): Atlantis ignores this key.",
+            "Removed from Atlantis{removed} (last in {}): Atlantis ignores this key.",
             flag.last.unwrap_or("an old release")
         );
         if let Some(r) = flag.replacement {
             d.push_str(&format!(" Use {r} instead."));
         }
-        return json!({"not": {}, "deprecated": true, "description": d});
+        let mut s = json!({"not": {}, "deprecated": true, "description": d});
+        if let Some(h) = history {
+            s["x-atlantis-since"] = json!(h.added.to_string());
+            if let Some(r) = h.removed {
+                s["x-atlantis-removed"] = json!(r.to_string());
+            }
+        }
+        return s;
     }
     let mut s = match flag.ty {
         FlagType::String => json!({"type": ["string", "number", "boolean", "null"]}),
@@ -208,9 +269,9 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
     let obj = s.as_object_mut().expect("an object");
     obj.insert("description".into(), json!(description(flag)));
     if let Some(choices) = flags::choices(flag.name) {
-        match flag.name {
+        match flag.id() {
             // Accepted in any case (`DEBUG` only earns the log-level-case warning).
-            "log-level" => {
+            flags::LOG_LEVEL => {
                 let any_case: Vec<String> = choices
                     .iter()
                     .map(|c| case_insensitive(c).trim_matches(['^', '$']).to_string())
@@ -222,7 +283,7 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
                 obj.insert("examples".into(), json!(choices));
             }
             // Not validated by Atlantis: another value only earns a warning.
-            "autodiscover-mode" => {
+            flags::AUTODISCOVER_MODE => {
                 obj.insert("examples".into(), json!(choices));
             }
             _ => {
@@ -231,10 +292,10 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
             }
         }
     }
-    if let Some(pattern) = value_pattern(flag.name) {
+    if let Some(pattern) = value_pattern(flag) {
         obj.insert("pattern".into(), json!(pattern));
     }
-    if flag.name == "repo-allowlist" {
+    if flag.id() == flags::REPO_ALLOWLIST {
         // "--repo-allowlist cannot contain ://, should be hostnames only"
         obj.insert("not".into(), json!({"type": "string", "pattern": "://"}));
     }
@@ -252,6 +313,16 @@ fn flag_schema(flag: &'static Flag, webhook: &Schema) -> Value {
     }
     if flag.deprecated {
         obj.insert("deprecated".into(), json!(true));
+    }
+    // The release facts as annotations (JSON Schema has no keyword for them).
+    if let Some(h) = history {
+        obj.insert("x-atlantis-since".into(), json!(h.added.to_string()));
+        if let Some(since) = h.deprecated_in(flags::LATEST).and_then(|d| d.since) {
+            obj.insert(
+                "x-atlantis-deprecated-since".into(),
+                json!(since.to_string()),
+            );
+        }
     }
     if flag.is_secret_value() {
         obj.insert("x-secret".into(), json!(true));

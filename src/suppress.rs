@@ -17,7 +17,7 @@ use crate::finding::{Finding, RuleInfo};
 use crate::flags::edit_distance;
 use crate::input::yaml::{NodeKind, YamlDoc};
 use crate::rules::{self, suppression};
-use crate::source::{SourceId, SourceText, Span};
+use crate::source::{SourceId, SourceText, Sources, Span};
 
 const MARKER: &str = "atlantis-lint:";
 
@@ -217,7 +217,32 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
         (None, Some(id)) => (id, None),
         (None, None) => return findings,
     };
-    let source = cfg.sources.get(source_id);
+    apply_in(&cfg.sources, source_id, doc, cfg.complete(), findings)
+}
+
+/// [`apply`] for a repo-config or repo-level document: the comments of its own file.
+pub fn apply_document(
+    sources: &Sources,
+    doc: &crate::repo_config::Document,
+    findings: Vec<Finding>,
+) -> Vec<Finding> {
+    apply_in(
+        sources,
+        doc.source,
+        doc.yaml.as_ref(),
+        doc.complete(),
+        findings,
+    )
+}
+
+fn apply_in(
+    sources: &Sources,
+    source_id: SourceId,
+    doc: Option<&YamlDoc>,
+    complete: bool,
+    findings: Vec<Finding>,
+) -> Vec<Finding> {
+    let source = sources.get(source_id);
     let comments = directives(source, doc);
     if comments.is_empty() {
         return findings;
@@ -236,7 +261,7 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
             Location::Source { source, span, .. }
                 if *source == source_id && f.rule.suppressible =>
             {
-                Some(source_line(cfg, *source, *span))
+                Some(sources.get(*source).line_col(span.start).0)
             }
             _ => None,
         };
@@ -265,7 +290,7 @@ pub fn apply(cfg: &EffectiveConfig, findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     // A file that did not parse ran few rules: every suppression would look unused.
-    if !cfg.complete() {
+    if !complete {
         return kept;
     }
     let at = |span: Span| Location::Source {
@@ -383,10 +408,6 @@ fn not_suppressible(info: &'static RuleInfo, location: Location) -> Finding {
     )
     .label("not suppressible")
     .help("fix the configuration instead, and remove the suppression")
-}
-
-fn source_line(cfg: &EffectiveConfig, source: SourceId, span: Span) -> usize {
-    cfg.sources.get(source).line_col(span.start).0
 }
 
 #[cfg(test)]

@@ -43,6 +43,13 @@ impl Version {
     }
 }
 
+/// The latest release the data knows: what the linter assumes when nothing says otherwise.
+impl Default for Version {
+    fn default() -> Version {
+        crate::flags::LATEST
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
@@ -52,6 +59,136 @@ impl fmt::Display for Version {
 impl fmt::Debug for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// What decided the release a configuration is checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum VersionSource {
+    /// `--atlantis-version` (or `atlantis-version:` in the linter's settings file).
+    Option,
+    /// The image tag of the Atlantis container in the deployment (`ghcr.io/runatlantis/atlantis:v0.28.1`).
+    Image { reference: String },
+    /// Nothing said which: the latest release atlantis-lint knows.
+    #[default]
+    Latest,
+}
+
+/// The Atlantis release a configuration is checked against, and why that one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AtlantisVersion {
+    pub version: Version,
+    pub source: VersionSource,
+}
+
+impl AtlantisVersion {
+    /// The release `--atlantis-version` named.
+    pub fn given(version: Version) -> AtlantisVersion {
+        AtlantisVersion {
+            version,
+            source: VersionSource::Option,
+        }
+    }
+
+    /// How the summary names it: `v0.28.1`, `v0.28.1 (from the image tag)` or
+    /// `v0.47.1 (the latest known)`.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            VersionSource::Option => self.version.to_string(),
+            VersionSource::Image { .. } => format!("{} (from the image tag)", self.version),
+            VersionSource::Latest => format!("{} (the latest known)", self.version),
+        }
+    }
+
+    /// The JSON report's name for the source: `option`, `image` or `latest`.
+    pub fn source_name(&self) -> &'static str {
+        match self.source {
+            VersionSource::Option => "option",
+            VersionSource::Image { .. } => "image",
+            VersionSource::Latest => "latest",
+        }
+    }
+}
+
+/// What an image reference says about the Atlantis release it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageVersion {
+    /// A release tag: `v0.28.1`, `0.28.1`, `v0.28.1-alpine`, `v0.28.1-debian` (also with a digest).
+    Release(Version),
+    /// A digest without a tag, `latest`, or no tag at all: the reference does not say which release.
+    Unknown,
+    /// A tag that is not a release atlantis-lint knows (`dev`, `main-4f3c2a1`, `v0.99.0`).
+    NotARelease(String),
+}
+
+/// Reads the release from the image reference of an Atlantis container
+/// (`ghcr.io/runatlantis/atlantis:v0.28.1`, `runatlantis/atlantis:0.28.1@sha256:…`).
+///
+/// For the deployment readers (Kubernetes manifests, compose files, Helm values, Terraform module
+/// calls): they find the Atlantis container and put its image in [`crate::config::DeployedImage`];
+/// [`resolve`] then picks the release, and the `atlantis-version` rule says when the image did
+/// not tell.
+pub fn version_from_image(reference: &str) -> ImageVersion {
+    let reference = reference.trim();
+    // A digest pins the image but names no release; a tag before it still does.
+    let without_digest = reference.split_once('@').map_or(reference, |(r, _)| r);
+    // The tag follows the last `:` after the last `/` (a registry port has a `/` after it).
+    let last_part = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let Some((_, tag)) = last_part.rsplit_once(':') else {
+        return ImageVersion::Unknown;
+    };
+    if tag.is_empty() || tag == "latest" {
+        return ImageVersion::Unknown;
+    }
+    // The images are published as vX.Y.Z and as vX.Y.Z-alpine / -debian variants.
+    let core = tag
+        .strip_suffix("-alpine")
+        .or_else(|| tag.strip_suffix("-debian"))
+        .unwrap_or(tag);
+    match Version::parse(core).filter(|v| crate::flags::RELEASES.contains(v)) {
+        Some(v) => ImageVersion::Release(v),
+        None => ImageVersion::NotARelease(tag.to_string()),
+    }
+}
+
+/// The release to check against: `--atlantis-version` wins, then a release image tag, then the
+/// latest known release.
+pub fn resolve(option: Option<Version>, image: Option<&str>) -> AtlantisVersion {
+    if let Some(version) = option {
+        return AtlantisVersion::given(version);
+    }
+    match image.map(version_from_image) {
+        Some(ImageVersion::Release(version)) => AtlantisVersion {
+            version,
+            source: VersionSource::Image {
+                reference: image.unwrap_or_default().to_string(),
+            },
+        },
+        _ => AtlantisVersion::default(),
+    }
+}
+
+/// Reads an `--atlantis-version` value (or the settings file's `atlantis-version:`): a release
+/// atlantis-lint knows, as `v0.28.1` or `0.28.1`. The error explains the accepted forms and names
+/// the newest known release; the caller prefixes where the value came from.
+pub fn parse_release(text: &str) -> Result<Version, String> {
+    let releases = crate::flags::RELEASES;
+    let (oldest, newest) = (releases[0], releases[releases.len() - 1]);
+    let forms = format!(
+        "an Atlantis release from {oldest} to {newest} (the newest known), written v0.28.1 or 0.28.1"
+    );
+    match Version::parse(text.trim()) {
+        Some(v) if releases.contains(&v) => Ok(v),
+        Some(v) if v > newest => Err(format!(
+            "`{v}` is newer than the newest release atlantis-lint knows ({newest}); expected {forms}"
+        )),
+        Some(v) => Err(format!(
+            "`{v}` is not an Atlantis release atlantis-lint knows; expected {forms}"
+        )),
+        None => Err(format!(
+            "`{}` is not a release number; expected {forms}",
+            text.trim()
+        )),
     }
 }
 
@@ -77,6 +214,74 @@ mod tests {
         ] {
             assert_eq!(Version::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn release_option_accepts_known_releases_only() {
+        assert_eq!(parse_release("v0.28.1"), Ok(Version::new(0, 28, 1)));
+        assert_eq!(parse_release("0.37.1"), Ok(Version::new(0, 37, 1)));
+        for bad in ["latest", "0.x", "v9.9.9", "4f3c2a1", "v0.28.9", "v0.16.1"] {
+            let e = parse_release(bad).unwrap_err();
+            assert!(e.contains("v0.47.1 (the newest known)"), "{e}");
+        }
+    }
+
+    #[test]
+    fn image_tags() {
+        use ImageVersion::*;
+        let v = |s| Release(Version::parse(s).unwrap());
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis:v0.28.1"),
+            v("v0.28.1")
+        );
+        assert_eq!(
+            version_from_image("runatlantis/atlantis:0.22.0"),
+            v("v0.22.0")
+        );
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis:v0.31.0-alpine"),
+            v("v0.31.0")
+        );
+        assert_eq!(
+            version_from_image("registry.acme.dev:5000/mirror/atlantis:v0.37.1@sha256:0123abcd"),
+            v("v0.37.1")
+        );
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis:latest"),
+            Unknown
+        );
+        assert_eq!(version_from_image("ghcr.io/runatlantis/atlantis"), Unknown);
+        assert_eq!(
+            version_from_image("registry.acme.dev:5000/atlantis"),
+            Unknown
+        );
+        assert_eq!(
+            version_from_image("ghcr.io/runatlantis/atlantis@sha256:0123abcd"),
+            Unknown
+        );
+        assert_eq!(
+            version_from_image("atlantis:dev"),
+            NotARelease("dev".into())
+        );
+        assert_eq!(
+            version_from_image("atlantis:v9.9.9"),
+            NotARelease("v9.9.9".into())
+        );
+    }
+
+    #[test]
+    fn the_option_wins_over_the_tag() {
+        let tag = Some("ghcr.io/runatlantis/atlantis:v0.28.1");
+        assert_eq!(
+            resolve(Some(Version::new(0, 27, 0)), tag).version,
+            Version::new(0, 27, 0)
+        );
+        assert_eq!(resolve(None, tag).version, Version::new(0, 28, 1));
+        assert_eq!(
+            resolve(None, Some("atlantis:latest")).source,
+            VersionSource::Latest
+        );
+        assert_eq!(resolve(None, None), AtlantisVersion::default());
     }
 
     #[test]

@@ -240,6 +240,69 @@ fn exit_statuses() {
     assert_eq!(status(&["--format", "xml", "ok.yaml"]), Some(2));
 }
 
+/// `--atlantis-version` takes a known release only: anything else is a failed run (exit 2)
+/// that lists the accepted forms and the newest known release, for `lint` and `emit` alike.
+#[test]
+fn atlantis_version_must_be_a_known_release() {
+    let dir = Dir::new("atlantis-version");
+    dir.write("ok.yaml", BASE);
+    let newest = flags::LATEST.to_string();
+    for bad in [
+        "latest",
+        "0.x",
+        "v9.9.9",
+        "4f3c2a1e9b",
+        "v0.28",
+        "v0.17.0-beta",
+    ] {
+        for emit in [false, true] {
+            let mut cmd = if emit {
+                let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
+                cmd.current_dir(&dir.0).args(["emit", "--to", "yaml"]);
+                cmd
+            } else {
+                lint(&dir.0)
+            };
+            let out = cmd
+                .args(["--atlantis-version", bad, "ok.yaml"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+            assert!(stderr.contains("--atlantis-version:"), "{bad}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "{newest} (the newest known), written v0.28.1 or 0.28.1"
+                )),
+                "{bad}: {stderr}"
+            );
+            assert!(out.stdout.is_empty(), "{bad}");
+        }
+    }
+    let out = lint(&dir.0)
+        .args(["--atlantis-version", "v9.9.9", "ok.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "atlantis-lint: --atlantis-version: `v9.9.9` is newer than the newest release atlantis-lint knows ({newest}); expected an Atlantis release from v0.17.0 to {newest} (the newest known), written v0.28.1 or 0.28.1\n"
+        )
+    );
+    // Both spellings of a release work, and the summary names it.
+    for good in ["v0.31.0", "0.31.0"] {
+        let out = lint(&dir.0)
+            .args(["--atlantis-version", good, "ok.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .ends_with("0 errors, 1 warning in 1 config for Atlantis v0.31.0\n")
+        );
+    }
+}
+
 /// Atlantis also loads TOML and dotenv config files; atlantis-lint says it cannot read them
 /// (exit 2) instead of reporting them as broken YAML, and still lints the other files.
 #[test]

@@ -211,8 +211,17 @@ struct Case {
 fn cases_in(dir: &Path, prefix: &str) -> Vec<Case> {
     let mut stems: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
         if name.contains(".expected") || name.starts_with('.') || name == "README.md" {
+            continue;
+        }
+        // The inputs other cases name, and repo configs / atlantis.yaml files: not for emit.
+        let path = entry.path();
+        if path.is_dir()
+            || std::fs::read(&path)
+                .is_ok_and(|b| atlantis_lint::repo_config::run::detect(&b).is_some())
+        {
             continue;
         }
         let (stem, _) = name.split_once('.').unwrap_or((&name, ""));
@@ -233,6 +242,10 @@ fn cases_in(dir: &Path, prefix: &str) -> Vec<Case> {
         if let Some(a) = argv {
             args.push("--".into());
             args.extend(a.lines().map(str::to_string));
+        }
+        // Only options left (the case's file was a repo document): nothing to emit.
+        if args.is_empty() {
+            continue;
         }
         out.push(Case {
             dir: dir.to_path_buf(),
@@ -719,6 +732,35 @@ fn include_refuses_a_terminal_without_force() {
     let forced = run("--force").unwrap();
     assert_eq!(forced.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&forced.stdout).contains("gh-token: ghp_"));
+}
+
+/// `--atlantis-version` writes that release's flags with that release's defaults: the default
+/// changes of `data/versions.json` (emoji-reaction `eyes` until v0.28.0, allow-commands without
+/// `cancel` until v0.39.0, autoplan-file-list without the OpenTofu patterns until v0.46.0), and
+/// no flag the release did not have yet.
+#[test]
+fn defaults_follow_the_release() {
+    let mut failures = Vec::new();
+    for release in ["v0.22.0", "v0.27.0", "v0.28.1", "v0.31.0", "v0.37.1"] {
+        let out = emit(
+            &data(),
+            &[
+                "--to",
+                "yaml",
+                "--with-defaults",
+                "--atlantis-version",
+                release,
+                "release.yaml",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{release}: {}", stderr(&out));
+        expect(
+            &format!("release.{release}.yaml"),
+            &stdout(&out),
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// `--to k8s-env` read back by the manifest reader: the same configuration, except that each

@@ -266,7 +266,7 @@ fn github_output_is_exact() {
 ::error file=typos.yaml,line=5,col=1,endLine=5,endColumn=15,title=unknown-key::`allow-draft-pr` is not an Atlantis flag; Atlantis ignores it%0Ahelp: did you mean `allow-draft-prs`?
 ::error file=typos.yaml,line=6,col=1,endLine=6,endColumn=7,title=unknown-key::`github` is a nested mapping; Atlantis reads only top-level flag names and ignores it%0Ahelp: write each setting as a top-level `flag-name: value` pair
 ::warning file=env-names.env,line=1,col=1,endLine=1,endColumn=1,title=unknown-key::`ATLANTIS_URL` is not an Atlantis variable; Atlantis ignores it%0Ahelp: did you mean `ATLANTIS_ATLANTIS_URL`? (flag `atlantis-url`)
-atlantis-lint: 3 errors, 1 warning in 1 config
+atlantis-lint: 3 errors, 1 warning in 1 config for Atlantis v0.47.1 (the latest known)
 ";
     assert_eq!(out.stdout, expected);
     assert_eq!(out.code, 1);
@@ -287,7 +287,7 @@ fn github_escapes_data_and_properties() {
             .args(["--format", "github", "a,b:c%d.yaml"]));
     let expected = "\
 ::error file=a%2Cb%3Ac%25d.yaml,line=4,col=1,endLine=4,endColumn=11,title=unknown-key::`50%25%0D%0Ax` is not an Atlantis flag; Atlantis ignores it%0Ahelp: remove it, or use the name of an Atlantis server flag (see `atlantis server --help`)
-atlantis-lint: 1 error, 0 warnings in 1 config
+atlantis-lint: 1 error, 0 warnings in 1 config for Atlantis v0.47.1 (the latest known)
 ";
     assert_eq!(out.stdout, expected);
     let _ = std::fs::remove_dir_all(&dir);
@@ -329,7 +329,10 @@ fn github_annotates_at_most_ten_per_level() {
         lines[13],
         "atlantis-lint: 2 errors not annotated (GitHub shows at most 10 annotations of each level per step); they are listed above without annotation"
     );
-    assert_eq!(lines[14], "atlantis-lint: 12 errors, 1 warning in 1 config");
+    assert_eq!(
+        lines[14],
+        "atlantis-lint: 12 errors, 1 warning in 1 config for Atlantis v0.47.1 (the latest known)"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -458,7 +461,9 @@ fn each_output_takes_the_format_before_it() {
     assert_eq!((out.stdout.as_str(), out.code), ("", 1));
     let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
     assert!(
-        report.ends_with("3 errors, 0 warnings in 1 config\n"),
+        report.ends_with(
+            "3 errors, 0 warnings in 1 config for Atlantis v0.47.1 (the latest known)\n"
+        ),
         "{report}"
     );
     assert!(!report.contains('\x1b'));
@@ -555,25 +560,23 @@ deploy/broken.yaml:2:11: error[yaml-syntax] deploy/broken.yaml does not parse as
         .args(only(&["unknown-key", "yaml-syntax"]))
         .args(["--color", "never", "."]));
     assert!(
-        human
-            .stdout
-            .ends_with("2 errors, 0 warnings in 3 configs\n"),
+        human.stdout.ends_with(
+            "2 errors, 0 warnings in 3 configs for Atlantis v0.47.1 (the latest known)\n"
+        ),
         "{}",
         human.stdout
     );
 
     // A file named explicitly that is not an Atlantis server config is never linted as one:
-    // one message says what it is (exit 2); --only-server-configs skips it like a search would.
+    // a repos.yaml is linted as a server-side repo config (here: clean); --only-server-configs
+    // lints repos.yaml and atlantis.yaml in their own kinds too (the pre-commit hook).
     let out = run(cmd(&dir).args(only(&["unknown-key", "yaml-syntax"])).args([
         "--format",
         "concise",
         "repos.yaml",
     ]));
-    assert_eq!((out.stdout.as_str(), out.code), ("", 2));
-    assert_eq!(
-        out.stderr,
-        "atlantis-lint: repos.yaml looks like a server-side repo config (repos.yaml with `repos`/`workflows`/`policies`): it is not a server config (it is what --repo-config names); atlantis-lint does not lint it yet\n"
-    );
+    assert_eq!((out.stdout.as_str(), out.code), ("", 0), "{}", out.stderr);
+    assert_eq!(out.stderr, "");
     let out = run(cmd(&dir).args(only(&["unknown-key", "yaml-syntax"])).args([
         "--format",
         "concise",
@@ -595,7 +598,11 @@ fn whole_config_findings_name_their_file_when_there_are_several() {
         .args(["--color", "never", "a.yaml", "b.yaml"]));
     assert!(out.stdout.contains("(in a.yaml)"), "{}", out.stdout);
     assert!(out.stdout.contains("(in b.yaml)"), "{}", out.stdout);
-    assert!(out.stdout.ends_with("2 errors, 0 warnings in 2 configs\n"));
+    assert!(
+        out.stdout.ends_with(
+            "2 errors, 0 warnings in 2 configs for Atlantis v0.47.1 (the latest known)\n"
+        )
+    );
     let out = run(cmd(&dir)
         .args(only(&["no-vcs-credentials"]))
         .args(["--color", "never", "a.yaml"]));

@@ -789,3 +789,142 @@ fn file_names_never_inject_workflow_commands_or_escapes() {
         r.stderr
     );
 }
+
+// ---- The server-side repo config and repo-level atlantis.yaml ----
+
+/// Regexes that are pathological for a backtracking engine, in ids, branches, policy and output
+/// filters, checked with the server's allowlist (so they are also matched): RE2 semantics, no
+/// catastrophic backtracking.
+#[test]
+fn pathological_regexes_in_a_repo_config_are_linear() {
+    let dir = scratch("repo-config-regex");
+    write(&dir, "server.yaml", BASE);
+    let nested = format!("/{}b/", "(a*)*".repeat(500));
+    let long = format!("/{}/", "(a|aa)+".repeat(2000));
+    let text = format!(
+        "repos:\n- id: /(a+)+$/\n- id: /^(a|a?)+$/\n- id: '{nested}'\n- id: '{long}'\n- id: /^(([a-z])+.)+[A-Z]([a-z])+$/\n  branch: /(x+x+)+y/\n- id: /a{{1001}}/\npolicies:\n  policy_item_regex: '(a+)+$'\n  policy_sets:\n  - {{name: p, path: /p, policy_item_regex: '(.*a){{20}}'}}\nworkflows:\n  w:\n    plan:\n      steps:\n      - run: {{command: plan, output: [{{filter_regex: '(a|aa)*c'}}]}}\n"
+    );
+    let path = write(&dir, "repos.yaml", &text);
+    let server = dir.join("server.yaml").to_string_lossy().into_owned();
+    let start = std::time::Instant::now();
+    let r = run(&["--format", "json", &server, &path]);
+    assert_sane(&r, "pathological regexes");
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+    // RE2 refuses a repeat count above 1000, as Go does.
+    let d = find(&r.diags(), "repo-config-repo-id");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid repeat count"),
+        "{d}"
+    );
+    assert_positions_inside(&r, &text);
+}
+
+/// A repos.yaml of 10,000 entries (and as many workflows and hooks): linted in bounded time,
+/// every problem found.
+#[test]
+fn ten_thousand_repo_entries() {
+    let mut text = String::from("repos:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "- id: github.com/acme/repo-{i}\n  apply_requirements: [approved{}]\n  workflow: w{}\n  pre_workflow_hooks:\n  - run: ./hook.sh {i}\n",
+            if i % 1000 == 0 { "x" } else { "" },
+            i % 100
+        ));
+    }
+    text.push_str("workflows:\n");
+    for i in 0..100 {
+        text.push_str(&format!("  w{i}:\n    plan:\n      steps: [init, plan]\n"));
+    }
+    let dir = scratch("repo-config-10k");
+    write(&dir, "server.yaml", BASE);
+    let path = write(&dir, "repos.yaml", &text);
+    let server = dir.join("server.yaml").to_string_lossy().into_owned();
+    let start = std::time::Instant::now();
+    let r = run(&["--format", "json", &server, &path]);
+    assert_sane(&r, "10,000 entries");
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    let n = r
+        .rules()
+        .iter()
+        .filter(|x| *x == "repo-config-requirements")
+        .count();
+    assert_eq!(n, 10);
+}
+
+/// Anchors and merge keys shared across workflows and repos: read as yaml.v3 reads them (no
+/// expansion cost); an alias bomb is refused as yaml.v3 refuses it.
+#[test]
+fn anchors_across_workflows() {
+    let dir = scratch("repo-config-anchors");
+    let text = "workflows:\n  base: &base\n    plan:\n      steps: &steps [init, plan, run]\n  a: *base\n  b:\n    <<: *base\n    apply:\n      steps: *steps\nrepos:\n- &repo {id: /.*/, workflow: a}\n- <<: *repo\n  id: github.com/acme/infra\n  workflow: missing\n";
+    let path = write(&dir, "repos.yaml", text);
+    let r = run(&["--format", "json", &path]);
+    assert_sane(&r, "anchors");
+    assert_eq!(r.code, 1);
+    let steps: Vec<_> = r
+        .diags()
+        .into_iter()
+        .filter(|d| d["rule"] == "repo-config-workflow-step")
+        .collect();
+    // The bare `run` of the shared list is reported where it is written.
+    assert!(!steps.is_empty());
+    assert!(steps.iter().all(|d| d["source"]["line"] == 4), "{steps:?}");
+    let d = find(&r.diags(), "repo-config-undefined-workflow");
+    assert_eq!(d["source"]["line"], 14);
+
+    let mut bomb = String::from(
+        "workflows:\n  w0: &a0 {plan: {steps: [init, plan, init, plan, init, plan, init, plan, init]}}\n",
+    );
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        bomb.push_str(&format!(
+            "  w{i}: &a{i} [{}]\n",
+            [prev.as_str(); 9].join(",")
+        ));
+    }
+    let path = write(&dir, "bomb.yaml", &bomb);
+    let start = std::time::Instant::now();
+    let r = run(&["--format", "json", &path]);
+    assert_sane(&r, "alias bomb");
+    assert!(start.elapsed().as_secs() < 10);
+    let d = find(&r.diags(), "repo-config-syntax");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("excessive aliasing"),
+        "{d}"
+    );
+}
+
+/// A 5 MB repo-config-json: checked inside the server config in bounded time and memory,
+/// positions inside the string.
+#[test]
+fn five_megabyte_repo_config_json() {
+    let mut json = String::from("{\"repos\":[");
+    let mut i = 0;
+    while json.len() < 5 * 1024 * 1024 {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!(
+            "{{\"id\":\"github.com/acme/repo-{i}\",\"apply_requirements\":[\"approved\",\"mergeable\"],\"allowed_overrides\":[\"workflow\"]}}"
+        ));
+        i += 1;
+    }
+    json.push_str(",{\"id\":\"/.*/\",\"apply_requirements\":[\"approve\"]}]}");
+    let text = format!("{BASE}repo-config-json: '{json}'\n");
+    let dir = scratch("repo-config-json-5mb");
+    let path = write(&dir, "atlantis.yaml", &text);
+    let mut cmd = command();
+    cmd.args(["--format", "json", "--today", "2026-11-29", &path]);
+    // A debug build on a shared machine takes several seconds; a release build well under one.
+    let r = run_with(cmd, None, Duration::from_secs(120));
+    assert_sane(&r, "5 MB repo-config-json");
+    let d = find(&r.diags(), "repo-config-requirements");
+    assert_eq!(d["source"]["line"], 6);
+    assert_positions_inside(&r, &text);
+}

@@ -177,6 +177,45 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         env: vec![],
     });
 
+    // 2b. repo-config-json (a secret flag: it may embed credentials) with markers wherever the
+    // repo config rules quote a value: hook commands, step names and commands, requirements,
+    // overrides, workflow names, ids and regexes, env values.
+    let rcj = format!(
+        r#"{{"repos":[{{"id":"/{}(/","branch":"{}","pre_workflow_hooks":[{{"run":"curl -u bot:{} x","command":"plan"}},{{"run":"./x","commands":"{}"}}],"apply_requirements":["{}"],"allowed_overrides":["{}"],"workflow":"{}","silence_pr_comments":["{}"],"repo_config_file":"/{}"}},{{"id":"github.com/acme/{}*"}}],"workflows":{{"w":{{"plan":{{"steps":["{}",{{"run":"{}"}},{{"env":{{"name":"T","value":"{}","command":"x"}}}},{{"{}":{{"extra_args":["{}"]}}}},"run:curl {}",{{"run":{{"command":"x","shell":"bash","shellArgs":["{}",42]}}}}]}}}}}},"team_authz":{{"command":"{}"}},"{}":1}}"#,
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next(),
+        m.next()
+    );
+    write(
+        dir,
+        "repo-config-json.yaml",
+        format!(
+            "{BASE}gh-user: atlantis-bot\nrepo-config-json: {}\n",
+            yaml_quote(&rcj)
+        ),
+    );
+    cases.push(Case {
+        name: "repo-config-json".into(),
+        args: vec![path("repo-config-json.yaml")],
+        env: vec![("ATLANTIS_REPO_CONFIG_JSON".into(), rcj.clone())],
+    });
+
     // 3. Broken files: syntax errors right at and near the secrets, invalid UTF-8.
     let broken = [
         format!("gh-user: atlantis-bot\ngh-token: \"{}\n", m.next()),
@@ -881,60 +920,84 @@ fn online_probe_never_prints_what_a_host_echoes() {
     );
 }
 
-/// A 2048-bit RSA key in PEM (PKCS#1), generated once.
-fn app_key_pem() -> &'static str {
-    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
-        use rsa::pkcs1::EncodeRsaPrivateKey;
-        rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
-            .unwrap()
-            .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
-            .unwrap()
-            .to_string()
-    })
-}
-
+/// Secrets only the online layer knows: a token read from `gh-token-file`, and the JWT it signs
+/// with a key read from `gh-app-key-file`. A host echoes the request's headers back in every
+/// shape (`echo_reply`); no 8-character piece of the token, of its Basic encoding, or of the
+/// JWT's claims and signature may appear in any format or on stderr.
 #[test]
 fn online_probe_never_prints_an_echoed_file_secret_or_jwt() {
     if !options(&[]).iter().any(|(n, _)| n == "online") {
         return; // built without the online feature
     }
+    use rsa::pkcs1::EncodeRsaPrivateKey;
     let dir = scratch("leak-online-files");
     let mut markers = Markers::new();
-    let token = write(&dir, "gh-token", format!("{}\n", markers.next()));
-    let key = write(&dir, "app.pem", app_key_pem());
+    let token = markers.next();
+    let token_file = write(&dir, "gh-token", format!("{token}\n"));
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let pem = key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+    let key_file = write(&dir, "app.pem", pem.as_bytes());
     let configs = [
-        format!("{BASE}gh-user: atlantis-bot\ngh-token-file: {token}\n"),
-        format!("{BASE}gh-app-id: 123456\ngh-app-key-file: {key}\n"),
+        write(
+            &dir,
+            "token-file.yaml",
+            format!("{BASE}gh-user: atlantis-bot\ngh-token-file: {token_file}\n"),
+        ),
+        write(
+            &dir,
+            "app-key-file.yaml",
+            format!("{BASE}gh-app-id: 12345\ngh-app-key-file: {key_file}\nwrite-git-creds: true\n"),
+        ),
     ];
+    let mut windows = markers.windows();
+    let formats = possible_values(&[], "--format", &[]);
     let mut failures = Vec::new();
     for kind in 0..4 {
         let server = support::start(move |req| echo_reply(kind, req));
-        for (i, yaml) in configs.iter().enumerate() {
-            let path = write(&dir, &format!("cfg{i}.yaml"), yaml);
-            for format in possible_values(&[], "--format", &[]) {
+        for config in &configs {
+            for format in &formats {
                 let mut cmd = command();
-                cmd.args(["--online", "--format", &format, "--online-timeout", "5"])
-                    .arg("--ca-cert")
-                    .arg(support::ca_path())
-                    .args(server.connect_to())
-                    .arg(&path);
+                cmd.args([
+                    "--online",
+                    "--format",
+                    format,
+                    "--online-timeout",
+                    "5",
+                    "--ca-cert",
+                ])
+                .arg(support::ca_path())
+                .args(server.connect_to())
+                .arg(config);
                 let run = run_with(cmd, None, Duration::from_secs(60));
-                // Every credential the host received (file token, Basic header, app JWT).
-                let mut sent = Markers::new();
-                sent.all = markers.all.clone();
-                for req in server.requests() {
-                    if let Some(auth) = req.header("authorization") {
+                // The JWTs this run sent: their claims and signatures are secrets too (the
+                // header part is the same public `{"alg":"RS256","typ":"JWT"}` for everyone).
+                for r in server.requests() {
+                    if let Some(jwt) = r
+                        .header("authorization")
+                        .and_then(|a| a.strip_prefix("Bearer "))
+                    {
+                        for part in jwt.split('.').skip(1) {
+                            for i in 0..=part.len().saturating_sub(WINDOW) {
+                                windows.insert(part[i..i + WINDOW].to_string());
+                            }
+                        }
+                    }
+                    // Every credential sent (the Basic header's base64 too), whole.
+                    if let Some(auth) = r.header("authorization") {
                         let credential = auth.split_once(' ').map_or(auth, |(_, c)| c);
-                        // The JWT's header segment is the same for every app: not a secret.
                         let credential = credential
                             .strip_prefix("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.")
                             .unwrap_or(credential);
-                        sent.all.push(credential.to_string());
+                        if credential.len() >= WINDOW {
+                            for i in 0..=credential.len() - WINDOW {
+                                if let Some(w) = credential.get(i..i + WINDOW) {
+                                    windows.insert(w.to_string());
+                                }
+                            }
+                        }
                     }
                 }
-                let windows = sent.windows();
-                let what = format!("--online --format {format} on config {i} (reply {kind})");
+                let what = format!("--online --format {format} on {config} (reply {kind})");
                 for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
                     if let Err(e) = check_no_leak(text, &windows, &format!("{what} ({stream})")) {
                         failures.push(e);
@@ -942,11 +1005,21 @@ fn online_probe_never_prints_an_echoed_file_secret_or_jwt() {
                 }
             }
         }
+        let auth: Vec<String> = server
+            .requests()
+            .iter()
+            .filter_map(|r| {
+                r.header("authorization")
+                    .map(|a| a.split(' ').next().unwrap_or("").to_string())
+            })
+            .collect();
         assert!(
-            server.requests().iter().any(|r| r
-                .header("authorization")
-                .is_some_and(|a| a.starts_with("Bearer ey"))),
-            "the app JWT reached the fake host"
+            auth.iter().any(|a| a == "Basic"),
+            "the token file was sent: {auth:?}"
+        );
+        assert!(
+            auth.iter().any(|a| a == "Bearer"),
+            "a JWT was sent: {auth:?}"
         );
     }
     assert!(

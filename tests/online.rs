@@ -760,6 +760,10 @@ fn app_config(key_line: &str) -> String {
     )
 }
 
+/// The GitHub App tests read their key from a file the config names, next to `gh-hostname`:
+/// only an explicit `--online-host` lets that credential go to a non-public host.
+const TRUST_GHE: &[&str] = &["--online-host", "ghe.test.local"];
+
 fn key_file(pem: &str) -> String {
     let dir = support::temp_dir("key");
     let path = dir.join("app.pem");
@@ -783,7 +787,7 @@ fn github_app_valid_key_file_pkcs1() {
     let run = lint(
         &app_config(&key_file(&app_keys().0.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_no_key_leak(&run);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -828,7 +832,7 @@ fn github_app_key_of_another_app_is_rejected() {
     let run = lint(
         &app_config(&key_file(&app_keys().1.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_eq!(run.code, 1);
     let msg = run.message("credential-rejected");
@@ -853,7 +857,7 @@ fn github_app_needs_exactly_one_installation() {
     );
     let server = start(github_app(two));
     let cfg = app_config(&key_file(&app_keys().0.pkcs1_pem));
-    let run = lint(&cfg, Some(&server), &[]);
+    let run = lint(&cfg, Some(&server), TRUST_GHE);
     assert_eq!(run.code, 1);
     let msg = run.message("credential-insufficient");
     assert!(
@@ -862,7 +866,11 @@ fn github_app_needs_exactly_one_installation() {
     );
     assert!(msg.contains("expected 1, found 2"), "{msg}");
     // With the id set, that installation is read directly.
-    let run = lint(&(cfg + "gh-app-installation-id: 222\n"), Some(&server), &[]);
+    let run = lint(
+        &(cfg + "gh-app-installation-id: 222\n"),
+        Some(&server),
+        TRUST_GHE,
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.message("credential-verified")
@@ -883,7 +891,7 @@ fn github_app_installation_missing_permissions() {
     )));
     let cfg =
         app_config(&key_file(&app_keys().0.pkcs1_pem)) + "gh-team-allowlist: \"devops:plan\"\n";
-    let run = lint(&cfg, Some(&server), &[]);
+    let run = lint(&cfg, Some(&server), TRUST_GHE);
     assert_eq!(run.code, 1);
     let found = run.rule("credential-insufficient");
     assert_eq!(found.len(), 2, "{}", run.stdout);
@@ -919,7 +927,7 @@ fn github_app_suspended_installation() {
     let run = lint(
         &app_config(&key_file(&app_keys().0.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_eq!(run.code, 1);
     assert!(run.message("credential-rejected").contains("is suspended"));
@@ -937,7 +945,7 @@ fn github_app_clock_skew() {
     let run = lint(
         &app_config(&key_file(&app_keys().0.pkcs1_pem)),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     let msg = run.message("credential-rejected");
     assert!(
@@ -961,7 +969,7 @@ fn bbs_token() -> String {
 }
 
 fn ado_token() -> String {
-    "atlantislintfakeado".repeat(3)[..52].to_string()
+    "k3x9qvz7m2wr8tbn5jpd4hcy6fgs".repeat(2)[..52].to_string()
 }
 
 fn gitea_config() -> String {
@@ -1382,7 +1390,7 @@ fn every_host_every_indeterminate_state() {
             }
         });
         for (host, cfg) in &configs {
-            let run = lint(cfg, Some(&server), &[]);
+            let run = lint(cfg, Some(&server), TRUST_GHE);
             assert_no_leak_all(&run);
             assert_no_key_leak(&run);
             assert!(!run.stdout.contains("LEAKYQUERY"));
@@ -1409,7 +1417,11 @@ fn every_host_times_out_within_the_deadline() {
         _ => Reply::json(200, "{}").delay(Duration::from_secs(10)),
     });
     let (a, b) = seven_hosts();
-    let run = support::lint_many(&[&a, &b], Some(&server), &["--online-timeout", "1"]);
+    let run = support::lint_many(
+        &[&a, &b],
+        Some(&server),
+        &["--online-timeout", "1", "--online-host", "ghe.test.local"],
+    );
     let found = run.rule("probe-indeterminate");
     assert_eq!(found.len(), 7, "{}", run.stdout);
     assert!(found.iter().all(|d| {
@@ -1444,7 +1456,7 @@ fn seven_hosts_in_parallel_timing() {
         every_host(r)
     });
     let (a, b) = seven_hosts();
-    let run = support::lint_many(&[&a, &b], Some(&server), &[]);
+    let run = support::lint_many(&[&a, &b], Some(&server), TRUST_GHE);
     assert_no_leak_all(&run);
     assert_eq!(run.rule("credential-verified").len(), 7, "{}", run.stdout);
     assert_eq!(run.json["summary"]["errors"], 0, "{}", run.stdout);
@@ -1643,13 +1655,17 @@ fn github_app_slug_and_installation_id_mismatches() {
     let run = lint(
         &(cfg.clone() + "gh-app-slug: atlantis-other\n"),
         Some(&server),
-        &[],
+        TRUST_GHE,
     );
     assert_eq!(run.code, 1);
     let d = run.one("credential-insufficient");
     assert!(d["message"].as_str().unwrap().contains("gh-app-slug is `atlantis-other` but the key and gh-app-id belong to the app `atlantis-acme`"));
     assert_eq!(d["related"].as_array().unwrap().len(), 1);
-    let run = lint(&(cfg + "gh-app-installation-id: 999\n"), Some(&server), &[]);
+    let run = lint(
+        &(cfg + "gh-app-installation-id: 999\n"),
+        Some(&server),
+        TRUST_GHE,
+    );
     assert_eq!(run.code, 1);
     assert!(
         run.message("credential-insufficient").contains(
@@ -1857,6 +1873,872 @@ fn small_states_expired_header_anonymous_answer_secondary_limit() {
     );
 }
 
+// ---------------------------------------------------------------- issue 14: --online as Atlantis's client
+
+/// Runs the linter with `--online --format json` and these env vars, on a config file.
+fn run_env(
+    yaml: &str,
+    server: &support::Server,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> support::Run {
+    let mut all: Vec<String> = server.connect_to();
+    all.extend(["--format".into(), "json".into()]);
+    all.extend(args.iter().map(|s| s.to_string()));
+    let started = std::time::Instant::now();
+    let (stdout, stderr) = run_with_env(yaml, &all, env);
+    support::Run {
+        json: serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null),
+        stdout,
+        stderr,
+        code: 0,
+        elapsed: started.elapsed(),
+    }
+}
+
+#[test]
+fn a_token_from_the_environment_is_not_sent_to_a_host_the_config_names() {
+    let server = start(gh_user_ok);
+    // The pull request's config chooses the host; the CI's environment holds the token.
+    let cfg = "repo-allowlist: evil.test.local/acme/*\ngh-user: atlantis-bot\ngh-hostname: evil.test.local\n";
+    let env = [("ATLANTIS_GH_TOKEN", gh_token())];
+    let run = run_env(cfg, &server, &["--env"], &env);
+    assert!(
+        server.requests().is_empty(),
+        "the credential went to the host"
+    );
+    assert_no_leak(&run);
+    let d = run.one("probe-unverifiable");
+    let msg = d["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "gh-token was not sent to evil.test.local: gh-hostname comes from the file "
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("the credential from the environment (ATLANTIS_GH_TOKEN)"),
+        "{msg}"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("--online-host evil.test.local")
+    );
+    // The related location is the line naming the host.
+    assert_eq!(d["related"][0]["line"], 3);
+    assert_eq!(d["source"]["name"], "ATLANTIS_GH_TOKEN");
+    // Nothing is announced for it either.
+    assert!(!run.stderr.contains("evil.test.local"), "{}", run.stderr);
+    // Allowed explicitly: probed.
+    let run = run_env(
+        cfg,
+        &server,
+        &["--env", "--online-host", "evil.test.local"],
+        &env,
+    );
+    run.one("credential-verified");
+    assert_eq!(server.requests().len(), 1);
+    // Host and token from the same trusted source (the environment): probed.
+    let env = [
+        ("ATLANTIS_GH_TOKEN", gh_token()),
+        ("ATLANTIS_GH_HOSTNAME", "evil.test.local".to_string()),
+    ];
+    let run = run_env(
+        "repo-allowlist: evil.test.local/acme/*\ngh-user: atlantis-bot\n",
+        &server,
+        &["--env"],
+        &env,
+    );
+    run.one("credential-verified");
+    // A public host needs no permission: api.github.com.
+    let env = [("ATLANTIS_GH_TOKEN", gh_token())];
+    let run = run_env(
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-hostname: github.com\n",
+        &server,
+        &["--env"],
+        &env,
+    );
+    run.one("credential-verified");
+    assert_eq!(server.requests().last().unwrap().host(), "api.github.com");
+}
+
+#[test]
+fn a_token_file_named_by_the_config_is_not_sent_to_a_host_the_config_names() {
+    let server = start(gh_user_ok);
+    let dir = support::temp_dir("tok");
+    let file = dir.join("token");
+    std::fs::write(&file, gh_token() + "\n").unwrap();
+    let cfg = format!(
+        "repo-allowlist: evil.test.local/acme/*\ngh-user: atlantis-bot\ngh-hostname: evil.test.local\ngh-token-file: {}\n",
+        file.display()
+    );
+    let run = lint(&cfg, Some(&server), &[]);
+    assert!(server.requests().is_empty());
+    assert_no_leak(&run);
+    let msg = run.message("probe-unverifiable");
+    assert!(
+        msg.contains("the credential of gh-token-file was not sent to evil.test.local"),
+        "{msg}"
+    );
+    // --require-online: a host that could not be probed fails the run.
+    let run = lint(&cfg, Some(&server), &["--require-online"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.one("probe-unverifiable")["severity"], "error");
+}
+
+#[test]
+fn require_online_fails_when_the_token_file_cannot_be_read() {
+    let server = start(gh_user_ok);
+    let cfg = "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: /nonexistent/atlantis-lint/token\n";
+    let run = lint(cfg, Some(&server), &[]);
+    assert_eq!(run.one("probe-unverifiable")["severity"], "info");
+    let run = lint(cfg, Some(&server), &["--require-online"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let d = run.one("probe-unverifiable");
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be read from here")
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn one_leading_at_sign_is_trimmed_from_host_users() {
+    let server = start(every_host);
+    // Bitbucket Cloud without an API user: Atlantis sends `bb-bot`, not `@bb-bot`.
+    let cfg = format!(
+        "repo-allowlist: bitbucket.org/acme/*\nbitbucket-user: \"@bb-bot\"\nbitbucket-token: {}\n",
+        bbc_token()
+    );
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let server2 = start(move |r| {
+        s2.lock()
+            .unwrap()
+            .push(r.header("authorization").unwrap_or("").to_string());
+        if r.header("authorization") == Some(&format!("Basic {}", basic("bb-bot", &bbc_token()))) {
+            Reply::json(200, r#"{"username":"bb-bot"}"#)
+                .header("x-oauth-scopes", "read:repository:bitbucket, read:pullrequest:bitbucket, write:pullrequest:bitbucket")
+        } else {
+            Reply::json(401, "{}")
+        }
+    });
+    let run = lint(&cfg, Some(&server2), &[]);
+    assert_eq!(run.rule("credential-rejected").len(), 0, "{}", run.stdout);
+    run.one("credential-verified");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    // GitHub: `@atlantis-bot` is `atlantis-bot` in the Basic header and in the comparison.
+    let cfg = gh_config(None).replace("gh-user: atlantis-bot", "gh-user: \"@atlantis-bot\"");
+    let run = lint(&cfg, Some(&server), &[]);
+    let msg = run.message("credential-verified");
+    assert!(!msg.contains("gh-user is"), "{msg}");
+}
+
+/// A self-signed server certificate with CA:TRUE, as `openssl req -x509` makes it.
+fn self_signed_ca_leaf(host: &str) -> (String, std::sync::Arc<rustls::ServerConfig>) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec![host.to_string()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+    (cert.pem(), std::sync::Arc::new(config))
+}
+
+#[test]
+fn ca_cert_accepts_a_self_signed_ca_leaf_as_go_does() {
+    let (pem, config) = self_signed_ca_leaf("ghe.test.local");
+    let server = support::start_with_config(config, gh_user_ok);
+    let dir = support::temp_dir("selfsigned");
+    let ca = dir.join("server.pem");
+    std::fs::write(&ca, &pem).unwrap();
+    let ca = ca.display().to_string();
+    let connect = format!("ghe.test.local:443:127.0.0.1:{}", server.port);
+    let run = lint(
+        &gh_config(Some("ghe.test.local")),
+        None,
+        &["--ca-cert", &ca, "--connect-to", &connect],
+    );
+    assert_no_leak(&run);
+    run.one("credential-verified");
+    // The name is still checked: the same certificate for another host name is refused, in
+    // our words, without the TLS library's debug text.
+    let connect = format!("gitlab.test.local:443:127.0.0.1:{}", server.port);
+    let run = lint(
+        &gl_config("gitlab.test.local"),
+        None,
+        &["--ca-cert", &ca, "--connect-to", &connect],
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(
+        msg.contains("TLS failed: the server's certificate is not valid for this host name"),
+        "{msg}"
+    );
+    // Not given to --ca-cert: refused as an unknown authority.
+    let run = lint(
+        &gh_config(Some("ghe.test.local")),
+        None,
+        &[
+            "--connect-to",
+            &format!("ghe.test.local:443:127.0.0.1:{}", server.port),
+        ],
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(msg.contains("TLS failed: "), "{msg}");
+    for debug in [
+        "CaUsedAsEndEntity",
+        "Other(",
+        "InvalidCertificate",
+        "webpki",
+    ] {
+        assert!(!run.stdout.contains(debug), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn connect_to_honours_the_mapped_port_as_curl_does() {
+    let server = start(gh_user_ok);
+    // The configured host has its own port; the mapping sends it to the fake server's.
+    let connect = format!("ghe.test.local:8443:127.0.0.1:{}", server.port);
+    let run = lint(
+        &gh_config(Some("ghe.test.local:8443")),
+        None,
+        &["--connect-to", &connect],
+    );
+    assert_no_leak(&run);
+    run.one("credential-verified");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    // Host header and TLS name still say what the config says.
+    assert_eq!(reqs[0].host(), "ghe.test.local:8443");
+    assert_eq!(reqs[0].sni.as_deref(), Some("ghe.test.local"));
+    assert_eq!(reqs[0].path, "/api/v3/user");
+}
+
+#[test]
+fn azure_devops_server_with_a_port_is_probed() {
+    let server = start(every_host);
+    let cfg = format!(
+        "repo-allowlist: ado.test.local/acme/*\nazuredevops-hostname: ado.test.local:8080\nazuredevops-user: atlantis@acme.example\nazuredevops-token: {}\n",
+        ado_token()
+    );
+    let connect = format!("ado.test.local:8080:127.0.0.1:{}", server.port);
+    let run = lint(&cfg, None, &["--connect-to", &connect]);
+    assert_no_leak_all(&run);
+    assert!(
+        run.rule("probe-unverifiable").iter().all(|d| !d["message"]
+            .as_str()
+            .unwrap()
+            .contains("organisation is unknown")),
+        "{}",
+        run.stdout
+    );
+    let reqs = server.requests();
+    assert!(!reqs.is_empty(), "{}", run.stdout);
+    assert_eq!(reqs[0].host(), "ado.test.local:8080");
+    assert!(reqs[0].path.starts_with("/acme/_apis/connectionData"));
+}
+
+#[test]
+fn the_entitlement_host_is_named_among_the_recipients() {
+    let server = start(every_host);
+    let run = lint(&ado_config(), Some(&server), &[]);
+    assert_eq!(
+        run.stderr,
+        "atlantis-lint: --online: read-only requests to Azure DevOps at https://dev.azure.com, https://vsaex.dev.azure.com (entitlements)\n"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.host() == "vsaex.dev.azure.com")
+    );
+}
+
+#[test]
+fn connection_setup_follows_online_timeout() {
+    // A listener that accepts and never answers the TLS handshake.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let connect = format!("ghe.test.local:443:127.0.0.1:{port}");
+    let run = lint(
+        &gh_config(Some("ghe.test.local")),
+        None,
+        &["--connect-to", &connect, "--online-timeout", "6.5"],
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(msg.contains("no answer within 6.5 s"), "{msg}");
+    assert!(
+        run.elapsed >= Duration::from_millis(6400),
+        "gave up after {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn one_retry_after_a_server_error() {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let n2 = n.clone();
+    let server = start(move |r| {
+        if n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Reply::json(502, r#"{"message":"bad gateway"}"#)
+        } else {
+            gh_user_ok(r)
+        }
+    });
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    run.one("credential-verified");
+    assert_eq!(server.requests().len(), 2);
+    // Never more than one.
+    let server = start(|_| Reply::json(500, r#"{"message":"down"}"#));
+    let run = lint(&gh_config(None), Some(&server), &[]);
+    assert!(run.message("probe-indeterminate").contains("answered 500"));
+    assert_eq!(server.requests().len(), 2);
+    // Never after a 401.
+    let server = start(|_| Reply::json(401, r#"{"message":"Bad credentials"}"#));
+    lint(&gh_config(None), Some(&server), &[]);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn probing_stops_when_the_rate_limit_quota_is_low() {
+    let server = start(|r| match r.route() {
+        "/user" => gh_user_ok(r)
+            .header("x-ratelimit-remaining", "3")
+            .header("x-ratelimit-reset", &(now() + 600).to_string()),
+        _ => Reply::json(200, r#"{"permissions":{"push":true}}"#),
+    });
+    let cfg = gh_config(None).replace("github.com/acme/*", "github.com/acme/infra");
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the repository was still asked for"
+    );
+    let msg = run.message("probe-indeterminate");
+    assert!(
+        msg.contains("rate-limit quota is nearly spent (3 requests left"),
+        "{msg}"
+    );
+    run.one("credential-verified");
+}
+
+#[test]
+fn dry_run_prints_the_requests_and_sends_nothing() {
+    let server = start(every_host);
+    let (a, _) = seven_hosts();
+    let run = lint(&a, Some(&server), &["--dry-run"]);
+    assert!(server.requests().is_empty());
+    for s in all_secrets() {
+        assert!(!run.stdout.contains(&s) && !run.stderr.contains(&s));
+    }
+    assert!(run.online_rules().is_empty(), "{}", run.stdout);
+    assert!(run.stderr.contains("--dry-run: nothing is sent; the credentials would go to GitHub at https://api.github.com"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("GET https://api.github.com/user (Authorization: Basic base64(\"atlantis-bot:\" + <gh-token>))"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "GET https://gitlab.test.local/api/v4/version (PRIVATE-TOKEN: <gitlab-token>)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("GET https://dev.azure.com/acme/_apis/connectionData (Authorization: Basic base64(\":\" + <azuredevops-token>))"), "{}", run.stderr);
+}
+
+#[test]
+fn a_secret_read_from_a_file_and_echoed_by_the_host_is_never_printed() {
+    use support::basic;
+    let dir = support::temp_dir("tok");
+    let file = dir.join("token");
+    // Not token-shaped: only knowing it as a secret can hide it.
+    let secret = "qzFileSecret7Hk2Lm9Np4Rs";
+    std::fs::write(&file, format!("{secret}\n")).unwrap();
+    let cfg = format!(
+        "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token-file: {}\n",
+        file.display()
+    );
+    let b64 = basic(GH_USER, secret);
+    for kind in 0..3 {
+        let server = start(move |r| {
+            let auth = r.header("authorization").unwrap_or("").to_string();
+            let piece = &secret[3..14];
+            match kind {
+                0 => Reply::json(
+                    401,
+                    format!(r#"{{"message":"Bad credentials: {auth} ({piece})"}}"#),
+                ),
+                1 => Reply::json(200, format!(r#"{{"login":"{secret}"}}"#))
+                    .header("x-oauth-scopes", "repo"),
+                _ => Reply::json(
+                    403,
+                    format!(r#"{{"message":"token {piece}... is not allowed"}}"#),
+                ),
+            }
+        });
+        let run = lint(&cfg, Some(&server), &[]);
+        assert!(!server.requests().is_empty(), "{}", run.stdout);
+        for s in [secret, &b64, &secret[3..14], &b64[4..20]] {
+            assert!(
+                !run.stdout.contains(s) && !run.stderr.contains(s),
+                "reply {kind}: {}",
+                run.stdout
+            );
+        }
+        for w in secret.as_bytes().windows(8) {
+            let w = std::str::from_utf8(w).unwrap();
+            assert!(
+                !run.stdout.contains(w),
+                "reply {kind}: piece {w} in {}",
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn a_github_app_jwt_echoed_by_the_host_is_never_printed() {
+    let server = start(|r| {
+        let auth = r.header("authorization").unwrap_or("").to_string();
+        let jwt = auth.trim_start_matches("Bearer ").to_string();
+        let parts: Vec<&str> = jwt.split('.').collect();
+        Reply::json(
+            401,
+            format!(
+                r#"{{"message":"A JSON web token could not be decoded: claims {} signature {}"}}"#,
+                parts.get(1).unwrap_or(&""),
+                &parts.get(2).unwrap_or(&"")[..20.min(parts.get(2).map_or(0, |p| p.len()))]
+            ),
+        )
+    });
+    let run = lint(
+        &app_config(&key_file(&app_keys().0.pkcs1_pem)),
+        Some(&server),
+        TRUST_GHE,
+    );
+    assert_no_key_leak(&run);
+    let msg = run.message("credential-rejected");
+    assert!(
+        msg.contains("claims <redacted> signature <redacted>"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn progress_shows_one_live_line_per_host_on_a_terminal_only() {
+    let server = start(|r| {
+        let mut reply = gh_user_ok(r);
+        reply.delay = Duration::from_millis(700);
+        reply
+    });
+    let dir = support::temp_dir("progress");
+    let path = dir.join("atlantis.yaml");
+    std::fs::write(&path, gh_config(None)).unwrap();
+    let mut args: Vec<String> = vec![
+        env!("CARGO_BIN_EXE_atlantis-lint").into(),
+        path.display().to_string(),
+        "--online".into(),
+        "--format".into(),
+        "concise".into(),
+        "--ca-cert".into(),
+        support::ca_path().display().to_string(),
+    ];
+    args.extend(server.connect_to());
+    // Not a terminal: nothing but the notice.
+    let out = std::process::Command::new(&args[0])
+        .args(&args[1..])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "atlantis-lint: --online: read-only requests to GitHub at https://api.github.com\n"
+    );
+    // A terminal (util-linux `script` gives the run a pseudo-terminal).
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let out = std::process::Command::new("/usr/bin/script")
+        .args([
+            "-qec",
+            &format!("{} 2>&1 >/dev/null", quoted.join(" ")),
+            "/dev/null",
+        ])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains(
+            "atlantis-lint: GitHub at https://api.github.com: GET https://api.github.com/user ("
+        ),
+        "{screen:?}"
+    );
+    // Erased when done: the last thing written is the clear.
+    assert!(screen.trim_end().ends_with("\x1b[J"), "{screen:?}");
+    assert_no_leak(&support::Run {
+        json: serde_json::Value::Null,
+        stdout: screen.into_owned(),
+        stderr: String::new(),
+        code: 0,
+        elapsed: Duration::ZERO,
+    });
+}
+
+fn fine_grained_token() -> String {
+    format!("github_pat_{}", "AtlantisLintFake0".repeat(5))
+}
+
+#[test]
+fn github_fine_grained_token_reads_the_allowlisted_repository() {
+    let server = start(|r| {
+        let ok = |body: &str| Reply::json(200, body.to_string());
+        match r.path.as_str() {
+            "/user" => ok(r#"{"login":"atlantis-bot"}"#),
+            "/repos/acme/infra" => ok(r#"{"default_branch":"trunk","permissions":{"push":true}}"#),
+            "/repos/acme/infra/commits?per_page=1" => {
+                Reply::json(409, r#"{"message":"Git Repository is empty."}"#)
+            }
+            "/repos/acme/infra/pulls?per_page=1&state=all" => Reply::json(
+                403,
+                r#"{"message":"Resource not accessible by personal access token"}"#,
+            )
+            .header("x-accepted-github-permissions", "pull_requests=read"),
+            _ => Reply::not_found(),
+        }
+    });
+    let cfg = gh_config(None)
+        .replace(&gh_token(), &fine_grained_token())
+        .replace("github.com/acme/*", "github.com/acme/infra");
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let msg = run.message("credential-insufficient");
+    assert!(
+        msg.contains("gh-token cannot read `acme/infra` with the repository permission Pull requests: read (403; GitHub accepts: pull_requests=read)"),
+        "{msg}"
+    );
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/user",
+            "/repos/acme/infra",
+            "/repos/acme/infra/commits?per_page=1",
+            "/repos/acme/infra/pulls?per_page=1&state=all"
+        ]
+    );
+    // All three readable (the status of the default branch too): no finding but the note.
+    let server = start(|r| match r.route() {
+        "/user" => Reply::json(200, r#"{"login":"atlantis-bot"}"#),
+        "/repos/acme/infra" => Reply::json(
+            200,
+            r#"{"default_branch":"trunk","permissions":{"push":true}}"#,
+        ),
+        "/repos/acme/infra/commits" | "/repos/acme/infra/pulls" => Reply::json(200, "[]"),
+        "/repos/acme/infra/commits/trunk/status" => Reply::json(200, r#"{"state":"pending"}"#),
+        _ => Reply::not_found(),
+    });
+    let run = lint(&cfg, Some(&server), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(server.requests().len(), 5);
+    // A classic token is not asked for them (its scopes say it all).
+    let server = start(|r| match r.route() {
+        "/user" => gh_user_ok(r),
+        _ => Reply::json(200, r#"{"permissions":{"push":true}}"#),
+    });
+    lint(
+        &gh_config(None).replace("github.com/acme/*", "github.com/acme/infra"),
+        Some(&server),
+        &[],
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn github_team_allowlist_teams_are_read_from_the_organisation() {
+    let server = start(|r| match r.path.as_str() {
+        "/user" => gh_user_ok(r),
+        "/orgs/acme/teams?per_page=100" => {
+            Reply::json(200, r#"[{"id":1,"name":"DevOps","slug":"devops"}]"#)
+        }
+        _ => Reply::not_found(),
+    });
+    let cfg = gh_config(None) + "gh-team-allowlist: \"devops:plan, sre:apply\"\n";
+    let run = lint(&cfg, Some(&server), &[]);
+    let d = run.one("credential-insufficient");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("gh-team-allowlist names `sre` that organisation `acme` does not have"),
+        "{}",
+        run.stdout
+    );
+    // A fine-grained token without Members: read.
+    let server = start(|r| match r.path.as_str() {
+        "/user" => Reply::json(200, r#"{"login":"atlantis-bot"}"#),
+        _ => Reply::json(
+            403,
+            r#"{"message":"Resource not accessible by personal access token"}"#,
+        ),
+    });
+    let run = lint(
+        &cfg.replace(&gh_token(), &fine_grained_token()),
+        Some(&server),
+        &[],
+    );
+    let d = run.one("credential-insufficient");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the teams of organisation `acme` (403)"),
+        "{}",
+        run.stdout
+    );
+    assert!(d["help"].as_str().unwrap().contains("Members: read"));
+}
+
+/// `every_host`, plus the repositories `acme/infra` (Gitea, Bitbucket Cloud),
+/// `INFRA/terraform` (Bitbucket Data Center) and `acme/infra/terraform` (Azure DevOps), each
+/// answering as `state` says: "ok", "read-only" (no write access), "scope" (a scope missing).
+fn repo_host(state: &'static str) -> impl Fn(&Req) -> Reply {
+    move |r: &Req| {
+        let host = r.host().split(':').next().unwrap_or("").to_string();
+        let scope = state == "scope";
+        match (host.as_str(), r.path.as_str()) {
+            ("gitea.test.local", "/api/v1/repos/acme/infra") => Reply::json(
+                200,
+                format!(
+                    r#"{{"full_name":"acme/infra","permissions":{{"admin":false,"push":{},"pull":true}}}}"#,
+                    state != "read-only"
+                ),
+            ),
+            ("gitea.test.local", "/api/v1/repos/acme/infra/issues?limit=1&type=pulls") if scope => {
+                Reply::json(
+                    403,
+                    r#"{"message":"token does not have at least one of required scope(s): [read:issue]","url":"https://gitea.test.local/api/swagger"}"#,
+                )
+            }
+            ("gitea.test.local", "/api/v1/repos/acme/infra/issues?limit=1&type=pulls") => {
+                Reply::json(200, "[]")
+            }
+            ("api.bitbucket.org", "/2.0/repositories/acme/infra") => {
+                Reply::json(200, r#"{"full_name":"acme/infra"}"#)
+            }
+            ("api.bitbucket.org", "/2.0/repositories/acme/infra/pullrequests?pagelen=1")
+                if scope =>
+            {
+                Reply::json(
+                    403,
+                    r#"{"type":"error","error":{"message":"Your credentials lack one or more required privilege scopes.","detail":{"granted":["read:user:bitbucket"],"required":["read:pullrequest:bitbucket"]}}}"#,
+                )
+            }
+            ("api.bitbucket.org", "/2.0/repositories/acme/infra/pullrequests?pagelen=1") => {
+                Reply::json(200, r#"{"values":[]}"#)
+            }
+            ("bitbucket.test.local", "/bitbucket/rest/api/1.0/projects/INFRA/repos/terraform") => {
+                Reply::json(200, r#"{"slug":"terraform"}"#).header("x-ausername", "atlantis")
+            }
+            (
+                "bitbucket.test.local",
+                "/bitbucket/rest/api/1.0/repos?projectkey=INFRA&name=terraform&permission=REPO_WRITE",
+            ) => {
+                let values = if state == "read-only" {
+                    "[]"
+                } else {
+                    r#"[{"slug":"terraform"}]"#
+                };
+                Reply::json(200, format!(r#"{{"size":1,"values":{values}}}"#))
+                    .header("x-ausername", "atlantis")
+            }
+            ("dev.azure.com", "/acme/infra/_apis/git/repositories/terraform?api-version=7.1")
+                if scope =>
+            {
+                Reply::json(
+                    401,
+                    r#"{"message":"TF400813: The user 'ad7ddcd2' is not authorized to access this resource."}"#,
+                )
+            }
+            ("dev.azure.com", "/acme/infra/_apis/git/repositories/terraform?api-version=7.1") => {
+                Reply::json(200, r#"{"id":"1","name":"terraform"}"#)
+            }
+            _ => every_host(r),
+        }
+    }
+}
+
+#[test]
+fn gitea_bitbucket_and_azure_devops_allowlisted_repositories_are_probed() {
+    let configs = [
+        gitea_config().replace("gitea.test.local/acme/*", "gitea.test.local/acme/infra"),
+        bbc_config().replace("bitbucket.org/acme/*", "bitbucket.org/acme/infra"),
+        bbs_config().replace(
+            "bitbucket.test.local/INFRA/*",
+            "bitbucket.test.local/INFRA/terraform",
+        ),
+        ado_config().replace("dev.azure.com/acme/*", "dev.azure.com/acme/infra/terraform"),
+    ];
+    let server = start(repo_host("ok"));
+    for cfg in &configs {
+        let run = lint(cfg, Some(&server), &[]);
+        assert_no_leak_all(&run);
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        run.one("credential-verified");
+    }
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    for p in [
+        "/api/v1/repos/acme/infra",
+        "/api/v1/repos/acme/infra/issues?limit=1&type=pulls",
+        "/2.0/repositories/acme/infra/pullrequests?pagelen=1",
+        "/bitbucket/rest/api/1.0/repos?projectkey=INFRA&name=terraform&permission=REPO_WRITE",
+        "/acme/infra/_apis/git/repositories/terraform?api-version=7.1",
+    ] {
+        assert!(paths.iter().any(|x| x == p), "{p} not requested: {paths:?}");
+    }
+    let expect_scope = [
+        "may not read `acme/infra` (403; Gitea requires: read:issue)",
+        "may not read the pull requests of `acme/infra` (403; Bitbucket requires: read:pullrequest:bitbucket)",
+        "",
+        "may not read the repository `acme/infra/terraform` (401): it lacks the scope Code (Read)",
+    ];
+    let server = start(repo_host("scope"));
+    for (cfg, expect) in configs.iter().zip(expect_scope) {
+        if expect.is_empty() {
+            continue;
+        }
+        let run = lint(cfg, Some(&server), &[]);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let msg = run.message("credential-insufficient");
+        assert!(msg.contains(expect), "{msg}");
+    }
+    let server = start(repo_host("read-only"));
+    for (cfg, expect) in configs.iter().zip([
+        "the account of gitea-token has no write access to `acme/infra`",
+        "",
+        "`atlantis` has no write permission on `INFRA/terraform`",
+        "",
+    ]) {
+        if expect.is_empty() {
+            continue;
+        }
+        let run = lint(cfg, Some(&server), &[]);
+        let msg = run.message("credential-insufficient");
+        assert!(msg.contains(expect), "{msg}");
+    }
+    // Not visible: a warning (a typo in the allowlist looks the same).
+    let server = start(every_host);
+    for cfg in &configs {
+        let run = lint(cfg, Some(&server), &[]);
+        let d = run.one("credential-insufficient");
+        assert_eq!(d["severity"], "warning", "{}", run.stdout);
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("from the repo-allowlist is not visible")
+        );
+    }
+}
+
+#[test]
+fn github_app_deep_check_mints_lists_and_revokes() {
+    // Built at run time: the token a host mints.
+    let minted = format!("ghs_{}", "MintedByTheFakeHost0".repeat(2));
+    let m = minted.clone();
+    let app = github_app(format!(
+        "[{}]",
+        installation(111, "acme", FULL_PERMISSIONS, false)
+    ));
+    let server = start(move |r| {
+        let with_minted = r.header("authorization") == Some(&format!("token {m}"));
+        match (r.method.as_str(), r.route()) {
+            ("POST", "/api/v3/app/installations/111/access_tokens") => {
+                if jwt_ok(r).is_err() || r.body != r#"{"permissions":{"metadata":"read"}}"# {
+                    return Reply::json(422, r#"{"message":"unexpected"}"#);
+                }
+                Reply::json(
+                    201,
+                    format!(
+                        r#"{{"token":"{m}","expires_at":"2099-01-01T00:00:00Z","permissions":{{"metadata":"read"}}}}"#
+                    ),
+                )
+            }
+            ("GET", "/api/v3/installation/repositories") if with_minted => Reply::json(
+                200,
+                // A host echoing the token it minted: never printed.
+                format!(
+                    r#"{{"total_count":1,"repositories":[{{"full_name":"acme/infra"}}],"message":"{m}"}}"#
+                ),
+            ),
+            ("DELETE", "/api/v3/installation/token") if with_minted => Reply::json(204, ""),
+            _ => app(r),
+        }
+    });
+    let cfg = app_config(&key_file(&app_keys().0.pkcs1_pem)).replace(
+        "ghe.test.local/acme/*",
+        "ghe.test.local/acme/infra,ghe.test.local/acme/secret",
+    );
+    let mut args = TRUST_GHE.to_vec();
+    args.push("--online-app-deep");
+    let run = lint(&cfg, Some(&server), &args);
+    assert_no_key_leak(&run);
+    run.assert_no_leak(&[&minted]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let msg = run.message("credential-insufficient");
+    assert!(
+        msg.contains(
+            "installation 111 on `acme` does not cover `acme/secret` from the repo-allowlist"
+        ),
+        "{msg}"
+    );
+    let methods: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.route()))
+        .collect();
+    assert_eq!(
+        &methods[methods.len() - 3..],
+        [
+            "POST /api/v3/app/installations/111/access_tokens",
+            "GET /api/v3/installation/repositories",
+            "DELETE /api/v3/installation/token"
+        ]
+    );
+    // Without the flag: GET only, and a note instead.
+    let server = start(github_app(format!(
+        "[{}]",
+        installation(111, "acme", FULL_PERMISSIONS, false)
+    )));
+    let run = lint(&cfg, Some(&server), TRUST_GHE);
+    assert!(server.requests().iter().all(|r| r.method == "GET"));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
 #[test]
 fn a_credential_set_at_runtime_is_not_probed() {
     let server = support::start(gh_user_ok);
@@ -1872,4 +2754,12 @@ fn a_credential_set_at_runtime_is_not_probed() {
         run.stdout
     );
     assert!(server.requests().is_empty(), "something was sent");
+    // --require-online: a host that could not be probed fails the run.
+    let run = lint(
+        cfg,
+        Some(&server),
+        &["--assume-set", "gitlab-token", "--require-online"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.one("probe-unverifiable")["severity"], "error");
 }

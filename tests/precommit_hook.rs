@@ -17,12 +17,33 @@ fn hook_definition() {
     assert_eq!(hooks.len(), 1);
     let hook = &hooks[0];
     assert_eq!(hook["id"], "atlantis-lint");
-    assert_eq!(hook["language"], "rust");
+    // Built from source with the lock file: pre-commit's `language: rust` cannot pass --locked.
+    assert_eq!(hook["language"], "script");
+    assert_eq!(hook["require_serial"], true);
     assert_eq!(hook["pass_filenames"], true);
     let entry = hook["entry"].as_str().unwrap();
-    assert!(entry.starts_with("atlantis-lint "));
+    assert!(entry.starts_with("tools/pre-commit-cargo.sh "));
+    let script = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tools/pre-commit-cargo.sh"
+    ))
+    .unwrap();
+    assert!(script.contains("cargo install --locked"));
     assert!(entry.contains("--only-server-configs"));
     assert!(!entry.contains("--online"), "the hook runs offline");
+
+    // The prebuilt hook (published as its own repository) behaves the same, from the wheel.
+    let prebuilt = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/packaging/pre-commit/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    let prebuilt = yaml_to_json(&yaml::parse(&prebuilt).unwrap());
+    let py = &prebuilt[0];
+    assert_eq!(py["id"], hook["id"]);
+    assert_eq!(py["language"], "python");
+    assert_eq!(py["files"], hook["files"]);
+    assert_eq!(py["entry"], "atlantis-lint --only-server-configs");
 
     let files = Regex::new(hook["files"].as_str().unwrap()).unwrap();
     for path in [
@@ -35,6 +56,10 @@ fn hook_definition() {
         "atlantis/server.yaml",
         "infra/k8s/atlantis/config.yaml",
         "infra/atlantis/values.yml",
+        "repos.yaml",
+        "deploy/repos.yml",
+        "config/repo-config.yaml",
+        "repo_config_prod.yaml",
         "k8s/deployment.yaml",
         "infra/kubernetes/atlantis.yml",
         "manifests/statefulset.yaml",
@@ -57,6 +82,27 @@ fn hook_definition() {
     ] {
         assert!(!files.is_match(path), "{path} should not be linted");
     }
+}
+
+/// The version in Cargo.toml is the one the wheel gets (maturin reads it) and the one the
+/// prebuilt hook's package pins.
+#[test]
+fn packaging_versions_agree() {
+    let version = env!("CARGO_PKG_VERSION");
+    let stub = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/packaging/pre-commit/pyproject.toml"
+    ))
+    .unwrap();
+    assert!(stub.contains(&format!("version = \"{version}\"")), "{stub}");
+    assert!(
+        stub.contains(&format!("\"atlantis-lint=={version}\"")),
+        "{stub}"
+    );
+    let wheel =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pyproject.toml")).unwrap();
+    assert!(wheel.contains("bindings = \"bin\""));
+    assert!(wheel.contains("dynamic = [\"version\"]"));
 }
 
 /// The hook over a repository holding every kind of file it may meet: it runs its `entry` on

@@ -303,7 +303,7 @@ proptest! {
         if let Some(argv) = argv {
             request = request.with(Input::Argv(argv));
         }
-        let options = Options { check_files: false, today: (2026, 11, 29), ..Default::default() };
+        let options = Options { check_files: false, today: (2026, 11, 29), ..Options::default() };
         let (cfg, findings) = lint::lint(&request, &options, &Policy::default());
         let mut rep = Report::default();
         rep.add(&cfg, findings);

@@ -44,10 +44,16 @@ fn config_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The file as a server-config instance; `None` for files that are no server config (a
+/// Kubernetes manifest: the schema describes the `--config` file, not the forms holding it).
 fn instance(path: &Path) -> Option<Value> {
     let text = std::fs::read_to_string(path).ok()?;
     let doc = yaml::parse(&text).ok()?;
-    Some(yaml_to_json(&doc))
+    let json = yaml_to_json(&doc);
+    if json.get("apiVersion").is_some() && json.get("kind").is_some() {
+        return None;
+    }
+    Some(json)
 }
 
 #[test]
@@ -80,7 +86,20 @@ fn every_ok_fixture_validates() {
     config_files(&root().join("fixtures/ok"), &mut files);
     let mut checked = 0;
     for f in files {
+        // The schema is the server config's: Kubernetes manifests, repo configs and repo-level
+        // atlantis.yaml files are other kinds of file (those two have tests/repo_schema.rs).
+        let file = NamedBytes {
+            name: f.display().to_string(),
+            bytes: std::fs::read(&f).unwrap(),
+        };
+        if atlantis_lint::input::detect(&file).name != "server-config" {
+            continue;
+        }
         let Some(inst) = instance(&f) else { continue };
+        // The schema is the server config's: Kubernetes manifests among the fixtures are not.
+        if inst.get("apiVersion").is_some() && inst.get("kind").is_some() {
+            continue;
+        }
         let errors: Vec<String> = v
             .iter_errors(&inst)
             .map(|e| format!("{} at {}", e.masked(), e.instance_path))
@@ -272,5 +291,41 @@ fn rule_reference_is_current() {
         assert!(
             atlantis_lint::report::help_uri(r.id).ends_with(&format!("docs/rules.md#{}", r.id))
         );
+    }
+}
+
+/// The schema states the release facts of `data/versions.json`: since when a key exists, when
+/// it was deprecated or removed.
+#[test]
+fn schema_agrees_with_the_release_history() {
+    use atlantis_lint::flags::{self, FLAGS, LATEST};
+    let schema: Value = serde_json::from_str(&atlantis_lint::schema::schema_text()).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for f in FLAGS {
+        let h = flags::history(f).unwrap();
+        let p = &props[f.name];
+        assert_eq!(
+            p["x-atlantis-since"],
+            json!(h.added.to_string()),
+            "{}",
+            f.name
+        );
+        let removed = h.removed.map(|r| r.to_string());
+        assert_eq!(
+            p.get("x-atlantis-removed").cloned(),
+            removed.map(Value::from),
+            "{}",
+            f.name
+        );
+        let deprecated = h.removed.is_some() || h.deprecated_in(LATEST).is_some();
+        assert_eq!(p["deprecated"] == json!(true), deprecated, "{}", f.name);
+        if let Some(since) = h.deprecated_in(LATEST).and_then(|d| d.since) {
+            assert_eq!(
+                p["x-atlantis-deprecated-since"],
+                json!(since.to_string()),
+                "{}",
+                f.name
+            );
+        }
     }
 }

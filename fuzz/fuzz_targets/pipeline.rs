@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let options = Options {
         check_files: false,
         today: (2026, 11, 29),
-        ..Default::default()
+        ..Options::default()
     };
     let (cfg, findings) = lint::lint(&request, &options, &Policy::default());
     let mut rep = Report::default();

@@ -21,6 +21,7 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
     }
     let options = Options {
         today: parse_today(args.today.as_deref())?,
+        atlantis_version: parse_atlantis_version(args.atlantis_version.as_deref())?,
         ..Options::default()
     };
     let mut read_errors = Vec::new();

@@ -83,48 +83,84 @@ pub(super) fn human_style(choice: Color, to_stdout: bool) -> report::human::Styl
 }
 
 pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
-    for id in args.ignore.iter().chain(&args.warn).chain(&args.deny) {
-        if rules::find(id).is_none() {
-            return Err(UsageError(format!(
-                "no rule named `{id}`; `atlantis-lint rules` lists them"
-            )));
-        }
-    }
+    hints::check_rule_ids(args.ignore.iter().chain(&args.warn).chain(&args.deny))?;
     let today = match &args.today {
         Some(s) => crate::date::parse(s)
             .ok_or_else(|| UsageError(format!("--today takes YYYY-MM-DD, not `{s}`")))?,
         None => crate::date::today(),
     };
+    let atlantis_version = parse_atlantis_version(args.atlantis_version.as_deref())?;
     // One list of the secrets read from files or built, shared by the rules, the probe and
     // the report's redactor.
     let known = crate::secret::KnownSecrets::default();
     let options = Options {
         check_files: args.check_files,
         today,
+        atlantis_version,
         secrets: known.clone(),
     };
-    let policy = Policy {
-        ignore: args.ignore.clone(),
-        warn: args.warn.clone(),
-        deny: args.deny.clone(),
-    };
+    if args.show_settings {
+        return settings::show(&args);
+    }
     let online = args.online.options()?.map(|mut o| {
         o.secrets = known.clone();
         o
     });
     let mut read_errors = Vec::new();
     let jobs = requests(&args.sources, &mut read_errors)?;
+    let (jobs, doc_inputs) = sources::documents(&args.sources, jobs)?;
     for target in &args.targets {
         if let Some(path) = &target.path {
-            check_output_path(path, &jobs)?;
+            check_output_path(path, &jobs, &doc_inputs)?;
+        }
+    }
+    // The settings file of each input: excluded inputs are dropped, the others take its kind,
+    // assume-set and policy where the command line does not say otherwise.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut resolver = settings::Resolver::new(&args, &cwd)?;
+    let mut kept = Vec::new();
+    for mut job in jobs {
+        let a = resolver.applied(job.request.file().map(|f| f.name.as_str()))?;
+        if a.excluded_by.is_none() {
+            settings::apply_to_request(&a, &args, &mut job.request);
+            kept.push((job, a));
+        }
+    }
+    let mut doc_inputs_kept = Vec::new();
+    for d in doc_inputs {
+        if resolver
+            .applied(Some(d.file.name.as_str()))?
+            .excluded_by
+            .is_none()
+        {
+            doc_inputs_kept.push(d);
+        }
+    }
+    let mut doc_inputs = doc_inputs_kept;
+    if !args.quiet {
+        if let Some(hint) = hints::unread_env(&args.sources) {
+            eprintln!("atlantis-lint: note: {hint}");
         }
     }
 
     // Offline findings first; the probe only adds findings, whatever happens online.
     let mut linted = Vec::new();
-    for job in &jobs {
+    // The settings of each linted configuration (a manifest may hold several).
+    let mut applied = Vec::new();
+    for (job, a) in &kept {
+        // The settings file's atlantis-version, unless --atlantis-version is given (it wins).
+        let options = match (&args.atlantis_version, &a.atlantis_version) {
+            (None, Some(v)) => Options {
+                atlantis_version: parse_atlantis_version(Some(v))?,
+                ..options.clone()
+            },
+            _ => options.clone(),
+        };
         match lint::check_all(&job.request, &options) {
-            Ok(configs) => linted.extend(configs),
+            Ok(configs) => {
+                applied.extend(std::iter::repeat_n(a.clone(), configs.len()));
+                linted.extend(configs);
+            }
             // Found by a search: a file of another kind is not an error.
             Err(_) if job.quiet => {}
             Err(e) => read_errors.push(e.message),
@@ -134,19 +170,20 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         // Network access is opt-in and visible: say where the credentials go before sending.
         let mut hosts: Vec<String> = Vec::new();
         for (cfg, _) in &linted {
-            for t in crate::online::targets(cfg)
-                .into_iter()
-                .filter(|t| t.unknown.is_none())
-            {
-                let name = t.name();
+            for name in crate::online::recipients(cfg, online) {
                 if !hosts.contains(&name) {
                     hosts.push(name);
                 }
             }
         }
         if !hosts.is_empty() {
+            let what = if online.dry_run {
+                "--dry-run: nothing is sent; the credentials would go to"
+            } else {
+                "read-only requests to"
+            };
             eprintln!(
-                "atlantis-lint: --online: read-only requests to {}",
+                "atlantis-lint: --online: {what} {}",
                 report::printable(hosts.join(", "), false)
             );
         }
@@ -165,17 +202,73 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             findings.extend(extra);
         }
     }
+    // The repo config a server config names, when it sits beside it (or, with --check-files,
+    // where it says): linted as part of the run, unless it was named already.
+    for (cfg, _) in &linted {
+        let Some(path) = crate::repo_config::run::named_repo_config(cfg, args.check_files) else {
+            continue;
+        };
+        let canonical = std::fs::canonicalize(&path).ok();
+        let same = |p: &Path| std::fs::canonicalize(p).ok() == canonical;
+        if doc_inputs
+            .iter()
+            .any(|d| d.path.as_deref().is_some_and(same))
+        {
+            continue;
+        }
+        match sources::read_path(&path, None) {
+            Ok(file) => doc_inputs.insert(
+                0,
+                crate::repo_config::run::DocInput {
+                    kind: crate::repo_config::Kind::RepoConfig,
+                    file,
+                    path: Some(path),
+                },
+            ),
+            Err(UsageError(msg)) => read_errors.push(msg),
+        }
+    }
+    let servers: Vec<&crate::config::EffectiveConfig> = linted.iter().map(|(c, _)| c).collect();
+    let docs =
+        crate::repo_config::run::lint(&doc_inputs, &servers, args.sources.repo_id.as_deref());
+
     let mut report = Report::default();
-    for (cfg, findings) in linted {
-        let findings = lint::finish(&cfg, findings, &policy);
+    for ((cfg, findings), a) in linted.into_iter().zip(&applied) {
+        let findings = lint::finish(&cfg, findings, &settings::policy(a, &args));
         report.add_with(&cfg, findings, &known);
     }
+    for linted_doc in docs {
+        let applied_doc = resolver.applied(Some(linted_doc.doc.name.as_str()))?;
+        let (linted_doc, findings) =
+            lint::finish_document(linted_doc, &settings::policy(&applied_doc, &args));
+        report.add_document(&linted_doc.sources, linted_doc.doc.name.clone(), findings);
+    }
     report.finish();
+    report.failures = read_errors.clone();
+    if !args.quiet {
+        if let Some(note) = unsuppressible_kept(&report, &args, &applied) {
+            eprintln!("atlantis-lint: note: {note}");
+        }
+    }
 
-    let cwd = std::env::current_dir().unwrap_or_default();
     for target in &args.targets {
         let style = human_style(args.color, target.path.is_none());
-        let out = render(&report, target.format, style, &cwd);
+        let out = match target.format {
+            Format::Human if args.statistics => statistics(&report),
+            Format::Human
+                if args.quiet && report.diags.is_empty() && report.failures.is_empty() =>
+            {
+                String::new()
+            }
+            Format::Human if args.quiet => {
+                let full = render(&report, target.format, style, &cwd);
+                // Drop the summary line (the last line).
+                let body = full.trim_end_matches('\n');
+                body.rsplit_once('\n')
+                    .map_or(String::new(), |(b, _)| format!("{b}\n"))
+            }
+            format => render(&report, format, style, &cwd),
+        };
         match &target.path {
             None => {
                 if let Err(UsageError(e)) = write_stdout(out.as_bytes()) {
@@ -193,12 +286,24 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             }
         }
     }
-    for e in &read_errors {
-        eprintln!("atlantis-lint: {}", report::printable(e.clone(), false));
+    if args.statistics && !args.targets.iter().any(|t| t.format == Format::Human) {
+        eprint!("{}", statistics(&report));
+    }
+    // A human report on a terminal already lists the failures: do not say them twice there.
+    let shown_on_terminal = std::io::stdout().is_terminal()
+        && args
+            .targets
+            .iter()
+            .any(|t| t.path.is_none() && t.format == Format::Human);
+    for (i, e) in read_errors.iter().enumerate() {
+        if !(shown_on_terminal && i < report.failures.len()) {
+            eprintln!("atlantis-lint: {}", report::printable(e.clone(), false));
+        }
     }
 
     let summary = report.summary();
-    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    let failed =
+        !args.exit_zero && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0));
     Ok(if !read_errors.is_empty() {
         ExitCode::from(2)
     } else if failed {
@@ -210,7 +315,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
 
 /// Refuses an `--output` path that is a symlink (the report would land wherever it points) or
 /// one of the files being linted (the report would replace the config).
-fn check_output_path(path: &Path, jobs: &[sources::Job]) -> Result<(), UsageError> {
+fn check_output_path(
+    path: &Path,
+    jobs: &[sources::Job],
+    docs: &[crate::repo_config::run::DocInput],
+) -> Result<(), UsageError> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(()); // a new file
     };
@@ -228,7 +337,8 @@ fn check_output_path(path: &Path, jobs: &[sources::Job]) -> Result<(), UsageErro
                 Some(file.name.as_str())
             }
             _ => None,
-        });
+        })
+        .chain(docs.iter().map(|d| d.file.name.as_str()));
     for input in inputs {
         if std::fs::metadata(input).is_ok_and(|m| same_file(&m, &meta)) {
             return Err(UsageError(format!(
@@ -264,6 +374,68 @@ fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.open(path)?.write_all(bytes)
 }
 
+/// Rules the user asked to ignore or lower (command line or settings file) whose findings were
+/// reported anyway, because they cannot be suppressed: say so once.
+fn unsuppressible_kept(
+    report: &Report,
+    args: &LintArgs,
+    applied: &[crate::settings::Applied],
+) -> Option<String> {
+    use crate::settings::Level;
+    let asked = |id: &str| {
+        args.ignore.iter().chain(&args.warn).any(|r| r == id)
+            || applied
+                .iter()
+                .any(|a| matches!(a.rules.get(id), Some(Level::Ignore) | Some(Level::Warn)))
+    };
+    let mut ids: Vec<&str> = report
+        .diags
+        .iter()
+        .filter(|d| !d.rule.suppressible && asked(d.rule.id))
+        .map(|d| d.rule.id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    (!ids.is_empty()).then(|| {
+        format!(
+            "{} cannot be ignored or lowered (its findings are never intended): reported as usual",
+            ids.iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+/// `--statistics`: findings per rule, most frequent first, as ruff prints them, then the summary.
+fn statistics(report: &Report) -> String {
+    let mut counts: Vec<(&str, &str, usize)> = Vec::new();
+    for d in &report.diags {
+        match counts
+            .iter_mut()
+            .find(|(id, sev, _)| *id == d.rule.id && *sev == d.severity.as_str())
+        {
+            Some(c) => c.2 += 1,
+            None => counts.push((d.rule.id, d.severity.as_str(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let width = counts.iter().map(|c| c.0.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (id, severity, n) in &counts {
+        out.push_str(&format!("{n:>5}  {id:<width$}  {severity}\n"));
+    }
+    for failure in &report.failures {
+        out.push_str(&format!(
+            "error: {}\n",
+            report::printable(failure.clone(), false)
+        ));
+    }
+    out.push_str(&report::human::summary_line(report));
+    out.push('\n');
+    out
+}
+
 /// Renders the report in one format.
 pub fn render(report: &Report, format: Format, style: report::human::Style, cwd: &Path) -> String {
     match format {
@@ -272,5 +444,6 @@ pub fn render(report: &Report, format: Format, style: report::human::Style, cwd:
         Format::Sarif => report::sarif::render(report, cwd),
         Format::Github => report::github::render(report),
         Format::Concise => report::concise::render(report),
+        Format::Gitlab => report::gitlab::render(report, cwd),
     }
 }

@@ -5,6 +5,8 @@
 
 mod cmd_emit;
 mod cmd_lint;
+mod hints;
+mod settings;
 mod sources;
 
 use cmd_emit::run_emit;
@@ -27,7 +29,7 @@ use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "\
 Exit status:
-  0  no error-level finding (warnings allowed)
+  0  no error-level finding (warnings allowed), or any finding with --exit-zero
   1  at least one error-level finding, or any warning with --deny-warnings
   2  the run itself failed: bad usage, a file that cannot be read
   3  internal error (a bug in atlantis-lint; please report it)
@@ -38,13 +40,22 @@ Output:
     atlantis-lint --format human --format sarif --output atlantis.sarif deploy/
   Without --format: human, or github when GITHUB_ACTIONS=true (--output FILE alone: human to FILE).
 
+Settings file:
+  Each input takes the nearest .atlantis-lint.yaml (or .yml) in its directory or a parent:
+  rule levels (ignore/warn/deny), per-path overrides, excluded paths, assume-set,
+  atlantis-version, kind. The command line wins over it. --settings FILE names one,
+  --no-settings reads none, --show-settings prints what applies to each PATH.
+
 Paths:
   Each file is read in its kind, detected from its content (--kind overrides): an Atlantis server
-  config, or a Kubernetes manifest. A directory is searched recursively for *.yaml and *.yml files
+  config, a Kubernetes manifest, a server-side repo config (repos.yaml: top-level `repos:`,
+  `workflows:`, `policies:`) or a repository's atlantis.yaml (`version:`, `projects:`). A directory is searched recursively for *.yaml and *.yml files
   that hold an Atlantis configuration; hidden directories, target/ and node_modules/ are skipped.
-  A Helm values file, a compose file, a repo-level atlantis.yaml or a repos.yaml is never linted
-  as a server config: named explicitly, it is an error (exit 2) saying what it is; found by a
-  directory search or with --only-server-configs, it is skipped. `-` reads standard input.";
+  A Helm values file or a compose file is never linted as a server config: named explicitly, it
+  is an error (exit 2) saying what it is; found by a directory search or with
+  --only-server-configs, it is skipped. `-` reads standard input. The atlantis.yaml files of a
+  run are checked against the run's repos.yaml (--repo-config FILE, a named one, or the file a
+  server config's repo-config names beside it), for the repository --repo-id names.";
 
 /// Lint the server configuration of Atlantis: config file, environment, command line, and the
 /// Kubernetes manifests that carry them.
@@ -57,6 +68,8 @@ pub struct Cli {
     pub lint: LintArgs,
 }
 
+// Built once per run: the size of the `emit` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every rule: id, default severity, summary.
@@ -66,8 +79,12 @@ pub enum Command {
     },
     /// Print a rule's full documentation.
     Explain { rule: String },
-    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file.
-    Schema,
+    /// Print the JSON Schema (draft 2020-12) of the Atlantis server config file, or with
+    /// --kind of the server-side repo config or a repo-level atlantis.yaml.
+    Schema {
+        #[arg(long, value_enum, default_value_t = SchemaKind::ServerConfig)]
+        kind: SchemaKind,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -76,7 +93,7 @@ pub enum Command {
     /// Print the man page (roff) of atlantis-lint.
     Man,
     /// Print the effective configuration in another form (YAML, JSON, env file, shell, flags, Kubernetes env).
-    Emit(EmitArgs),
+    Emit(Box<EmitArgs>),
 }
 
 /// `atlantis-lint emit --to FORM [sources]`.
@@ -103,6 +120,9 @@ pub struct EmitArgs {
     /// With `--to flags`: one argument per line, as a YAML list for a container's `args:`.
     #[arg(long)]
     pub one_per_line: bool,
+    /// The Atlantis release to write for: its flags and its defaults (default: the latest known).
+    #[arg(long, value_name = "VERSION")]
+    pub atlantis_version: Option<String>,
     /// With `--to k8s-env`: the Secret that holds the secret values (one key per flag).
     #[arg(long, value_name = "NAME", default_value = "atlantis-secrets")]
     pub k8s_secret: String,
@@ -119,6 +139,17 @@ Exit status:
   1  not written: the configuration has error-level findings (see --allow-errors),
      or a value the form cannot carry
   2  the run itself failed: bad usage, a file that cannot be read";
+
+/// Which document's JSON Schema `atlantis-lint schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The server config file (`atlantis server --config`).
+    ServerConfig,
+    /// The server-side repo config (`--repo-config` repos.yaml, `--repo-config-json`).
+    RepoConfig,
+    /// A repository's atlantis.yaml.
+    RepoYaml,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -153,7 +184,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub only_server_configs: bool,
     /// What the files are, instead of detecting it: server-config, kubernetes, compose,
-    /// helm-values, repo-config, repos-yaml.
+    /// helm-values, repo-config (repos.yaml), repo-yaml (a repository's atlantis.yaml).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
     /// Treat these flags as set at runtime to values atlantis-lint cannot see (a Secret
@@ -161,6 +192,14 @@ pub struct SourceArgs {
     /// Flag names, comma-separated; repeatable.
     #[arg(long, value_name = "FLAG[,FLAG...]", value_delimiter = ',')]
     pub assume_set: Vec<String>,
+    /// The server-side repo config (repos.yaml) that repo-level atlantis.yaml files are held
+    /// against; it is linted too.
+    #[arg(long, value_name = "FILE")]
+    pub repo_config: Option<PathBuf>,
+    /// The repository (host/owner/name) the atlantis.yaml files belong to, for the server's
+    /// allowed_overrides; default: the origin remote of their Git checkout.
+    #[arg(long, value_name = "ID")]
+    pub repo_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +214,8 @@ pub enum Format {
     Github,
     /// One line per finding: `path:line:col: severity[rule] message`.
     Concise,
+    /// GitLab Code Quality report (the `codequality` artifact of a merge request).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,18 +246,43 @@ pub struct LintArgs {
     /// Exit with status 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Do not report this rule (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Exit with status 0 even when there are findings (a failed run still exits with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the number of findings of each rule instead of the findings (human format; on
+    /// standard error when standard output carries another format).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print findings and errors only: no summary line, no notes on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Do not report these rules (repeatable; `--ignore a,b` names several).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Report this rule as a warning (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Report these rules as warnings (repeatable; comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub warn: Vec<String>,
-    /// Report this rule as an error (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Report these rules as errors (repeatable; comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub deny: Vec<String>,
+    /// Use this settings file for every input instead of the nearest `.atlantis-lint.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_settings")]
+    pub settings: Option<PathBuf>,
+    /// Read no settings file (`.atlantis-lint.yaml`): defaults and the command line only.
+    #[arg(long)]
+    pub no_settings: bool,
+    /// Print the settings that apply to each PATH (settings file, rule levels and where each
+    /// comes from, exclusion) and exit without linting.
+    #[arg(long)]
+    pub show_settings: bool,
     /// The linter runs where the server runs: check the files the config names.
     #[arg(long)]
     pub check_files: bool,
+    /// The Atlantis release the configuration is for (v0.17.0 ... the newest known), e.g.
+    /// v0.28.1. Default: the image tag of the Atlantis container when a deployment file shows
+    /// one, else the latest known release.
+    #[arg(long, value_name = "VERSION")]
+    pub atlantis_version: Option<String>,
     /// Decide dated rules as of this date (YYYY-MM-DD) instead of today.
     #[arg(long, hide = true, value_name = "DATE")]
     pub today: Option<String>,
@@ -248,6 +314,18 @@ pub struct OnlineArgs {
     /// --connect-to; PORT may be empty for any port). TLS still verifies HOST. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", requires = "online")]
     pub connect_to: Vec<String>,
+    /// With --online: this host may receive a credential whatever names it (HOST, or HOST:PORT
+    /// for one port). Without it, a credential goes only to public Git hosts and to hosts the
+    /// source holding the credential names itself. Repeatable.
+    #[arg(long, value_name = "HOST", requires = "online")]
+    pub online_host: Vec<String>,
+    /// With --online: print the requests that would be sent (credentials masked), send nothing.
+    #[arg(long, requires = "online")]
+    pub dry_run: bool,
+    /// With --online: for a GitHub App, also mint an installation token limited to
+    /// `metadata: read`, list the repositories it covers, and revoke it.
+    #[arg(long, requires = "online")]
+    pub online_app_deep: bool,
 }
 
 impl OnlineArgs {
@@ -264,6 +342,11 @@ impl OnlineArgs {
         let mut o = crate::online::Options {
             require_online: self.require_online,
             allow_http: self.online_allow_http,
+            allowed_hosts: self.online_host.clone(),
+            dry_run: self.dry_run,
+            progress: std::io::stderr().is_terminal()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+            app_deep: self.online_app_deep,
             ..Default::default()
         };
         if let Some(secs) = self.online_timeout {
@@ -414,7 +497,15 @@ pub fn main() -> ExitCode {
     }));
     match std::panic::catch_unwind(|| {
         test_panic_hook();
-        let cli = parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
+        let args: Vec<OsString> = std::env::args_os().collect();
+        let cli =
+            parse_from(args.clone()).unwrap_or_else(|e| match hints::unknown_option(&e, &args) {
+                Some(msg) => {
+                    eprintln!("atlantis-lint: {msg}");
+                    std::process::exit(2)
+                }
+                None => e.exit(),
+            });
         run(cli)
     }) {
         Ok(Ok(code)) => code,
@@ -449,8 +540,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         }
         Some(Command::Explain { rule }) => match rules::find(&rule) {
             Some(info) => {
+                let since = rules::applies_since(info.id)
+                    .map(|s| {
+                        format!(
+                            "Applies to Atlantis {} and later ({}).\n\n",
+                            s.version, s.why
+                        )
+                    })
+                    .unwrap_or_default();
                 let text = format!(
-                    "# {} ({})\n\n{}\n\n{}\n",
+                    "# {} ({})\n\n{}\n\n{since}{}\n",
                     info.id,
                     info.severity.as_str(),
                     info.summary,
@@ -459,12 +558,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 write_stdout(text.as_bytes())?;
                 Ok(ExitCode::SUCCESS)
             }
-            None => Err(UsageError(format!(
-                "no rule named `{rule}`; `atlantis-lint rules` lists them"
-            ))),
+            None => Err(hints::unknown_rule(&rule)),
         },
-        Some(Command::Schema) => {
-            write_stdout(crate::schema::schema_text().as_bytes())?;
+        Some(Command::Schema { kind }) => {
+            use crate::repo_config::schema as rs;
+            let text = match kind {
+                SchemaKind::ServerConfig => crate::schema::schema_text(),
+                SchemaKind::RepoConfig => rs::text(&rs::repo_config_schema()),
+                SchemaKind::RepoYaml => rs::text(&rs::repo_yaml_schema()),
+            };
+            write_stdout(text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
@@ -481,7 +584,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Emit(args)) => run_emit(args),
+        Some(Command::Emit(args)) => run_emit(*args),
         None => run_lint(cli.lint),
     }
 }
@@ -503,8 +606,11 @@ fn list_rules(format: ListFormat) -> String {
         ListFormat::Text => {
             let mut s = String::new();
             for r in rules::infos() {
+                let since = rules::applies_since(r.id)
+                    .map(|s| format!(" (Atlantis {}+)", s.version))
+                    .unwrap_or_default();
                 s.push_str(&format!(
-                    "{:<32} {:<8} {}\n",
+                    "{:<32} {:<8} {}{since}\n",
                     r.id,
                     r.severity.as_str(),
                     r.summary
@@ -514,12 +620,29 @@ fn list_rules(format: ListFormat) -> String {
         }
         ListFormat::Json => {
             let list: Vec<_> = rules::infos()
-                .map(|r| serde_json::json!({"id": r.id, "severity": r.severity.as_str(), "summary": r.summary}))
+                .map(|r| {
+                    let mut entry = serde_json::json!({"id": r.id, "severity": r.severity.as_str(), "summary": r.summary});
+                    if let Some(s) = rules::applies_since(r.id) {
+                        entry["since"] = s.version.to_string().into();
+                    }
+                    entry
+                })
                 .collect();
             serde_json::to_string_pretty(&list).expect("serialises") + "\n"
         }
         ListFormat::Markdown => report::docs::rules_markdown(),
     }
+}
+
+/// `--atlantis-version`: a release atlantis-lint knows, else exit status 2 with the accepted forms.
+fn parse_atlantis_version(
+    arg: Option<&str>,
+) -> Result<Option<crate::version::Version>, UsageError> {
+    arg.map(|text| {
+        crate::version::parse_release(text)
+            .map_err(|e| UsageError(format!("--atlantis-version: {e}")))
+    })
+    .transpose()
 }
 
 fn parse_today(arg: Option<&str>) -> Result<(i32, u32, u32), UsageError> {

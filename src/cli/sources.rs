@@ -112,7 +112,19 @@ fn assume_set(args: &SourceArgs) -> Result<Vec<String>, UsageError> {
 pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>, UsageError> {
     let argv =
         (!args.atlantis_args.is_empty() || dashdash_given()).then(|| args.atlantis_args.clone());
+    if args.paths.is_empty()
+        && !args.env
+        && args.env_files.is_empty()
+        && argv.is_none()
+        && args.repo_config.is_some()
+    {
+        // Only a repo config to lint (`documents` reads it).
+        return Ok(Vec::new());
+    }
     if args.paths.is_empty() && !args.env && args.env_files.is_empty() && argv.is_none() {
+        if let Some(hint) = super::hints::unread_env(args) {
+            return Err(UsageError(format!("nothing to lint: {hint}")));
+        }
         return Err(UsageError(
             "nothing to lint: give a config file, --env, --env-file FILE or -- ATLANTIS_ARGS (see --help)".into(),
         ));
@@ -201,7 +213,12 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         match read_path(p, args.stdin_filename.as_deref()) {
             Ok(file) if args.only_server_configs && p.as_os_str() != "-" && kind.is_none() => {
                 // The pre-commit hook: lint each file in its own kind, skip the others.
-                if let (true, detected) = crate::input::holds_atlantis(&file) {
+                if crate::repo_config::run::detect(&file.bytes).is_some() {
+                    out.push(Job {
+                        request: with_file(file, None),
+                        quiet: true,
+                    });
+                } else if let (true, detected) = crate::input::holds_atlantis(&file) {
                     out.push(Job {
                         request: with_file(file, Some(detected)),
                         quiet: true,
@@ -212,7 +229,10 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
                 request: with_file(file, kind),
                 quiet: false,
             }),
-            Err(UsageError(msg)) => errors.push(msg),
+            Err(UsageError(msg)) => match super::hints::subcommand_hint(p) {
+                Some(hint) => errors.push(format!("{msg}; {hint}")),
+                None => errors.push(msg),
+            },
         }
     }
     // Every path was skipped: the environment and command line are still linted.
@@ -223,4 +243,43 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         });
     }
     Ok(out)
+}
+
+/// Takes the server-side repo configs and repo-level `atlantis.yaml` files out of the jobs
+/// (detected, or named by `--kind repo-config|repo-yaml`), and adds `--repo-config FILE`: they
+/// are documents of their own (`crate::repo_config`), not configurations of settings.
+pub fn documents(
+    args: &SourceArgs,
+    jobs: Vec<Job>,
+) -> Result<(Vec<Job>, Vec<crate::repo_config::run::DocInput>), UsageError> {
+    use crate::repo_config::run::{DocInput, detect, from_kind};
+    let mut docs = Vec::new();
+    if let Some(p) = &args.repo_config {
+        docs.push(DocInput {
+            kind: crate::repo_config::Kind::RepoConfig,
+            file: read_path(p, None)?,
+            path: Some(p.clone()),
+        });
+    }
+    let mut rest = Vec::new();
+    for job in jobs {
+        let doc = job.request.inputs.iter().find_map(|input| match input {
+            crate::input::Input::File { file, kind } => {
+                let kind = match kind {
+                    Some(k) => from_kind(k),
+                    None => detect(&file.bytes),
+                };
+                kind.map(|kind| (kind, file.clone()))
+            }
+            _ => None,
+        });
+        match doc {
+            Some((kind, file)) => {
+                let path = (file.name != "<stdin>").then(|| PathBuf::from(&file.name));
+                docs.push(DocInput { kind, file, path });
+            }
+            None => rest.push(job),
+        }
+    }
+    Ok((rest, docs))
 }

@@ -11,7 +11,7 @@ pub mod k8s;
 pub mod shell;
 pub mod yaml;
 
-use crate::config::{EffectiveConfig, RawValue, Unknown, default_value};
+use crate::config::{EffectiveConfig, RawValue, Unknown};
 use crate::flags::{Flag, FlagKind, FlagType};
 use crate::input::yaml::NodeKind;
 use crate::secret::Text;
@@ -170,9 +170,19 @@ impl Model {
 pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
     let mut model = Model::default();
     let redactor = crate::report::Redactor::new(cfg, &crate::secret::KnownSecrets::default());
-    for flag in crate::flags::current().filter(|f| f.kind == FlagKind::Flag) {
-        // `config` names the file this output replaces; deprecated flags go under their replacement.
-        if flag.name == "config" || (flag.deprecated && flag.replacement.is_some()) {
+    let version = cfg.version();
+    // The flags of the release being written for (the latest unless --atlantis-version).
+    for (flag, history) in crate::flags::FLAGS
+        .iter()
+        .filter(|f| f.kind != FlagKind::FileOnly)
+        .filter_map(|f| Some((f, crate::flags::history(f)?)))
+        .filter(|(_, h)| h.present_in(version))
+    {
+        // `config` names the file this output replaces; aliases go under the flag they feed.
+        let alias = history
+            .deprecated_in(version)
+            .is_some_and(|d| d.alias && d.replacement.is_some());
+        if flag.name == crate::flags::CONFIG || alias {
             continue;
         }
         if let Some(r) = cfg.resolution(flag.name) {
@@ -199,7 +209,7 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
                 }
             ));
         }
-        let is_default = match (&value, &default_value(flag)) {
+        let is_default = match (&value, &cfg.default_value(flag)) {
             (Value::Str(a), Value::Str(b)) => a.as_str() == b.as_str(),
             (a, b) => a == b,
         };

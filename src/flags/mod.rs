@@ -3,9 +3,13 @@
 //! Env names, config-file keys, the JSON Schema, "did you mean" suggestions and the emitters are
 //! all computed from [`FLAGS`]; nobody types a flag name twice.
 
+mod history;
 mod table;
 
+pub use history::{LATEST, RELEASES};
 pub use table::*;
+
+use crate::version::Version;
 
 /// What kind of entry a flag-table row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +92,9 @@ pub struct Flag {
     pub deprecated: bool,
     pub hidden: bool,
     pub hosts: &'static [Host],
+    /// The first stable release with the flag (see [`History`] for the whole story).
     pub since: Option<&'static str>,
+    /// The last stable release with a removed flag.
     pub last: Option<&'static str>,
     pub replacement: Option<&'static str>,
     /// The values Atlantis accepts for an enumerated string flag (its `validate()` / `NewServer`
@@ -102,6 +108,119 @@ pub struct Flag {
     /// The flag names the account a token belongs to.
     pub names_account: bool,
     pub notes: &'static str,
+}
+
+/// What happened to one flag across Atlantis releases (from `data/versions.json`).
+#[derive(Debug)]
+pub struct History {
+    /// The first stable release that has the flag.
+    pub added: Version,
+    /// A config-file key that worked before it became a flag (`silence-vcs-status-no-projects`).
+    pub file_key_since: Option<Version>,
+    /// The first stable release without it.
+    pub removed: Option<Version>,
+    pub deprecated: Option<Deprecation>,
+    /// The effective default from each release on (`setDefaults`); empty when it never changed
+    /// in a way the data records. The flag table's `default` is the latest release's.
+    pub defaults: &'static [(Version, DefaultValue)],
+    /// The accepted values from each release on, for enumerated flags.
+    pub accepted: &'static [(Version, &'static [&'static str])],
+}
+
+/// A flag's deprecation: since when, and what replaces it.
+#[derive(Debug, Clone, Copy)]
+pub struct Deprecation {
+    /// `None` when the flag was renamed without a deprecation period (`gh-installation-id`).
+    pub since: Option<Version>,
+    /// The flag that replaces it, when one does.
+    pub replacement: Option<&'static str>,
+    /// The old name keeps working (its value is copied to the replacement) while it exists.
+    pub alias: bool,
+}
+
+impl History {
+    /// True when release `v` declares the flag.
+    pub fn present_in(&self, v: Version) -> bool {
+        self.added <= v && self.removed.is_none_or(|r| v < r)
+    }
+
+    /// True when release `v` reads the key from its config file (a flag, or an older file-only key).
+    pub fn file_key_in(&self, v: Version) -> bool {
+        self.present_in(v)
+            || (self.file_key_since.is_some_and(|s| s <= v) && self.removed.is_none_or(|r| v < r))
+    }
+
+    /// The deprecation in force in release `v`, if the flag is deprecated there.
+    pub fn deprecated_in(&self, v: Version) -> Option<Deprecation> {
+        self.deprecated
+            .filter(|d| d.since.is_some_and(|s| s <= v) && self.present_in(v))
+    }
+
+    /// The effective default in release `v`, given the latest release's.
+    pub fn default_in(&self, v: Version, latest: DefaultValue) -> DefaultValue {
+        match self.defaults.iter().rposition(|(since, _)| *since <= v) {
+            Some(i) if i + 1 < self.defaults.len() => self.defaults[i].1,
+            _ => latest,
+        }
+    }
+
+    /// The values release `v` accepts, when the flag is enumerated there.
+    pub fn accepted_in(&self, v: Version) -> Option<&'static [&'static str]> {
+        self.accepted
+            .iter()
+            .rev()
+            .find(|(since, _)| *since <= v)
+            .map(|(_, values)| *values)
+    }
+}
+
+/// The release from which Atlantis resets a Kubernetes service link (`tcp://…`) in an int flag
+/// to the default (`sanitizeKubernetesServiceLinks`, v0.44.0); before, the value fails to decode.
+pub const SERVICE_LINK_RESET_SINCE: Version = Version::new(0, 44, 0);
+
+/// The release history of a flag-table row.
+pub fn history(name: impl FlagName) -> Option<&'static History> {
+    let name = name.flag_name();
+    let i = FLAGS.binary_search_by(|f| f.name.cmp(name)).ok()?;
+    history::HISTORY.get(i)
+}
+
+/// True when release `v` has the flag (false for names that are no flag at all).
+pub fn present_in(name: impl FlagName, v: Version) -> bool {
+    history(name).is_some_and(|h| h.present_in(v))
+}
+
+/// The flag `v` uses for what `name` does under another name: the old name of a renamed flag
+/// (`gh-installation-id` for `gh-app-installation-id` in v0.28.1), or the new one.
+pub fn name_in(name: impl FlagName, v: Version) -> Option<&'static Flag> {
+    let name = name.flag_name();
+    let older = FLAGS
+        .iter()
+        .zip(history::HISTORY)
+        .find(|(_, h)| h.deprecated.and_then(|d| d.replacement) == Some(name) && h.present_in(v));
+    let newer = history(name)
+        .and_then(|h| h.deprecated)
+        .and_then(|d| d.replacement)
+        .and_then(lookup)
+        .filter(|f| present_in(f.name, v));
+    older.map(|(f, _)| f).or(newer)
+}
+
+/// The older names a flag accepts as aliases in some release (their value is copied over).
+pub fn aliases_of(name: &str) -> impl Iterator<Item = &'static Flag> + use<'_> {
+    FLAGS
+        .iter()
+        .zip(history::HISTORY)
+        .filter(move |(_, h)| {
+            h.deprecated
+                .is_some_and(|d| d.alias && d.replacement == Some(name))
+        })
+        .map(|(f, _)| f)
+}
+
+/// A release the history knows, from its tag (`v0.28.1` or `0.28.1`).
+pub fn release(text: &str) -> Option<Version> {
+    Version::parse(text).filter(|v| RELEASES.contains(v))
 }
 
 /// A typed handle of one flag-table row: `flags::GH_USER`. A misspelled handle does not compile,
@@ -211,6 +330,11 @@ impl FlagName for String {
 }
 
 impl Flag {
+    /// This row's typed handle.
+    pub fn id(&self) -> FlagId {
+        id(self.name).expect("every row has a handle")
+    }
+
     /// `ATLANTIS_` + the upper-cased name with `-` replaced by `_` (viper's env key replacer).
     pub fn env_name(&self) -> String {
         env_name(self.name)
@@ -251,6 +375,16 @@ pub fn env_name(flag: impl FlagName) -> String {
         });
     }
     s
+}
+
+/// The typed handle of a flag name, when it is one (for code that matches a name read from a
+/// source against handles).
+pub fn id(name: impl FlagName) -> Option<FlagId> {
+    let name = name.flag_name();
+    FLAGS
+        .binary_search_by(|f| f.name.cmp(name))
+        .ok()
+        .map(|i| FlagId(i as u16))
 }
 
 /// Looks up a table row by its exact kebab-case name (current and removed flags alike).

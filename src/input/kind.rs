@@ -71,6 +71,8 @@ pub struct Unit {
     pub form_issues: Vec<FormIssue>,
     /// Sources that may set any variable and that the input does not show (`envFrom`).
     pub opaque: Vec<OpaqueSource>,
+    /// The image the Atlantis container runs (its tag can name the Atlantis release).
+    pub image: Option<crate::config::DeployedImage>,
 }
 
 /// What detection looks at: the file name and text, and the YAML documents when it parses.

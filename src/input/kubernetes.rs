@@ -22,8 +22,8 @@ use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Scalar, Style, YamlDoc};
 use crate::config::{
-    Channel, FormIssue, KeyMatch, Location, OpaqueSource, Origin, RawValue, Setting, Spelling,
-    Unknown, match_flag,
+    Channel, DeployedImage, FormIssue, KeyMatch, Location, OpaqueSource, Origin, RawValue, Setting,
+    Spelling, Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;
@@ -1078,6 +1078,13 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
                 cname_node.map_or(span(doc, c), |n| span(doc, n)),
                 "containers[].name",
             ));
+            // The image tag names the Atlantis release (unless --atlantis-version says otherwise).
+            if let (Some(reference), Some(node)) = (image, get(doc, c, "image")) {
+                reader.unit.image = Some(DeployedImage {
+                    reference: reference.to_string(),
+                    location: reader.at(span(doc, node), "containers[].image"),
+                });
+            }
             reader.env_from(items(doc, get(doc, c, "envFrom")));
             reader.env(items(doc, get(doc, c, "env")));
             reader.command_line(&command, &args);

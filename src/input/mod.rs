@@ -282,6 +282,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg.anchor = unit.anchor;
             cfg.form_issues = unit.form_issues;
             cfg.opaque = unit.opaque;
+            cfg.image = unit.image;
             cfg
         })
         .collect())

@@ -1,19 +1,20 @@
 //! GitHub App: an RS256 JWT signed with the app's key (claims `iat = now-60`, `exp = now+540`,
 //! `iss = app id`, as ghinstallation does), `GET /app`, then the installation(s), whose granted
-//! permissions are compared with the table Atlantis documents. Read-only: no installation
-//! token is minted (Atlantis's own startup check does not need one without `gh-app-slug`, and
-//! the permissions are readable with the JWT).
+//! permissions are compared with the table Atlantis documents. Read-only by default: no
+//! installation token is minted (the permissions are readable with the JWT). The opt-in deep
+//! check (`--online-app-deep`) mints one limited to `metadata: read`, lists the repositories it
+//! covers and revokes it.
 
 use super::github::{HEADERS, forbidden};
 use super::http::{Auth, Indeterminate, Resp, format_duration, parse_http_date, scrub, unix_now};
-use super::probe::Probe;
+use super::probe::{Probe, Verdict};
 use super::target::github_web;
-use crate::finding::Severity;
 use crate::flags;
 use base64::Engine as _;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// When a permission is needed.
@@ -47,6 +48,104 @@ const NEEDS: &[(&str, &str, &str, When)] = &[
     ),
     ("actions", "Actions", "read", When::MergeableBypass),
 ];
+
+/// The optional features that need more permissions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Features {
+    pub team_allowlist: bool,
+    pub mergeable_bypass: bool,
+}
+
+/// The installation being judged, for messages.
+pub struct Installation<'a> {
+    pub name: &'a str,
+    pub id: i64,
+    pub slug: &'a str,
+    pub account: &'a str,
+    pub app_settings: &'a str,
+    pub inst_settings: &'a str,
+}
+
+/// Judges an installation's granted permissions (`granted`, the installation's `permissions`
+/// object) against Atlantis's table, telling what the app must request from what it requests
+/// but the owner has not accepted (`requested`, the app's `permissions`). Missing permissions
+/// Atlantis needs are an error; those only the docs list, a warning. Pure.
+pub fn judge_permissions(
+    i: &Installation,
+    features: Features,
+    granted: &Value,
+    requested: &Value,
+) -> Vec<Verdict> {
+    // Per severity: (what is missing, labels the app must request, labels it already requests
+    // but the installation has not accepted).
+    let mut groups: [(Vec<String>, Vec<&str>, Vec<&str>); 2] = Default::default();
+    for (key, label, level, when) in NEEDS {
+        let needed = match when {
+            When::Always | When::Documented => true,
+            When::TeamAllowlist => features.team_allowlist,
+            When::MergeableBypass => features.mergeable_bypass,
+        };
+        let has = granted[key].as_str();
+        if !needed || rank(has) >= rank(Some(level)) {
+            continue;
+        }
+        let why = match when {
+            When::TeamAllowlist => " (for gh-team-allowlist)",
+            When::MergeableBypass => " (for gh-allow-mergeable-bypass-apply)",
+            _ => "",
+        };
+        let shown = has.map_or("none".to_string(), scrub);
+        let g = &mut groups[usize::from(*when == When::Documented)];
+        g.0.push(format!("{label}: {level}{why} (has {shown})"));
+        if rank(requested[key].as_str()) >= rank(Some(level)) {
+            g.2.push(label);
+        } else {
+            g.1.push(label);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, (items, to_request, to_accept)) in groups.iter().enumerate() {
+        if items.is_empty() {
+            continue;
+        }
+        let mut help = Vec::new();
+        if !to_request.is_empty() {
+            help.push(format!(
+                "add {} to the app's permissions at {}/permissions, then the installation owner accepts the change at {}",
+                to_request.join(", "),
+                i.app_settings,
+                i.inst_settings
+            ));
+        }
+        if !to_accept.is_empty() {
+            help.push(format!(
+                "the app already requests {}, but the installation owner has not accepted the change yet: accept it at {}",
+                to_accept.join(", "),
+                i.inst_settings
+            ));
+        }
+        let what = if n == 0 {
+            "permissions Atlantis needs"
+        } else {
+            "permissions the Atlantis docs list"
+        };
+        let message = format!(
+            "installation {} of the app `{}` on `{}` lacks {what}: {} ({})",
+            i.id,
+            i.slug,
+            i.account,
+            items.join(", "),
+            i.name
+        );
+        let help = help.join("; ");
+        out.push(if n == 0 {
+            Verdict::Insufficient { message, help }
+        } else {
+            Verdict::Doubtful { message, help }
+        });
+    }
+    out
+}
 
 fn rank(level: Option<&str>) -> u8 {
     match level {
@@ -120,12 +219,12 @@ fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<String> {
     Some(format!("{signing_input}.{}", b64url(&sig)))
 }
 
-pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
+pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     let Some(pem) = p.credential() else {
         return Ok(());
     };
     let Some(key) = parse_key(&pem) else {
-        p.unverifiable(
+        p.skip(
             format!(
                 "{} is not an RSA private key in PEM form that can be read; {} not probed",
                 p.key(),
@@ -144,13 +243,14 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let web = github_web(&hostname);
     let print = fingerprint(&key);
     let Some(token) = jwt(&key, app_id, unix_now()) else {
-        p.unverifiable(
+        p.skip(
             format!("{} could not sign a JWT; {} not probed", p.key(), p.name()),
             "check that the key is a 2048-bit (or larger) RSA key",
         );
         return Ok(());
     };
-    p.secrets.add(&token);
+    let token = zeroize::Zeroizing::new(token);
+    register_jwt(p, &token);
     let auth = Auth::Bearer(&token);
 
     // 1. The app itself.
@@ -168,29 +268,16 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
     }
     let app = r.json.clone().unwrap_or(Value::Null);
-    let slug = app["slug"].as_str().unwrap_or("?").to_string();
-    let owner = app["owner"]["login"].as_str().unwrap_or("").to_string();
+    let slug = app["slug"].as_str().map_or("?".into(), scrub);
+    let owner = app["owner"]["login"].as_str().map_or(String::new(), scrub);
     let owner_is_org = app["owner"]["type"].as_str() == Some("Organization");
     let app_settings = if owner_is_org {
         format!("{web}/organizations/{owner}/settings/apps/{slug}")
     } else {
         format!("{web}/settings/apps/{slug}")
     };
-    if let Some(configured) = p.cfg.str(flags::GH_APP_SLUG) {
-        if configured != slug {
-            let f = p
-                .finding(
-                    &super::rules::INSUFFICIENT,
-                    format!(
-                        "gh-app-slug is `{configured}` but the key and gh-app-id belong to the app `{slug}` ({})",
-                        p.name()
-                    ),
-                )
-                .label("another app")
-                .help(format!("set gh-app-slug to `{slug}` (Atlantis looks itself up by slug at startup and recognises its comments as `{slug}[bot]`)"));
-            let f = f.related(p.cfg.location(flags::GH_APP_SLUG), "the configured slug");
-            p.push(f);
-        }
+    if let Some(v) = judge_slug(&p.name(), p.cfg.str(flags::GH_APP_SLUG), &slug) {
+        p.apply([v]);
     }
 
     // 2. The installation Atlantis will use.
@@ -234,52 +321,9 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
                 r.what, r.status
             )));
         }
-        let list = r
-            .json
-            .as_ref()
-            .and_then(|j| j.as_array())
-            .cloned()
-            .unwrap_or_default();
-        if list.len() != 1 {
-            let accounts: Vec<String> = list
-                .iter()
-                .map(|i| {
-                    format!(
-                        "`{}` (id {})",
-                        scrub(i["account"]["login"].as_str().unwrap_or("?")),
-                        i["id"].as_i64().unwrap_or(0)
-                    )
-                })
-                .collect();
-            let (msg, help) = if list.is_empty() {
-                (
-                    format!(
-                        "the app `{slug}` is not installed on any account; Atlantis fails with \"wrong number of installations, expected 1, found 0\" ({})",
-                        p.name()
-                    ),
-                    format!(
-                        "install it on the organisation that owns the repositories: {web}/apps/{slug}/installations/new"
-                    ),
-                )
-            } else {
-                (
-                    format!(
-                        "the app `{slug}` has {} installations ({}) and gh-app-installation-id is not set; Atlantis fails with \"wrong number of installations, expected 1, found {}\" ({})",
-                        list.len(),
-                        accounts.join(", "),
-                        list.len(),
-                        p.name()
-                    ),
-                    "set gh-app-installation-id to the id of the installation Atlantis should use"
-                        .to_string(),
-                )
-            };
-            let f = p
-                .finding(&super::rules::INSUFFICIENT, msg)
-                .label("installation ambiguous")
-                .help(help)
-                .related(p.cfg.location(flags::GH_APP_ID), "the app");
-            p.push(f);
+        let list: Vec<Value> = r.body().unwrap_or_default();
+        if let Some(v) = judge_installations(&p.name(), &slug, &web, &list) {
+            p.apply([v]);
             return Ok(());
         }
         list.into_iter().next().unwrap_or(Value::Null)
@@ -305,82 +349,30 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     }
 
     // 3. Granted permissions against Atlantis's table.
-    let team = p.cfg.is_set(flags::GH_TEAM_ALLOWLIST);
-    let bypass = p.cfg.bool(flags::GH_ALLOW_MERGEABLE_BYPASS_APPLY);
-    // Per severity: (what is missing, labels the app must request, labels it already requests
-    // but the installation has not accepted).
-    let mut groups: [(Vec<String>, Vec<&str>, Vec<&str>); 2] = Default::default();
-    for (key, label, level, when) in NEEDS {
-        let needed = match when {
-            When::Always | When::Documented => true,
-            When::TeamAllowlist => team,
-            When::MergeableBypass => bypass,
-        };
-        if !needed {
-            continue;
-        }
-        let granted = inst["permissions"][key].as_str();
-        if rank(granted) >= rank(Some(level)) {
-            continue;
-        }
-        let why = match when {
-            When::TeamAllowlist => " (for gh-team-allowlist)",
-            When::MergeableBypass => " (for gh-allow-mergeable-bypass-apply)",
-            _ => "",
-        };
-        let has = granted.map_or("none".to_string(), scrub);
-        let g = &mut groups[usize::from(*when == When::Documented)];
-        g.0.push(format!("{label}: {level}{why} (has {has})"));
-        if rank(app["permissions"][key].as_str()) >= rank(Some(level)) {
-            g.2.push(label);
-        } else {
-            g.1.push(label);
-        }
-    }
-    for (i, (items, to_request, to_accept)) in groups.iter().enumerate() {
-        if items.is_empty() {
-            continue;
-        }
-        let mut help = Vec::new();
-        if !to_request.is_empty() {
-            help.push(format!(
-                "add {} to the app's permissions at {app_settings}/permissions, then the installation owner accepts the change at {inst_settings}",
-                to_request.join(", ")
-            ));
-        }
-        if !to_accept.is_empty() {
-            help.push(format!(
-                "the app already requests {}, but the installation owner has not accepted the change yet: accept it at {inst_settings}",
-                to_accept.join(", ")
-            ));
-        }
-        let (severity, what) = if i == 0 {
-            (Severity::Error, "permissions Atlantis needs")
-        } else {
-            (Severity::Warning, "permissions the Atlantis docs list")
-        };
-        let f = p
-            .finding(
-                &super::rules::INSUFFICIENT,
-                format!(
-                    "installation {inst_id} of the app `{slug}` on `{account}` lacks {what}: {} ({})",
-                    items.join(", "),
-                    p.name()
-                ),
-            )
-            .severity(severity)
-            .label("lacks what Atlantis needs")
-            .help(help.join("; "));
-        p.push(f);
-    }
+    let features = Features {
+        team_allowlist: p.cfg.is_set(flags::GH_TEAM_ALLOWLIST),
+        mergeable_bypass: p.cfg.bool(flags::GH_ALLOW_MERGEABLE_BYPASS_APPLY),
+    };
+    let about = Installation {
+        name: &p.name(),
+        id: inst_id,
+        slug: &slug,
+        account: &account,
+        app_settings: &app_settings,
+        inst_settings: &inst_settings,
+    };
+    let verdicts = judge_permissions(&about, features, &inst["permissions"], &app["permissions"]);
+    p.apply(verdicts);
     let selection = inst["repository_selection"].as_str().unwrap_or("?");
-    if selection == "selected" {
+    if deep {
+        deep_check(p, auth, inst_id, &account, &hostname, &inst_settings)?;
+    } else if selection == "selected" {
         p.unverifiable(
             format!(
                 "installation {inst_id} on `{account}` covers selected repositories only; which ones cannot be listed without minting an installation token, which this read-only probe does not do ({})",
                 p.name()
             ),
-            format!("check at {inst_settings} that the repositories of the repo-allowlist are selected"),
+            format!("check at {inst_settings} that the repositories of the repo-allowlist are selected, or run with --online-app-deep to list them"),
         );
     }
     let mut granted: Vec<String> = inst["permissions"]
@@ -399,6 +391,205 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         if granted.is_empty() { "none".into() } else { granted.join(", ") }
     ));
     Ok(())
+}
+
+/// Judges `gh-app-slug` against the app the key and id belong to. Pure.
+pub fn judge_slug(name: &str, configured: Option<&str>, slug: &str) -> Option<Verdict> {
+    let configured = configured.filter(|c| *c != slug)?;
+    Some(Verdict::Misconfigured {
+        flag: "gh-app-slug",
+        label: "another app",
+        what: "the configured slug",
+        message: format!(
+            "gh-app-slug is `{configured}` but the key and gh-app-id belong to the app `{slug}` ({name})"
+        ),
+        help: format!(
+            "set gh-app-slug to `{slug}` (Atlantis looks itself up by slug at startup and recognises its comments as `{slug}[bot]`)"
+        ),
+    })
+}
+
+/// Judges `GET /app/installations` when `gh-app-installation-id` is not set: Atlantis needs
+/// exactly one installation ("wrong number of installations, expected 1, found N"). Pure.
+pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) -> Option<Verdict> {
+    if list.len() == 1 {
+        return None;
+    }
+    let (message, help) = if list.is_empty() {
+        (
+            format!(
+                "the app `{slug}` is not installed on any account; Atlantis fails with \"wrong number of installations, expected 1, found 0\" ({name})"
+            ),
+            format!(
+                "install it on the organisation that owns the repositories: {web}/apps/{slug}/installations/new"
+            ),
+        )
+    } else {
+        let accounts: Vec<String> = list
+            .iter()
+            .map(|i| {
+                format!(
+                    "`{}` (id {})",
+                    scrub(i["account"]["login"].as_str().unwrap_or("?")),
+                    i["id"].as_i64().unwrap_or(0)
+                )
+            })
+            .collect();
+        (
+            format!(
+                "the app `{slug}` has {} installations ({}) and gh-app-installation-id is not set; Atlantis fails with \"wrong number of installations, expected 1, found {}\" ({name})",
+                list.len(),
+                accounts.join(", "),
+                list.len(),
+            ),
+            "set gh-app-installation-id to the id of the installation Atlantis should use"
+                .to_string(),
+        )
+    };
+    Some(Verdict::Misconfigured {
+        flag: "gh-app-id",
+        label: "installation ambiguous",
+        what: "the app",
+        message,
+        help,
+    })
+}
+
+/// `POST /app/installations/{id}/access_tokens`: the minted token (a secret).
+#[derive(Deserialize)]
+struct Minted {
+    token: String,
+}
+
+/// `GET /installation/repositories`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct InstallationRepos {
+    #[serde(default)]
+    pub total_count: usize,
+    #[serde(default)]
+    pub repositories: Vec<NamedRepo>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NamedRepo {
+    #[serde(default)]
+    pub full_name: String,
+}
+
+/// Judges which repositories of the repo-allowlist (`wanted`, `owner/repo`) the installation
+/// covers. A list cut short (more than one page) proves nothing missing. Pure.
+pub fn judge_coverage(
+    name: &str,
+    inst_id: i64,
+    account: &str,
+    inst_settings: &str,
+    wanted: &[String],
+    listed: &InstallationRepos,
+) -> Option<Verdict> {
+    if listed.total_count > listed.repositories.len() {
+        return None;
+    }
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|w| {
+            !listed
+                .repositories
+                .iter()
+                .any(|r| r.full_name.eq_ignore_ascii_case(w))
+        })
+        .map(|w| format!("`{w}`"))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(Verdict::Insufficient {
+        message: format!(
+            "installation {inst_id} on `{account}` does not cover {} from the repo-allowlist: Atlantis cannot act there ({name})",
+            missing.join(", ")
+        ),
+        help: format!("add the repositories to the installation at {inst_settings}"),
+    })
+}
+
+/// The opt-in deep check (`--online-app-deep`, host-apis.md 2.2 requests 3-5): mint an
+/// installation token limited to `metadata: read`, list the repositories it covers, revoke it.
+/// The only requests of the probe that are not GET.
+fn deep_check(
+    p: &mut Probe,
+    jwt: Auth,
+    inst_id: i64,
+    account: &str,
+    hostname: &str,
+    inst_settings: &str,
+) -> Result<(), Indeterminate> {
+    let url = p.api(&format!("app/installations/{inst_id}/access_tokens"));
+    let r = p.http.send(
+        reqwest::Method::POST,
+        &url,
+        jwt,
+        HEADERS,
+        Some(r#"{"permissions":{"metadata":"read"}}"#),
+    )?;
+    let r = super::http::check_api(r)?;
+    let minted: Option<Minted> = r.body();
+    let Some(minted) = minted.filter(|_| r.status == 201) else {
+        let msg = r.message().unwrap_or_else(|| r.status.to_string());
+        p.unverifiable(
+            format!(
+                "the deep check could not mint an installation token for installation {inst_id} ({msg}) ({})",
+                p.name()
+            ),
+            format!("check the installation at {inst_settings}"),
+        );
+        return Ok(());
+    };
+    let token = zeroize::Zeroizing::new(minted.token);
+    p.http.secrets.add(&token);
+    let auth = Auth::Token(&token);
+    let listed = p.http.api(
+        &p.api("installation/repositories?per_page=100"),
+        auth,
+        HEADERS,
+    );
+    // Revoke whatever happened to the listing: the token must not outlive the probe.
+    let revoked = p
+        .http
+        .send(
+            reqwest::Method::DELETE,
+            &p.api("installation/token"),
+            auth,
+            HEADERS,
+            None,
+        )
+        .is_ok_and(|r| r.status == 204);
+    if !revoked {
+        p.unverifiable(
+            format!(
+                "the installation token minted for the deep check could not be revoked; it expires within an hour and can only read metadata ({})",
+                p.name()
+            ),
+            "nothing to do; it was never printed or stored",
+        );
+    }
+    let listed = listed?;
+    let repos: Option<InstallationRepos> = listed.body();
+    let wanted = super::target::concrete_repos(p.cfg, hostname, 100);
+    if let (200, Some(repos)) = (listed.status, repos) {
+        let name = p.name();
+        if let Some(v) = judge_coverage(&name, inst_id, account, inst_settings, &wanted, &repos) {
+            p.apply([v]);
+        }
+    }
+    Ok(())
+}
+
+/// The JWT is a credential: its whole text and its claims and signature parts (a host may echo
+/// one of them) are secrets of this probe.
+fn register_jwt(p: &Probe, jwt: &str) {
+    p.http.secrets.add_raw(jwt);
+    for part in jwt.split('.').skip(1) {
+        p.http.secrets.add_raw(part);
+    }
 }
 
 /// A 401 to the JWT: a key that is not this app's, or a clock GitHub does not agree with.
@@ -439,4 +630,108 @@ fn jwt_refused(p: &mut Probe, r: &Resp, app_id: i64, print: &str, web: &str) {
             "compare the key's fingerprint {print} with the private keys listed on the App's settings page ({web}/settings/apps), and gh-app-id with the App ID shown there"
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_are_judged() {
+        let i = Installation {
+            name: "GitHub (App) at https://ghe",
+            id: 45678901,
+            slug: "atlantis-acme",
+            account: "acme",
+            app_settings: "https://ghe/organizations/acme/settings/apps/atlantis-acme",
+            inst_settings: "https://ghe/organizations/acme/settings/installations/45678901",
+        };
+        // Recorded: host-apis.md 2.2 (the app requests everything; the installation lacks
+        // administration, members, actions and repository_hooks).
+        let app: Value = serde_json::from_str(r#"{"administration":"read","checks":"write","contents":"write","issues":"write","members":"read","metadata":"read","pull_requests":"write","repository_hooks":"write","statuses":"write","actions":"read"}"#).unwrap();
+        let inst: Value = serde_json::from_str(r#"{"checks":"write","contents":"write","issues":"write","metadata":"read","pull_requests":"write","statuses":"write"}"#).unwrap();
+        let v = judge_permissions(&i, Features::default(), &inst, &app);
+        let [Verdict::Doubtful { message, help }] = v.as_slice() else {
+            panic!("{v:?}")
+        };
+        assert!(message.contains("lacks permissions the Atlantis docs list: Administration: read (has none), Webhooks: write (has none)"), "{message}");
+        assert!(help.starts_with("the app already requests Administration, Webhooks, but the installation owner has not accepted"), "{help}");
+        let v = judge_permissions(
+            &i,
+            Features {
+                team_allowlist: true,
+                mergeable_bypass: false,
+            },
+            &inst,
+            &serde_json::json!({}),
+        );
+        assert!(
+            matches!(&v[0], Verdict::Insufficient { message, help } if message.contains("Members (organisation): read (for gh-team-allowlist) (has none)") && help.starts_with("add Members (organisation) to the app's permissions"))
+        );
+        assert!(judge_permissions(&i, Features::default(), &app, &app).is_empty());
+    }
+
+    #[test]
+    fn slug_and_installation_count_are_judged() {
+        assert_eq!(judge_slug("GH", None, "atlantis-acme"), None);
+        assert_eq!(
+            judge_slug("GH", Some("atlantis-acme"), "atlantis-acme"),
+            None
+        );
+        assert!(matches!(
+            judge_slug("GH", Some("other"), "atlantis-acme"),
+            Some(Verdict::Misconfigured {
+                flag: "gh-app-slug",
+                ..
+            })
+        ));
+        // Recorded: host-apis.md 2.2.
+        let one: Vec<Value> = serde_json::from_str(r#"[{"id":45678901,"app_id":123456,"account":{"login":"acme","id":1,"type":"Organization"},"repository_selection":"selected"}]"#).unwrap();
+        assert_eq!(
+            judge_installations("GH", "atlantis-acme", "https://github.com", &one),
+            None
+        );
+        let v = judge_installations("GH", "atlantis-acme", "https://github.com", &[]).unwrap();
+        assert!(
+            matches!(&v, Verdict::Misconfigured { message, .. } if message.contains("found 0"))
+        );
+        let two: Vec<Value> = serde_json::from_str(
+            r#"[{"id":1,"account":{"login":"acme"}},{"id":2,"account":{"login":"acme-labs"}}]"#,
+        )
+        .unwrap();
+        let v = judge_installations("GH", "atlantis-acme", "https://github.com", &two).unwrap();
+        assert!(
+            matches!(&v, Verdict::Misconfigured { message, .. } if message.contains("has 2 installations (`acme` (id 1), `acme-labs` (id 2))"))
+        );
+    }
+
+    #[test]
+    fn coverage_is_judged() {
+        let listed: InstallationRepos = serde_json::from_str(
+            r#"{"total_count":2,"repositories":[{"full_name":"acme/infra"},{"full_name":"acme/docs"}]}"#,
+        )
+        .unwrap();
+        let judge = |wanted: &[&str], listed: &InstallationRepos| {
+            let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+            judge_coverage(
+                "GitHub (App) at https://ghe",
+                111,
+                "acme",
+                "https://ghe/settings",
+                &wanted,
+                listed,
+            )
+        };
+        assert_eq!(judge(&["acme/infra", "ACME/Docs"], &listed), None);
+        let v = judge(&["acme/infra", "acme/secret"], &listed).unwrap();
+        assert!(
+            matches!(&v, Verdict::Insufficient { message, .. } if message.contains("does not cover `acme/secret` from the repo-allowlist"))
+        );
+        // A partial page proves nothing.
+        let partial: InstallationRepos = serde_json::from_str(
+            r#"{"total_count":250,"repositories":[{"full_name":"acme/infra"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(judge(&["acme/secret"], &partial), None);
+    }
 }

@@ -1,11 +1,14 @@
 //! The probe's HTTP layer: one blocking reqwest client per host, GET only, no redirects,
 //! per-request timeout bounded by the run's deadline, errors mapped to our own words.
 
-use super::Options;
+use super::secrets::Secrets;
 use super::target::origin;
+use super::{ConnectTo, Options};
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, HeaderValue};
+use std::cell::{Cell, RefCell};
 use std::io::Read;
+use std::rc::Rc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The User-Agent of every request.
@@ -28,11 +31,17 @@ pub enum Auth<'a> {
     PrivateToken(&'a str),
 }
 
+/// A host whose remaining rate-limit quota is below this is not asked again (Atlantis shares
+/// the quota).
+const LOW_QUOTA: i64 = 5;
+
 /// No usable answer: why, and what to do about it.
 #[derive(Debug, Clone)]
 pub struct Indeterminate {
     pub reason: String,
     pub help: Option<String>,
+    /// `--dry-run`: the request was printed, not sent; nothing to report.
+    pub planned: bool,
 }
 
 impl Indeterminate {
@@ -40,6 +49,7 @@ impl Indeterminate {
         Indeterminate {
             reason: reason.into(),
             help: None,
+            planned: false,
         }
     }
 
@@ -69,6 +79,11 @@ impl Resp {
         self.header("date").and_then(parse_http_date)
     }
 
+    /// The JSON body as the host's typed answer (`None` when it does not have that shape).
+    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.json.as_ref().and_then(|j| T::deserialize(j).ok())
+    }
+
     /// A string field of the JSON body.
     pub fn str_field(&self, path: &[&str]) -> Option<&str> {
         let mut v = self.json.as_ref()?;
@@ -91,9 +106,13 @@ impl Resp {
     }
 }
 
-/// Removes anything token-like and every URL query from host-provided text, and shortens it.
+/// Removes anything token-like, every 8-character piece of a secret of this probe, and every URL
+/// query from host-provided text, and shortens it.
 pub fn scrub(text: &str) -> String {
     let mut s = text.replace(['\n', '\r', '\t'], " ");
+    if let Some(secrets) = super::secrets::current() {
+        s = secrets.redact_host_text(&s);
+    }
     let mut spans = crate::secret::token_like_spans(&s);
     spans.sort_by_key(|sp| std::cmp::Reverse(sp.start));
     for sp in spans {
@@ -129,17 +148,88 @@ pub struct Http {
     deadline: Instant,
     timeout: Duration,
     allow_http: bool,
+    dry_run: bool,
+    connect_to: Vec<ConnectTo>,
+    /// The flag holding the credential, for `--dry-run`'s masked requests.
+    credential_name: &'static str,
+    /// Every secret this host's probe loaded, built or sent.
+    pub secrets: Rc<Secrets>,
+    /// Set once the host reported a low rate-limit quota: nothing more is sent.
+    low_quota: RefCell<Option<String>>,
+    /// `--dry-run`: the requests that would have been sent, credentials masked.
+    pub planned: RefCell<Vec<String>>,
+    /// A request carrying the credential got an HTTP answer.
+    pub answered: Cell<bool>,
+    progress: Option<super::progress::Line>,
 }
 
 impl Http {
     /// A client for the URLs one host's probe will request (for `--connect-to` matching).
-    pub fn new(options: &Options, deadline: Instant, urls: &[&str]) -> Http {
+    pub fn new(
+        options: &Options,
+        deadline: Instant,
+        urls: &[&str],
+        credential_name: &'static str,
+        progress: Option<super::progress::Line>,
+    ) -> Http {
         let hosts: Vec<(String, u16)> = urls.iter().filter_map(|u| host_port(u)).collect();
         Http {
             client: build_client(options, &hosts),
             deadline,
             timeout: options.timeout,
             allow_http: options.allow_http,
+            dry_run: options.dry_run,
+            connect_to: options.connect_to.clone(),
+            credential_name,
+            secrets: Rc::new(Secrets::reporting_to(options.secrets.clone())),
+            low_quota: RefCell::new(None),
+            planned: RefCell::new(Vec::new()),
+            answered: Cell::new(false),
+            progress,
+        }
+    }
+
+    /// `--connect-to`: the URL to connect to (the mapped port) and the `Host` header that
+    /// keeps naming the configured host and port, as curl does.
+    fn route(&self, url: &reqwest::Url) -> (reqwest::Url, Option<String>) {
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            return (url.clone(), None);
+        };
+        let host = host.to_ascii_lowercase();
+        let Some(c) = self
+            .connect_to
+            .iter()
+            .find(|c| c.host == host && c.port.is_none_or(|p| p == port))
+        else {
+            return (url.clone(), None);
+        };
+        let mut to = url.clone();
+        if to.set_port(Some(c.to.port())).is_err() {
+            return (url.clone(), None);
+        }
+        let header = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host,
+        };
+        (to, Some(header))
+    }
+
+    /// The words `--dry-run` prints for a request's authentication: scheme and flags, never a
+    /// credential's characters.
+    fn masked(&self, auth: Auth) -> String {
+        let cred = self.credential_name;
+        match auth {
+            Auth::None => "no credential".into(),
+            Auth::Basic("", _) => {
+                format!("Authorization: Basic base64(\":\" + <{cred}>)")
+            }
+            Auth::Basic(u, _) => format!("Authorization: Basic base64(\"{u}:\" + <{cred}>)"),
+            Auth::Bearer(_) if cred.starts_with("gh-app-key") => {
+                format!("Authorization: Bearer <JWT signed with {cred}>")
+            }
+            Auth::Bearer(_) => format!("Authorization: Bearer <{cred}>"),
+            Auth::Token(_) => format!("Authorization: token <{cred}>"),
+            Auth::PrivateToken(_) => format!("PRIVATE-TOKEN: <{cred}>"),
         }
     }
 
@@ -151,13 +241,26 @@ impl Http {
         auth: Auth,
         extra: &[(&str, &str)],
     ) -> Result<Resp, Indeterminate> {
+        self.send(reqwest::Method::GET, url, auth, extra, None)
+    }
+
+    /// One request of any method; only the opt-in GitHub App deep check sends anything but GET
+    /// (a POST that mints a down-scoped token, the DELETE that revokes it).
+    pub fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        auth: Auth,
+        extra: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Result<Resp, Indeterminate> {
         let client = self
             .client
             .as_ref()
             .map_err(|e| Indeterminate::new(format!("could not set up the HTTPS client: {e}")))?;
         let parsed = reqwest::Url::parse(url)
             .map_err(|_| Indeterminate::new(format!("`{}` is not a valid URL", origin(url))))?;
-        let what = format!("GET {}{}", origin(url), parsed.path());
+        let what = format!("{method} {}{}", origin(url), parsed.path());
         match parsed.scheme() {
             "https" => {}
             "http" if matches!(auth, Auth::None) || self.allow_http => {}
@@ -173,36 +276,82 @@ impl Http {
                 )));
             }
         }
-        let now = Instant::now();
-        if now >= self.deadline {
-            return Err(Indeterminate::new(format!(
-                "{what} was not sent: the run's time budget ran out"
-            ))
-            .help("raise --online-timeout (the run is bounded by six request timeouts)"));
+        if self.dry_run {
+            self.planned
+                .borrow_mut()
+                .push(format!("{what} ({})", self.masked(auth)));
+            let mut ind = Indeterminate::new("dry run");
+            ind.planned = true;
+            return Err(ind);
         }
-        let timeout = self.timeout.min(self.deadline - now);
-        let mut req = client
-            .get(parsed)
-            .timeout(timeout)
-            .header(reqwest::header::USER_AGENT, USER_AGENT);
-        let has_accept = extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept"));
-        if !has_accept {
-            req = req.header(reqwest::header::ACCEPT, "application/json");
+        if let Some(low) = self.low_quota.borrow().as_ref() {
+            return Err(Indeterminate::new(format!("{what} was not sent: {low}"))
+                .help("run the probe again after the reset; Atlantis uses the same quota"));
         }
-        for (k, v) in extra {
-            req = req.header(*k, *v);
+        let header = auth_header(auth)?;
+        if let Some((_, v)) = &header {
+            if let Ok(v) = v.to_str() {
+                // What goes on the wire: `Basic <base64>`, `Bearer <jwt>`, `<token>`.
+                self.secrets.add_raw(v);
+                if let Some((_, cred)) = v.split_once(' ') {
+                    self.secrets.add_raw(cred);
+                }
+            }
         }
-        if let Some((name, value)) = auth_header(auth)? {
-            req = req.header(name, value);
+        let (send_to, host_header) = self.route(&parsed);
+        if let Some(p) = &self.progress {
+            p.set(&what);
         }
-        let resp = req.send().map_err(|e| map_error(&e, &what, timeout))?;
+        let mut attempt = 0;
+        let mut timeout: Duration;
+        let resp = loop {
+            attempt += 1;
+            let now = Instant::now();
+            if now >= self.deadline {
+                return Err(Indeterminate::new(format!(
+                    "{what} was not sent: the run's time budget ran out"
+                ))
+                .help("raise --online-timeout (the run is bounded by six request timeouts)"));
+            }
+            timeout = self.timeout.min(self.deadline - now);
+            let mut req = client
+                .request(method.clone(), send_to.clone())
+                .timeout(timeout)
+                .header(reqwest::header::USER_AGENT, USER_AGENT);
+            if let Some(h) = &host_header {
+                req = req.header(reqwest::header::HOST, h.as_str());
+            }
+            let has_accept = extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept"));
+            if !has_accept {
+                req = req.header(reqwest::header::ACCEPT, "application/json");
+            }
+            for (k, v) in extra {
+                req = req.header(*k, *v);
+            }
+            if let Some((name, value)) = &header {
+                req = req.header(*name, value.clone());
+            }
+            if let Some(b) = body {
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(b.to_string());
+            }
+            // One retry, after a short pause, for a 5xx or a connection dropped before an
+            // answer; never after 4xx (repeated auth failures can lock accounts).
+            match req.send() {
+                Ok(r) if r.status().is_server_error() && attempt == 1 => retry_pause(),
+                Ok(r) => break r,
+                Err(e) if attempt == 1 && dropped(&e) => retry_pause(),
+                Err(e) => return Err(map_error(&e, &what, timeout)),
+            }
+        };
         let status = resp.status().as_u16();
         if (300..400).contains(&status) {
             let target = resp
                 .headers()
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .map(|loc| match resp.url().join(loc) {
+                .map(|loc| match parsed.join(loc) {
                     Ok(u) => origin(u.as_str()),
                     Err(_) => "an unreadable location".into(),
                 })
@@ -212,23 +361,30 @@ impl Http {
             ))
             .help("a redirect usually means a wrong host name or base URL, a sign-in proxy, or http vs https; point the config at the API itself"));
         }
+        if header.is_some() {
+            self.answered.set(true);
+        }
         let headers = resp.headers().clone();
+        if let Some(low) = low_quota(&headers, status) {
+            *self.low_quota.borrow_mut() = Some(low);
+        }
         let content_type = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let mut body = Vec::new();
+        // Zeroized: an answer can hold a minted token (the GitHub App deep check).
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
         resp.take(MAX_BODY)
-            .read_to_end(&mut body)
+            .read_to_end(&mut bytes)
             .map_err(|_| read_error(&what, timeout))?;
         let json = if content_type.contains("json") || content_type.is_empty() {
-            serde_json::from_slice(&body).ok()
+            serde_json::from_slice(&bytes).ok()
         } else {
             None
         };
         let html = content_type.contains("html")
-            || (json.is_none() && body.trim_ascii_start().starts_with(b"<"));
+            || (json.is_none() && bytes.trim_ascii_start().starts_with(b"<"));
         Ok(Resp {
             status,
             headers,
@@ -325,18 +481,22 @@ fn rate_limited(r: &Resp) -> Option<Indeterminate> {
 
 fn auth_header(auth: Auth) -> Result<Option<(&'static str, HeaderValue)>, Indeterminate> {
     use base64::Engine as _;
-    let (name, value) = match auth {
+    use zeroize::Zeroizing;
+    // Every intermediate copy of the credential is wiped when dropped.
+    let (name, value): (&str, Zeroizing<String>) = match auth {
         Auth::None => return Ok(None),
-        Auth::Basic(u, p) => (
-            "authorization",
-            format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
-            ),
-        ),
-        Auth::Bearer(t) => ("authorization", format!("Bearer {t}")),
-        Auth::Token(t) => ("authorization", format!("token {t}")),
-        Auth::PrivateToken(t) => ("private-token", t.to_string()),
+        Auth::Basic(u, p) => {
+            let pair = Zeroizing::new(format!("{u}:{p}"));
+            let encoded =
+                Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(pair.as_bytes()));
+            (
+                "authorization",
+                Zeroizing::new(format!("Basic {}", *encoded)),
+            )
+        }
+        Auth::Bearer(t) => ("authorization", Zeroizing::new(format!("Bearer {t}"))),
+        Auth::Token(t) => ("authorization", Zeroizing::new(format!("token {t}"))),
+        Auth::PrivateToken(t) => ("private-token", Zeroizing::new(t.to_string())),
     };
     let mut v = HeaderValue::from_str(&value).map_err(|_| {
         Indeterminate::new(
@@ -349,33 +509,69 @@ fn auth_header(auth: Auth) -> Result<Option<(&'static str, HeaderValue)>, Indete
 }
 
 fn build_client(options: &Options, hosts: &[(String, u16)]) -> Result<Client, String> {
+    let tls = super::tls::client_config(&options.ca_pem)?;
     let mut b = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(
-            options
-                .timeout
-                .min(Duration::from_secs(5))
-                .max(Duration::from_millis(1)),
-        )
+        // Connection setup (TCP and TLS) may take the whole request timeout, as the message
+        // about a timeout says.
+        .connect_timeout(options.timeout.max(Duration::from_millis(1)))
         .user_agent(USER_AGENT)
-        .referer(false);
-    for pem in &options.ca_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|_| "the --ca-cert file holds no readable PEM certificate".to_string())?;
-        b = b.tls_certs_merge(certs);
-    }
+        .referer(false)
+        .tls_backend_preconfigured(tls);
     for c in &options.connect_to {
         if hosts
             .iter()
             .any(|(h, p)| *h == c.host && c.port.is_none_or(|cp| cp == *p))
         {
-            b = b.resolve(&c.host, c.to);
+            // Port 0: the port comes from the URL, which `Http::route` sets to the mapped one.
+            b = b.resolve(&c.host, std::net::SocketAddr::new(c.to.ip(), 0));
         }
     }
     b.build()
-        .map_err(|_| {
-            "no usable trusted root certificates (from the system store, SSL_CERT_FILE / SSL_CERT_DIR, or --ca-cert)".to_string()
-        })
+        .map_err(|_| "the HTTPS client could not be set up".to_string())
+}
+
+/// A short pause with jitter before the one retry.
+fn retry_pause() {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    std::thread::sleep(Duration::from_millis(200 + u64::from(nanos % 300)));
+}
+
+/// A connection that broke before an answer (worth one retry), as opposed to a refusal, a
+/// name that does not resolve, TLS or a timeout.
+fn dropped(e: &reqwest::Error) -> bool {
+    if e.is_timeout() || tls_reason(e).is_some() {
+        return false;
+    }
+    let lower = error_chain(e).to_ascii_lowercase();
+    lower.contains("reset") || lower.contains("closed") || lower.contains("eof")
+}
+
+/// A successful answer whose rate-limit headers say fewer than [`LOW_QUOTA`] requests are
+/// left: why the probe stops asking.
+fn low_quota(headers: &HeaderMap, status: u16) -> Option<String> {
+    if !(200..300).contains(&status) {
+        return None;
+    }
+    let get = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
+    let left: i64 = get("x-ratelimit-remaining")
+        .or_else(|| get("ratelimit-remaining"))?
+        .parse()
+        .ok()?;
+    if left >= LOW_QUOTA {
+        return None;
+    }
+    let reset = get("x-ratelimit-reset")
+        .or_else(|| get("ratelimit-reset"))
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(|v| if v < 1_000_000_000 { unix_now() + v } else { v })
+        .map(|t| format!(", until {}", format_time(t)))
+        .unwrap_or_default();
+    Some(format!(
+        "the host's rate-limit quota is nearly spent ({left} requests left{reset}), and Atlantis needs it"
+    ))
 }
 
 /// Hosts (and ports) a URL connects to, for `--connect-to` matching.
@@ -468,26 +664,44 @@ fn causes(e: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
     out
 }
 
+/// Our own words for a TLS failure; never the library's text.
 fn tls_reason(e: &reqwest::Error) -> Option<String> {
+    use rustls::CertificateError as C;
     let causes = causes(e);
     for c in &causes {
         if let Some(r) = c.downcast_ref::<rustls::Error>() {
             return Some(match r {
                 rustls::Error::InvalidCertificate(c) => match c {
-                    rustls::CertificateError::UnknownIssuer => {
+                    C::UnknownIssuer => {
                         "the server's certificate is signed by an unknown authority".into()
                     }
-                    rustls::CertificateError::Expired
-                    | rustls::CertificateError::ExpiredContext { .. } => {
+                    C::Expired | C::ExpiredContext { .. } => {
                         "the server's certificate has expired".into()
                     }
-                    rustls::CertificateError::NotValidForName
-                    | rustls::CertificateError::NotValidForNameContext { .. } => {
+                    C::NotValidYet | C::NotValidYetContext { .. } => {
+                        "the server's certificate is not valid yet".into()
+                    }
+                    C::NotValidForName | C::NotValidForNameContext { .. } => {
                         "the server's certificate is not valid for this host name".into()
                     }
-                    other => format!("invalid server certificate ({other:?})"),
+                    C::Revoked => "the server's certificate is revoked".into(),
+                    C::BadSignature => "the server's certificate has a bad signature".into(),
+                    C::BadEncoding => "the server's certificate cannot be read".into(),
+                    C::Other(o)
+                        if matches!(
+                            o.0.downcast_ref::<webpki::Error>(),
+                            Some(webpki::Error::CaUsedAsEndEntity)
+                        ) =>
+                    {
+                        "the server's certificate is a CA certificate (CA:TRUE) that is not the one given to --ca-cert".into()
+                    }
+                    _ => "the server's certificate was refused".into(),
                 },
-                other => scrub(&other.to_string()),
+                rustls::Error::AlertReceived(_) => "the server ended the handshake".into(),
+                rustls::Error::PeerIncompatible(_) => {
+                    "the server offers no TLS version or cipher suite in common".into()
+                }
+                _ => "the handshake failed".into(),
             });
         }
     }

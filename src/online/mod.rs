@@ -5,15 +5,18 @@
 //! targets (URL derivation and authentication scheme exactly Atlantis's) -> one thread per host,
 //! its requests in order, stopping at the first failure -> findings.
 //!
-//! Safety, by construction: only GET requests (the GitHub App flow needs no other method here);
+//! Safety, by construction: only GET requests (except the opt-in GitHub App deep check, which
+//! mints a `metadata: read` installation token and revokes it);
 //! every URL is the configured base plus a fixed path; redirects are never followed (reported
 //! with the target's origin only); a credential never goes over plain `http://` unless
 //! `--online-allow-http`; no credential, JWT or header ever reaches a message: errors of the HTTP
 //! library are mapped to our own words, host messages are taken from allowlisted JSON fields and
 //! scrubbed.
 
-pub mod rules;
+/// The online rules live in the one rule registry (`crate::rules::online`).
+pub use crate::rules::online as rules;
 pub mod target;
+pub mod trust;
 
 #[cfg(feature = "online")]
 mod azuredevops;
@@ -33,6 +36,12 @@ mod gitlab;
 mod http;
 #[cfg(feature = "online")]
 mod probe;
+#[cfg(feature = "online")]
+pub mod progress;
+#[cfg(feature = "online")]
+mod secrets;
+#[cfg(feature = "online")]
+mod tls;
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo};
@@ -65,6 +74,16 @@ pub struct Options {
     /// Every secret the probe loads (a `*-file` credential) or builds (a GitHub App JWT) goes
     /// here, so that the report redacts it when a host echoes it back.
     pub secrets: crate::secret::KnownSecrets,
+    /// Hosts that may receive a credential whatever source names them (`--online-host`).
+    /// Hook: the settings file's list of allowed hosts is appended here by the CLI.
+    pub allowed_hosts: Vec<String>,
+    /// `--dry-run`: print the requests that would be sent, send nothing.
+    pub dry_run: bool,
+    /// Show one live progress line per host on standard error (a terminal).
+    pub progress: bool,
+    /// `--online-app-deep`: also mint a down-scoped GitHub App installation token, list the
+    /// repositories it covers, and revoke it (the only non-GET requests).
+    pub app_deep: bool,
 }
 
 impl Default for Options {
@@ -76,6 +95,10 @@ impl Default for Options {
             ca_pem: Vec::new(),
             connect_to: Vec::new(),
             secrets: Default::default(),
+            allowed_hosts: Vec::new(),
+            dry_run: false,
+            progress: false,
+            app_deep: false,
         }
     }
 }
@@ -124,6 +147,22 @@ impl ConnectTo {
             to: SocketAddr::new(ip, to_port),
         })
     }
+}
+
+/// The hosts that will receive a credential, for the notice printed before probing:
+/// `GitHub at https://api.github.com`, plus Azure DevOps's entitlement host when used.
+pub fn recipients(cfg: &EffectiveConfig, options: &Options) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in targets(cfg) {
+        if t.unknown.is_some() || trust::check(cfg, &t, &options.allowed_hosts).is_err() {
+            continue;
+        }
+        out.push(t.name());
+        for extra in t.hosts().into_iter().skip(1) {
+            out.push(format!("{} (entitlements)", target::origin(extra)));
+        }
+    }
+    out
 }
 
 /// Probes every configured host. Hosts run concurrently; the result is in target order.

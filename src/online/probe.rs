@@ -10,6 +10,7 @@ use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use std::time::Instant;
+use zeroize::Zeroizing;
 
 /// Probes every configured host concurrently and returns their findings in target order.
 pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
@@ -35,13 +36,15 @@ fn run_one(
     target: &Target,
     deadline: Instant,
 ) -> Vec<Finding> {
+    let progress = (options.progress && !options.dry_run)
+        .then(|| super::progress::Line::start(&target.name()));
+    let http = Http::new(options, deadline, &target.hosts(), target.key, progress);
     let mut p = Probe {
         cfg,
         target,
-        http: Http::new(options, deadline, &target.hosts()),
+        http,
         out: Vec::new(),
-        require_online: options.require_online,
-        secrets: options.secrets.clone(),
+        require_online: options.require_online && !options.dry_run,
     };
     if let Some(flag) = target.unknown {
         // Nothing is sent: the value the probe would need is not in the input.
@@ -49,7 +52,7 @@ fn run_one(
             || "a source atlantis-lint cannot read".into(),
             |u| u.describe(),
         );
-        p.unverifiable(
+        p.skip(
             format!(
                 "{} is not probed: {flag} is set at runtime from {what}, which atlantis-lint cannot read",
                 target.name()
@@ -58,19 +61,140 @@ fn run_one(
         );
         return p.out;
     }
+    // Host-written text is scrubbed against this host's secrets (see `http::scrub`).
+    let _scope = super::secrets::Scope::enter(p.http.secrets.clone());
+    if let Err(untrusted) = super::trust::check(cfg, target, &options.allowed_hosts) {
+        let f = p
+            .not_probed(
+                format!(
+                    "{} was not sent to {}: {}",
+                    if p.key().ends_with("-file") {
+                        format!("the credential of {}", p.key())
+                    } else {
+                        p.key().to_string()
+                    },
+                    untrusted.host,
+                    untrusted.reason
+                ),
+                format!(
+                    "if {host} is yours, allow it with --online-host {host}; the credential is then sent there",
+                    host = untrusted.host
+                ),
+            )
+            .related(
+                cfg.location(super::target::host_flag(target.kind)),
+                "the host is named here",
+            );
+        p.push(f);
+        return p.out;
+    }
     let result = match target.kind {
         Kind::GitHubUser => github::probe(&mut p),
-        Kind::GitHubApp => github_app::probe(&mut p),
+        Kind::GitHubApp => github_app::probe(&mut p, options.app_deep),
         Kind::GitLab => gitlab::probe(&mut p),
         Kind::Gitea => gitea::probe(&mut p),
         Kind::BitbucketCloud => bitbucket_cloud::probe(&mut p),
         Kind::BitbucketServer => bitbucket_server::probe(&mut p),
         Kind::AzureDevOps => azuredevops::probe(&mut p),
     };
-    if let Err(ind) = result {
-        p.indeterminate(ind);
+    match result {
+        Err(ind) if ind.planned => {}
+        Err(ind) => p.indeterminate(ind),
+        Ok(()) => {}
     }
-    p.out
+    if options.dry_run {
+        print_plan(&p);
+    }
+    let secrets = p.http.secrets.clone();
+    let mut out = std::mem::take(&mut p.out);
+    for f in &mut out {
+        secrets.redact_finding(f);
+    }
+    out
+}
+
+/// `--dry-run`: the first request of a host (later ones depend on the answers).
+fn print_plan(p: &Probe) {
+    let planned = p.http.planned.borrow();
+    let mut lines = vec![format!(
+        "atlantis-lint: --dry-run: {} would be probed with {}:",
+        p.name(),
+        p.key()
+    )];
+    for r in planned.iter() {
+        lines.push(format!("atlantis-lint: --dry-run:   {r}"));
+    }
+    if planned.is_empty() {
+        lines.push("atlantis-lint: --dry-run:   (no request: see the findings)".into());
+    } else {
+        lines.push(
+            "atlantis-lint: --dry-run:   (then the requests that depend on the answers)".into(),
+        );
+    }
+    eprintln!("{}", lines.join("\n"));
+}
+
+/// What a judge step concludes from a host's typed answers. Judges are pure functions of the
+/// answers (unit-tested with recorded JSON); [`Probe::apply`] turns verdicts into findings at
+/// the credential's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Verified(String),
+    Rejected {
+        message: String,
+        help: String,
+    },
+    /// Something Atlantis needs is missing (an error).
+    Insufficient {
+        message: String,
+        help: String,
+    },
+    /// Something only an optional feature needs, or that may be a typo (a warning).
+    Doubtful {
+        message: String,
+        help: String,
+    },
+    /// A repository the repo-allowlist names that the credential cannot see.
+    NotVisible {
+        what: &'static str,
+        message: String,
+        help: String,
+    },
+    Unverifiable {
+        message: String,
+        help: String,
+    },
+    /// A configured value the host does not know (a user name, an installation id): a warning
+    /// that also points at the flag.
+    UnknownValue {
+        flag: &'static str,
+        /// The label at the credential (`user not found`).
+        label: &'static str,
+        /// The label at the flag (`the configured user`).
+        what: &'static str,
+        message: String,
+        help: String,
+    },
+    /// A configured value that does not work with this credential (an error that also points
+    /// at the flag).
+    Misconfigured {
+        flag: &'static str,
+        label: &'static str,
+        what: &'static str,
+        message: String,
+        help: String,
+    },
+    /// The host said the credential has expired (`detail`: its words, in parentheses).
+    Expired {
+        detail: String,
+        rotate_at: String,
+    },
+    /// An expiry time the host reported: a warning within 14 days, an error once past.
+    Expiry {
+        at: i64,
+        server_now: Option<i64>,
+        rotate_at: String,
+    },
 }
 
 /// One host's probe: the config, the client, and the findings so far.
@@ -80,8 +204,6 @@ pub struct Probe<'a> {
     pub http: Http,
     pub out: Vec<Finding>,
     require_online: bool,
-    /// Where every credential read or built here is registered for the report's redactor.
-    pub secrets: crate::secret::KnownSecrets,
 }
 
 /// The largest credential file read (a token or a PEM key is a few KB).
@@ -165,6 +287,66 @@ impl Probe<'_> {
         self.push(f);
     }
 
+    /// Reports what a judge concluded.
+    pub fn apply(&mut self, verdicts: impl IntoIterator<Item = Verdict>) {
+        for v in verdicts {
+            match v {
+                Verdict::Verified(m) => self.verified(m),
+                Verdict::Rejected { message, help } => self.rejected(message, help),
+                Verdict::Insufficient { message, help } => self.insufficient(message, help),
+                Verdict::Doubtful { message, help } => {
+                    let f = self
+                        .finding(&rules::INSUFFICIENT, message)
+                        .severity(Severity::Warning)
+                        .label("lacks what an enabled feature needs")
+                        .help(help);
+                    self.push(f);
+                }
+                Verdict::NotVisible {
+                    what,
+                    message,
+                    help,
+                } => self.allowlisted_not_visible(what, message, &help),
+                Verdict::Unverifiable { message, help } => self.unverifiable(message, help),
+                Verdict::Expiry {
+                    at,
+                    server_now,
+                    rotate_at,
+                } => self.expiry(at, server_now, &rotate_at),
+                Verdict::Expired { detail, rotate_at } => self.expired(&detail, &rotate_at),
+                Verdict::UnknownValue {
+                    flag,
+                    label,
+                    what,
+                    message,
+                    help,
+                } => {
+                    let f = self
+                        .finding(&rules::INSUFFICIENT, message)
+                        .severity(Severity::Warning)
+                        .label(label)
+                        .help(help)
+                        .related(self.cfg.location(flag), what);
+                    self.push(f);
+                }
+                Verdict::Misconfigured {
+                    flag,
+                    label,
+                    what,
+                    message,
+                    help,
+                } => {
+                    let f = self
+                        .finding(&rules::INSUFFICIENT, message)
+                        .label(label)
+                        .help(help)
+                        .related(self.cfg.location(flag), what);
+                    self.push(f);
+                }
+            }
+        }
+    }
+
     pub fn verified(&mut self, message: impl Into<String>) {
         let f = self
             .finding(&rules::VERIFIED, message)
@@ -174,6 +356,27 @@ impl Probe<'_> {
 
     pub fn unverifiable(&mut self, message: impl Into<String>, help: impl Into<String>) {
         let f = self.finding(&rules::UNVERIFIABLE, message).help(help);
+        self.push(f);
+    }
+
+    /// A host that was not probed at all (untrusted host, unreadable file, placeholder, unknown
+    /// organisation): information, or an error under `--require-online`, which must not pass
+    /// without an answer.
+    pub fn not_probed(&self, message: impl Into<String>, help: impl Into<String>) -> Finding {
+        let f = self
+            .finding(&rules::UNVERIFIABLE, message)
+            .label("not probed")
+            .help(help);
+        if self.require_online {
+            f.severity(Severity::Error)
+        } else {
+            f
+        }
+    }
+
+    /// [`Probe::not_probed`], pushed.
+    pub fn skip(&mut self, message: impl Into<String>, help: impl Into<String>) {
+        let f = self.not_probed(message, help);
         self.push(f);
     }
 
@@ -239,38 +442,56 @@ impl Probe<'_> {
         self.push(f);
     }
 
-    /// The credential's characters: the flag's value, or the file a `*-file` flag names.
-    /// `None` (with a finding) when it cannot be read or is a placeholder.
-    pub fn credential(&mut self) -> Option<String> {
+    /// The credential's characters: the flag's value, or the file a `*-file` flag names (at
+    /// most 1 MiB, never a FIFO). Registered as a secret of this probe. `None` (with a finding)
+    /// when it cannot be read or is a placeholder.
+    pub fn credential(&mut self) -> Option<Zeroizing<String>> {
         let key = self.key();
         let value = if key.ends_with("-file") {
             let path = self.cfg.str(key)?.to_string();
-            match crate::input::read_regular_file(std::path::Path::new(&path), MAX_CREDENTIAL_FILE)
-            {
-                Ok(bytes) => {
-                    let value = String::from_utf8_lossy(&bytes).into_owned();
-                    self.secrets.add(&value);
-                    value
-                }
-                Err(_) => {
-                    self.unverifiable(
-                        format!("{key} `{path}` cannot be read from here; {} not probed", self.name()),
+            match read_secret_file(&path) {
+                Ok(v) => v,
+                Err(why) => {
+                    self.skip(
+                        format!("{key} `{path}` {why}; {} not probed", self.name()),
                         "run the linter where Atlantis runs (with the file mounted), or probe with the value in the flag that holds it inline",
                     );
                     return None;
                 }
             }
         } else {
-            self.cfg.explicit_text(key)?.as_str().to_string()
+            Zeroizing::new(self.cfg.explicit_text(key)?.as_str().to_string())
         };
+        if key.starts_with("gh-app-key") {
+            self.http.secrets.add_pem(&value);
+        } else {
+            self.http.secrets.add(&value);
+        }
         if is_placeholder(&value) {
-            self.unverifiable(
+            self.skip(
                 format!("{key} holds a placeholder; {} not probed", self.name()),
                 format!("set {key} to the real credential to probe it"),
             );
             return None;
         }
         Some(value)
+    }
+}
+
+/// Reads a credential file: a regular file of at most 1 MiB (a FIFO would block, `/dev/zero`
+/// never ends), into a buffer wiped after use.
+fn read_secret_file(path: &str) -> Result<Zeroizing<String>, &'static str> {
+    // Never a FIFO, socket or device, not even one swapped in after the check (no blocking open).
+    match crate::input::read_regular_file(std::path::Path::new(path), MAX_CREDENTIAL_FILE) {
+        Ok(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            Ok(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Err("is not a regular file"),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            Err("is larger than 1 MiB, which no credential is")
+        }
+        Err(_) => Err("cannot be read from here"),
     }
 }
 

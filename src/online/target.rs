@@ -65,7 +65,8 @@ pub fn origin(url: &str) -> String {
     format!("{scheme}://{authority}")
 }
 
-fn strip_port(host: &str) -> &str {
+/// `host` without a trailing `:port`.
+pub fn strip_port(host: &str) -> &str {
     match host.rsplit_once(':') {
         Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => host,
@@ -188,6 +189,17 @@ fn set(cfg: &EffectiveConfig, flag: flags::FlagId) -> bool {
     cfg.is_set(flag)
 }
 
+/// The flag that names the host a target's credential goes to (its default is Atlantis's).
+pub fn host_flag(kind: Kind) -> &'static str {
+    match kind {
+        Kind::GitHubUser | Kind::GitHubApp => "gh-hostname",
+        Kind::GitLab => "gitlab-hostname",
+        Kind::Gitea => "gitea-base-url",
+        Kind::BitbucketCloud | Kind::BitbucketServer => "bitbucket-base-url",
+        Kind::AzureDevOps => "azuredevops-hostname",
+    }
+}
+
 /// The credentials the configuration makes Atlantis use, one per host, in a fixed order.
 /// Incomplete pairs are left out: the offline rules report them.
 pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
@@ -198,9 +210,9 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
     if set(cfg, flags::GH_USER) {
         // A non-empty gh-user selects token auth, even when gh-app-id is set too.
         let key = if set(cfg, flags::GH_TOKEN) {
-            Some("gh-token")
+            Some(flags::GH_TOKEN.name())
         } else if set(cfg, flags::GH_TOKEN_FILE) {
-            Some("gh-token-file")
+            Some(flags::GH_TOKEN_FILE.name())
         } else {
             None
         };
@@ -214,9 +226,9 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
         }
     } else if cfg.is_set(flags::GH_APP_ID) {
         let key = if set(cfg, flags::GH_APP_KEY) {
-            Some("gh-app-key")
+            Some(flags::GH_APP_KEY.name())
         } else if set(cfg, flags::GH_APP_KEY_FILE) {
-            Some("gh-app-key-file")
+            Some(flags::GH_APP_KEY_FILE.name())
         } else {
             None
         };
@@ -236,7 +248,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::GITLAB_HOSTNAME)
                     .unwrap_or(hosts::GITLAB_HOSTNAME),
             ),
-            key: "gitlab-token",
+            key: flags::GITLAB_TOKEN.name(),
             unknown: None,
         });
     }
@@ -247,7 +259,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::GITEA_BASE_URL)
                     .unwrap_or(hosts::GITEA_BASE_URL),
             ),
-            key: "gitea-token",
+            key: flags::GITEA_TOKEN.name(),
             unknown: None,
         });
     }
@@ -259,14 +271,14 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
             out.push(Target {
                 kind: Kind::BitbucketCloud,
                 api: hosts::BITBUCKET_CLOUD_REST.into(),
-                key: "bitbucket-token",
+                key: flags::BITBUCKET_TOKEN.name(),
                 unknown: None,
             });
         } else if base.starts_with("http://") || base.starts_with("https://") {
             out.push(Target {
                 kind: Kind::BitbucketServer,
                 api: format!("{}/rest/api/1.0/", base.trim_end_matches('/')),
-                key: "bitbucket-token",
+                key: flags::BITBUCKET_TOKEN.name(),
                 unknown: None,
             });
         }
@@ -278,7 +290,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::AZUREDEVOPS_HOSTNAME)
                     .unwrap_or(hosts::AZUREDEVOPS_HOSTNAME),
             ),
-            key: "azuredevops-token",
+            key: flags::AZUREDEVOPS_TOKEN.name(),
             unknown: None,
         });
     }

@@ -55,5 +55,11 @@ pub fn render(report: &Report) -> String {
         out.push_str(&line(d));
         out.push('\n');
     }
+    for failure in &report.failures {
+        out.push_str(&format!(
+            "atlantis-lint: run failed: {}\n",
+            one_line(failure)
+        ));
+    }
     out
 }

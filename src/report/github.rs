@@ -104,6 +104,12 @@ pub fn render(report: &Report) -> String {
             parts.join(", ")
         ));
     }
+    for failure in &report.failures {
+        out.push_str(&format!(
+            "::error title=atlantis-lint run failed::{}\n",
+            escape_data(failure)
+        ));
+    }
     out.push_str("atlantis-lint: ");
     out.push_str(&super::human::summary_line(report));
     out.push('\n');

@@ -416,7 +416,15 @@ pub fn render_with(report: &Report, style: Style) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
+    for failure in &report.failures {
+        let failure = super::printable(failure.clone(), false);
+        if style.color {
+            out.push_str(&format!("\x1b[1;31merror\x1b[0m: {failure}\n"));
+        } else {
+            out.push_str(&format!("error: {failure}\n"));
+        }
+    }
+    out.push_str(&wrap(&summary_line(report), width));
     out.push('\n');
     out
 }
@@ -513,10 +521,31 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `2 errors, 1 warning in 1 config` or `no problems in 3 configs`.
+/// `2 errors, 1 warning in 1 config` or `no problems found in 3 configs`; a failed run starts
+/// with `run failed: ...` and never says "no problems found".
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
-    let configs = plural(report.configs, "config");
+    let mut configs = plural(report.configs, "config");
+    if !report.atlantis.is_empty() {
+        let versions: Vec<String> = report.atlantis.iter().map(|a| a.describe()).collect();
+        configs.push_str(&format!(" for Atlantis {}", versions.join(", ")));
+    }
+    if !report.failures.is_empty() {
+        let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+        if s.infos > 0 {
+            parts.push(plural(s.infos, "note"));
+        }
+        let n = report.failures.len();
+        return format!(
+            "run failed: {} not linted; {} in {configs}",
+            if n == 1 {
+                "1 input was".to_string()
+            } else {
+                format!("{n} inputs were")
+            },
+            parts.join(", ")
+        );
+    }
     if s.errors + s.warnings + s.infos == 0 {
         return format!("no problems found in {configs}");
     }

@@ -1,5 +1,6 @@
 //! The JSON format, version 1: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
-//! Fields may be added; none is ever renamed or removed.
+//! Fields may be added; none is ever renamed or removed. A failed run (an input that could not be
+//! read) adds `"failed": true` and `"failures": ["cannot read ...", ...]`.
 
 use super::{Report, SourceRef, Summary};
 use serde::Serialize;
@@ -29,6 +30,20 @@ struct JsonReport<'a> {
     version: u32,
     diagnostics: Vec<JsonDiag<'a>>,
     summary: Summary,
+    /// The Atlantis releases checked against: `{"version": "v0.47.1", "from": "latest"}`
+    /// (`from`: `option`, `image` or `latest`).
+    atlantis_versions: Vec<JsonVersion>,
+    /// Present (true) only when the run itself failed: then `failures` says why.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    failed: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    failures: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonVersion {
+    version: String,
+    from: &'static str,
 }
 
 pub fn render(report: &Report) -> String {
@@ -57,6 +72,16 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
         summary: report.summary(),
+        atlantis_versions: report
+            .atlantis
+            .iter()
+            .map(|a| JsonVersion {
+                version: a.version.to_string(),
+                from: a.source_name(),
+            })
+            .collect(),
+        failed: !report.failures.is_empty(),
+        failures: &report.failures,
     };
     let mut s = serde_json::to_string_pretty(&out).expect("the report serialises");
     s.push('\n');

@@ -5,6 +5,7 @@
 pub mod concise;
 pub mod docs;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -12,7 +13,8 @@ pub mod sarif;
 use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::secret::KnownSecrets;
-use crate::source::{SourceId, SourceKind, Span};
+use crate::source::{SourceId, SourceKind, Sources, Span};
+use crate::version::AtlantisVersion;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -168,6 +170,11 @@ pub struct Report {
     pub diags: Vec<Diag>,
     /// How many configurations were linted.
     pub configs: usize,
+    /// The Atlantis releases the configurations were checked against (each once, in order).
+    pub atlantis: Vec<AtlantisVersion>,
+    /// Why the run itself failed (an input that could not be read), in the user's words. A run
+    /// with failures never reports "no problems found", in any format.
+    pub failures: Vec<String>,
     /// (rule, message, source) of every diagnostic, to drop repeats in constant time.
     seen: HashSet<(&'static str, String, SourceRef, Option<String>)>,
 }
@@ -193,9 +200,39 @@ impl Report {
         findings: Vec<Finding>,
         known: &KnownSecrets,
     ) {
+        if !self.atlantis.contains(cfg.atlantis_version()) {
+            self.atlantis.push(cfg.atlantis_version().clone());
+        }
+        if findings.is_empty() {
+            // Nothing to redact: most files of a directory search have no finding.
+            self.configs += 1;
+            return;
+        }
+        let whole = Whole {
+            sources: &cfg.sources,
+            anchor: cfg.anchor.as_ref(),
+            config: cfg.path.clone(),
+            part: cfg.part.clone(),
+        };
+        self.add_in(&whole, &Redactor::new(cfg, known), findings);
+    }
+
+    /// Adds the findings about one repo-config or repo-level document, read into `sources`.
+    /// These documents hold no credential flag of their own; snippets are masked as every
+    /// source is (token-shaped strings).
+    pub fn add_document(&mut self, sources: &Sources, config: String, findings: Vec<Finding>) {
+        let whole = Whole {
+            sources,
+            anchor: None,
+            config: Some(config),
+            part: None,
+        };
+        self.add_in(&whole, &Redactor::from_values(Vec::new()), findings);
+    }
+
+    fn add_in(&mut self, cfg: &Whole, redactor: &Redactor, findings: Vec<Finding>) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
-        let redactor = Redactor::new(cfg, known);
         // Findings listed so far per (rule, source), and what was left out beyond the cap.
         let mut listed: HashMap<(&'static str, SourceId), usize> = HashMap::new();
         let mut left_out: Vec<LeftOut> = Vec::new();
@@ -231,14 +268,14 @@ impl Report {
                 }
             }
             let label = f.label.clone().map(|l| redactor.redact(l));
-            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked, &redactor);
+            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked, redactor);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
                     let text = redactor.redact(l.text.clone());
                     let (source, snippet) =
-                        resolve(cfg, &l.location, Some(text), &mut masked, &redactor);
+                        resolve(cfg, &l.location, Some(text), &mut masked, redactor);
                     Related { source, snippet }
                 })
                 .collect();
@@ -252,7 +289,7 @@ impl Report {
                 source,
                 snippet,
                 related,
-                config: cfg.path.clone(),
+                config: cfg.config.clone(),
                 part: cfg.part.clone(),
             };
             // With several config files, env and command-line findings repeat per file: keep one.
@@ -277,7 +314,7 @@ impl Report {
         for l in left_out {
             let name = printable(cfg.sources.get(l.source).name.clone(), false);
             let label = Some(format!("the first of {} more", l.count));
-            let (source, snippet) = resolve(cfg, &l.first, label, &mut masked, &redactor);
+            let (source, snippet) = resolve(cfg, &l.first, label, &mut masked, redactor);
             self.diags.push(Diag {
                 rule: l.rule,
                 severity: l.severity,
@@ -295,7 +332,7 @@ impl Report {
                 source,
                 snippet,
                 related: Vec::new(),
-                config: cfg.file.as_ref().map(|f| f.path.clone()),
+                config: cfg.config.clone(),
                 part: cfg.part.clone(),
             });
         }
@@ -327,15 +364,23 @@ impl Report {
     }
 }
 
+/// What positions of one configuration (or document) resolve against.
+struct Whole<'a> {
+    sources: &'a Sources,
+    anchor: Option<&'a Location>,
+    config: Option<String>,
+    part: Option<String>,
+}
+
 fn resolve(
-    cfg: &EffectiveConfig,
+    cfg: &Whole,
     location: &Location,
     label: Option<String>,
     masked: &mut HashMap<SourceId, Arc<str>>,
     redactor: &Redactor,
 ) -> (SourceRef, Option<Snippet>) {
     // A whole-config finding points at the configuration's anchor when its reader gave one.
-    let location = match (location, &cfg.anchor) {
+    let location = match (location, cfg.anchor) {
         (Location::None, Some(anchor)) => anchor,
         _ => location,
     };
@@ -411,6 +456,11 @@ pub struct Redactor {
     long: Vec<(memchr::memmem::Finder<'static>, bool)>,
 }
 
+/// Longer secret values get no base64 forms (a 5 MB `repo-config-json`): building them costs
+/// seconds, and no message quotes such a value's encoding; the value itself is searched for
+/// directly (as every pattern longer than [`LONG_PATTERN`] is).
+const MAX_AUTOMATON_LEN: usize = 4096;
+
 /// Secrets shorter than this are not searched for (they would match ordinary words).
 const MIN_REDACTED_LEN: usize = 6;
 
@@ -475,7 +525,8 @@ impl Redactor {
                 base64::engine::general_purpose::STANDARD,
                 base64::engine::general_purpose::URL_SAFE,
             ];
-            for engine in &engines {
+            // A value longer than MAX_AUTOMATON_LEN is searched as a whole only.
+            for engine in engines.iter().filter(|_| p.len() <= MAX_AUTOMATON_LEN) {
                 for k in 0..3 {
                     let mut bytes = vec![0u8; k];
                     bytes.extend_from_slice(p.as_bytes());
@@ -514,6 +565,9 @@ impl Redactor {
         let searcher = (!short.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
+                    // A report is searched once: an NFA builds far faster than a DFA and
+                    // searches a few KB of messages just as well.
+                    .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     // Every match, overlapping ones included: a piece of a JWT that overlaps a
                     // whole part of it must still widen the redaction to the whole word.
                     .match_kind(aho_corasick::MatchKind::Standard)

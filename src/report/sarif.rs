@@ -218,6 +218,20 @@ fn result(diag: &Diag, index: usize, cwd: &Path) -> Value {
     r
 }
 
+/// Whether the run succeeded; a failed run (an input that could not be read) carries one error
+/// notification per failure, so that no viewer takes it for a clean result.
+fn invocation(report: &Report) -> Value {
+    let mut inv = json!({ "executionSuccessful": report.failures.is_empty() });
+    if !report.failures.is_empty() {
+        inv["toolExecutionNotifications"] = report
+            .failures
+            .iter()
+            .map(|f| json!({ "level": "error", "message": { "text": f } }))
+            .collect();
+    }
+    inv
+}
+
 /// Renders the report as SARIF; `cwd` is the directory artifact URIs are relative to.
 pub fn render(report: &Report, cwd: &Path) -> String {
     let rules: Vec<&RuleInfo> = rules::infos().collect();
@@ -241,6 +255,7 @@ pub fn render(report: &Report, cwd: &Path) -> String {
                 "rules": rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(report)],
             "results": results,
         }],
     });

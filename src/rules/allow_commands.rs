@@ -28,6 +28,7 @@ Remove the spaces and fix the names: `allow-commands: plan,apply,unlock`.
 "#,
 };
 
+/// The names the latest release accepts, in the order the help lists them.
 const COMMANDS: &[&str] = &[
     "apply",
     "plan",
@@ -43,16 +44,38 @@ const COMMANDS: &[&str] = &[
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
+    // `state` came in v0.23.0 and `cancel` in v0.39.0: an older release refuses them.
+    let accepted = flags::history(flags::ALLOW_COMMANDS)
+        .and_then(|h| h.accepted_in(cfg.version()))
+        .unwrap_or(COMMANDS);
+    let owned: Vec<&str> = COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| accepted.contains(c))
+        .collect();
+    let commands = owned.as_slice();
     let Some(value) = cfg.explicit_text(flags::ALLOW_COMMANDS).map(|t| t.as_str()) else {
         return;
     };
     let bad: Vec<&str> = value
         .split(',')
-        .filter(|e| !e.is_empty() && !COMMANDS.contains(e))
+        .filter(|e| !e.is_empty() && !commands.contains(e))
         .collect();
     if bad.is_empty() {
         return;
     }
+    // A name a later release accepts: say which one.
+    let later: Vec<String> = bad
+        .iter()
+        .filter(|e| COMMANDS.contains(&e.trim()) && !commands.contains(&e.trim()))
+        .map(|e| {
+            let since = flags::history(flags::ALLOW_COMMANDS)
+                .and_then(|h| h.accepted.iter().find(|(_, v)| v.contains(&e.trim())))
+                .map(|(since, _)| since.to_string())
+                .unwrap_or_default();
+            format!("`{}` needs Atlantis {since} or later", e.trim())
+        })
+        .collect();
     // What the user most likely meant: every entry trimmed, misspellings corrected.
     let mut fixable = true;
     let fixed: Vec<String> = value
@@ -60,9 +83,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .filter(|e| !e.trim().is_empty())
         .map(|e| {
             let t = e.trim();
-            if COMMANDS.contains(&t) {
+            if commands.contains(&t) {
                 t.to_string()
-            } else if let Some(s) = did_you_mean(&t.replace('-', "_"), COMMANDS) {
+            } else if let Some(s) = did_you_mean(&t.replace('-', "_"), commands) {
                 s.to_string()
             } else {
                 fixable = false;
@@ -71,24 +94,34 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         })
         .collect();
     let fixed = fixed.join(",");
-    let only_spaces = bad.iter().all(|e| COMMANDS.contains(&e.trim()));
+    let only_spaces = bad.iter().all(|e| commands.contains(&e.trim()));
     let names = bad
         .iter()
         .map(|e| format!("`{e}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let message = if only_spaces {
+    let message = if !later.is_empty() {
+        format!(
+            "allow-commands has command names Atlantis {} does not know: {}",
+            cfg.version(),
+            later.join(", ")
+        )
+    } else if only_spaces {
         format!("allow-commands entries must not contain spaces: {names}")
     } else {
         format!("allow-commands has unknown command names: {names}")
     };
     let mut f = Finding::new(&RULE, cfg.value_location(flags::ALLOW_COMMANDS), message)
         .key(flags::ALLOW_COMMANDS)
-        .label("unknown command name")
+        .label(if later.is_empty() {
+            "unknown command name".to_string()
+        } else {
+            format!("not in Atlantis {}", cfg.version())
+        })
         .help(format!(
             "separate the commands with `,` and no spaces; valid names are {}; Atlantis refuses to start with: \
              invalid --allow-commands: unknown command name: {}",
-            COMMANDS.join(", "),
+            commands.join(", "),
             bad[0]
         ));
     if fixable {

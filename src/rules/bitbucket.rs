@@ -93,6 +93,61 @@ Set `bitbucket-api-user` to the e-mail address of the Atlassian account that own
 "#,
 };
 
+pub static CLOUD_WEBHOOK_SECRET: RuleInfo = RuleInfo {
+    id: "bitbucket-cloud-webhook-secret",
+    severity: Severity::Error,
+    summary: "bitbucket-webhook-secret with Bitbucket Cloud on an Atlantis before v0.33.0, which refuses to start",
+    suppressible: true,
+    docs: r#"## What it checks
+`bitbucket-webhook-secret` is set while `bitbucket-base-url` selects Bitbucket Cloud (it is
+unset or exactly `https://api.bitbucket.org`), and the release being checked
+(`--atlantis-version`) is older than v0.33.0.
+
+## Why it matters
+Before v0.33.0 Atlantis's `validate()` refuses to start with `--bitbucket-webhook-secret cannot
+be specified for Bitbucket Cloud because it is not supported by Bitbucket`. v0.33.0 (PR #4275)
+added webhook secrets for Bitbucket Cloud.
+
+## Example
+With `--atlantis-version v0.31.0`:
+```yaml
+bitbucket-user: atlantis-bot
+bitbucket-webhook-secret: ...
+```
+
+## Fix
+Remove `bitbucket-webhook-secret` (and restrict who can reach Atlantis instead), or upgrade
+Atlantis to v0.33.0 or later.
+"#,
+};
+
+pub fn check_cloud_webhook_secret(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = ctx.cfg;
+    let since = crate::hosts::BITBUCKET_CLOUD_WEBHOOK_SECRETS_SINCE;
+    if cfg.version() >= since
+        || !bitbucket_cloud(cfg)
+        || !cfg.is_set(flags::BITBUCKET_WEBHOOK_SECRET)
+    {
+        return;
+    }
+    out.push(
+        Finding::new(
+            &CLOUD_WEBHOOK_SECRET,
+            cfg.location(flags::BITBUCKET_WEBHOOK_SECRET),
+            format!(
+                "Atlantis {} refuses bitbucket-webhook-secret with Bitbucket Cloud: it does not start",
+                cfg.version()
+            ),
+        )
+        .key(flags::BITBUCKET_WEBHOOK_SECRET)
+        .label("not accepted for Bitbucket Cloud before v0.33.0")
+        .help(format!(
+            "remove it, or upgrade Atlantis to {since} or later; Atlantis refuses to start with: \
+             --bitbucket-webhook-secret cannot be specified for Bitbucket Cloud because it is not supported by Bitbucket"
+        )),
+    );
+}
+
 /// Dates of the app-password retirement (per Atlassian, quoted in the Atlantis issues).
 const NO_NEW_APP_PASSWORDS: (i32, u32, u32) = (2025, 9, 9);
 const APP_PASSWORDS_DISABLED: (i32, u32, u32) = (2026, 6, 9);
@@ -167,12 +222,27 @@ pub fn check_app_password(ctx: &Context, out: &mut Vec<Finding>) {
             Severity::Warning,
         )
     };
+    // API tokens need bitbucket-api-user (v0.37.1): an older Atlantis has no way to use them.
+    let help = match flags::history(flags::BITBUCKET_API_USER)
+        .map(|h| h.added)
+        .filter(|added| *added > ctx.cfg.version())
+    {
+        Some(added) => format!(
+            "upgrade Atlantis to {added} or later, which authenticates with an Atlassian API token (ATATT...) and bitbucket-api-user; Atlantis {} cannot use API tokens",
+            ctx.cfg.version()
+        ),
+        None => "create an Atlassian API token (ATATT...) with Bitbucket scopes, put it in bitbucket-token, and set bitbucket-api-user to the account's e-mail address".to_string(),
+    };
     out.push(
-        Finding::new(&APP_PASSWORD, ctx.cfg.value_location(flags::BITBUCKET_TOKEN), message)
-            .key(flags::BITBUCKET_TOKEN)
-            .label("app password (ATBB...)")
-            .severity(severity)
-            .help("create an Atlassian API token (ATATT...) with Bitbucket scopes, put it in bitbucket-token, and set bitbucket-api-user to the account's e-mail address"),
+        Finding::new(
+            &APP_PASSWORD,
+            ctx.cfg.value_location(flags::BITBUCKET_TOKEN),
+            message,
+        )
+        .key(flags::BITBUCKET_TOKEN)
+        .label("app password (ATBB...)")
+        .severity(severity)
+        .help(help),
     );
 }
 
@@ -227,7 +297,14 @@ pub fn check_api_user(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .key(flags::BITBUCKET_API_USER)
                 .label("Atlassian API token (ATATT...)")
-                .help("set bitbucket-api-user (ATLANTIS_BITBUCKET_API_USER) to the Atlassian account's e-mail address; keep bitbucket-user as the Bitbucket username"),
+                .help(match flags::history(flags::BITBUCKET_API_USER).map(|h| h.added) {
+                    // Before v0.37.1 there is no separate API user: bitbucket-user does both.
+                    Some(added) if added > cfg.version() => format!(
+                        "upgrade Atlantis to {added} or later and set bitbucket-api-user to the Atlassian account's e-mail address; Atlantis {} has no bitbucket-api-user",
+                        cfg.version()
+                    ),
+                    _ => "set bitbucket-api-user (ATLANTIS_BITBUCKET_API_USER) to the Atlassian account's e-mail address; keep bitbucket-user as the Bitbucket username".to_string(),
+                }),
             );
         }
     }
@@ -247,7 +324,7 @@ mod tests {
         let options = Options {
             check_files: false,
             today,
-            ..Default::default()
+            ..Options::default()
         };
         let ctx = Context {
             cfg: &cfg,

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags::{self, FlagId};
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "conflicting-credentials",
@@ -32,13 +33,17 @@ Remove one of the two. `gh-token-file` lets Atlantis pick up a rotated token wit
 };
 
 /// (the flag that makes the pair required, the value, the file).
-const PAIRS: &[(&str, &str, &str)] = &[
-    ("gh-user", "gh-token", "gh-token-file"),
-    ("gh-app-id", "gh-app-key", "gh-app-key-file"),
+const PAIRS: &[(FlagId, FlagId, FlagId)] = &[
+    (flags::GH_USER, flags::GH_TOKEN, flags::GH_TOKEN_FILE),
+    (flags::GH_APP_ID, flags::GH_APP_KEY, flags::GH_APP_KEY_FILE),
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
+    // The "exactly one" rules came with gh-token-file in v0.31.0; before, an app could have both keys.
+    if !super::credential_rules_since_v0_31(cfg) {
+        return;
+    }
     for &(owner, value, file) in PAIRS {
         if !cfg.is_set(owner) || !cfg.is_set(value) || !cfg.is_set(file) {
             continue;
@@ -57,7 +62,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "remove {value} (or {}) or {file}; Atlantis refuses to start with: \
                  --gh-user/--gh-token or --gh-user/--gh-token-file or --gh-app-id/--gh-app-key-file or \
                  --gh-app-id/--gh-app-key or ... must be set",
-                crate::flags::env_name(value)
+                flags::env_name(value)
             )),
         );
     }

@@ -43,7 +43,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         (false, false) => return,
     };
     // Point at a default written out (the password first), else at web-basic-auth itself.
-    let written = [("web-password", password), ("web-username", user)]
+    let written = [(flags::WEB_PASSWORD, password), (flags::WEB_USERNAME, user)]
         .into_iter()
         .find(|(flag, default)| *default && cfg.is_set(flag))
         .map(|(flag, _)| flag);
@@ -63,9 +63,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             format!("web-basic-auth is on with {what}"),
         )
         .key(if password {
-            "web-password"
+            flags::WEB_PASSWORD
         } else {
-            "web-username"
+            flags::WEB_USERNAME
         })
         .label("web UI protected by public credentials"),
     };

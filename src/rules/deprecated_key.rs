@@ -1,5 +1,7 @@
 use super::Context;
+use crate::config::KeyMatch;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "deprecated-key",
@@ -7,7 +9,10 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "a deprecated flag such as tf-distribution, naming its replacement",
     suppressible: true,
     docs: r#"## What it checks
-Flags Atlantis still accepts but has deprecated (today: `tf-distribution`).
+Flags the Atlantis release being checked still accepts but has deprecated: in the latest release
+`tf-distribution` (since v0.33.0); with `--atlantis-version`, that release's deprecations, such as
+`repo-whitelist` and `silence-whitelist-errors` (v0.15.0 to v0.26.x, still copied into their
+replacements) or `disable-apply` (v0.22.0 to v0.26.x).
 
 ## Why it matters
 Atlantis prints `WARNING: Flag --tf-distribution has been deprecated.` at every start, and a
@@ -24,8 +29,16 @@ Use the replacement: `default-tf-distribution: opentofu`.
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for s in &ctx.cfg.settings {
-        let Some(flag) = s.flag().filter(|f| f.deprecated) else {
+    let cfg = ctx.cfg;
+    let version = cfg.version();
+    for s in &cfg.settings {
+        let (KeyMatch::Flag(flag) | KeyMatch::Removed(flag)) = s.matched else {
+            continue;
+        };
+        if !cfg.in_version(s) {
+            continue;
+        }
+        let Some(deprecation) = flags::history(flag).and_then(|h| h.deprecated_in(version)) else {
             continue;
         };
         let mut f = Finding::new(
@@ -35,11 +48,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         )
         .key(flag.name)
         .label("deprecated flag");
-        if let Some(r) = flag.replacement {
-            let written = s.origin.spelling.spell(r);
-            f = f
-                .help(format!("use `{written}` instead"))
-                .suggestion(written);
+        match deprecation.replacement.or(flag.replacement) {
+            Some(r) if flags::present_in(r, version) => {
+                let written = s.origin.spelling.spell(r);
+                f = f
+                    .help(format!("use `{written}` instead"))
+                    .suggestion(written);
+            }
+            Some(r) if flags::lookup(r).is_none() => f = f.help(format!("use {r} instead")),
+            _ => {}
         }
         out.push(f);
     }

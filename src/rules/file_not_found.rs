@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 use std::io::ErrorKind;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -31,13 +32,13 @@ Correct the path, or mount the file there (in Kubernetes: the secret volume's `m
 "#,
 };
 
-pub const FILE_FLAGS: &[&str] = &[
-    "gh-token-file",
-    "gh-app-key-file",
-    "ssl-cert-file",
-    "ssl-key-file",
-    "repo-config",
-    "language-config-file",
+pub const FILE_FLAGS: &[flags::FlagId] = &[
+    flags::GH_TOKEN_FILE,
+    flags::GH_APP_KEY_FILE,
+    flags::SSL_CERT_FILE,
+    flags::SSL_KEY_FILE,
+    flags::REPO_CONFIG,
+    flags::LANGUAGE_CONFIG_FILE,
 ];
 
 /// Why a path cannot be read, or `None` when it can.

@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "file-permissions",
@@ -27,7 +28,11 @@ $ ls -l /secrets/gh-token
 "#,
 };
 
-pub const SECRET_FILE_FLAGS: &[&str] = &["gh-token-file", "gh-app-key-file", "ssl-key-file"];
+pub const SECRET_FILE_FLAGS: &[flags::FlagId] = &[
+    flags::GH_TOKEN_FILE,
+    flags::GH_APP_KEY_FILE,
+    flags::SSL_KEY_FILE,
+];
 
 #[cfg(unix)]
 fn mode(path: &str) -> Option<u32> {

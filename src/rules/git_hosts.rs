@@ -39,7 +39,7 @@ pub struct RepoHost {
     /// The host family, as users call it (`GitLab`).
     pub family: &'static str,
     /// The setting that configures it (`gitlab-user`).
-    pub selector: &'static str,
+    pub selector: flags::FlagId,
     /// Host names of repository URLs; an allowlist entry matching any of them covers the host.
     pub names: Vec<String>,
 }
@@ -50,9 +50,9 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     let str_host = |flag: flags::FlagId| cfg.str(flag).map(host_of).unwrap_or_default();
     if cfg.is_set(flags::GH_USER) || cfg.is_set(flags::GH_APP_ID) {
         let selector = if cfg.is_set(flags::GH_USER) {
-            "gh-user"
+            flags::GH_USER
         } else {
-            "gh-app-id"
+            flags::GH_APP_ID
         };
         out.push(RepoHost {
             family: "GitHub",
@@ -63,14 +63,14 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
     if cfg.is_set(flags::GITLAB_USER) {
         out.push(RepoHost {
             family: "GitLab",
-            selector: "gitlab-user",
+            selector: flags::GITLAB_USER,
             names: vec![str_host(flags::GITLAB_HOSTNAME)],
         });
     }
     if cfg.is_set(flags::GITEA_USER) {
         out.push(RepoHost {
             family: "Gitea",
-            selector: "gitea-user",
+            selector: flags::GITEA_USER,
             names: vec![str_host(flags::GITEA_BASE_URL)],
         });
     }
@@ -92,7 +92,7 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
             } else {
                 "Bitbucket Server"
             },
-            selector: "bitbucket-user",
+            selector: flags::BITBUCKET_USER,
             names: vec![name],
         });
     }
@@ -105,7 +105,7 @@ pub fn repo_hosts(cfg: &EffectiveConfig) -> Vec<RepoHost> {
         }
         out.push(RepoHost {
             family: "Azure DevOps",
-            selector: "azuredevops-user",
+            selector: flags::AZUREDEVOPS_USER,
             names,
         });
     }

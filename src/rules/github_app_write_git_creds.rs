@@ -56,7 +56,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             location,
             "a GitHub App (gh-app-id) needs write-git-creds: true",
         )
-        .key(if explicit_false { "write-git-creds" } else { "gh-app-id" })
+        .key(if explicit_false { flags::WRITE_GIT_CREDS } else { flags::GH_APP_ID })
         .label(label)
         .related(
             if explicit_false { cfg.location(flags::GH_APP_ID) } else { crate::config::Location::None },

@@ -36,8 +36,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     let github = cfg.is_set(flags::GH_USER) || cfg.is_set(flags::GH_APP_ID);
     for (flag, configured) in [
-        ("gh-hostname", github),
-        ("azuredevops-hostname", cfg.is_set(flags::AZUREDEVOPS_USER)),
+        (flags::GH_HOSTNAME, github),
+        (
+            flags::AZUREDEVOPS_HOSTNAME,
+            cfg.is_set(flags::AZUREDEVOPS_USER),
+        ),
     ] {
         let Some(text) = cfg.explicit_text(flag) else {
             continue;
@@ -54,7 +57,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else if rest.trim_end_matches('/').contains('/') {
             problems.push("a path");
         }
-        if flag == "gh-hostname" && host.eq_ignore_ascii_case("api.github.com") {
+        if flag == flags::GH_HOSTNAME && host.eq_ignore_ascii_case("api.github.com") {
             problems.push("the API host");
         }
         if problems.is_empty() {

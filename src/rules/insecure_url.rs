@@ -35,18 +35,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     let candidates = [
         (
-            "bitbucket-base-url",
-            "bitbucket-token",
+            flags::BITBUCKET_BASE_URL,
+            flags::BITBUCKET_TOKEN,
             cfg.is_set(flags::BITBUCKET_USER) && !bitbucket_cloud(cfg),
         ),
         (
-            "gitea-base-url",
-            "gitea-token",
+            flags::GITEA_BASE_URL,
+            flags::GITEA_TOKEN,
             cfg.is_set(flags::GITEA_USER),
         ),
         (
-            "gitlab-hostname",
-            "gitlab-token",
+            flags::GITLAB_HOSTNAME,
+            flags::GITLAB_TOKEN,
             cfg.is_set(flags::GITLAB_USER),
         ),
     ];

@@ -73,25 +73,25 @@ pub(super) fn did_you_mean<'a>(value: &str, options: &[&'a str]) -> Option<&'a s
 /// An enumerated flag and Atlantis's message for it; the accepted values come from the flag
 /// table's [`flags::choices`], the one list the schema uses too.
 struct Enum {
-    flag: &'static str,
+    flag: flags::FlagId,
     atlantis: &'static str,
 }
 
 const ENUMS: &[Enum] = &[
     Enum {
-        flag: "checkout-strategy",
+        flag: flags::CHECKOUT_STRATEGY,
         atlantis: "invalid checkout strategy: not one of branch or merge",
     },
     Enum {
-        flag: "automerge-method",
+        flag: flags::AUTOMERGE_METHOD,
         atlantis: "invalid --automerge-method: must be one of [merge rebase squash]",
     },
     Enum {
-        flag: "locking-db-type",
+        flag: flags::LOCKING_DB_TYPE,
         atlantis: "",
     },
     Enum {
-        flag: "autodiscover-mode",
+        flag: flags::AUTODISCOVER_MODE,
         atlantis: "",
     },
 ];
@@ -194,9 +194,9 @@ fn distribution(ctx: &Context, out: &mut Vec<Finding>) {
     let allowed_values = flags::choices(flags::DEFAULT_TF_DISTRIBUTION).expect("enumerated");
     // Atlantis copies the deprecated tf-distribution into default-tf-distribution when that is empty.
     let flag = if cfg.explicit_text(flags::DEFAULT_TF_DISTRIBUTION).is_some() {
-        "default-tf-distribution"
+        flags::DEFAULT_TF_DISTRIBUTION
     } else if cfg.explicit_text(flags::TF_DISTRIBUTION).is_some() {
-        "tf-distribution"
+        flags::TF_DISTRIBUTION
     } else {
         return;
     };
@@ -240,11 +240,11 @@ fn enumerated(ctx: &Context, e: &Enum, out: &mut Vec<Finding>) {
     )
     .key(e.flag);
     f = match e.flag {
-        "locking-db-type" => f.label("no locking backend").help(
+        flags::LOCKING_DB_TYPE => f.label("no locking backend").help(
             "use boltdb (the default, one replica) or redis (several replicas); Atlantis does not \
              validate this value and sets up no locking backend for it",
         ),
-        "autodiscover-mode" => f.severity(Severity::Warning).label("matches no mode").help(
+        flags::AUTODISCOVER_MODE => f.severity(Severity::Warning).label("matches no mode").help(
             "use auto, enabled or disabled; Atlantis does not validate this value, and a value \
                  matching no mode never turns autodiscovery on",
         ),

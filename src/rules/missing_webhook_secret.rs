@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "missing-webhook-secret",
@@ -36,14 +37,18 @@ Generate a random secret, set it on the Git host's webhook and in Atlantis
 };
 
 /// (the flag that enables the check, the secret flag, the host's name in Atlantis's warning).
-const CHECKS: &[(&str, &str, &str)] = &[
-    ("gh-user", "gh-webhook-secret", "GitHub"),
-    ("gitea-user", "gitea-webhook-secret", "Gitea"),
-    ("gitlab-user", "gitlab-webhook-secret", "GitLab"),
-    ("bitbucket-user", "bitbucket-webhook-secret", "Bitbucket"),
+const CHECKS: &[(flags::FlagId, flags::FlagId, &str)] = &[
+    (flags::GH_USER, flags::GH_WEBHOOK_SECRET, "GitHub"),
+    (flags::GITEA_USER, flags::GITEA_WEBHOOK_SECRET, "Gitea"),
+    (flags::GITLAB_USER, flags::GITLAB_WEBHOOK_SECRET, "GitLab"),
     (
-        "azuredevops-webhook-user",
-        "azuredevops-webhook-password",
+        flags::BITBUCKET_USER,
+        flags::BITBUCKET_WEBHOOK_SECRET,
+        "Bitbucket",
+    ),
+    (
+        flags::AZUREDEVOPS_WEBHOOK_USER,
+        flags::AZUREDEVOPS_WEBHOOK_PASSWORD,
         "Azure DevOps",
     ),
 ];
@@ -57,10 +62,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !cfg.is_set(user) || cfg.is_set(secret) {
             continue;
         }
-        if user == "bitbucket-user" && crate::hosts::bitbucket_cloud(cfg) {
+        if user == flags::BITBUCKET_USER && crate::hosts::bitbucket_cloud(cfg) {
             continue;
         }
-        let atlantis = if user == "azuredevops-webhook-user" {
+        let atlantis = if user == flags::AZUREDEVOPS_WEBHOOK_USER {
             "no Azure DevOps webhook user and password set. This could allow attackers to spoof requests from Azure DevOps."
                 .to_string()
         } else {

@@ -3,9 +3,11 @@
 
 use crate::config::EffectiveConfig;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::version::Version;
 
 mod allow_commands;
 mod ambiguous_scalar;
+mod atlantis_version;
 mod autoplan_file_list_pattern;
 mod azuredevops_webhook_auth;
 mod bitbucket;
@@ -19,6 +21,7 @@ mod drift_remediation;
 mod duplicate_key;
 mod file_not_found;
 mod file_permissions;
+mod flag_not_in_version;
 pub mod git_hosts;
 pub mod github_app;
 mod github_app_key_invalid;
@@ -34,10 +37,12 @@ mod k8s_service_link;
 mod log_level_case;
 mod missing_webhook_secret;
 mod no_vcs_credentials;
+pub mod online;
 mod placeholder_value;
 mod plaintext_secret;
 mod redis_cluster_conflict;
 mod removed_key;
+pub mod repo;
 mod repo_allowlist_entry;
 mod repo_allowlist_host;
 mod repo_allowlist_missing;
@@ -70,6 +75,9 @@ pub struct Options {
     /// Where a rule that reads a secret from a file (`gh-token-file`) registers it, so that the
     /// report redacts it wherever it shows up.
     pub secrets: crate::secret::KnownSecrets,
+    /// `--atlantis-version`: the release to check against (else the deployment's image tag,
+    /// else the latest known).
+    pub atlantis_version: Option<Version>,
 }
 
 impl Default for Options {
@@ -78,6 +86,7 @@ impl Default for Options {
             check_files: false,
             today: crate::date::today(),
             secrets: Default::default(),
+            atlantis_version: None,
         }
     }
 }
@@ -95,7 +104,9 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&yaml_syntax::RULE, yaml_syntax::check),
     (&duplicate_key::RULE, duplicate_key::check),
     (&unknown_key::RULE, unknown_key::check),
+    (&atlantis_version::RULE, atlantis_version::check),
     (&removed_key::RULE, removed_key::check),
+    (&flag_not_in_version::RULE, flag_not_in_version::check),
     (&deprecated_key::RULE, deprecated_key::check),
     (&invalid_type::RULE, invalid_type::check),
     (
@@ -140,6 +151,10 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     (&bitbucket::CLOUD_BASE_URL, bitbucket::check_cloud_base_url),
     (&bitbucket::APP_PASSWORD, bitbucket::check_app_password),
     (&bitbucket::API_USER, bitbucket::check_api_user),
+    (
+        &bitbucket::CLOUD_WEBHOOK_SECRET,
+        bitbucket::check_cloud_webhook_secret,
+    ),
     (&hostname_format::RULE, hostname_format::check),
     (&insecure_url::RULE, insecure_url::check),
     (&write_git_creds_host::RULE, write_git_creds_host::check),
@@ -175,13 +190,95 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     // Reported by the suppression stage (`crate::suppress`); listed for `rules` and `explain`.
     (&suppression::WITHOUT_REASON, suppression::check),
     (&suppression::UNUSED, suppression::check),
+    // Reported by the online probe (`crate::online`); listed for `rules` and `explain`.
+    (&online::REJECTED, online::check),
+    (&online::INSUFFICIENT, online::check),
+    (&online::EXPIRING, online::check),
+    (&online::INDETERMINATE, online::check),
+    (&online::UNVERIFIABLE, online::check),
+    (&online::VERIFIED, online::check),
 ];
+
+/// True when the configuration's release has the v0.31.0 GitHub credential rules: exactly one of
+/// `gh-token`/`gh-token-file` with `gh-user` and of `gh-app-key`/`gh-app-key-file` with `gh-app-id`,
+/// and a stray half is ignored. Earlier releases checked every half pairwise.
+pub fn credential_rules_since_v0_31(cfg: &EffectiveConfig) -> bool {
+    crate::flags::present_in(crate::flags::GH_TOKEN_FILE, cfg.version())
+}
+
+/// The first Atlantis release a rule applies to, and why, for the rules that do not apply to
+/// every release covered (v0.17.0 on). A configuration checked for an older release skips them;
+/// `explain`, `rules --format json` and docs/rules.md say so.
+pub struct Since {
+    pub rule: &'static RuleInfo,
+    pub version: Version,
+    pub why: &'static str,
+}
+
+const fn since(rule: &'static RuleInfo, version: Version, why: &'static str) -> Since {
+    Since { rule, version, why }
+}
+
+/// Rule -> the release its facts start with (the flags from `data/versions.json`; behaviours
+/// from `versions.md`'s startup-rule table).
+pub static SINCE: &[Since] = &[
+    since(
+        &allow_commands::RULE,
+        Version::new(0, 22, 0),
+        "the release that added allow-commands",
+    ),
+    since(
+        &autoplan_file_list_pattern::RULE,
+        Version::new(0, 17, 0),
+        "the release that added autoplan-file-list",
+    ),
+    since(
+        &conflicting_credentials::RULE,
+        Version::new(0, 31, 0),
+        "the release that made the GitHub credentials exactly-one (with gh-token-file)",
+    ),
+    since(
+        &drift_remediation::RULE,
+        Version::new(0, 45, 0),
+        "the release that added enable-drift-detection and enable-drift-remediation",
+    ),
+    since(
+        &k8s_service_link::RULE,
+        crate::flags::SERVICE_LINK_RESET_SINCE,
+        "the release that resets Kubernetes service links in int flags (sanitizeKubernetesServiceLinks)",
+    ),
+    since(
+        &redis_cluster_conflict::RULE,
+        Version::new(0, 44, 0),
+        "the release that added redis-cluster-addresses",
+    ),
+    since(
+        &team_allowlist_format::RULE,
+        Version::new(0, 18, 0),
+        "the release that added gh-team-allowlist",
+    ),
+    since(
+        &unused_credential::RULE,
+        Version::new(0, 31, 0),
+        "the release that stopped rejecting a stray gh-token or gh-app-key",
+    ),
+    since(
+        &webhook_http_headers::RULE,
+        Version::new(0, 33, 0),
+        "the release that added webhook-http-headers",
+    ),
+];
+
+/// The first release a rule applies to, when it does not apply to every release covered.
+pub fn applies_since(id: &str) -> Option<&'static Since> {
+    SINCE.iter().find(|s| s.rule.id == id)
+}
 
 /// Every rule id the linter knows, offline and online.
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
     ALL.iter()
         .map(|(info, _)| *info)
-        .chain(crate::online::infos())
+        .chain(repo::ALL.iter().map(|(info, _)| *info))
 }
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {
@@ -231,7 +328,10 @@ const ABSENCE_RULES: &[&str] = &[
 pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
     let ctx = Context { cfg, options };
     let mut out = Vec::new();
-    for (_, check) in ALL {
+    for (info, check) in ALL {
+        if applies_since(info.id).is_some_and(|s| s.version > cfg.version()) {
+            continue;
+        }
         check(&ctx, &mut out);
     }
     let opaque: Vec<_> = cfg
@@ -254,4 +354,17 @@ pub fn run(cfg: &EffectiveConfig, options: &Options) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_names_real_rules_within_the_covered_releases() {
+        for s in SINCE {
+            assert!(find(s.rule.id).is_some(), "{} is not listed", s.rule.id);
+            assert!(crate::flags::RELEASES.contains(&s.version), "{}", s.rule.id);
+        }
+    }
 }

@@ -122,9 +122,9 @@ fn placeholder_entry(list: &str) -> Option<&str> {
 
 /// Secrets Atlantis ignores in this configuration: a placeholder there does no harm.
 fn ignored(ctx: &Context, name: &str) -> bool {
-    match name {
-        "web-password" => !ctx.cfg.bool(flags::WEB_BASIC_AUTH),
-        "redis-password" => ctx.cfg.str(flags::LOCKING_DB_TYPE) != Some("redis"),
+    match flags::id(name) {
+        Some(flags::WEB_PASSWORD) => !ctx.cfg.bool(flags::WEB_BASIC_AUTH),
+        Some(flags::REDIS_PASSWORD) => ctx.cfg.str(flags::LOCKING_DB_TYPE) != Some("redis"),
         _ => false,
     }
 }
@@ -167,7 +167,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .label("placeholder")
             .help("set it to the user the token belongs to")
-        } else if name == "repo-allowlist" {
+        } else if name == flags::REPO_ALLOWLIST {
             let Some(entry) = placeholder_entry(text.as_str()) else {
                 continue;
             };

@@ -35,7 +35,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let cluster = cfg.location(flags::REDIS_CLUSTER_ADDRESSES);
-    let mut conflict = |flag: &str, message: String, atlantis: &str| {
+    let mut conflict = |flag: flags::FlagId, message: String, atlantis: &str| {
         out.push(
             Finding::new(&RULE, cfg.location(flag), message)
                 .key(flag)
@@ -48,7 +48,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     if cfg.is_set(flags::REDIS_HOST) {
         conflict(
-            "redis-host",
+            flags::REDIS_HOST,
             "redis-host cannot be combined with redis-cluster-addresses".into(),
             "--redis-cluster-addresses cannot be combined with --redis-host",
         );
@@ -56,7 +56,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let port = cfg.int(flags::REDIS_PORT);
     if port != 6379 {
         conflict(
-            "redis-port",
+            flags::REDIS_PORT,
             format!("redis-port {port} cannot be combined with redis-cluster-addresses"),
             "--redis-cluster-addresses cannot be combined with --redis-port",
         );
@@ -64,7 +64,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let db = cfg.int(flags::REDIS_DB);
     if db != 0 {
         conflict(
-            "redis-db",
+            flags::REDIS_DB,
             format!("redis-db {db} is not supported with redis-cluster-addresses"),
             "--redis-db is not supported in cluster mode (Redis Cluster ignores the DB parameter)",
         );

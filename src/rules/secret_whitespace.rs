@@ -43,9 +43,13 @@ as `NAME=value` without quotes.
 };
 
 /// Tokens that Atlantis sends exactly as written.
-const UNTRIMMED_TOKENS: &[&str] = &["gitlab-token", "gitea-token", "bitbucket-token"];
+const UNTRIMMED_TOKENS: &[flags::FlagId] = &[
+    flags::GITLAB_TOKEN,
+    flags::GITEA_TOKEN,
+    flags::BITBUCKET_TOKEN,
+];
 /// Tokens that Atlantis trims before use.
-const TRIMMED_TOKENS: &[&str] = &["gh-token", "azuredevops-token"];
+const TRIMMED_TOKENS: &[flags::FlagId] = &[flags::GH_TOKEN, flags::AZUREDEVOPS_TOKEN];
 
 fn whitespace_problem(v: &str) -> Option<&'static str> {
     let inner = v.trim();
@@ -119,12 +123,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(problem) = whitespace_problem(v) else {
             continue;
         };
-        let (severity, consequence) = if UNTRIMMED_TOKENS.contains(&name) {
+        let (severity, consequence) = if UNTRIMMED_TOKENS.iter().any(|t| *t == name) {
             (
                 Severity::Error,
                 "Atlantis sends the token as written, so the host rejects it",
             )
-        } else if TRIMMED_TOKENS.contains(&name) {
+        } else if TRIMMED_TOKENS.iter().any(|t| *t == name) {
             (
                 Severity::Warning,
                 "Atlantis trims this token, but other tools reading the same secret may not",

@@ -34,8 +34,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         cfg.is_set(flags::SSL_KEY_FILE),
         cfg.is_set(flags::SSL_CERT_FILE),
     ) {
-        (true, false) => ("ssl-key-file", "ssl-cert-file"),
-        (false, true) => ("ssl-cert-file", "ssl-key-file"),
+        (true, false) => (flags::SSL_KEY_FILE, flags::SSL_CERT_FILE),
+        (false, true) => (flags::SSL_CERT_FILE, flags::SSL_KEY_FILE),
         _ => return,
     };
     out.push(

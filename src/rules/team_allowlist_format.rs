@@ -37,8 +37,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let gitlab = cfg.is_set(flags::GITLAB_USER);
     let external_authz = cfg.is_set(flags::REPO_CONFIG) || cfg.is_set(flags::REPO_CONFIG_JSON);
     for (flag, in_use) in [
-        ("gh-team-allowlist", !gitlab),
-        ("gitlab-group-allowlist", gitlab),
+        (flags::GH_TEAM_ALLOWLIST, !gitlab),
+        (flags::GITLAB_GROUP_ALLOWLIST, gitlab),
     ] {
         let (Some(setting), Some(value)) = (cfg.winner(flag), cfg.explicit_text(flag)) else {
             continue;

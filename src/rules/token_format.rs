@@ -299,7 +299,7 @@ fn warn(message: String, label: &'static str, help: impl Into<String>) -> Option
     })
 }
 
-fn foreign(flag: &str, k: &Known, host: &str, help: &str) -> Option<Verdict> {
+fn foreign(flag: impl std::fmt::Display, k: &Known, host: &str, help: &str) -> Option<Verdict> {
     warn(
         format!(
             "{flag} looks like a {} {} (`{}`), not a {host} token",
@@ -441,7 +441,7 @@ fn gitlab(token: &str) -> Option<Verdict> {
             GL_HELP,
         );
     }
-    foreign("gitlab-token", k, "GitLab", GL_HELP)
+    foreign(flags::GITLAB_TOKEN, k, "GitLab", GL_HELP)
 }
 
 const GITEA_HELP: &str =
@@ -452,7 +452,7 @@ fn gitea(token: &str) -> Option<Verdict> {
         return None;
     }
     if let Some(k) = known(token) {
-        return foreign("gitea-token", k, "Gitea", GITEA_HELP);
+        return foreign(flags::GITEA_TOKEN, k, "Gitea", GITEA_HELP);
     }
     warn(
         "gitea-token is not 40 lowercase hex characters, the shape of a Gitea access token".into(),
@@ -488,7 +488,7 @@ fn bitbucket(token: &str, cloud: bool) -> Option<Verdict> {
                 "Data Center token",
                 "set bitbucket-base-url to your Bitbucket Server's URL, or use a Bitbucket Cloud credential",
             ),
-            Some(k) => foreign("bitbucket-token", k, "Bitbucket", HELP),
+            Some(k) => foreign(flags::BITBUCKET_TOKEN, k, "Bitbucket", HELP),
             None if token.len() == 20 && all(token, |b| b.is_ascii_alphanumeric()) => None,
             None => warn(
                 "bitbucket-token matches none of Bitbucket Cloud's credential formats (an `ATATT…` API token or an app password)".into(),
@@ -505,7 +505,7 @@ fn bitbucket(token: &str, cloud: bool) -> Option<Verdict> {
                 "Cloud credential",
                 "for Bitbucket Cloud leave bitbucket-base-url at https://api.bitbucket.org; for Server use an HTTP access token",
             ),
-            Some(k) => foreign("bitbucket-token", k, "Bitbucket Server", HELP),
+            Some(k) => foreign(flags::BITBUCKET_TOKEN, k, "Bitbucket Server", HELP),
             None if dc_legacy_token(token) => None,
             None => warn(
                 "bitbucket-token matches none of Bitbucket Data Center's HTTP access token formats (`BBDC-…`, or base64 of an id and random bytes)".into(),
@@ -542,7 +542,7 @@ fn azure_devops(token: &str) -> Option<Verdict> {
         return None;
     }
     if let Some(k) = known(token) {
-        return foreign("azuredevops-token", k, "Azure DevOps", HELP);
+        return foreign(flags::AZUREDEVOPS_TOKEN, k, "Azure DevOps", HELP);
     }
     warn(
         "azuredevops-token matches neither Azure DevOps PAT format (52 characters of `a-z` and `2-7`, or 84 characters)".into(),
@@ -555,11 +555,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     let cloud = crate::hosts::bitbucket_cloud(cfg);
     for flag in [
-        "gh-token",
-        "gitlab-token",
-        "gitea-token",
-        "bitbucket-token",
-        "azuredevops-token",
+        flags::GH_TOKEN,
+        flags::GITLAB_TOKEN,
+        flags::GITEA_TOKEN,
+        flags::BITBUCKET_TOKEN,
+        flags::AZUREDEVOPS_TOKEN,
     ] {
         let Some(setting) = cfg.winner(flag) else {
             continue;
@@ -577,10 +577,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let verdict = match flag {
-            "gh-token" => github(token, "gh-token"),
-            "gitlab-token" => gitlab(token),
-            "gitea-token" => gitea(token),
-            "bitbucket-token" => bitbucket(token, cloud),
+            flags::GH_TOKEN => github(token, flags::GH_TOKEN.name()),
+            flags::GITLAB_TOKEN => gitlab(token),
+            flags::GITEA_TOKEN => gitea(token),
+            flags::BITBUCKET_TOKEN => bitbucket(token, cloud),
             _ => azure_devops(token),
         };
         if let Some(v) = verdict {

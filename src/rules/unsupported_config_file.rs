@@ -115,7 +115,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         path,
                         &atlantis,
                         suggestion,
-                        Some("config"),
+                        Some(flags::CONFIG.name()),
                     ));
                 }
             }

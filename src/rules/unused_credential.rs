@@ -35,12 +35,13 @@ Set the missing half (`gh-user`, `gh-app-id`), or remove the unused credential.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    if !cfg.complete() || !any_host_configured(cfg) {
+    // Before v0.31.0 such a stray half stopped Atlantis: `incomplete-credentials` reports it.
+    if !cfg.complete() || !any_host_configured(cfg) || !super::credential_rules_since_v0_31(cfg) {
         return;
     }
     let app = cfg.is_set(flags::GH_APP_ID);
     if !cfg.is_set(flags::GH_USER) {
-        for token in ["gh-token", "gh-token-file"] {
+        for token in [flags::GH_TOKEN, flags::GH_TOKEN_FILE] {
             if !cfg.is_set(token) {
                 continue;
             }
@@ -62,7 +63,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     if !app {
-        for key in ["gh-app-key", "gh-app-key-file"] {
+        for key in [flags::GH_APP_KEY, flags::GH_APP_KEY_FILE] {
             if !cfg.is_set(key) {
                 continue;
             }

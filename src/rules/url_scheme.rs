@@ -1,5 +1,6 @@
 use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::flags;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "url-scheme",
@@ -33,7 +34,11 @@ Write the full URL: `atlantis-url: https://atlantis.example.com`.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    for flag in ["bitbucket-base-url", "gitea-base-url", "atlantis-url"] {
+    for flag in [
+        flags::BITBUCKET_BASE_URL,
+        flags::GITEA_BASE_URL,
+        flags::ATLANTIS_URL,
+    ] {
         if !cfg.is_set(flag) {
             continue;
         }
@@ -41,11 +46,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let problem = match parse_scheme(url) {
             Err(e) => {
                 let atlantis = match flag {
-                    "atlantis-url" => {
+                    flags::ATLANTIS_URL => {
                         format!("parsing --atlantis-url flag \"{url}\": parse \"{url}\": {e}")
                     }
                     // Atlantis really names the webhook-secret flag here.
-                    "bitbucket-base-url" => format!(
+                    flags::BITBUCKET_BASE_URL => format!(
                         "error parsing --bitbucket-webhook-secret flag value \"{url}\": parse \"{url}\": {e}"
                     ),
                     _ => format!(
@@ -56,7 +61,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             Ok(scheme) if scheme == "http" || scheme == "https" => continue,
             Ok(scheme) => {
-                let atlantis = if flag == "atlantis-url" {
+                let atlantis = if flag == flags::ATLANTIS_URL {
                     format!(
                         "parsing --atlantis-url flag \"{url}\": http or https must be specified"
                     )
@@ -93,10 +98,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn example_host(flag: &str) -> &'static str {
+fn example_host(flag: flags::FlagId) -> &'static str {
     match flag {
-        "bitbucket-base-url" => "bitbucket.example.com",
-        "gitea-base-url" => "gitea.example.com",
+        flags::BITBUCKET_BASE_URL => "bitbucket.example.com",
+        flags::GITEA_BASE_URL => "gitea.example.com",
         _ => "atlantis.example.com",
     }
 }

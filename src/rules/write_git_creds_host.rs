@@ -42,15 +42,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let related = cfg.location(flags::WRITE_GIT_CREDS);
-    let mut hosts: Vec<(&str, &str, &str)> = Vec::new();
+    let mut hosts: Vec<(flags::FlagId, &str, flags::FlagId)> = Vec::new();
     if cfg.is_set(flags::GITLAB_USER) {
-        hosts.push(("gitlab-hostname", "GitLab", "gitlab-user"));
+        hosts.push((flags::GITLAB_HOSTNAME, "GitLab", flags::GITLAB_USER));
     }
     if cfg.is_set(flags::GITEA_USER) {
-        hosts.push(("gitea-base-url", "Gitea", "gitea-user"));
+        hosts.push((flags::GITEA_BASE_URL, "Gitea", flags::GITEA_USER));
     }
     if cfg.is_set(flags::BITBUCKET_USER) && !bitbucket_cloud(cfg) {
-        hosts.push(("bitbucket-base-url", "Bitbucket Server", "bitbucket-user"));
+        hosts.push((
+            flags::BITBUCKET_BASE_URL,
+            "Bitbucket Server",
+            flags::BITBUCKET_USER,
+        ));
     }
     for (flag, family, selector) in hosts {
         let Some(value) = cfg.str(flag) else { continue };
@@ -77,7 +81,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .key(flag)
             .label("written verbatim after `user:token@`")
             .related(related.clone(), "write-git-creds is on")
-            .help(if flag == "gitlab-hostname" {
+            .help(if flag == flags::GITLAB_HOSTNAME {
                 "write gitlab-hostname without the scheme (Atlantis assumes https://)".to_string()
             } else {
                 format!("provide {family} credentials to git yourself (a credential helper) and turn write-git-creds off")

@@ -2,6 +2,8 @@
 //! `<stem>.yaml` (or any other config extension), and optional `<stem>.env` (passed as
 //! `--env-file`), `<stem>.argv` (one Atlantis argument per line, after `--`) and `<stem>.opts`
 //! (extra linter options, one per line). `*.expected.*`, dotfiles and Markdown are not inputs.
+//! A folder named `inputs` holds the other files a case's options name (the server config or
+//! `repos.yaml` a repo-level `atlantis.yaml` is checked with): its files are not cases.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,7 +58,9 @@ pub fn cases(root: &Path) -> Vec<Case> {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                dirs.push(path);
+                if path.file_name().is_some_and(|n| n != "inputs") {
+                    dirs.push(path);
+                }
                 continue;
             }
             let name = path.file_name().unwrap().to_string_lossy().to_string();

@@ -38,6 +38,8 @@ pub struct Req {
     pub sni: Option<String>,
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The request body (per `content-length`).
+    pub body: String,
 }
 
 impl Req {
@@ -190,29 +192,36 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 
 /// Starts an HTTPS fake server on 127.0.0.1.
 pub fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
-    start_inner(Arc::new(handler), true)
+    start_inner(Arc::new(handler), Some(pki().config.clone()))
+}
+
+/// Starts an HTTPS fake server with its own TLS configuration (another certificate).
+pub fn start_with_config(
+    config: Arc<rustls::ServerConfig>,
+    handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+) -> Server {
+    start_inner(Arc::new(handler), Some(config))
 }
 
 /// Starts a plain-HTTP fake server on 127.0.0.1.
 pub fn start_plain(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
-    start_inner(Arc::new(handler), false)
+    start_inner(Arc::new(handler), None)
 }
 
-fn start_inner(handler: Handler, tls: bool) -> Server {
+fn start_inner(handler: Handler, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let requests = Arc::new(Mutex::new(Vec::new()));
     let reqs = requests.clone();
-    let config = pki().config.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
             let handler = handler.clone();
             let reqs = reqs.clone();
-            let config = config.clone();
+            let tls = tls.clone();
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
-                if tls {
+                if let Some(config) = tls {
                     let conn = match rustls::ServerConnection::new(config) {
                         Ok(c) => c,
                         Err(_) => return,
@@ -259,12 +268,20 @@ fn serve<S: Read + Write>(
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
     drop(reader);
     let req = Req {
         method,
         path,
         sni: sni(s),
         headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     reqs.lock().unwrap().push(req.clone());
     let reply = handler(&req);

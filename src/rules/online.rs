@@ -1,7 +1,12 @@
-//! The rules of the online probe (`--online`). Their findings come from the Git hosts'
-//! answers, not from the configuration text, so they have no offline check.
+//! The rules of the online probe (`--online`), in the one registry with the offline rules (for
+//! `rules`, `explain`, `--ignore`, the docs). Their findings come from the Git hosts' answers,
+//! made by `crate::online`, so their check here finds nothing.
 
-use crate::finding::{RuleInfo, Severity};
+use super::Context;
+use crate::finding::{Finding, RuleInfo, Severity};
+
+/// Reported by the online probe (`crate::online`); listed for `rules` and `explain`.
+pub fn check(_ctx: &Context, _out: &mut Vec<Finding>) {}
 
 pub static REJECTED: RuleInfo = RuleInfo {
     id: "credential-rejected",
@@ -43,12 +48,16 @@ GitHub App installation missing `checks: write`, or an app installed on two acco
 `gh-app-installation-id` is not set; a token not authorized for an organisation's SAML SSO; a Gitea
 token without `read:user`. The message lists what is missing and where to grant it.
 
-Repositories the `repo-allowlist` names exactly (no wildcard) are looked up too (GitHub token,
-GitLab): the account needs write access (GitHub) or at least the Developer role (GitLab) there.
-A repository the credential cannot see at all is a warning (a typo in the allowlist looks the same).
+Repositories the `repo-allowlist` names exactly (no wildcard) are looked up too: the account needs
+write access (GitHub, Gitea, Bitbucket Data Center) or at least the Developer role (GitLab), and
+the token must read them as Atlantis does (a fine-grained GitHub token's Contents, Pull requests
+and Commit statuses read access; Gitea's `read:issue`; Bitbucket Cloud's pull-request scope; Azure
+DevOps's Code (Read)). With `--online-app-deep`, a GitHub App installation must cover them. A
+repository the credential cannot see at all is a warning (a typo in the allowlist looks the same).
 
-A permission needed only by an optional feature you enabled (`gh-team-allowlist` needs `read:org`)
-is reported as a warning.
+A permission needed only by an optional feature you enabled is reported as a warning:
+`gh-team-allowlist` needs the token to read the organisation's teams (`read:org`, or Members: read
+for a fine-grained token), and every team it names should exist there.
 
 ## Why it matters
 Atlantis authenticates, then fails on the first comment, commit status or merge.
@@ -100,8 +109,9 @@ the host name does not resolve or refuses connections from this machine, the TLS
 trusted, no answer arrived in time, the host answered 5xx, the host rate-limited the probe (with
 the time to retry), the answer was an HTML page instead of the API's JSON (a wrong base URL, a
 proxy login page), or a redirect (only the target's origin is named; redirects are never followed).
-A credential that would be sent over plain `http://` is not sent unless `--online-allow-http` is
-given.
+A 5xx or a dropped connection is retried once. A host whose rate-limit quota falls under 5
+requests is not asked again (Atlantis uses the same quota). A credential that would be sent over
+plain `http://` is not sent unless `--online-allow-http` is given.
 
 This is a warning, because a network blip says nothing about the configuration;
 `--require-online` makes it an error for CI gates that must not pass without an answer.
@@ -133,8 +143,14 @@ With `--online`: the parts of a credential a read-only probe cannot see. Write p
 GitHub fine-grained tokens, Gitea scoped tokens, Bitbucket Data Center tokens and Azure DevOps PATs
 can only be proven by writing, which the probe never does; Azure DevOps tokens cannot report their
 own scopes or expiry; a GitHub App installation limited to selected repositories does not list them
-without minting a token. Probes that could not run at all (a placeholder token, a key file that is
-not readable from here, an unknown Azure DevOps organisation) are reported here too.
+without minting a token (`--online-app-deep` mints one to list them).
+
+Probes that could not run at all are reported here too: a placeholder token, a token or key file
+that is not readable from here, an unknown Azure DevOps organisation, and a host that may not
+receive the credential. A credential is only sent to the public Git hosts, to a host named by the
+same source that holds the credential (the same file or the environment), or to a host allowed with
+`--online-host`: a pull request that changes `gh-hostname` must not collect the CI's token. With
+`--require-online`, a host that was not probed is an error.
 
 ## Why it matters
 A green probe is not a promise for these permissions. The note says what to check by hand.
@@ -146,7 +162,9 @@ gh-token: github_pat_...   # fine-grained: Pull requests write cannot be checked
 ```
 
 ## Fix
-Nothing to fix; check the named permissions in the host's token settings.
+Check the named permissions in the host's token settings. For a host that was not probed, follow
+the help: mount the file, set the real credential, or allow your own host with
+`--online-host HOST`.
 "#,
 };
 
@@ -174,7 +192,7 @@ Nothing to fix.
 "#,
 };
 
-/// Every online rule, in documentation order.
+/// Every online rule, in documentation order (also at the end of [`super::ALL`]).
 pub static ALL: &[&RuleInfo] = &[
     &REJECTED,
     &INSUFFICIENT,

@@ -1,0 +1,533 @@
+//! Workflow steps, decoded and validated as `raw.Step` does (`server/core/config/raw/step.go`).
+//!
+//! Go tries four shapes in order and keeps the first that decodes: a string (`- init`), a
+//! `map[string]string` (`- run: cmd`), a `map[string]map[string][]string` (`- plan: {extra_args:
+//! [...]}`) and a `map[string]map[string]any` (`- run: {command: ..., output: ...}`). The shape
+//! decides which validation runs, so a value of the wrong shape gets a misleading message (an
+//! `extra_args` string makes `"plan" is not a valid step type`); the help says what happened.
+
+use super::decode::{Scalar, View};
+use super::goregex;
+use crate::input::yaml::{NodeId, NodeKind};
+use crate::source::Span;
+
+/// A problem in one step: Atlantis's own message, where it is, and the fix.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub index: usize,
+    pub span: Span,
+    /// What Atlantis refuses (at startup for the server, at the pull request for a repo file).
+    pub error: Option<Problem>,
+    /// `- run:` with an empty command, unknown output options, ...: accepted, but not meant.
+    pub notes: Vec<Problem>,
+    /// An output `filter_regex` that does not compile: `regexp.MustCompile` panics on it.
+    pub panics: Option<Problem>,
+}
+
+pub const BUILTINS: &[&str] = &[
+    "init",
+    "plan",
+    "apply",
+    "env",
+    "multienv",
+    "show",
+    "policy_check",
+    "import",
+    "state_rm",
+];
+
+fn problem(message: String, span: Span, help: Option<String>) -> Problem {
+    Problem {
+        message,
+        span,
+        help,
+    }
+}
+
+/// A scalar Go decodes into a string (YAML: any scalar, null as ""; JSON: strings and null).
+fn string_scalar<'a>(v: &View<'a>, node: NodeId) -> Option<&'a str> {
+    match v.scalar(node)? {
+        Scalar::Null => Some(""),
+        Scalar::Text { text, is_str, .. } if is_str || !v.json => Some(text),
+        _ => None,
+    }
+}
+
+/// Map pairs with scalar keys, or `None` when the node is not a mapping.
+fn pairs<'a>(v: &View<'a>, node: NodeId) -> Option<Vec<(&'a str, Span, NodeId)>> {
+    let NodeKind::Map(pairs) = v.kind(node) else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for &(k, val) in pairs {
+        let key = string_scalar(v, k)?;
+        out.push((key, v.span(k), val));
+    }
+    // Go maps keep one value per key: the last.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut dedup: Vec<(&str, Span, NodeId)> = Vec::new();
+    for p in out {
+        match at.get(p.0) {
+            Some(&i) => dedup[i] = p,
+            None => {
+                at.insert(p.0, dedup.len());
+                dedup.push(p);
+            }
+        }
+    }
+    Some(dedup)
+}
+
+fn sorted_keys(p: &[(&str, Span, NodeId)]) -> String {
+    let mut keys: Vec<&str> = p.iter().map(|(k, _, _)| *k).collect();
+    keys.sort();
+    keys.join(",")
+}
+
+/// Decodes and validates one step.
+pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
+    let span = v.span(node);
+    let mut step = Step {
+        index,
+        span,
+        error: None,
+        notes: Vec::new(),
+        panics: None,
+    };
+    // 1. A string.
+    if let Some(name) = string_scalar(v, node) {
+        if !BUILTINS.contains(&name) {
+            let help = if name.starts_with("run:") {
+                "`run:` without a space after the colon is one string: write `- run: <command>` (a space after the colon) for a custom command".to_string()
+            } else if name == "run" {
+                "a run step needs its command: `- run: terraform fmt -check`".to_string()
+            } else {
+                format!(
+                    "use a built-in step ({}) or `- run: <command>`",
+                    BUILTINS.join(", ")
+                )
+            };
+            step.error = Some(problem(
+                format!(
+                    "\"{}\" is not a valid step type, maybe you omitted the 'run' key",
+                    shown_text(name)
+                ),
+                span,
+                Some(help),
+            ));
+        }
+        return step;
+    }
+    let Some(p) = pairs(v, node) else {
+        step.error = Some(undecodable(v, node));
+        return step;
+    };
+    // 2. map[string]string.
+    if p.iter().all(|(_, _, val)| string_scalar(v, *val).is_some()) {
+        if p.is_empty() {
+            step.error = Some(problem("step element is empty".into(), span, None));
+            return step;
+        }
+        if p.len() > 1 {
+            step.error = Some(problem(
+                format!(
+                    "step element can only contain a single key, found {}: {}",
+                    p.len(),
+                    sorted_keys(&p)
+                ),
+                span,
+                Some("write each step as its own list item (`- `)".into()),
+            ));
+            return step;
+        }
+        let (key, key_span, val) = p[0];
+        let text = string_scalar(v, val).unwrap_or_default();
+        if key != "run" && key != "multienv" {
+            let help = if let Some(rest) = text.strip_prefix("extra_args:") {
+                format!(
+                    "`extra_args:{}` has no space after the colon, so YAML reads it as one string, not a key: write `extra_args: {}`",
+                    short(rest),
+                    short(rest.trim())
+                )
+            } else if BUILTINS.contains(&key) {
+                format!(
+                    "a built-in step takes only `extra_args`, as a list: `- {key}:` then `    extra_args: [...]`"
+                )
+            } else {
+                "only `run` and `multienv` take a command string".into()
+            };
+            step.error = Some(problem(
+                format!("{key:?} is not a valid step type"),
+                key_span,
+                Some(help),
+            ));
+        } else if text.trim().is_empty() {
+            step.notes.push(problem(
+                format!("this `{key}` step has no command: it runs nothing"),
+                key_span,
+                Some(format!(
+                    "write the command after `{key}: `, or remove the step"
+                )),
+            ));
+        }
+        return step;
+    }
+    // 3. map[string]map[string][]string.
+    let extra_args_shape = p.iter().all(|(_, _, val)| {
+        v.is_null(*val)
+            || pairs(v, *val).is_some_and(|args| {
+                args.iter().all(|(_, _, a)| {
+                    v.is_null(*a)
+                        || matches!(v.kind(*a), NodeKind::Seq(items) if items.iter().all(|i| string_scalar(v, *i).is_some()))
+                })
+            })
+    });
+    if extra_args_shape {
+        if p.len() > 1 {
+            step.error = Some(problem(
+                format!(
+                    "step element can only contain a single key, found {}: {}",
+                    p.len(),
+                    sorted_keys(&p)
+                ),
+                span,
+                Some("write each step as its own list item (`- `)".into()),
+            ));
+            return step;
+        }
+        let (key, key_span, val) = p[0];
+        if !BUILTINS.contains(&key) {
+            step.error = Some(problem(
+                format!("{key:?} is not a valid step type"),
+                key_span,
+                Some(format!(
+                    "use a built-in step ({}); a run step takes `command`, not a list",
+                    BUILTINS.join(", ")
+                )),
+            ));
+            return step;
+        }
+        let args = pairs(v, val).unwrap_or_default();
+        if args.len() > 1 {
+            step.error = Some(problem(
+                format!(
+                    "built-in steps only support a single extra_args key, found {}: {}",
+                    args.len(),
+                    sorted_keys(&args)
+                ),
+                v.span(val),
+                Some("keep only `extra_args`".into()),
+            ));
+        } else if let Some((arg, arg_span, _)) = args.iter().find(|(k, _, _)| *k != "extra_args") {
+            step.error = Some(problem(
+                format!(
+                    "built-in steps only support a single extra_args key, found {arg:?} in step {key}"
+                ),
+                *arg_span,
+                Some("the only option of a built-in step is `extra_args`".into()),
+            ));
+        }
+        return step;
+    }
+    // 4. map[string]map[string]any.
+    if !p
+        .iter()
+        .all(|(_, _, val)| v.is_null(*val) || pairs(v, *val).is_some())
+    {
+        step.error = Some(undecodable(v, node));
+        return step;
+    }
+    if p.len() > 1 {
+        step.error = Some(problem(
+            format!(
+                "step element can only contain a single key, found {}: {}",
+                p.len(),
+                sorted_keys(&p)
+            ),
+            span,
+            Some("write each step as its own list item (`- `)".into()),
+        ));
+        return step;
+    }
+    let (name, name_span, val) = p[0];
+    let args = pairs(v, val).unwrap_or_default();
+    let arg = |k: &str| {
+        args.iter()
+            .find(|(a, _, _)| *a == k)
+            .map(|(_, s, n)| (*s, *n))
+    };
+    let has = |k: &str| arg(k).is_some();
+    let is_string = |n: NodeId| matches!(v.scalar(n), Some(Scalar::Text { is_str: true, .. }));
+    let fail =
+        |message: String, at: Span, help: &str| Some(problem(message, at, Some(help.to_string())));
+    if has("shell") && !has("command") {
+        step.error = fail(
+            "workflow steps only support \"shell\" key in combination with \"command\" key".into(),
+            arg("shell").map_or(name_span, |a| a.0),
+            "add `command:`, or remove `shell:`",
+        );
+        return step;
+    }
+    if has("shellArgs") && !has("shell") {
+        step.error = fail(
+            "workflow steps only support \"shellArgs\" key in combination with \"shell\" key"
+                .into(),
+            arg("shellArgs").map_or(name_span, |a| a.0),
+            "add `shell:` (e.g. `shell: bash`), or remove `shellArgs:`",
+        );
+        return step;
+    }
+    if let Some((at, n)) = arg("shellArgs") {
+        match v.kind(n) {
+            NodeKind::Seq(items) => {
+                if let Some(bad) = items.iter().find(|i| !is_string(**i)) {
+                    step.error = fail(
+                        format!(
+                            "{name:?} step \"shellArgs\" option must contain only strings, found {}",
+                            go_value(v, *bad)
+                        ),
+                        v.span(*bad),
+                        "quote the argument",
+                    );
+                    return step;
+                }
+            }
+            _ if v.is_null(n) || is_string(n) => {}
+            _ => {
+                step.error = fail(
+                    format!(
+                        "{name:?} step \"shellArgs\" option must be a string or a list of strings, found {}",
+                        go_value(v, n)
+                    ),
+                    at,
+                    "write `shellArgs: -c` or `shellArgs: [\"-e\", \"-c\"]`",
+                );
+                return step;
+            }
+        }
+    }
+    match name {
+        "env" => {
+            if let Some((k, at, _)) = args
+                .iter()
+                .find(|(k, _, _)| !["name", "command", "value", "shell", "shellArgs"].contains(k))
+            {
+                step.error = fail(
+                    format!(
+                        "env steps only support keys \"name\", \"value\", \"command\", \"shell\" and \"shellArgs\", found key {k:?}"
+                    ),
+                    *at,
+                    "remove the key",
+                );
+            } else if !has("name") {
+                step.error = fail(
+                    "env steps must have a \"name\" key set".into(),
+                    name_span,
+                    "add `name: VARIABLE_NAME`",
+                );
+            } else if has("value") && has("command") {
+                step.error = fail(
+                    "env steps only support one of the \"value\" or \"command\" keys, found both"
+                        .into(),
+                    arg("command").map_or(name_span, |a| a.0),
+                    "keep `value` (a fixed string) or `command` (its output)",
+                );
+            }
+        }
+        "multienv" | "run" => {
+            if !arg("command").is_some_and(|(_, n)| is_string(n)) {
+                step.error = fail(
+                    format!("{name:?} step must have a \"command\" key set"),
+                    arg("command").map_or(name_span, |a| a.0),
+                    "set `command:` to the command to run (a string)",
+                );
+                return step;
+            }
+            if let Some((_, n)) = arg("output") {
+                if is_string(n) {
+                    let text = string_scalar(v, n).unwrap_or_default();
+                    let ok: &[&str] = if name == "run" {
+                        &["show", "hide", "strip_refreshing"]
+                    } else {
+                        &["show", "hide"]
+                    };
+                    if !ok.contains(&text) {
+                        step.error = if name == "run" {
+                            fail(
+                                "run step \"output\" option must be one of \"show\", \"hide\", \"strip_refreshing\", or \"filter_regex\"".into(),
+                                v.span(n),
+                                "use show, hide or strip_refreshing, or a list with `{filter_regex: ...}`",
+                            )
+                        } else {
+                            fail(
+                                "multienv step \"output\" option must be \"show\" or \"hide\""
+                                    .into(),
+                                v.span(n),
+                                "use show or hide",
+                            )
+                        };
+                        return step;
+                    }
+                } else if let NodeKind::Seq(items) = v.kind(n) {
+                    output_list(v, &mut step, items);
+                }
+            }
+            let extra: Vec<&str> = {
+                let mut e: Vec<&str> = args
+                    .iter()
+                    .map(|(k, _, _)| *k)
+                    .filter(|k| !["command", "output", "shell", "shellArgs"].contains(k))
+                    .collect();
+                e.sort();
+                e
+            };
+            if !extra.is_empty() {
+                let at = arg(extra[0]).map_or(name_span, |a| a.0);
+                step.error = fail(
+                    format!(
+                        "{name:?} steps only support keys \"command\", \"output\", \"shell\" and \"shellArgs\", found extra keys {:?}",
+                        extra.join(",")
+                    ),
+                    at,
+                    "remove the key",
+                );
+            }
+        }
+        _ => {
+            let help = if BUILTINS.contains(&name) && has("extra_args") {
+                "`extra_args` must be a list: `extra_args: [\"-upgrade\"]`".to_string()
+            } else {
+                "use `run`, `multienv` or `env` with options, or a built-in step with `extra_args: [...]`".to_string()
+            };
+            step.error = Some(problem(
+                format!("{name:?} is not a valid step type"),
+                name_span,
+                Some(help),
+            ));
+        }
+    }
+    step
+}
+
+/// Items of a run step's `output` list: strings are taken as they are, `{filter_regex: re}`
+/// compiled with `regexp.MustCompile` (a panic on a bad pattern).
+fn output_list(v: &View, step: &mut Step, items: &[NodeId]) {
+    let known = ["show", "hide", "strip_refreshing"];
+    for &item in items {
+        if let Some(text) = string_scalar(v, item) {
+            if !known.contains(&text) {
+                step.notes.push(problem(
+                    format!(
+                        "output option {:?} means nothing to Atlantis: it is kept and ignored",
+                        short(text)
+                    ),
+                    v.span(item),
+                    Some("use show, hide, strip_refreshing or `{filter_regex: ...}`".into()),
+                ));
+            }
+            continue;
+        }
+        let Some(p) = pairs(v, item) else { continue };
+        for (k, ks, val) in p {
+            if k != "filter_regex" {
+                step.notes.push(problem(
+                    format!(
+                        "output option {:?} means nothing to Atlantis: it is kept and ignored",
+                        short(k)
+                    ),
+                    ks,
+                    Some("the only map option is `filter_regex`".into()),
+                ));
+                continue;
+            }
+            let patterns: Vec<NodeId> = match v.kind(val) {
+                NodeKind::Seq(items) => items.clone(),
+                _ => vec![val],
+            };
+            for pnode in patterns {
+                let Some(pattern) = string_scalar(v, pnode) else {
+                    continue;
+                };
+                if let Err(e) = goregex::check(pattern) {
+                    step.panics = Some(problem(
+                        format!("regexp: Compile({}): {e}", goregex::quote(pattern)),
+                        v.span(pnode),
+                        Some("Atlantis compiles this with regexp.MustCompile when it loads the workflow and panics (the server stops); fix the Go regular expression".into()),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The Go error of the last shape tried (`map[string]map[string]any`).
+fn undecodable(v: &View, node: NodeId) -> Problem {
+    let what = match v.kind(node) {
+        NodeKind::Seq(_) => "!!seq",
+        NodeKind::Map(_) => "!!map",
+        _ => "!!scalar",
+    };
+    problem(
+        format!("cannot construct {what} into map[string]map[string]interface {{}}"),
+        v.span(node),
+        Some("a step is a built-in name (`- init`), `- run: <command>`, `- <builtin>: {extra_args: [...]}` or `- run|multienv|env: {...}`".into()),
+    )
+}
+
+/// A value as Go's `%v` prints it, for the shellArgs messages.
+fn go_value(v: &View, node: NodeId) -> String {
+    match v.kind(node) {
+        NodeKind::Seq(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| go_value(v, *i))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        NodeKind::Map(pairs) => format!(
+            "map[{}]",
+            pairs
+                .iter()
+                .map(|(k, val)| format!("{}:{}", go_value(v, *k), go_value(v, *val)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        _ => match v.scalar(node) {
+            Some(Scalar::Text { text, .. }) => short(text),
+            _ => "<nil>".into(),
+        },
+    }
+}
+
+/// At most 40 characters of a value, for messages.
+pub fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}...", s.chars().take(37).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// A value quoted in a message: a short word as it is; free text (a command, which may hold a
+/// credential) is not shown, only a `run:` prefix when there is one.
+pub fn shown_text(s: &str) -> String {
+    let word = !s.is_empty()
+        && s.len() <= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+    if word || s.is_empty() {
+        s.to_string()
+    } else if s.starts_with("run:") {
+        "run:...".to_string()
+    } else {
+        "(value not shown)".to_string()
+    }
+}

@@ -1,0 +1,206 @@
+//! Which keys each Atlantis release accepts in the server-side repo config (`--repo-config`) and
+//! in a repository's `atlantis.yaml`, from `data/repo-config-keys.json`.
+//!
+//! Both files are decoded strictly: a key the running release does not know yet fails the
+//! server's start (server side) or the pull request's plan (repo level). This is the most
+//! common repo-config report in Atlantis's issue tracker. The readers of those documents ask
+//! [`key_in_release`] per key.
+
+use crate::version::Version;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Which document a key is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    /// The server-side repo config (`--repo-config` file, `--repo-config-json`).
+    ServerSide,
+    /// A repository's `atlantis.yaml`.
+    RepoLevel,
+}
+
+/// What a release says about a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyInRelease {
+    /// The release accepts it.
+    Known,
+    /// A later release added it: this one rejects it as unknown.
+    NotYet { since: Version },
+    /// No release accepts it in that place.
+    Unknown,
+}
+
+type Section = BTreeMap<String, Option<Version>>;
+
+struct Tables {
+    server_side: BTreeMap<String, Section>,
+    repo_level: BTreeMap<String, Section>,
+    allowed_overrides: Vec<(Version, Vec<String>)>,
+}
+
+fn release(v: &serde_json::Value) -> Option<Version> {
+    v.as_str().map(|s| {
+        Version::parse(s)
+            .unwrap_or_else(|| panic!("data/repo-config-keys.json: `{s}` is no release"))
+    })
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let data: serde_json::Value =
+            serde_json::from_str(include_str!("../data/repo-config-keys.json"))
+                .expect("data/repo-config-keys.json is JSON");
+        let sections = |doc: &str| -> BTreeMap<String, Section> {
+            data[doc]
+                .as_object()
+                .expect("a section map")
+                .iter()
+                .map(|(path, keys)| {
+                    let keys = keys
+                        .as_object()
+                        .expect("a key map")
+                        .iter()
+                        .map(|(k, since)| (k.clone(), release(since)))
+                        .collect();
+                    (path.clone(), keys)
+                })
+                .collect()
+        };
+        let allowed_overrides = data["allowed_overrides"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|e| {
+                let values = e["values"]
+                    .as_array()
+                    .expect("values")
+                    .iter()
+                    .map(|v| v.as_str().expect("a string").to_string())
+                    .collect();
+                (release(&e["since"]).expect("a since"), values)
+            })
+            .collect();
+        Tables {
+            server_side: sections("server_side"),
+            repo_level: sections("repo_level"),
+            allowed_overrides,
+        }
+    })
+}
+
+fn section(doc: Document, path: &str) -> Option<&'static Section> {
+    let t = tables();
+    match doc {
+        Document::ServerSide => t.server_side.get(path),
+        Document::RepoLevel => t.repo_level.get(path),
+    }
+}
+
+/// Whether release `v` accepts `key` at `path` of a document. `path` names the mapping the key
+/// is in: `""` (top level), `"repos[]"`, `"repos[].autodiscover"`, `"workflows.*"`, `"policies"`,
+/// `"policies.policy_sets[]"`, `"metrics"` (server side); `""`, `"projects[]"`,
+/// `"projects[].autoplan"` (repo level). Mappings the table does not list (a step's keys, hook
+/// entries) answer [`KeyInRelease::Known`].
+pub fn key_in_release(doc: Document, path: &str, key: &str, v: Version) -> KeyInRelease {
+    let Some(keys) = section(doc, path) else {
+        return KeyInRelease::Known;
+    };
+    match keys.get(key) {
+        None => KeyInRelease::Unknown,
+        Some(Some(since)) if *since > v => KeyInRelease::NotYet { since: *since },
+        Some(_) => KeyInRelease::Known,
+    }
+}
+
+/// The keys release `v` accepts at `path` (for "did you mean").
+pub fn keys_in_release(doc: Document, path: &str, v: Version) -> Vec<&'static str> {
+    section(doc, path)
+        .into_iter()
+        .flatten()
+        .filter(|(_, since)| since.is_none_or(|s| s <= v))
+        .map(|(k, _)| k.as_str())
+        .collect()
+}
+
+/// The values `allowed_overrides` accepts in release `v`.
+pub fn allowed_overrides(v: Version) -> Vec<&'static str> {
+    tables()
+        .allowed_overrides
+        .iter()
+        .rev()
+        .find(|(since, _)| *since <= v)
+        .map(|(_, values)| values.iter().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Document::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn keys_per_release() {
+        assert_eq!(
+            key_in_release(ServerSide, "repos[]", "silence_pr_comments", v("v0.28.1")),
+            KeyInRelease::NotYet {
+                since: v("v0.28.2")
+            }
+        );
+        assert_eq!(
+            key_in_release(ServerSide, "repos[]", "silence_pr_comments", v("v0.28.2")),
+            KeyInRelease::Known
+        );
+        assert_eq!(
+            key_in_release(ServerSide, "", "external_stores", v("v0.46.0")),
+            KeyInRelease::NotYet {
+                since: v("v0.47.0")
+            }
+        );
+        assert_eq!(
+            key_in_release(RepoLevel, "projects[]", "depends_on", v("v0.22.0")),
+            KeyInRelease::NotYet {
+                since: v("v0.27.0")
+            }
+        );
+        assert_eq!(
+            key_in_release(RepoLevel, "projects[]", "dir", v("v0.17.0")),
+            KeyInRelease::Known
+        );
+        assert_eq!(
+            key_in_release(RepoLevel, "projects[]", "direcotry", v("v0.47.1")),
+            KeyInRelease::Unknown
+        );
+        assert!(!keys_in_release(RepoLevel, "", v("v0.27.0")).contains(&"repo_locks"));
+        assert!(keys_in_release(RepoLevel, "", v("v0.28.0")).contains(&"repo_locks"));
+    }
+
+    #[test]
+    fn allowed_overrides_grow() {
+        assert_eq!(allowed_overrides(v("v0.17.0")).len(), 3);
+        assert!(!allowed_overrides(v("v0.28.1")).contains(&"silence_pr_comments"));
+        assert!(allowed_overrides(v("v0.47.1")).contains(&"silence_pr_comments"));
+    }
+
+    /// Every since is a release the flag history covers, so both tables speak of the same releases.
+    #[test]
+    fn releases_are_known() {
+        let t = tables();
+        for sections in [&t.server_side, &t.repo_level] {
+            for (path, keys) in sections {
+                for (k, since) in keys {
+                    if let Some(s) = since {
+                        assert!(crate::flags::RELEASES.contains(s), "{path}.{k}: {s}");
+                    }
+                }
+            }
+        }
+        for (since, _) in &t.allowed_overrides {
+            assert!(crate::flags::RELEASES.contains(since));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+use super::DocContext;
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::repo_config::model::Hook;
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "repo-config-hook",
+    severity: Severity::Warning,
+    summary: "a pre/post workflow hook that never runs or runs something else: `command:` for `commands:`, unknown keys, no `run`, no matching command",
+    suppressible: true,
+    docs: r#"## What it checks
+Atlantis never validates `pre_workflow_hooks` and `post_workflow_hooks`: each is a
+`map[string]string` whose keys `run`, `description`, `shell`, `shellArgs` and `commands` are read,
+and anything else is ignored. So:
+- `command: plan` (for `commands: plan`), `shell_args:` and other misspelt keys are dropped, and
+  the hook runs for every command;
+- a `commands:` text that contains none of Atlantis's command names (`plan`, `apply`, `unlock`,
+  `policy_check`, `approve_policies`, `version`, `import`, `state`, `cancel`; Atlantis tests with
+  a substring match) means the hook never runs;
+- a hook without `run` runs an empty command;
+- `commands: plan` written inside the `run` text (issue #4647) is passed to the shell;
+- an empty hook (`- {}` or a bare `-`) makes Atlantis panic at startup
+  (`step was not valid. This is a bug!`): that one is an error.
+
+## Example
+```yaml
+repos:
+- id: /.*/
+  pre_workflow_hooks:
+  - run: ./setup.sh
+    command: plan
+```
+
+## Fix
+`commands: plan` (comma-separated for several).
+"#,
+};
+
+const KEYS: &[&str] = &["run", "description", "shell", "shellArgs", "commands"];
+const COMMANDS: &[&str] = &[
+    "plan",
+    "apply",
+    "unlock",
+    "policy_check",
+    "approve_policies",
+    "version",
+    "import",
+    "state",
+    "cancel",
+];
+
+fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: &mut Vec<Finding>) {
+    for h in hooks {
+        let what = format!("repos[{idx}].{kind}[{}]", h.index);
+        if !h.decoded {
+            continue;
+        }
+        if h.entries.is_empty() {
+            out.push(
+                Finding::new(&RULE, ctx.at(h.span), format!("{what} is empty: Atlantis panics at startup (step was not valid. This is a bug!)"))
+                    .severity(Severity::Error)
+                    .label("empty hook")
+                    .help("give the hook a `run:` command, or remove the item"),
+            );
+            continue;
+        }
+        for (k, _) in &h.entries {
+            if KEYS.contains(&k.v.as_str()) {
+                continue;
+            }
+            let s = super::closest(&k.v, KEYS).or(match k.v.as_str() {
+                "command" | "cmd" => Some("commands"),
+                _ => None,
+            });
+            let mut f = Finding::new(
+                &RULE,
+                ctx.at(k.span),
+                format!(
+                    "`{}` is not a hook key: Atlantis ignores it",
+                    super::shown(&k.v)
+                ),
+            )
+            .label("ignored");
+            f = match s {
+                Some(s) => f.suggestion(s).help(format!("did you mean `{s}`? Hooks read only run, description, shell, shellArgs and commands")),
+                None => f.help("hooks read only run, description, shell, shellArgs and commands"),
+            };
+            out.push(f);
+        }
+        match h.get("run") {
+            None => out.push(
+                Finding::new(
+                    &RULE,
+                    ctx.at(h.span),
+                    format!("{what} has no `run`: it runs an empty command"),
+                )
+                .label("nothing to run")
+                .help("add `run: <command>`"),
+            ),
+            Some(run) => {
+                if run.v.trim().is_empty() {
+                    out.push(
+                        Finding::new(
+                            &RULE,
+                            ctx.at(run.entry()),
+                            format!("{what} runs an empty command"),
+                        )
+                        .label("empty")
+                        .help("write the command after `run: `"),
+                    );
+                }
+                let option = ["commands:", "command:", "description:", "shell:"]
+                    .into_iter()
+                    .find(|o| run.v.lines().skip(1).any(|l| l.trim_start().starts_with(o)));
+                if let Some(option) = option {
+                    out.push(
+                        Finding::new(&RULE, ctx.at(run.span), format!("the `run` text of {what} holds a `{option}` line: the shell runs it as a command"))
+                            .label("hook option inside the command")
+                            .help("move it out of `run`, as a sibling key at the hook's indentation (`commands: plan`)"),
+                    );
+                }
+            }
+        }
+        if let Some(c) = h.get("commands") {
+            if !c.v.is_empty() && !COMMANDS.iter().any(|name| c.v.contains(name)) {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        ctx.at(c.span),
+                        format!(
+                            "`commands: {}` names no Atlantis command: {what} never runs",
+                            super::shown(&c.v)
+                        ),
+                    )
+                    .label("matches no command")
+                    .help(format!(
+                        "list commands from {} (comma-separated, lower case)",
+                        COMMANDS.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+}
+
+pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
+    let Some(g) = ctx.global() else { return };
+    for r in &g.repos {
+        hook_findings(
+            ctx,
+            "pre_workflow_hooks",
+            r.index,
+            &r.pre_workflow_hooks,
+            out,
+        );
+        hook_findings(
+            ctx,
+            "post_workflow_hooks",
+            r.index,
+            &r.post_workflow_hooks,
+            out,
+        );
+    }
+}

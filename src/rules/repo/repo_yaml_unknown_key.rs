@@ -1,0 +1,34 @@
+use super::{DocContext, unknown_key_findings};
+use crate::finding::{Finding, RuleInfo, Severity};
+
+pub static RULE: RuleInfo = RuleInfo {
+    id: "repo-yaml-unknown-key",
+    severity: Severity::Error,
+    summary: "a key a repository's atlantis.yaml cannot have (`raw.RepoCfg`, `raw.Project`, ...)",
+    suppressible: true,
+    docs: r#"## What it checks
+Every key of a repo-level `atlantis.yaml` must be a field of `raw.RepoCfg`, `raw.Project`,
+`raw.Autoplan`, `raw.Workflow` or `raw.Stage`. Server-only keys (`id`, `allowed_overrides`,
+`pre_workflow_hooks`, ...) are unknown here.
+
+## Why it matters
+Atlantis rejects the file at every pull request: `yaml: construct errors: line 4: field
+when_modifed not found in type raw.Autoplan`.
+
+## Example
+```yaml
+version: 3
+projects:
+- dir: infra
+  autoplan:
+    when_modifed: ["*.tf"]
+```
+
+## Fix
+Use the key Atlantis knows.
+"#,
+};
+
+pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {
+    unknown_key_findings(ctx, &RULE, out);
+}
