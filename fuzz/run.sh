@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a bounded time (FUZZ_SECONDS each, default 60); .ci/run calls it
-# when CI_FUZZ_SECONDS is set.
+# (CI_FUZZ_SECONDS each there; 0 skips).
 #
 # cargo-fuzz drives libFuzzer; it is installed from crates.io when missing. `-s none` (no
 # sanitizer) builds on the stable toolchain; panics, arithmetic overflow (debug assertions are
