@@ -423,67 +423,7 @@ fn shown(s: &str) -> String {
     }
 }
 
-/// Go's RE2 parser reads a `{` that does not start a counted repetition (`{2}`, `{2,}`, `{2,5}`)
-/// as a literal brace (`prod-{env}`); Rust's refuses it. Escape those braces before compiling.
-fn go_literal_braces(pattern: &str) -> String {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::with_capacity(pattern.len() + 4);
-    let mut in_class = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\\' => {
-                out.push(c);
-                if let Some(&next) = chars.get(i + 1) {
-                    out.push(next);
-                    i += 1;
-                }
-            }
-            '[' if !in_class => {
-                in_class = true;
-                out.push(c);
-                // A `]` right after `[` or `[^` is a literal member of the class.
-                if chars.get(i + 1) == Some(&'^') {
-                    out.push('^');
-                    i += 1;
-                }
-                if chars.get(i + 1) == Some(&']') {
-                    out.push(']');
-                    i += 1;
-                }
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(c);
-            }
-            '{' if !in_class && !is_repeat(&chars[i..]) => out.push_str("\\{"),
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    out
-}
-
-/// `{n}`, `{n,}` or `{n,m}` at the start of `rest`.
-fn is_repeat(rest: &[char]) -> bool {
-    let mut i = 1;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while rest.get(*i).is_some_and(|c| c.is_ascii_digit()) {
-            *i += 1;
-        }
-        *i > start
-    };
-    if !digits(&mut i) {
-        return false;
-    }
-    if rest.get(i) == Some(&',') {
-        i += 1;
-        digits(&mut i);
-    }
-    rest.get(i) == Some(&'}')
-}
+use crate::repo_config::goregex::go_literal_braces;
 
 /// The syntax error `regex::Regex::new` would report (parse and Unicode classes), without
 /// compiling the pattern: a config with thousands of webhook regexes stays fast.
