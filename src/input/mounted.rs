@@ -1,0 +1,127 @@
+//! Files a deployment gives Atlantis whose content the user wrote inside the deployment's own
+//! file: a `repos.yaml` held in the Helm chart's `repoConfig` value or in a ConfigMap key
+//! mounted where `--repo-config` points ([`MountedFile`]). The readers of those forms find
+//! them; `crate::repo_config::run::embedded` lints the one Atlantis reads.
+//!
+//! The content stays where the user wrote it: a `|` block is the file byte for byte (its
+//! uniform indentation is valid YAML), so findings point at the line and column in the user's
+//! file; a quoted, plain or folded string is decoded, and findings point at the whole value.
+
+use crate::config::{MountedFile, Written};
+use crate::input::mask;
+use crate::input::yaml::{self, NodeKind};
+use crate::secret::name_suggests_secret;
+use crate::source::{SourceId, SourceText, Span};
+
+/// The mounted file at `path` whose content is the string `value` written at `value_span` of
+/// `source` (`block`: the content lines of a `|` block scalar). Its secrets are masked in the
+/// source at once.
+pub fn mounted(
+    path: &str,
+    key: &str,
+    source_id: SourceId,
+    source: &mut SourceText,
+    value: &str,
+    value_span: Span,
+    block: Option<Span>,
+) -> MountedFile {
+    let written = match block {
+        Some(region) => Written::Block { region },
+        None => Written::Decoded {
+            text: value.to_string(),
+            span: value_span,
+        },
+    };
+    let raw = match &written {
+        Written::Block { region } => *region,
+        Written::Decoded { span, .. } => *span,
+    };
+    mask_secrets(source, value, raw);
+    MountedFile {
+        path: path.to_string(),
+        source: source_id,
+        written,
+        key: key.to_string(),
+    }
+}
+
+/// Masks, within `raw` of the source, every piece of `content` (a repos.yaml) that may be a
+/// credential: the rest of a line after a secret-looking name (`TF_TOKEN=...` in a command, a
+/// comment), the value of a key whose name says secret, and an env step's `value` when its
+/// `name` does.
+fn mask_secrets(source: &mut SourceText, content: &str, raw: Span) {
+    let mut secrets: Vec<String> = mask::line_spans(content, true)
+        .into_iter()
+        .filter_map(|s| content.get(s.start..s.end).map(str::to_string))
+        .collect();
+    if let Ok(doc) = yaml::parse(content) {
+        let scalar = |id| match &doc.resolve(id).kind {
+            NodeKind::Scalar(s) => Some(s.value.as_str()),
+            _ => None,
+        };
+        let secret_name = |n: &str| mask::name_is_secret(n) || name_suggests_secret(n);
+        for node in &doc.nodes {
+            let NodeKind::Map(pairs) = &node.kind else {
+                continue;
+            };
+            let named_secret = pairs
+                .iter()
+                .any(|&(k, v)| scalar(k) == Some("name") && scalar(v).is_some_and(secret_name));
+            for &(k, v) in pairs {
+                let Some(key) = scalar(k) else { continue };
+                if secret_name(key) || (named_secret && key == "value") {
+                    if let Some(value) = scalar(v) {
+                        secrets.push(value.to_string());
+                    }
+                }
+            }
+        }
+    }
+    secrets.retain(|s| !s.trim().is_empty());
+    let Some(text) = source.text.get(raw.start..raw.end) else {
+        return;
+    };
+    let mut spans = Vec::new();
+    for secret in &secrets {
+        // A decoded value may be spelt with escapes in the source: its first line is enough
+        // to find a plain occurrence, and the whole line is masked anyway.
+        let needle = secret.lines().next().unwrap_or("").trim();
+        if needle.is_empty() {
+            continue;
+        }
+        for (at, _) in text.match_indices(needle) {
+            spans.push(Span::new(raw.start + at, raw.start + at + needle.len()));
+        }
+    }
+    for span in spans {
+        source.add_secret(span);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceKind;
+
+    #[test]
+    fn masks_env_values_commands_and_secret_keys() {
+        let content = "  workflows:\n    w:\n      plan:\n        steps:\n        - env:\n            name: TF_TOKEN\n            value: s3cr3t-value-1\n        - run: GITHUB_TOKEN=s3cr3t-value-2 terraform plan\n        - env: {name: REGION, value: eu-west-1}\n";
+        let text = format!("repoConfig: |\n{content}");
+        let mut source = SourceText::new(SourceKind::File, "values.yaml", text.clone());
+        let region = Span::new(text.find("  workflows").unwrap(), text.len());
+        let m = mounted(
+            "/etc/atlantis/repos.yaml",
+            "repoConfig",
+            0,
+            &mut source,
+            content,
+            region,
+            Some(region),
+        );
+        assert!(matches!(m.written, Written::Block { .. }));
+        let masked = source.masked();
+        assert!(!masked.contains("s3cr3t"), "{masked}");
+        assert!(masked.contains("eu-west-1"));
+        assert!(masked.contains("name: TF_TOKEN"));
+    }
+}
