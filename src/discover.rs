@@ -7,8 +7,9 @@
 //! for a server config: its top level is a mapping
 //! with at least one key that names an Atlantis flag (current, removed or `webhooks`), and none
 //! of the keys that mark Atlantis's *other* YAML files (a repo-level `atlantis.yaml` has
-//! `version` and `projects`, a server-side `repos.yaml` has `repos` and `workflows`). Files given
-//! explicitly are always linted, unless `--only-server-configs` asks for the same test.
+//! `version` and `projects`, a server-side `repos.yaml` has `repos` and `workflows`). Those two
+//! are linted as the documents they are ([`repo_document`]) when they clearly are one. Files
+//! given explicitly are always linted, unless `--only-server-configs` asks for the same test.
 
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,41 @@ fn walk(dir: &Path, out: &mut Vec<Found>, depth: usize) {
 fn is_yaml_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tf")
+}
+
+/// The kind of a server-side `repos.yaml` or a repo-level `atlantis.yaml` found by a directory
+/// search or passed by the pre-commit hook, when it clearly is one: its content says so, in
+/// detection order (so a compose file's `version:` is a compose file's), and either its name is
+/// one Atlantis files go by (`atlantis*.yaml`, `repos.yaml`, `repo-config*.yaml`, `.yml` too) or
+/// every top-level key is one of that file's keys. A Helm `Chart.yaml` or a `buf.yaml` has a
+/// `version:` too, and keys an `atlantis.yaml` does not: it is skipped, not linted as one.
+pub fn repo_document(file: &crate::input::NamedBytes) -> Option<&'static crate::input::kind::Kind> {
+    use crate::input::kind::Probe;
+    use crate::repo_config::{Kind, model};
+    let kind = crate::input::detect(file);
+    let doc = crate::repo_config::run::from_kind(kind)?;
+    let base = Path::new(&file.name)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = base
+        .strip_suffix(".yaml")
+        .or_else(|| base.strip_suffix(".yml"))
+        .unwrap_or("");
+    let named = stem.starts_with("atlantis")
+        || stem == "repos"
+        || stem.starts_with("repo-config")
+        || stem.starts_with("repo_config");
+    if named {
+        return Some(kind);
+    }
+    let known: &[&str] = match doc {
+        Kind::RepoConfig => model::GLOBAL_KEYS,
+        Kind::RepoYaml => model::REPO_CFG_KEYS,
+    };
+    let text = String::from_utf8_lossy(&file.bytes);
+    let keys = Probe::new(&file.name, &text).first_keys();
+    (!keys.is_empty() && keys.iter().all(|k| known.contains(&k.as_str()))).then_some(kind)
 }
 
 /// True when `bytes` look like an Atlantis server config (see the module docs) and no other
