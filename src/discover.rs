@@ -147,4 +147,107 @@ mod tests {
         ));
         assert!(!looks_like_server_config(b""));
     }
+
+    #[test]
+    fn repo_documents_only_when_clearly_one() {
+        let kind = |name: &str, text: &str| {
+            repo_document(&crate::input::NamedBytes {
+                name: name.into(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .map(|k| k.name)
+        };
+        let repo_yaml = Some("repo-yaml");
+        let repo_config = Some("repo-config");
+        assert_eq!(
+            kind(
+                "atlantis.yaml",
+                "version: 3
+projects: []
+"
+            ),
+            repo_yaml
+        );
+        // A typo in a file named like one is still linted (and reported).
+        assert_eq!(
+            kind(
+                "a/atlantis.yml",
+                "version: 3
+projekts: []
+"
+            ),
+            repo_yaml
+        );
+        assert_eq!(
+            kind(
+                "x/projects.yaml",
+                "version: 3
+projects: []
+"
+            ),
+            repo_yaml
+        );
+        assert_eq!(
+            kind(
+                "repos.yaml",
+                "repos: []
+workflow: {}
+"
+            ),
+            repo_config
+        );
+        assert_eq!(
+            kind(
+                "repo-config-prod.yml",
+                "repos: []
+"
+            ),
+            repo_config
+        );
+        assert_eq!(
+            kind(
+                "server/side.yaml",
+                "repos:
+- id: /.*/
+"
+            ),
+            repo_config
+        );
+        assert_eq!(
+            kind(
+                "server/side.yaml",
+                "repos: []
+bogus: 1
+"
+            ),
+            None
+        );
+        assert_eq!(
+            kind(
+                "Chart.yaml",
+                "apiVersion: v2
+name: x
+version: 0.1.0
+"
+            ),
+            None
+        );
+        assert_eq!(
+            kind(
+                "buf.yaml",
+                "version: v1
+breaking: {}
+"
+            ),
+            None
+        );
+        assert_eq!(
+            kind(
+                "docker-compose.yml",
+                "version: \"3\"\nservices:\n  a: {image: x}\n"
+            ),
+            None
+        );
+        assert_eq!(kind("atlantis.yaml", "gh-user: bot\n"), None);
+    }
 }
