@@ -202,8 +202,6 @@ pub struct MountedFile {
     /// The user's file that holds it.
     pub source: SourceId,
     pub written: Written,
-    /// The key that holds it (`repoConfig`, the ConfigMap's `repos.yaml:`), for messages.
-    pub key: String,
 }
 
 /// How a [`MountedFile`]'s content is written.

@@ -157,97 +157,32 @@ mod tests {
             })
             .map(|k| k.name)
         };
-        let repo_yaml = Some("repo-yaml");
-        let repo_config = Some("repo-config");
+        let (repo_yaml, repo_config) = (Some("repo-yaml"), Some("repo-config"));
         assert_eq!(
-            kind(
-                "atlantis.yaml",
-                "version: 3
-projects: []
-"
-            ),
+            kind("atlantis.yaml", "version: 3\nprojects: []\n"),
             repo_yaml
         );
         // A typo in a file named like one is still linted (and reported).
         assert_eq!(
-            kind(
-                "a/atlantis.yml",
-                "version: 3
-projekts: []
-"
-            ),
+            kind("a/atlantis.yml", "version: 3\nprojekts: []\n"),
             repo_yaml
         );
         assert_eq!(
-            kind(
-                "x/projects.yaml",
-                "version: 3
-projects: []
-"
-            ),
+            kind("x/projects.yaml", "version: 3\nprojects: []\n"),
             repo_yaml
         );
+        assert_eq!(kind("repos.yaml", "repos: []\nworkflow: {}\n"), repo_config);
+        assert_eq!(kind("repo-config-prod.yml", "repos: []\n"), repo_config);
         assert_eq!(
-            kind(
-                "repos.yaml",
-                "repos: []
-workflow: {}
-"
-            ),
+            kind("server/side.yaml", "repos:\n- id: /.*/\n"),
             repo_config
         );
-        assert_eq!(
-            kind(
-                "repo-config-prod.yml",
-                "repos: []
-"
-            ),
-            repo_config
-        );
-        assert_eq!(
-            kind(
-                "server/side.yaml",
-                "repos:
-- id: /.*/
-"
-            ),
-            repo_config
-        );
-        assert_eq!(
-            kind(
-                "server/side.yaml",
-                "repos: []
-bogus: 1
-"
-            ),
-            None
-        );
-        assert_eq!(
-            kind(
-                "Chart.yaml",
-                "apiVersion: v2
-name: x
-version: 0.1.0
-"
-            ),
-            None
-        );
-        assert_eq!(
-            kind(
-                "buf.yaml",
-                "version: v1
-breaking: {}
-"
-            ),
-            None
-        );
-        assert_eq!(
-            kind(
-                "docker-compose.yml",
-                "version: \"3\"\nservices:\n  a: {image: x}\n"
-            ),
-            None
-        );
+        assert_eq!(kind("server/side.yaml", "repos: []\nbogus: 1\n"), None);
+        let chart = "apiVersion: v2\nname: x\nversion: 0.1.0\n";
+        assert_eq!(kind("Chart.yaml", chart), None);
+        assert_eq!(kind("buf.yaml", "version: v1\nbreaking: {}\n"), None);
+        let compose = "version: \"3\"\nservices:\n  a: {image: x}\n";
+        assert_eq!(kind("docker-compose.yml", compose), None);
         assert_eq!(kind("atlantis.yaml", "gh-user: bot\n"), None);
     }
 }

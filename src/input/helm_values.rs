@@ -1236,15 +1236,7 @@ impl Emulation<'_, '_> {
             return;
         };
         let source = self.input.sources.get_mut(v.src);
-        let mounted = super::mounted::mounted(
-            &path,
-            "repoConfig",
-            v.src,
-            source,
-            text,
-            v.content_span(),
-            *block,
-        );
+        let mounted = super::mounted::mounted(&path, v.src, source, text, v.content_span(), *block);
         self.unit.mounted.push(mounted);
     }
 

@@ -18,7 +18,6 @@ use crate::source::{SourceId, SourceText, Span};
 /// source at once.
 pub fn mounted(
     path: &str,
-    key: &str,
     source_id: SourceId,
     source: &mut SourceText,
     value: &str,
@@ -41,7 +40,6 @@ pub fn mounted(
         path: path.to_string(),
         source: source_id,
         written,
-        key: key.to_string(),
     }
 }
 
@@ -111,7 +109,6 @@ mod tests {
         let region = Span::new(text.find("  workflows").unwrap(), text.len());
         let m = mounted(
             "/etc/atlantis/repos.yaml",
-            "repoConfig",
             0,
             &mut source,
             content,

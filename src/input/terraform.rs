@@ -206,8 +206,7 @@ fn heredoc_literal(
                     .eq(raw.split_inclusive('\n'))
             })
         });
-    let value = raw;
-    Some((value, region))
+    Some((raw, region))
 }
 
 fn attr<'a>(body: &'a Body, key: &str) -> Option<&'a hcl_edit::structure::Attribute> {

@@ -46,10 +46,8 @@ impl ContainerReader<'_> {
             .then(|| crate::input::helm_values::block_region(&self.source.text, node_span));
         let value_span = super::content_span(&self.source.text, node_span);
         let value = s.value.clone();
-        let key = format!("ConfigMap key for {path}");
         let mounted = crate::input::mounted::mounted(
             &path,
-            &key,
             self.source_id,
             self.source,
             &value,
