@@ -31,11 +31,14 @@ pub fn mounted(
             span: value_span,
         },
     };
-    let raw = match &written {
-        Written::Block { region } => *region,
-        Written::Decoded { span, .. } => *span,
-    };
-    mask_secrets(source, value, raw);
+    match &written {
+        Written::Block { region } => {
+            let content = source.text.get(region.start..region.end).unwrap_or("");
+            let content = content.to_string();
+            mask_secrets(source, &content, *region, true);
+        }
+        Written::Decoded { span, .. } => mask_secrets(source, value, *span, false),
+    }
     MountedFile {
         path: path.to_string(),
         source: source_id,
@@ -43,15 +46,13 @@ pub fn mounted(
     }
 }
 
-/// Masks, within `raw` of the source, every piece of `content` (a repos.yaml) that may be a
-/// credential: the rest of a line after a secret-looking name (`TF_TOKEN=...` in a command, a
-/// comment), the value of a key whose name says secret, and an env step's `value` when its
-/// `name` does.
-fn mask_secrets(source: &mut SourceText, content: &str, raw: Span) {
-    let mut secrets: Vec<String> = mask::line_spans(content, true)
-        .into_iter()
-        .filter_map(|s| content.get(s.start..s.end).map(str::to_string))
-        .collect();
+/// Masks every piece of `content` (a repos.yaml) that may be a credential: the rest of a line
+/// after a secret-looking name (`TF_TOKEN=...` in a command, a comment), the value of a key whose
+/// name says secret, and an env step's `value` when its `name` does. In a block (`content` is
+/// the source at `raw`, byte for byte) each piece is masked where it is; in a decoded string,
+/// whose pieces cannot be placed, the whole value is.
+fn mask_secrets(source: &mut SourceText, content: &str, raw: Span, block: bool) {
+    let mut spans = mask::line_spans(content, true);
     if let Ok(doc) = yaml::parse(content) {
         let scalar = |id| match &doc.resolve(id).kind {
             NodeKind::Scalar(s) => Some(s.value.as_str()),
@@ -67,32 +68,21 @@ fn mask_secrets(source: &mut SourceText, content: &str, raw: Span) {
                 .any(|&(k, v)| scalar(k) == Some("name") && scalar(v).is_some_and(secret_name));
             for &(k, v) in pairs {
                 let Some(key) = scalar(k) else { continue };
-                if secret_name(key) || (named_secret && key == "value") {
-                    if let Some(value) = scalar(v) {
-                        secrets.push(value.to_string());
-                    }
+                if (secret_name(key) || (named_secret && key == "value")) && scalar(v).is_some() {
+                    spans.push(doc.resolve(v).span);
                 }
             }
         }
     }
-    secrets.retain(|s| !s.trim().is_empty());
-    let Some(text) = source.text.get(raw.start..raw.end) else {
+    spans.retain(|s| !s.is_empty());
+    if !block {
+        if !spans.is_empty() {
+            source.add_secret(raw);
+        }
         return;
-    };
-    let mut spans = Vec::new();
-    for secret in &secrets {
-        // A decoded value may be spelt with escapes in the source: its first line is enough
-        // to find a plain occurrence, and the whole line is masked anyway.
-        let needle = secret.lines().next().unwrap_or("").trim();
-        if needle.is_empty() {
-            continue;
-        }
-        for (at, _) in text.match_indices(needle) {
-            spans.push(Span::new(raw.start + at, raw.start + at + needle.len()));
-        }
     }
-    for span in spans {
-        source.add_secret(span);
+    for s in spans {
+        source.add_secret(Span::new(raw.start + s.start, raw.start + s.end));
     }
 }
 
