@@ -46,12 +46,10 @@ pub fn mounted(
     }
 }
 
-/// Masks every piece of `content` (a repos.yaml) that may be a credential: the rest of a line
-/// after a secret-looking name (`TF_TOKEN=...` in a command, a comment), the value of a key whose
-/// name says secret, and an env step's `value` when its `name` does. In a block (`content` is
-/// the source at `raw`, byte for byte) each piece is masked where it is; in a decoded string,
-/// whose pieces cannot be placed, the whole value is.
-fn mask_secrets(source: &mut SourceText, content: &str, raw: Span, block: bool) {
+/// The pieces of `content` (a repos.yaml) that may be a credential, as spans of `content`: the
+/// rest of a line after a secret-looking name (`TF_TOKEN=...` in a command, a comment), the value
+/// of a key whose name says secret, and an env step's `value` when its `name` does.
+pub fn secret_pieces(content: &str) -> Vec<Span> {
     let mut spans = mask::line_spans(content, true);
     if let Ok(doc) = yaml::parse(content) {
         let scalar = |id| match &doc.resolve(id).kind {
@@ -75,6 +73,22 @@ fn mask_secrets(source: &mut SourceText, content: &str, raw: Span, block: bool) 
         }
     }
     spans.retain(|s| !s.is_empty());
+    spans
+}
+
+/// The text of a mounted file, as Atlantis reads it (a block's region is that, byte for byte).
+pub fn content<'a>(m: &'a MountedFile, source_text: &'a str) -> &'a str {
+    match &m.written {
+        Written::Block { region } => source_text.get(region.start..region.end).unwrap_or(""),
+        Written::Decoded { text, .. } => text,
+    }
+}
+
+/// Masks the [`secret_pieces`] of `content`: in a block (`content` is the source at `raw`, byte
+/// for byte) each where it is; in a decoded string, whose pieces cannot be placed, the whole
+/// value.
+fn mask_secrets(source: &mut SourceText, content: &str, raw: Span, block: bool) {
+    let spans = secret_pieces(content);
     if !block {
         if !spans.is_empty() {
             source.add_secret(raw);

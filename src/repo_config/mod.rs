@@ -176,22 +176,17 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
 /// Reads a `repos.yaml` that a deployment mounts from the user's file (the Helm chart's
 /// `repoConfig`, a ConfigMap key): positioned byte for byte in a `|` block, else at the value.
 pub fn read_mounted(m: &MountedFile, source_text: &str) -> Document {
-    let (text, map) = match &m.written {
-        Written::Block { region } => (
-            source_text.get(region.start..region.end).unwrap_or(""),
-            SpanMap {
-                points: vec![(0, region.start)],
-                limit: Some(region.end),
-                whole: None,
-            },
-        ),
-        Written::Decoded { text, span } => (
-            text.as_str(),
-            SpanMap {
-                whole: Some(*span),
-                ..SpanMap::default()
-            },
-        ),
+    let text = crate::input::mounted::content(m, source_text);
+    let map = match &m.written {
+        Written::Block { region } => SpanMap {
+            points: vec![(0, region.start)],
+            limit: Some(region.end),
+            whole: None,
+        },
+        Written::Decoded { span, .. } => SpanMap {
+            whole: Some(*span),
+            ..SpanMap::default()
+        },
     };
     let mut doc = Document {
         kind: Kind::RepoConfig,

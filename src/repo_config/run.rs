@@ -102,13 +102,14 @@ pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
     });
     if doc.json {
         mask_quoted_values(&doc, &mut findings);
-    } else {
-        let source = cfg.sources.get(doc.source);
-        let secrets = source
-            .secret_spans()
-            .iter()
-            .filter_map(|s| source.text.get(s.start..s.end));
-        mask_windows(secrets, &mut findings);
+    } else if let Some(mounted) = mounted_repo_config(cfg) {
+        let content =
+            crate::input::mounted::content(mounted, &cfg.sources.get(mounted.source).text);
+        let pieces = crate::input::mounted::secret_pieces(content);
+        mask_windows(
+            pieces.iter().filter_map(|s| content.get(s.start..s.end)),
+            &mut findings,
+        );
     }
     findings
 }

@@ -166,17 +166,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             flags::REPO_CONFIG_JSON.to_string(),
         )
     } else if let Some(mounted) = crate::repo_config::run::mounted_repo_config(cfg) {
-        let text = match &mounted.written {
-            crate::config::Written::Block { region } => cfg
-                .sources
-                .get(mounted.source)
-                .text
-                .get(region.start..region.end)
-                .map(str::to_string),
-            crate::config::Written::Decoded { text, .. } => Some(text.clone()),
-        };
+        let text = crate::input::mounted::content(mounted, &cfg.sources.get(mounted.source).text);
         (
-            text,
+            Some(text.to_string()),
             cfg.value_location(flags::REPO_CONFIG),
             format!("the repo config {}", mounted.path),
         )
