@@ -673,6 +673,19 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         args: vec![path("repo-config-values.yaml")],
         env: vec![],
     });
+    // The same as a quoted string (linted as decoded, findings at the whole value).
+    let body = repos(m, "");
+    let hq = format!(
+        "orgAllowlist: github.com/acme/*\ngithub:\n  user: atlantis-bot\n  token: {}\nrepoConfig: {}\n",
+        m.next(),
+        serde_json::to_string(&body).unwrap()
+    );
+    write(dir, "repo-config-quoted.yaml", &hq);
+    cases.push(Case {
+        name: "helm-repo-config-quoted".into(),
+        args: vec![path("repo-config-quoted.yaml")],
+        env: vec![],
+    });
     let km = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repos\ndata:\n  repos.yaml: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          env:\n            - name: ATLANTIS_GH_USER\n              value: atlantis-bot\n            - name: ATLANTIS_GH_TOKEN\n              value: {}\n            - name: ATLANTIS_REPO_CONFIG\n              value: /etc/atlantis/repos.yaml\n          volumeMounts: [{{name: r, mountPath: /etc/atlantis}}]\n      volumes: [{{name: r, configMap: {{name: repos}}}}]\n",
         repos(m, "    "),
