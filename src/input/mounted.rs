@@ -50,26 +50,61 @@ pub fn mounted(
 /// rest of a line after a secret-looking name (`TF_TOKEN=...` in a command, a comment), the value
 /// of a key whose name says secret, and an env step's `value` when its `name` does.
 pub fn secret_pieces(content: &str) -> Vec<Span> {
-    let mut spans = mask::line_spans(content, true);
-    if let Ok(doc) = yaml::parse(content) {
-        let scalar = |id| match &doc.resolve(id).kind {
-            NodeKind::Scalar(s) => Some(s.value.as_str()),
-            _ => None,
+    // Comments by their shape; values by the tree (checking every `key:` line by its shape
+    // would compare each key with every secret flag: slow on a 10,000-entry repos.yaml).
+    let mut spans = mask::line_spans(content, false);
+    let Ok(doc) = yaml::parse(content) else {
+        // The structure is unknown: every line by its shape.
+        return mask::line_spans(content, true);
+    };
+    let scalar = |id| match &doc.resolve(id).kind {
+        NodeKind::Scalar(s) => Some(s),
+        _ => None,
+    };
+    // Keys repeat (`id`, `apply_requirements` in every entry): each name is judged once.
+    let mut judged: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut secret_name = |n: &str| -> bool {
+        if let Some(&secret) = judged.get(n) {
+            return secret;
+        }
+        let secret = mask::name_is_secret(n) || name_suggests_secret(n);
+        judged.insert(n.to_string(), secret);
+        secret
+    };
+    let mut keys = std::collections::HashSet::new();
+    for node in &doc.nodes {
+        let NodeKind::Map(pairs) = &node.kind else {
+            continue;
         };
-        let secret_name = |n: &str| mask::name_is_secret(n) || name_suggests_secret(n);
-        for node in &doc.nodes {
-            let NodeKind::Map(pairs) = &node.kind else {
-                continue;
-            };
-            let named_secret = pairs
-                .iter()
-                .any(|&(k, v)| scalar(k) == Some("name") && scalar(v).is_some_and(secret_name));
-            for &(k, v) in pairs {
-                let Some(key) = scalar(k) else { continue };
-                if (secret_name(key) || (named_secret && key == "value")) && scalar(v).is_some() {
-                    spans.push(doc.resolve(v).span);
-                }
+        let named_secret = pairs.iter().any(|&(k, v)| {
+            scalar(k).is_some_and(|k| k.value == "name")
+                && scalar(v).is_some_and(|v| secret_name(v.value.as_str()))
+        });
+        for &(k, v) in pairs {
+            keys.insert(k);
+            let Some(key) = scalar(k) else { continue };
+            if (secret_name(key.value.as_str()) || (named_secret && key.value == "value"))
+                && scalar(v).is_some()
+            {
+                spans.push(doc.resolve(v).span);
             }
+        }
+    }
+    // `NAME=value` / `NAME: value` inside a value (`run: TF_TOKEN=... terraform plan`).
+    for (id, node) in doc.nodes.iter().enumerate() {
+        let NodeKind::Scalar(s) = &node.kind else {
+            continue;
+        };
+        if keys.contains(&id) || !s.value.contains(['=', ':']) {
+            continue;
+        }
+        if let Some(piece) = mask::segment_spans(&s.value) {
+            let raw = content.get(node.span.start..node.span.end);
+            spans.push(if raw == Some(s.value.as_str()) {
+                Span::new(node.span.start + piece.start, node.span.start + piece.end)
+            } else {
+                node.span
+            });
         }
     }
     spans.retain(|s| !s.is_empty());
