@@ -312,3 +312,25 @@ fn directory_search_lints_repo_configs_and_repo_files() {
     assert!(got[0].starts_with("server/repos.yaml:3:24:"), "{got:#?}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A repoConfig of 10,000 entries, each hook with a `TF_TOKEN=...` to mask, is linted in
+/// seconds (no check is quadratic in the entries), with its one mistake found.
+#[test]
+fn a_large_repo_config_is_linted_quickly() {
+    let d = tmp("large");
+    let mut v = format!("{VALUES}repoConfig: |\n  repos:\n");
+    for i in 0..10_000 {
+        v.push_str(&format!(
+            "  - id: github.com/acme/repo{i}\n    apply_requirements: [approved]\n    pre_workflow_hooks:\n    - run: TF_TOKEN=abcdefgh{i} ./x\n"
+        ));
+    }
+    v.push_str("  - id: github.com/acme/last\n    apply_requirements: [approve]\n");
+    put(&d, "values.yaml", &v);
+    let start = std::time::Instant::now();
+    let out = run(&d, &["-f", "concise", "values.yaml"]);
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+    let got = findings(&out);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("repo-config-requirements"), "{got:#?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
