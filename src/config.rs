@@ -191,6 +191,30 @@ pub struct OpaqueSource {
     pub prefix: String,
 }
 
+/// A file the deployment gives Atlantis at `path` whose content the user wrote inside the
+/// deployment's own file: the Helm chart's `repoConfig` (mounted at `/etc/atlantis/repos.yaml`),
+/// a ConfigMap key mounted where `--repo-config` points. `crate::repo_config::run::embedded`
+/// lints it when Atlantis reads it (the winning `repo-config` names `path`).
+#[derive(Debug, Clone)]
+pub struct MountedFile {
+    /// Where Atlantis finds it (`/etc/atlantis/repos.yaml`).
+    pub path: String,
+    /// The user's file that holds it.
+    pub source: SourceId,
+    pub written: Written,
+}
+
+/// How a [`MountedFile`]'s content is written.
+#[derive(Debug, Clone)]
+pub enum Written {
+    /// A `|` block: `region` (its content lines, indentation included) is the file, byte for
+    /// byte, so every position is exact.
+    Block { region: Span },
+    /// A quoted, plain or folded string: the content is `text` (as decoded), and positions
+    /// inside it cannot be shown: findings point at `span`, the whole value.
+    Decoded { text: String, span: Span },
+}
+
 /// A fact a reader found about its form (a duplicate env name in a manifest, a Secret lacking
 /// a key) that the rule named `rule` reports. The rule's file declares the id and its docs.
 /// Build one with [`FormIssue::new`] and the builder methods (fields may be added).
@@ -410,6 +434,9 @@ pub struct EffectiveConfig {
     resolved: BTreeMap<&'static str, Resolution>,
     /// The image of the Atlantis container, when a deployment file shows it.
     pub image: Option<DeployedImage>,
+    /// Files the deployment provides whose content is in the user's file (an embedded
+    /// `repos.yaml`).
+    pub mounted: Vec<MountedFile>,
     /// The Atlantis release the configuration is read for: it decides which keys count.
     atlantis: AtlantisVersion,
 }

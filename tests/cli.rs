@@ -376,8 +376,12 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                     continue;
                 }
                 let key = k.trim().trim_start_matches("- ");
-                // A Kubernetes reference names where a secret is, not the secret itself.
-                if matches!(key, "secretKeyRef" | "secretRef" | "key" | "secretName") {
+                // A Kubernetes reference names where a secret is, not the secret itself; a
+                // mount's path (`mountPath`, `subPath`: "pat") is a path.
+                if matches!(
+                    key,
+                    "secretKeyRef" | "secretRef" | "key" | "secretName" | "mountPath" | "subPath"
+                ) {
                     continue;
                 }
                 // Flags by the table; other keys (snake_case, nested) by their name.

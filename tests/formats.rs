@@ -529,13 +529,14 @@ fn directories_are_searched_for_server_configs() {
         "deploy/broken.yaml",
         "gh-user: bot\ngh-token: \"unclosed\n",
     );
-    // Not server configs, or not searched:
+    // Linted in their own kinds (clean here): a repo-level atlantis.yaml, a repos.yaml.
     write(
         &dir,
         "repo/atlantis.yaml",
         "version: 3\nautomerge: true\nprojects:\n- dir: .\n",
     );
     write(&dir, "repos.yaml", "repos:\n- id: /.*/\n");
+    // Not Atlantis configurations, or not searched:
     write(&dir, "k8s.yaml", "apiVersion: v1\nkind: ConfigMap\n");
     write(&dir, ".hidden/atlantis.yaml", "gh_user: x\n");
     write(&dir, "node_modules/x/atlantis.yaml", "gh_user: x\n");
@@ -561,7 +562,7 @@ deploy/broken.yaml:2:11: error[yaml-syntax] deploy/broken.yaml does not parse as
         .args(["--color", "never", "."]));
     assert!(
         human.stdout.ends_with(
-            "2 errors, 0 warnings in 3 configs for Atlantis v0.47.1 (the latest known)\n"
+            "2 errors, 0 warnings in 5 configs for Atlantis v0.47.1 (the latest known)\n"
         ),
         "{}",
         human.stdout

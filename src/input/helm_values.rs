@@ -1215,10 +1215,29 @@ impl Emulation<'_, '_> {
         );
     }
 
+    /// `repoConfig`: the chart writes it into the ConfigMap `<fullname>-repo-config` (key
+    /// `repos.yaml`, `{{ .Values.repoConfig | nindent 4 }}`, no `tpl`) and mounts it where its
+    /// `ATLANTIS_REPO_CONFIG` points; it is linted as that file when that variable wins.
     fn repo_config(&mut self) {
-        // The repos.yaml content is handed to the server-side repo config linter when there is
-        // one (issue 13); until then only its path is a setting (`repo-config` is set).
-        let _ = self.get("repoConfig").map(|v| v.span);
+        let Some(v) = self.get("repoConfig").cloned() else {
+            return;
+        };
+        let Some(path) = self
+            .chart
+            .env
+            .iter()
+            .find(|r| r.env == "ATLANTIS_REPO_CONFIG")
+            .and_then(|r| r.literal.clone())
+        else {
+            return;
+        };
+        // A map or list is rendered as Go prints it (`map[repos:...]`): not a repos.yaml.
+        let VNode::Scalar { text, block, .. } = &v.node else {
+            return;
+        };
+        let source = self.input.sources.get_mut(v.src);
+        let mounted = super::mounted::mounted(&path, v.src, source, text, v.content_span(), *block);
+        self.unit.mounted.push(mounted);
     }
 
     fn extra_args(&mut self) {

@@ -154,6 +154,16 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
                 _ => VNode::Computed(describe(e, text)),
             }
         }
+        Expression::HeredocTemplate(h) => match heredoc_literal(h, text) {
+            Some((value, region)) => VNode::Scalar {
+                text: value,
+                ty: Ty::Str,
+                exact_at: None,
+                block: region,
+                quoted: true,
+            },
+            None => VNode::Computed(describe(e, text)),
+        },
         _ => VNode::Computed(describe(e, text)),
     };
     Val {
@@ -162,6 +172,41 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
         span,
         node,
     }
+}
+
+/// A heredoc without interpolation or directive is a literal string (`<<-` strips the common
+/// indentation). Its body lines are then a block, as a YAML `|` block is: a file embedded in it
+/// (a `repoConfig`) is positioned line by line.
+fn heredoc_literal(
+    h: &hcl_edit::template::HeredocTemplate,
+    text: &str,
+) -> Option<(String, Option<Span>)> {
+    use hcl_edit::Span as _;
+    let mut raw = String::new();
+    for element in h.template.iter() {
+        match element {
+            hcl_edit::template::Element::Literal(l) => raw.push_str(l.value()),
+            _ => return None,
+        }
+    }
+    // hcl-edit strips a `<<-` heredoc's indentation from the literal already: the body lines
+    // are a block when stripping them gives the same text.
+    let region = h
+        .template
+        .span()
+        .map(|r| Span::new(r.start, r.end))
+        .filter(|r| {
+            text.get(r.start..r.end).is_some_and(|body| {
+                let n = h.indent().unwrap_or(0);
+                body.split_inclusive('\n')
+                    .map(|line| {
+                        let spaces = line.len() - line.trim_start_matches(' ').len();
+                        &line[spaces.min(n)..]
+                    })
+                    .eq(raw.split_inclusive('\n'))
+            })
+        });
+    Some((raw, region))
 }
 
 fn attr<'a>(body: &'a Body, key: &str) -> Option<&'a hcl_edit::structure::Attribute> {

@@ -14,7 +14,7 @@ pub mod run;
 pub mod schema;
 pub mod steps;
 
-use crate::config::{Location, Spelling};
+use crate::config::{Location, MountedFile, Spelling, Written};
 use crate::input::yaml::{self, NodeKind, Style, YamlDoc};
 use crate::source::{SourceId, Span};
 use decode::{Issue, View};
@@ -37,6 +37,9 @@ pub struct SpanMap {
     points: Vec<(usize, usize)>,
     /// Where the scalar ends in the source (mapped spans never pass it).
     limit: Option<usize>,
+    /// Every span is this one: the text was decoded from a string whose inside cannot be
+    /// positioned (a quoted or folded Helm value).
+    whole: Option<Span>,
 }
 
 impl SpanMap {
@@ -53,6 +56,9 @@ impl SpanMap {
     }
 
     pub fn span(&self, span: Span) -> Span {
+        if let Some(whole) = self.whole {
+            return whole;
+        }
         Span::new(self.offset(span.start), self.offset(span.end))
     }
 
@@ -87,6 +93,7 @@ impl SpanMap {
         SpanMap {
             points,
             limit: Some(raw_start + raw.len()),
+            whole: None,
         }
     }
 }
@@ -166,6 +173,40 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
     doc
 }
 
+/// Reads a `repos.yaml` that a deployment mounts from the user's file (the Helm chart's
+/// `repoConfig`, a ConfigMap key): positioned byte for byte in a `|` block, else at the value.
+pub fn read_mounted(m: &MountedFile, source_text: &str) -> Document {
+    let text = crate::input::mounted::content(m, source_text);
+    let map = match &m.written {
+        Written::Block { region } => SpanMap {
+            points: vec![(0, region.start)],
+            limit: Some(region.end),
+            whole: None,
+        },
+        Written::Decoded { span, .. } => SpanMap {
+            whole: Some(*span),
+            ..SpanMap::default()
+        },
+    };
+    let mut doc = Document {
+        kind: Kind::RepoConfig,
+        source: m.source,
+        origin: Spelling::ConfigKey,
+        name: m.path.clone(),
+        json: false,
+        yaml: None,
+        map,
+        unreadable: None,
+        empty: text.is_empty(),
+        issues: Vec::new(),
+        global: None,
+        repo: None,
+        text_len: text.len(),
+    };
+    parse_into(&mut doc, text);
+    doc
+}
+
 /// Reads the JSON of `--repo-config-json`, written at `value_span` of a source whose raw text
 /// there is `raw` (a YAML scalar of `style`, an env value or an argument). `None` when the
 /// value is not a JSON object (the `invalid-value` rule reports that).
@@ -194,6 +235,7 @@ pub fn read_json(
         SpanMap {
             points: vec![(0, raw_start)],
             limit: Some(raw_start + raw_text.len()),
+            whole: None,
         }
     } else {
         SpanMap::aligned(

@@ -4,7 +4,7 @@
 //! server's allowlist, and every `atlantis.yaml` is held against the run's repo config.
 
 use super::{Document, Kind, ServerContext, matching};
-use crate::config::{EffectiveConfig, RawValue};
+use crate::config::{EffectiveConfig, MountedFile, RawValue};
 use crate::finding::Finding;
 use crate::input::NamedBytes;
 use crate::rules::repo::{self, DocContext};
@@ -29,8 +29,29 @@ pub struct Linted {
     pub findings: Vec<Finding>,
 }
 
-/// The document of `--repo-config-json` inside a server config, if it holds a JSON object.
+/// The server-side repo config a server configuration holds inside the user's own file: the
+/// JSON of `--repo-config-json`, else the `repos.yaml` the deployment mounts where the winning
+/// `repo-config` points (the Helm chart's `repoConfig`, a ConfigMap key).
 pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
+    if cfg.winner("repo-config-json").is_some() {
+        return embedded_json(cfg);
+    }
+    let mounted = mounted_repo_config(cfg)?;
+    Some(super::read_mounted(
+        mounted,
+        &cfg.sources.get(mounted.source).text,
+    ))
+}
+
+/// The file the deployment mounts where the winning `repo-config` points, when the user's file
+/// holds its content.
+pub fn mounted_repo_config(cfg: &EffectiveConfig) -> Option<&MountedFile> {
+    let path = cfg.str("repo-config")?;
+    cfg.mounted.iter().find(|m| m.path == path)
+}
+
+/// The document of `--repo-config-json` inside a server config, if it holds a JSON object.
+fn embedded_json(cfg: &EffectiveConfig) -> Option<Document> {
     let setting = cfg.winner("repo-config-json")?;
     let RawValue::Scalar { text, style, .. } = &setting.value else {
         if let RawValue::Text(t) = &setting.value {
@@ -61,11 +82,13 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
     )
 }
 
-/// The findings about a server config's `repo-config-json`, located in the server config.
+/// The findings about the repo config a server configuration holds (see [`embedded`]),
+/// located in the user's file.
 ///
 /// `repo-config-json` is a secret flag (it may embed credentials in commands): no 8-character
 /// piece of its string values may reach a message, so the pieces findings quote are masked
-/// (Atlantis's vocabulary, such as `mergeable`, excepted).
+/// (Atlantis's vocabulary, such as `mergeable`, excepted). In a mounted `repos.yaml`, the
+/// values its reader masked (an env step's `TF_TOKEN` value, `NAME=value` in a command) are.
 pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
     let Some(doc) = embedded(cfg) else {
         return Vec::new();
@@ -77,7 +100,17 @@ pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
         repo_config: None,
         repo_id: None,
     });
-    mask_quoted_values(&doc, &mut findings);
+    if doc.json {
+        mask_quoted_values(&doc, &mut findings);
+    } else if let Some(mounted) = mounted_repo_config(cfg) {
+        let content =
+            crate::input::mounted::content(mounted, &cfg.sources.get(mounted.source).text);
+        let pieces = crate::input::mounted::secret_pieces(content);
+        mask_windows(
+            pieces.iter().filter_map(|s| content.get(s.start..s.end)),
+            &mut findings,
+        );
+    }
     findings
 }
 
@@ -133,8 +166,19 @@ fn vocabulary(v: &str) -> bool {
 /// of the document (one pass over the values, whatever their size).
 fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     use crate::input::yaml::NodeKind;
-    use std::collections::HashSet;
     let Some(yaml) = &doc.yaml else { return };
+    // Every scalar, keys included (workflow names and step keys are the user's words).
+    let values = yaml.nodes.iter().filter_map(|n| match &n.kind {
+        NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
+        _ => None,
+    });
+    mask_windows(values, findings);
+}
+
+/// Masks, in every text of the findings, each 8-byte window that occurs inside one of `values`
+/// (Atlantis's own words stay readable).
+fn mask_windows<'a>(values: impl Iterator<Item = &'a str>, findings: &mut [Finding]) {
+    use std::collections::HashSet;
     let texts = |f: &Finding| -> Vec<String> {
         let mut t = vec![f.message.clone()];
         t.extend(f.help.clone());
@@ -154,16 +198,9 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     if wanted.is_empty() {
         return;
     }
-    // Every scalar, keys included (workflow names and step keys are the user's words).
     let mut found: HashSet<Vec<u8>> = HashSet::new();
-    for n in &yaml.nodes {
-        let NodeKind::Scalar(s) = &n.kind else {
-            continue;
-        };
-        if vocabulary(&s.value) {
-            continue;
-        }
-        for w in s.value.as_bytes().windows(WINDOW) {
+    for value in values {
+        for w in value.as_bytes().windows(WINDOW) {
             if wanted.contains(w) {
                 found.insert(w.to_vec());
             }
@@ -238,6 +275,10 @@ pub fn read(input: &DocInput) -> (Sources, Document) {
 /// of the server config (`beside`), or as written (`check_files`: the linter runs where the
 /// server runs).
 pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<PathBuf> {
+    // The deployment mounts the content written in the user's file there: that is the one.
+    if mounted_repo_config(cfg).is_some() {
+        return None;
+    }
     let named = cfg.str("repo-config")?;
     let named = Path::new(named);
     if check_files && named.is_file() {
