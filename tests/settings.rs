@@ -327,7 +327,12 @@ fn atlantis_version_reads_repo_configs_for_that_release() {
     assert_eq!(r.json()["atlantis_versions"][0]["version"], "v0.22.0");
     let r = lint(
         &dir,
-        &["--atlantis-version", "v0.47.1", "repos.yaml", "atlantis.yaml"],
+        &[
+            "--atlantis-version",
+            "v0.47.1",
+            "repos.yaml",
+            "atlantis.yaml",
+        ],
     );
     assert!(r.diags().is_empty(), "{:?}", r.rules());
 }

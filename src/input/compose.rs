@@ -22,8 +22,8 @@ use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Scalar, Style, YamlDoc};
 use crate::config::{
-    Channel, DeployedImage, FormIssue, ImageRef, Location, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, Origin, RawValue, Setting, Spelling,
+    Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;

@@ -12,8 +12,8 @@ use super::argv::{self, Word};
 use super::helm_values::{VNode, Val, from_yaml};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use crate::config::{
-    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting,
+    Spelling, Unknown, match_flag,
 };
 use crate::flags;
 use crate::secret::Text;

@@ -19,8 +19,8 @@ use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Style, YamlDoc};
 use crate::config::{
-    Channel, DeployedImage, FileInput, FormIssue, ImageRef, KeyMatch, Location, OpaqueSource, Origin, RawValue, Setting,
-    Spelling, Unknown, match_flag,
+    Channel, DeployedImage, FileInput, FormIssue, ImageRef, KeyMatch, Location, OpaqueSource,
+    Origin, RawValue, Setting, Spelling, Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;
@@ -702,8 +702,10 @@ impl Emulation<'_, '_> {
                 }
                 _ => {
                     if let Some(t) = tag.rendered().filter(|t| !t.is_empty()) {
-                        self.unit.image =
-                            Some(DeployedImage::written(format!("{repository}:{t}"), location));
+                        self.unit.image = Some(DeployedImage::written(
+                            format!("{repository}:{t}"),
+                            location,
+                        ));
                         return;
                     }
                 }

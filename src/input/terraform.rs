@@ -17,8 +17,8 @@ use super::ecs::{self, Injected};
 use super::helm_values::{self, Ty, VNode, Val};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use crate::config::{
-    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting,
+    Spelling, Unknown, match_flag,
 };
 use crate::flags;
 use crate::secret::Text;

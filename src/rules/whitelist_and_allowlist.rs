@@ -1,7 +1,7 @@
 use super::Context;
-use crate::value::Value;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags::{self, FlagId, FlagName};
+use crate::value::Value;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "whitelist-and-allowlist",
@@ -34,7 +34,10 @@ Keep `repo-allowlist` (`silence-allowlist-errors`) and remove the old name.
 /// (the old name, the new name).
 const PAIRS: [(FlagId, FlagId); 2] = [
     (flags::REPO_WHITELIST, flags::REPO_ALLOWLIST),
-    (flags::SILENCE_WHITELIST_ERRORS, flags::SILENCE_ALLOWLIST_ERRORS),
+    (
+        flags::SILENCE_WHITELIST_ERRORS,
+        flags::SILENCE_ALLOWLIST_ERRORS,
+    ),
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -53,14 +56,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let atlantis = format!("both --{new} and --{old} cannot be set–use --{new}");
-        let written = cfg
-            .winner(new)
-            .map_or(new.to_string(), |s| s.origin.spelling.spell(new.flag_name()));
+        let written = cfg.winner(new).map_or(new.to_string(), |s| {
+            s.origin.spelling.spell(new.flag_name())
+        });
         out.push(
             Finding::new(
                 &RULE,
                 cfg.location(old),
-                format!("{old} and {new} are both set: Atlantis {} refuses to start", cfg.version()),
+                format!(
+                    "{old} and {new} are both set: Atlantis {} refuses to start",
+                    cfg.version()
+                ),
             )
             .key(old)
             .label(format!("the old name of {new}"))
