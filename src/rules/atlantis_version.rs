@@ -6,7 +6,7 @@ use crate::version::{ImageVersion, VersionSource, version_from_image};
 pub static RULE: RuleInfo = RuleInfo {
     id: "atlantis-version",
     severity: Severity::Info,
-    summary: "the deployment's Atlantis image does not say which release it runs (a digest, `latest`, or a tag that is no release)",
+    summary: "the deployment's Atlantis image does not say which release it runs (a digest, `latest`, a tag that is no release, or a computed value)",
     suppressible: true,
     docs: r#"## What it checks
 Which Atlantis release the configuration is checked against. `--atlantis-version` (or
