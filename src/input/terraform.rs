@@ -349,7 +349,19 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
             },
         ];
         ecs::read_container(input, &val, &mut unit, &injected);
-        if unit.image.is_none() {
+        if let VNode::Computed(what) = &val.node {
+            // The whole object is Terraform's (`atlantis = var.atlantis`): so are its image and
+            // its environment, which may set anything.
+            unit.image = Some(DeployedImage {
+                image: ImageRef::Computed { what: what.clone() },
+                location: loc(id, "atlantis", span_of(&a.value)),
+            });
+            unit.opaque.push(OpaqueSource {
+                location: loc(id, "atlantis", span_of(&a.value)),
+                what: format!("`atlantis` ({what})"),
+                prefix: String::new(),
+            });
+        } else if unit.image.is_none() {
             // The module's default (v4 `try(var.atlantis.image, ...)`, v5 `optional(string, ...)`).
             unit.image = Some(DeployedImage {
                 image: ImageRef::Default {
