@@ -442,12 +442,44 @@ pub struct EffectiveConfig {
 }
 
 /// The image the deployment runs Atlantis from (`ghcr.io/runatlantis/atlantis:v0.28.1`), and
-/// where it is written. Deployment readers set it; [`crate::version::resolve`] reads the release
+/// where it is decided. Deployment readers set it; [`crate::version::resolve`] reads the release
 /// from its tag.
 #[derive(Debug, Clone)]
 pub struct DeployedImage {
-    pub reference: String,
+    pub image: ImageRef,
+    /// Where it is written, or (for a tool's default) the key the user would change.
     pub location: Location,
+}
+
+/// How the deployment names the Atlantis image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageRef {
+    /// Written in the user's file.
+    Written(String),
+    /// Not written: the deployment tool's own choice (`by`), such as terraform-aws-atlantis's
+    /// `ghcr.io/runatlantis/atlantis:latest` or a Helm chart's `appVersion`.
+    Default { reference: String, by: String },
+    /// Computed by the deployment tool (a Terraform variable): the release is unknown, never
+    /// guessed.
+    Computed { what: String },
+}
+
+impl DeployedImage {
+    /// An image reference written in the user's file, at `location`.
+    pub fn written(reference: impl Into<String>, location: Location) -> DeployedImage {
+        DeployedImage {
+            image: ImageRef::Written(reference.into()),
+            location,
+        }
+    }
+
+    /// The reference the container runs, when the linter knows it.
+    pub fn reference(&self) -> Option<&str> {
+        match &self.image {
+            ImageRef::Written(r) | ImageRef::Default { reference: r, .. } => Some(r),
+            ImageRef::Computed { .. } => None,
+        }
+    }
 }
 
 impl EffectiveConfig {

@@ -141,6 +141,20 @@ fn sarif_validates_against_the_official_schema_for_every_fixture() {
         assert!(errors.is_empty(), "{id}: invalid SARIF: {errors:#?}");
 
         let run0 = &sarif["runs"][0];
+        // The release checked against, as in the JSON summary.
+        let versions = run0["properties"]["atlantisVersions"].as_array().unwrap();
+        assert!(!versions.is_empty(), "{id}");
+        for v in versions {
+            let release = v["version"].as_str().unwrap();
+            assert!(
+                atlantis_lint::version::Version::parse(release).is_some(),
+                "{id}: {release}"
+            );
+            assert!(
+                ["option", "image", "latest"].contains(&v["from"].as_str().unwrap()),
+                "{id}"
+            );
+        }
         let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
         for r in run0["results"].as_array().unwrap() {
             results_seen += 1;

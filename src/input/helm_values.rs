@@ -19,8 +19,8 @@ use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Style, YamlDoc};
 use crate::config::{
-    Channel, FileInput, FormIssue, KeyMatch, Location, OpaqueSource, Origin, RawValue, Setting,
-    Spelling, Unknown, match_flag,
+    Channel, DeployedImage, FileInput, FormIssue, ImageRef, KeyMatch, Location, OpaqueSource,
+    Origin, RawValue, Setting, Spelling, Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;
@@ -80,6 +80,10 @@ pub struct Chart {
     pub open_sections: Vec<String>,
     /// The first chart version that reads a key.
     pub since: BTreeMap<String, String>,
+    /// The Atlantis release each chart version runs when `image.tag` is empty (its
+    /// `appVersion`).
+    #[serde(default)]
+    pub app_versions: BTreeMap<String, String>,
     /// The chart-managed env entries, in the order the template renders them.
     pub env: Vec<EnvRule>,
 }
@@ -129,7 +133,8 @@ pub fn chart() -> &'static Chart {
 type Version = (u32, u32, u32);
 
 fn version(s: &str) -> Option<Version> {
-    let s = s.trim().trim_start_matches('v');
+    // A constraint (`~> 5.1`, `>=5.0.0`) is read as its lowest version.
+    let s = s.trim().trim_start_matches(['~', '>', '=', '^', ' ', 'v']);
     let mut it = s.split(['.', '-', '+']).map(|p| p.parse::<u32>().ok());
     Some((it.next()??, it.next()??, it.next().flatten().unwrap_or(0)))
 }
@@ -627,9 +632,13 @@ impl Emulation<'_, '_> {
         };
         e.unit.part = Some("helm-values/atlantis".into());
         e.unit.anchor = e.first_key().map(|p| e.at(&p));
+        let mut chart_version = None;
         if let Some((v, at)) = claimed {
             match version(&v) {
-                Some(parsed) if parsed >= oldest && parsed <= newest => e.version = parsed,
+                Some(parsed) if parsed >= oldest && parsed <= newest => {
+                    e.version = parsed;
+                    chart_version = Some((v, at));
+                }
                 _ => e.issue(
                     FormIssue::new(
                         "helm-chart-version",
@@ -645,6 +654,7 @@ impl Emulation<'_, '_> {
             }
         }
         e.check_keys()?;
+        e.image(chart_version);
         e.env_raw();
         e.environment();
         e.environment_secrets();
@@ -660,6 +670,61 @@ impl Emulation<'_, '_> {
 
     fn issue(&mut self, issue: FormIssue) {
         self.unit.form_issues.push(issue);
+    }
+
+    /// The image the chart runs: `"{{ .Values.image.repository }}:{{ .Values.image.tag |
+    /// default .Chart.AppVersion }}"`. Without a tag, the release is the chart version's
+    /// `appVersion`, when the chart version is known (a `# helm.sh/chart:` comment, a
+    /// `helm_release`'s `version`); otherwise nothing says which release runs.
+    fn image(&mut self, chart_version: Option<(String, Location)>) {
+        let repository = self
+            .get("image.repository")
+            .and_then(Val::rendered)
+            .filter(|r| !r.is_empty())
+            .or_else(|| self.chart.defaults.get("image.repository").cloned())
+            .unwrap_or_default();
+        if let Some(tag) = self.get("image.tag") {
+            let place = self.place_of("image.tag", tag, true);
+            let location = Location::Source {
+                source: place.src,
+                spelling: Spelling::FormKey {
+                    path: place.path.clone(),
+                },
+                span: place.value_span,
+            };
+            match &tag.node {
+                VNode::Computed(what) => {
+                    self.unit.image = Some(DeployedImage {
+                        image: ImageRef::Computed { what: what.clone() },
+                        location,
+                    });
+                    return;
+                }
+                _ => {
+                    if let Some(t) = tag.rendered().filter(|t| !t.is_empty()) {
+                        self.unit.image = Some(DeployedImage::written(
+                            format!("{repository}:{t}"),
+                            location,
+                        ));
+                        return;
+                    }
+                }
+            }
+        }
+        let Some((v, at)) = chart_version else {
+            return;
+        };
+        // Only an exact chart version runs a known appVersion (`~> 5.1` may be any 5.x).
+        let exact = v.trim_start_matches(['=', 'v']).trim();
+        if let Some(app) = self.chart.app_versions.get(exact) {
+            self.unit.image = Some(DeployedImage {
+                image: ImageRef::Default {
+                    reference: format!("{repository}:{app}"),
+                    by: format!("the appVersion of chart {v}"),
+                },
+                location: at,
+            });
+        }
     }
 
     fn at(&self, p: &Place) -> Location {

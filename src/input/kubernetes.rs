@@ -1083,10 +1083,10 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
             ));
             // The image tag names the Atlantis release (unless --atlantis-version says otherwise).
             if let (Some(reference), Some(node)) = (image, get(doc, c, "image")) {
-                reader.unit.image = Some(DeployedImage {
-                    reference: reference.to_string(),
-                    location: reader.at(span(doc, node), "containers[].image"),
-                });
+                reader.unit.image = Some(DeployedImage::written(
+                    reference,
+                    reader.at(span(doc, node), "containers[].image"),
+                ));
             }
             reader.env_from(items(doc, get(doc, c, "envFrom")));
             reader.env(items(doc, get(doc, c, "env")));

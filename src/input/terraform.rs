@@ -17,8 +17,8 @@ use super::ecs::{self, Injected};
 use super::helm_values::{self, Ty, VNode, Val};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use crate::config::{
-    Channel, FormIssue, Location, OpaqueSource, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting,
+    Spelling, Unknown, match_flag,
 };
 use crate::flags;
 use crate::secret::Text;
@@ -394,6 +394,28 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
             },
         ];
         ecs::read_container(input, &val, &mut unit, &injected);
+        if let VNode::Computed(what) = &val.node {
+            // The whole object is Terraform's (`atlantis = var.atlantis`): so are its image and
+            // its environment, which may set anything.
+            unit.image = Some(DeployedImage {
+                image: ImageRef::Computed { what: what.clone() },
+                location: loc(id, "atlantis", span_of(&a.value)),
+            });
+            unit.opaque.push(OpaqueSource {
+                location: loc(id, "atlantis", span_of(&a.value)),
+                what: format!("`atlantis` ({what})"),
+                prefix: String::new(),
+            });
+        } else if unit.image.is_none() {
+            // The module's default (v4 `try(var.atlantis.image, ...)`, v5 `optional(string, ...)`).
+            unit.image = Some(DeployedImage {
+                image: ImageRef::Default {
+                    reference: MODULE_DEFAULT_IMAGE.into(),
+                    by: "terraform-aws-atlantis runs its default image when `atlantis.image` is not set".into(),
+                },
+                location: loc(id, "atlantis", span_of(&a.key)),
+            });
+        }
         return unit;
     }
     // v2 / v3: one variable per setting; the module adds more of its own.
@@ -478,6 +500,7 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         node: VNode::Map(container),
     };
     helm_values::mask_tree(&val, input.sources, false);
+    let image_at = module_at.clone();
     let at = module_at;
     let injected = [
         Injected {
@@ -496,7 +519,60 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         },
     ];
     ecs::read_container(input, &val, &mut unit, &injected);
+    unit.image = Some(v3_image(&block.body, id, text, image_at));
     unit
+}
+
+/// terraform-aws-atlantis v4/v5's image when `atlantis.image` is not set.
+const MODULE_DEFAULT_IMAGE: &str = "ghcr.io/runatlantis/atlantis:latest";
+
+/// terraform-aws-atlantis v2/v3's image: `atlantis_image` when not empty, else
+/// `ghcr.io/runatlantis/atlantis:${atlantis_version}` (`runatlantis/atlantis` before v3.x's
+/// move to ghcr.io), `atlantis_version` defaulting to `latest`.
+fn v3_image(body: &Body, id: SourceId, text: &str, module_at: Location) -> DeployedImage {
+    let value = |name: &str| {
+        attr(body, name).map(|a| {
+            let v = to_val(&a.value, span_of(&a.key), id, text, 0);
+            let at = match &v.node {
+                VNode::Scalar {
+                    text: t,
+                    exact_at: Some(start),
+                    ..
+                } => Span::new(*start, start + t.len()),
+                _ => v.span,
+            };
+            (v.node, loc(id, name, at))
+        })
+    };
+    match value("atlantis_image") {
+        Some((VNode::Scalar { text: t, .. }, at)) if !t.is_empty() => {
+            return DeployedImage::written(t, at);
+        }
+        Some((VNode::Computed(what), at)) => {
+            return DeployedImage {
+                image: ImageRef::Computed { what },
+                location: at,
+            };
+        }
+        _ => {}
+    }
+    match value("atlantis_version") {
+        // The tag is the user's, the repository the module's.
+        Some((VNode::Scalar { text: t, .. }, at)) if !t.is_empty() => {
+            DeployedImage::written(format!("ghcr.io/runatlantis/atlantis:{t}"), at)
+        }
+        Some((VNode::Computed(what), at)) => DeployedImage {
+            image: ImageRef::Computed { what },
+            location: at,
+        },
+        _ => DeployedImage {
+            image: ImageRef::Default {
+                reference: "ghcr.io/runatlantis/atlantis:latest".into(),
+                by: "terraform-aws-atlantis runs its default image when neither `atlantis_image` nor `atlantis_version` is set".into(),
+            },
+            location: module_at,
+        },
+    }
 }
 
 fn helm_release(
@@ -603,10 +679,9 @@ fn helm_release(
         set_path(&mut tree, &name, val);
     }
     let version = attr(&block.body, "version").and_then(|a| match &a.value {
+        // As written: a constraint (`~> 5.1`) picks the mapping, never an appVersion.
         Expression::String(s) => Some((
-            s.value()
-                .trim_start_matches(['~', '>', '=', '^', ' '])
-                .to_string(),
+            s.value().trim().to_string(),
             loc(id, "version", span_of(&a.value)),
         )),
         _ => None,

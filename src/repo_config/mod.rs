@@ -17,6 +17,7 @@ pub mod steps;
 use crate::config::{Location, MountedFile, Spelling, Written};
 use crate::input::yaml::{self, NodeKind, Style, YamlDoc};
 use crate::source::{SourceId, Span};
+use crate::version::Version;
 use decode::{Issue, View};
 use model::{GlobalCfg, RepoCfg};
 
@@ -134,6 +135,8 @@ pub struct Document {
     pub repo: Option<RepoCfg>,
     /// Line starts of the parsed text, for Go's `line N:` prefixes.
     pub text_len: usize,
+    /// The Atlantis release the document is decoded for (its keys, its decoder's wording).
+    pub release: Version,
 }
 
 impl Document {
@@ -152,8 +155,8 @@ impl Document {
     }
 }
 
-/// Reads a file's text as one document of `kind`.
-pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
+/// Reads a file's text as one document of `kind`, as Atlantis `release` decodes it.
+pub fn read(kind: Kind, source: SourceId, name: &str, text: &str, release: Version) -> Document {
     let mut doc = Document {
         kind,
         source,
@@ -168,6 +171,7 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
         global: None,
         repo: None,
         text_len: text.len(),
+        release,
     };
     parse_into(&mut doc, text);
     doc
@@ -217,6 +221,7 @@ pub fn read_json(
     raw: &str,
     value_span: Span,
     style: Option<Style>,
+    release: Version,
 ) -> Option<Document> {
     // Valid JSON and an object (checked without building the value: it may be megabytes).
     if !value.trim_start().starts_with('{')
@@ -259,6 +264,7 @@ pub fn read_json(
         global: None,
         repo: None,
         text_len: value.len(),
+        release,
     };
     parse_into(&mut doc, value);
     Some(doc)
@@ -285,6 +291,7 @@ fn parse_into(doc: &mut Document, text: &str) {
     };
     if !matches!(parsed.resolve(root).kind, NodeKind::Map(_)) {
         let mut v = View::new(&parsed, text, doc.json);
+        v.release = Some(doc.release);
         if !v.is_null(root) {
             let target = match doc.kind {
                 Kind::RepoConfig => "raw.GlobalCfg",
@@ -297,6 +304,7 @@ fn parse_into(doc: &mut Document, text: &str) {
         return;
     }
     let mut v = View::new(&parsed, text, doc.json);
+    v.release = Some(doc.release);
     match doc.kind {
         Kind::RepoConfig => doc.global = Some(model::global_cfg(&mut v, root)),
         Kind::RepoYaml => doc.repo = Some(model::repo_cfg(&mut v, root)),
@@ -393,6 +401,7 @@ mod tests {
             &file[start..end],
             Span::new(start, end),
             Some(Style::SingleQuoted),
+            crate::flags::LATEST,
         )
         .unwrap();
         let issue = &doc.issues[0];
@@ -415,6 +424,7 @@ mod tests {
             &file[start..end],
             Span::new(start, end),
             Some(Style::DoubleQuoted),
+            crate::flags::LATEST,
         )
         .unwrap();
         let Location::Source { span, .. } = doc.at(doc.issues[0].span) else {

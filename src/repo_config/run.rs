@@ -9,6 +9,7 @@ use crate::finding::Finding;
 use crate::input::NamedBytes;
 use crate::rules::repo::{self, DocContext};
 use crate::source::{SourceKind, SourceText, Sources};
+use crate::version::{AtlantisVersion, Version};
 use std::path::{Path, PathBuf};
 
 /// A document named in the run.
@@ -27,6 +28,8 @@ pub struct Linted {
     pub sources: Sources,
     pub doc: Document,
     pub findings: Vec<Finding>,
+    /// The Atlantis release it was checked against, and what decided it.
+    pub release: AtlantisVersion,
 }
 
 /// The server-side repo config a server configuration holds inside the user's own file: the
@@ -65,6 +68,7 @@ fn embedded_json(cfg: &EffectiveConfig) -> Option<Document> {
                 raw,
                 span,
                 None,
+                cfg.version(),
             );
         }
         return None;
@@ -79,6 +83,7 @@ fn embedded_json(cfg: &EffectiveConfig) -> Option<Document> {
         raw,
         span,
         Some(*style),
+        cfg.version(),
     )
 }
 
@@ -253,8 +258,8 @@ fn mask_windows<'a>(values: impl Iterator<Item = &'a str>, findings: &mut [Findi
     }
 }
 
-/// Reads one document into its own sources.
-pub fn read(input: &DocInput) -> (Sources, Document) {
+/// Reads one document into its own sources, as Atlantis `release` decodes it.
+pub fn read(input: &DocInput, release: Version) -> (Sources, Document) {
     let mut sources = Sources::default();
     let bytes = input
         .file
@@ -267,7 +272,13 @@ pub fn read(input: &DocInput) -> (Sources, Document) {
         input.file.name.clone(),
         text,
     ));
-    let doc = super::read(input.kind, id, &input.file.name, &sources.get(id).text);
+    let doc = super::read(
+        input.kind,
+        id,
+        &input.file.name,
+        &sources.get(id).text,
+        release,
+    );
     (sources, doc)
 }
 
@@ -293,15 +304,33 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
 /// Lints every document of the run. `servers` are the run's server configs (already linted);
 /// the first one's allowlist applies to every repo config, and the first repo config (or the
 /// first server's `repo-config-json`) is what every `atlantis.yaml` is held against.
+///
+/// `given[i]` is the release `--atlantis-version` (or the settings file) names for `inputs[i]`;
+/// without one, a document is read for the first server config's release (its image tag), else
+/// for the latest known.
 pub fn lint(
     inputs: &[DocInput],
+    given: &[Option<Version>],
     servers: &[&EffectiveConfig],
     repo_id: Option<&str>,
 ) -> Vec<Linted> {
     let server = servers.first().map(|c| ServerContext::from_config(c));
+    let release_of = |i: usize| -> AtlantisVersion {
+        match given.get(i).copied().flatten() {
+            Some(v) => AtlantisVersion::given(v),
+            None => servers
+                .first()
+                .map(|c| c.atlantis_version().clone())
+                .unwrap_or_default(),
+        }
+    };
     let mut out: Vec<Linted> = Vec::new();
-    for input in inputs.iter().filter(|i| i.kind == Kind::RepoConfig) {
-        let (sources, doc) = read(input);
+    for (i, input) in inputs.iter().enumerate() {
+        if input.kind != Kind::RepoConfig {
+            continue;
+        }
+        let release = release_of(i);
+        let (sources, doc) = read(input, release.version);
         let findings = repo::run(&DocContext {
             doc: &doc,
             server: server.as_ref(),
@@ -312,11 +341,16 @@ pub fn lint(
             sources,
             doc,
             findings,
+            release,
         });
     }
     let json_repo_config = servers.first().and_then(|c| embedded(c));
-    for input in inputs.iter().filter(|i| i.kind == Kind::RepoYaml) {
-        let (sources, doc) = read(input);
+    for (i, input) in inputs.iter().enumerate() {
+        if input.kind != Kind::RepoYaml {
+            continue;
+        }
+        let release = release_of(i);
+        let (sources, doc) = read(input, release.version);
         let git_id = match repo_id {
             Some(_) => None,
             None => input.path.as_deref().and_then(matching::repo_id_from_git),
@@ -336,6 +370,7 @@ pub fn lint(
             sources,
             doc,
             findings,
+            release,
         });
     }
     out
