@@ -179,7 +179,7 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str, release: Versi
 
 /// Reads a `repos.yaml` that a deployment mounts from the user's file (the Helm chart's
 /// `repoConfig`, a ConfigMap key): positioned byte for byte in a `|` block, else at the value.
-pub fn read_mounted(m: &MountedFile, source_text: &str) -> Document {
+pub fn read_mounted(m: &MountedFile, source_text: &str, release: Version) -> Document {
     let text = crate::input::mounted::content(m, source_text);
     let map = match &m.written {
         Written::Block { region } => SpanMap {
@@ -206,6 +206,7 @@ pub fn read_mounted(m: &MountedFile, source_text: &str) -> Document {
         global: None,
         repo: None,
         text_len: text.len(),
+        release,
     };
     parse_into(&mut doc, text);
     doc

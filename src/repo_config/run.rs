@@ -43,6 +43,7 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
     Some(super::read_mounted(
         mounted,
         &cfg.sources.get(mounted.source).text,
+        cfg.version(),
     ))
 }
 
