@@ -16,6 +16,7 @@ use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 /// When a permission is needed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -161,12 +162,17 @@ fn b64url(bytes: &[u8]) -> String {
 }
 
 /// The app key as ring reads it: PKCS#1 (`BEGIN RSA PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`).
+/// The decoded DER is wiped once ring has read it (ring's own copy is not: it offers no way).
 fn parse_key(pem: &str) -> Option<RsaKeyPair> {
-    match PrivateKeyDer::from_pem_slice(pem.trim().as_bytes()).ok()? {
+    use zeroize::Zeroize as _;
+    let mut der = PrivateKeyDer::from_pem_slice(pem.trim().as_bytes()).ok()?;
+    let key = match &der {
         PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der()).ok(),
         PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()).ok(),
         _ => None,
-    }
+    };
+    der.zeroize();
+    key
 }
 
 fn der(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -202,13 +208,14 @@ pub fn fingerprint(key: &RsaKeyPair) -> String {
     )
 }
 
-/// The app JWT. It is a credential: it only ever goes into the Authorization header.
-fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<String> {
+/// The app JWT. It is a credential: it only ever goes into the Authorization header. The
+/// signature and the token are built in buffers of their final size, wiped when dropped.
+fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<Zeroizing<String>> {
     let header = b64url(br#"{"alg":"RS256","typ":"JWT"}"#);
     let claims = serde_json::json!({"iat": now - 60, "exp": now + 540, "iss": app_id.to_string()});
     let claims = b64url(claims.to_string().as_bytes());
     let signing_input = format!("{header}.{claims}");
-    let mut sig = vec![0u8; key.public().modulus_len()];
+    let mut sig = Zeroizing::new(vec![0u8; key.public().modulus_len()]);
     key.sign(
         &RSA_PKCS1_SHA256,
         &ring::rand::SystemRandom::new(),
@@ -216,7 +223,12 @@ fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<String> {
         &mut sig,
     )
     .ok()?;
-    Some(format!("{signing_input}.{}", b64url(&sig)))
+    let sig = Zeroizing::new(b64url(&sig));
+    let mut token = Zeroizing::new(String::with_capacity(signing_input.len() + 1 + sig.len()));
+    token.push_str(&signing_input);
+    token.push('.');
+    token.push_str(&sig);
+    Some(token)
 }
 
 pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
@@ -249,7 +261,6 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         );
         return Ok(());
     };
-    let token = zeroize::Zeroizing::new(token);
     register_jwt(p, &token);
     let auth = Auth::Bearer(&token);
     let name = p.name();
@@ -262,7 +273,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     };
 
     // 1. The app itself.
-    let r = p.http.api(&p.api("app"), auth, HEADERS)?;
+    let mut r = p.http.api(&p.api("app"), auth, HEADERS)?;
     match r.status {
         200 => {}
         401 => {
@@ -279,7 +290,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         }
         s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
     }
-    let app = r.json.clone().unwrap_or(Value::Null);
+    let app = r.json.take().unwrap_or(Value::Null);
     let slug = app["slug"].as_str().map_or("?".into(), scrub);
     let owner = app["owner"]["login"].as_str().map_or(String::new(), scrub);
     let owner_is_org = app["owner"]["type"].as_str() == Some("Organization");
@@ -295,13 +306,13 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     // 2. The installation Atlantis will use.
     let configured_id = p.cfg.int(flags::GH_APP_INSTALLATION_ID);
     let inst = if configured_id != 0 {
-        let r = p.http.api(
+        let mut r = p.http.api(
             &p.api(&format!("app/installations/{configured_id}")),
             auth,
             HEADERS,
         )?;
         match r.status {
-            200 => r.json.unwrap_or(Value::Null),
+            200 => r.json.take().unwrap_or(Value::Null),
             404 => {
                 p.apply([judge_missing_installation(
                     &name,
@@ -460,10 +471,17 @@ pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) ->
     })
 }
 
-/// `POST /app/installations/{id}/access_tokens`: the minted token (a secret).
+/// `POST /app/installations/{id}/access_tokens`: the minted token (a secret, wiped when
+/// dropped, whether it is used or not).
 #[derive(Deserialize)]
 struct Minted {
     token: String,
+}
+
+impl Drop for Minted {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.token);
+    }
 }
 
 /// `GET /installation/repositories`, the part the probe reads.
@@ -537,7 +555,7 @@ fn deep_check(
     )?;
     let r = super::http::check_api(r)?;
     let minted: Option<Minted> = r.body();
-    let Some(minted) = minted.filter(|_| r.status == 201) else {
+    let Some(mut minted) = minted.filter(|_| r.status == 201) else {
         let msg = r.message().unwrap_or_else(|| r.status.to_string());
         p.unverifiable(
             format!(
@@ -548,7 +566,7 @@ fn deep_check(
         );
         return Ok(());
     };
-    let token = zeroize::Zeroizing::new(minted.token);
+    let token = Zeroizing::new(std::mem::take(&mut minted.token));
     p.http.secrets.add(&token);
     let auth = Auth::Token(&token);
     let listed = p.http.api(
