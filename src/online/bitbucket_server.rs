@@ -5,7 +5,7 @@
 
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode};
+use super::target::encode;
 use crate::flags;
 use serde::Deserialize;
 
@@ -214,13 +214,7 @@ pub fn judge_identity(f: &Facts, a: &IdentityAnswer) -> Vec<Verdict> {
 
 /// The first repository the repo-allowlist names exactly (`host/PROJECT/slug`).
 fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indeterminate> {
-    let host = super::http::host_port(&p.target.api)
-        .map(|(h, _)| h)
-        .unwrap_or_default();
-    let Some(full) = concrete_repos(p.cfg, &host, 1).into_iter().next() else {
-        return Ok(());
-    };
-    let Some((project, slug)) = full.split_once('/') else {
+    let Some((project, slug, full)) = p.first_allowlisted_pair() else {
         return Ok(());
     };
     let auth = Auth::Bearer(token);
@@ -228,8 +222,8 @@ fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indetermina
     let (name, key) = (p.name(), p.key());
     let url = p.api(&format!(
         "projects/{}/repos/{}",
-        encode(project),
-        encode(slug)
+        encode(&project),
+        encode(&slug)
     ));
     let r = p.http.api(&url, auth, &extra)?;
     if !matches!(r.status, 200 | 401 | 403 | 404) {
@@ -245,8 +239,8 @@ fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indetermina
     }
     let url = p.api(&format!(
         "repos?projectkey={}&name={}&permission=REPO_WRITE",
-        encode(project),
-        encode(slug)
+        encode(&project),
+        encode(&slug)
     ));
     let r = p.http.api(&url, auth, &extra)?;
     let page: Option<Page> = r.body();

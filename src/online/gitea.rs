@@ -4,7 +4,7 @@
 
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode};
+use super::target::encode;
 use crate::flags;
 use serde::Deserialize;
 
@@ -220,16 +220,10 @@ pub fn judge_user(
 /// The first repository the repo-allowlist names exactly: `GET repos/{owner}/{repo}`, then its
 /// pull requests (`issues?type=pulls`, scope read:issue).
 fn repo_access(p: &mut Probe, token: &str, tokens_page: &str) -> Result<(), Indeterminate> {
-    let host = super::http::host_port(&p.target.api)
-        .map(|(h, _)| h)
-        .unwrap_or_default();
-    let Some(full) = concrete_repos(p.cfg, &host, 1).into_iter().next() else {
+    let Some((owner, repo, full)) = p.first_allowlisted_pair() else {
         return Ok(());
     };
-    let Some((owner, repo)) = full.split_once('/') else {
-        return Ok(());
-    };
-    let base = p.api(&format!("repos/{}/{}", encode(owner), encode(repo)));
+    let base = p.api(&format!("repos/{}/{}", encode(&owner), encode(&repo)));
     let auth = Auth::Token(token);
     let r = p.http.api(&base, auth, &[])?;
     if !matches!(r.status, 200 | 403 | 404) {
