@@ -246,10 +246,12 @@ pub fn token_like_spans(text: &str) -> Vec<Span> {
 
 const PEM_BEGIN: &str = "-----BEGIN ";
 
-/// The key material of a PEM private key starting at `start` (its `-----BEGIN ... PRIVATE
-/// KEY-----` marker stays readable): up to the end of the `-----END ...-----` marker, which may
-/// stand on the same line when the key was pasted with literal `\n`s; to the end of the text
-/// when there is no END marker (better too much masked than a key shown).
+/// The key material of a PEM private key starting at `start`: from the end of its `-----BEGIN
+/// ... PRIVATE KEY-----` marker up to its `-----END ` marker, which may stand on the same line
+/// when the key was pasted with literal `\n`s; to the end of the text when there is no END
+/// marker (better too much masked than a key shown). Both markers stay readable: they are no
+/// secret, and a text masked once must not lose its END marker, or masking it again (a snippet
+/// of an already masked source) would hide everything after the key.
 fn pem_key_material(text: &str, start: usize) -> Option<Span> {
     let label_start = start + PEM_BEGIN.len();
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -258,13 +260,9 @@ fn pem_key_material(text: &str, start: usize) -> Option<Span> {
         return None;
     }
     let material = label_end + 5;
-    let end = match text[material..].find("-----END ") {
-        Some(i) => {
-            let e = material + i + "-----END ".len();
-            text[e..].find("-----").map_or(text.len(), |j| e + j + 5)
-        }
-        None => text.len(),
-    };
+    let end = text[material..]
+        .find("-----END ")
+        .map_or(text.len(), |i| material + i);
     Some(Span::new(material, end))
 }
 
@@ -287,15 +285,45 @@ mod tests {
         assert_eq!(spans.len(), 1);
         let masked = &one_line[spans[0].start..spans[0].end];
         assert!(
-            masked.starts_with("\\nMIIE") && masked.ends_with("PRIVATE KEY-----"),
+            masked.starts_with("\\nMIIE") && masked.ends_with("AKCAQ\\n"),
             "{masked}"
         );
         let block =
             "k: |\n  -----BEGIN PRIVATE KEY-----\n  MIIEvQ\n  -----END PRIVATE KEY-----\nport: 1\n";
         let spans = token_like_spans(block);
-        assert!(block[spans[0].end..].starts_with("\nport"));
+        assert!(block[spans[0].end..].starts_with("-----END PRIVATE KEY-----\nport"));
         let public = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n";
         assert!(token_like_spans(public).is_empty());
+    }
+
+    #[test]
+    fn masking_a_masked_text_again_masks_nothing_more() {
+        // A commented-out key in a file, then settings: a snippet of the masked source is
+        // searched again by the report's redactor, and must keep the lines after the key.
+        let text = "a: 1\n# -----BEGIN PRIVATE KEY-----\n# MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw\n# -----END PRIVATE KEY-----\nlog-level: verbose\n";
+        let mut bytes = text.as_bytes().to_vec();
+        for s in token_like_spans(text) {
+            for b in &mut bytes[s.start..s.end] {
+                if *b != b'\n' {
+                    *b = b'*';
+                }
+            }
+        }
+        let once = String::from_utf8(bytes).unwrap();
+        assert!(
+            once.ends_with("-----END PRIVATE KEY-----\nlog-level: verbose\n"),
+            "{once}"
+        );
+        assert!(!once.contains("MIIE"));
+        for s in token_like_spans(&once) {
+            assert!(
+                once[s.start..s.end]
+                    .bytes()
+                    .all(|b| b == b'*' || b == b'\n' || b == b' ' || b == b'#'),
+                "{:?}",
+                &once[s.start..s.end]
+            );
+        }
     }
 
     #[test]

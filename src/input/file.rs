@@ -141,6 +141,8 @@ fn read_mapping(
                 // `write_git_creds`: another spelling of a flag is as secret as that flag.
                 match flags::lookup_key(&flags::normalise(&key)) {
                     Some(f) => f.is_secret_value() || looks,
+                    // `gh-webhook-secret-file`: a name for a file holds a path, not the secret.
+                    None if names_a_path(&key) => looks,
                     None => {
                         name_suggests_secret(&key)
                             || crate::input::mask::near_secret_flag(&key)
@@ -330,4 +332,13 @@ fn scalar_content(text: &str, span: Span) -> Span {
     } else {
         span
     }
+}
+
+/// True for a key that names a file or directory (`...-file`, `..._path`, `...Dir`): its value is
+/// a path, whatever the rest of the name says.
+fn names_a_path(key: &str) -> bool {
+    let n = flags::normalise(key);
+    ["-file", "-path", "-dir", "-directory"]
+        .iter()
+        .any(|s| n.ends_with(s))
 }
