@@ -74,8 +74,39 @@ fn describe(e: &Expression, text: &str) -> String {
             "a Terraform string template".into()
         }
         Expression::Conditional(_) => "a Terraform conditional".into(),
+        Expression::ForExpr(_) => "a Terraform `for` expression".into(),
         _ => "a Terraform expression".into(),
     }
+}
+
+/// A heredoc (`<<EOT` / `<<-EOT`) without interpolation or directives: its value (indented
+/// heredocs dedented, as Terraform does; the last line's newline included) and the span of its
+/// body. `None` when Terraform computes it (`${...}`, `%{...}`).
+fn literal_heredoc(h: &hcl_edit::template::HeredocTemplate) -> Option<(String, Span)> {
+    let mut value = String::new();
+    for el in h.template.iter() {
+        match el {
+            hcl_edit::template::Element::Literal(s) => value.push_str(s.value()),
+            _ => return None,
+        }
+    }
+    Some((value, span_of(&h.template)))
+}
+
+/// The text with every byte outside `keep` blanked (newlines kept): a YAML document embedded
+/// in a `.tf` file parses with spans that are offsets in the `.tf` file itself.
+fn only(text: &str, keep: Span) -> String {
+    let blank = |s: &str| -> String {
+        s.bytes()
+            .map(|b| if b == b'\n' { '\n' } else { ' ' })
+            .collect()
+    };
+    let end = keep.end.min(text.len());
+    let start = keep.start.min(end);
+    let mut out = blank(&text[..start]);
+    out.push_str(&text[start..end]);
+    out.push_str(&blank(&text[end..]));
+    out
 }
 
 /// An HCL expression as a values tree.
@@ -106,6 +137,14 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
             .then_some(span.start + 1);
             scalar(v, Ty::Str, exact)
         }
+        Expression::HeredocTemplate(h) => match literal_heredoc(h) {
+            Some((v, body)) => {
+                let exact = (text.get(body.start..body.end) == Some(v.as_str()))
+                    .then_some(body.start);
+                scalar(v, Ty::Str, exact)
+            }
+            None => VNode::Computed(describe(e, text)),
+        },
         Expression::Array(a) if depth < 64 => VNode::Seq(
             a.iter()
                 .map(|i| to_val(i, span_of(i), src, text, depth + 1))
@@ -132,6 +171,26 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
         {
             let arg = f.args.iter().next().expect("one argument");
             return to_val(arg, key_span, src, text, depth + 1);
+        }
+        // `concat(local.common, [{...}])`: the literal lists are read; each other argument is
+        // an element Terraform computes (any number of entries, values unknown).
+        Expression::FuncCall(f) if f.name.name.as_str() == "concat" && depth < 64 => {
+            let mut items = Vec::new();
+            for arg in f.args.iter() {
+                match arg {
+                    Expression::Array(a) => items.extend(
+                        a.iter()
+                            .map(|i| to_val(i, span_of(i), src, text, depth + 1)),
+                    ),
+                    _ => items.push(Val {
+                        src,
+                        key_span: span_of(arg),
+                        span: span_of(arg),
+                        node: VNode::Computed(describe(arg, text)),
+                    }),
+                }
+            }
+            VNode::Seq(items)
         }
         Expression::FuncCall(f) if f.name.name.as_str() == "join" && f.args.len() == 2 => {
             let mut args = f.args.iter();
@@ -304,6 +363,8 @@ const V3_VARIABLES: &[(&str, &str)] = &[
         "ATLANTIS_HIDE_PREV_PLAN_COMMENTS",
     ),
     ("atlantis_write_git_creds", "ATLANTIS_WRITE_GIT_CREDS"),
+    // Removed from Atlantis after v0.26.0 (`removed-key` says so, at the user's line).
+    ("allow_repo_config", "ATLANTIS_ALLOW_REPO_CONFIG"),
 ];
 
 fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit {
@@ -318,6 +379,14 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
     if let Some(a) = attr(&block.body, "atlantis") {
         // v4 / v5: `atlantis = { environment, secrets, command, port, fqdn }`.
         let val = to_val(&a.value, span_of(&a.key), id, text, 0);
+        if let VNode::Computed(what) = &val.node {
+            // `atlantis = var.atlantis`: the whole container is set elsewhere.
+            unit.opaque.push(OpaqueSource {
+                location: loc(id, "atlantis", val.span),
+                what: format!("`atlantis` ({what})"),
+                prefix: String::new(),
+            });
+        }
         helm_values::mask_tree(&val, input.sources, false);
         let at = loc(id, "atlantis", span_of(&a.key));
         let port = match val.get("port").map(|v| &v.node) {
@@ -389,6 +458,13 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         if secret {
             input.sources.get_mut(id).add_secret(value_span);
         }
+        if let Some(flag) = flags::lookup_env(env) {
+            unit.provided.push((
+                loc(id, var, span_of(&a.key)),
+                flag.name.to_string(),
+                format!("terraform-aws-atlantis v3 renders `{var}` as `{env}`"),
+            ));
+        }
         unit.settings.push(Setting {
             matched: match_flag(flags::lookup_env(env)),
             key: var.to_string(),
@@ -404,8 +480,9 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         });
     }
     // The module's own variables: ATLANTIS_ALLOW_REPO_CONFIG (removed from Atlantis after
-    // v0.26.0) is not the user's to remove.
-    unit.form_issues.push(
+    // v0.26.0) is not the user's to remove (unless they wrote `allow_repo_config`, read above).
+    if attr(&block.body, "allow_repo_config").is_none() {
+        unit.form_issues.push(
         FormIssue::new(
             "terraform-module-injected",
             module_at.clone(),
@@ -413,7 +490,8 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         )
         .label("v2/v3 module interface")
         .help("nothing to change in this call; to get rid of it, move to terraform-aws-atlantis v4 or later (`atlantis = { environment = [...] }`)"),
-    );
+        );
+    }
     let mut container = Vec::new();
     for (from, to) in [
         ("custom_environment_variables", "environment"),
@@ -510,12 +588,42 @@ fn helm_release(
                 }
                 continue;
             }
+            // `<<EOT` holding a values YAML: read in place, positioned in this file.
+            if let Some((_, body)) = match v {
+                Expression::HeredocTemplate(h) => literal_heredoc(h),
+                _ => None,
+            } {
+                let padded = only(text, body);
+                if let Some(at) = super::kubernetes::template_placeholder(&padded) {
+                    let (line, _) = input.sources.get(id).line_col(at);
+                    return Err(format!(
+                        "the `values` heredoc of helm_release.{label} holds Go template syntax (`{{{{ ... }}}}` at line {line})"
+                    ));
+                }
+                let docs = super::yaml::parse_stream(&padded).map_err(|e| {
+                    let (line, col) = input.sources.get(id).line_col(e.span.start);
+                    format!(
+                        "the `values` heredoc of helm_release.{label} is not valid YAML (line {line}, column {col}: {})",
+                        e.message
+                    )
+                })?;
+                if let Some(val) = docs.first().and_then(|d| helm_values::from_yaml(id, &padded, d)) {
+                    helm_values::mask_tree(&val, input.sources, false);
+                    helm_values::merge(&mut tree, val);
+                }
+                continue;
+            }
             let val = to_val(v, span_of(v), id, text, 0);
             match &val.node {
                 VNode::Map(_) => {
                     helm_values::mask_tree(&val, input.sources, false);
                     helm_values::merge(&mut tree, val);
                 }
+                VNode::Computed(what) => opaque.push(OpaqueSource {
+                    location: loc(id, "values", val.span),
+                    what: format!("the `values` entry Terraform computes ({what})"),
+                    prefix: String::new(),
+                }),
                 _ => opaque.push(OpaqueSource {
                     location: loc(id, "values", val.span),
                     what: "a `values` entry Terraform computes".into(),
