@@ -39,6 +39,39 @@ fn detect(probe: &Probe) -> bool {
     probe.base_name().ends_with(".tf")
 }
 
+/// Terraform's JSON syntax (`*.tf.json`, as CDKTF and generators write it): recognised, so that
+/// it is never linted as a server config (a flood of unknown keys), but not read: its strings
+/// are templates (`"${var.x}"`) and its blocks nest differently, a second reader's work.
+pub static JSON_KIND: Kind = Kind {
+    name: "terraform-json",
+    what: "a Terraform file in JSON syntax",
+    detect: detect_json,
+    holds_atlantis,
+    read: None,
+    unread: "atlantis-lint does not read Terraform's JSON syntax (`*.tf.json`) yet; lint the same module call, helm_release or task definition written in `.tf` syntax, or the values file / task definition JSON it hands over",
+};
+
+/// Values for Terraform variables (`*.tfvars`, `*.tfvars.json`): recognised, not read. A
+/// variable's value at apply time depends on every `-var`, `-var-file`, `*.auto.tfvars` and
+/// `TF_VAR_*` of that run, which the linter does not see: `var.*` stays "set at runtime".
+pub static VARS_KIND: Kind = Kind {
+    name: "terraform-vars",
+    what: "a Terraform variable definitions file",
+    detect: detect_vars,
+    holds_atlantis: super::kind::never,
+    read: None,
+    unread: "it holds values for Terraform variables, not an Atlantis configuration; lint the `.tf` file that uses them (each `var.*` there is set at runtime, value unknown: the value at apply time also depends on -var, -var-file, *.auto.tfvars and TF_VAR_*)",
+};
+
+fn detect_vars(probe: &Probe) -> bool {
+    let name = probe.base_name();
+    name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
+fn detect_json(probe: &Probe) -> bool {
+    probe.base_name().ends_with(".tf.json")
+}
+
 /// A module call of terraform-aws-atlantis, a `helm_release` of the chart, or an ECS task
 /// definition with Atlantis variables.
 fn holds_atlantis(probe: &Probe) -> bool {
@@ -601,7 +634,9 @@ fn helm_release(
                     ));
                 }
                 let docs = super::yaml::parse_stream(&padded).map_err(|e| {
-                    let (line, col) = input.sources.get(id).line_col(e.span.start);
+                    // An error at the end of the input is at the end of the heredoc.
+                    let at = e.span.start.min(body.end);
+                    let (line, col) = input.sources.get(id).line_col(at);
                     format!(
                         "the `values` heredoc of helm_release.{label} is not valid YAML (line {line}, column {col}: {})",
                         e.message
