@@ -609,6 +609,15 @@ pub fn mask_tree(val: &Val, sources: &mut crate::source::Sources, secret: bool) 
         VNode::Scalar { .. } if secret => {
             sources.get_mut(val.src).add_secret(val.content_span());
         }
+        // A secret Terraform computes: a reference (`var.github_token`) names, but a template
+        // or a function call may hold a literal piece of it (`"${var.p}ghp_..."`, `trimspace("...")`).
+        VNode::Computed(what)
+            if secret
+                && !what.starts_with("the Terraform value `")
+                && what != "a Terraform reference" =>
+        {
+            sources.get_mut(val.src).add_secret(val.span);
+        }
         _ => {}
     }
 }

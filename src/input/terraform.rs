@@ -654,11 +654,20 @@ fn helm_release(
                     helm_values::mask_tree(&val, input.sources, false);
                     helm_values::merge(&mut tree, val);
                 }
-                VNode::Computed(what) => opaque.push(OpaqueSource {
-                    location: loc(id, "values", val.span),
-                    what: format!("the `values` entry Terraform computes ({what})"),
-                    prefix: String::new(),
-                }),
+                VNode::Computed(what) => {
+                    // Not read, yet shown in snippets: mask what looks like a secret in it
+                    // (`token: ${var.x}...` in an interpolated heredoc), as in a broken file.
+                    let source = input.sources.get_mut(id);
+                    let slice = text.get(val.span.start..val.span.end).unwrap_or("");
+                    for s in super::mask::line_spans(slice, true) {
+                        source.add_secret(Span::new(val.span.start + s.start, val.span.start + s.end));
+                    }
+                    opaque.push(OpaqueSource {
+                        location: loc(id, "values", val.span),
+                        what: format!("the `values` entry Terraform computes ({what})"),
+                        prefix: String::new(),
+                    });
+                }
                 _ => opaque.push(OpaqueSource {
                     location: loc(id, "values", val.span),
                     what: "a `values` entry Terraform computes".into(),
