@@ -569,6 +569,28 @@ const REFERENCE_LISTS: &[&str] = &[
     "googleServiceAccountSecrets",
 ];
 
+/// An ECS container's `secrets` (terraform-aws-atlantis v3's `custom_environment_secrets`): a
+/// list of `{name, valueFrom}` (an SSM parameter or Secrets Manager ARN), or a list Terraform
+/// computes (`[for ...]`, `var.x`), which holds references too.
+fn ecs_secret_refs(key: &str, v: &Val) -> bool {
+    if !matches!(key, "secrets" | "Secrets" | "custom_environment_secrets") {
+        return false;
+    }
+    match &v.node {
+        VNode::Computed(_) => true,
+        VNode::Seq(items) => items.iter().all(|i| match &i.node {
+            VNode::Map(kids) => {
+                kids.iter()
+                    .all(|(k, _)| matches!(k.as_str(), "name" | "Name" | "valueFrom" | "ValueFrom"))
+                    && (i.get("valueFrom").is_some() || i.get("ValueFrom").is_some())
+            }
+            VNode::Computed(_) => true,
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
 /// Keys whose value is a reference to a Secret or ConfigMap key (`{name, key}`), not a value.
 const REFERENCES: &[&str] = &["secretKeyRef", "configMapKeyRef", "secretRef", "configMapRef"];
 
@@ -578,8 +600,9 @@ pub fn mask_tree(val: &Val, sources: &mut crate::source::Sources, secret: bool) 
     match &val.node {
         VNode::Map(kids) => {
             for (k, v) in kids {
-                if REFERENCES.contains(&k.as_str()) && !secret {
-                    // `secretKeyRef: {name: atlantis-vcs, key: token}` names, it holds nothing.
+                if (REFERENCES.contains(&k.as_str()) || ecs_secret_refs(k, v)) && !secret {
+                    // `secretKeyRef: {name: atlantis-vcs, key: token}` names, it holds nothing;
+                    // so does an ECS `secrets: [{name, valueFrom: "arn:..."}]` list.
                     continue;
                 }
                 mask_tree(v, sources, secret || secret_key_name(k));
