@@ -133,7 +133,10 @@ fn bad_inputs_get_one_clear_error() {
     // linted as a server config, which would be a flood of unknown keys).
     let out = run(&d, &["broken.tf"]);
     assert_eq!(out.status.code(), Some(2));
-    put("terraform.tfvars", "github_user = \"bot\"\nrepos = [\"github.com/acme/*\"]\n");
+    put(
+        "terraform.tfvars",
+        "github_user = \"bot\"\nrepos = [\"github.com/acme/*\"]\n",
+    );
     let out = run(&d, &["terraform.tfvars"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("holds values for Terraform variables"));

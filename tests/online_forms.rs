@@ -33,8 +33,11 @@ fn gh_user_ok(r: &Req) -> Reply {
     if r.header("authorization") != Some(&format!("Basic {}", basic(GH_USER, &gh_token()))) {
         return Reply::json(401, r#"{"message":"Bad credentials","status":"401"}"#);
     }
-    Reply::json(200, r#"{"login":"atlantis-bot","id":1234567,"type":"User"}"#)
-        .header("x-oauth-scopes", "repo, read:org")
+    Reply::json(
+        200,
+        r#"{"login":"atlantis-bot","id":1234567,"type":"User"}"#,
+    )
+    .header("x-oauth-scopes", "repo, read:org")
 }
 
 /// Lints one file of the given name, online, against `server`.
@@ -83,7 +86,10 @@ fn a_helm_values_token_is_probed() {
     assert_eq!(d["key"], "gh-token", "{}", run.stdout);
     // Positioned on the token in the values file.
     assert_eq!(d["source"]["line"], 5, "{}", run.stdout);
-    assert!(run.message("credential-verified").contains("user `atlantis-bot`"));
+    assert!(
+        run.message("credential-verified")
+            .contains("user `atlantis-bot`")
+    );
     let reqs = server.requests();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].path, "/user");
@@ -141,10 +147,6 @@ fn a_terraform_module_token_is_probed_and_a_variable_is_not() {
         assert!(server.requests().is_empty(), "something was sent");
         let msg = run.message("probe-unverifiable");
         assert!(msg.contains("gh-token is set at runtime"), "{msg}");
-        assert!(
-            run.rule("credential-verified").is_empty(),
-            "{}",
-            run.stdout
-        );
+        assert!(run.rule("credential-verified").is_empty(), "{}", run.stdout);
     }
 }

@@ -106,7 +106,13 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
     let mut env_names: Vec<(String, Location)> = Vec::new();
     // A list Terraform computes (`environment = local.env`, `[for ...]`), or an element of one
     // (`concat(local.common, [...])`): it may set any variable.
-    for key in ["environment", "secrets", "environmentFiles", "entryPoint", "command"] {
+    for key in [
+        "environment",
+        "secrets",
+        "environmentFiles",
+        "entryPoint",
+        "command",
+    ] {
         let Some(list) = field(c, key) else { continue };
         let computed: Vec<(&Val, &str)> = match &list.node {
             VNode::Computed(what) => vec![(list, what.as_str())],

@@ -592,7 +592,12 @@ fn ecs_secret_refs(key: &str, v: &Val) -> bool {
 }
 
 /// Keys whose value is a reference to a Secret or ConfigMap key (`{name, key}`), not a value.
-const REFERENCES: &[&str] = &["secretKeyRef", "configMapKeyRef", "secretRef", "configMapRef"];
+const REFERENCES: &[&str] = &[
+    "secretKeyRef",
+    "configMapKeyRef",
+    "secretRef",
+    "configMapRef",
+];
 
 /// Masks the values under secret-looking keys of a values tree, in whichever source each
 /// value was written.

@@ -172,8 +172,8 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
         }
         Expression::HeredocTemplate(h) => match literal_heredoc(h) {
             Some((v, body)) => {
-                let exact = (text.get(body.start..body.end) == Some(v.as_str()))
-                    .then_some(body.start);
+                let exact =
+                    (text.get(body.start..body.end) == Some(v.as_str())).then_some(body.start);
                 scalar(v, Ty::Str, exact)
             }
             None => VNode::Computed(describe(e, text)),
@@ -642,7 +642,10 @@ fn helm_release(
                         e.message
                     )
                 })?;
-                if let Some(val) = docs.first().and_then(|d| helm_values::from_yaml(id, &padded, d)) {
+                if let Some(val) = docs
+                    .first()
+                    .and_then(|d| helm_values::from_yaml(id, &padded, d))
+                {
                     helm_values::mask_tree(&val, input.sources, false);
                     helm_values::merge(&mut tree, val);
                 }
@@ -660,7 +663,10 @@ fn helm_release(
                     let source = input.sources.get_mut(id);
                     let slice = text.get(val.span.start..val.span.end).unwrap_or("");
                     for s in super::mask::line_spans(slice, true) {
-                        source.add_secret(Span::new(val.span.start + s.start, val.span.start + s.end));
+                        source.add_secret(Span::new(
+                            val.span.start + s.start,
+                            val.span.start + s.end,
+                        ));
                     }
                     opaque.push(OpaqueSource {
                         location: loc(id, "values", val.span),
