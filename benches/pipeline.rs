@@ -4,7 +4,9 @@
 //! `fixtures/ok` config (a typical config), a config with 5,000 keys, 1,000 configs in a row, a
 //! 300-line multi-document Kubernetes manifest and 1,000 such manifests, a 400-line values file
 //! for the Atlantis Helm chart, the chart's whole default values.yaml with an operator's edits,
-//! a Terraform module call and a whole root module, a 500-line repos.yaml.
+//! a Terraform module call and a whole root module, a 500-line repos.yaml, and a periodic secret
+//! value of 256 KB, 512 KB and 1 MB (the redactor used to build its automaton in quadratic time
+//! for such values): the throughput must stay flat with the size.
 
 use atlantis_lint::input::{NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
@@ -12,7 +14,7 @@ use atlantis_lint::repo_config::Kind;
 use atlantis_lint::repo_config::run::DocInput;
 use atlantis_lint::report::{self, Report};
 use atlantis_lint::rules::Options;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -257,6 +259,23 @@ fn benches(c: &mut Criterion) {
     group.bench_function("lint", |b| {
         b.iter(|| lint_all(black_box(&thousand), &options))
     });
+    group.finish();
+
+    // `gh-token: abab…` quoted back in a non-secret value: the redactor searches the report
+    // for a value of `size` bytes whose every prefix is also a suffix.
+    let mut group = c.benchmark_group("periodic-secret");
+    group.sample_size(10);
+    for size in [256 * 1024, 512 * 1024, 1024 * 1024] {
+        let secret = "ab".repeat(size / 2);
+        let text = format!(
+            "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token: {secret}\nvcs-status-name: x{secret}\n"
+        );
+        let one = vec![request("periodic.yaml", &text)];
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_function(format!("{}KB", size / 1024), |b| {
+            b.iter(|| lint_all(black_box(&one), &options))
+        });
+    }
     group.finish();
 }
 

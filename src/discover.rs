@@ -49,6 +49,13 @@ fn walk(dir: &Path, out: &mut Vec<Found>, depth: usize) {
             let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
             (e.path(), is_dir)
         })
+        // A FIFO, socket or device named `*.yaml` is never opened: opening a FIFO waits for
+        // a writer that may never come. (A dangling symlink stays, to be reported unreadable.)
+        .filter(|(p, is_dir)| {
+            *is_dir
+                || std::fs::metadata(p).is_ok_and(|m| m.is_file())
+                || std::fs::metadata(p).is_err()
+        })
         .collect();
     paths.sort();
     for (path, is_dir) in paths {

@@ -57,6 +57,9 @@ pub struct Finding {
     pub related: Vec<Label>,
     /// A replacement the user most likely meant ("did you mean").
     pub suggestion: Option<String>,
+    /// How many more findings like this one (same rule, same source, later) it stands for:
+    /// a rule past the report's per-source cap counts them instead of building each.
+    pub more: usize,
 }
 
 impl Finding {
@@ -71,6 +74,7 @@ impl Finding {
             label: None,
             related: Vec::new(),
             suggestion: None,
+            more: 0,
         }
     }
 

@@ -6,7 +6,7 @@
 use crate::source::Span;
 use aho_corasick::AhoCorasick;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A token, password, private key or webhook secret.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -75,22 +75,103 @@ impl fmt::Debug for Text {
     }
 }
 
+/// Every secret a run loaded or built beyond the configuration's own values: the contents of a
+/// `*-file` secret, a GitHub App JWT, an encoded header. The report redactor searches for all of
+/// them (and their base64 forms), so a host that echoes one back cannot get it printed.
+///
+/// Cheap to clone (one shared list), and safe to fill from the probe threads. `Debug` shows the
+/// count only.
+#[derive(Clone, Default)]
+pub struct KnownSecrets(Arc<Mutex<Vec<Secret>>>);
+
+impl KnownSecrets {
+    /// Registers a secret as it was loaded or sent. A value with `.`-separated parts (a JWT) or
+    /// several lines (a PEM key) also registers each long part, so an echo of the signature or
+    /// of one line alone is redacted too; a value read from a file is registered trimmed as
+    /// well, as Atlantis trims it.
+    pub fn add(&self, value: &str) {
+        let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut push = |v: &str| {
+            if !v.is_empty() && !list.iter().any(|s| s.expose() == v) {
+                list.push(Secret::new(v));
+            }
+        };
+        push(value);
+        push(value.trim());
+        if value.trim().contains(['.', '\n']) {
+            // PEM armor lines (`-----BEGIN PUBLIC KEY-----`) are no secret.
+            for part in value
+                .trim()
+                .split(['.', '\n'])
+                .map(str::trim)
+                .filter(|p| p.len() >= 16 && !p.starts_with("-----"))
+            {
+                push(part);
+            }
+        }
+    }
+
+    /// A copy of every registered secret.
+    pub fn all(&self) -> Vec<Secret> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl fmt::Debug for KnownSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.lock().map_or(0, |l| l.len());
+        write!(f, "KnownSecrets([REDACTED; {n} values])")
+    }
+}
+
 /// True for key names that suggest a secret, used for keys that are not Atlantis flags
 /// (`gh_token`, `github: {token: ...}`): their values are masked too.
 pub fn name_suggests_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
         "token",
+        "tokn",
+        "tkn",
         "secret",
-        "password",
-        "passwd",
+        "scrt",
+        "pass",
+        "pwd",
         "key",
-        "credential",
+        "cred",
         "auth",
         "pat",
+        "header",
+        "cookie",
+        "session",
+        "bearer",
+        "private",
+        "pem",
+        "cert",
+        "jwt",
+        "signature",
     ]
     .iter()
     .any(|w| n.contains(w))
+}
+
+/// True for a value that looks like a credential whatever its key: a known token shape, a PEM
+/// private key, or a long random-looking word (letters and digits mixed, no spaces, not a URL or
+/// a path). Used for values nobody reads (unknown keys), where masking too much costs nothing.
+pub fn value_looks_secret(value: &str) -> bool {
+    let v = value.trim();
+    if !token_like_spans(v).is_empty() {
+        return true;
+    }
+    if v.len() < 20 || v.contains(char::is_whitespace) || v.contains("://") || v.starts_with('/') {
+        return false;
+    }
+    let upper = v.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = v.bytes().any(|b| b.is_ascii_lowercase());
+    let digit = v.bytes().any(|b| b.is_ascii_digit());
+    let word = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.'));
+    word && ((upper && lower) || (digit && (upper || lower) && v.len() >= 32))
 }
 
 /// Known token prefixes, with the characters a token may continue with.

@@ -466,8 +466,9 @@ fn control_characters_never_reach_the_terminal() {
 
 #[test]
 fn thousands_of_findings_stay_fast() {
-    // 5,000 unknown keys: each one a finding with a snippet. Rendering used to rescan the
-    // whole file for every snippet (quadratic); the 20 s limit of `run` guards against that.
+    // 5,000 unknown keys: the first 100 are listed with a snippet, one more finding counts the
+    // rest. Rendering used to rescan the whole file for every snippet (quadratic); the 20 s
+    // limit of `run` guards against that.
     let mut text = String::from(BASE);
     for i in 0..5_000 {
         text.push_str(&format!("custom-setting-{i}: \"value {i}\"\n"));
@@ -476,8 +477,22 @@ fn thousands_of_findings_stay_fast() {
     let path = write(&dir, "many.yaml", &text);
     let r = run(&["--format", "json", &path]);
     assert_eq!(r.code, 1);
-    let unknown = r.rules().iter().filter(|r| *r == "unknown-key").count();
-    assert_eq!(unknown, 5_000);
+    let unknown: Vec<_> = r
+        .diags()
+        .into_iter()
+        .filter(|d| d["rule"] == "unknown-key")
+        .collect();
+    assert_eq!(unknown.len(), 101);
+    let more = unknown.last().unwrap();
+    assert!(
+        more["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("4900 more unknown-key findings in"),
+        "{more}"
+    );
+    assert_eq!(pos(more).0, 106, "points at the first one left out: {more}");
+    assert_eq!(more["severity"], "error");
     assert_positions_inside(&r, &text);
     let human = run(&["--color", "never", &path]);
     let tail: String = human
@@ -485,8 +500,9 @@ fn thousands_of_findings_stay_fast() {
         .chars()
         .skip(human.stdout.chars().count().saturating_sub(400))
         .collect();
+    assert!(human.stdout.contains("105 │ custom-setting-99:"), "{tail}");
     assert!(
-        human.stdout.contains("5005 │ custom-setting-4999"),
+        human.stdout.contains("4900 more unknown-key findings"),
         "{tail}"
     );
 }
@@ -571,8 +587,14 @@ fn env_file_repetitions_and_odd_lines() {
     let r = run(&["--format", "json", "--env-file", &env]);
     assert_sane(&r, "repeated env vars");
     assert!(r.elapsed < Duration::from_secs(15));
+    // 100 listed, and one more that counts the rest (3,001 repetitions in all).
     let dups = r.rules().iter().filter(|x| *x == "duplicate-key").count();
-    assert!(dups >= 3_000, "{dups}");
+    assert_eq!(dups, 101, "{dups}");
+    assert!(
+        r.stdout.contains("2901 more duplicate-key findings"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains(&long[..100]));
     let human = run(&["--color", "never", "--env-file", &env]);
     assert_sane(&human, "repeated env vars (human)");
@@ -667,7 +689,9 @@ fn drift_webhooks_and_odd_values() {
     let r = lint_file("drift-many", "a.yaml", &text);
     assert_sane(&r, "5,000 drift webhooks");
     assert!(r.elapsed < Duration::from_secs(15));
-    assert_eq!(r.rules().iter().filter(|x| *x == "webhooks").count(), 5_000);
+    // 100 listed, and one more that counts the other 4,900.
+    assert_eq!(r.rules().iter().filter(|x| *x == "webhooks").count(), 101);
+    assert!(r.stdout.contains("4900 more webhooks findings"));
 
     for value in [
         "",
@@ -689,6 +713,271 @@ fn drift_webhooks_and_odd_values() {
         assert_sane(&r, value);
         assert_positions_inside(&r, &text);
     }
+}
+
+#[test]
+fn megabytes_of_unknown_keys_stay_bounded() {
+    // 2 MiB of one unknown key per line: the report lists 100 and
+    // counts the rest, in every format, within the 1 GiB memory limit of `command`.
+    let mut text = String::from(BASE);
+    let mut i = 0;
+    while text.len() < 2 * 1024 * 1024 {
+        text.push_str(&format!("k{i}: 1\n"));
+        i += 1;
+    }
+    let dir = scratch("huge-unknown");
+    let path = write(&dir, "many.yaml", &text);
+    for format in ["json", "sarif", "human", "github"] {
+        let mut cmd = command();
+        cmd.args(["--format", format, &path]);
+        let r = run_with(cmd, None, Duration::from_secs(120));
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert!(
+            r.stdout.len() < 1_000_000,
+            "{format}: {} bytes",
+            r.stdout.len()
+        );
+        assert!(
+            r.stdout
+                .contains(&format!("{} more unknown-key findings", i - 100)),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn periodic_secret_values_are_redacted_in_linear_time() {
+    // A periodic secret made the redactor's automaton build quadratic (20 KB of `ab`: 20 s).
+    let secret = "ab".repeat(100_000);
+    let text = format!("{BASE}gh-token: {secret}\nvcs-status-name: x{secret}\n");
+    let dir = scratch("periodic");
+    let path = write(&dir, "periodic.yaml", &text);
+    let mut cmd = command();
+    cmd.args(["--format", "json", &path]);
+    let r = run_with(cmd, None, Duration::from_secs(30));
+    assert_eq!(r.code, 1, "{}", r.stderr); // gh-token and gh-token-file conflict
+    assert!(
+        !r.stdout.contains("abababab"),
+        "{}",
+        &r.stdout[..2000.min(r.stdout.len())]
+    );
+}
+
+#[test]
+fn a_label_past_column_65535_is_shown() {
+    // A minified JSON config: miette panicked drawing a label past column 65535 (exit 3).
+    let text = format!(
+        "{{\"gh-user\": \"bot\", \"repo-allowlist\": \"github.com/a/*\", \"x\": \"{}\", \"gh-tokn\": 1}}",
+        "a".repeat(70_000)
+    );
+    let dir = scratch("wide");
+    let path = write(&dir, "wide.json", &text);
+    let r = run(&["--color", "never", &path]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("wide.json:1:70067]"), "{}", r.stdout);
+    assert!(r.stdout.contains("…aaaa"), "an excerpt of the line");
+    assert!(r.stdout.lines().all(|l| l.chars().count() < 400));
+    // A long command line too.
+    let long = format!("--repo-allowlist={}", "x".repeat(70_000));
+    let r = run(&["--color", "never", "--", "server", &long, "--gh-tokn=1"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("unknown flag: --gh-tokn"), "{}", r.stdout);
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[test]
+fn fifos_never_block() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("pipe.yaml");
+    mkfifo(&fifo);
+    write(&dir, "atlantis.yaml", BASE);
+    // A directory search skips it.
+    let mut cmd = command();
+    cmd.args(["--format", "json", dir.to_str().unwrap()]);
+    let r = run_with(cmd, None, Duration::from_secs(10));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A token or key file that is a FIFO is not read, with or without --check-files.
+    let token = dir.join("token");
+    mkfifo(&token);
+    let cfg = write(
+        &dir,
+        "fifo-token.yml",
+        format!(
+            "{}gh-app-id: 1\ngh-app-key-file: {}\n",
+            BASE.replace(
+                "/var/run/secrets/atlantis/gh-token",
+                token.to_str().unwrap()
+            ),
+            token.display()
+        ),
+    );
+    for extra in [&[][..], &["--check-files"]] {
+        let mut cmd = command();
+        cmd.args(["--format", "json"]).args(extra).arg(&cfg);
+        let r = run_with(cmd, None, Duration::from_secs(10));
+        assert!(r.code <= 1, "{}", r.stderr);
+    }
+}
+
+#[test]
+fn online_never_reads_an_endless_token_file() {
+    if !command_supports_online() {
+        return;
+    }
+    // `/dev/zero` as gh-token-file: never read (it is no regular file), no request sent.
+    let text = BASE.replace("/var/run/secrets/atlantis/gh-token", "/dev/zero");
+    let dir = scratch("devzero");
+    let path = write(&dir, "zero.yaml", text);
+    let mut cmd = command();
+    cmd.args([
+        "--format",
+        "json",
+        "--online",
+        "--online-timeout",
+        "2",
+        &path,
+    ]);
+    let r = run_with(cmd, None, Duration::from_secs(30));
+    assert!(r.code <= 1, "{}", r.stderr);
+    let d = find(&r.diags(), "probe-unverifiable");
+    assert!(
+        d["message"].as_str().unwrap().contains("gh-token-file"),
+        "{d}"
+    );
+}
+
+fn command_supports_online() -> bool {
+    options(&[]).iter().any(|(n, _)| n == "online")
+}
+
+#[test]
+fn a_failed_write_to_standard_output_exits_2() {
+    // A full disk: the output is lost, so the run fails (a clean exit would pass CI).
+    let dir = scratch("full");
+    let path = write(&dir, "a.yaml", BASE);
+    for args in [
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["schema"],
+        vec!["explain", "unknown-key"],
+        vec!["--format", "json", &path],
+        vec![&path],
+        vec!["emit", "--to", "yaml", &path],
+    ] {
+        let out = command()
+            .args(&args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn output_never_overwrites_an_input_or_follows_a_symlink() {
+    let dir = scratch("output-guard");
+    let cfg = write(&dir, "atlantis.yaml", BASE);
+    let env = write(&dir, "a.env", "ATLANTIS_PORT=4141\n");
+    for (target, args) in [
+        (cfg.clone(), vec![cfg.clone()]),
+        (
+            env.clone(),
+            vec!["--env-file".to_string(), env.clone(), cfg.clone()],
+        ),
+        (
+            dir.to_str().unwrap().to_string() + "/./atlantis.yaml",
+            vec![dir.to_str().unwrap().to_string()],
+        ),
+    ] {
+        let before = std::fs::read(&target).unwrap();
+        let mut cmd = command();
+        cmd.args(["--format", "sarif", "--output", &target])
+            .args(&args);
+        let r = run_with(cmd, None, Duration::from_secs(20));
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+        assert!(r.stderr.contains("refusing to overwrite"), "{}", r.stderr);
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            before,
+            "{target} untouched"
+        );
+    }
+    let link = dir.join("report.sarif");
+    let victim = dir.join("victim");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let r = run(&[
+        "--format",
+        "sarif",
+        "--output",
+        link.to_str().unwrap(),
+        &cfg,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+    assert!(!victim.exists());
+}
+
+#[test]
+fn file_names_never_inject_workflow_commands_or_escapes() {
+    // A committed file name with a newline starting a workflow command, an escape sequence
+    // and a bidi override; with more than 10 findings, so that the github format also prints
+    // plain lines past its annotation limit.
+    let dir = scratch("names");
+    let name = "x\n::error file=a::injected\u{1b}]0;t\u{7}\u{202e}.yaml";
+    let mut text = String::from(BASE);
+    for i in 0..12 {
+        text.push_str(&format!("unknown-{i}: 1\n"));
+    }
+    write(&dir, name, &text);
+    // An unreadable one too, for the stderr message.
+    let bad = dir.join("y\n::error::injected\u{1b}[2J.yaml");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(bad.join("z.yaml"), "gh-user: [\n").unwrap();
+    for format in ["human", "concise", "github", "json", "sarif"] {
+        let r = run(&[
+            "--format",
+            format,
+            "--color",
+            "never",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(r.code <= 2, "{format}: {}", r.stderr);
+        for (stream, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(
+                !out.chars()
+                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                "{format} {stream}: {out:?}"
+            );
+            assert!(
+                !out.lines()
+                    .any(|l| l.trim_start().starts_with("::error file=a")
+                        || l.trim_start().starts_with("::error::injected")),
+                "{format} {stream}: {out}"
+            );
+        }
+    }
+    // An explicit path that cannot be read: the error on stderr is escaped too.
+    let missing = dir.join("m\n::error::injected\u{1b}.yaml");
+    let r = run(&[missing.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        !r.stderr.contains('\u{1b}') && !r.stderr.contains("\n::error"),
+        "{:?}",
+        r.stderr
+    );
 }
 
 // ---- The server-side repo config and repo-level atlantis.yaml ----

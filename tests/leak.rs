@@ -408,7 +408,126 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         env: vec![],
     });
 
-    // 8. Everything at once: file, env file, environment and command line.
+    // 6b. Command lines that hide a secret where no secret flag is: a value-taking flag that
+    // swallows the next word as pflag does, and values glued to a flag without `=`.
+    let swallowing = [
+        vec![
+            "--log-level".to_string(),
+            format!("--gh-webhook-secret={}", m.next()),
+        ],
+        vec![
+            "--vcs-status-name".to_string(),
+            format!("--gitlab-token={}", m.next()),
+        ],
+        vec![
+            "--atlantis-url".to_string(),
+            format!("--gh-token={}", m.next()),
+        ],
+        vec![format!("--gh-token{}", m.next())],
+        vec![format!("--gh-webhook-secret{}", m.next())],
+        vec![format!("--gh-tokenghp_{}", m.next())],
+        vec![format!("--{}", m.next())],
+        vec!["--port".to_string(), format!("--gh-token{}", m.next())],
+    ];
+    for (i, words) in swallowing.into_iter().enumerate() {
+        let mut args = vec![
+            "--".to_string(),
+            "server".into(),
+            "--gh-user".into(),
+            "atlantis-bot".into(),
+        ];
+        args.extend(words);
+        cases.push(Case {
+            name: format!("argv-shape-{i}"),
+            args,
+            env: vec![],
+        });
+    }
+
+    // 6c. YAML that carries a secret where no secret key is: aliases of secrets, values that
+    // swallowed a secret line, continuation lines of files that do not parse, names that are
+    // almost secret keys, secrets nested under unknown keys, credential-shaped values.
+    let shapes = [
+        format!(
+            "{BASE}gh-user: atlantis-bot\ngh-token: &t {}\nvcs-status-name: *t\natlantis-url: *t\n",
+            m.next()
+        ),
+        format!(
+            "{BASE}gh-user: atlantis-bot\ngh-webhook-secret: &w {}\nlog-level: *w\nrepo-config-json: *w\n",
+            m.next()
+        ),
+        format!(
+            "{BASE}gh-user: atlantis-bot\nvcs-status-name: \"atlantis\n  gh-token: {}\n  \"\nport: abc\n",
+            m.next()
+        ),
+        format!(
+            "gh-user: atlantis-bot\ngh-token: |\n  {}\n  {}\nport: [\n",
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "gh-user: atlantis-bot\ngh-token: {}\n  {}\nport: ]\n",
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "gh-user: atlantis-bot\ngh-token: \"{}\n{}\n",
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "gh-user: atlantis-bot\ngh-token: '{}\n  {}'\nport: {{\n",
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "{BASE}gh-user: atlantis-bot\nredis-pass: {}\nweb-pass: {}\ngh-tkn: {}\nwebhook-headers: {}\nredis-pwd: {}\n",
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "{BASE}gh-user: atlantis-bot\ngithub:\n  bot:\n    login: {}\n    value: {}\nextra: [{}, {{a: {}}}]\n",
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "{BASE}gh-user: atlantis-bot\nnotes: ghp_{}\nmisc: {}{}\nold-key: \"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\"\n",
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next()
+        ),
+        format!(
+            "{{\"gh-user\": \"atlantis-bot\", \"gh-token\": \"{}\", \"web-pass\": \"{}\", \"port\": {}}}",
+            m.next(),
+            m.next(),
+            "\"x"
+        ),
+        // The redactor must not be an oracle: the secret inside a non-secret value is hidden in
+        // the snippet as in the message.
+        {
+            let t = m.next();
+            format!(
+                "{BASE}gh-user: atlantis-bot\ngh-token: {t}\nvcs-status-name: \"pre-{t}-post\"\natlantis-url: \"x{t}\"\n"
+            )
+        },
+    ];
+    for (i, text) in shapes.iter().enumerate() {
+        let name = format!("shape{i}.yaml");
+        write(dir, &name, text);
+        cases.push(Case {
+            name: format!("yaml-shape-{i}"),
+            args: vec![path(&name)],
+            env: vec![],
+        });
+    }
+
+    // 7b. Everything at once: file, env file, environment and command line.
     let mut args = vec![
         path("all.yaml"),
         "--env-file".into(),
@@ -1101,6 +1220,20 @@ fn online_probe_never_prints_an_echoed_file_secret_or_jwt() {
                         for part in jwt.split('.').skip(1) {
                             for i in 0..=part.len().saturating_sub(WINDOW) {
                                 windows.insert(part[i..i + WINDOW].to_string());
+                            }
+                        }
+                    }
+                    // Every credential sent (the Basic header's base64 too), whole.
+                    if let Some(auth) = r.header("authorization") {
+                        let credential = auth.split_once(' ').map_or(auth, |(_, c)| c);
+                        let credential = credential
+                            .strip_prefix("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.")
+                            .unwrap_or(credential);
+                        if credential.len() >= WINDOW {
+                            for i in 0..=credential.len() - WINDOW {
+                                if let Some(w) = credential.get(i..i + WINDOW) {
+                                    windows.insert(w.to_string());
+                                }
                             }
                         }
                     }

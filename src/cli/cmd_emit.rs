@@ -50,7 +50,7 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
     let (cfg, findings) = configs.swap_remove(0);
     let findings = lint::finish(&cfg, findings, &Policy::default());
     let mut report = Report::default();
-    report.add(&cfg, findings);
+    report.add_with(&cfg, findings, &options.secrets);
     report.finish();
     if !report.diags.is_empty() {
         let color = std::io::stderr().is_terminal()
@@ -81,12 +81,19 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
     let out = match emit::render(&model, &emit_options) {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("atlantis-lint: error: {}\n  help: {}", e.message, e.help);
+            eprintln!(
+                "atlantis-lint: error: {}\n  help: {}",
+                report::printable(e.message, false),
+                report::printable(e.help, false)
+            );
             return Ok(ExitCode::from(1));
         }
     };
     for note in &model.notes {
-        eprintln!("atlantis-lint: note: {note}");
+        eprintln!(
+            "atlantis-lint: note: {}",
+            report::printable(note.clone(), false)
+        );
     }
     if args.to == emit::Form::Dotenv {
         let fragile = emit::dotenv::fragile(&model, args.secrets);
@@ -102,13 +109,11 @@ pub(super) fn run_emit(args: EmitArgs) -> Result<ExitCode, UsageError> {
         if !keys.is_empty() {
             eprintln!(
                 "atlantis-lint: note: the Secret `{}` must hold the keys {}",
-                args.k8s_secret,
+                report::printable(args.k8s_secret.clone(), false),
                 keys.join(", ")
             );
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -90,18 +90,30 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         None => crate::date::today(),
     };
     let atlantis_version = parse_atlantis_version(args.atlantis_version.as_deref())?;
+    // One list of the secrets read from files or built, shared by the rules, the probe and
+    // the report's redactor.
+    let known = crate::secret::KnownSecrets::default();
     let options = Options {
         check_files: args.check_files,
         today,
         atlantis_version,
+        secrets: known.clone(),
     };
     if args.show_settings {
         return settings::show(&args);
     }
-    let online = args.online.options()?;
+    let online = args.online.options()?.map(|mut o| {
+        o.secrets = known.clone();
+        o
+    });
     let mut read_errors = Vec::new();
     let jobs = requests(&args.sources, &mut read_errors)?;
     let (jobs, doc_inputs) = sources::documents(&args.sources, jobs)?;
+    for target in &args.targets {
+        if let Some(path) = &target.path {
+            check_output_path(path, &jobs, &doc_inputs)?;
+        }
+    }
     // The settings file of each input: excluded inputs are dropped, the others take its kind,
     // assume-set and policy where the command line does not say otherwise.
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -170,7 +182,10 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             } else {
                 "read-only requests to"
             };
-            eprintln!("atlantis-lint: --online: {what} {}", hosts.join(", "));
+            eprintln!(
+                "atlantis-lint: --online: {what} {}",
+                report::printable(hosts.join(", "), false)
+            );
         }
         // Every configuration's hosts at once (each probe runs its hosts concurrently too).
         let probed: Vec<_> = std::thread::scope(|s| {
@@ -220,7 +235,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     let mut report = Report::default();
     for ((cfg, findings), a) in linted.into_iter().zip(&applied) {
         let findings = lint::finish(&cfg, findings, &settings::policy(a, &args));
-        report.add(&cfg, findings);
+        report.add_with(&cfg, findings, &known);
     }
     for linted_doc in docs {
         let applied_doc = resolver.applied(Some(linted_doc.doc.name.as_str()))?;
@@ -256,12 +271,12 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         };
         match &target.path {
             None => {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(out.as_bytes());
-                let _ = stdout.flush();
+                if let Err(UsageError(e)) = write_stdout(out.as_bytes()) {
+                    read_errors.push(e);
+                }
             }
             Some(path) => {
-                if let Err(e) = std::fs::write(path, out.as_bytes()) {
+                if let Err(e) = write_output(path, out.as_bytes()) {
                     read_errors.push(format!(
                         "cannot write {}: {}",
                         path.display(),
@@ -282,7 +297,7 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             .any(|t| t.path.is_none() && t.format == Format::Human);
     for (i, e) in read_errors.iter().enumerate() {
         if !(shown_on_terminal && i < report.failures.len()) {
-            eprintln!("atlantis-lint: {e}");
+            eprintln!("atlantis-lint: {}", report::printable(e.clone(), false));
         }
     }
 
@@ -296,6 +311,67 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refuses an `--output` path that is a symlink (the report would land wherever it points) or
+/// one of the files being linted (the report would replace the config).
+fn check_output_path(
+    path: &Path,
+    jobs: &[sources::Job],
+    docs: &[crate::repo_config::run::DocInput],
+) -> Result<(), UsageError> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // a new file
+    };
+    let shown = crate::report::printable(path.display().to_string(), false);
+    if meta.file_type().is_symlink() {
+        return Err(UsageError(format!(
+            "--output {shown} is a symbolic link; refusing to write through it (give the path of a regular file)"
+        )));
+    }
+    let inputs = jobs
+        .iter()
+        .flat_map(|j| &j.request.inputs)
+        .filter_map(|input| match input {
+            crate::input::Input::File { file, .. } | crate::input::Input::EnvFile(file) => {
+                Some(file.name.as_str())
+            }
+            _ => None,
+        })
+        .chain(docs.iter().map(|d| d.file.name.as_str()));
+    for input in inputs {
+        if std::fs::metadata(input).is_ok_and(|m| same_file(&m, &meta)) {
+            return Err(UsageError(format!(
+                "--output {shown} is one of the files being linted; refusing to overwrite it"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len()
+        && a.modified().ok() == b.modified().ok()
+        && a.created().ok() == b.created().ok()
+}
+
+/// Writes a report file, never through a symlink planted since the check.
+fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)?.write_all(bytes)
 }
 
 /// Rules the user asked to ignore or lower (command line or settings file) whose findings were

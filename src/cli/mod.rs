@@ -516,7 +516,8 @@ pub fn main() -> ExitCode {
     }) {
         Ok(Ok(code)) => code,
         Ok(Err(UsageError(msg))) => {
-            eprintln!("atlantis-lint: {msg}");
+            // A message may name a path or a value from the input: never print it raw.
+            eprintln!("atlantis-lint: {}", report::printable(msg, false));
             ExitCode::from(2)
         }
         Err(_) if STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst) => ExitCode::SUCCESS,
@@ -540,7 +541,7 @@ fn dashdash_given() -> bool {
 pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
     match cli.command {
         Some(Command::Rules { format }) => {
-            print!("{}", list_rules(format));
+            write_stdout(list_rules(format).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Explain { rule }) => match rules::find(&rule) {
@@ -553,33 +554,32 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                         )
                     })
                     .unwrap_or_default();
-                println!(
-                    "# {} ({})\n\n{}\n\n{since}{}",
+                let text = format!(
+                    "# {} ({})\n\n{}\n\n{since}{}\n",
                     info.id,
                     info.severity.as_str(),
                     info.summary,
                     info.docs.trim_end()
                 );
+                write_stdout(text.as_bytes())?;
                 Ok(ExitCode::SUCCESS)
             }
             None => Err(hints::unknown_rule(&rule)),
         },
         Some(Command::Schema { kind }) => {
             use crate::repo_config::schema as rs;
-            print!(
-                "{}",
-                match kind {
-                    SchemaKind::ServerConfig => crate::schema::schema_text(),
-                    SchemaKind::RepoConfig => rs::text(&rs::repo_config_schema()),
-                    SchemaKind::RepoYaml => rs::text(&rs::repo_yaml_schema()),
-                }
-            );
+            let text = match kind {
+                SchemaKind::ServerConfig => crate::schema::schema_text(),
+                SchemaKind::RepoConfig => rs::text(&rs::repo_config_schema()),
+                SchemaKind::RepoYaml => rs::text(&rs::repo_yaml_schema()),
+            };
+            write_stdout(text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "atlantis-lint", &mut out);
-            let _ = std::io::stdout().write_all(&out);
+            write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Man) => {
@@ -587,11 +587,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
                 .map_err(|e| UsageError(format!("cannot render the man page: {e}")))?;
-            let _ = std::io::stdout().write_all(&out);
+            write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Emit(args)) => run_emit(*args),
         None => run_lint(cli.lint),
+    }
+}
+
+/// Writes `bytes` to standard output. A reader that went away (`| head`) ends the output
+/// quietly; any other failure (a full disk) fails the run: an empty file must not pass as a
+/// clean report.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), UsageError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(UsageError(format!("cannot write to standard output: {e}"))),
     }
 }
 

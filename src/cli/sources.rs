@@ -204,7 +204,7 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
             if found == 0 {
                 eprintln!(
                     "atlantis-lint: no Atlantis configuration found in {}",
-                    p.display()
+                    crate::report::printable(p.display().to_string(), false)
                 );
             }
             continue;

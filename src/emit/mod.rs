@@ -68,12 +68,15 @@ pub struct Entry {
     pub value: Value,
     /// True when the value is the flag's default (written only with `--with-defaults`).
     pub is_default: bool,
+    /// A value of a flag that is not secret, yet holds a secret: an alias of a secret value, a
+    /// secret flag swallowed as its value, a token pasted into the wrong key.
+    pub holds_secret: bool,
 }
 
 impl Entry {
     /// True when the value is a secret (a default, such as `web-password`'s, is none).
     pub fn is_secret(&self) -> bool {
-        self.flag.is_secret_value() && !self.is_default
+        (self.flag.is_secret_value() && !self.is_default) || self.holds_secret
     }
 }
 
@@ -166,6 +169,7 @@ impl Model {
 /// Builds the normalised model; `with_defaults` keeps values equal to the defaults.
 pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
     let mut model = Model::default();
+    let redactor = crate::report::Redactor::new(cfg, &crate::secret::KnownSecrets::default());
     let version = cfg.version();
     // The flags of the release being written for (the latest unless --atlantis-version).
     for (flag, history) in crate::flags::FLAGS
@@ -212,13 +216,25 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
         if is_default && !with_defaults {
             continue;
         }
+        let holds_secret = match &value {
+            Value::Str(t) => t.is_secret() || redactor.finds(t.as_str()),
+            _ => false,
+        };
         model.entries.push(Entry {
             flag,
             value,
             is_default,
+            holds_secret,
         });
     }
     model.webhooks = webhooks(cfg, &mut model.notes);
+    for hook in &mut model.webhooks {
+        for (_, text) in &mut hook.fields {
+            if !text.is_secret() && redactor.finds(text.as_str()) {
+                *text = Text::new(text.as_str().to_string(), true);
+            }
+        }
+    }
     model
 }
 

@@ -10,7 +10,7 @@ use crate::config::{
     ArgvIssue, Channel, KeyMatch, Location, Origin, RawValue, Setting, Spelling, match_flag,
 };
 use crate::flags::{self, FlagKind, FlagType};
-use crate::secret::{Text, name_suggests_secret};
+use crate::secret::{Text, name_suggests_secret, value_looks_secret};
 use crate::source::{SourceId, SourceKind, SourceText, Span};
 
 /// Renders one argument for the one-line snippet, quoting it like a shell would need.
@@ -44,6 +44,59 @@ fn flag_name(word: &str) -> Option<&str> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
     valid.then_some(name)
+}
+
+/// Marks the end of the shown name of a flag whose value was glued to it (`--gh-token…` for
+/// `--gh-tokenghp_x`): only the flag part is ever shown.
+pub const GLUED: char = '…';
+
+/// The flag an unknown name starts with when a value was glued to it without `=`
+/// (`gh-tokenghp_x` from `--gh-token$TOKEN`): the longest flag taking a value that is a proper
+/// prefix of `name`, followed by something that does not continue a flag name (`-`).
+pub fn glued_flag(name: &str) -> Option<&'static flags::Flag> {
+    (1..name.len())
+        .rev()
+        .filter(|&i| name.is_char_boundary(i) && !name[i..].starts_with('-'))
+        .filter_map(|i| flags::lookup(&name[..i]))
+        .find(|f| f.ty != FlagType::Bool && f.kind != FlagKind::FileOnly)
+}
+
+/// A flag name as it may be shown: a glued value cut off (`gh-token…`), a pasted credential
+/// hidden.
+fn shown_name(name: &str) -> String {
+    if flags::lookup(name).is_some() {
+        return name.to_string();
+    }
+    match glued_flag(name) {
+        Some(f) => format!("{}{GLUED}", f.name),
+        None if value_looks_secret(name) => "<redacted>".into(),
+        None => name.to_string(),
+    }
+}
+
+/// For a word a flag swallowed as its value: the byte offset from which it is secret, when it
+/// reads as a secret flag with its value (`--gh-webhook-secret=x`: after the `=`), a secret
+/// flag's name glued to a value, or a credential.
+fn swallowed_secret(word: &str) -> Option<usize> {
+    if let Some(name) = flag_name(word) {
+        let body_at = word.len() - word.trim_start_matches('-').len();
+        let eq = word.find('=');
+        let secret_name = crate::input::mask::name_is_secret(name)
+            || glued_flag(name).is_some_and(|f| f.is_secret_value());
+        if secret_name {
+            return Some(match (eq, glued_flag(name)) {
+                (Some(e), _) => e + 1,
+                (None, Some(f)) if flags::lookup(name).is_none() => body_at + f.name.len(),
+                (None, _) => word.len(),
+            });
+        }
+        if let Some(e) = eq {
+            if value_looks_secret(&word[e + 1..]) {
+                return Some(e + 1);
+            }
+        }
+    }
+    None
 }
 
 /// Reads `args` (the words after `--`), returning the rendered command line, settings and issues.
@@ -164,7 +217,13 @@ fn read_core(
                 index: i,
                 flag: flag_name(arg).map_or_else(
                     || format!("<argument {i}>"),
-                    |n| format!("{}{n}", if arg.starts_with("--") { "--" } else { "-" }),
+                    |n| {
+                        format!(
+                            "{}{}",
+                            if arg.starts_with("--") { "--" } else { "-" },
+                            shown_name(n)
+                        )
+                    },
                 ),
             },
             span,
@@ -176,7 +235,24 @@ fn read_core(
                 None => (body, None),
             };
             let matched = match_flag(flags::lookup(name));
-            let key_span = inner(0, 2 + name.len());
+            // `--gh-token$TOKEN`: a value glued to a flag, or a pasted credential (`--ghp_...`):
+            // the name shown stops where the value starts.
+            let glued = match matched {
+                KeyMatch::Unknown if inline.is_none() => glued_flag(name),
+                _ => None,
+            };
+            let pasted =
+                matches!(matched, KeyMatch::Unknown) && glued.is_none() && value_looks_secret(name);
+            if let Some(f) = glued {
+                secrets.push(inner(2 + f.name.len(), 2 + name.len()));
+            } else if pasted {
+                secrets.push(inner(2, 2 + name.len()));
+            }
+            let shown = shown_name(name);
+            let key_span = match glued {
+                Some(f) => inner(0, 2 + f.name.len()),
+                None => inner(0, 2 + name.len()),
+            };
             let flag = match matched {
                 KeyMatch::Flag(f) if f.kind == FlagKind::FileOnly => None,
                 KeyMatch::Flag(f) => Some(f),
@@ -190,7 +266,10 @@ fn read_core(
             let secret = match matched {
                 KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
                 KeyMatch::Unknown => {
-                    name_suggests_secret(name) || crate::input::mask::near_secret_flag(name)
+                    name_suggests_secret(name)
+                        || crate::input::mask::near_secret_flag(name)
+                        || glued.is_some()
+                        || pasted
                 }
             };
             let takes_value = match flag {
@@ -206,6 +285,13 @@ fn read_core(
                 ),
                 None if takes_value && i + 1 < args.len() => {
                     i += 1;
+                    // pflag takes the next word whatever it is (`--log-level --gh-token=x`):
+                    // a swallowed secret flag stays a secret.
+                    let swallowed = swallowed_secret(&args[i]);
+                    if let Some(from) = swallowed {
+                        secrets.push(place(i, from, args[i].len()));
+                    }
+                    let secret = secret || swallowed.is_some();
                     (
                         RawValue::Text(Text::new(args[i].clone(), secret)),
                         content(i),
@@ -223,14 +309,14 @@ fn read_core(
             };
             settings.push(Setting {
                 matched,
-                key: format!("--{name}"),
+                key: format!("--{shown}"),
                 value,
                 origin: Origin {
                     source: source_id,
                     channel: Channel::Flag,
                     spelling: Spelling::Flag {
                         index,
-                        flag: format!("--{name}"),
+                        flag: format!("--{shown}"),
                     },
                     key_span,
                     value_span,

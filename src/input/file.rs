@@ -10,7 +10,7 @@ use crate::config::{
 use crate::flags;
 use crate::input::mask;
 use crate::input::yaml::{self, NodeId, NodeKind, YamlDoc};
-use crate::secret::{Text, name_suggests_secret};
+use crate::secret::{Text, name_suggests_secret, value_looks_secret};
 use crate::source::{SourceId, SourceText, Span};
 use crate::value::{Resolved, resolve};
 use std::collections::{HashMap, HashSet};
@@ -78,6 +78,7 @@ pub fn read_region(
                     false,
                     0,
                     &mut HashSet::new(),
+                    &mut HashSet::new(),
                 );
             }
             NodeKind::Scalar(s) if resolve(s, false) == Resolved::Null => {}
@@ -90,7 +91,7 @@ pub fn read_region(
             for span in shifted(mask::line_spans(&slice, true)) {
                 source.add_secret(span);
             }
-            mask(&doc, root, false, source, 0);
+            mask(&doc, root, false, true, source, 0, &mut HashSet::new());
         }
     }
     if let Some(extra) = doc.extra_document {
@@ -114,6 +115,7 @@ fn read_mapping(
     merged: bool,
     depth: usize,
     merged_seen: &mut HashSet<NodeId>,
+    secret_nodes: &mut HashSet<NodeId>,
 ) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut merges = Vec::new();
@@ -130,13 +132,43 @@ fn read_mapping(
             continue;
         }
         let matched = match_flag(flags::lookup_key(&key));
-        let secret = match matched {
+        let value_node = doc.node(v);
+        let unknown = matches!(matched, KeyMatch::Unknown);
+        let mut secret = match matched {
             KeyMatch::Flag(f) | KeyMatch::Removed(f) => f.is_secret_value(),
             KeyMatch::Unknown => {
-                name_suggests_secret(&key) || crate::input::mask::near_secret_flag(&key)
+                let looks = matches!(&doc.resolve(v).kind, NodeKind::Scalar(s) if value_looks_secret(&s.value));
+                // `write_git_creds`: another spelling of a flag is as secret as that flag.
+                match flags::lookup_key(&flags::normalise(&key)) {
+                    Some(f) => f.is_secret_value() || looks,
+                    None => {
+                        name_suggests_secret(&key)
+                            || crate::input::mask::near_secret_flag(&key)
+                            || looks
+                    }
+                }
             }
         };
-        let value_node = doc.node(v);
+        // An alias of a secret (`vcs-status-name: *token`) is as secret as its anchor.
+        if let NodeKind::Alias(target) = value_node.kind {
+            secret |= secret_nodes.contains(&target);
+        }
+        // A quoted or plain value over several lines that swallowed a secret assignment
+        // (`vcs-status-name: "x` + a `gh-token: ...` line + `"`).
+        if !secret && matches!(value_node.kind, NodeKind::Scalar(_)) {
+            let span = value_node.span;
+            if let Some(body) = source
+                .text
+                .get(span.start..span.end)
+                .filter(|b| b.contains('\n'))
+            {
+                let inner = mask::line_spans(body, true);
+                secret = !inner.is_empty();
+                for s in inner {
+                    source.add_secret(Span::new(span.start + s.start, span.start + s.end));
+                }
+            }
+        }
         let origin = Origin {
             source: source_id,
             channel: Channel::File,
@@ -149,12 +181,16 @@ fn read_mapping(
             },
         };
         let value = raw_value(doc, v, secret);
+        // Under an unknown key (which Atlantis ignores), anything shaped like a credential is
+        // masked too, whatever its own key.
         mask(
             doc,
             v,
             secret || key.eq_ignore_ascii_case("webhooks"),
+            unknown,
             source,
             depth,
+            secret_nodes,
         );
 
         let folded = key.to_ascii_lowercase();
@@ -206,6 +242,7 @@ fn read_mapping(
                         true,
                         depth + 1,
                         merged_seen,
+                        secret_nodes,
                     );
                 }
             }
@@ -239,18 +276,33 @@ fn raw_value(doc: &YamlDoc, id: NodeId, secret: bool) -> RawValue {
     }
 }
 
-/// Registers the spans of secret scalars below `id` (all of them when `secret`).
-fn mask(doc: &YamlDoc, id: NodeId, secret: bool, source: &mut SourceText, depth: usize) {
+/// Registers the spans of secret scalars below `id` (all of them when `secret`; with `loose`,
+/// also those that look like a credential), and the ids of the secret nodes (for the aliases
+/// that point at them).
+fn mask(
+    doc: &YamlDoc,
+    id: NodeId,
+    secret: bool,
+    loose: bool,
+    source: &mut SourceText,
+    depth: usize,
+    secret_nodes: &mut HashSet<NodeId>,
+) {
     if depth > yaml::MAX_DEPTH {
         return;
     }
     let node = doc.node(id);
+    let secret = secret
+        || (loose && matches!(&node.kind, NodeKind::Scalar(s) if value_looks_secret(&s.value)));
+    if secret {
+        secret_nodes.insert(id);
+    }
     match &node.kind {
         NodeKind::Scalar(_) if secret => source.add_secret(scalar_content(&source.text, node.span)),
         NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
         NodeKind::Seq(items) => {
             for &i in items {
-                mask(doc, i, secret, source, depth + 1);
+                mask(doc, i, secret, loose, source, depth + 1, secret_nodes);
             }
         }
         NodeKind::Map(pairs) => {
@@ -262,7 +314,7 @@ fn mask(doc: &YamlDoc, id: NodeId, secret: bool, source: &mut SourceText, depth:
                         }
                         _ => false,
                     };
-                mask(doc, v, inner_secret, source, depth + 1);
+                mask(doc, v, inner_secret, loose, source, depth + 1, secret_nodes);
             }
         }
     }

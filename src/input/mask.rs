@@ -160,32 +160,83 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// Spans to mask in `text`. With `whole_lines`, every line is read (a file whose structure is
-/// unknown); otherwise only comments.
+/// unknown), and a masked value goes on over its continuation lines: the lines indented more
+/// than its key (a block scalar, a multi-line plain scalar) and, after an opening quote with no
+/// closing one, every line up to the closing quote (to the end of the text if there is none).
+/// Otherwise only comments are read.
 pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut offset = 0;
+    // The masked value that may go on: (indentation of its key, open quote if any).
+    let mut open: Option<(usize, Option<u8>)> = None;
     for line in text.split('\n') {
         let line_start = offset;
         offset += line.len() + 1;
+        let body = line.trim_end_matches('\r');
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        // Where this line's own reading starts (after a quote that closes on it).
+        let mut rest_from = 0;
+        if let Some((key_indent, quote)) = open {
+            let content = Span::new(line_start + indent, line_start + body.len());
+            match quote {
+                // An unindented `known-flag:` line: the quote was a typo, not a value running on.
+                Some(_) if indent == 0 && starts_with_flag_key(body) => open = None,
+                Some(q) => match closing_quote(body, q) {
+                    Some(at) => {
+                        spans.push(Span::new(line_start + indent.min(at), line_start + at));
+                        open = None;
+                        rest_from = at + 1;
+                    }
+                    None => {
+                        spans.push(content);
+                        continue;
+                    }
+                },
+                None if body.trim().is_empty() || indent > key_indent => {
+                    spans.push(content);
+                    continue;
+                }
+                None => open = None,
+            }
+        }
         let from = if whole_lines {
-            Some(0)
+            Some(rest_from)
         } else {
             comment_start(line)
         };
         let Some(from) = from else { continue };
         let found = segment_spans(&line[from..]).or_else(|| {
             // `gh-token ghp_...` (a forgotten `:` or `=`), in a file whose structure is unknown.
-            whole_lines.then(|| spaced_value(line)).flatten()
+            whole_lines.then(|| spaced_value(&line[from..])).flatten()
         });
         if let Some(s) = found {
             spans.push(Span::new(
                 line_start + from + s.start,
                 line_start + from + s.end,
             ));
+            if whole_lines {
+                // An opening quote just before the masked part, not closed on this line.
+                let quote = line[..from + s.start]
+                    .bytes()
+                    .last()
+                    .filter(|b| matches!(b, b'"' | b'\''))
+                    .filter(|&q| closing_quote(&line[from + s.start..], q).is_none());
+                open = Some((indent, quote));
+            }
+        } else if whole_lines {
+            // `gh-token:` with its value on the next lines (`|`, `>`, or plain).
+            let key = body[from.min(body.len())..]
+                .trim_end()
+                .strip_suffix(':')
+                .map(str::trim);
+            if key.is_some_and(|k| name_is_secret(k.trim_start_matches("- "))) {
+                open = Some((indent, None));
+            }
         }
         // A secret in a comment after a value: `gh-user: bob # token: ...`.
         if whole_lines {
-            if let Some(c) = comment_start(line).filter(|&c| c > 0) {
+            if let Some(c) = comment_start(&line[from..]).filter(|&c| c > 0) {
+                let c = from + c;
                 if let Some(s) = segment_spans(&line[c..]) {
                     spans.push(Span::new(line_start + c + s.start, line_start + c + s.end));
                 }
@@ -193,6 +244,28 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
         }
     }
     spans
+}
+
+/// True for a line `flag-name: ...` whose name is an Atlantis flag.
+fn starts_with_flag_key(line: &str) -> bool {
+    line.split_once(':')
+        .is_some_and(|(k, _)| flags::lookup_key(k.trim_matches(['"', '\''])).is_some())
+}
+
+/// Where a quoted value opened before `line` closes on it: the offset of the closing quote
+/// (`''` and `\"` are escapes, not the end).
+fn closing_quote(line: &str, quote: u8) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -224,7 +297,7 @@ mod tests {
         let t = "gh-user: bob\r\ngh-token: \"abc\r\n{\"gh-webhook-secret\": \"x\"}\ngh-token-file: /p\n";
         assert_eq!(
             masked(t, true),
-            "gh-user: bob\r\ngh-token: \"***\r\n{\"gh-webhook-secret\": \"***\ngh-token-file: /p\n"
+            "gh-user: bob\r\ngh-token: \"***\r\n*\"gh-webhook-secret\": \"***\ngh-token-file: /p\n"
         );
     }
 
@@ -245,6 +318,20 @@ mod tests {
         for name in ["annotation-12", "pathType", "replicaCount", "gh-user"] {
             assert!(!near_secret_flag(name), "{name}");
         }
+    }
+
+    #[test]
+    fn continuation_lines_of_broken_files() {
+        // A block scalar, a multi-line plain scalar and an unclosed quote, each in a file that
+        // does not parse: the lines that continue the secret are masked too.
+        let t = "gh-token: |\n  abc\n  def\nport: [\n";
+        assert_eq!(masked(t, true), "gh-token: *\n  ***\n  ***\nport: [\n");
+        let t = "gh-token: abc\n  def\n\n  ghi\nx: ]\n";
+        assert_eq!(masked(t, true), "gh-token: ***\n  ***\n\n  ***\nx: ]\n");
+        let t = "gh-token: \"abc\ndef\nghi\" x\nport: [\n";
+        assert_eq!(masked(t, true), "gh-token: \"***\n***\n***\" x\nport: [\n");
+        let t = "gh-token: 'ab''c\nd''e'\ngh-user: x\n";
+        assert_eq!(masked(t, true), "gh-token: '*****\n****'\ngh-user: x\n");
     }
 
     #[test]

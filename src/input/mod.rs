@@ -16,10 +16,13 @@ pub mod helm_values;
 pub mod kind;
 pub mod kubernetes;
 pub mod mask;
+mod regular;
 pub mod repo_config;
 pub mod server_config;
 pub mod terraform;
 pub mod yaml;
+
+pub use regular::read_regular_file;
 
 use crate::config::{
     Channel, EffectiveConfig, KeyMatch, Origin, RawValue, Setting, Spelling, Unknown,

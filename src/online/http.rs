@@ -181,7 +181,7 @@ impl Http {
             dry_run: options.dry_run,
             connect_to: options.connect_to.clone(),
             credential_name,
-            secrets: Rc::new(Secrets::default()),
+            secrets: Rc::new(Secrets::reporting_to(options.secrets.clone())),
             low_quota: RefCell::new(None),
             planned: RefCell::new(Vec::new()),
             answered: Cell::new(false),

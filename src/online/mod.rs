@@ -71,6 +71,9 @@ pub struct Options {
     pub ca_pem: Vec<Vec<u8>>,
     /// `--connect-to` overrides.
     pub connect_to: Vec<ConnectTo>,
+    /// Every secret the probe loads (a `*-file` credential) or builds (a GitHub App JWT) goes
+    /// here, so that the report redacts it when a host echoes it back.
+    pub secrets: crate::secret::KnownSecrets,
     /// Hosts that may receive a credential whatever source names them (`--online-host`).
     /// Hook: the settings file's list of allowed hosts is appended here by the CLI.
     pub allowed_hosts: Vec<String>,
@@ -91,6 +94,7 @@ impl Default for Options {
             allow_http: false,
             ca_pem: Vec::new(),
             connect_to: Vec::new(),
+            secrets: Default::default(),
             allowed_hosts: Vec::new(),
             dry_run: false,
             progress: false,

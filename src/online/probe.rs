@@ -206,6 +206,9 @@ pub struct Probe<'a> {
     require_online: bool,
 }
 
+/// The largest credential file read (a token or a PEM key is a few KB).
+const MAX_CREDENTIAL_FILE: u64 = 1 << 20;
+
 /// Values people put in token fields while bootstrapping; probing them only produces a 401.
 fn is_placeholder(s: &str) -> bool {
     let l = s.trim().to_ascii_lowercase();
@@ -478,21 +481,18 @@ impl Probe<'_> {
 /// Reads a credential file: a regular file of at most 1 MiB (a FIFO would block, `/dev/zero`
 /// never ends), into a buffer wiped after use.
 fn read_secret_file(path: &str) -> Result<Zeroizing<String>, &'static str> {
-    use std::io::Read as _;
-    const MAX: u64 = 1 << 20;
-    let meta = std::fs::metadata(path).map_err(|_| "cannot be read from here")?;
-    if !meta.is_file() {
-        return Err("is not a regular file");
+    // Never a FIFO, socket or device, not even one swapped in after the check (no blocking open).
+    match crate::input::read_regular_file(std::path::Path::new(path), MAX_CREDENTIAL_FILE) {
+        Ok(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            Ok(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Err("is not a regular file"),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            Err("is larger than 1 MiB, which no credential is")
+        }
+        Err(_) => Err("cannot be read from here"),
     }
-    let file = std::fs::File::open(path).map_err(|_| "cannot be read from here")?;
-    let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| "cannot be read from here")?;
-    if bytes.len() as u64 > MAX {
-        return Err("is larger than 1 MiB, which no credential is");
-    }
-    Ok(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 #[cfg(test)]

@@ -14,11 +14,12 @@
 //! A host's probe runs on its own thread; the thread's secrets are reachable from `scrub` without
 //! passing them through every call ([`Scope`]).
 //!
-//! TODO(issue-14): once the report redactor accepts extra secrets, hand it these values too, so
-//! that the last line of defence knows them as well (today the probe redacts its own findings
-//! before they leave `probe::run_one`).
+//! Every value registered here is also handed to the run's [`KnownSecrets`], so that the report
+//! redactor (the last line of defence) knows it as well; the probe still redacts its own
+//! findings before they leave `probe::run_one`.
 
 use crate::finding::Finding;
+use crate::secret::KnownSecrets;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -37,6 +38,8 @@ pub struct Secrets {
     pieces: RefCell<Option<Rc<Option<AhoCorasick>>>>,
     /// ... and the whole values with their base64 fragments (for every finding).
     whole: RefCell<Option<Rc<Option<AhoCorasick>>>>,
+    /// The run's list for the report redactor: every value registered here goes there too.
+    report: KnownSecrets,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -78,6 +81,14 @@ fn build(patterns: Vec<Vec<u8>>, kind: MatchKind) -> Option<AhoCorasick> {
 }
 
 impl Secrets {
+    /// Secrets whose values also reach the report redactor through `report`.
+    pub fn reporting_to(report: KnownSecrets) -> Secrets {
+        Secrets {
+            report,
+            ..Secrets::default()
+        }
+    }
+
     /// Registers a secret (and its trimmed form). Values shorter than 8 characters are kept
     /// out of redaction: they would match ordinary words.
     pub fn add(&self, value: &str) {
@@ -94,6 +105,7 @@ impl Secrets {
         let mut values = self.values.borrow_mut();
         for v in [value, value.trim()] {
             if v.len() >= WINDOW && !values.iter().any(|(x, _)| x.as_str() == v) {
+                self.report.add(v);
                 values.push((Zeroizing::new(v.to_string()), encoded));
                 *self.pieces.borrow_mut() = None;
                 *self.whole.borrow_mut() = None;

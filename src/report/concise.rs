@@ -12,6 +12,11 @@ use super::{Diag, Report, SourceRef};
 
 /// The prefix before `SEVERITY[RULE]`, without the trailing `: `.
 pub fn position(diag: &Diag) -> String {
+    // A path or a name from the input may hold any character: escape it.
+    super::printable(raw_position(diag), false)
+}
+
+fn raw_position(diag: &Diag) -> String {
     match &diag.source {
         SourceRef::File {
             path, line, column, ..

@@ -16,11 +16,10 @@ use crate::finding::Severity;
 /// GitHub's limit of annotations of one level per step.
 pub const LIMIT_PER_LEVEL: usize = 10;
 
-/// Escapes a command's message (data).
+/// Escapes a command's message (data). Other control characters (an escape sequence, a bell)
+/// and bidirectional overrides, which the runner would pass to the log, are written as `\u{..}`.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    super::printable(s.replace('%', "%25").replace('\r', "%0D"), true).replace('\n', "%0A")
 }
 
 /// Escapes a command's property value.
@@ -125,5 +124,11 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50% a\r\nb: c,d"), "50%25 a%0D%0Ab: c,d");
         assert_eq!(escape_property("dir/a:b,c%\n"), "dir/a%3Ab%2Cc%25%0A");
+        // Escape sequences, bells and bidi overrides never reach the log raw.
+        assert_eq!(
+            escape_data("a\u{1b}[31mb\u{7}c\u{202e}d"),
+            "a\\u{1b}[31mb\\u{7}c\\u{202e}d"
+        );
+        assert_eq!(escape_property("x\u{1b}:y"), "x\\u{1b}%3Ay");
     }
 }

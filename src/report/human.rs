@@ -32,17 +32,101 @@ struct RelatedNote {
     labels: Vec<LabeledSpan>,
 }
 
-fn labeled(snippet: &Snippet, primary: bool) -> LabeledSpan {
-    let span = (snippet.span.start, snippet.span.len());
-    let label = snippet.label.clone().map(|l| super::printable(l, false));
-    if primary {
-        LabeledSpan::new_primary_with_span(label, span)
-    } else {
-        LabeledSpan::new_with_span(label, span)
+/// Lines longer than this (in bytes) are shown as an excerpt around the span: miette cannot draw
+/// a label past column 65535 (a minified JSON config, a long command line), and nobody reads
+/// a 70,000-character line anyway.
+const LONG_LINE: usize = 400;
+
+/// How much of a long line is shown on each side of the span.
+const EXCERPT_CONTEXT: usize = 80;
+
+/// Where a snippet's span lies in the text miette is given: the source itself, or an excerpt of
+/// one long line (`…` + the bytes `from..to` of the source + `…`).
+#[derive(Clone, Copy)]
+struct View {
+    /// Byte range of the source shown; `None` for the whole source.
+    excerpt: Option<(usize, usize)>,
+    /// Bytes added before the excerpt (the `…`).
+    prefix: usize,
+}
+
+impl View {
+    fn of(snippet: &Snippet) -> View {
+        let text = &*snippet.text;
+        let start = snippet.span.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        if line_end - line_start <= LONG_LINE {
+            return View {
+                excerpt: None,
+                prefix: 0,
+            };
+        }
+        let end = snippet
+            .span
+            .end
+            .clamp(start, line_end)
+            .min(start + LONG_LINE);
+        let mut from = start.saturating_sub(EXCERPT_CONTEXT).max(line_start);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (end + EXCERPT_CONTEXT).min(line_end);
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        View {
+            excerpt: Some((from, to)),
+            prefix: if from > line_start { "…".len() } else { 0 },
+        }
+    }
+
+    /// A span of the source in the text miette is given, or `None` when it is not shown.
+    fn span(&self, span: crate::source::Span) -> Option<(usize, usize)> {
+        match self.excerpt {
+            None => Some((span.start, span.len())),
+            Some((from, to)) if span.start >= from && span.start <= to => {
+                let end = span.end.clamp(span.start, to);
+                Some((span.start - from + self.prefix, end - span.start))
+            }
+            Some(_) => None,
+        }
     }
 }
 
-fn named(snippet: &Snippet, lines: &mut LineCache) -> NamedSource<Windowed> {
+fn labeled(snippet: &Snippet, view: View, primary: bool) -> Option<LabeledSpan> {
+    let span = view.span(snippet.span)?;
+    let label = snippet.label.clone().map(|l| super::printable(l, false));
+    Some(if primary {
+        LabeledSpan::new_primary_with_span(label, span)
+    } else {
+        LabeledSpan::new_with_span(label, span)
+    })
+}
+
+fn named(snippet: &Snippet, view: View, lines: &mut LineCache) -> NamedSource<Windowed> {
+    // The name is a path as given: it may hold any character.
+    let name = super::printable(snippet.name.clone(), false);
+    if let Some((from, to)) = view.excerpt {
+        let text = &*snippet.text;
+        let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..from].matches('\n').count();
+        let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
+        let excerpt = format!(
+            "{}{}{}",
+            if view.prefix > 0 { "…" } else { "" },
+            &text[from..to],
+            if to < line_end { "…" } else { "" }
+        );
+        let before = text[line_start..from].chars().count();
+        let source = Windowed {
+            line_starts: Arc::from(vec![0]),
+            text: Arc::from(excerpt),
+            line_base: line,
+            column_base: before.saturating_sub(usize::from(view.prefix > 0)),
+        };
+        return NamedSource::new(name, source).with_language("yaml");
+    }
     let key = Arc::as_ptr(&snippet.text) as *const u8 as usize;
     let line_starts = lines
         .entry(key)
@@ -56,8 +140,10 @@ fn named(snippet: &Snippet, lines: &mut LineCache) -> NamedSource<Windowed> {
     let source = Windowed {
         text: snippet.text.clone(),
         line_starts,
+        line_base: 0,
+        column_base: 0,
     };
-    NamedSource::new(snippet.name.clone(), source).with_language("yaml")
+    NamedSource::new(name, source).with_language("yaml")
 }
 
 /// Line starts of each source text, computed once per report.
@@ -69,6 +155,9 @@ type LineCache = HashMap<usize, Arc<[usize]>>;
 struct Windowed {
     text: Arc<str>,
     line_starts: Arc<[usize]>,
+    /// For an excerpt of one long line: its line index and the columns left out before it.
+    line_base: usize,
+    column_base: usize,
 }
 
 impl SourceCode for Windowed {
@@ -95,8 +184,8 @@ impl SourceCode for Windowed {
         Ok(Box::new(MietteSpanContents::new(
             inner.data(),
             SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
-            inner.line() + first,
-            inner.column(),
+            inner.line() + first + self.line_base,
+            inner.column() + self.column_base,
             inner.line_count(),
         )))
     }
@@ -106,15 +195,20 @@ impl<'a> Rendered<'a> {
     fn new(diag: &'a Diag, several: bool, width: usize, lines: &mut LineCache) -> Self {
         let mut labels = Vec::new();
         let mut related = Vec::new();
-        if let Some(s) = &diag.snippet {
-            labels.push(labeled(s, true));
+        let view = diag.snippet.as_ref().map(View::of);
+        if let (Some(s), Some(view)) = (&diag.snippet, view) {
+            labels.extend(labeled(s, view, true));
         }
         for r in &diag.related {
-            match (&r.snippet, &diag.snippet) {
-                (Some(rs), Some(ps)) if rs.name == ps.name && Arc::ptr_eq(&rs.text, &ps.text) => {
-                    labels.push(labeled(rs, false));
+            match (&r.snippet, &diag.snippet, view) {
+                (Some(rs), Some(ps), Some(view))
+                    if rs.name == ps.name
+                        && Arc::ptr_eq(&rs.text, &ps.text)
+                        && view.span(rs.span).is_some() =>
+                {
+                    labels.extend(labeled(rs, view, false));
                 }
-                (rs, _) => related.push(RelatedNote {
+                (rs, _, _) => related.push(RelatedNote {
                     text: wrap(
                         &super::printable(
                             format!(
@@ -128,15 +222,22 @@ impl<'a> Rendered<'a> {
                         ),
                         width - RELATED_INDENT,
                     ),
-                    source: rs.as_ref().map(|s| named(s, lines)),
-                    labels: rs.iter().map(|s| labeled(s, true)).collect(),
+                    source: rs.as_ref().map(|s| named(s, View::of(s), lines)),
+                    labels: rs
+                        .iter()
+                        .filter_map(|s| labeled(s, View::of(s), true))
+                        .collect(),
                 }),
             }
         }
         Rendered {
             diag,
             several,
-            source: diag.snippet.as_ref().map(|s| named(s, lines)),
+            source: diag
+                .snippet
+                .as_ref()
+                .zip(view)
+                .map(|(s, view)| named(s, view, lines)),
             labels,
             related,
             width,
@@ -172,6 +273,8 @@ impl Diagnostic for Rendered<'_> {
         let help = if let (true, super::SourceRef::None, Some(config)) =
             (self.several, &self.diag.source, &self.diag.config)
         {
+            // The path may hold a line break: escape it on its own.
+            let config = super::printable(config.clone(), false);
             match &self.diag.help {
                 Some(help) => format!("{help}\n(in {config})"),
                 None => format!("(in {config})"),
@@ -180,9 +283,10 @@ impl Diagnostic for Rendered<'_> {
             let help = self.diag.help.as_deref()?;
             match &self.diag.snippet {
                 // Findings without a snippet still say where they come from.
-                None if self.diag.source != super::SourceRef::None => {
-                    format!("{help}\n(from {})", self.diag.source.describe())
-                }
+                None if self.diag.source != super::SourceRef::None => format!(
+                    "{help}\n(from {})",
+                    super::printable(self.diag.source.describe(), false)
+                ),
                 _ => help.to_string(),
             }
         };

@@ -85,5 +85,5 @@ pub fn render(report: &Report) -> String {
     };
     let mut s = serde_json::to_string_pretty(&out).expect("the report serialises");
     s.push('\n');
-    s
+    super::escape_bidi_in_json(s)
 }

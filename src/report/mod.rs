@@ -12,6 +12,7 @@ pub mod sarif;
 
 use crate::config::{EffectiveConfig, Location, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
+use crate::secret::KnownSecrets;
 use crate::source::{SourceId, SourceKind, Sources, Span};
 use crate::version::AtlantisVersion;
 use serde::Serialize;
@@ -149,6 +150,20 @@ pub const DOCS_URL: &str = "https://github.com/atlantis-lint/atlantis-lint/blob/
 /// The project's home page.
 pub const HOME_URL: &str = "https://github.com/atlantis-lint/atlantis-lint";
 
+/// At most this many findings of one rule are listed per source (a config file, an env file,
+/// the command line); one more finding says how many were left out. A 10 MiB file of unknown
+/// keys then costs a report of a few hundred findings, not millions.
+pub const MAX_PER_RULE_AND_SOURCE: usize = 100;
+
+/// Findings of one rule in one source beyond [`MAX_PER_RULE_AND_SOURCE`].
+struct LeftOut {
+    rule: &'static RuleInfo,
+    source: SourceId,
+    count: usize,
+    severity: Severity,
+    first: Location,
+}
+
 /// Everything one run found.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -174,6 +189,17 @@ pub struct Summary {
 impl Report {
     /// Adds the findings about one configuration.
     pub fn add(&mut self, cfg: &EffectiveConfig, findings: Vec<Finding>) {
+        self.add_with(cfg, findings, &KnownSecrets::default());
+    }
+
+    /// Adds the findings about one configuration; `known` holds the secrets the run loaded or
+    /// built besides the configuration's values (file contents, JWTs, encoded headers).
+    pub fn add_with(
+        &mut self,
+        cfg: &EffectiveConfig,
+        findings: Vec<Finding>,
+        known: &KnownSecrets,
+    ) {
         if !self.atlantis.contains(cfg.atlantis_version()) {
             self.atlantis.push(cfg.atlantis_version().clone());
         }
@@ -188,7 +214,7 @@ impl Report {
             config: cfg.path.clone(),
             part: cfg.part.clone(),
         };
-        self.add_in(&whole, &Redactor::new(cfg), findings);
+        self.add_in(&whole, &Redactor::new(cfg, known), findings);
     }
 
     /// Adds the findings about one repo-config or repo-level document, read into `sources`.
@@ -207,15 +233,49 @@ impl Report {
     fn add_in(&mut self, cfg: &Whole, redactor: &Redactor, findings: Vec<Finding>) {
         self.configs += 1;
         let mut masked: HashMap<SourceId, Arc<str>> = HashMap::new();
-        for f in findings {
+        // Findings listed so far per (rule, source), and what was left out beyond the cap.
+        let mut listed: HashMap<(&'static str, SourceId), usize> = HashMap::new();
+        let mut left_out: Vec<LeftOut> = Vec::new();
+        let mut findings = findings;
+        for mut f in findings.drain(..) {
+            if let Location::Source { source, .. } = &f.location {
+                let n = listed.entry((f.rule.id, *source)).or_default();
+                *n += 1;
+                // Past the cap, the finding itself is left out too.
+                let over = *n > MAX_PER_RULE_AND_SOURCE;
+                let count = f.more + usize::from(over);
+                if count > 0 {
+                    match left_out
+                        .iter_mut()
+                        .find(|l| l.rule.id == f.rule.id && l.source == *source)
+                    {
+                        Some(l) => {
+                            l.count += count;
+                            l.severity = l.severity.max(f.severity);
+                        }
+                        None => left_out.push(LeftOut {
+                            rule: f.rule,
+                            source: *source,
+                            count,
+                            severity: f.severity,
+                            first: f.location.clone(),
+                        }),
+                    }
+                    f.more = 0;
+                }
+                if over {
+                    continue;
+                }
+            }
             let label = f.label.clone().map(|l| redactor.redact(l));
-            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked);
+            let (source, snippet) = resolve(cfg, &f.location, label, &mut masked, redactor);
             let related = f
                 .related
                 .iter()
                 .map(|l| {
                     let text = redactor.redact(l.text.clone());
-                    let (source, snippet) = resolve(cfg, &l.location, Some(text), &mut masked);
+                    let (source, snippet) =
+                        resolve(cfg, &l.location, Some(text), &mut masked, redactor);
                     Related { source, snippet }
                 })
                 .collect();
@@ -250,6 +310,31 @@ impl Report {
             if self.seen.insert(key) {
                 self.diags.push(diag);
             }
+        }
+        for l in left_out {
+            let name = printable(cfg.sources.get(l.source).name.clone(), false);
+            let label = Some(format!("the first of {} more", l.count));
+            let (source, snippet) = resolve(cfg, &l.first, label, &mut masked, redactor);
+            self.diags.push(Diag {
+                rule: l.rule,
+                severity: l.severity,
+                message: format!(
+                    "{} more {} finding{} in {name} not listed (at most {MAX_PER_RULE_AND_SOURCE} per rule and source are)",
+                    l.count,
+                    l.rule.id,
+                    if l.count == 1 { "" } else { "s" }
+                ),
+                help: Some(format!(
+                    "fix the {MAX_PER_RULE_AND_SOURCE} listed and run again, or check that this is the file you meant to lint"
+                )),
+                key: None,
+                suggestion: None,
+                source,
+                snippet,
+                related: Vec::new(),
+                config: cfg.config.clone(),
+                part: cfg.part.clone(),
+            });
         }
     }
 
@@ -292,6 +377,7 @@ fn resolve(
     location: &Location,
     label: Option<String>,
     masked: &mut HashMap<SourceId, Arc<str>>,
+    redactor: &Redactor,
 ) -> (SourceRef, Option<Snippet>) {
     // A whole-config finding points at the configuration's anchor when its reader gave one.
     let location = match (location, cfg.anchor) {
@@ -334,7 +420,11 @@ fn resolve(
     };
     let masked_text = masked
         .entry(*source)
-        .or_insert_with(|| Arc::from(printable_same_length(text.masked())))
+        .or_insert_with(|| {
+            // A secret written again where no key marks it (`gh-user: <the token>`) is masked
+            // too: otherwise the snippet would show what the message redacts.
+            Arc::from(redactor.mask_same_length(printable_same_length(text.masked())))
+        })
         .clone();
     let snippet = Snippet {
         name: text.name.clone(),
@@ -346,29 +436,45 @@ fn resolve(
 }
 
 /// The last line of defence: whatever a rule or a host answer put into a message (an echoed
-/// token, a Basic-auth header), every secret value of the configuration, and its base64 forms,
-/// is replaced by `<redacted>` before any format sees it. One Aho-Corasick automaton searches for
-/// all of them at once, so the cost stays linear in the report's size.
-struct Redactor {
-    /// Patterns: the secret values, then the middle of each one's base64 encoding at the three
-    /// byte alignments (found inside any encoding that embeds it, such as `user:token`).
+/// token, a Basic-auth header), every secret value of the configuration and every secret the run
+/// loaded or built ([`KnownSecrets`]), and their base64 forms, is replaced by `<redacted>` before
+/// any format sees it; so is anything shaped like a known token or a PEM private key. Snippets
+/// get the same search, masking with `*`s: a message never hides what its snippet shows.
+///
+/// The cost stays linear in the secrets' and the report's size whatever the values: short
+/// patterns share one Aho-Corasick automaton; long ones (whose automaton build can be quadratic
+/// for periodic values) are searched one by one with a linear substring search.
+pub struct Redactor {
+    /// Patterns up to [`LONG_PATTERN`] bytes: the secret values, then the middle of each one's
+    /// base64 encoding at the three byte alignments (found inside any encoding that embeds it,
+    /// such as `user:token`).
     searcher: Option<aho_corasick::AhoCorasick>,
-    /// Patterns below this index are plain values; the others are base64 fragments.
-    plain_count: usize,
-    /// Values longer than [`MAX_AUTOMATON_LEN`] (a 5 MB `repo-config-json`): searched for
-    /// directly, as a whole, so that the automaton stays small.
-    large: Vec<String>,
+    /// Whether each pattern of `searcher` is a piece (a base64 fragment, a piece of a long
+    /// secret), whose whole surrounding word is redacted.
+    short_b64: Vec<bool>,
+    /// Longer patterns, and whether each is a base64 fragment.
+    long: Vec<(memchr::memmem::Finder<'static>, bool)>,
 }
 
-/// Longer secret values are not put into the automaton (nor their base64 forms): building it
-/// over megabytes of patterns costs seconds, and no message quotes such a value's encoding.
+/// Longer secret values get no base64 forms (a 5 MB `repo-config-json`): building them costs
+/// seconds, and no message quotes such a value's encoding; the value itself is searched for
+/// directly (as every pattern longer than [`LONG_PATTERN`] is).
 const MAX_AUTOMATON_LEN: usize = 4096;
 
 /// Secrets shorter than this are not searched for (they would match ordinary words).
 const MIN_REDACTED_LEN: usize = 6;
 
+/// Patterns longer than this are searched with their own linear substring search.
+const LONG_PATTERN: usize = 256;
+
+/// Secrets between these lengths are also searched piece by piece ([`CHUNK`] bytes).
+const CHUNKED_FROM: usize = 24;
+const CHUNKED_UP_TO: usize = 64 * 1024;
+const CHUNK: usize = 16;
+
 impl Redactor {
-    fn new(cfg: &EffectiveConfig) -> Redactor {
+    /// The redactor of one configuration: its secret values, plus `known`.
+    pub fn new(cfg: &EffectiveConfig, known: &KnownSecrets) -> Redactor {
         let mut plain: Vec<String> = Vec::new();
         for setting in &cfg.settings {
             let text = match &setting.value {
@@ -380,10 +486,29 @@ impl Redactor {
                 plain.push(text.as_str().trim().to_string());
             }
         }
+        for issue in &cfg.argv_issues {
+            if let crate::config::ArgvIssue::Positional { word, .. } = issue {
+                if word.is_secret() {
+                    plain.push(word.as_str().trim().to_string());
+                }
+            }
+        }
+        // Parts of command-line words masked where no setting holds them (a glued or
+        // swallowed value, a pasted credential).
+        for (_, source) in cfg.sources.iter() {
+            if source.kind == crate::source::SourceKind::Argv {
+                for span in source.secret_spans() {
+                    if let Some(t) = source.text.get(span.start..span.end) {
+                        plain.push(t.trim_matches(['\'', ' ']).to_string());
+                    }
+                }
+            }
+        }
+        plain.extend(known.all().iter().map(|s| s.expose().to_string()));
         Redactor::from_values(plain)
     }
 
-    fn from_values(mut plain: Vec<String>) -> Redactor {
+    pub fn from_values(mut plain: Vec<String>) -> Redactor {
         use base64::Engine as _;
         // A secret flag's documented default (web-password `atlantis`) is public: rules name it.
         let defaults: Vec<String> = crate::flags::FLAGS
@@ -394,76 +519,130 @@ impl Redactor {
         plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
         plain.sort();
         plain.dedup();
-        let (large, plain): (Vec<String>, Vec<String>) =
-            plain.into_iter().partition(|p| p.len() > MAX_AUTOMATON_LEN);
-        let mut encoded = Vec::new();
-        for p in &plain {
+        let mut patterns: Vec<(String, bool)> = Vec::new();
+        for p in plain {
             let engines = [
                 base64::engine::general_purpose::STANDARD,
                 base64::engine::general_purpose::URL_SAFE,
             ];
-            for engine in &engines {
+            // A value longer than MAX_AUTOMATON_LEN is searched as a whole only.
+            for engine in engines.iter().filter(|_| p.len() <= MAX_AUTOMATON_LEN) {
                 for k in 0..3 {
                     let mut bytes = vec![0u8; k];
                     bytes.extend_from_slice(p.as_bytes());
                     let enc = engine.encode(&bytes);
                     // Drop the characters that depend on the prefix or on what follows.
                     if enc.len() > 8 + MIN_REDACTED_LEN {
-                        encoded.push(enc[4..enc.len() - 4].to_string());
+                        patterns.push((enc[4..enc.len() - 4].to_string(), true));
                     }
                 }
             }
+            // A long secret may be echoed cut short (a host truncates its message): every
+            // 16-byte piece at a stride of 8 is searched too, so any 23 bytes of it are found,
+            // and the whole word around a piece goes.
+            // Only for one-word values (a token, a JWT, a line of a key): pieces of a JSON
+            // value would match ordinary text (`{"Authorization"`).
+            let one_word = p
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.+/=~".contains(&b));
+            if one_word && p.len() > CHUNKED_FROM && p.len() <= CHUNKED_UP_TO {
+                let bytes = p.as_bytes();
+                let mut at = 0;
+                while at + CHUNK <= bytes.len() {
+                    if let Ok(piece) = std::str::from_utf8(&bytes[at..at + CHUNK]) {
+                        patterns.push((piece.to_string(), true));
+                    }
+                    at += CHUNK / 2;
+                }
+            }
+            patterns.push((p, false));
         }
-        let plain_count = plain.len();
-        let patterns: Vec<String> = plain.into_iter().chain(encoded).collect();
-        let searcher = (!patterns.is_empty())
+        patterns.sort();
+        patterns.dedup_by(|a, b| a.0 == b.0);
+        let (long, short): (Vec<_>, Vec<_>) = patterns
+            .into_iter()
+            .partition(|(p, _)| p.len() > LONG_PATTERN);
+        let searcher = (!short.is_empty())
             .then(|| {
-                // A DFA over long secrets (a 100 KB repo-config-json and its base64 forms) takes
-                // seconds to build; the NFA is built in linear time and searches fast enough.
-                let long = patterns.iter().map(String::len).sum::<usize>() > 16 * 1024;
                 aho_corasick::AhoCorasick::builder()
                     // A report is searched once: an NFA builds far faster than a DFA and
                     // searches a few KB of messages just as well.
                     .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                    .kind(long.then_some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(&patterns)
+                    // Every match, overlapping ones included: a piece of a JWT that overlaps a
+                    // whole part of it must still widen the redaction to the whole word.
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .build(short.iter().map(|(p, _)| p))
                     .ok()
             })
             .flatten();
         Redactor {
             searcher,
-            plain_count,
-            large,
+            short_b64: short.iter().map(|(_, b)| *b).collect(),
+            long: long
+                .into_iter()
+                .map(|(p, b)| (memchr::memmem::Finder::new(p.as_bytes()).into_owned(), b))
+                .collect(),
         }
     }
 
-    fn redact(&self, mut s: String) -> String {
-        for value in &self.large {
-            if s.len() >= value.len() && s.contains(value.as_str()) {
-                s = s.replace(value.as_str(), "<redacted>");
-            }
-        }
-        let Some(searcher) = &self.searcher else {
-            return s;
-        };
+    /// Byte ranges of `s` that hold a secret, sorted and merged.
+    fn ranges(&self, s: &str) -> Vec<(usize, usize)> {
+        // Base64 (standard and URL-safe) and JWT characters.
         let is_b64 =
-            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for m in searcher.find_iter(&s) {
-            let (mut start, mut end) = (m.start(), m.end());
-            if m.pattern().as_usize() >= self.plain_count {
-                // The whole base64 word around a fragment goes.
-                start = s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1);
-                end = s[end..]
-                    .find(|c: char| !is_b64(c))
-                    .map_or(s.len(), |i| end + i);
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_' | '.');
+        let widen = |(start, end): (usize, usize), b64: bool| {
+            if !b64 {
+                return (start, end);
             }
-            match ranges.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => ranges.push((start, end)),
+            // The whole base64 word around a fragment goes.
+            (
+                s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1),
+                s[end..]
+                    .find(|c: char| !is_b64(c))
+                    .map_or(s.len(), |i| end + i),
+            )
+        };
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        if let Some(searcher) = &self.searcher {
+            for m in searcher.find_overlapping_iter(s) {
+                found.push(widen(
+                    (m.start(), m.end()),
+                    self.short_b64[m.pattern().as_usize()],
+                ));
             }
         }
+        for (finder, b64) in &self.long {
+            let n = finder.needle().len();
+            let mut at = 0;
+            while let Some(i) = finder.find(&s.as_bytes()[at..]) {
+                found.push(widen((at + i, at + i + n), *b64));
+                at += i + n;
+            }
+        }
+        found.extend(
+            crate::secret::token_like_spans(s)
+                .into_iter()
+                .map(|sp| (sp.start, sp.end)),
+        );
+        found.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
+        for (start, end) in found {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        merged
+    }
+
+    /// True when `s` holds a secret.
+    pub fn finds(&self, s: &str) -> bool {
+        !self.ranges(s).is_empty()
+    }
+
+    /// `s` with every secret replaced by `<redacted>`.
+    pub fn redact(&self, s: String) -> String {
+        let ranges = self.ranges(&s);
         if ranges.is_empty() {
             return s;
         }
@@ -476,6 +655,26 @@ impl Redactor {
         }
         out.push_str(&s[at..]);
         out
+    }
+
+    /// `text` with every secret replaced by `*`s of the same byte length (line breaks kept), so
+    /// that spans into it stay valid.
+    pub fn mask_same_length(&self, text: String) -> String {
+        let ranges = self.ranges(&text);
+        if ranges.is_empty() {
+            return text;
+        }
+        let mut bytes = text.into_bytes();
+        for (start, end) in ranges {
+            for b in &mut bytes[start..end] {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        // Every byte of a multi-byte character in a range is replaced: still valid UTF-8.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -501,6 +700,21 @@ pub fn printable(s: String, keep_newlines: bool) -> String {
             } else {
                 c.to_string()
             }
+        })
+        .collect()
+}
+
+/// JSON text with the bidirectional overrides (which serde_json leaves raw, and which reorder
+/// what a terminal shows) written as `\uXXXX` escapes: the same JSON value. They can only
+/// stand inside strings, so a plain replacement is exact.
+pub fn escape_bidi_in_json(s: String) -> String {
+    if !s.contains(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+        return s;
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
         })
         .collect()
 }
@@ -552,6 +766,48 @@ mod tests {
             let out = r.redact(format!("authorization=Basic {basic} host=x"));
             assert_eq!(out, "authorization=Basic <redacted> host=x", "{prefix}");
         }
+    }
+
+    #[test]
+    fn known_secrets_are_redacted_even_cut_short() {
+        // What the online probe registers: a token read from a file (with its newline) and an
+        // app JWT, which a host may echo whole, in part, or cut short.
+        let known = KnownSecrets::default();
+        known.add("qzFileToken0123456789abcdef\n");
+        let sig = "Xk3vQ9pL2mN8rT5wY7zA1cE4gH6jK0bD-sF_uI3oP5qR7tV9xZ2";
+        let jwt = format!(
+            "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3MDAwMDAwMDAsImlzcyI6IjEifQ.{sig}"
+        );
+        known.add(&jwt);
+        let values: Vec<String> = known.all().iter().map(|s| s.expose().to_string()).collect();
+        let r = Redactor::from_values(values);
+        assert_eq!(
+            r.redact("bad login `qzFileToken0123456789abcdef`".into()),
+            "bad login `<redacted>`"
+        );
+        for shown in [jwt.as_str(), sig, &jwt[..90], &sig[10..40]] {
+            let out = r.redact(format!("Bearer {shown} refused"));
+            assert_eq!(out, "Bearer <redacted> refused", "{shown}");
+        }
+        // The snippet gets the same search: the secret inside another value is masked there too
+        // (with the word around it, as it was found piece by piece).
+        let masked =
+            r.mask_same_length("vcs-status-name: x-qzFileToken0123456789abcdef-y\n".into());
+        assert_eq!(masked, "vcs-status-name: *******************************\n");
+    }
+
+    #[test]
+    fn periodic_secrets_cost_linear_time() {
+        let secret = "ab".repeat(500_000);
+        let started = std::time::Instant::now();
+        let r = Redactor::from_values(vec![secret.clone()]);
+        let out = r.redact(format!("x{secret}y"));
+        assert_eq!(out, "x<redacted>y");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -261,7 +261,7 @@ pub fn render(report: &Report, cwd: &Path) -> String {
     });
     let mut s = serde_json::to_string_pretty(&sarif).expect("SARIF serialises");
     s.push('\n');
-    s
+    super::escape_bidi_in_json(s)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ use super::Context;
 use crate::config::{EffectiveConfig, RawValue, Setting, Spelling};
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::source::SourceKind;
+use std::collections::HashMap;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "duplicate-key",
@@ -66,23 +67,18 @@ pub fn set_twice(first: &Setting, second: &Setting) -> Finding {
 
 /// Two settings of the same name in one env file, or of one flag on one command line. (Other
 /// forms report their own duplicates through their readers, with [`set_twice`].)
-fn same_name(cfg: &EffectiveConfig, a: &Setting, b: &Setting) -> bool {
-    if a.origin.source != b.origin.source {
-        return false;
-    }
-    let kind = &cfg.sources.get(a.origin.source).kind;
-    match (&a.origin.spelling, &b.origin.spelling) {
-        (Spelling::EnvVar { name: x }, Spelling::EnvVar { name: y }) => {
-            *kind == SourceKind::EnvFile && x == y
+/// What makes two settings "the same name" for this rule: the same env var in one env file, or
+/// the same flag on the command line. Other settings are never repetitions here.
+fn repetition_key<'a>(cfg: &EffectiveConfig, s: &'a Setting) -> Option<(usize, &'a str)> {
+    let kind = &cfg.sources.get(s.origin.source).kind;
+    match &s.origin.spelling {
+        Spelling::EnvVar { name } if *kind == SourceKind::EnvFile => {
+            Some((s.origin.source, name.as_str()))
         }
-        (Spelling::Flag { .. }, Spelling::Flag { .. }) => {
-            *kind == SourceKind::Argv
-                && match (a.flag(), b.flag()) {
-                    (Some(x), Some(y)) => x.name == y.name,
-                    _ => false,
-                }
+        Spelling::Flag { .. } if *kind == SourceKind::Argv => {
+            s.flag().map(|f| (s.origin.source, f.name))
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -98,18 +94,19 @@ fn same_value(a: &Setting, b: &Setting) -> bool {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // The nearest earlier setting of the same name: one finding per repetition. A map from
+    // name to the last index keeps this linear (an env file of 100,000 lines).
+    let mut last: HashMap<(usize, &str), usize> = HashMap::new();
     let settings = &ctx.cfg.settings;
     for (i, second) in settings.iter().enumerate() {
-        // The nearest earlier setting of the same name: one finding per repetition.
-        let Some(first) = settings[..i]
-            .iter()
-            .rev()
-            .find(|s| same_name(ctx.cfg, s, second))
-        else {
+        let Some(key) = repetition_key(ctx.cfg, second) else {
             continue;
         };
-        if !same_value(first, second) {
-            out.push(set_twice(first, second));
+        if let Some(j) = last.insert(key, i) {
+            let first = &settings[j];
+            if !same_value(first, second) {
+                out.push(set_twice(first, second));
+            }
         }
     }
     let Some(file) = &ctx.cfg.file else { return };

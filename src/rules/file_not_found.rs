@@ -50,6 +50,8 @@ fn unreadable(path: &str) -> Option<String> {
         }
         Err(e) => return Some(format!("cannot be read ({e})")),
         Ok(m) if m.is_dir() => return Some("is a directory, not a file".into()),
+        // A FIFO or a device: opening it could wait forever; Atlantis reads it as it comes.
+        Ok(m) if !m.is_file() => return None,
         Ok(_) => {}
     }
     match std::fs::File::open(path) {

@@ -5,7 +5,6 @@ use super::unexpanded_variable::variable_in;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use base64::Engine;
-use std::io::Read;
 
 pub static RULE: RuleInfo = RuleInfo {
     id: "github-app-key-invalid",
@@ -212,13 +211,7 @@ pub fn pem_problem(text: &str) -> Option<(String, &'static str)> {
 
 /// Reads at most 1 MiB of a file; `None` when it cannot be read (file-not-found's business).
 fn read_small(path: &str) -> Option<Vec<u8>> {
-    let file = std::fs::File::open(path).ok()?;
-    if file.metadata().ok()?.is_dir() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(1 << 20).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    crate::input::read_regular_file(std::path::Path::new(path), 1 << 20).ok()
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -246,6 +239,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(bytes) = read_small(path) else {
             return;
         };
+        ctx.options.secrets.add(&String::from_utf8_lossy(&bytes));
         let problem = match std::str::from_utf8(&bytes) {
             Ok(text) => pem_problem(text),
             Err(_) => Some((

@@ -89,6 +89,9 @@ pub struct Options {
     pub check_files: bool,
     /// Today's date (year, month, day), for dated facts such as retired credential types.
     pub today: (i32, u32, u32),
+    /// Where a rule that reads a secret from a file (`gh-token-file`) registers it, so that the
+    /// report redacts it wherever it shows up.
+    pub secrets: crate::secret::KnownSecrets,
     /// `--atlantis-version`: the release to check against (else the deployment's image tag,
     /// else the latest known).
     pub atlantis_version: Option<Version>,
@@ -99,6 +102,7 @@ impl Default for Options {
         Options {
             check_files: false,
             today: crate::date::today(),
+            secrets: Default::default(),
             atlantis_version: None,
         }
     }

@@ -599,6 +599,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(token) = read_token_file(path) else {
             return;
         };
+        ctx.options.secrets.add(&token);
         let token = token.trim();
         if token.is_empty() || is_placeholder(token) {
             return;
@@ -618,13 +619,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
 /// A small text file's contents; `None` when it cannot be read (file-not-found's business).
 fn read_token_file(path: &str) -> Option<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(64 * 1024).read_to_end(&mut bytes).ok()?;
+    let bytes = crate::input::read_regular_file(std::path::Path::new(path), 64 * 1024).ok()?;
     String::from_utf8(bytes).ok()
 }
 

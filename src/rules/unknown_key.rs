@@ -101,13 +101,32 @@ pub fn with_misspelling(f: Finding, cfg: &EffectiveConfig, flags: &[FlagId]) -> 
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // Beyond what the report lists per source, the findings are only counted: skip the costly
+    // suggestion search for them (a file of a million unknown keys).
+    let cap = crate::report::MAX_PER_RULE_AND_SOURCE;
+    let mut per_source: std::collections::HashMap<_, (usize, Option<usize>)> =
+        std::collections::HashMap::new();
     for s in &ctx.cfg.settings {
         if !matches!(s.matched, KeyMatch::Unknown) {
             continue;
         }
-        if let Some(f) = finding(s) {
-            out.push(f);
+        let (n, counter) = per_source.entry(s.origin.source).or_default();
+        if *n >= cap {
+            if let Some(i) = *counter {
+                out[i].more += 1;
+                out[i].severity = out[i].severity.max(finding_severity(s));
+                continue;
+            }
         }
+        let Some(f) = finding(s, *n < cap) else {
+            continue;
+        };
+        *n += 1;
+        if *n > cap {
+            // The first finding past the cap counts the others.
+            *counter = Some(out.len());
+        }
+        out.push(f);
     }
     for issue in &ctx.cfg.argv_issues {
         let ArgvIssue::Malformed {
@@ -136,7 +155,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn finding(s: &Setting) -> Option<Finding> {
+/// The severity of an unknown-key finding about `s`.
+fn finding_severity(s: &Setting) -> Severity {
+    match s.origin.spelling {
+        Spelling::EnvVar { .. } => Severity::Warning,
+        _ => RULE.severity,
+    }
+}
+
+fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
+    let suggestion_for = |name: &str| suggest.then(|| suggestion_for(name)).flatten();
     match &s.origin.spelling {
         Spelling::ConfigKey => {
             let nested = matches!(s.value, RawValue::Collection { is_map: true, .. });
@@ -190,6 +218,20 @@ fn finding(s: &Setting) -> Option<Finding> {
                 }
             };
             Some(f)
+        }
+        Spelling::Flag { flag, .. } if flag.ends_with(crate::input::argv::GLUED) => {
+            // `--gh-token$TOKEN`: only the flag part is ever shown, the rest may be the token.
+            let name = flag.trim_end_matches(crate::input::argv::GLUED);
+            Some(
+                Finding::new(
+                    &RULE,
+                    s.origin.key(),
+                    format!("unknown flag: `{name}` followed by more characters (a value glued to it without `=`?)"),
+                )
+                .label("Atlantis stops here at startup")
+                .help(format!("write `{name}=VALUE` or `{name} VALUE`; Atlantis reads the whole word as one flag name and stops with `unknown flag`"))
+                .suggestion(format!("{name}=")),
+            )
         }
         Spelling::Flag { flag, .. } => {
             let name = flag.trim_start_matches('-');
