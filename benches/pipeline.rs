@@ -106,12 +106,12 @@ pub fn repos_yaml(lines: usize) -> String {
 fn lint_repo_configs(inputs: &[DocInput], server: &Request, options: &Options) -> usize {
     let policy = Policy::default();
     let (cfg, findings) = lint::lint(server, options, &policy);
-    let docs = atlantis_lint::repo_config::run::lint(inputs, &[&cfg], None);
+    let docs = atlantis_lint::repo_config::run::lint(inputs, &[], &[&cfg], None);
     let mut rep = Report::default();
     rep.add(&cfg, findings);
     for d in docs {
         let (d, findings) = lint::finish_document(d, &policy);
-        rep.add_document(&d.sources, d.doc.name.clone(), findings);
+        rep.add_document(&d.sources, d.doc.name.clone(), &d.release, findings);
     }
     rep.finish();
     report::json::render(&rep).len() + report::human::render(&rep, false, 100).len()

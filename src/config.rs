@@ -191,6 +191,30 @@ pub struct OpaqueSource {
     pub prefix: String,
 }
 
+/// A file the deployment gives Atlantis at `path` whose content the user wrote inside the
+/// deployment's own file: the Helm chart's `repoConfig` (mounted at `/etc/atlantis/repos.yaml`),
+/// a ConfigMap key mounted where `--repo-config` points. `crate::repo_config::run::embedded`
+/// lints it when Atlantis reads it (the winning `repo-config` names `path`).
+#[derive(Debug, Clone)]
+pub struct MountedFile {
+    /// Where Atlantis finds it (`/etc/atlantis/repos.yaml`).
+    pub path: String,
+    /// The user's file that holds it.
+    pub source: SourceId,
+    pub written: Written,
+}
+
+/// How a [`MountedFile`]'s content is written.
+#[derive(Debug, Clone)]
+pub enum Written {
+    /// A `|` block: `region` (its content lines, indentation included) is the file, byte for
+    /// byte, so every position is exact.
+    Block { region: Span },
+    /// A quoted, plain or folded string: the content is `text` (as decoded), and positions
+    /// inside it cannot be shown: findings point at `span`, the whole value.
+    Decoded { text: String, span: Span },
+}
+
 /// A fact a reader found about its form (a duplicate env name in a manifest, a Secret lacking
 /// a key) that the rule named `rule` reports. The rule's file declares the id and its docs.
 /// Build one with [`FormIssue::new`] and the builder methods (fields may be added).
@@ -410,17 +434,52 @@ pub struct EffectiveConfig {
     resolved: BTreeMap<&'static str, Resolution>,
     /// The image of the Atlantis container, when a deployment file shows it.
     pub image: Option<DeployedImage>,
+    /// Files the deployment provides whose content is in the user's file (an embedded
+    /// `repos.yaml`).
+    pub mounted: Vec<MountedFile>,
     /// The Atlantis release the configuration is read for: it decides which keys count.
     atlantis: AtlantisVersion,
 }
 
 /// The image the deployment runs Atlantis from (`ghcr.io/runatlantis/atlantis:v0.28.1`), and
-/// where it is written. Deployment readers set it; [`crate::version::resolve`] reads the release
+/// where it is decided. Deployment readers set it; [`crate::version::resolve`] reads the release
 /// from its tag.
 #[derive(Debug, Clone)]
 pub struct DeployedImage {
-    pub reference: String,
+    pub image: ImageRef,
+    /// Where it is written, or (for a tool's default) the key the user would change.
     pub location: Location,
+}
+
+/// How the deployment names the Atlantis image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageRef {
+    /// Written in the user's file.
+    Written(String),
+    /// Not written: the deployment tool's own choice (`by`), such as terraform-aws-atlantis's
+    /// `ghcr.io/runatlantis/atlantis:latest` or a Helm chart's `appVersion`.
+    Default { reference: String, by: String },
+    /// Computed by the deployment tool (a Terraform variable): the release is unknown, never
+    /// guessed.
+    Computed { what: String },
+}
+
+impl DeployedImage {
+    /// An image reference written in the user's file, at `location`.
+    pub fn written(reference: impl Into<String>, location: Location) -> DeployedImage {
+        DeployedImage {
+            image: ImageRef::Written(reference.into()),
+            location,
+        }
+    }
+
+    /// The reference the container runs, when the linter knows it.
+    pub fn reference(&self) -> Option<&str> {
+        match &self.image {
+            ImageRef::Written(r) | ImageRef::Default { reference: r, .. } => Some(r),
+            ImageRef::Computed { .. } => None,
+        }
+    }
 }
 
 impl EffectiveConfig {

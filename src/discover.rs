@@ -7,8 +7,9 @@
 //! for a server config: its top level is a mapping
 //! with at least one key that names an Atlantis flag (current, removed or `webhooks`), and none
 //! of the keys that mark Atlantis's *other* YAML files (a repo-level `atlantis.yaml` has
-//! `version` and `projects`, a server-side `repos.yaml` has `repos` and `workflows`). Files given
-//! explicitly are always linted, unless `--only-server-configs` asks for the same test.
+//! `version` and `projects`, a server-side `repos.yaml` has `repos` and `workflows`). Those two
+//! are linted as the documents they are ([`repo_document`]) when they clearly are one. Files
+//! given explicitly are always linted, unless `--only-server-configs` asks for the same test.
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +77,41 @@ fn is_yaml_name(name: &str) -> bool {
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tf")
 }
 
+/// The kind of a server-side `repos.yaml` or a repo-level `atlantis.yaml` found by a directory
+/// search or passed by the pre-commit hook, when it clearly is one: its content says so, in
+/// detection order (so a compose file's `version:` is a compose file's), and either its name is
+/// one Atlantis files go by (`atlantis*.yaml`, `repos.yaml`, `repo-config*.yaml`, `.yml` too) or
+/// every top-level key is one of that file's keys. A Helm `Chart.yaml` or a `buf.yaml` has a
+/// `version:` too, and keys an `atlantis.yaml` does not: it is skipped, not linted as one.
+pub fn repo_document(file: &crate::input::NamedBytes) -> Option<&'static crate::input::kind::Kind> {
+    use crate::input::kind::Probe;
+    use crate::repo_config::{Kind, model};
+    let kind = crate::input::detect(file);
+    let doc = crate::repo_config::run::from_kind(kind)?;
+    let base = Path::new(&file.name)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = base
+        .strip_suffix(".yaml")
+        .or_else(|| base.strip_suffix(".yml"))
+        .unwrap_or("");
+    let named = stem.starts_with("atlantis")
+        || stem == "repos"
+        || stem.starts_with("repo-config")
+        || stem.starts_with("repo_config");
+    if named {
+        return Some(kind);
+    }
+    let known: &[&str] = match doc {
+        Kind::RepoConfig => model::GLOBAL_KEYS,
+        Kind::RepoYaml => model::REPO_CFG_KEYS,
+    };
+    let text = String::from_utf8_lossy(&file.bytes);
+    let keys = Probe::new(&file.name, &text).first_keys();
+    (!keys.is_empty() && keys.iter().all(|k| known.contains(&k.as_str()))).then_some(kind)
+}
+
 /// True when `bytes` look like an Atlantis server config (see the module docs) and no other
 /// kind of file (a manifest, a Helm values file...).
 pub fn looks_like_server_config(bytes: &[u8]) -> bool {
@@ -117,5 +153,43 @@ mod tests {
             b"fullnameOverride: \"\"\nconfig: \"\"\norgAllowlist: \"<replace-me>\"\n"
         ));
         assert!(!looks_like_server_config(b""));
+    }
+
+    #[test]
+    fn repo_documents_only_when_clearly_one() {
+        let kind = |name: &str, text: &str| {
+            repo_document(&crate::input::NamedBytes {
+                name: name.into(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .map(|k| k.name)
+        };
+        let (repo_yaml, repo_config) = (Some("repo-yaml"), Some("repo-config"));
+        assert_eq!(
+            kind("atlantis.yaml", "version: 3\nprojects: []\n"),
+            repo_yaml
+        );
+        // A typo in a file named like one is still linted (and reported).
+        assert_eq!(
+            kind("a/atlantis.yml", "version: 3\nprojekts: []\n"),
+            repo_yaml
+        );
+        assert_eq!(
+            kind("x/projects.yaml", "version: 3\nprojects: []\n"),
+            repo_yaml
+        );
+        assert_eq!(kind("repos.yaml", "repos: []\nworkflow: {}\n"), repo_config);
+        assert_eq!(kind("repo-config-prod.yml", "repos: []\n"), repo_config);
+        assert_eq!(
+            kind("server/side.yaml", "repos:\n- id: /.*/\n"),
+            repo_config
+        );
+        assert_eq!(kind("server/side.yaml", "repos: []\nbogus: 1\n"), None);
+        let chart = "apiVersion: v2\nname: x\nversion: 0.1.0\n";
+        assert_eq!(kind("Chart.yaml", chart), None);
+        assert_eq!(kind("buf.yaml", "version: v1\nbreaking: {}\n"), None);
+        let compose = "version: \"3\"\nservices:\n  a: {image: x}\n";
+        assert_eq!(kind("docker-compose.yml", compose), None);
+        assert_eq!(kind("atlantis.yaml", "gh-user: bot\n"), None);
     }
 }

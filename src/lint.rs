@@ -52,8 +52,7 @@ pub fn check_all(
 /// Reads the configuration for the Atlantis release it is meant for: `--atlantis-version` wins
 /// over the image tag of the deployment, which wins over the latest known release.
 fn for_release(cfg: &mut EffectiveConfig, options: &Options) {
-    let image = cfg.image.as_ref().map(|i| i.reference.as_str());
-    let atlantis = crate::version::resolve(options.atlantis_version, image);
+    let atlantis = crate::version::resolve(options.atlantis_version, cfg.image.as_ref());
     cfg.set_atlantis_version(atlantis);
 }
 

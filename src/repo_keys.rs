@@ -97,6 +97,36 @@ fn section(doc: Document, path: &str) -> Option<&'static Section> {
     }
 }
 
+/// Where the keys of one of Atlantis's raw types are in the table. The types are shared by both
+/// documents (a repo-level `atlantis.yaml`'s `workflows` and `autodiscover` decode into the same
+/// `raw.Workflow` and `raw.AutoDiscover`), so each has one place.
+pub fn table_path(type_name: &str) -> Option<(Document, &'static str)> {
+    Some(match type_name {
+        "raw.GlobalCfg" => (Document::ServerSide, ""),
+        "raw.Repo" => (Document::ServerSide, "repos[]"),
+        "raw.AutoDiscover" => (Document::ServerSide, "repos[].autodiscover"),
+        "raw.Workflow" => (Document::ServerSide, "workflows.*"),
+        "raw.PolicySets" => (Document::ServerSide, "policies"),
+        "raw.PolicySet" => (Document::ServerSide, "policies.policy_sets[]"),
+        "raw.Metrics" => (Document::ServerSide, "metrics"),
+        "raw.RepoCfg" => (Document::RepoLevel, ""),
+        "raw.Project" => (Document::RepoLevel, "projects[]"),
+        "raw.Autoplan" => (Document::RepoLevel, "projects[].autoplan"),
+        _ => return None,
+    })
+}
+
+/// The release that added `key` anywhere in the table, the latest when it is in several places
+/// (`policy_check`: a workflow stage in every release, a repo key from v0.24.4).
+pub fn added_in(key: &str) -> Option<Version> {
+    let t = tables();
+    t.server_side
+        .values()
+        .chain(t.repo_level.values())
+        .filter_map(|keys| keys.get(key).copied().flatten())
+        .max()
+}
+
 /// Whether release `v` accepts `key` at `path` of a document. `path` names the mapping the key
 /// is in: `""` (top level), `"repos[]"`, `"repos[].autodiscover"`, `"workflows.*"`, `"policies"`,
 /// `"policies.policy_sets[]"`, `"metrics"` (server side); `""`, `"projects[]"`,
@@ -132,6 +162,15 @@ pub fn allowed_overrides(v: Version) -> Vec<&'static str> {
         .find(|(since, _)| *since <= v)
         .map(|(_, values)| values.iter().map(String::as_str).collect())
         .unwrap_or_default()
+}
+
+/// The first release whose `allowed_overrides` accepts `value`.
+pub fn override_since(value: &str) -> Option<Version> {
+    tables()
+        .allowed_overrides
+        .iter()
+        .find(|(_, values)| values.iter().any(|v| v == value))
+        .map(|(since, _)| *since)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Atlantis release numbers (`v0.28.1`), as the flag history and `--atlantis-version` use them.
 
+use crate::config::{DeployedImage, ImageRef};
 use std::fmt;
 
 /// A stable Atlantis release: `vMAJOR.MINOR.PATCH`.
@@ -68,7 +69,12 @@ pub enum VersionSource {
     /// `--atlantis-version` (or `atlantis-version:` in the linter's settings file).
     Option,
     /// The image tag of the Atlantis container in the deployment (`ghcr.io/runatlantis/atlantis:v0.28.1`).
-    Image { reference: String },
+    /// `by`: the deployment tool that chose the image when the user wrote none (a Helm chart's
+    /// `appVersion`).
+    Image {
+        reference: String,
+        by: Option<String>,
+    },
     /// Nothing said which: the latest release atlantis-lint knows.
     #[default]
     Latest,
@@ -95,7 +101,10 @@ impl AtlantisVersion {
     pub fn describe(&self) -> String {
         match &self.source {
             VersionSource::Option => self.version.to_string(),
-            VersionSource::Image { .. } => format!("{} (from the image tag)", self.version),
+            VersionSource::Image { by: None, .. } => {
+                format!("{} (from the image tag)", self.version)
+            }
+            VersionSource::Image { by: Some(by), .. } => format!("{} ({by})", self.version),
             VersionSource::Latest => format!("{} (the latest known)", self.version),
         }
     }
@@ -151,17 +160,28 @@ pub fn version_from_image(reference: &str) -> ImageVersion {
     }
 }
 
-/// The release to check against: `--atlantis-version` wins, then a release image tag, then the
-/// latest known release.
-pub fn resolve(option: Option<Version>, image: Option<&str>) -> AtlantisVersion {
+/// The release to check against: `--atlantis-version` wins, then a release image tag (written,
+/// or the deployment tool's default), then the latest known release. A computed image tells
+/// nothing.
+pub fn resolve(option: Option<Version>, image: Option<&DeployedImage>) -> AtlantisVersion {
     if let Some(version) = option {
         return AtlantisVersion::given(version);
     }
-    match image.map(version_from_image) {
-        Some(ImageVersion::Release(version)) => AtlantisVersion {
+    let Some(image) = image else {
+        return AtlantisVersion::default();
+    };
+    let Some(reference) = image.reference() else {
+        return AtlantisVersion::default();
+    };
+    match version_from_image(reference) {
+        ImageVersion::Release(version) => AtlantisVersion {
             version,
             source: VersionSource::Image {
-                reference: image.unwrap_or_default().to_string(),
+                reference: reference.to_string(),
+                by: match &image.image {
+                    ImageRef::Default { by, .. } => Some(by.clone()),
+                    _ => None,
+                },
             },
         },
         _ => AtlantisVersion::default(),
@@ -269,19 +289,44 @@ mod tests {
         );
     }
 
+    fn written(reference: &str) -> DeployedImage {
+        DeployedImage::written(reference, crate::config::Location::None)
+    }
+
     #[test]
     fn the_option_wins_over_the_tag() {
-        let tag = Some("ghcr.io/runatlantis/atlantis:v0.28.1");
+        let tag = written("ghcr.io/runatlantis/atlantis:v0.28.1");
         assert_eq!(
-            resolve(Some(Version::new(0, 27, 0)), tag).version,
+            resolve(Some(Version::new(0, 27, 0)), Some(&tag)).version,
             Version::new(0, 27, 0)
         );
-        assert_eq!(resolve(None, tag).version, Version::new(0, 28, 1));
+        assert_eq!(resolve(None, Some(&tag)).version, Version::new(0, 28, 1));
         assert_eq!(
-            resolve(None, Some("atlantis:latest")).source,
+            resolve(None, Some(&written("atlantis:latest"))).source,
             VersionSource::Latest
         );
         assert_eq!(resolve(None, None), AtlantisVersion::default());
+    }
+
+    #[test]
+    fn a_default_image_names_its_chooser_and_a_computed_one_nothing() {
+        let chart = DeployedImage {
+            image: ImageRef::Default {
+                reference: "ghcr.io/runatlantis/atlantis:v0.28.1".into(),
+                by: "the appVersion of chart 5.1.1".into(),
+            },
+            location: crate::config::Location::None,
+        };
+        let v = resolve(None, Some(&chart));
+        assert_eq!(v.version, Version::new(0, 28, 1));
+        assert_eq!(v.describe(), "v0.28.1 (the appVersion of chart 5.1.1)");
+        let computed = DeployedImage {
+            image: ImageRef::Computed {
+                what: "var.atlantis_image".into(),
+            },
+            location: crate::config::Location::None,
+        };
+        assert_eq!(resolve(None, Some(&computed)), AtlantisVersion::default());
     }
 
     #[test]

@@ -376,8 +376,12 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                     continue;
                 }
                 let key = k.trim().trim_start_matches("- ");
-                // A Kubernetes reference names where a secret is, not the secret itself.
-                if matches!(key, "secretKeyRef" | "secretRef" | "key" | "secretName") {
+                // A Kubernetes reference names where a secret is, not the secret itself; a
+                // mount's path (`mountPath`, `subPath`: "pat") is a path.
+                if matches!(
+                    key,
+                    "secretKeyRef" | "secretRef" | "key" | "secretName" | "mountPath" | "subPath"
+                ) {
                     continue;
                 }
                 // Flags by the table; other keys (snake_case, nested) by their name.
@@ -468,4 +472,44 @@ fn standard_input_is_named_by_stdin_filename() {
     assert_eq!(run(&[]), 0);
     assert_eq!(run(&["--stdin-filename", "atlantis.yaml"]), 0);
     assert_eq!(run(&["--stdin-filename", "server.conf"]), 1);
+}
+
+/// A repos.yaml linted in the same run as a deployment is read for the release its image tag
+/// names (v0.27.0 has no `repo_locks`, v0.28.0 does); `--atlantis-version` wins over the tag.
+#[test]
+fn repo_config_follows_the_deployment_image_tag() {
+    let dir = Dir::new("repo-config-image-tag");
+    dir.write(
+        "deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.27.0\n          env:\n            - name: ATLANTIS_REPO_ALLOWLIST\n              value: github.com/acme/*\n            - name: ATLANTIS_GH_USER\n              value: atlantis-bot\n            - name: ATLANTIS_GH_TOKEN\n              valueFrom: {secretKeyRef: {name: atlantis-vcs, key: token}}\n            - name: ATLANTIS_GH_WEBHOOK_SECRET\n              valueFrom: {secretKeyRef: {name: atlantis-vcs, key: webhook-secret}}\n",
+    );
+    dir.write(
+        "repos.yaml",
+        "repos:\n- id: /.*/\n  repo_locks:\n    mode: on_apply\n",
+    );
+    let run = |extra: &[&str]| {
+        let out = lint(&dir.0)
+            .args(["--format", "json"])
+            .args(extra)
+            .args(["deploy.yaml", "repos.yaml"])
+            .output()
+            .unwrap();
+        json(&out)
+    };
+    let report = run(&[]);
+    let found = diags(&report, "repo-config-unknown-key");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(
+        found[0]["message"],
+        "`repo_locks` is not in Atlantis v0.27.0: it was added in v0.28.0. yaml: unmarshal errors: line 3: field repo_locks not found in type raw.Repo"
+    );
+    assert_eq!(
+        report["atlantis_versions"],
+        serde_json::json!([{"version": "v0.27.0", "from": "image"}])
+    );
+    let report = run(&["--atlantis-version", "v0.28.0"]);
+    assert!(
+        diags(&report, "repo-config-unknown-key").is_empty(),
+        "{report:#}"
+    );
 }

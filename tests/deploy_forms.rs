@@ -219,7 +219,7 @@ fn directory_search_reads_terraform_but_not_dot_terraform() {
     let report = text(&out.stdout);
     assert_eq!(
         report,
-        "./atlantis.tf:11:17: error[ecs-env-and-secret] `ATLANTIS_GH_USER` is in both `environment` and `secrets`: ECS refuses the task definition (\"The secret name must be unique and not shared with any new or existing environment variables\")\n",
+        "./atlantis.tf:3:3: info[atlantis-version] terraform-aws-atlantis runs its default image when `atlantis.image` is not set (`ghcr.io/runatlantis/atlantis:latest`), which does not name a release: checking against Atlantis v0.47.1, the latest known\n./atlantis.tf:11:17: error[ecs-env-and-secret] `ATLANTIS_GH_USER` is in both `environment` and `secrets`: ECS refuses the task definition (\"The secret name must be unique and not shared with any new or existing environment variables\")\n",
         "{}",
         text(&out.stderr)
     );

@@ -263,6 +263,28 @@ fn ok_cases() -> Vec<Case> {
     out
 }
 
+/// `--atlantis-version` of the release a case's deployment names (an image tag, a chart's
+/// appVersion): the emitted forms do not carry the image, so they are read back for it.
+fn release_args(case: &Case) -> Vec<String> {
+    let out = linter(&case.dir)
+        .args(["--format", "json", "--exit-zero"])
+        .args(&case.args)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    match &report["atlantis_versions"][0] {
+        v if v["from"] == "image" => vec![
+            "--atlantis-version".into(),
+            v["version"].as_str().unwrap().to_string(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+fn with(first: &[String], then: &[String]) -> Vec<String> {
+    first.iter().chain(then).cloned().collect()
+}
+
 /// The effective configuration, as the reference for comparisons.
 fn effective(dir: &Path, args: &[String], env: Option<&[(String, String)]>) -> String {
     let mut cmd = linter(dir);
@@ -347,6 +369,7 @@ fn every_readable_form_round_trips() {
     let mut done: BTreeMap<&str, usize> = BTreeMap::new();
     for case in ok_cases() {
         let reference = effective(&case.dir, &case.args, None);
+        let release = release_args(&case);
         for form in ["yaml", "json", "dotenv", "shell", "flags", "flags-lines"] {
             let mut args = vec!["--secrets", "include", "--allow-errors", "--to"];
             args.push(if form == "flags-lines" { "flags" } else { form });
@@ -375,10 +398,12 @@ fn every_readable_form_round_trips() {
             let file = tmp.join(format!("out.{ext}"));
             std::fs::write(&file, &text).unwrap();
             let back = match form {
-                "yaml" | "json" => effective(&tmp, &[file.display().to_string()], None),
+                "yaml" | "json" => {
+                    effective(&tmp, &with(&release, &[file.display().to_string()]), None)
+                }
                 "dotenv" => effective(
                     &tmp,
-                    &["--env-file".into(), file.display().to_string()],
+                    &with(&release, &["--env-file".into(), file.display().to_string()]),
                     None,
                 ),
                 "shell" => {
@@ -387,19 +412,21 @@ fn every_readable_form_round_trips() {
                         .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.into(), v.into())))
                         .filter(|(k, _): &(String, String)| k.starts_with("ATLANTIS_"))
                         .collect();
-                    effective(&tmp, &["--env".into()], Some(&vars))
+                    effective(&tmp, &with(&release, &["--env".into()]), Some(&vars))
                 }
                 "flags" => {
                     let words = nul_split(&sh(
                         "atlantis() { printf '%s\\0' \"$@\"; }; . \"$1\"",
                         &file,
                     ));
-                    let mut args = vec!["--".to_string()];
+                    let mut args = release.clone();
+                    args.push("--".to_string());
                     args.extend(words);
                     effective(&tmp, &args, None)
                 }
                 _ => {
-                    let mut args = vec!["--".to_string()];
+                    let mut args = release.clone();
+                    args.push("--".to_string());
                     args.extend(yaml_list(&text));
                     effective(&tmp, &args, None)
                 }
@@ -798,11 +825,14 @@ fn k8s_env_round_trips_through_the_manifest_reader() {
         }
         let mut back: serde_json::Value = serde_json::from_str(&effective(
             &tmp,
-            &[
-                "--kind".into(),
-                "kubernetes".into(),
-                file.display().to_string(),
-            ],
+            &with(
+                &release_args(&case),
+                &[
+                    "--kind".into(),
+                    "kubernetes".into(),
+                    file.display().to_string(),
+                ],
+            ),
             None,
         ))
         .unwrap();

@@ -141,6 +141,20 @@ fn sarif_validates_against_the_official_schema_for_every_fixture() {
         assert!(errors.is_empty(), "{id}: invalid SARIF: {errors:#?}");
 
         let run0 = &sarif["runs"][0];
+        // The release checked against, as in the JSON summary.
+        let versions = run0["properties"]["atlantisVersions"].as_array().unwrap();
+        assert!(!versions.is_empty(), "{id}");
+        for v in versions {
+            let release = v["version"].as_str().unwrap();
+            assert!(
+                atlantis_lint::version::Version::parse(release).is_some(),
+                "{id}: {release}"
+            );
+            assert!(
+                ["option", "image", "latest"].contains(&v["from"].as_str().unwrap()),
+                "{id}"
+            );
+        }
         let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
         for r in run0["results"].as_array().unwrap() {
             results_seen += 1;
@@ -529,13 +543,14 @@ fn directories_are_searched_for_server_configs() {
         "deploy/broken.yaml",
         "gh-user: bot\ngh-token: \"unclosed\n",
     );
-    // Not server configs, or not searched:
+    // Linted in their own kinds (clean here): a repo-level atlantis.yaml, a repos.yaml.
     write(
         &dir,
         "repo/atlantis.yaml",
         "version: 3\nautomerge: true\nprojects:\n- dir: .\n",
     );
     write(&dir, "repos.yaml", "repos:\n- id: /.*/\n");
+    // Not Atlantis configurations, or not searched:
     write(&dir, "k8s.yaml", "apiVersion: v1\nkind: ConfigMap\n");
     write(&dir, ".hidden/atlantis.yaml", "gh_user: x\n");
     write(&dir, "node_modules/x/atlantis.yaml", "gh_user: x\n");
@@ -561,7 +576,7 @@ deploy/broken.yaml:2:11: error[yaml-syntax] deploy/broken.yaml does not parse as
         .args(["--color", "never", "."]));
     assert!(
         human.stdout.ends_with(
-            "2 errors, 0 warnings in 3 configs for Atlantis v0.47.1 (the latest known)\n"
+            "2 errors, 0 warnings in 5 configs for Atlantis v0.47.1 (the latest known)\n"
         ),
         "{}",
         human.stdout

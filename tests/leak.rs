@@ -813,6 +813,71 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         args: vec![path("docker-compose.yml")],
         env: vec![],
     });
+
+    // 13. A repos.yaml held in the deployment (Helm `repoConfig`, a ConfigMap key mounted where
+    //     ATLANTIS_REPO_CONFIG points, a Terraform heredoc), broken so that its findings are
+    //     printed beside the values file's credentials: an env step's value under a secret name
+    //     (in a step the rules report), `NAME=value` in hook and step commands, a secret-named
+    //     key, a commented-out token.
+    let repos = |m: &mut Markers, indent: &str| -> String {
+        let body = format!(
+            "# gh-token: {}\nrepos:\n- id: /.*/\n  apply_requirements: [bogus]\n  pre_workflow_hooks:\n  - run: GITHUB_TOKEN={} ./hook.sh\n    command: plan\nworkflows:\n  w:\n    plan:\n      steps:\n      - env:\n          name: TF_TOKEN\n          value: {}\n          command: x\n      - run: TF_VAR_token={} terraform plan\n      - token: {}\n",
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next()
+        );
+        body.lines().map(|l| format!("{indent}{l}\n")).collect()
+    };
+    let hv = format!(
+        "orgAllowlist: github.com/acme/*\natlantisUrl: https://atlantis.acme.example\ngithub:\n  user: atlantis-bot\n  token: {}\n  secret: {}\nrepoConfig: |\n{}",
+        m.next(),
+        m.next(),
+        repos(m, "  ")
+    );
+    write(dir, "repo-config-values.yaml", &hv);
+    cases.push(Case {
+        name: "helm-repo-config".into(),
+        args: vec![path("repo-config-values.yaml")],
+        env: vec![],
+    });
+    // The same as a quoted string (linted as decoded, findings at the whole value).
+    let body = repos(m, "");
+    let hq = format!(
+        "orgAllowlist: github.com/acme/*\ngithub:\n  user: atlantis-bot\n  token: {}\nrepoConfig: {}\n",
+        m.next(),
+        serde_json::to_string(&body).unwrap()
+    );
+    write(dir, "repo-config-quoted.yaml", &hq);
+    cases.push(Case {
+        name: "helm-repo-config-quoted".into(),
+        args: vec![path("repo-config-quoted.yaml")],
+        env: vec![],
+    });
+    let km = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repos\ndata:\n  repos.yaml: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          env:\n            - name: ATLANTIS_GH_USER\n              value: atlantis-bot\n            - name: ATLANTIS_GH_TOKEN\n              value: {}\n            - name: ATLANTIS_REPO_CONFIG\n              value: /etc/atlantis/repos.yaml\n          volumeMounts: [{{name: r, mountPath: /etc/atlantis}}]\n      volumes: [{{name: r, configMap: {{name: repos}}}}]\n",
+        repos(m, "    "),
+        m.next()
+    );
+    write(dir, "repo-config-manifest.yaml", &km);
+    cases.push(Case {
+        name: "kubernetes-repo-config".into(),
+        args: vec![path("repo-config-manifest.yaml")],
+        env: vec![],
+    });
+    let tf = format!(
+        "resource \"helm_release\" \"atlantis\" {{\n  chart = \"atlantis\"\n  values = [yamlencode({{\n    orgAllowlist = \"github.com/acme/*\"\n    github = {{ user = \"bot\", token = \"{}\", secret = \"{}\" }}\n    repoConfig = <<-EOT\n{}    EOT\n  }})]\n}}\n",
+        m.next(),
+        m.next(),
+        repos(m, "      ")
+    );
+    write(dir, "repo-config.tf", &tf);
+    cases.push(Case {
+        name: "terraform-repo-config".into(),
+        args: vec![path("repo-config.tf")],
+        env: vec![],
+    });
     cases
 }
 

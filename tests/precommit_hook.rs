@@ -256,6 +256,7 @@ config/atlantis-server.yaml:2:1: warning[missing-webhook-secret] gh-user is set 
 config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not an Atlantis flag; Atlantis ignores it
 deploy/atlantis/values.yaml:4:1: info[helm-vcs-secret-keys] the Secret `atlantis-vcs` must hold the keys `github_token`, `github_secret`: the chart's templates read these (not `token` / `secret`, as the chart's schema text says); a missing key stops the pod (`CreateContainerConfigError`)
 infra/atlantis.tf:2:12: warning[terraform-module-injected] terraform-aws-atlantis v3 sets `ATLANTIS_ALLOW_REPO_CONFIG` on its own (from `allow_repo_config`, default \"false\"): Atlantis removed that flag after v0.26.0 and ignores it
+infra/atlantis.tf:2:12: info[atlantis-version] terraform-aws-atlantis runs its default image when neither `atlantis_image` nor `atlantis_version` is set (`ghcr.io/runatlantis/atlantis:latest`), which does not name a release: checking against Atlantis v0.47.1, the latest known
 k8s/atlantis.yaml:26:67: error[k8s-missing-key] Secret `atlantis-vcs` in this input has no key `webhook-secret`: the pod fails with CreateContainerConfigError (couldn't find key webhook-secret)
 ops/prod-compose.yml:6:33: error[quoted-value] repo-allowlist is wrapped in literal quotes that become part of the value: the variable holds them
 ",

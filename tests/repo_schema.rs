@@ -68,7 +68,7 @@ fn lint(path: &Path, kind: Kind) -> (Document, Vec<String>) {
         },
         path: Some(path.to_path_buf()),
     };
-    let (_, doc) = read(&input);
+    let (_, doc) = read(&input, atlantis_lint::flags::LATEST);
     let findings = run(&DocContext {
         doc: &doc,
         server: None,

@@ -292,3 +292,47 @@ fn atlantis_version_maps_to_its_option() {
         r.rules()
     );
 }
+
+/// `atlantis-version` decides how a repos.yaml and an atlantis.yaml are read too: a key of a
+/// later release is refused, naming that release; `--atlantis-version` wins over it.
+#[test]
+fn atlantis_version_reads_repo_configs_for_that_release() {
+    let dir = scratch("settings-version-repo");
+    write(
+        &dir,
+        "repos.yaml",
+        "repos:\n- id: /.*/\n  silence_pr_comments: [plan]\n",
+    );
+    write(
+        &dir,
+        "atlantis.yaml",
+        "version: 3\nprojects:\n- dir: app\n  depends_on: [network]\n- dir: network\n",
+    );
+    write(&dir, ".atlantis-lint.yaml", "atlantis-version: v0.22.0\n");
+    let r = lint(&dir, &["repos.yaml", "atlantis.yaml"]);
+    let messages: Vec<String> = r
+        .diags()
+        .iter()
+        .map(|d| format!("{} {}", d["rule"], d["message"]))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "\"repo-yaml-unknown-key\" \"`depends_on` is not in Atlantis v0.22.0: it was added in v0.27.0. yaml: unmarshal errors: line 4: field depends_on not found in type raw.Project\"",
+            "\"repo-config-unknown-key\" \"`silence_pr_comments` is not in Atlantis v0.22.0: it was added in v0.28.2. yaml: unmarshal errors: line 3: field silence_pr_comments not found in type raw.Repo\"",
+        ],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json()["atlantis_versions"][0]["version"], "v0.22.0");
+    let r = lint(
+        &dir,
+        &[
+            "--atlantis-version",
+            "v0.47.1",
+            "repos.yaml",
+            "atlantis.yaml",
+        ],
+    );
+    assert!(r.diags().is_empty(), "{:?}", r.rules());
+}

@@ -229,8 +229,25 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         }
     }
     let servers: Vec<&crate::config::EffectiveConfig> = linted.iter().map(|(c, _)| c).collect();
-    let docs =
-        crate::repo_config::run::lint(&doc_inputs, &servers, args.sources.repo_id.as_deref());
+    // The release each document is read for: --atlantis-version, else its settings file's.
+    let mut given = Vec::new();
+    for d in &doc_inputs {
+        given.push(match options.atlantis_version {
+            Some(v) => Some(v),
+            None => parse_atlantis_version(
+                resolver
+                    .applied(Some(d.file.name.as_str()))?
+                    .atlantis_version
+                    .as_deref(),
+            )?,
+        });
+    }
+    let docs = crate::repo_config::run::lint(
+        &doc_inputs,
+        &given,
+        &servers,
+        args.sources.repo_id.as_deref(),
+    );
 
     let mut report = Report::default();
     for ((cfg, findings), a) in linted.into_iter().zip(&applied) {
@@ -241,7 +258,12 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         let applied_doc = resolver.applied(Some(linted_doc.doc.name.as_str()))?;
         let (linted_doc, findings) =
             lint::finish_document(linted_doc, &settings::policy(&applied_doc, &args));
-        report.add_document(&linted_doc.sources, linted_doc.doc.name.clone(), findings);
+        report.add_document(
+            &linted_doc.sources,
+            linted_doc.doc.name.clone(),
+            &linted_doc.release,
+            findings,
+        );
     }
     report.finish();
     report.failures = read_errors.clone();

@@ -181,8 +181,15 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
                             // Each file in its own kind; files of other kinds, and files that
                             // hold no Atlantis configuration, are skipped.
                             let (keep, detected) = match kind {
-                                Some(k) => (k.read.is_some(), k),
-                                None => crate::input::holds_atlantis(&file),
+                                Some(k) => (
+                                    k.read.is_some()
+                                        || crate::repo_config::run::from_kind(k).is_some(),
+                                    k,
+                                ),
+                                None => match crate::discover::repo_document(&file) {
+                                    Some(k) => (true, k),
+                                    None => crate::input::holds_atlantis(&file),
+                                },
                             };
                             if keep {
                                 found += 1;
@@ -216,9 +223,9 @@ pub fn requests(args: &SourceArgs, errors: &mut Vec<String>) -> Result<Vec<Job>,
         match read_path(p, args.stdin_filename.as_deref()) {
             Ok(file) if args.only_server_configs && p.as_os_str() != "-" && kind.is_none() => {
                 // The pre-commit hook: lint each file in its own kind, skip the others.
-                if crate::repo_config::run::detect(&file.bytes).is_some() {
+                if let Some(k) = crate::discover::repo_document(&file) {
                     out.push(Job {
-                        request: with_file(file, None),
+                        request: with_file(file, Some(k)),
                         quiet: true,
                     });
                 } else if let (true, detected) = crate::input::holds_atlantis(&file) {

@@ -22,8 +22,8 @@ use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Scalar, Style, YamlDoc};
 use crate::config::{
-    Channel, DeployedImage, FormIssue, Location, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, Origin, RawValue, Setting, Spelling,
+    Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;
@@ -1082,9 +1082,17 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
         };
         reader.unit.anchor = Some(reader.here(span(doc, name_node), "services"));
         if let (Some(reference), Some(node)) = (image_text, image) {
-            reader.unit.image = Some(DeployedImage {
-                reference,
-                location: reader.here(span(doc, node), "image"),
+            let location = reader.here(span(doc, node), "image");
+            // `${TAG}` is the deployer's shell or `.env`: the release is unknown, not guessed.
+            reader.unit.image = Some(if reference.contains('$') {
+                DeployedImage {
+                    image: ImageRef::Computed {
+                        what: "interpolated by compose from the deployer's environment".into(),
+                    },
+                    location,
+                }
+            } else {
+                DeployedImage::written(reference, location)
             });
         }
         reader.env_files(get(doc, service, "env_file"));

@@ -12,8 +12,8 @@ use super::argv::{self, Word};
 use super::helm_values::{VNode, Val, from_yaml};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use crate::config::{
-    Channel, FormIssue, Location, OpaqueSource, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting,
+    Spelling, Unknown, match_flag,
 };
 use crate::flags;
 use crate::secret::Text;
@@ -261,6 +261,9 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
             prefix: String::new(),
         });
     }
+    if let Some(image) = container_image(c) {
+        unit.image = Some(image);
+    }
     // The command line: entryPoint + command; the image's entrypoint adds `atlantis`.
     let mut words = Vec::new();
     for w in items(field(c, "entryPoint"))
@@ -292,6 +295,28 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
         }
         unit.settings.extend(settings);
         unit.argv_issues.extend(issues);
+    }
+}
+
+/// The container's `image` (`Image` in CloudFormation): written, or computed by Terraform.
+pub fn container_image(c: &Val) -> Option<DeployedImage> {
+    let v = field(c, "image")?;
+    let location = Location::Source {
+        source: v.src,
+        spelling: Spelling::FormKey {
+            path: "image".into(),
+        },
+        span: content(v),
+    };
+    match &v.node {
+        VNode::Scalar { text, .. } if !text.is_empty() => {
+            Some(DeployedImage::written(text.clone(), location))
+        }
+        VNode::Computed(what) => Some(DeployedImage {
+            image: ImageRef::Computed { what: what.clone() },
+            location,
+        }),
+        _ => None,
     }
 }
 

@@ -19,8 +19,8 @@ use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Style, YamlDoc};
 use crate::config::{
-    Channel, FileInput, FormIssue, KeyMatch, Location, OpaqueSource, Origin, RawValue, Setting,
-    Spelling, Unknown, match_flag,
+    Channel, DeployedImage, FileInput, FormIssue, ImageRef, KeyMatch, Location, OpaqueSource,
+    Origin, RawValue, Setting, Spelling, Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;
@@ -80,6 +80,10 @@ pub struct Chart {
     pub open_sections: Vec<String>,
     /// The first chart version that reads a key.
     pub since: BTreeMap<String, String>,
+    /// The Atlantis release each chart version runs when `image.tag` is empty (its
+    /// `appVersion`).
+    #[serde(default)]
+    pub app_versions: BTreeMap<String, String>,
     /// The chart-managed env entries, in the order the template renders them.
     pub env: Vec<EnvRule>,
 }
@@ -129,7 +133,8 @@ pub fn chart() -> &'static Chart {
 type Version = (u32, u32, u32);
 
 fn version(s: &str) -> Option<Version> {
-    let s = s.trim().trim_start_matches('v');
+    // A constraint (`~> 5.1`, `>=5.0.0`) is read as its lowest version.
+    let s = s.trim().trim_start_matches(['~', '>', '=', '^', ' ', 'v']);
     let mut it = s.split(['.', '-', '+']).map(|p| p.parse::<u32>().ok());
     Some((it.next()??, it.next()??, it.next().flatten().unwrap_or(0)))
 }
@@ -696,9 +701,13 @@ impl Emulation<'_, '_> {
         };
         e.unit.part = Some("helm-values/atlantis".into());
         e.unit.anchor = e.first_key().map(|p| e.at(&p));
+        let mut chart_version = None;
         if let Some((v, at)) = claimed {
             match version(&v) {
-                Some(parsed) if parsed >= oldest && parsed <= newest => e.version = parsed,
+                Some(parsed) if parsed >= oldest && parsed <= newest => {
+                    e.version = parsed;
+                    chart_version = Some((v, at));
+                }
                 _ => e.issue(
                     FormIssue::new(
                         "helm-chart-version",
@@ -714,6 +723,7 @@ impl Emulation<'_, '_> {
             }
         }
         e.check_keys()?;
+        e.image(chart_version);
         e.env_raw();
         e.environment();
         e.environment_secrets();
@@ -729,6 +739,61 @@ impl Emulation<'_, '_> {
 
     fn issue(&mut self, issue: FormIssue) {
         self.unit.form_issues.push(issue);
+    }
+
+    /// The image the chart runs: `"{{ .Values.image.repository }}:{{ .Values.image.tag |
+    /// default .Chart.AppVersion }}"`. Without a tag, the release is the chart version's
+    /// `appVersion`, when the chart version is known (a `# helm.sh/chart:` comment, a
+    /// `helm_release`'s `version`); otherwise nothing says which release runs.
+    fn image(&mut self, chart_version: Option<(String, Location)>) {
+        let repository = self
+            .get("image.repository")
+            .and_then(Val::rendered)
+            .filter(|r| !r.is_empty())
+            .or_else(|| self.chart.defaults.get("image.repository").cloned())
+            .unwrap_or_default();
+        if let Some(tag) = self.get("image.tag") {
+            let place = self.place_of("image.tag", tag, true);
+            let location = Location::Source {
+                source: place.src,
+                spelling: Spelling::FormKey {
+                    path: place.path.clone(),
+                },
+                span: place.value_span,
+            };
+            match &tag.node {
+                VNode::Computed(what) => {
+                    self.unit.image = Some(DeployedImage {
+                        image: ImageRef::Computed { what: what.clone() },
+                        location,
+                    });
+                    return;
+                }
+                _ => {
+                    if let Some(t) = tag.rendered().filter(|t| !t.is_empty()) {
+                        self.unit.image = Some(DeployedImage::written(
+                            format!("{repository}:{t}"),
+                            location,
+                        ));
+                        return;
+                    }
+                }
+            }
+        }
+        let Some((v, at)) = chart_version else {
+            return;
+        };
+        // Only an exact chart version runs a known appVersion (`~> 5.1` may be any 5.x).
+        let exact = v.trim_start_matches(['=', 'v']).trim();
+        if let Some(app) = self.chart.app_versions.get(exact) {
+            self.unit.image = Some(DeployedImage {
+                image: ImageRef::Default {
+                    reference: format!("{repository}:{app}"),
+                    by: format!("the appVersion of chart {v}"),
+                },
+                location: at,
+            });
+        }
     }
 
     fn at(&self, p: &Place) -> Location {
@@ -1288,10 +1353,29 @@ impl Emulation<'_, '_> {
         );
     }
 
+    /// `repoConfig`: the chart writes it into the ConfigMap `<fullname>-repo-config` (key
+    /// `repos.yaml`, `{{ .Values.repoConfig | nindent 4 }}`, no `tpl`) and mounts it where its
+    /// `ATLANTIS_REPO_CONFIG` points; it is linted as that file when that variable wins.
     fn repo_config(&mut self) {
-        // The repos.yaml content is handed to the server-side repo config linter when there is
-        // one (issue 13); until then only its path is a setting (`repo-config` is set).
-        let _ = self.get("repoConfig").map(|v| v.span);
+        let Some(v) = self.get("repoConfig").cloned() else {
+            return;
+        };
+        let Some(path) = self
+            .chart
+            .env
+            .iter()
+            .find(|r| r.env == "ATLANTIS_REPO_CONFIG")
+            .and_then(|r| r.literal.clone())
+        else {
+            return;
+        };
+        // A map or list is rendered as Go prints it (`map[repos:...]`): not a repos.yaml.
+        let VNode::Scalar { text, block, .. } = &v.node else {
+            return;
+        };
+        let source = self.input.sources.get_mut(v.src);
+        let mounted = super::mounted::mounted(&path, v.src, source, text, v.content_span(), *block);
+        self.unit.mounted.push(mounted);
     }
 
     fn extra_args(&mut self) {

@@ -78,6 +78,8 @@ pub struct Unit {
     pub provided: Vec<(Location, String, String)>,
     /// The image the Atlantis container runs (its tag can name the Atlantis release).
     pub image: Option<crate::config::DeployedImage>,
+    /// Files the deployment provides whose content is in the file (an embedded `repos.yaml`).
+    pub mounted: Vec<crate::config::MountedFile>,
 }
 
 /// What detection looks at: the file name and text, and the YAML documents when it parses.

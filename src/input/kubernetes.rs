@@ -15,8 +15,11 @@
 //!   first word is a flag or `server`; `sh -c "atlantis server --flag ..."` is read when the
 //!   string is a plain word list.
 //! - A ConfigMap key mounted where `--config` / `ATLANTIS_CONFIG` points is read as the server
-//!   config file, positioned inside the ConfigMap.
+//!   config file, positioned inside the ConfigMap; one mounted where `--repo-config` /
+//!   `ATLANTIS_REPO_CONFIG` points is the server-side repo config ([`repo_config`]).
 //! - A bare `env:` list (what `emit --to k8s-env` prints) is read as one container's env.
+
+mod repo_config;
 
 use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
@@ -1080,15 +1083,16 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
             ));
             // The image tag names the Atlantis release (unless --atlantis-version says otherwise).
             if let (Some(reference), Some(node)) = (image, get(doc, c, "image")) {
-                reader.unit.image = Some(DeployedImage {
-                    reference: reference.to_string(),
-                    location: reader.at(span(doc, node), "containers[].image"),
-                });
+                reader.unit.image = Some(DeployedImage::written(
+                    reference,
+                    reader.at(span(doc, node), "containers[].image"),
+                ));
             }
             reader.env_from(items(doc, get(doc, c, "envFrom")));
             reader.env(items(doc, get(doc, c, "env")));
             reader.command_line(&command, &args);
             reader.config_file(Some(spec), Some(c));
+            reader.repo_config_file(Some(spec), Some(c));
             let (mut unit, spans) = reader.finish();
             for s in spans {
                 source.add_secret(s);

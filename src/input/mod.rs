@@ -16,6 +16,7 @@ pub mod helm_values;
 pub mod kind;
 pub mod kubernetes;
 pub mod mask;
+pub mod mounted;
 mod regular;
 pub mod repo_config;
 pub mod server_config;
@@ -315,6 +316,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg.opaque = unit.opaque;
             cfg.provided = unit.provided;
             cfg.image = unit.image;
+            cfg.mounted = unit.mounted;
             cfg
         })
         .collect())

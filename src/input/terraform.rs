@@ -17,8 +17,8 @@ use super::ecs::{self, Injected};
 use super::helm_values::{self, Ty, VNode, Val};
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use crate::config::{
-    Channel, FormIssue, Location, OpaqueSource, Origin, RawValue, Setting, Spelling, Unknown,
-    match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, Location, OpaqueSource, Origin, RawValue, Setting,
+    Spelling, Unknown, match_flag,
 };
 use crate::flags;
 use crate::secret::Text;
@@ -112,20 +112,6 @@ fn describe(e: &Expression, text: &str) -> String {
     }
 }
 
-/// A heredoc (`<<EOT` / `<<-EOT`) without interpolation or directives: its value (indented
-/// heredocs dedented, as Terraform does; the last line's newline included) and the span of its
-/// body. `None` when Terraform computes it (`${...}`, `%{...}`).
-fn literal_heredoc(h: &hcl_edit::template::HeredocTemplate) -> Option<(String, Span)> {
-    let mut value = String::new();
-    for el in h.template.iter() {
-        match el {
-            hcl_edit::template::Element::Literal(s) => value.push_str(s.value()),
-            _ => return None,
-        }
-    }
-    Some((value, span_of(&h.template)))
-}
-
 /// The text with every byte outside `keep` blanked (newlines kept): a YAML document embedded
 /// in a `.tf` file parses with spans that are offsets in the `.tf` file itself.
 fn only(text: &str, keep: Span) -> String {
@@ -170,14 +156,6 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
             .then_some(span.start + 1);
             scalar(v, Ty::Str, exact)
         }
-        Expression::HeredocTemplate(h) => match literal_heredoc(h) {
-            Some((v, body)) => {
-                let exact =
-                    (text.get(body.start..body.end) == Some(v.as_str())).then_some(body.start);
-                scalar(v, Ty::Str, exact)
-            }
-            None => VNode::Computed(describe(e, text)),
-        },
         Expression::Array(a) if depth < 64 => VNode::Seq(
             a.iter()
                 .map(|i| to_val(i, span_of(i), src, text, depth + 1))
@@ -246,6 +224,16 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
                 _ => VNode::Computed(describe(e, text)),
             }
         }
+        Expression::HeredocTemplate(h) => match heredoc_literal(h, text) {
+            Some((value, region)) => VNode::Scalar {
+                text: value,
+                ty: Ty::Str,
+                exact_at: None,
+                block: region,
+                quoted: true,
+            },
+            None => VNode::Computed(describe(e, text)),
+        },
         _ => VNode::Computed(describe(e, text)),
     };
     Val {
@@ -254,6 +242,41 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
         span,
         node,
     }
+}
+
+/// A heredoc without interpolation or directive is a literal string (`<<-` strips the common
+/// indentation). Its body lines are then a block, as a YAML `|` block is: a file embedded in it
+/// (a `repoConfig`) is positioned line by line.
+fn heredoc_literal(
+    h: &hcl_edit::template::HeredocTemplate,
+    text: &str,
+) -> Option<(String, Option<Span>)> {
+    use hcl_edit::Span as _;
+    let mut raw = String::new();
+    for element in h.template.iter() {
+        match element {
+            hcl_edit::template::Element::Literal(l) => raw.push_str(l.value()),
+            _ => return None,
+        }
+    }
+    // hcl-edit strips a `<<-` heredoc's indentation from the literal already: the body lines
+    // are a block when stripping them gives the same text.
+    let region = h
+        .template
+        .span()
+        .map(|r| Span::new(r.start, r.end))
+        .filter(|r| {
+            text.get(r.start..r.end).is_some_and(|body| {
+                let n = h.indent().unwrap_or(0);
+                body.split_inclusive('\n')
+                    .map(|line| {
+                        let spaces = line.len() - line.trim_start_matches(' ').len();
+                        &line[spaces.min(n)..]
+                    })
+                    .eq(raw.split_inclusive('\n'))
+            })
+        });
+    Some((raw, region))
 }
 
 fn attr<'a>(body: &'a Body, key: &str) -> Option<&'a hcl_edit::structure::Attribute> {
@@ -412,14 +435,6 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
     if let Some(a) = attr(&block.body, "atlantis") {
         // v4 / v5: `atlantis = { environment, secrets, command, port, fqdn }`.
         let val = to_val(&a.value, span_of(&a.key), id, text, 0);
-        if let VNode::Computed(what) = &val.node {
-            // `atlantis = var.atlantis`: the whole container is set elsewhere.
-            unit.opaque.push(OpaqueSource {
-                location: loc(id, "atlantis", val.span),
-                what: format!("`atlantis` ({what})"),
-                prefix: String::new(),
-            });
-        }
         helm_values::mask_tree(&val, input.sources, false);
         let at = loc(id, "atlantis", span_of(&a.key));
         let port = match val.get("port").map(|v| &v.node) {
@@ -451,6 +466,28 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
             },
         ];
         ecs::read_container(input, &val, &mut unit, &injected);
+        if let VNode::Computed(what) = &val.node {
+            // The whole object is Terraform's (`atlantis = var.atlantis`): so are its image and
+            // its environment, which may set anything.
+            unit.image = Some(DeployedImage {
+                image: ImageRef::Computed { what: what.clone() },
+                location: loc(id, "atlantis", span_of(&a.value)),
+            });
+            unit.opaque.push(OpaqueSource {
+                location: loc(id, "atlantis", span_of(&a.value)),
+                what: format!("`atlantis` ({what})"),
+                prefix: String::new(),
+            });
+        } else if unit.image.is_none() {
+            // The module's default (v4 `try(var.atlantis.image, ...)`, v5 `optional(string, ...)`).
+            unit.image = Some(DeployedImage {
+                image: ImageRef::Default {
+                    reference: MODULE_DEFAULT_IMAGE.into(),
+                    by: "terraform-aws-atlantis runs its default image when `atlantis.image` is not set".into(),
+                },
+                location: loc(id, "atlantis", span_of(&a.key)),
+            });
+        }
         return unit;
     }
     // v2 / v3: one variable per setting; the module adds more of its own.
@@ -544,6 +581,7 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         node: VNode::Map(container),
     };
     helm_values::mask_tree(&val, input.sources, false);
+    let image_at = module_at.clone();
     let at = module_at;
     let injected = [
         Injected {
@@ -562,7 +600,60 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         },
     ];
     ecs::read_container(input, &val, &mut unit, &injected);
+    unit.image = Some(v3_image(&block.body, id, text, image_at));
     unit
+}
+
+/// terraform-aws-atlantis v4/v5's image when `atlantis.image` is not set.
+const MODULE_DEFAULT_IMAGE: &str = "ghcr.io/runatlantis/atlantis:latest";
+
+/// terraform-aws-atlantis v2/v3's image: `atlantis_image` when not empty, else
+/// `ghcr.io/runatlantis/atlantis:${atlantis_version}` (`runatlantis/atlantis` before v3.x's
+/// move to ghcr.io), `atlantis_version` defaulting to `latest`.
+fn v3_image(body: &Body, id: SourceId, text: &str, module_at: Location) -> DeployedImage {
+    let value = |name: &str| {
+        attr(body, name).map(|a| {
+            let v = to_val(&a.value, span_of(&a.key), id, text, 0);
+            let at = match &v.node {
+                VNode::Scalar {
+                    text: t,
+                    exact_at: Some(start),
+                    ..
+                } => Span::new(*start, start + t.len()),
+                _ => v.span,
+            };
+            (v.node, loc(id, name, at))
+        })
+    };
+    match value("atlantis_image") {
+        Some((VNode::Scalar { text: t, .. }, at)) if !t.is_empty() => {
+            return DeployedImage::written(t, at);
+        }
+        Some((VNode::Computed(what), at)) => {
+            return DeployedImage {
+                image: ImageRef::Computed { what },
+                location: at,
+            };
+        }
+        _ => {}
+    }
+    match value("atlantis_version") {
+        // The tag is the user's, the repository the module's.
+        Some((VNode::Scalar { text: t, .. }, at)) if !t.is_empty() => {
+            DeployedImage::written(format!("ghcr.io/runatlantis/atlantis:{t}"), at)
+        }
+        Some((VNode::Computed(what), at)) => DeployedImage {
+            image: ImageRef::Computed { what },
+            location: at,
+        },
+        _ => DeployedImage {
+            image: ImageRef::Default {
+                reference: "ghcr.io/runatlantis/atlantis:latest".into(),
+                by: "terraform-aws-atlantis runs its default image when neither `atlantis_image` nor `atlantis_version` is set".into(),
+            },
+            location: module_at,
+        },
+    }
 }
 
 fn helm_release(
@@ -622,8 +713,10 @@ fn helm_release(
                 continue;
             }
             // `<<EOT` holding a values YAML: read in place, positioned in this file.
-            if let Some((_, body)) = match v {
-                Expression::HeredocTemplate(h) => literal_heredoc(h),
+            if let Some(body) = match v {
+                Expression::HeredocTemplate(h) => {
+                    heredoc_literal(h, text).map(|_| span_of(&h.template))
+                }
                 _ => None,
             } {
                 let padded = only(text, body);
@@ -716,10 +809,9 @@ fn helm_release(
         set_path(&mut tree, &name, val);
     }
     let version = attr(&block.body, "version").and_then(|a| match &a.value {
+        // As written: a constraint (`~> 5.1`) picks the mapping, never an appVersion.
         Expression::String(s) => Some((
-            s.value()
-                .trim_start_matches(['~', '>', '=', '^', ' '])
-                .to_string(),
+            s.value().trim().to_string(),
             loc(id, "version", span_of(&a.value)),
         )),
         _ => None,

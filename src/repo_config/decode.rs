@@ -11,6 +11,7 @@ use crate::flags::edit_distance;
 use crate::input::yaml::{NodeId, NodeKind, Style, YamlDoc};
 use crate::source::Span;
 use crate::value::{self, Resolved};
+use crate::version::Version;
 
 /// A value with the span of the value and of the key (or list item) that holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +39,13 @@ pub enum IssueKind {
     },
     /// A value that does not decode into the Go type: the decoder's message, without `line N: `.
     InvalidType { message: String },
+    /// A key of Atlantis's raw types that the release being checked does not have yet (it was
+    /// added in `since`): that release refuses it like any unknown key (YAML) or drops it (JSON).
+    NotInRelease {
+        key: String,
+        type_name: &'static str,
+        since: Version,
+    },
     /// A key written twice in one mapping (YAML refuses it; JSON keeps the last).
     DuplicateKey {
         key: String,
@@ -52,6 +60,8 @@ pub struct Issue {
     pub span: Span,
     /// 1-based line inside the decoded text (what Go's message says).
     pub line: usize,
+    /// 1-based column (in bytes) of the span's start (goccy/go-yaml's `[line:column]`).
+    pub column: usize,
 }
 
 /// One key/value pair of a mapping, after merge keys were applied.
@@ -72,6 +82,9 @@ pub struct View<'a> {
     pub json: bool,
     line_starts: Vec<usize>,
     pub issues: Vec<Issue>,
+    /// The Atlantis release the document is decoded for: keys a later release added are
+    /// unknown to it (`data/repo-config-keys.json`). `None`: every key the model knows.
+    pub release: Option<Version>,
 }
 
 /// A scalar as Go sees it.
@@ -94,11 +107,27 @@ impl<'a> View<'a> {
             json,
             line_starts,
             issues: Vec::new(),
+            release: None,
         }
     }
 
     pub fn line(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    pub fn column(&self, offset: usize) -> usize {
+        let line = self.line(offset);
+        offset - self.line_starts[line.saturating_sub(1)] + 1
+    }
+
+    fn issue(&mut self, kind: IssueKind, span: Span) {
+        let (line, column) = (self.line(span.start), self.column(span.start));
+        self.issues.push(Issue {
+            kind,
+            span,
+            line,
+            column,
+        });
     }
 
     pub fn span(&self, node: NodeId) -> Span {
@@ -181,12 +210,7 @@ impl<'a> View<'a> {
             format!("cannot construct {} into {target}", self.describe(node))
         };
         let span = self.span(node);
-        let line = self.line(span.start);
-        self.issues.push(Issue {
-            kind: IssueKind::InvalidType { message },
-            span,
-            line,
-        });
+        self.issue(IssueKind::InvalidType { message }, span);
     }
 
     /// The entries of a mapping decoded into a Go struct with the given keys. Unknown keys and
@@ -248,34 +272,45 @@ impl<'a> View<'a> {
             });
             let Some(canonical) = canonical else {
                 if explicit {
-                    let line = self.line(key_span.start);
-                    self.issues.push(Issue {
-                        kind: IssueKind::UnknownKey {
+                    let in_release = self.keys_in_release(type_name, known);
+                    self.issue(
+                        IssueKind::UnknownKey {
                             key: s.value.clone(),
                             type_name,
-                            suggestion: suggest(&s.value, known),
+                            suggestion: suggest(&s.value, &in_release),
                         },
-                        span: key_span,
-                        line,
-                    });
+                        key_span,
+                    );
                 }
                 continue;
             };
+            // A key of a later release: this one decodes it as unknown (and never uses it).
+            if let Some(since) = self.added_after_release(type_name, canonical) {
+                if explicit {
+                    self.issue(
+                        IssueKind::NotInRelease {
+                            key: s.value.clone(),
+                            type_name,
+                            since,
+                        },
+                        key_span,
+                    );
+                }
+                continue;
+            }
             if let Some(i) = out.iter().position(|e| e.key == canonical) {
                 if explicit {
                     let first = out[i].key_span;
                     if !self.json && first.start < key_span.start {
-                        let line = self.line(key_span.start);
                         let first_line = self.line(first.start);
-                        self.issues.push(Issue {
-                            kind: IssueKind::DuplicateKey {
+                        self.issue(
+                            IssueKind::DuplicateKey {
                                 key: s.value.clone(),
                                 first,
                                 first_line,
                             },
-                            span: key_span,
-                            line,
-                        });
+                            key_span,
+                        );
                     }
                     out[i] = Entry {
                         key: canonical,
@@ -303,6 +338,25 @@ impl<'a> View<'a> {
                 self.collect(t, type_name, known, out, depth + 1, false);
             }
         }
+    }
+
+    /// The release that added `key` to `type_name`, when that is later than [`View::release`].
+    fn added_after_release(&self, type_name: &str, key: &str) -> Option<Version> {
+        let release = self.release?;
+        let (doc, path) = crate::repo_keys::table_path(type_name)?;
+        match crate::repo_keys::key_in_release(doc, path, key, release) {
+            crate::repo_keys::KeyInRelease::NotYet { since } => Some(since),
+            _ => None,
+        }
+    }
+
+    /// The keys of `known` that [`View::release`] has (for "did you mean").
+    fn keys_in_release(&self, type_name: &str, known: &[&'static str]) -> Vec<&'static str> {
+        known
+            .iter()
+            .copied()
+            .filter(|k| self.added_after_release(type_name, k).is_none())
+            .collect()
     }
 
     /// The items of a sequence (`None` for null; a type error for anything else).

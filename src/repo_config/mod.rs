@@ -14,9 +14,10 @@ pub mod run;
 pub mod schema;
 pub mod steps;
 
-use crate::config::{Location, Spelling};
+use crate::config::{Location, MountedFile, Spelling, Written};
 use crate::input::yaml::{self, NodeKind, Style, YamlDoc};
 use crate::source::{SourceId, Span};
+use crate::version::Version;
 use decode::{Issue, View};
 use model::{GlobalCfg, RepoCfg};
 
@@ -37,6 +38,9 @@ pub struct SpanMap {
     points: Vec<(usize, usize)>,
     /// Where the scalar ends in the source (mapped spans never pass it).
     limit: Option<usize>,
+    /// Every span is this one: the text was decoded from a string whose inside cannot be
+    /// positioned (a quoted or folded Helm value).
+    whole: Option<Span>,
 }
 
 impl SpanMap {
@@ -53,6 +57,9 @@ impl SpanMap {
     }
 
     pub fn span(&self, span: Span) -> Span {
+        if let Some(whole) = self.whole {
+            return whole;
+        }
         Span::new(self.offset(span.start), self.offset(span.end))
     }
 
@@ -87,6 +94,7 @@ impl SpanMap {
         SpanMap {
             points,
             limit: Some(raw_start + raw.len()),
+            whole: None,
         }
     }
 }
@@ -127,6 +135,8 @@ pub struct Document {
     pub repo: Option<RepoCfg>,
     /// Line starts of the parsed text, for Go's `line N:` prefixes.
     pub text_len: usize,
+    /// The Atlantis release the document is decoded for (its keys, its decoder's wording).
+    pub release: Version,
 }
 
 impl Document {
@@ -145,8 +155,8 @@ impl Document {
     }
 }
 
-/// Reads a file's text as one document of `kind`.
-pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
+/// Reads a file's text as one document of `kind`, as Atlantis `release` decodes it.
+pub fn read(kind: Kind, source: SourceId, name: &str, text: &str, release: Version) -> Document {
     let mut doc = Document {
         kind,
         source,
@@ -161,6 +171,42 @@ pub fn read(kind: Kind, source: SourceId, name: &str, text: &str) -> Document {
         global: None,
         repo: None,
         text_len: text.len(),
+        release,
+    };
+    parse_into(&mut doc, text);
+    doc
+}
+
+/// Reads a `repos.yaml` that a deployment mounts from the user's file (the Helm chart's
+/// `repoConfig`, a ConfigMap key): positioned byte for byte in a `|` block, else at the value.
+pub fn read_mounted(m: &MountedFile, source_text: &str, release: Version) -> Document {
+    let text = crate::input::mounted::content(m, source_text);
+    let map = match &m.written {
+        Written::Block { region } => SpanMap {
+            points: vec![(0, region.start)],
+            limit: Some(region.end),
+            whole: None,
+        },
+        Written::Decoded { span, .. } => SpanMap {
+            whole: Some(*span),
+            ..SpanMap::default()
+        },
+    };
+    let mut doc = Document {
+        kind: Kind::RepoConfig,
+        source: m.source,
+        origin: Spelling::ConfigKey,
+        name: m.path.clone(),
+        json: false,
+        yaml: None,
+        map,
+        unreadable: None,
+        empty: text.is_empty(),
+        issues: Vec::new(),
+        global: None,
+        repo: None,
+        text_len: text.len(),
+        release,
     };
     parse_into(&mut doc, text);
     doc
@@ -176,6 +222,7 @@ pub fn read_json(
     raw: &str,
     value_span: Span,
     style: Option<Style>,
+    release: Version,
 ) -> Option<Document> {
     // Valid JSON and an object (checked without building the value: it may be megabytes).
     if !value.trim_start().starts_with('{')
@@ -194,6 +241,7 @@ pub fn read_json(
         SpanMap {
             points: vec![(0, raw_start)],
             limit: Some(raw_start + raw_text.len()),
+            whole: None,
         }
     } else {
         SpanMap::aligned(
@@ -217,6 +265,7 @@ pub fn read_json(
         global: None,
         repo: None,
         text_len: value.len(),
+        release,
     };
     parse_into(&mut doc, value);
     Some(doc)
@@ -243,6 +292,7 @@ fn parse_into(doc: &mut Document, text: &str) {
     };
     if !matches!(parsed.resolve(root).kind, NodeKind::Map(_)) {
         let mut v = View::new(&parsed, text, doc.json);
+        v.release = Some(doc.release);
         if !v.is_null(root) {
             let target = match doc.kind {
                 Kind::RepoConfig => "raw.GlobalCfg",
@@ -255,6 +305,7 @@ fn parse_into(doc: &mut Document, text: &str) {
         return;
     }
     let mut v = View::new(&parsed, text, doc.json);
+    v.release = Some(doc.release);
     match doc.kind {
         Kind::RepoConfig => doc.global = Some(model::global_cfg(&mut v, root)),
         Kind::RepoYaml => doc.repo = Some(model::repo_cfg(&mut v, root)),
@@ -351,6 +402,7 @@ mod tests {
             &file[start..end],
             Span::new(start, end),
             Some(Style::SingleQuoted),
+            crate::flags::LATEST,
         )
         .unwrap();
         let issue = &doc.issues[0];
@@ -373,6 +425,7 @@ mod tests {
             &file[start..end],
             Span::new(start, end),
             Some(Style::DoubleQuoted),
+            crate::flags::LATEST,
         )
         .unwrap();
         let Location::Source { span, .. } = doc.at(doc.issues[0].span) else {

@@ -210,7 +210,7 @@ pub struct Project {
     pub silence_pr_comments: Strings,
 }
 
-const GLOBAL_KEYS: &[&str] = &[
+pub const GLOBAL_KEYS: &[&str] = &[
     "repos",
     "workflows",
     "policies",

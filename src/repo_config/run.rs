@@ -4,11 +4,12 @@
 //! server's allowlist, and every `atlantis.yaml` is held against the run's repo config.
 
 use super::{Document, Kind, ServerContext, matching};
-use crate::config::{EffectiveConfig, RawValue};
+use crate::config::{EffectiveConfig, MountedFile, RawValue};
 use crate::finding::Finding;
 use crate::input::NamedBytes;
 use crate::rules::repo::{self, DocContext};
 use crate::source::{SourceKind, SourceText, Sources};
+use crate::version::{AtlantisVersion, Version};
 use std::path::{Path, PathBuf};
 
 /// A document named in the run.
@@ -27,10 +28,34 @@ pub struct Linted {
     pub sources: Sources,
     pub doc: Document,
     pub findings: Vec<Finding>,
+    /// The Atlantis release it was checked against, and what decided it.
+    pub release: AtlantisVersion,
+}
+
+/// The server-side repo config a server configuration holds inside the user's own file: the
+/// JSON of `--repo-config-json`, else the `repos.yaml` the deployment mounts where the winning
+/// `repo-config` points (the Helm chart's `repoConfig`, a ConfigMap key).
+pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
+    if cfg.winner("repo-config-json").is_some() {
+        return embedded_json(cfg);
+    }
+    let mounted = mounted_repo_config(cfg)?;
+    Some(super::read_mounted(
+        mounted,
+        &cfg.sources.get(mounted.source).text,
+        cfg.version(),
+    ))
+}
+
+/// The file the deployment mounts where the winning `repo-config` points, when the user's file
+/// holds its content.
+pub fn mounted_repo_config(cfg: &EffectiveConfig) -> Option<&MountedFile> {
+    let path = cfg.str("repo-config")?;
+    cfg.mounted.iter().find(|m| m.path == path)
 }
 
 /// The document of `--repo-config-json` inside a server config, if it holds a JSON object.
-pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
+fn embedded_json(cfg: &EffectiveConfig) -> Option<Document> {
     let setting = cfg.winner("repo-config-json")?;
     let RawValue::Scalar { text, style, .. } = &setting.value else {
         if let RawValue::Text(t) = &setting.value {
@@ -44,6 +69,7 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
                 raw,
                 span,
                 None,
+                cfg.version(),
             );
         }
         return None;
@@ -58,14 +84,17 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
         raw,
         span,
         Some(*style),
+        cfg.version(),
     )
 }
 
-/// The findings about a server config's `repo-config-json`, located in the server config.
+/// The findings about the repo config a server configuration holds (see [`embedded`]),
+/// located in the user's file.
 ///
 /// `repo-config-json` is a secret flag (it may embed credentials in commands): no 8-character
 /// piece of its string values may reach a message, so the pieces findings quote are masked
-/// (Atlantis's vocabulary, such as `mergeable`, excepted).
+/// (Atlantis's vocabulary, such as `mergeable`, excepted). In a mounted `repos.yaml`, the
+/// values its reader masked (an env step's `TF_TOKEN` value, `NAME=value` in a command) are.
 pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
     let Some(doc) = embedded(cfg) else {
         return Vec::new();
@@ -77,7 +106,17 @@ pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
         repo_config: None,
         repo_id: None,
     });
-    mask_quoted_values(&doc, &mut findings);
+    if doc.json {
+        mask_quoted_values(&doc, &mut findings);
+    } else if let Some(mounted) = mounted_repo_config(cfg) {
+        let content =
+            crate::input::mounted::content(mounted, &cfg.sources.get(mounted.source).text);
+        let pieces = crate::input::mounted::secret_pieces(content);
+        mask_windows(
+            pieces.iter().filter_map(|s| content.get(s.start..s.end)),
+            &mut findings,
+        );
+    }
     findings
 }
 
@@ -133,8 +172,19 @@ fn vocabulary(v: &str) -> bool {
 /// of the document (one pass over the values, whatever their size).
 fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     use crate::input::yaml::NodeKind;
-    use std::collections::HashSet;
     let Some(yaml) = &doc.yaml else { return };
+    // Every scalar, keys included (workflow names and step keys are the user's words).
+    let values = yaml.nodes.iter().filter_map(|n| match &n.kind {
+        NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
+        _ => None,
+    });
+    mask_windows(values, findings);
+}
+
+/// Masks, in every text of the findings, each 8-byte window that occurs inside one of `values`
+/// (Atlantis's own words stay readable).
+fn mask_windows<'a>(values: impl Iterator<Item = &'a str>, findings: &mut [Finding]) {
+    use std::collections::HashSet;
     let texts = |f: &Finding| -> Vec<String> {
         let mut t = vec![f.message.clone()];
         t.extend(f.help.clone());
@@ -154,16 +204,9 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     if wanted.is_empty() {
         return;
     }
-    // Every scalar, keys included (workflow names and step keys are the user's words).
     let mut found: HashSet<Vec<u8>> = HashSet::new();
-    for n in &yaml.nodes {
-        let NodeKind::Scalar(s) = &n.kind else {
-            continue;
-        };
-        if vocabulary(&s.value) {
-            continue;
-        }
-        for w in s.value.as_bytes().windows(WINDOW) {
+    for value in values {
+        for w in value.as_bytes().windows(WINDOW) {
             if wanted.contains(w) {
                 found.insert(w.to_vec());
             }
@@ -216,8 +259,8 @@ fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     }
 }
 
-/// Reads one document into its own sources.
-pub fn read(input: &DocInput) -> (Sources, Document) {
+/// Reads one document into its own sources, as Atlantis `release` decodes it.
+pub fn read(input: &DocInput, release: Version) -> (Sources, Document) {
     let mut sources = Sources::default();
     let bytes = input
         .file
@@ -230,7 +273,13 @@ pub fn read(input: &DocInput) -> (Sources, Document) {
         input.file.name.clone(),
         text,
     ));
-    let doc = super::read(input.kind, id, &input.file.name, &sources.get(id).text);
+    let doc = super::read(
+        input.kind,
+        id,
+        &input.file.name,
+        &sources.get(id).text,
+        release,
+    );
     (sources, doc)
 }
 
@@ -238,6 +287,10 @@ pub fn read(input: &DocInput) -> (Sources, Document) {
 /// of the server config (`beside`), or as written (`check_files`: the linter runs where the
 /// server runs).
 pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<PathBuf> {
+    // The deployment mounts the content written in the user's file there: that is the one.
+    if mounted_repo_config(cfg).is_some() {
+        return None;
+    }
     let named = cfg.str("repo-config")?;
     let named = Path::new(named);
     if check_files && named.is_file() {
@@ -252,15 +305,33 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
 /// Lints every document of the run. `servers` are the run's server configs (already linted);
 /// the first one's allowlist applies to every repo config, and the first repo config (or the
 /// first server's `repo-config-json`) is what every `atlantis.yaml` is held against.
+///
+/// `given[i]` is the release `--atlantis-version` (or the settings file) names for `inputs[i]`;
+/// without one, a document is read for the first server config's release (its image tag), else
+/// for the latest known.
 pub fn lint(
     inputs: &[DocInput],
+    given: &[Option<Version>],
     servers: &[&EffectiveConfig],
     repo_id: Option<&str>,
 ) -> Vec<Linted> {
     let server = servers.first().map(|c| ServerContext::from_config(c));
+    let release_of = |i: usize| -> AtlantisVersion {
+        match given.get(i).copied().flatten() {
+            Some(v) => AtlantisVersion::given(v),
+            None => servers
+                .first()
+                .map(|c| c.atlantis_version().clone())
+                .unwrap_or_default(),
+        }
+    };
     let mut out: Vec<Linted> = Vec::new();
-    for input in inputs.iter().filter(|i| i.kind == Kind::RepoConfig) {
-        let (sources, doc) = read(input);
+    for (i, input) in inputs.iter().enumerate() {
+        if input.kind != Kind::RepoConfig {
+            continue;
+        }
+        let release = release_of(i);
+        let (sources, doc) = read(input, release.version);
         let findings = repo::run(&DocContext {
             doc: &doc,
             server: server.as_ref(),
@@ -271,11 +342,16 @@ pub fn lint(
             sources,
             doc,
             findings,
+            release,
         });
     }
     let json_repo_config = servers.first().and_then(|c| embedded(c));
-    for input in inputs.iter().filter(|i| i.kind == Kind::RepoYaml) {
-        let (sources, doc) = read(input);
+    for (i, input) in inputs.iter().enumerate() {
+        if input.kind != Kind::RepoYaml {
+            continue;
+        }
+        let release = release_of(i);
+        let (sources, doc) = read(input, release.version);
         let git_id = match repo_id {
             Some(_) => None,
             None => input.path.as_deref().and_then(matching::repo_id_from_git),
@@ -295,6 +371,7 @@ pub fn lint(
             sources,
             doc,
             findings,
+            release,
         });
     }
     out

@@ -220,7 +220,16 @@ impl Report {
     /// Adds the findings about one repo-config or repo-level document, read into `sources`.
     /// These documents hold no credential flag of their own; snippets are masked as every
     /// source is (token-shaped strings).
-    pub fn add_document(&mut self, sources: &Sources, config: String, findings: Vec<Finding>) {
+    pub fn add_document(
+        &mut self,
+        sources: &Sources,
+        config: String,
+        release: &AtlantisVersion,
+        findings: Vec<Finding>,
+    ) {
+        if !self.atlantis.contains(release) {
+            self.atlantis.push(release.clone());
+        }
         let whole = Whole {
             sources,
             anchor: None,

@@ -257,6 +257,14 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             "columnKind": "unicodeCodePoints",
             "invocations": [invocation(report)],
             "results": results,
+            // The Atlantis releases the run checked against (as the JSON summary says).
+            "properties": {
+                "atlantisVersions": report.atlantis.iter().map(|a| json!({
+                    "version": a.version.to_string(),
+                    "from": a.source_name(),
+                    "description": a.describe(),
+                })).collect::<Vec<_>>(),
+            },
         }],
     });
     let mut s = serde_json::to_string_pretty(&sarif).expect("SARIF serialises");

@@ -14,19 +14,20 @@ use std::path::{Path, PathBuf};
 pub static RULE: RuleInfo = RuleInfo {
     id: "external-stores",
     severity: Severity::Error,
-    summary: "enable-external-stores without a supported external plan store in the repo config (or a plan store it leaves unused)",
+    summary: "enable-external-stores without an external plan store in the repo config (or a plan store it leaves unused)",
     suppressible: true,
     docs: r#"## What it checks
-With `enable-external-stores: true`, the server-side repo config (`repo-config-json`, or the file
-`repo-config` names when the linter can read it: with `--check-files`, or beside the config file)
-must configure an external plan store that Atlantis supports:
-- `external_stores.plan_store.type` must be set: without a repo config, or without the block,
-  `NewServer` refuses to start with `--enable-external-stores is set but no
-  external_stores.plan_store.type is configured in the server-side repo config`;
-- the type must be `s3`: any other is refused while the repo config is parsed
-  (`raw.PlanStoreConfig.Validate`: `unsupported plan store type "gcs": only 's3' is supported`);
-- `s3` needs `s3.bucket` and `s3.region`
-  (`external_stores.plan_store.s3.bucket is required when type is 's3'`).
+With `enable-external-stores: true`, the server-side repo config (`repo-config-json`, the
+`repos.yaml` a deployment mounts where `repo-config` points (the Helm chart's `repoConfig`, a
+ConfigMap key), or the file `repo-config` names when the linter can read it: with
+`--check-files`, or beside the config file) must configure an external plan store:
+`external_stores.plan_store.type` must be set. Without a repo config, or without the block,
+`NewServer` refuses to start with `--enable-external-stores is set but no
+external_stores.plan_store.type is configured in the server-side repo config`.
+
+A type other than `s3`, and an `s3` store without `bucket` or `region`, are refused while the
+repo config is parsed, flag or not: `repo-config-external-stores` reports them, at the value and
+with Atlantis's words, wherever the repo config is read; this rule does not repeat them.
 
 Without `enable-external-stores`, a configured `s3` plan store is not used (Atlantis keeps plans
 on local disk): a warning. A repo-config file the linter cannot read is not judged.
@@ -134,19 +135,11 @@ fn plan_store_json(text: &str) -> Result<PlanStore, String> {
     })
 }
 
-/// The repo-config file to read: at its path with `--check-files`, otherwise beside the config.
-fn locate(ctx: &Context, path: &str) -> Option<PathBuf> {
-    if ctx.options.check_files {
-        return Some(PathBuf::from(path));
-    }
-    let dir = Path::new(&ctx.cfg.file.as_ref()?.path).parent()?;
-    let given = Path::new(path);
-    let beside = if given.is_absolute() {
-        dir.join(given.file_name()?)
-    } else {
-        dir.join(given)
-    };
-    beside.is_file().then_some(beside)
+/// The repo-config file to read: the one the run lints as a document
+/// (`crate::repo_config::run::named_repo_config`), so that what this rule leaves to
+/// `repo-config-external-stores` is reported there.
+fn locate(ctx: &Context) -> Option<PathBuf> {
+    crate::repo_config::run::named_repo_config(ctx.cfg, ctx.options.check_files)
 }
 
 fn read(path: &Path) -> Option<String> {
@@ -172,8 +165,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             cfg.value_location(flags::REPO_CONFIG_JSON),
             flags::REPO_CONFIG_JSON.to_string(),
         )
+    } else if let Some(mounted) = crate::repo_config::run::mounted_repo_config(cfg) {
+        let text = crate::input::mounted::content(mounted, &cfg.sources.get(mounted.source).text);
+        (
+            Some(text.to_string()),
+            cfg.value_location(flags::REPO_CONFIG),
+            format!("the repo config {}", mounted.path),
+        )
     } else if let Some(path) = cfg.explicit_text(flags::REPO_CONFIG) {
-        let text = locate(ctx, path.as_str()).and_then(|p| read(&p));
+        let text = locate(ctx).and_then(|p| read(&p));
         if text.is_none() {
             // Not readable here: nothing certain to say.
             return;
@@ -238,32 +238,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             f = f.severity(Severity::Info);
         }
         out.push(f);
-    } else if store.store_type != "s3" {
-        // The repo config may hold secrets: only a short lower-case word is quoted.
-        let shown = if store.store_type.len() <= 16
-            && store
-                .store_type
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        {
-            format!("`{}`", store.store_type)
-        } else {
-            "(value not shown)".into()
-        };
-        out.push(finding(
-            format!("{what} sets the plan store type {shown}; Atlantis supports only s3 and refuses to start"),
-            "set external_stores.plan_store.type: s3 (with s3.bucket and s3.region)",
-        ));
-    } else {
-        for (present, field) in [(store.bucket, "bucket"), (store.region, "region")] {
-            if !present {
-                out.push(finding(
-                    format!("{what} sets an s3 plan store without s3.{field}: Atlantis refuses to start (external_stores.plan_store.s3.{field} is required when type is 's3')"),
-                    "set external_stores.plan_store.s3.bucket and .region",
-                ));
-            }
-        }
     }
+    // A type other than s3, or an s3 store without bucket or region: `repo-config-external-stores`
+    // reports it at the value, with Atlantis's words (the repo config is linted wherever this
+    // rule could read it).
 }
 
 #[cfg(test)]

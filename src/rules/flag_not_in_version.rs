@@ -50,6 +50,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if cfg.in_version(s) || h.added <= version {
             continue;
         }
+        // A value the deployment tool sets on its own (a newer chart's default
+        // `ATLANTIS_DEFAULT_TF_DISTRIBUTION`) is not the user's to remove, and the older
+        // release ignores it.
+        let provided = cfg.provided.iter().any(|(at, name, _)| {
+            name == flag.name && (*at == s.origin.key() || *at == s.origin.value())
+        });
+        if provided {
+            continue;
+        }
         let effect = match s.origin.spelling {
             Spelling::Flag { .. } => "Atlantis refuses to start with `unknown flag`",
             _ => "Atlantis ignores it",

@@ -14,6 +14,9 @@ The security warnings Atlantis logs at startup, with the same conditions:
 - `gitlab-user` set and `gitlab-webhook-secret` empty;
 - `bitbucket-user` set with a Bitbucket Server `bitbucket-base-url` (anything but
   `https://api.bitbucket.org`) and `bitbucket-webhook-secret` empty;
+- beyond Atlantis, which does not warn here: `bitbucket-user` with Bitbucket Cloud and no
+  `bitbucket-webhook-secret`, for v0.33.0 and later (PR #4275 added Cloud webhook secrets; before
+  it Atlantis refused one, `bitbucket-cloud-webhook-secret`, so older releases are not told);
 - `azuredevops-webhook-user` set and `azuredevops-webhook-password` empty;
 - beyond Atlantis, which does not warn here: a GitHub App (`gh-app-id` without `gh-user`) and no
   `gh-webhook-secret`.
@@ -62,10 +65,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !cfg.is_set(user) || cfg.is_set(secret) {
             continue;
         }
-        if user == flags::BITBUCKET_USER && crate::hosts::bitbucket_cloud(cfg) {
+        let cloud = user == flags::BITBUCKET_USER && crate::hosts::bitbucket_cloud(cfg);
+        // Bitbucket Cloud webhooks carry a secret only from v0.33.0 (before, Atlantis refused one).
+        let since = crate::hosts::BITBUCKET_CLOUD_WEBHOOK_SECRETS_SINCE;
+        if cloud && cfg.version() < since {
             continue;
         }
-        let atlantis = if user == flags::AZUREDEVOPS_WEBHOOK_USER {
+        let atlantis = if cloud {
+            format!(
+                "Atlantis does not warn about Bitbucket Cloud, which takes a webhook secret since {since}"
+            )
+        } else if user == flags::AZUREDEVOPS_WEBHOOK_USER {
             "no Azure DevOps webhook user and password set. This could allow attackers to spoof requests from Azure DevOps."
                 .to_string()
         } else {
@@ -77,15 +87,26 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 cfg.location(user),
-                format!("{user} is set but {secret} is not: {host} webhooks are not authenticated"),
+                format!(
+                    "{user} is set but {secret} is not: {} webhooks are not authenticated",
+                    if cloud { "Bitbucket Cloud" } else { host }
+                ),
             )
             .key(user)
             .label(format!("no {secret}"))
-            .help(format!(
-                "set {secret} (or {}) to a random string and configure the same secret on the webhook; \
-                 Atlantis warns: \"{atlantis}\"",
-                crate::flags::env_name(secret)
-            )),
+            .help(if cloud {
+                format!(
+                    "set {secret} (or {}) to a random string and configure the same secret on the webhook; \
+                     {atlantis}",
+                    crate::flags::env_name(secret)
+                )
+            } else {
+                format!(
+                    "set {secret} (or {}) to a random string and configure the same secret on the webhook; \
+                     Atlantis warns: \"{atlantis}\"",
+                    crate::flags::env_name(secret)
+                )
+            }),
         );
     }
     super::github_app::check_webhook_secret(ctx, &RULE, out);

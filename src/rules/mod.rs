@@ -75,6 +75,7 @@ mod user_format;
 mod weak_secret;
 mod webhook_http_headers;
 mod webhooks;
+mod whitelist_and_allowlist;
 mod write_git_creds_host;
 mod yaml_syntax;
 
@@ -138,6 +139,10 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         conflicting_credentials::check,
     ),
     (&repo_allowlist_missing::RULE, repo_allowlist_missing::check),
+    (
+        &whitelist_and_allowlist::RULE,
+        whitelist_and_allowlist::check,
+    ),
     (&repo_allowlist_scheme::RULE, repo_allowlist_scheme::check),
     (&url_scheme::RULE, url_scheme::check),
     (&invalid_value::RULE, invalid_value::check),

@@ -258,73 +258,116 @@ pub fn step_findings(
     }
 }
 
-/// Unknown keys (P4), for both documents: an error in YAML, a warning in JSON (dropped).
+/// Unknown keys (P4), for both documents: an error in YAML, a warning in JSON (dropped). A key
+/// of a later release than the one checked is unknown to it, and the message says which release
+/// added it.
 pub fn unknown_key_findings(ctx: &DocContext, rule: &'static RuleInfo, out: &mut Vec<Finding>) {
     use crate::repo_config::decode::IssueKind;
+    let release = ctx.doc.release;
     for issue in &ctx.doc.issues {
-        let IssueKind::UnknownKey {
-            key,
-            type_name,
-            suggestion,
-        } = &issue.kind
-        else {
-            continue;
+        let (key, type_name, suggestion, since) = match &issue.kind {
+            IssueKind::UnknownKey {
+                key,
+                type_name,
+                suggestion,
+            } => (key, *type_name, *suggestion, None),
+            IssueKind::NotInRelease {
+                key,
+                type_name,
+                since,
+            } => (key, *type_name, None, Some(*since)),
+            _ => continue,
         };
-        let since = since_hint(key);
+        let why = match since {
+            Some(since) => format!(" (`{key}` was added in Atlantis {since}; this is {release})"),
+            None => since_hint(key, release),
+        };
         let mut f = if ctx.doc.json {
-            Finding::new(
-                rule,
-                ctx.at(issue.span),
-                format!("`{}` is not a field of {type_name}: --repo-config-json drops it without a word", shown(key)),
-            )
-            .severity(crate::finding::Severity::Warning)
-            .label("ignored")
-            .help(match suggestion {
-                Some(s) => format!("did you mean `{s}`? Atlantis's JSON decoder ignores unknown keys, so this setting has no effect{since}"),
-                None => format!("remove it: Atlantis's JSON decoder ignores unknown keys, so this setting has no effect{since}"),
-            })
+            let message = match since {
+                Some(since) => format!(
+                    "`{}` is not in Atlantis {release}: it was added in {since}; --repo-config-json drops it without a word",
+                    shown(key)
+                ),
+                None => format!(
+                    "`{}` is not a field of {type_name}: --repo-config-json drops it without a word",
+                    shown(key)
+                ),
+            };
+            Finding::new(rule, ctx.at(issue.span), message)
+                .severity(crate::finding::Severity::Warning)
+                .label(match since {
+                    Some(since) => format!("ignored before {since}"),
+                    None => "ignored".into(),
+                })
+                .help(match (suggestion, since) {
+                    (_, Some(since)) => format!(
+                        "upgrade Atlantis to {since} or later, or remove it: Atlantis's JSON decoder ignores keys it does not know, so this setting has no effect"
+                    ),
+                    (Some(s), None) => format!("did you mean `{s}`? Atlantis's JSON decoder ignores unknown keys, so this setting has no effect{why}"),
+                    (None, None) => format!("remove it: Atlantis's JSON decoder ignores unknown keys, so this setting has no effect{why}"),
+                })
         } else {
-            let atlantis = format!(
-                "yaml: construct errors: line {}: field {key} not found in type {type_name}",
-                issue.line
-            );
-            Finding::new(rule, ctx.at(issue.span), atlantis.clone())
-                .label("unknown key")
-                .help(match suggestion {
-                    Some(s) => format!("did you mean `{s}`?{since} {}", ctx.refused(&atlantis)),
-                    None => format!(
-                        "remove the key or fix its indentation{since}. {}",
+            let atlantis = unknown_field_error(release, issue, key, type_name);
+            let message = match since {
+                Some(since) => format!(
+                    "`{key}` is not in Atlantis {release}: it was added in {since}. {atlantis}"
+                ),
+                None => atlantis.clone(),
+            };
+            Finding::new(rule, ctx.at(issue.span), message)
+                .label(match since {
+                    Some(since) => format!("added in {since}"),
+                    None => "unknown key".into(),
+                })
+                .help(match (suggestion, since) {
+                    (_, Some(since)) => format!(
+                        "upgrade Atlantis to {since} or later, or remove the key. {}",
+                        ctx.refused(&atlantis)
+                    ),
+                    (Some(s), None) => {
+                        format!("did you mean `{s}`?{why} {}", ctx.refused(&atlantis))
+                    }
+                    (None, None) => format!(
+                        "remove the key or fix its indentation{why}. {}",
                         ctx.refused(&atlantis)
                     ),
                 })
         };
         if let Some(s) = suggestion {
-            f = f.suggestion(*s);
+            f = f.suggestion(s);
         }
         out.push(f);
     }
 }
 
-/// The Atlantis release that introduced a key (from the test-file history), for keys users
-/// meet on older servers.
-fn since_hint(key: &str) -> String {
-    let v = match key {
-        "post_workflow_hooks" => "v0.18.2",
-        "metrics" => "v0.19.3",
-        "repo_config_file" | "import_requirements" | "repo_locking" | "import" => "v0.22.0",
-        "plan_requirements" | "state_rm" => "v0.23.0",
-        "policy_check" => "v0.24.4",
-        "custom_policy_check" => "v0.26.0",
-        "autodiscover" | "depends_on" => "v0.27.0",
-        "repo_locks" => "v0.28.0",
-        "silence_pr_comments" => "v0.28.2",
-        "team_authz" => "v0.30.0",
-        "ignore_paths" => "v0.33.0",
-        "terraform_distribution" => "v0.33.0",
-        "external_stores" => "v0.47.0",
-        _ => return String::new(),
-    };
-    format!(" (`{key}` needs Atlantis {v} or later)")
+/// The YAML decoder's unknown-field error as `release` words it (repo-config.md, P4): yaml.v2
+/// and yaml.v3 up to v0.44.x (`yaml: unmarshal errors:` and, on the next line, `line N: ...`,
+/// joined here), goccy/go-yaml in v0.35.0 only, go.yaml.in/yaml/v4 from v0.45.0.
+fn unknown_field_error(
+    release: crate::version::Version,
+    issue: &crate::repo_config::decode::Issue,
+    key: &str,
+    type_name: &str,
+) -> String {
+    use crate::version::Version;
+    let line = issue.line;
+    if release >= Version::new(0, 45, 0) {
+        format!("yaml: construct errors: line {line}: field {key} not found in type {type_name}")
+    } else if release == Version::new(0, 35, 0) {
+        format!("[{line}:{}] unknown field \"{key}\"", issue.column)
+    } else {
+        format!("yaml: unmarshal errors: line {line}: field {key} not found in type {type_name}")
+    }
+}
+
+/// For a key unknown where it is: the release that added it elsewhere, when that is later than
+/// the one checked (`data/repo-config-keys.json`). A key every release since then knows is just
+/// misplaced, and no release number helps.
+fn since_hint(key: &str, release: crate::version::Version) -> String {
+    match crate::repo_keys::added_in(key) {
+        Some(v) if v > release => format!(" (`{key}` needs Atlantis {v} or later)"),
+        _ => String::new(),
+    }
 }
 
 /// Values of the wrong type (P5) and undecodable roots, for both documents.

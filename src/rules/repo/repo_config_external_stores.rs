@@ -11,8 +11,11 @@ pub static RULE: RuleInfo = RuleInfo {
 (`unsupported plan store type "gcs": only 's3' is supported`), and an s3 store needs `bucket`
 and `region` (`external_stores.plan_store.s3.bucket is required when type is 's3'`).
 
-The store is used only with `--enable-external-stores`; that flag without a
-`plan_store.type` is the server config's problem (`repo_config::external_stores_flag_error`).
+Atlantis validates the block whenever it parses the repo config, `--enable-external-stores` or
+not, so this rule reports these mistakes wherever the repo config is read (a file,
+`repo-config-json`, a Helm `repoConfig`, a mounted ConfigMap key), at the value;
+`external-stores` does not repeat them. That flag without a `plan_store.type` is
+`external-stores`'s finding.
 
 ## Why it matters
 Atlantis refuses to start.

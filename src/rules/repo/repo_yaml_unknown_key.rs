@@ -11,6 +11,10 @@ Every key of a repo-level `atlantis.yaml` must be a field of `raw.RepoCfg`, `raw
 `raw.Autoplan`, `raw.Workflow` or `raw.Stage`. Server-only keys (`id`, `allowed_overrides`,
 `pre_workflow_hooks`, ...) are unknown here.
 
+A key added in a later Atlantis release than the one checked (`--atlantis-version`, the settings
+file, or the server config's image tag) is unknown to that release too: `depends_on` (v0.27.0) or
+`terraform_distribution` (v0.33.0) on an older server; the message names the release that added it.
+
 ## Why it matters
 Atlantis rejects the file at every pull request: `yaml: construct errors: line 4: field
 when_modifed not found in type raw.Autoplan`.
