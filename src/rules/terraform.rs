@@ -120,7 +120,7 @@ pub fn check_duplicate_env(ctx: &Context, out: &mut Vec<Finding>) {
 pub fn check_module_injected(ctx: &Context, out: &mut Vec<Finding>) {
     // Before v0.27.0 Atlantis still reads `ATLANTIS_ALLOW_REPO_CONFIG` (the module's default
     // "false" is Atlantis's): nothing to say.
-    let removed = crate::flags::history("allow-repo-config").and_then(|h| h.removed);
+    let removed = crate::flags::history(crate::flags::ALLOW_REPO_CONFIG).and_then(|h| h.removed);
     if removed.is_none_or(|r| r > ctx.cfg.version()) {
         return;
     }
