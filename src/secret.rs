@@ -29,6 +29,15 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Wiped when dropped: the copies the run makes of a credential it loaded or built (a token
+/// file's contents, a GitHub App JWT) are held as `Secret`s too. What the value was read from
+/// (the source text kept for snippets, the parser's buffers) is not wiped by this.
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 /// A string value of the configuration: plain, or secret when its flag is.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Text {

@@ -5,35 +5,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::forms::{assert_clean, run, text};
+
 use std::time::{Duration, Instant};
-
-fn lint(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
-    cmd.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ATLANTIS_") || k == "GITHUB_ACTIONS" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NO_COLOR", "1")
-        .args(["--color", "never", "--today", "2026-11-29"]);
-    cmd
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn no_panic(out: &Output) {
-    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(
-        !all.contains("panicked") && !all.contains("internal error"),
-        "{all}"
-    );
-    assert_ne!(out.status.code(), Some(3), "{all}");
-}
 
 /// Two Atlantis services sharing their credentials through an `x-` block and merge keys.
 const SHARED: &str = "\
@@ -61,11 +35,7 @@ services:
 fn each_atlantis_service_is_its_own_configuration() {
     let dir = common::scratch("compose-shared");
     std::fs::write(dir.join("docker-compose.yml"), SHARED).unwrap();
-    let out = lint(&dir)
-        .args(["--format", "json", "docker-compose.yml"])
-        .output()
-        .unwrap();
-    no_panic(&out);
+    let out = run(&dir, &["--format", "json", "docker-compose.yml"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let diags = json["diagnostics"].as_array().unwrap();
     // Only the staging service has the bad port, positioned in its own block.
@@ -84,8 +54,7 @@ fn files_without_atlantis_say_what_they_are() {
         "services:\n  web:\n    image: nginx\n  db:\n    image: postgres:16\n",
     )
     .unwrap();
-    let out = lint(&dir).arg("compose.yaml").output().unwrap();
-    no_panic(&out);
+    let out = run(&dir, &["compose.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
@@ -98,17 +67,8 @@ fn files_without_atlantis_say_what_they_are() {
         SHARED.replace("      ATLANTIS_PORT: http\n", ""),
     )
     .unwrap();
-    let out = lint(&dir)
-        .args(["--format", "concise", "."])
-        .output()
-        .unwrap();
-    no_panic(&out);
-    assert_eq!(
-        (text(&out.stdout).as_str(), out.status.code()),
-        ("", Some(0)),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = run(&dir, &["--format", "concise", "."]);
+    assert_clean(&out);
 }
 
 #[test]
@@ -144,11 +104,7 @@ fn bad_input_gets_a_finding_never_a_panic() {
     for (name, body, rule) in cases {
         let file = format!("{name}.compose.yaml");
         std::fs::write(dir.join(&file), body).unwrap();
-        let out = lint(&dir)
-            .args(["--format", "json", &file])
-            .output()
-            .unwrap();
-        no_panic(&out);
+        let out = run(&dir, &["--format", "json", &file]);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{name}: {e}: {}", text(&out.stderr)));
         let rules: Vec<&str> = json["diagnostics"]
@@ -172,17 +128,8 @@ fn a_thousand_services() {
     }
     std::fs::write(dir.join("compose.yaml"), &body).unwrap();
     let started = Instant::now();
-    let out = lint(&dir)
-        .args(["--format", "concise", "compose.yaml"])
-        .output()
-        .unwrap();
-    no_panic(&out);
-    assert_eq!(
-        (text(&out.stdout).as_str(), out.status.code()),
-        ("", Some(0)),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = run(&dir, &["--format", "concise", "compose.yaml"]);
+    assert_clean(&out);
     assert!(
         started.elapsed() < Duration::from_secs(60),
         "{:?}",

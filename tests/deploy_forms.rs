@@ -3,47 +3,11 @@
 //! missing `file(...)`), several values files layered with `--values`, directory discovery of
 //! `*.tf` (not `.terraform/`), standard input with `--kind`, and `emit` from a values file.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::forms::{no_panic, run, run_stdin, text};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn lint(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
-    cmd.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ATLANTIS_") || k == "GITHUB_ACTIONS" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NO_COLOR", "1")
-        .args(["--color", "never", "--today", "2026-11-29"]);
-    cmd
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn no_panic(out: &Output) {
-    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(
-        !all.contains("panicked") && !all.contains("internal error"),
-        "{all}"
-    );
-    assert_ne!(out.status.code(), Some(3), "{all}");
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("atlantis-lint-forms-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    let out = lint(dir).args(args).output().unwrap();
-    no_panic(&out);
-    out
-}
 
 fn emit(dir: &Path, args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"))
@@ -59,7 +23,7 @@ fn emit(dir: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn bad_inputs_get_one_clear_error() {
-    let d = tmp("bad");
+    let d = common::scratch("forms-bad");
     let put = |n: &str, t: &str| std::fs::write(d.join(n), t).unwrap();
     put(
         "helmfile-values.yaml",
@@ -151,7 +115,7 @@ fn bad_inputs_get_one_clear_error() {
 /// `--values` layers files as `helm -f a -f b`: later wins, maps merge deeply, `null` deletes.
 #[test]
 fn values_files_merge_like_helm() {
-    let d = tmp("layers");
+    let d = common::scratch("forms-layers");
     std::fs::write(
         d.join("values.yaml"),
         "orgAllowlist: github.com/acme/*\natlantisUrl: https://atlantis.acme.example\nvcsSecretName: atlantis-vcs\ngithub:\n  user: atlantis-bot\n  hostname: github.acme.example\nlogLevel: debug\n",
@@ -198,7 +162,7 @@ fn values_files_merge_like_helm() {
 /// under `.terraform/` (downloaded modules, including terraform-aws-atlantis's own source).
 #[test]
 fn directory_search_reads_terraform_but_not_dot_terraform() {
-    let d = tmp("walk");
+    let d = common::scratch("forms-walk");
     std::fs::create_dir_all(d.join(".terraform/modules/atlantis")).unwrap();
     std::fs::write(
         d.join(".terraform/modules/atlantis/main.tf"),
@@ -229,31 +193,17 @@ fn directory_search_reads_terraform_but_not_dot_terraform() {
 /// Standard input in a named kind: a task definition from `aws ecs describe-task-definition`.
 #[test]
 fn ecs_json_from_standard_input() {
-    use std::io::Write;
-    let d = tmp("stdin");
-    let mut child = lint(&d)
-        .args([
-            "-f",
-            "concise",
-            "--kind",
-            "ecs",
-            "--stdin-filename",
-            "task.json",
-            "-",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"{\"taskDefinition\": {\"containerDefinitions\": [{\"name\": \"atlantis\", \"image\": \"ghcr.io/runatlantis/atlantis:v0.35.0\", \"environment\": [{\"name\": \"ATLANTIS_GH_USER\", \"value\": \"bot\"}, {\"name\": \"ATLANTIS_REPO_ALLOWLIST\", \"value\": \"github.com/acme/*\"}], \"secrets\": [{\"name\": \"ATLANTIS_GH_TOKEN\", \"valueFrom\": \"arn:aws:ssm:eu-west-1:1:parameter/t\"}]}]}}\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    no_panic(&out);
+    let d = common::scratch("forms-stdin");
+    let args = [
+        "-f",
+        "concise",
+        "--kind",
+        "ecs",
+        "--stdin-filename",
+        "task.json",
+        "-",
+    ];
+    let out = run_stdin(&d, &args, b"{\"taskDefinition\": {\"containerDefinitions\": [{\"name\": \"atlantis\", \"image\": \"ghcr.io/runatlantis/atlantis:v0.35.0\", \"environment\": [{\"name\": \"ATLANTIS_GH_USER\", \"value\": \"bot\"}, {\"name\": \"ATLANTIS_REPO_ALLOWLIST\", \"value\": \"github.com/acme/*\"}], \"secrets\": [{\"name\": \"ATLANTIS_GH_TOKEN\", \"valueFrom\": \"arn:aws:ssm:eu-west-1:1:parameter/t\"}]}]}}\n");
     assert_eq!(
         text(&out.stdout),
         "task.json:1:142: warning[missing-webhook-secret] gh-user is set but gh-webhook-secret is not: GitHub webhooks are not authenticated\n",

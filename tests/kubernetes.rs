@@ -5,36 +5,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use common::forms::{assert_clean, run, run_stdin, text};
+
 use std::time::{Duration, Instant};
-
-fn lint(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlantis-lint"));
-    cmd.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ATLANTIS_") || k == "GITHUB_ACTIONS" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NO_COLOR", "1")
-        .args(["--color", "never", "--today", "2026-11-29"]);
-    cmd
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn no_panic(out: &Output) {
-    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(
-        !all.contains("panicked") && !all.contains("internal error"),
-        "{all}"
-    );
-    assert_ne!(out.status.code(), Some(3), "{all}");
-}
 
 /// A Deployment whose Atlantis container is complete (no finding expected).
 const DEPLOYMENT: &str = "\
@@ -63,25 +36,14 @@ spec:
 fn helm_template_output_from_standard_input() {
     let dir = common::scratch("k8s-stdin");
     for kind in [&["--kind", "kubernetes"][..], &[]] {
-        let mut child = lint(&dir)
-            .args(kind)
-            .args(["--format", "concise", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
         let bad = DEPLOYMENT.replace("atlantis-bot", "<YOUR_GITHUB_USER>");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(
-                format!("---\n# Source: atlantis/templates/deployment.yaml\n{bad}").as_bytes(),
-            )
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        no_panic(&out);
+        let args: Vec<&str> = kind
+            .iter()
+            .copied()
+            .chain(["--format", "concise", "-"])
+            .collect();
+        let stdin = format!("---\n# Source: atlantis/templates/deployment.yaml\n{bad}");
+        let out = run_stdin(&dir, &args, stdin.as_bytes());
         assert_eq!(
             text(&out.stdout),
             "<stdin>:17:22: error[placeholder-value] gh-user is the placeholder `<YOUR_GITHUB_USER>`, not an account name\n",
@@ -127,8 +89,9 @@ spec:
           image: acme/atlantis-with-tools
 ";
     std::fs::write(dir.join("two.yaml"), text_in).unwrap();
-    let out = lint(&dir)
-        .args([
+    let out = run(
+        &dir,
+        &[
             "--format",
             "json",
             "--ignore",
@@ -137,10 +100,8 @@ spec:
             "--ignore",
             "atlantis-version",
             "two.yaml",
-        ])
-        .output()
-        .unwrap();
-    no_panic(&out);
+        ],
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let parts: Vec<(&str, &str, u64)> = json["diagnostics"]
         .as_array()
@@ -178,15 +139,13 @@ fn files_without_atlantis_say_what_they_are() {
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-atlantis\nstringData:\n  token: {{ .Values.github.token | quote }}\n",
     )
     .unwrap();
-    let out = lint(&dir).arg("redis.yaml").output().unwrap();
-    no_panic(&out);
+    let out = run(&dir, &["redis.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
         "atlantis-lint: redis.yaml holds no Atlantis configuration: none of its 1 workload has a container that runs Atlantis (image runatlantis/atlantis, or `atlantis server` / `server` as its command)\n"
     );
-    let out = lint(&dir).arg("chart.yaml").output().unwrap();
-    no_panic(&out);
+    let out = run(&dir, &["chart.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
@@ -194,15 +153,8 @@ fn files_without_atlantis_say_what_they_are() {
     );
     // A directory search skips both, and lints the manifest that runs Atlantis.
     std::fs::write(dir.join("atlantis.yaml"), DEPLOYMENT).unwrap();
-    let out = lint(&dir)
-        .args(["--format", "concise", "."])
-        .output()
-        .unwrap();
-    no_panic(&out);
-    assert_eq!(
-        (text(&out.stdout).as_str(), out.status.code()),
-        ("", Some(0))
-    );
+    let out = run(&dir, &["--format", "concise", "."]);
+    assert_clean(&out);
 }
 
 #[test]
@@ -213,11 +165,7 @@ fn a_manifest_that_does_not_parse_is_one_syntax_error() {
         format!("{DEPLOYMENT}---\napiVersion: v1\nkind: Secret\nstringData:\n  token: \"open\n"),
     )
     .unwrap();
-    let out = lint(&dir)
-        .args(["--format", "concise", "broken.yaml"])
-        .output()
-        .unwrap();
-    no_panic(&out);
+    let out = run(&dir, &["--format", "concise", "broken.yaml"]);
     let stdout = text(&out.stdout);
     assert!(
         stdout.starts_with(
@@ -240,17 +188,8 @@ fn ten_thousand_documents() {
     }
     std::fs::write(dir.join("stream.yaml"), &stream).unwrap();
     let started = Instant::now();
-    let out = lint(&dir)
-        .args(["--format", "concise", "stream.yaml"])
-        .output()
-        .unwrap();
-    no_panic(&out);
-    assert_eq!(
-        (text(&out.stdout).as_str(), out.status.code()),
-        ("", Some(0)),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = run(&dir, &["--format", "concise", "stream.yaml"]);
+    assert_clean(&out);
     // Linear: a debug build on a loaded machine still takes seconds, not minutes.
     assert!(
         started.elapsed() < Duration::from_secs(60),

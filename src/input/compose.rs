@@ -18,16 +18,18 @@
 //! Facts only compose has are `compose-...` form issues (`src/rules/compose_file.rs`); quotes
 //! that reach Atlantis (list-form `environment`, exec-form `command`) are `quoted-value`.
 
-use super::argv::{self, Word};
+use super::argv::Word;
+use super::container::{
+    base_name, image_is_atlantis, is_secret_name, lost_value, read_command_words, scalar, span,
+    text, unparsed,
+};
+use super::env::env_setting;
 use super::kind::{Kind, Probe, ReadInput, Unit};
 use super::yaml::{self, NodeId, NodeKind, Scalar, Style, YamlDoc};
-use crate::config::{
-    Channel, DeployedImage, FormIssue, ImageRef, Location, Origin, RawValue, Setting, Spelling,
-    Unknown, match_flag,
-};
+use crate::config::{DeployedImage, FormIssue, ImageRef, Location, RawValue, Spelling, Unknown};
 use crate::finding::Severity;
 use crate::flags;
-use crate::secret::{Text, name_suggests_secret};
+use crate::secret::Text;
 use crate::source::{SourceId, SourceKind, SourceText, Span};
 use std::collections::HashMap;
 
@@ -105,21 +107,6 @@ fn get(doc: &YamlDoc, id: NodeId, key: &str) -> Option<NodeId> {
         .rev()
         .find(|&(k, _)| text(doc, Some(k)) == Some(key))
         .map(|(_, v)| v)
-}
-
-fn scalar(doc: &YamlDoc, id: NodeId) -> Option<&Scalar> {
-    match &doc.resolve(id).kind {
-        NodeKind::Scalar(s) => Some(s),
-        _ => None,
-    }
-}
-
-fn text(doc: &YamlDoc, id: Option<NodeId>) -> Option<&str> {
-    id.and_then(|i| scalar(doc, i)).map(|s| s.value.as_str())
-}
-
-fn span(doc: &YamlDoc, id: NodeId) -> Span {
-    doc.resolve(id).span
 }
 
 fn is_null(s: &Scalar) -> bool {
@@ -293,20 +280,6 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
     }
-}
-
-fn base_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
-}
-
-fn image_is_atlantis(image: &str) -> bool {
-    let repo = image.split('@').next().unwrap_or(image);
-    let last = repo.rsplit('/').next().unwrap_or(repo);
-    last.split(':').next().unwrap_or(last).contains("atlantis")
-}
-
-fn is_secret_name(name: &str) -> bool {
-    super::mask::name_is_secret(name) || name_suggests_secret(name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -559,11 +532,7 @@ impl ServiceReader<'_> {
         let file = self.sources.get(source).name.clone();
         let location = self.at(source, key_span, "environment");
         if let Some(first) = self.seen.get(name) {
-            let lost = match &first.shown {
-                Some(v) if !v.is_empty() && v.len() <= 80 => format!("the value `{v}`"),
-                Some(_) => "the empty value".to_string(),
-                None => "the value".to_string(),
-            };
+            let lost = lost_value(first.shown.as_deref());
             let here = if first.file == file {
                 format!("line {}", first.line)
             } else {
@@ -606,25 +575,9 @@ impl ServiceReader<'_> {
             }
             Interpolated::Invalid(_) => return,
         };
-        self.unit.settings.push(Setting {
-            matched: match_flag(flags::lookup_env(name)),
-            key: name.to_string(),
-            value: raw,
-            origin: Origin {
-                source,
-                channel: Channel::Env,
-                spelling: Spelling::EnvVar {
-                    name: name.to_string(),
-                },
-                key_span,
-                value_span: if value_span.is_empty() {
-                    key_span
-                } else {
-                    value_span
-                },
-            },
-            merged: false,
-        });
+        self.unit
+            .settings
+            .push(env_setting(source, name, raw, key_span, value_span));
     }
 
     fn env_files(&mut self, node: Option<NodeId>) {
@@ -897,20 +850,20 @@ impl ServiceReader<'_> {
         self.read_words(&words[start..], &unknown_words, start);
     }
 
+    /// `words` start at index `offset` of the command line that `unknown_words` indexes.
     fn read_words(&mut self, words: &[Word], unknown_words: &[(usize, String)], offset: usize) {
-        let (mut settings, issues, secrets) = argv::read_words(self.id, words);
-        for s in &mut settings {
-            if let Some((_, var)) = unknown_words.iter().find(|(i, _)| {
-                *i >= offset
-                    && words[*i - offset].span == s.origin.value_span
-                    && !words[*i - offset].span.is_empty()
-            }) {
-                s.value = RawValue::Unknown(Unknown::Interpolation { var: var.clone() });
-            }
-        }
-        self.secret_spans.extend(secrets);
-        self.unit.settings.extend(settings);
-        self.unit.argv_issues.extend(issues);
+        let unknown: Vec<(usize, Unknown)> = unknown_words
+            .iter()
+            .filter(|(i, _)| *i >= offset)
+            .map(|(i, var)| (i - offset, Unknown::Interpolation { var: var.clone() }))
+            .collect();
+        read_command_words(
+            self.id,
+            words,
+            &unknown,
+            &mut self.unit,
+            &mut self.secret_spans,
+        );
     }
 
     fn words_of(
@@ -1008,24 +961,7 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
     let id = input.id;
     let docs = match yaml::parse_stream(&input.sources.get(id).text) {
         Ok(docs) => docs,
-        Err(e) => {
-            let source = input.sources.get_mut(id);
-            for span in super::mask::line_spans(&source.text, true) {
-                source.add_secret(span);
-            }
-            let file = crate::config::FileInput {
-                source: id,
-                path: source.name.clone(),
-                doc: None,
-                syntax_error: Some(e),
-                root_not_mapping: None,
-                duplicates: Vec::new(),
-            };
-            return Ok(vec![Unit {
-                file: Some(file),
-                ..Unit::default()
-            }]);
-        }
+        Err(e) => return Ok(vec![unparsed(id, input.sources.get_mut(id), e)]),
     };
     if let Some(err) = input.invalid_utf8.take() {
         return Err(format!("it is not valid UTF-8 text ({})", err.message));

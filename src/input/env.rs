@@ -42,6 +42,36 @@ fn env_is_secret(name: &str) -> bool {
     crate::input::mask::name_is_secret(name)
 }
 
+/// A variable of Atlantis's environment (the process's, an env file's, a container's), read
+/// through the env channel. An empty value span (a name without a value) points at the name.
+pub(super) fn env_setting(
+    source: SourceId,
+    name: &str,
+    value: RawValue,
+    key_span: Span,
+    value_span: Span,
+) -> Setting {
+    Setting {
+        matched: match_flag(flags::lookup_env(name)),
+        key: name.to_string(),
+        value,
+        origin: Origin {
+            source,
+            channel: Channel::Env,
+            spelling: Spelling::EnvVar {
+                name: name.to_string(),
+            },
+            key_span,
+            value_span: if value_span.is_empty() {
+                key_span
+            } else {
+                value_span
+            },
+        },
+        merged: false,
+    }
+}
+
 /// The process environment's `ATLANTIS_*` variables, rendered as one source (sorted by name).
 pub fn read_process(source_id: SourceId, vars: &[(String, String)]) -> (SourceText, Vec<Setting>) {
     let mut vars: Vec<&(String, String)> = vars
@@ -71,23 +101,8 @@ pub fn read_process(source_id: SourceId, vars: &[(String, String)]) -> (SourceTe
         if secret {
             source.add_secret(value_span);
         }
-        settings.push(Setting {
-            matched: match_flag(flags::lookup_env(name)),
-            key: name.clone(),
-            value: RawValue::Text(Text::new(value.clone(), secret)),
-            origin: Origin {
-                source: source_id,
-                channel: Channel::Env,
-                spelling: Spelling::EnvVar { name: name.clone() },
-                key_span,
-                value_span: if value_span.is_empty() {
-                    key_span
-                } else {
-                    value_span
-                },
-            },
-            merged: false,
-        });
+        let value = RawValue::Text(Text::new(value.clone(), secret));
+        settings.push(env_setting(source_id, name, value, key_span, value_span));
     }
     (source, settings)
 }
@@ -190,25 +205,8 @@ pub fn read_file(
             secret_spans.push(value_span);
         }
         let key_span = Span::new(name_start, name_start + name.len());
-        settings.push(Setting {
-            matched: match_flag(flags::lookup_env(name)),
-            key: name.to_string(),
-            value: RawValue::Text(Text::new(value.to_string(), secret)),
-            origin: Origin {
-                source: source_id,
-                channel: Channel::Env,
-                spelling: Spelling::EnvVar {
-                    name: name.to_string(),
-                },
-                key_span,
-                value_span: if value_span.is_empty() {
-                    key_span
-                } else {
-                    value_span
-                },
-            },
-            merged: false,
-        });
+        let value = RawValue::Text(Text::new(value.to_string(), secret));
+        settings.push(env_setting(source_id, name, value, key_span, value_span));
     }
     for span in secret_spans {
         source.add_secret(span);

@@ -21,16 +21,20 @@
 
 mod repo_config;
 
-use super::argv::{self, Word};
+use super::argv::Word;
+use super::container::{
+    base_name, image_is_atlantis, is_secret_name, lost_value, read_command_words, scalar, span,
+    text, unparsed,
+};
+use super::env::env_setting;
 use super::kind::{Kind, Probe, ReadInput, Unit};
-use super::yaml::{self, NodeId, NodeKind, Scalar, Style, YamlDoc};
+use super::yaml::{self, NodeId, NodeKind, Style, YamlDoc};
 use crate::config::{
-    Channel, DeployedImage, FormIssue, KeyMatch, Location, OpaqueSource, Origin, RawValue, Setting,
-    Spelling, Unknown, match_flag,
+    DeployedImage, FormIssue, KeyMatch, Location, OpaqueSource, RawValue, Spelling, Unknown,
 };
 use crate::finding::Severity;
 use crate::flags;
-use crate::secret::{Text, name_suggests_secret};
+use crate::secret::Text;
 use crate::source::{SourceId, SourceText, Span};
 use std::collections::HashMap;
 
@@ -85,17 +89,6 @@ fn get(doc: &YamlDoc, id: NodeId, key: &str) -> Option<NodeId> {
     }
 }
 
-fn scalar(doc: &YamlDoc, id: NodeId) -> Option<&Scalar> {
-    match &doc.resolve(id).kind {
-        NodeKind::Scalar(s) => Some(s),
-        _ => None,
-    }
-}
-
-fn text(doc: &YamlDoc, id: Option<NodeId>) -> Option<&str> {
-    id.and_then(|i| scalar(doc, i)).map(|s| s.value.as_str())
-}
-
 fn items(doc: &YamlDoc, id: Option<NodeId>) -> &[NodeId] {
     match id.map(|i| &doc.resolve(i).kind) {
         Some(NodeKind::Seq(items)) => items,
@@ -108,10 +101,6 @@ fn pairs(doc: &YamlDoc, id: Option<NodeId>) -> &[(NodeId, NodeId)] {
         Some(NodeKind::Map(p)) => p,
         _ => &[],
     }
-}
-
-fn span(doc: &YamlDoc, id: NodeId) -> Span {
-    doc.resolve(id).span
 }
 
 /// A path of mapping keys.
@@ -339,19 +328,10 @@ fn words(doc: &YamlDoc, id: Option<NodeId>) -> Vec<RawWord> {
         .collect()
 }
 
-fn base_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
-}
-
 /// True when the container runs Atlantis: its image is Atlantis's, or its command line runs
 /// `atlantis` or starts with `server`.
 fn runs_atlantis(image: Option<&str>, full: &[RawWord]) -> bool {
-    let image_is_atlantis = image.is_some_and(|i| {
-        let repo = i.split('@').next().unwrap_or(i);
-        let last = repo.rsplit('/').next().unwrap_or(repo);
-        let last = last.split(':').next().unwrap_or(last);
-        last.contains("atlantis")
-    });
+    let image_is_atlantis = image.is_some_and(image_is_atlantis);
     let runs = full.iter().enumerate().any(|(i, w)| {
         (base_name(&w.text) == "atlantis" && full.get(i + 1).is_some_and(|n| n.text == "server"))
             || (i == 0 && w.text == "server")
@@ -499,25 +479,8 @@ impl ContainerReader<'_> {
     }
 
     fn setting(&mut self, name: &str, value: RawValue, key_span: Span, value_span: Span) {
-        self.unit.settings.push(Setting {
-            matched: match_flag(flags::lookup_env(name)),
-            key: name.to_string(),
-            value,
-            origin: Origin {
-                source: self.source_id,
-                channel: Channel::Env,
-                spelling: Spelling::EnvVar {
-                    name: name.to_string(),
-                },
-                key_span,
-                value_span: if value_span.is_empty() {
-                    key_span
-                } else {
-                    value_span
-                },
-            },
-            merged: false,
-        });
+        let setting = env_setting(self.source_id, name, value, key_span, value_span);
+        self.unit.settings.push(setting);
     }
 
     /// A variable Atlantis reads (`ATLANTIS_*`) becomes a setting; every variable can be
@@ -598,7 +561,7 @@ impl ContainerReader<'_> {
             };
             let name = text(doc, Some(name_node)).unwrap_or("").to_string();
             let key_span = span(doc, name_node);
-            let secret = super::mask::name_is_secret(&name) || name_suggests_secret(&name);
+            let secret = is_secret_name(&name);
             let value_node = get(doc, entry, "value");
             let value_from = get(doc, entry, "valueFrom");
             let (var, value_span, shown) = match (value_node, value_from) {
@@ -628,11 +591,7 @@ impl ContainerReader<'_> {
                 (None, None) => (Var::Known(String::new()), key_span, Some(String::new())),
             };
             if let Some((first, lost)) = seen.get(&name) {
-                let lost = match lost {
-                    Some(v) if !v.is_empty() && v.len() <= 80 => format!("the value `{v}`"),
-                    Some(_) => "the empty value".to_string(),
-                    None => "the value".to_string(),
-                };
+                let lost = lost_value(lost.as_deref());
                 let (line, _) = self.source.line_col(first.start);
                 let location = self.at(key_span, "env");
                 let first_location = self.at(*first, "env");
@@ -857,18 +816,13 @@ impl ContainerReader<'_> {
         } else {
             return;
         }
-        let (mut settings, issues, secrets) = argv::read_words(self.source_id, &words);
-        for s in &mut settings {
-            if let Some((_, u)) = unknown_words
-                .iter()
-                .find(|(i, _)| words[*i].span == s.origin.value_span && !words[*i].span.is_empty())
-            {
-                s.value = RawValue::Unknown(u.clone());
-            }
-        }
-        self.secret_spans.extend(secrets);
-        self.unit.settings.extend(settings);
-        self.unit.argv_issues.extend(issues);
+        read_command_words(
+            self.source_id,
+            &words,
+            &unknown_words,
+            &mut self.unit,
+            &mut self.secret_spans,
+        );
     }
 
     /// The server config file Atlantis is told to load, when a ConfigMap of the input holds it.
@@ -988,24 +942,7 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
     }
     let docs = match yaml::parse_stream(&source.text) {
         Ok(docs) => docs,
-        Err(e) => {
-            // A manifest that does not parse: one yaml-syntax finding, nothing else.
-            for span in super::mask::line_spans(&source.text, true) {
-                source.add_secret(span);
-            }
-            let file = crate::config::FileInput {
-                source: id,
-                path: source.name.clone(),
-                doc: None,
-                syntax_error: Some(e),
-                root_not_mapping: None,
-                duplicates: Vec::new(),
-            };
-            return Ok(vec![Unit {
-                file: Some(file),
-                ..Unit::default()
-            }]);
-        }
+        Err(e) => return Ok(vec![unparsed(id, source, e)]),
     };
     if let Some(err) = input.invalid_utf8.take() {
         return Err(format!("it is not valid UTF-8 text ({})", err.message));
@@ -1147,9 +1084,7 @@ fn mask_everything_else(docs: &[YamlDoc], source: &mut SourceText) {
             });
             for &(k, v) in pairs {
                 let key = text(doc, Some(k)).unwrap_or("");
-                let secret_value = key == "value"
-                    && name
-                        .is_some_and(|n| super::mask::name_is_secret(n) || name_suggests_secret(n));
+                let secret_value = key == "value" && name.is_some_and(is_secret_name);
                 if secret_value || key == "kubectl.kubernetes.io/last-applied-configuration" {
                     if let Some(s) = scalar(doc, v) {
                         let _ = s;

@@ -9,6 +9,7 @@
 
 pub mod argv;
 pub mod compose;
+mod container;
 pub mod ecs;
 pub mod env;
 pub mod file;

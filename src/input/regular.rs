@@ -21,10 +21,13 @@ pub fn read_regular_file(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(not_regular());
     }
-    let mut bytes = Vec::new();
+    // Sized from the start: growing would free partial copies of a credential file unwiped
+    // (the caller wipes only the final buffer).
+    let mut bytes = Vec::with_capacity(meta.len().min(limit).saturating_add(1) as usize);
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(io::Error::new(

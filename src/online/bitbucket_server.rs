@@ -5,7 +5,7 @@
 
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode};
+use super::target::encode;
 use crate::flags;
 use serde::Deserialize;
 
@@ -59,6 +59,31 @@ pub fn judge_repo(
     }
 }
 
+/// `GET /rest/api/1.0/application-properties` (sent without credentials), the part the probe
+/// reads.
+#[derive(Debug, Deserialize)]
+pub struct ApplicationProperties {
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// Judges the unauthenticated pre-flight (`what`: the request, for messages): a 200 with a
+/// version is Bitbucket Data Center, whose version (scrubbed) is returned; anything else means
+/// bitbucket-base-url points elsewhere, and the token is not sent. Pure.
+pub fn judge_properties(
+    what: &str,
+    status: u16,
+    body: Option<&ApplicationProperties>,
+) -> Result<String, Indeterminate> {
+    match body.and_then(|b| b.version.as_deref()) {
+        Some(version) if status == 200 => Ok(scrub(version)),
+        _ => Err(Indeterminate::new(format!(
+            "{what} answered {status} without a Bitbucket version: bitbucket-base-url does not point at Bitbucket Data Center"
+        ))
+        .help("set bitbucket-base-url to the server's root URL including its context path (without /rest)")),
+    }
+}
+
 pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let Some(token) = p.credential() else {
         return Ok(());
@@ -74,14 +99,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let r = p
         .http
         .api(&p.api("application-properties"), Auth::None, &[])?;
-    let version = r.str_field(&["version"]).map(scrub);
-    let Some(version) = version.filter(|_| r.status == 200) else {
-        return Err(Indeterminate::new(format!(
-            "{} answered {} without a Bitbucket version: bitbucket-base-url does not point at Bitbucket Data Center",
-            r.what, r.status
-        ))
-        .help("set bitbucket-base-url to the server's root URL including its context path (without /rest)"));
-    };
+    let version = judge_properties(&r.what, r.status, r.body().as_ref())?;
 
     let r = p.http.api(
         &p.api("projects?limit=1"),
@@ -196,13 +214,7 @@ pub fn judge_identity(f: &Facts, a: &IdentityAnswer) -> Vec<Verdict> {
 
 /// The first repository the repo-allowlist names exactly (`host/PROJECT/slug`).
 fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indeterminate> {
-    let host = super::http::host_port(&p.target.api)
-        .map(|(h, _)| h)
-        .unwrap_or_default();
-    let Some(full) = concrete_repos(p.cfg, &host, 1).into_iter().next() else {
-        return Ok(());
-    };
-    let Some((project, slug)) = full.split_once('/') else {
+    let Some((project, slug, full)) = p.first_allowlisted_pair() else {
         return Ok(());
     };
     let auth = Auth::Bearer(token);
@@ -210,8 +222,8 @@ fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indetermina
     let (name, key) = (p.name(), p.key());
     let url = p.api(&format!(
         "projects/{}/repos/{}",
-        encode(project),
-        encode(slug)
+        encode(&project),
+        encode(&slug)
     ));
     let r = p.http.api(&url, auth, &extra)?;
     if !matches!(r.status, 200 | 401 | 403 | 404) {
@@ -227,8 +239,8 @@ fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indetermina
     }
     let url = p.api(&format!(
         "repos?projectkey={}&name={}&permission=REPO_WRITE",
-        encode(project),
-        encode(slug)
+        encode(&project),
+        encode(&slug)
     ));
     let r = p.http.api(&url, auth, &extra)?;
     let page: Option<Page> = r.body();
@@ -243,6 +255,38 @@ fn repo_access(p: &mut Probe, token: &str, user: &str) -> Result<(), Indetermina
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn properties_answers_are_judged() {
+        let what = "GET https://bb/rest/api/1.0/application-properties";
+        let judge = |status, body: &str| {
+            let body: Option<ApplicationProperties> = serde_json::from_str(body).ok();
+            judge_properties(what, status, body.as_ref())
+        };
+        // Recorded: host-apis.md 2.7.
+        let ok = r#"{"version":"9.4.3","buildNumber":"9004003","buildDate":"1721200000000","displayName":"Bitbucket"}"#;
+        assert_eq!(judge(200, ok).unwrap(), "9.4.3");
+        // A base URL without the context path (404 from the servlet), an application that is
+        // not Bitbucket, an authenticated-only instance: the token is not sent.
+        for (status, body) in [
+            (404, r#"{"errors":[{"message":"Not Found"}]}"#),
+            (200, r#"{"displayName":"Something else"}"#),
+            (401, r#"{"errors":[{"message":"Authentication required"}]}"#),
+            (404, ok),
+        ] {
+            let e = judge(status, body).unwrap_err();
+            assert_eq!(
+                e.reason,
+                format!(
+                    "{what} answered {status} without a Bitbucket version: bitbucket-base-url does not point at Bitbucket Data Center"
+                )
+            );
+            assert!(
+                e.help
+                    .is_some_and(|h| h.contains("including its context path"))
+            );
+        }
+    }
 
     #[test]
     fn identity_answers_are_judged() {

@@ -4,7 +4,7 @@
 
 use super::http::{Auth, Indeterminate, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode};
+use super::target::encode;
 use crate::flags;
 use serde::Deserialize;
 
@@ -91,14 +91,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
     let tokens_page = format!("{web}/user/settings/applications");
 
     let r = p.http.api(&p.api("version"), Auth::None, &[])?;
-    let Some(version) = r.str_field(&["version"]).filter(|_| r.status == 200) else {
-        return Err(Indeterminate::new(format!(
-            "{} answered {} without a Gitea version: gitea-base-url does not point at a Gitea or Forgejo server",
-            r.what, r.status
-        ))
-        .help("set gitea-base-url to the server's root URL (scheme included, without /api/v1)"));
-    };
-    let version = super::http::scrub(version);
+    let version = judge_version(&r.what, r.status, r.body().as_ref())?;
 
     let r = p.http.api(&p.api("user"), Auth::Token(&token), &[])?;
     if !matches!(r.status, 200 | 401 | 403) {
@@ -123,6 +116,30 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         repo_access(p, &token, &tokens_page)?;
     }
     Ok(())
+}
+
+/// `GET /api/v1/version` (sent without credentials), the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct Version {
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// Judges the unauthenticated pre-flight (`what`: the request, for messages): a 200 with a
+/// version is a Gitea or Forgejo server, whose version (scrubbed) is returned; anything else
+/// means gitea-base-url points elsewhere, and the token is not sent. Pure.
+pub fn judge_version(
+    what: &str,
+    status: u16,
+    body: Option<&Version>,
+) -> Result<String, Indeterminate> {
+    match body.and_then(|b| b.version.as_deref()) {
+        Some(version) if status == 200 => Ok(scrub(version)),
+        _ => Err(Indeterminate::new(format!(
+            "{what} answered {status} without a Gitea version: gitea-base-url does not point at a Gitea or Forgejo server"
+        ))
+        .help("set gitea-base-url to the server's root URL (scheme included, without /api/v1)")),
+    }
 }
 
 /// `GET /api/v1/user`, the part the probe reads.
@@ -203,16 +220,10 @@ pub fn judge_user(
 /// The first repository the repo-allowlist names exactly: `GET repos/{owner}/{repo}`, then its
 /// pull requests (`issues?type=pulls`, scope read:issue).
 fn repo_access(p: &mut Probe, token: &str, tokens_page: &str) -> Result<(), Indeterminate> {
-    let host = super::http::host_port(&p.target.api)
-        .map(|(h, _)| h)
-        .unwrap_or_default();
-    let Some(full) = concrete_repos(p.cfg, &host, 1).into_iter().next() else {
+    let Some((owner, repo, full)) = p.first_allowlisted_pair() else {
         return Ok(());
     };
-    let Some((owner, repo)) = full.split_once('/') else {
-        return Ok(());
-    };
-    let base = p.api(&format!("repos/{}/{}", encode(owner), encode(repo)));
+    let base = p.api(&format!("repos/{}/{}", encode(&owner), encode(&repo)));
     let auth = Auth::Token(token);
     let r = p.http.api(&base, auth, &[])?;
     if !matches!(r.status, 200 | 403 | 404) {
@@ -257,6 +268,40 @@ mod tests {
             (repo.0, body.as_ref(), msg.as_deref()),
             pulls.map(|(s, m)| (s, Some(m))),
         )
+    }
+
+    #[test]
+    fn version_answers_are_judged() {
+        let judge = |status, body: &str| {
+            let body: Option<Version> = serde_json::from_str(body).ok();
+            judge_version(
+                "GET https://gitea.test.local/api/v1/version",
+                status,
+                body.as_ref(),
+            )
+        };
+        // Recorded: host-apis.md 2.5, Gitea and Forgejo.
+        assert_eq!(judge(200, r#"{"version":"1.25.4"}"#).unwrap(), "1.25.4");
+        assert_eq!(
+            judge(200, r#"{"version":"11.0.1+gitea-1.22.0"}"#).unwrap(),
+            "11.0.1+gitea-1.22.0"
+        );
+        // Another product's JSON at the same path, and a 404: the token is not sent.
+        for (status, body) in [
+            (200, r#"{"name":"acme","id":1}"#),
+            (404, r#"{"message":"404 page not found"}"#),
+            (404, r#"{"version":"1.25.4"}"#),
+            (200, r#"{"version":12}"#),
+        ] {
+            let e = judge(status, body).unwrap_err();
+            assert_eq!(
+                e.reason,
+                format!(
+                    "GET https://gitea.test.local/api/v1/version answered {status} without a Gitea version: gitea-base-url does not point at a Gitea or Forgejo server"
+                )
+            );
+            assert!(e.help.is_some_and(|h| h.contains("without /api/v1")));
+        }
     }
 
     #[test]

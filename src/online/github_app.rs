@@ -6,7 +6,7 @@
 //! covers and revokes it.
 
 use super::github::{HEADERS, forbidden};
-use super::http::{Auth, Indeterminate, Resp, format_duration, parse_http_date, scrub, unix_now};
+use super::http::{Auth, Indeterminate, Resp, format_duration, scrub, unix_now};
 use super::probe::{Probe, Verdict};
 use super::target::github_web;
 use crate::flags;
@@ -16,6 +16,7 @@ use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 /// When a permission is needed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -161,12 +162,17 @@ fn b64url(bytes: &[u8]) -> String {
 }
 
 /// The app key as ring reads it: PKCS#1 (`BEGIN RSA PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`).
+/// The decoded DER is wiped once ring has read it (ring's own copy is not: it offers no way).
 fn parse_key(pem: &str) -> Option<RsaKeyPair> {
-    match PrivateKeyDer::from_pem_slice(pem.trim().as_bytes()).ok()? {
+    use zeroize::Zeroize as _;
+    let mut der = PrivateKeyDer::from_pem_slice(pem.trim().as_bytes()).ok()?;
+    let key = match &der {
         PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der()).ok(),
         PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()).ok(),
         _ => None,
-    }
+    };
+    der.zeroize();
+    key
 }
 
 fn der(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -202,13 +208,14 @@ pub fn fingerprint(key: &RsaKeyPair) -> String {
     )
 }
 
-/// The app JWT. It is a credential: it only ever goes into the Authorization header.
-fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<String> {
+/// The app JWT. It is a credential: it only ever goes into the Authorization header. The
+/// signature and the token are built in buffers of their final size, wiped when dropped.
+fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<Zeroizing<String>> {
     let header = b64url(br#"{"alg":"RS256","typ":"JWT"}"#);
     let claims = serde_json::json!({"iat": now - 60, "exp": now + 540, "iss": app_id.to_string()});
     let claims = b64url(claims.to_string().as_bytes());
     let signing_input = format!("{header}.{claims}");
-    let mut sig = vec![0u8; key.public().modulus_len()];
+    let mut sig = Zeroizing::new(vec![0u8; key.public().modulus_len()]);
     key.sign(
         &RSA_PKCS1_SHA256,
         &ring::rand::SystemRandom::new(),
@@ -216,7 +223,12 @@ fn jwt(key: &RsaKeyPair, app_id: i64, now: i64) -> Option<String> {
         &mut sig,
     )
     .ok()?;
-    Some(format!("{signing_input}.{}", b64url(&sig)))
+    let sig = Zeroizing::new(b64url(&sig));
+    let mut token = Zeroizing::new(String::with_capacity(signing_input.len() + 1 + sig.len()));
+    token.push_str(&signing_input);
+    token.push('.');
+    token.push_str(&sig);
+    Some(token)
 }
 
 pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
@@ -249,16 +261,27 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         );
         return Ok(());
     };
-    let token = zeroize::Zeroizing::new(token);
     register_jwt(p, &token);
     let auth = Auth::Bearer(&token);
+    let name = p.name();
+    let signer = Signer {
+        name: &name,
+        key: p.key(),
+        app_id,
+        print: &print,
+        web: &web,
+    };
 
     // 1. The app itself.
-    let r = p.http.api(&p.api("app"), auth, HEADERS)?;
+    let mut r = p.http.api(&p.api("app"), auth, HEADERS)?;
     match r.status {
         200 => {}
         401 => {
-            jwt_refused(p, &r, app_id, &print, &web);
+            p.apply([judge_jwt_refused(
+                &signer,
+                &JwtRefusal::read(&r),
+                unix_now(),
+            )]);
             return Ok(());
         }
         403 => {
@@ -267,7 +290,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         }
         s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
     }
-    let app = r.json.clone().unwrap_or(Value::Null);
+    let app = r.json.take().unwrap_or(Value::Null);
     let slug = app["slug"].as_str().map_or("?".into(), scrub);
     let owner = app["owner"]["login"].as_str().map_or(String::new(), scrub);
     let owner_is_org = app["owner"]["type"].as_str() == Some("Organization");
@@ -276,37 +299,35 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     } else {
         format!("{web}/settings/apps/{slug}")
     };
-    if let Some(v) = judge_slug(&p.name(), p.cfg.str(flags::GH_APP_SLUG), &slug) {
+    if let Some(v) = judge_slug(&name, p.cfg.str(flags::GH_APP_SLUG), &slug) {
         p.apply([v]);
     }
 
     // 2. The installation Atlantis will use.
     let configured_id = p.cfg.int(flags::GH_APP_INSTALLATION_ID);
     let inst = if configured_id != 0 {
-        let r = p.http.api(
+        let mut r = p.http.api(
             &p.api(&format!("app/installations/{configured_id}")),
             auth,
             HEADERS,
         )?;
         match r.status {
-            200 => r.json.unwrap_or(Value::Null),
+            200 => r.json.take().unwrap_or(Value::Null),
             404 => {
-                let f = p
-                    .finding(
-                        &super::rules::INSUFFICIENT,
-                        format!(
-                            "gh-app-installation-id {configured_id} is not an installation of the app `{slug}` ({})",
-                            p.name()
-                        ),
-                    )
-                    .label("installation not found")
-                    .help(format!("the id is the number at the end of the installation's settings URL; the app's installations are listed at {app_settings}/installations"))
-                    .related(p.cfg.location(flags::GH_APP_INSTALLATION_ID), "the configured installation");
-                p.push(f);
+                p.apply([judge_missing_installation(
+                    &name,
+                    configured_id,
+                    &slug,
+                    &app_settings,
+                )]);
                 return Ok(());
             }
             401 => {
-                jwt_refused(p, &r, app_id, &print, &web);
+                p.apply([judge_jwt_refused(
+                    &signer,
+                    &JwtRefusal::read(&r),
+                    unix_now(),
+                )]);
                 return Ok(());
             }
             s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
@@ -322,7 +343,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
             )));
         }
         let list: Vec<Value> = r.body().unwrap_or_default();
-        if let Some(v) = judge_installations(&p.name(), &slug, &web, &list) {
+        if let Some(v) = judge_installations(&name, &slug, &web, &list) {
             p.apply([v]);
             return Ok(());
         }
@@ -337,14 +358,9 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     } else {
         format!("{web}/settings/installations/{inst_id}")
     };
-    if !inst["suspended_at"].is_null() {
-        p.rejected(
-            format!(
-                "installation {inst_id} of the app `{slug}` on `{account}` is suspended ({})",
-                p.name()
-            ),
-            format!("an owner of `{account}` can unsuspend it at {inst_settings}"),
-        );
+    let suspended = !inst["suspended_at"].is_null();
+    if let Some(v) = judge_suspended(&name, inst_id, &slug, &account, &inst_settings, suspended) {
+        p.apply([v]);
         return Ok(());
     }
 
@@ -354,7 +370,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         mergeable_bypass: p.cfg.bool(flags::GH_ALLOW_MERGEABLE_BYPASS_APPLY),
     };
     let about = Installation {
-        name: &p.name(),
+        name: &name,
         id: inst_id,
         slug: &slug,
         account: &account,
@@ -455,10 +471,17 @@ pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) ->
     })
 }
 
-/// `POST /app/installations/{id}/access_tokens`: the minted token (a secret).
+/// `POST /app/installations/{id}/access_tokens`: the minted token (a secret, wiped when
+/// dropped, whether it is used or not).
 #[derive(Deserialize)]
 struct Minted {
     token: String,
+}
+
+impl Drop for Minted {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.token);
+    }
 }
 
 /// `GET /installation/repositories`, the part the probe reads.
@@ -532,7 +555,7 @@ fn deep_check(
     )?;
     let r = super::http::check_api(r)?;
     let minted: Option<Minted> = r.body();
-    let Some(minted) = minted.filter(|_| r.status == 201) else {
+    let Some(mut minted) = minted.filter(|_| r.status == 201) else {
         let msg = r.message().unwrap_or_else(|| r.status.to_string());
         p.unverifiable(
             format!(
@@ -543,7 +566,7 @@ fn deep_check(
         );
         return Ok(());
     };
-    let token = zeroize::Zeroizing::new(minted.token);
+    let token = Zeroizing::new(std::mem::take(&mut minted.token));
     p.http.secrets.add(&token);
     let auth = Auth::Token(&token);
     let listed = p.http.api(
@@ -592,19 +615,48 @@ fn register_jwt(p: &Probe, jwt: &str) {
     }
 }
 
-/// A 401 to the JWT: a key that is not this app's, or a clock GitHub does not agree with.
-fn jwt_refused(p: &mut Probe, r: &Resp, app_id: i64, print: &str, web: &str) {
-    let msg = r.message().unwrap_or_else(|| "401".into());
+/// What signed the JWT, for the judges of a refusal.
+pub struct Signer<'a> {
+    pub name: &'a str,
+    pub key: &'a str,
+    pub app_id: i64,
+    /// The key's public fingerprint ([`fingerprint`]).
+    pub print: &'a str,
+    pub web: &'a str,
+}
+
+/// What a 401 to the app JWT says: the host's (scrubbed) words and its clock (`Date`).
+#[derive(Debug, Default, Clone)]
+pub struct JwtRefusal {
+    pub message: Option<String>,
+    pub server_now: Option<i64>,
+}
+
+impl JwtRefusal {
+    /// The fetch step's typed view of a 401.
+    pub fn read(r: &Resp) -> JwtRefusal {
+        JwtRefusal {
+            message: r.message(),
+            server_now: r.server_now(),
+        }
+    }
+}
+
+/// Judges a 401 to the JWT (host-apis.md 2.2): a clock GitHub does not agree with (its
+/// message names the `exp` or `iat` claim; the skew from its `Date` against `now`, this
+/// machine's clock), or else a key that is not this app's. Pure.
+pub fn judge_jwt_refused(f: &Signer, a: &JwtRefusal, now: i64) -> Verdict {
+    let name = f.name;
+    let msg = a.message.clone().unwrap_or_else(|| "401".into());
     let lower = msg.to_ascii_lowercase();
     if lower.contains("'exp'")
         || lower.contains("'iat'")
         || lower.contains("expiration time")
         || lower.contains("issued at")
     {
-        let skew = r
-            .header("date")
-            .and_then(parse_http_date)
-            .map(|server| unix_now() - server)
+        let skew = a
+            .server_now
+            .map(|server| now - server)
             .filter(|s| s.abs() > 30)
             .map(|s| {
                 format!(
@@ -614,22 +666,58 @@ fn jwt_refused(p: &mut Probe, r: &Resp, app_id: i64, print: &str, web: &str) {
                 )
             })
             .unwrap_or_default();
-        p.rejected(
-            format!("{} refused the app JWT's time claims ({msg}){skew}", p.name()),
-            "synchronise the clock (NTP) of the machine that signs the JWT: here, and where Atlantis runs",
-        );
-        return;
+        return Verdict::Rejected {
+            message: format!("{name} refused the app JWT's time claims ({msg}){skew}"),
+            help: "synchronise the clock (NTP) of the machine that signs the JWT: here, and where Atlantis runs".into(),
+        };
     }
-    p.rejected(
-        format!(
-            "{} rejected the JWT signed with {} for gh-app-id {app_id} ({msg}): the key does not belong to this app, or the app id is wrong",
-            p.name(),
-            p.key()
+    Verdict::Rejected {
+        message: format!(
+            "{name} rejected the JWT signed with {} for gh-app-id {} ({msg}): the key does not belong to this app, or the app id is wrong",
+            f.key, f.app_id
         ),
-        format!(
-            "compare the key's fingerprint {print} with the private keys listed on the App's settings page ({web}/settings/apps), and gh-app-id with the App ID shown there"
+        help: format!(
+            "compare the key's fingerprint {} with the private keys listed on the App's settings page ({}/settings/apps), and gh-app-id with the App ID shown there",
+            f.print, f.web
         ),
-    );
+    }
+}
+
+/// Judges a 404 to `GET /app/installations/{gh-app-installation-id}`. Pure.
+pub fn judge_missing_installation(
+    name: &str,
+    configured_id: i64,
+    slug: &str,
+    app_settings: &str,
+) -> Verdict {
+    Verdict::Misconfigured {
+        flag: "gh-app-installation-id",
+        label: "installation not found",
+        what: "the configured installation",
+        message: format!(
+            "gh-app-installation-id {configured_id} is not an installation of the app `{slug}` ({name})"
+        ),
+        help: format!(
+            "the id is the number at the end of the installation's settings URL; the app's installations are listed at {app_settings}/installations"
+        ),
+    }
+}
+
+/// Judges the installation's `suspended_at` (`suspended`: not null). Pure.
+pub fn judge_suspended(
+    name: &str,
+    inst_id: i64,
+    slug: &str,
+    account: &str,
+    inst_settings: &str,
+    suspended: bool,
+) -> Option<Verdict> {
+    suspended.then(|| Verdict::Rejected {
+        message: format!(
+            "installation {inst_id} of the app `{slug}` on `{account}` is suspended ({name})"
+        ),
+        help: format!("an owner of `{account}` can unsuspend it at {inst_settings}"),
+    })
 }
 
 #[cfg(test)]
@@ -703,6 +791,121 @@ mod tests {
         assert!(
             matches!(&v, Verdict::Misconfigured { message, .. } if message.contains("has 2 installations (`acme` (id 1), `acme-labs` (id 2))"))
         );
+    }
+
+    /// The fetch step's view of a recorded 401 body and `Date` header.
+    fn refusal(body: &str, date: Option<&str>) -> JwtRefusal {
+        let json: Value = serde_json::from_str(body).unwrap();
+        JwtRefusal {
+            message: json["message"].as_str().map(str::to_string),
+            server_now: date.and_then(crate::online::http::parse_http_date),
+        }
+    }
+
+    const SIGNER: Signer = Signer {
+        name: "GitHub (App) at https://api.github.com",
+        key: "gh-app-key-file",
+        app_id: 123456,
+        print: "SHA256:abc",
+        web: "https://github.com",
+    };
+
+    #[test]
+    fn jwt_refusals_are_judged() {
+        // Recorded: host-apis.md 2.2, a key that is not this app's.
+        let a = refusal(
+            r#"{"message":"A JSON web token could not be decoded","documentation_url":"https://docs.github.com/rest"}"#,
+            None,
+        );
+        let Verdict::Rejected { message, help } = judge_jwt_refused(&SIGNER, &a, 0) else {
+            panic!()
+        };
+        assert_eq!(
+            message,
+            "GitHub (App) at https://api.github.com rejected the JWT signed with gh-app-key-file for gh-app-id 123456 (A JSON web token could not be decoded): the key does not belong to this app, or the app id is wrong"
+        );
+        assert!(help.starts_with("compare the key's fingerprint SHA256:abc with the private keys listed on the App's settings page (https://github.com/settings/apps)"), "{help}");
+        // An empty 401 says nothing more than its status.
+        let v = judge_jwt_refused(&SIGNER, &JwtRefusal::default(), 0);
+        assert!(
+            matches!(&v, Verdict::Rejected { message, .. } if message.contains("gh-app-id 123456 (401)"))
+        );
+
+        // Recorded: a clock ahead of GitHub's; the skew comes from the answer's Date.
+        let date = "Sun, 29 Nov 2026 11:24:38 GMT";
+        let server = crate::online::http::parse_http_date(date).unwrap();
+        let a = refusal(
+            r#"{"message":"'Expiration time' claim ('exp') is too far in the future"}"#,
+            Some(date),
+        );
+        let Verdict::Rejected { message, help } = judge_jwt_refused(&SIGNER, &a, server + 600)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            message,
+            "GitHub (App) at https://api.github.com refused the app JWT's time claims ('Expiration time' claim ('exp') is too far in the future); this machine's clock is 10 min ahead of the host's"
+        );
+        assert!(help.starts_with("synchronise the clock (NTP)"));
+        // Behind, by the `iat` claim.
+        let a = refusal(
+            r#"{"message":"'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"}"#,
+            Some(date),
+        );
+        let v = judge_jwt_refused(&SIGNER, &a, server - 7200);
+        assert!(
+            matches!(&v, Verdict::Rejected { message, .. } if message.ends_with("this machine's clock is 2 h 0 min behind the host's")),
+            "{v:?}"
+        );
+        // Within 30 s, or without a Date, no skew is claimed.
+        let v = judge_jwt_refused(&SIGNER, &a, server + 20);
+        assert!(
+            matches!(&v, Verdict::Rejected { message, .. } if message.ends_with("was issued)")),
+            "{v:?}"
+        );
+        let a = refusal(
+            r#"{"message":"'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"}"#,
+            None,
+        );
+        let v = judge_jwt_refused(&SIGNER, &a, server);
+        assert!(
+            matches!(&v, Verdict::Rejected { message, .. } if message.contains("refused the app JWT's time claims") && message.ends_with("expires)")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn installation_answers_are_judged() {
+        // Recorded: host-apis.md 2.2, `404 {"message":"Not Found"}` to the configured id.
+        let v = judge_missing_installation(
+            "GH",
+            999,
+            "atlantis-acme",
+            "https://github.com/organizations/acme/settings/apps/atlantis-acme",
+        );
+        assert!(
+            matches!(&v, Verdict::Misconfigured { flag: "gh-app-installation-id", label: "installation not found", message, help, .. }
+            if message == "gh-app-installation-id 999 is not an installation of the app `atlantis-acme` (GH)"
+            && help.ends_with("listed at https://github.com/organizations/acme/settings/apps/atlantis-acme/installations"))
+        );
+        let inst: Value = serde_json::from_str(r#"{"id":45678901,"account":{"login":"acme"},"suspended_at":"2026-11-01T10:00:00Z","suspended_by":{"login":"owner"}}"#).unwrap();
+        let settings = "https://github.com/organizations/acme/settings/installations/45678901";
+        let judge = |inst: &Value| {
+            judge_suspended(
+                "GH",
+                45678901,
+                "atlantis-acme",
+                "acme",
+                settings,
+                !inst["suspended_at"].is_null(),
+            )
+        };
+        assert!(
+            matches!(judge(&inst), Some(Verdict::Rejected { message, .. })
+            if message == "installation 45678901 of the app `atlantis-acme` on `acme` is suspended (GH)")
+        );
+        let active: Value = serde_json::from_str(r#"{"id":45678901,"suspended_at":null}"#).unwrap();
+        assert_eq!(judge(&active), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::http::{Auth, Indeterminate, Resp, format_time, parse_time, scrub};
 use super::probe::{Probe, Verdict};
-use super::target::{concrete_repos, encode, gitlab_web};
+use super::target::{encode, gitlab_web};
 use crate::flags;
 use serde::Deserialize;
 
@@ -79,10 +79,7 @@ pub fn probe(p: &mut Probe) -> Result<(), Indeterminate> {
         .map_or("?".into(), |u| scrub(&u));
 
     // 4. Projects the repo-allowlist names exactly: visible, and at least Developer.
-    let host = super::http::host_port(&p.target.api)
-        .map(|(h, _)| h)
-        .unwrap_or_default();
-    for path in concrete_repos(p.cfg, &host, 2) {
+    for path in p.allowlisted_repos(2) {
         let r = p
             .http
             .api(&p.api(&format!("projects/{}", encode(&path))), auth, &[])?;

@@ -69,6 +69,51 @@ pub struct Resp {
     pub what: String,
 }
 
+/// The parsed body can hold a secret (a minted token, a credential a host echoes): its strings
+/// are wiped when the answer is dropped.
+impl Drop for Resp {
+    fn drop(&mut self) {
+        if let Some(json) = &mut self.json {
+            wipe_json(json);
+        }
+    }
+}
+
+/// Overwrites every string of a JSON value (object keys excepted: serde_json gives no mutable
+/// access to them, and hosts never put a secret in a key).
+fn wipe_json(v: &mut serde_json::Value) {
+    use zeroize::Zeroize as _;
+    match v {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(wipe_json),
+        serde_json::Value::Object(m) => m.values_mut().for_each(wipe_json),
+        _ => {}
+    }
+}
+
+/// Reads a whole body into a buffer that is wiped when dropped, and that never leaves an
+/// unwiped copy behind: where `read_to_end` would reallocate (freeing the old buffer as it is),
+/// this copies into a larger wiped buffer and wipes the old one.
+fn read_wiped(mut r: impl Read) -> std::io::Result<zeroize::Zeroizing<Vec<u8>>> {
+    use zeroize::Zeroizing;
+    let mut out = Zeroizing::new(Vec::with_capacity(16 * 1024));
+    let mut chunk = Zeroizing::new([0u8; 8 * 1024]);
+    loop {
+        let n = match r.read(&mut chunk[..]) {
+            Ok(0) => return Ok(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if out.capacity() - out.len() < n {
+            let mut bigger = Zeroizing::new(Vec::with_capacity((out.len() + n) * 2));
+            bigger.extend_from_slice(&out);
+            out = bigger;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+}
+
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -374,10 +419,7 @@ impl Http {
             .unwrap_or("")
             .to_ascii_lowercase();
         // Zeroized: an answer can hold a minted token (the GitHub App deep check).
-        let mut bytes = zeroize::Zeroizing::new(Vec::new());
-        resp.take(MAX_BODY)
-            .read_to_end(&mut bytes)
-            .map_err(|_| read_error(&what, timeout))?;
+        let bytes = read_wiped(resp.take(MAX_BODY)).map_err(|_| read_error(&what, timeout))?;
         let json = if content_type.contains("json") || content_type.is_empty() {
             serde_json::from_slice(&bytes).ok()
         } else {
@@ -481,31 +523,52 @@ fn rate_limited(r: &Resp) -> Option<Indeterminate> {
 
 fn auth_header(auth: Auth) -> Result<Option<(&'static str, HeaderValue)>, Indeterminate> {
     use base64::Engine as _;
-    use zeroize::Zeroizing;
-    // Every intermediate copy of the credential is wiped when dropped.
-    let (name, value): (&str, Zeroizing<String>) = match auth {
+    // Every intermediate copy of the credential is allocated once, at its final size (a
+    // reallocation would free a partial copy unwiped), and wiped when dropped.
+    let (name, value) = match auth {
         Auth::None => return Ok(None),
         Auth::Basic(u, p) => {
-            let pair = Zeroizing::new(format!("{u}:{p}"));
+            let pair = wiped_concat(&[u.as_bytes(), b":", p.as_bytes()]);
             let encoded =
-                Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(pair.as_bytes()));
+                zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*pair));
             (
                 "authorization",
-                Zeroizing::new(format!("Basic {}", *encoded)),
+                wiped_concat(&[b"Basic ", encoded.as_bytes()]),
             )
         }
-        Auth::Bearer(t) => ("authorization", Zeroizing::new(format!("Bearer {t}"))),
-        Auth::Token(t) => ("authorization", Zeroizing::new(format!("token {t}"))),
-        Auth::PrivateToken(t) => ("private-token", Zeroizing::new(t.to_string())),
+        Auth::Bearer(t) => ("authorization", wiped_concat(&[b"Bearer ", t.as_bytes()])),
+        Auth::Token(t) => ("authorization", wiped_concat(&[b"token ", t.as_bytes()])),
+        Auth::PrivateToken(t) => ("private-token", wiped_concat(&[t.as_bytes()])),
     };
-    let mut v = HeaderValue::from_str(&value).map_err(|_| {
-        Indeterminate::new(
-            "not sent: the credential contains characters an HTTP header cannot carry (a newline or a control character)",
-        )
-        .help("remove the newline or control character from the credential (see the offline findings)")
-    })?;
+    // The header shares this wiped buffer (no copy): it is wiped once reqwest drops the last
+    // clone of the header. What hyper and rustls copy on the way to the wire is out of reach.
+    let mut v = HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(WipedBytes(value)))
+        .map_err(|_| {
+            Indeterminate::new(
+                "not sent: the credential contains characters an HTTP header cannot carry (a newline or a control character)",
+            )
+            .help("remove the newline or control character from the credential (see the offline findings)")
+        })?;
     v.set_sensitive(true);
     Ok(Some((name, v)))
+}
+
+/// `parts` joined in one allocation of the exact size, wiped when dropped.
+fn wiped_concat(parts: &[&[u8]]) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// The owner of a header value's bytes: wiped when the last [`bytes::Bytes`] sharing it drops.
+struct WipedBytes(zeroize::Zeroizing<Vec<u8>>);
+
+impl AsRef<[u8]> for WipedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 fn build_client(options: &Options, hosts: &[(String, u16)]) -> Result<Client, String> {
@@ -839,6 +902,42 @@ mod tests {
                 .as_deref(),
             Some("2026-11-29 11:24 UTC")
         );
+    }
+
+    #[test]
+    fn credential_headers_are_sensitive_and_exact() {
+        let (name, v) = auth_header(Auth::Basic("bot", "s3cr3t-token"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(name, "authorization");
+        assert_eq!(v.to_str().unwrap(), "Basic Ym90OnMzY3IzdC10b2tlbg==");
+        assert!(v.is_sensitive());
+        let (name, v) = auth_header(Auth::PrivateToken("glpat-abc"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((name, v.to_str().unwrap()), ("private-token", "glpat-abc"));
+        let (_, v) = auth_header(Auth::Token("t0k")).unwrap().unwrap();
+        assert_eq!(v.to_str().unwrap(), "token t0k");
+        // A clone shares the buffer, and outlives the original.
+        let (_, v) = auth_header(Auth::Bearer("jwt.jwt.jwt")).unwrap().unwrap();
+        let kept = v.clone();
+        drop(v);
+        assert_eq!(kept.to_str().unwrap(), "Bearer jwt.jwt.jwt");
+        assert!(auth_header(Auth::Bearer("line\nbreak")).is_err());
+        assert!(auth_header(Auth::None).unwrap().is_none());
+    }
+
+    #[test]
+    fn bodies_are_read_whole_into_wiped_buffers() {
+        // Larger than the first buffer, in reads of uneven size.
+        let body: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let read = read_wiped(std::io::Cursor::new(body.clone())).unwrap();
+        assert_eq!(*read, body);
+        assert!(read_wiped(std::io::empty()).unwrap().is_empty());
+        let mut v: serde_json::Value =
+            serde_json::from_str(r#"{"token":"ghs_abc","list":[{"x":"y"}],"n":1}"#).unwrap();
+        wipe_json(&mut v);
+        assert_eq!(v, serde_json::json!({"token":"","list":[{"x":""}],"n":1}));
     }
 
     #[test]

@@ -247,6 +247,23 @@ impl Probe<'_> {
         self.target.key
     }
 
+    /// Up to `max` repositories the repo-allowlist names exactly on the host of the API
+    /// (`owner/repo`, `PROJECT/slug`, `group/sub/project`).
+    pub fn allowlisted_repos(&self, max: usize) -> Vec<String> {
+        let host = super::http::host_port(&self.target.api)
+            .map(|(h, _)| h)
+            .unwrap_or_default();
+        super::target::concrete_repos(self.cfg, &host, max)
+    }
+
+    /// The first repository the repo-allowlist names exactly on the host of the API, as its
+    /// two parts (`owner`, `repo`) and whole.
+    pub fn first_allowlisted_pair(&self) -> Option<(String, String, String)> {
+        let full = self.allowlisted_repos(1).into_iter().next()?;
+        let (owner, repo) = full.split_once('/')?;
+        Some((owner.to_string(), repo.to_string(), full))
+    }
+
     pub fn finding(&self, rule: &'static RuleInfo, message: impl Into<String>) -> Finding {
         Finding::new(rule, self.cfg.location(self.target.key), message).key(self.target.key)
     }

@@ -56,9 +56,10 @@ fn base64_forms(v: &[u8]) -> Vec<Vec<u8>> {
         base64::engine::general_purpose::URL_SAFE,
     ] {
         for k in 0..3 {
-            let mut bytes = vec![b':'; k];
+            let mut bytes = Zeroizing::new(Vec::with_capacity(k + v.len()));
+            bytes.resize(k, b':');
             bytes.extend_from_slice(v);
-            let enc = engine.encode(&bytes);
+            let enc = Zeroizing::new(engine.encode(&*bytes));
             // Drop the characters that depend on what precedes or follows the secret.
             if enc.len() > 8 + WINDOW {
                 out.push(enc.as_bytes()[4..enc.len() - 4].to_vec());
@@ -68,16 +69,30 @@ fn base64_forms(v: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-fn build(patterns: Vec<Vec<u8>>, kind: MatchKind) -> Option<AhoCorasick> {
-    if patterns.is_empty() {
-        return None;
-    }
+/// The automaton of `patterns`, which are wiped (duplicates included) once it is built. The
+/// automaton's own copy of them cannot be: aho-corasick gives no access to its memory.
+fn build(mut patterns: Vec<Vec<u8>>, kind: MatchKind) -> Option<AhoCorasick> {
+    use zeroize::Zeroize as _;
+    patterns.sort();
+    patterns.dedup_by(|dropped, kept| {
+        let same = dropped == kept;
+        if same {
+            dropped.zeroize();
+        }
+        same
+    });
     // An NFA: building a DFA for a few kilobytes of patterns costs more than every search.
-    AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .match_kind(kind)
-        .build(&patterns)
-        .ok()
+    let built = (!patterns.is_empty())
+        .then(|| {
+            AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .match_kind(kind)
+                .build(&patterns)
+                .ok()
+        })
+        .flatten();
+    patterns.iter_mut().for_each(|p| p.zeroize());
+    built
 }
 
 impl Secrets {
@@ -123,14 +138,15 @@ impl Secrets {
         }
     }
 
-    /// Each value's forms: itself, and its base64 fragments when it is sent encoded.
-    fn forms(&self) -> Vec<Vec<u8>> {
+    /// Each value's forms: itself, and its base64 fragments when it is sent encoded (wiped
+    /// when dropped).
+    fn forms(&self) -> Vec<Zeroizing<Vec<u8>>> {
         let values = self.values.borrow();
         let mut out = Vec::new();
         for (v, encoded) in values.iter() {
-            out.push(v.as_bytes().to_vec());
+            out.push(Zeroizing::new(v.as_bytes().to_vec()));
             if *encoded {
-                out.extend(base64_forms(v.as_bytes()));
+                out.extend(base64_forms(v.as_bytes()).into_iter().map(Zeroizing::new));
             }
         }
         out
@@ -144,8 +160,6 @@ impl Secrets {
         for f in self.forms() {
             pieces.extend(f.windows(WINDOW).map(<[u8]>::to_vec));
         }
-        pieces.sort();
-        pieces.dedup();
         let s = Rc::new(build(pieces, MatchKind::Standard));
         *self.pieces.borrow_mut() = Some(s.clone());
         s
@@ -155,9 +169,7 @@ impl Secrets {
         if let Some(s) = self.whole.borrow().as_ref() {
             return s.clone();
         }
-        let mut whole = self.forms();
-        whole.sort();
-        whole.dedup();
+        let whole = self.forms().into_iter().map(|f| f.to_vec()).collect();
         let s = Rc::new(build(whole, MatchKind::LeftmostLongest));
         *self.whole.borrow_mut() = Some(s.clone());
         s

@@ -91,6 +91,21 @@ fn sorted_keys(p: &[(&str, Span, NodeId)]) -> String {
     keys.join(",")
 }
 
+/// Go's check, in each map shape, that a step element has one key (the step's name).
+fn more_than_one_key(p: &[(&str, Span, NodeId)], span: Span) -> Option<Problem> {
+    (p.len() > 1).then(|| {
+        problem(
+            format!(
+                "step element can only contain a single key, found {}: {}",
+                p.len(),
+                sorted_keys(p)
+            ),
+            span,
+            Some("write each step as its own list item (`- `)".into()),
+        )
+    })
+}
+
 /// Decodes and validates one step.
 pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
     let span = v.span(node);
@@ -135,16 +150,8 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
             step.error = Some(problem("step element is empty".into(), span, None));
             return step;
         }
-        if p.len() > 1 {
-            step.error = Some(problem(
-                format!(
-                    "step element can only contain a single key, found {}: {}",
-                    p.len(),
-                    sorted_keys(&p)
-                ),
-                span,
-                Some("write each step as its own list item (`- `)".into()),
-            ));
+        if let Some(e) = more_than_one_key(&p, span) {
+            step.error = Some(e);
             return step;
         }
         let (key, key_span, val) = p[0];
@@ -190,16 +197,8 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
             })
     });
     if extra_args_shape {
-        if p.len() > 1 {
-            step.error = Some(problem(
-                format!(
-                    "step element can only contain a single key, found {}: {}",
-                    p.len(),
-                    sorted_keys(&p)
-                ),
-                span,
-                Some("write each step as its own list item (`- `)".into()),
-            ));
+        if let Some(e) = more_than_one_key(&p, span) {
+            step.error = Some(e);
             return step;
         }
         let (key, key_span, val) = p[0];
@@ -244,16 +243,8 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
         step.error = Some(undecodable(v, node));
         return step;
     }
-    if p.len() > 1 {
-        step.error = Some(problem(
-            format!(
-                "step element can only contain a single key, found {}: {}",
-                p.len(),
-                sorted_keys(&p)
-            ),
-            span,
-            Some("write each step as its own list item (`- `)".into()),
-        ));
+    if let Some(e) = more_than_one_key(&p, span) {
+        step.error = Some(e);
         return step;
     }
     let (name, name_span, val) = p[0];
@@ -420,16 +411,23 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
 /// compiled with `regexp.MustCompile` (a panic on a bad pattern).
 fn output_list(v: &View, step: &mut Step, items: &[NodeId]) {
     let known = ["show", "hide", "strip_refreshing"];
+    let ignored = |option: &str, at: Span, help: &str| {
+        problem(
+            format!(
+                "output option {:?} means nothing to Atlantis: it is kept and ignored",
+                short(option)
+            ),
+            at,
+            Some(help.into()),
+        )
+    };
     for &item in items {
         if let Some(text) = string_scalar(v, item) {
             if !known.contains(&text) {
-                step.notes.push(problem(
-                    format!(
-                        "output option {:?} means nothing to Atlantis: it is kept and ignored",
-                        short(text)
-                    ),
+                step.notes.push(ignored(
+                    text,
                     v.span(item),
-                    Some("use show, hide, strip_refreshing or `{filter_regex: ...}`".into()),
+                    "use show, hide, strip_refreshing or `{filter_regex: ...}`",
                 ));
             }
             continue;
@@ -437,14 +435,8 @@ fn output_list(v: &View, step: &mut Step, items: &[NodeId]) {
         let Some(p) = pairs(v, item) else { continue };
         for (k, ks, val) in p {
             if k != "filter_regex" {
-                step.notes.push(problem(
-                    format!(
-                        "output option {:?} means nothing to Atlantis: it is kept and ignored",
-                        short(k)
-                    ),
-                    ks,
-                    Some("the only map option is `filter_regex`".into()),
-                ));
+                step.notes
+                    .push(ignored(k, ks, "the only map option is `filter_regex`"));
                 continue;
             }
             let patterns: Vec<NodeId> = match v.kind(val) {

@@ -517,17 +517,33 @@ impl Redactor {
         Redactor::from_values(plain)
     }
 
+    /// Every copy of a secret made here (the values, their base64 forms and pieces) is wiped
+    /// once the searchers are built, or when it is dropped as a duplicate. The searchers' own
+    /// copies cannot be: aho-corasick and memchr give no access to their memory.
     pub fn from_values(mut plain: Vec<String>) -> Redactor {
         use base64::Engine as _;
+        use zeroize::{Zeroize as _, Zeroizing};
         // A secret flag's documented default (web-password `atlantis`) is public: rules name it.
         let defaults: Vec<String> = crate::flags::FLAGS
             .iter()
             .filter(|f| f.is_secret_value())
             .filter_map(|f| f.default_text())
             .collect();
-        plain.retain(|p| p.len() >= MIN_REDACTED_LEN && !defaults.contains(p));
+        plain.retain_mut(|p| {
+            let keep = p.len() >= MIN_REDACTED_LEN && !defaults.contains(p);
+            if !keep {
+                p.zeroize();
+            }
+            keep
+        });
         plain.sort();
-        plain.dedup();
+        plain.dedup_by(|dropped, kept| {
+            let same = dropped == kept;
+            if same {
+                dropped.zeroize();
+            }
+            same
+        });
         let mut patterns: Vec<(String, bool)> = Vec::new();
         for p in plain {
             let engines = [
@@ -537,9 +553,10 @@ impl Redactor {
             // A value longer than MAX_AUTOMATON_LEN is searched as a whole only.
             for engine in engines.iter().filter(|_| p.len() <= MAX_AUTOMATON_LEN) {
                 for k in 0..3 {
-                    let mut bytes = vec![0u8; k];
+                    let mut bytes = Zeroizing::new(Vec::with_capacity(k + p.len()));
+                    bytes.resize(k, 0);
                     bytes.extend_from_slice(p.as_bytes());
-                    let enc = engine.encode(&bytes);
+                    let enc = Zeroizing::new(engine.encode(&*bytes));
                     // Drop the characters that depend on the prefix or on what follows.
                     if enc.len() > 8 + MIN_REDACTED_LEN {
                         patterns.push((enc[4..enc.len() - 4].to_string(), true));
@@ -567,8 +584,14 @@ impl Redactor {
             patterns.push((p, false));
         }
         patterns.sort();
-        patterns.dedup_by(|a, b| a.0 == b.0);
-        let (long, short): (Vec<_>, Vec<_>) = patterns
+        patterns.dedup_by(|dropped, kept| {
+            let same = dropped.0 == kept.0;
+            if same {
+                dropped.0.zeroize();
+            }
+            same
+        });
+        let (mut long, mut short): (Vec<_>, Vec<_>) = patterns
             .into_iter()
             .partition(|(p, _)| p.len() > LONG_PATTERN);
         let searcher = (!short.is_empty())
@@ -584,13 +607,18 @@ impl Redactor {
                     .ok()
             })
             .flatten();
+        let short_b64 = short.iter().map(|(_, b)| *b).collect();
+        let finders = long
+            .iter()
+            .map(|(p, b)| (memchr::memmem::Finder::new(p.as_bytes()).into_owned(), *b))
+            .collect();
+        for (p, _) in short.iter_mut().chain(long.iter_mut()) {
+            p.zeroize();
+        }
         Redactor {
             searcher,
-            short_b64: short.iter().map(|(_, b)| *b).collect(),
-            long: long
-                .into_iter()
-                .map(|(p, b)| (memchr::memmem::Finder::new(p.as_bytes()).into_owned(), b))
-                .collect(),
+            short_b64,
+            long: finders,
         }
     }
 

@@ -209,9 +209,12 @@ pub fn pem_problem(text: &str) -> Option<(String, &'static str)> {
     None
 }
 
-/// Reads at most 1 MiB of a file; `None` when it cannot be read (file-not-found's business).
-fn read_small(path: &str) -> Option<Vec<u8>> {
-    crate::input::read_regular_file(std::path::Path::new(path), 1 << 20).ok()
+/// Reads at most 1 MiB of a file, wiped when dropped; `None` when it cannot be read
+/// (file-not-found's business).
+fn read_small(path: &str) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    crate::input::read_regular_file(std::path::Path::new(path), 1 << 20)
+        .ok()
+        .map(zeroize::Zeroizing::new)
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -239,7 +242,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(bytes) = read_small(path) else {
             return;
         };
-        ctx.options.secrets.add(&String::from_utf8_lossy(&bytes));
+        ctx.options.secrets.add(&zeroize::Zeroizing::new(
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
         let problem = match std::str::from_utf8(&bytes) {
             Ok(text) => pem_problem(text),
             Err(_) => Some((

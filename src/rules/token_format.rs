@@ -617,10 +617,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// A small text file's contents; `None` when it cannot be read (file-not-found's business).
-fn read_token_file(path: &str) -> Option<String> {
+/// A small text file's contents, wiped when dropped; `None` when it cannot be read
+/// (file-not-found's business).
+fn read_token_file(path: &str) -> Option<zeroize::Zeroizing<String>> {
     let bytes = crate::input::read_regular_file(std::path::Path::new(path), 64 * 1024).ok()?;
-    String::from_utf8(bytes).ok()
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(zeroize::Zeroizing::new(text)),
+        Err(e) => {
+            zeroize::Zeroize::zeroize(&mut e.into_bytes());
+            None
+        }
+    }
 }
 
 #[cfg(test)]

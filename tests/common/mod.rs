@@ -234,3 +234,4 @@ pub fn options(prefix: &[&str]) -> Vec<(String, bool)> {
     opts
 }
 pub mod cases;
+pub mod forms;
