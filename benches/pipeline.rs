@@ -3,9 +3,10 @@
 //! `cargo bench --bench pipeline` runs them; `cargo test` does not build them. Cases: every
 //! `fixtures/ok` config (a typical config), a config with 5,000 keys, 1,000 configs in a row, a
 //! 300-line multi-document Kubernetes manifest and 1,000 such manifests, a 400-line values file
-//! for the Atlantis Helm chart, a Terraform module call, and a periodic secret value of 256 KB,
-//! 512 KB and 1 MB (the redactor used to build its automaton in quadratic time for such values):
-//! the throughput must stay flat with the size.
+//! for the Atlantis Helm chart, the chart's whole default values.yaml with an operator's edits,
+//! a Terraform module call and a whole root module, a 500-line repos.yaml, and a periodic secret
+//! value of 256 KB, 512 KB and 1 MB (the redactor used to build its automaton in quadratic time
+//! for such values): the throughput must stay flat with the size.
 
 use atlantis_lint::input::{NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
@@ -223,10 +224,23 @@ fn benches(c: &mut Criterion) {
         b.iter(|| lint_every_config(black_box(&values), &options))
     });
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok");
+    // The chart's complete default values.yaml (834 lines, comments included) with an
+    // operator's edits, as `helm show values` files are kept.
+    let chart = std::fs::read_to_string(dir.join("helm-chart-6-9-3-operator.yaml")).unwrap();
+    let chart = vec![request("values.yaml", &chart)];
+    c.bench_function("helm-values-chart-operator", |b| {
+        b.iter(|| lint_every_config(black_box(&chart), &options))
+    });
     let module = std::fs::read_to_string(dir.join("terraform-module-v5.tf")).unwrap();
     let module = vec![request("main.tf", &module)];
     c.bench_function("terraform-module", |b| {
         b.iter(|| lint_every_config(black_box(&module), &options))
+    });
+    // A whole root module as operators write it (variables, locals, data sources, the VPC).
+    let root = std::fs::read_to_string(dir.join("terraform-module-v5-operator.tf")).unwrap();
+    let root = vec![request("main.tf", &root)];
+    c.bench_function("terraform-module-operator", |b| {
+        b.iter(|| lint_every_config(black_box(&root), &options))
     });
     let manifests: Vec<Request> = (0..1_000)
         .map(|i| {

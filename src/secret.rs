@@ -136,32 +136,41 @@ impl fmt::Debug for KnownSecrets {
 /// True for key names that suggest a secret, used for keys that are not Atlantis flags
 /// (`gh_token`, `github: {token: ...}`): their values are masked too.
 pub fn name_suggests_secret(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "token",
-        "tokn",
-        "tkn",
-        "secret",
-        "scrt",
-        "pass",
-        "pwd",
-        "key",
-        "cred",
-        "auth",
-        "pat",
-        "header",
-        "cookie",
-        "session",
-        "bearer",
-        "private",
-        "pem",
-        "cert",
-        "jwt",
-        "signature",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+    // One pass, case-insensitive (this runs on every key of a values file).
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(SECRET_WORDS)
+                .expect("the secret words form a valid automaton")
+        })
+        .is_match(name)
 }
+
+/// Words that make a key, env or flag name look like it names a secret.
+const SECRET_WORDS: &[&str] = &[
+    "token",
+    "tokn",
+    "tkn",
+    "secret",
+    "scrt",
+    "pass",
+    "pwd",
+    "key",
+    "cred",
+    "auth",
+    "pat",
+    "header",
+    "cookie",
+    "session",
+    "bearer",
+    "private",
+    "pem",
+    "cert",
+    "jwt",
+    "signature",
+];
 
 /// True for a value that looks like a credential whatever its key: a known token shape, a PEM
 /// private key, or a long random-looking word (letters and digits mixed, no spaces, not a URL or

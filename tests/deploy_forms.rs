@@ -47,6 +47,14 @@ fn bad_inputs_get_one_clear_error() {
         other.push_str(&format!("{k}:\n  enabled: true\n"));
     }
     put("other-values.yaml", &other);
+    put(
+        "main.tf.json",
+        "{\"module\": {\"atlantis\": {\"source\": \"terraform-aws-modules/atlantis/aws\", \"atlantis\": {\"environment\": [{\"name\": \"ATLANTIS_GH_USER\", \"value\": \"bot\"}]}}}}\n",
+    );
+    put(
+        "heredoc.tf",
+        "resource \"helm_release\" \"atlantis\" {\n  chart  = \"atlantis\"\n  values = [<<-EOT\n    orgAllowlist: [github.com/acme/*\n    EOT\n  ]\n}\n",
+    );
     for (file, kind, wanted) in [
         (
             "helmfile-values.yaml",
@@ -57,6 +65,16 @@ fn bad_inputs_get_one_clear_error() {
             "broken.tf",
             "terraform",
             "it is not valid HCL: line 5, column 1",
+        ),
+        (
+            "main.tf.json",
+            "terraform-json",
+            "does not read Terraform's JSON syntax (`*.tf.json`) yet",
+        ),
+        (
+            "heredoc.tf",
+            "terraform",
+            "the `values` heredoc of helm_release.atlantis is not valid YAML (line 5",
         ),
         (
             "other-values.yaml",
@@ -75,9 +93,22 @@ fn bad_inputs_get_one_clear_error() {
         );
         assert!(text(&out.stdout).is_empty() || !text(&out.stdout).contains("unknown-key"));
     }
-    // Detected without --kind: the broken .tf by its name.
+    // Detected without --kind: the broken .tf by its name, the JSON syntax by its name (never
+    // linted as a server config, which would be a flood of unknown keys).
     let out = run(&d, &["broken.tf"]);
     assert_eq!(out.status.code(), Some(2));
+    put(
+        "terraform.tfvars",
+        "github_user = \"bot\"\nrepos = [\"github.com/acme/*\"]\n",
+    );
+    let out = run(&d, &["terraform.tfvars"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("holds values for Terraform variables"));
+    assert!(!text(&out.stdout).contains("unsupported-config-file"));
+    let out = run(&d, &["main.tf.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("Terraform file in JSON syntax"));
+    assert!(!text(&out.stdout).contains("unknown-key"));
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -118,3 +118,173 @@ fn version_notes_are_within_the_versions_the_table_describes() {
         );
     }
 }
+
+/// The top-level properties of chart 6.9.3's `values.schema.json` (which forbids any other), and
+/// the keys of its closed sections (`additionalProperties: false`): the table knows exactly these.
+/// Taken from runatlantis/helm-charts da94519b58bc, charts/atlantis/values.schema.json.
+const SCHEMA_6_9_3_TOP: &[&str] = &[
+    "affinity",
+    "allowDraftPRs",
+    "allowForkPRs",
+    "api",
+    "apiSecretName",
+    "atlantisDataDirectory",
+    "atlantisUrl",
+    "aws",
+    "awsSecretName",
+    "azuredevops",
+    "basicAuth",
+    "basicAuthSecretName",
+    "bitbucket",
+    "command",
+    "commonLabels",
+    "config",
+    "containerPort",
+    "containerSecurityContext",
+    "customPem",
+    "dataStorage",
+    "defaultTFDistribution",
+    "defaultTFVersion",
+    "disableApply",
+    "disableApplyAll",
+    "disableRepoLocking",
+    "dnsConfig",
+    "dnsPolicy",
+    "enableDiffMarkdownFormat",
+    "enableKubernetesBackend",
+    "environment",
+    "environmentRaw",
+    "environmentSecrets",
+    "extraAnnotations",
+    "extraArgs",
+    "extraContainers",
+    "extraManifests",
+    "extraPath",
+    "extraSecretManifests",
+    "extraVolumeMounts",
+    "extraVolumes",
+    "fullnameOverride",
+    "gitconfig",
+    "gitconfigReadOnly",
+    "gitconfigSecretName",
+    "gitea",
+    "github",
+    "githubApp",
+    "gitlab",
+    "global",
+    "googleServiceAccountSecrets",
+    "hidePrevPlanComments",
+    "hideUnchangedPlanComments",
+    "hostAliases",
+    "hostNetwork",
+    "image",
+    "imagePullSecrets",
+    "ingress",
+    "initConfig",
+    "initContainers",
+    "lifecycle",
+    "livenessProbe",
+    "loadEnvFromConfigMaps",
+    "loadEnvFromSecrets",
+    "lockingDbType",
+    "logLevel",
+    "nameOverride",
+    "netrc",
+    "netrcSecretName",
+    "nodeSelector",
+    "orgAllowlist",
+    "orgWhitelist",
+    "podMonitor",
+    "podTemplate",
+    "readinessProbe",
+    "redis",
+    "redisSecretName",
+    "redisSecretPasswordKey",
+    "replicaCount",
+    "repoConfig",
+    "resources",
+    "route",
+    "secret",
+    "service",
+    "serviceAccount",
+    "serviceAccountSecrets",
+    "servicemonitor",
+    "sops",
+    "statefulSet",
+    "storageClassName",
+    "terminationGracePeriodSeconds",
+    "test",
+    "tlsSecretName",
+    "tolerations",
+    "topologySpreadConstraints",
+    "vcsSecretName",
+    "volumeClaim",
+    "webhook_ingress",
+];
+
+const SCHEMA_6_9_3_CREDENTIAL_SECTIONS: &[(&str, &[&str])] = &[
+    ("github", &["hostname", "org", "secret", "token", "user"]),
+    (
+        "githubApp",
+        &["id", "installationId", "key", "secret", "slug"],
+    ),
+    ("gitea", &["baseUrl", "secret", "token", "user"]),
+    ("gitlab", &["hostname", "secret", "token", "user"]),
+    (
+        "bitbucket",
+        &["apiUser", "baseURL", "secret", "token", "user"],
+    ),
+    (
+        "azuredevops",
+        &["token", "user", "webhookPassword", "webhookUser"],
+    ),
+    ("aws", &["config", "credentials", "directory"]),
+    ("basicAuth", &["password", "username"]),
+    ("api", &["secret"]),
+    (
+        "redis",
+        &[
+            "db",
+            "host",
+            "insecureSkipVerify",
+            "password",
+            "port",
+            "tlsEnabled",
+        ],
+    ),
+];
+
+#[test]
+fn the_table_knows_exactly_the_keys_of_the_chart_schema() {
+    let c = chart();
+    let mut top: Vec<&str> = c
+        .values_keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !k.contains('.'))
+        .collect();
+    top.sort_unstable();
+    let mut want = SCHEMA_6_9_3_TOP.to_vec();
+    want.sort_unstable();
+    assert_eq!(
+        top, want,
+        "top-level values keys against chart 6.9.3's schema"
+    );
+    for (section, keys) in SCHEMA_6_9_3_CREDENTIAL_SECTIONS {
+        let prefix = format!("{section}.");
+        let mut have: Vec<&str> = c
+            .values_keys
+            .iter()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .collect();
+        have.sort_unstable();
+        assert_eq!(
+            &have, keys,
+            "keys of `{section}` against chart 6.9.3's schema"
+        );
+        assert!(
+            !c.open_sections.iter().any(|s| s == section),
+            "{section} is closed in the schema"
+        );
+    }
+}

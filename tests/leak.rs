@@ -703,6 +703,56 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         env: vec![],
     });
 
+    // 11b. Terraform shapes read in place or refused: a `values` heredoc (indented), a token
+    //     heredoc in a module's environment, a heredoc with interpolation (not read), then a
+    //     `.tfvars` and a `.tf.json` holding tokens (one exit-2 message each).
+    write(
+        dir,
+        "heredoc.tf",
+        format!(
+            "resource \"helm_release\" \"atlantis\" {{\n  chart = \"atlantis\"\n  values = [\n    <<-EOT\n    orgAllowlist: github.com/acme/*\n    github:\n      user: bot\n      token: {}\n      secret: {}\n    environment:\n      ATLANTIS_GITLAB_TOKEN: {}\n    environmentRaw:\n      - name: ATLANTIS_GITEA_TOKEN\n        value: {}\n    # gh-token: {}\n    EOT\n    ,\n    <<EOT\ngitlab:\n  token: ${{var.x}}{}\nEOT\n  ]\n}}\nmodule \"atlantis\" {{\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis = {{\n    environment = [\n      {{ name = \"ATLANTIS_GH_USER\", value = \"bot\" }},\n      {{ name = \"ATLANTIS_GH_TOKEN\", value = <<EOT\n{}\nEOT\n      }},\n      {{ name = \"ATLANTIS_GITLAB_TOKEN\", value = \"${{var.p}}{}\" }},\n      {{ name = \"ATLANTIS_GITEA_TOKEN\", value = trimspace(\"{}\") }},\n    ]\n  }}\n}}\n",
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next(),
+            m.next()
+        ),
+    );
+    cases.push(Case {
+        name: "terraform-heredoc".into(),
+        args: vec![path("heredoc.tf")],
+        env: vec![],
+    });
+    write(
+        dir,
+        "prod.tfvars",
+        format!(
+            "github_token = \"{}\"\natlantis_github_user_token = \"{}\"\n",
+            m.next(),
+            m.next()
+        ),
+    );
+    write(
+        dir,
+        "main.tf.json",
+        format!(
+            "{{\"module\": {{\"atlantis\": {{\"source\": \"terraform-aws-modules/atlantis/aws\", \"atlantis_github_user_token\": \"{}\", \"atlantis\": {{\"environment\": [{{\"name\": \"ATLANTIS_GH_TOKEN\", \"value\": \"{}\"}}]}}}}}}}}\n",
+            m.next(),
+            m.next()
+        ),
+    );
+    for (name, file) in [("tfvars", "prod.tfvars"), ("tf-json", "main.tf.json")] {
+        cases.push(Case {
+            name: name.into(),
+            args: vec![path(file)],
+            env: vec![],
+        });
+    }
+
     // 12. docker-compose: secrets in an environment list and map, in env_files (compose's
     //    dotenv rules: quoted, multi-line, interpolated, broken lines), in list and string
     //    commands, in a sidecar, in an anchored `x-` block merged into two services.

@@ -104,6 +104,39 @@ pub struct Injected {
 /// (a name in both is `ecs-env-and-secret`), `environmentFiles`, the command line.
 pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected: &[Injected]) {
     let mut env_names: Vec<(String, Location)> = Vec::new();
+    // A list Terraform computes (`environment = local.env`, `[for ...]`), or an element of one
+    // (`concat(local.common, [...])`): it may set any variable.
+    for key in [
+        "environment",
+        "secrets",
+        "environmentFiles",
+        "entryPoint",
+        "command",
+    ] {
+        let Some(list) = field(c, key) else { continue };
+        let computed: Vec<(&Val, &str)> = match &list.node {
+            VNode::Computed(what) => vec![(list, what.as_str())],
+            VNode::Seq(items) => items
+                .iter()
+                .filter_map(|i| match &i.node {
+                    VNode::Computed(what) => Some((i, what.as_str())),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (v, what) in computed {
+            unit.opaque.push(OpaqueSource {
+                location: Location::Source {
+                    source: v.src,
+                    spelling: Spelling::FormKey { path: key.into() },
+                    span: v.span,
+                },
+                what: format!("`{key}` entries from {what}"),
+                prefix: String::new(),
+            });
+        }
+    }
     for inj in injected {
         let Location::Source { source, span, .. } = &inj.at else {
             continue;
@@ -296,6 +329,17 @@ fn env_setting(
 ) -> Location {
     let key_span = content(name_v);
     let value_span = value_v.map_or(key_span, content);
+    let location = Location::Source {
+        source: name_v.src,
+        spelling: Spelling::EnvVar {
+            name: name.to_string(),
+        },
+        span: key_span,
+    };
+    if !super::env_name_concerns_atlantis(name) {
+        // `TF_IN_AUTOMATION`, `AWS_REGION`: for Terraform and the providers, not for Atlantis.
+        return location;
+    }
     unit.settings.push(Setting {
         matched: match_flag(flags::lookup_env(name)),
         key: name.to_string(),
@@ -311,13 +355,7 @@ fn env_setting(
         },
         merged: false,
     });
-    Location::Source {
-        source: name_v.src,
-        spelling: Spelling::EnvVar {
-            name: name.to_string(),
-        },
-        span: key_span,
-    }
+    location
 }
 
 /// The container definitions of a task definition tree (any of its shapes).

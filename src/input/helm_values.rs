@@ -552,13 +552,57 @@ fn mask_values(source: &mut crate::source::SourceText) {
 }
 
 fn secret_key_name(key: &str) -> bool {
-    if key.ends_with("SecretName") || key.ends_with("SecretPasswordKey") {
+    if key.ends_with("SecretName")
+        || key.ends_with("SecretPasswordKey")
+        || REFERENCE_LISTS.contains(&key)
+    {
         return false;
     }
+    // `path`, `paths`, `pathType`, `extraPath`, `mountPath`: not a `pat` (personal access token).
+    let unpathed = key.to_ascii_lowercase().replace("path", "");
     matches!(key, "netrc" | "gitconfig" | "credentials" | "config_json")
         || super::mask::name_is_secret(key)
-        || crate::secret::name_suggests_secret(key)
+        || crate::secret::name_suggests_secret(&unpathed)
 }
+
+/// Lists of references to Secrets (names and keys, never values): `environmentSecrets[]`
+/// `{name, secretKeyRef: {name, key}}`, `loadEnvFromSecrets[]`, `googleServiceAccountSecrets[]`
+/// `{name, secretName}`.
+const REFERENCE_LISTS: &[&str] = &[
+    "environmentSecrets",
+    "loadEnvFromSecrets",
+    "googleServiceAccountSecrets",
+];
+
+/// An ECS container's `secrets` (terraform-aws-atlantis v3's `custom_environment_secrets`): a
+/// list of `{name, valueFrom}` (an SSM parameter or Secrets Manager ARN), or a list Terraform
+/// computes (`[for ...]`, `var.x`), which holds references too.
+fn ecs_secret_refs(key: &str, v: &Val) -> bool {
+    if !matches!(key, "secrets" | "Secrets" | "custom_environment_secrets") {
+        return false;
+    }
+    match &v.node {
+        VNode::Computed(_) => true,
+        VNode::Seq(items) => items.iter().all(|i| match &i.node {
+            VNode::Map(kids) => {
+                kids.iter()
+                    .all(|(k, _)| matches!(k.as_str(), "name" | "Name" | "valueFrom" | "ValueFrom"))
+                    && (i.get("valueFrom").is_some() || i.get("ValueFrom").is_some())
+            }
+            VNode::Computed(_) => true,
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Keys whose value is a reference to a Secret or ConfigMap key (`{name, key}`), not a value.
+const REFERENCES: &[&str] = &[
+    "secretKeyRef",
+    "configMapKeyRef",
+    "secretRef",
+    "configMapRef",
+];
 
 /// Masks the values under secret-looking keys of a values tree, in whichever source each
 /// value was written.
@@ -566,21 +610,46 @@ pub fn mask_tree(val: &Val, sources: &mut crate::source::Sources, secret: bool) 
     match &val.node {
         VNode::Map(kids) => {
             for (k, v) in kids {
+                if (REFERENCES.contains(&k.as_str()) || ecs_secret_refs(k, v)) && !secret {
+                    // `secretKeyRef: {name: atlantis-vcs, key: token}` names, it holds nothing;
+                    // so does an ECS `secrets: [{name, valueFrom: "arn:..."}]` list.
+                    continue;
+                }
                 mask_tree(v, sources, secret || secret_key_name(k));
             }
         }
         VNode::Seq(items) => {
             for v in items {
-                // `environmentRaw` / `environmentSecrets` items: `{name: X_TOKEN, value: ...}`.
+                // `environmentRaw` / `environment` items: `{name: X_TOKEN, value: ...}`: the
+                // value is secret, the name and a `valueFrom` reference are not.
                 let named = v
                     .get("name")
                     .and_then(Val::text)
                     .is_some_and(super::mask::name_is_secret);
-                mask_tree(v, sources, secret || named);
+                match &v.node {
+                    VNode::Map(kids) if named && !secret => {
+                        for (k, c) in kids {
+                            let value = matches!(k.as_str(), "value" | "Value");
+                            if value || k != "name" {
+                                mask_tree(c, sources, value || secret_key_name(k));
+                            }
+                        }
+                    }
+                    _ => mask_tree(v, sources, secret || named),
+                }
             }
         }
         VNode::Scalar { .. } if secret => {
             sources.get_mut(val.src).add_secret(val.content_span());
+        }
+        // A secret Terraform computes: a reference (`var.github_token`) names, but a template
+        // or a function call may hold a literal piece of it (`"${var.p}ghp_..."`, `trimspace("...")`).
+        VNode::Computed(what)
+            if secret
+                && !what.starts_with("the Terraform value `")
+                && what != "a Terraform reference" =>
+        {
+            sources.get_mut(val.src).add_secret(val.span);
         }
         _ => {}
     }
@@ -832,6 +901,10 @@ impl Emulation<'_, '_> {
                 _ => format!("`{}` renders `{name}` after yours: it wins", place.path),
             };
             self.chart_env.push((name.to_string(), location, what));
+        }
+        if user && !super::env_name_concerns_atlantis(name) {
+            // `TF_IN_AUTOMATION`, `TF_VAR_x`: for Terraform, not for Atlantis.
+            return;
         }
         self.unit.settings.push(Setting {
             matched: match_flag(flags::lookup_env(name)),
@@ -1387,6 +1460,14 @@ impl Emulation<'_, '_> {
             else {
                 continue;
             };
+            // The values key the chart renders it from (`defaultTFDistribution`), by name.
+            let help = match self.chart.env.iter().find(|r| r.env == *name) {
+                Some(r) if r.form != "literal" => format!(
+                    "set the chart's own value `{}` instead, and remove this entry",
+                    r.value
+                ),
+                _ => "remove this entry: the chart sets it".to_string(),
+            };
             issues.push(
                 FormIssue::new(
                     "helm-shadowed-setting",
@@ -1397,7 +1478,7 @@ impl Emulation<'_, '_> {
                 )
                 .label("overridden by the chart")
                 .related(chart_at.clone(), what.clone())
-                .help("set the chart's own value for it instead (the related key), or remove this entry")
+                .help(help)
                 .key(flags::lookup_env(name).map_or(name.clone(), |f| f.name.to_string())),
             );
         }

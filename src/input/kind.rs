@@ -152,6 +152,8 @@ impl<'a> Probe<'a> {
 /// server config comes last and takes whatever no other kind claimed.
 pub static KINDS: &[&Kind] = &[
     &super::terraform::KIND,
+    &super::terraform::JSON_KIND,
+    &super::terraform::VARS_KIND,
     &super::ecs::KIND,
     &super::kubernetes::KIND,
     &super::compose::KIND,

@@ -40,10 +40,47 @@ pub fn near_secret_flag(name: &str) -> bool {
         7..=12 => 2,
         _ => 3,
     };
-    flags::FLAGS.iter().any(|f| {
-        f.is_secret_value()
-            && f.name.len().abs_diff(wanted.len()) <= limit
+    // Each edit changes the multiset of characters by at most 2: a flag whose characters
+    // differ by more than twice the limit is farther, without the edit-distance matrix (a
+    // values file has a thousand keys to try against every secret flag).
+    let bag = char_bag(&wanted);
+    secret_flags().iter().any(|(f, fbag)| {
+        f.name.len().abs_diff(wanted.len()) <= limit
+            && bag_distance(&bag, fbag) <= 2 * limit
             && flags::edit_distance(&wanted, f.name, limit) <= limit
+    })
+}
+
+/// How many times each character occurs, folded into 64 bins (folding only lowers the
+/// distance, so it stays a lower bound of twice the edit distance).
+type Bag = [u16; 64];
+
+fn char_bag(s: &str) -> Bag {
+    let mut bag = [0u16; 64];
+    for c in s.chars() {
+        let bin = &mut bag[(c as usize) % 64];
+        *bin = bin.saturating_add(1);
+    }
+    bag
+}
+
+fn bag_distance(a: &Bag, b: &Bag) -> usize {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| usize::from(x.abs_diff(*y)))
+        .sum()
+}
+
+/// The secret flags with their character bags, computed once.
+fn secret_flags() -> &'static [(&'static flags::Flag, Bag)] {
+    static SECRET: std::sync::OnceLock<Vec<(&'static flags::Flag, Bag)>> =
+        std::sync::OnceLock::new();
+    SECRET.get_or_init(|| {
+        flags::FLAGS
+            .iter()
+            .filter(|f| f.is_secret_value())
+            .map(|f| (f, char_bag(f.name)))
+            .collect()
     })
 }
 
@@ -262,6 +299,25 @@ mod tests {
             masked(t, true),
             "gh-user: bob\r\ngh-token: \"***\r\n*\"gh-webhook-secret\": \"***\ngh-token-file: /p\n"
         );
+    }
+
+    #[test]
+    fn the_character_bag_filter_keeps_every_near_name() {
+        // Transpositions, substitutions, insertions and deletions within the limit still match.
+        for name in [
+            "gh-tokn",
+            "gh-tokne",
+            "GH_TOKEN",
+            "gitlab-tokens",
+            "gh-webhook-secert",
+            "bitbucket-tken",
+            "api-secrte",
+        ] {
+            assert!(near_secret_flag(name), "{name}");
+        }
+        for name in ["annotation-12", "pathType", "replicaCount", "gh-user"] {
+            assert!(!near_secret_flag(name), "{name}");
+        }
     }
 
     #[test]

@@ -179,6 +179,19 @@ pub fn holds_atlantis(file: &NamedBytes) -> (bool, &'static Kind) {
     (kind.read.is_some() && (kind.holds_atlantis)(&probe), kind)
 }
 
+/// True when an env entry of a deployment form (Helm `environment`, an ECS container) is one
+/// atlantis-lint reads as a setting: a variable Atlantis reads (`ATLANTIS_*`), or a name that
+/// looks like one of its flags (`GH_TOKEN`, `atlantis_gh_user`), reported as unknown with the
+/// right name. Other variables (`TF_IN_AUTOMATION`, `AWS_REGION`, `TF_VAR_x`) are for the other
+/// programs of the container (Terraform, providers, hooks) and are not Atlantis's concern.
+pub fn env_name_concerns_atlantis(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase().replace('-', "_");
+    upper.starts_with("ATLANTIS_")
+        || crate::flags::lookup(crate::flags::normalise(name)).is_some_and(|f| {
+            f.is_current() && f.kind != crate::flags::FlagKind::FileOnly && f.name.contains('-')
+        })
+}
+
 /// yaml.v3 skips a UTF-8 byte order mark; so do we, so that columns are what editors show.
 fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)

@@ -39,6 +39,39 @@ fn detect(probe: &Probe) -> bool {
     probe.base_name().ends_with(".tf")
 }
 
+/// Terraform's JSON syntax (`*.tf.json`, as CDKTF and generators write it): recognised, so that
+/// it is never linted as a server config (a flood of unknown keys), but not read: its strings
+/// are templates (`"${var.x}"`) and its blocks nest differently, a second reader's work.
+pub static JSON_KIND: Kind = Kind {
+    name: "terraform-json",
+    what: "a Terraform file in JSON syntax",
+    detect: detect_json,
+    holds_atlantis,
+    read: None,
+    unread: "atlantis-lint does not read Terraform's JSON syntax (`*.tf.json`) yet; lint the same module call, helm_release or task definition written in `.tf` syntax, or the values file / task definition JSON it hands over",
+};
+
+/// Values for Terraform variables (`*.tfvars`, `*.tfvars.json`): recognised, not read. A
+/// variable's value at apply time depends on every `-var`, `-var-file`, `*.auto.tfvars` and
+/// `TF_VAR_*` of that run, which the linter does not see: `var.*` stays "set at runtime".
+pub static VARS_KIND: Kind = Kind {
+    name: "terraform-vars",
+    what: "a Terraform variable definitions file",
+    detect: detect_vars,
+    holds_atlantis: super::kind::never,
+    read: None,
+    unread: "it holds values for Terraform variables, not an Atlantis configuration; lint the `.tf` file that uses them (each `var.*` there is set at runtime, value unknown: the value at apply time also depends on -var, -var-file, *.auto.tfvars and TF_VAR_*)",
+};
+
+fn detect_vars(probe: &Probe) -> bool {
+    let name = probe.base_name();
+    name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
+fn detect_json(probe: &Probe) -> bool {
+    probe.base_name().ends_with(".tf.json")
+}
+
 /// A module call of terraform-aws-atlantis, a `helm_release` of the chart, or an ECS task
 /// definition with Atlantis variables.
 fn holds_atlantis(probe: &Probe) -> bool {
@@ -74,8 +107,25 @@ fn describe(e: &Expression, text: &str) -> String {
             "a Terraform string template".into()
         }
         Expression::Conditional(_) => "a Terraform conditional".into(),
+        Expression::ForExpr(_) => "a Terraform `for` expression".into(),
         _ => "a Terraform expression".into(),
     }
+}
+
+/// The text with every byte outside `keep` blanked (newlines kept): a YAML document embedded
+/// in a `.tf` file parses with spans that are offsets in the `.tf` file itself.
+fn only(text: &str, keep: Span) -> String {
+    let blank = |s: &str| -> String {
+        s.bytes()
+            .map(|b| if b == b'\n' { '\n' } else { ' ' })
+            .collect()
+    };
+    let end = keep.end.min(text.len());
+    let start = keep.start.min(end);
+    let mut out = blank(&text[..start]);
+    out.push_str(&text[start..end]);
+    out.push_str(&blank(&text[end..]));
+    out
 }
 
 /// An HCL expression as a values tree.
@@ -132,6 +182,26 @@ fn to_val(e: &Expression, key_span: Span, src: SourceId, text: &str, depth: usiz
         {
             let arg = f.args.iter().next().expect("one argument");
             return to_val(arg, key_span, src, text, depth + 1);
+        }
+        // `concat(local.common, [{...}])`: the literal lists are read; each other argument is
+        // an element Terraform computes (any number of entries, values unknown).
+        Expression::FuncCall(f) if f.name.name.as_str() == "concat" && depth < 64 => {
+            let mut items = Vec::new();
+            for arg in f.args.iter() {
+                match arg {
+                    Expression::Array(a) => items.extend(
+                        a.iter()
+                            .map(|i| to_val(i, span_of(i), src, text, depth + 1)),
+                    ),
+                    _ => items.push(Val {
+                        src,
+                        key_span: span_of(arg),
+                        span: span_of(arg),
+                        node: VNode::Computed(describe(arg, text)),
+                    }),
+                }
+            }
+            VNode::Seq(items)
         }
         Expression::FuncCall(f) if f.name.name.as_str() == "join" && f.args.len() == 2 => {
             let mut args = f.args.iter();
@@ -349,6 +419,8 @@ const V3_VARIABLES: &[(&str, &str)] = &[
         "ATLANTIS_HIDE_PREV_PLAN_COMMENTS",
     ),
     ("atlantis_write_git_creds", "ATLANTIS_WRITE_GIT_CREDS"),
+    // Removed from Atlantis after v0.26.0 (`removed-key` says so, at the user's line).
+    ("allow_repo_config", "ATLANTIS_ALLOW_REPO_CONFIG"),
 ];
 
 fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit {
@@ -456,6 +528,13 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         if secret {
             input.sources.get_mut(id).add_secret(value_span);
         }
+        if let Some(flag) = flags::lookup_env(env) {
+            unit.provided.push((
+                loc(id, var, span_of(&a.key)),
+                flag.name.to_string(),
+                format!("terraform-aws-atlantis v3 renders `{var}` as `{env}`"),
+            ));
+        }
         unit.settings.push(Setting {
             matched: match_flag(flags::lookup_env(env)),
             key: var.to_string(),
@@ -471,8 +550,9 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         });
     }
     // The module's own variables: ATLANTIS_ALLOW_REPO_CONFIG (removed from Atlantis after
-    // v0.26.0) is not the user's to remove.
-    unit.form_issues.push(
+    // v0.26.0) is not the user's to remove (unless they wrote `allow_repo_config`, read above).
+    if attr(&block.body, "allow_repo_config").is_none() {
+        unit.form_issues.push(
         FormIssue::new(
             "terraform-module-injected",
             module_at.clone(),
@@ -480,7 +560,8 @@ fn module(input: &mut ReadInput, block: &Block, label: &str, text: &str) -> Unit
         )
         .label("v2/v3 module interface")
         .help("nothing to change in this call; to get rid of it, move to terraform-aws-atlantis v4 or later (`atlantis = { environment = [...] }`)"),
-    );
+        );
+    }
     let mut container = Vec::new();
     for (from, to) in [
         ("custom_environment_variables", "environment"),
@@ -631,11 +712,60 @@ fn helm_release(
                 }
                 continue;
             }
+            // `<<EOT` holding a values YAML: read in place, positioned in this file.
+            if let Some(body) = match v {
+                Expression::HeredocTemplate(h) => {
+                    heredoc_literal(h, text).map(|_| span_of(&h.template))
+                }
+                _ => None,
+            } {
+                let padded = only(text, body);
+                if let Some(at) = super::kubernetes::template_placeholder(&padded) {
+                    let (line, _) = input.sources.get(id).line_col(at);
+                    return Err(format!(
+                        "the `values` heredoc of helm_release.{label} holds Go template syntax (`{{{{ ... }}}}` at line {line})"
+                    ));
+                }
+                let docs = super::yaml::parse_stream(&padded).map_err(|e| {
+                    // An error at the end of the input is at the end of the heredoc.
+                    let at = e.span.start.min(body.end);
+                    let (line, col) = input.sources.get(id).line_col(at);
+                    format!(
+                        "the `values` heredoc of helm_release.{label} is not valid YAML (line {line}, column {col}: {})",
+                        e.message
+                    )
+                })?;
+                if let Some(val) = docs
+                    .first()
+                    .and_then(|d| helm_values::from_yaml(id, &padded, d))
+                {
+                    helm_values::mask_tree(&val, input.sources, false);
+                    helm_values::merge(&mut tree, val);
+                }
+                continue;
+            }
             let val = to_val(v, span_of(v), id, text, 0);
             match &val.node {
                 VNode::Map(_) => {
                     helm_values::mask_tree(&val, input.sources, false);
                     helm_values::merge(&mut tree, val);
+                }
+                VNode::Computed(what) => {
+                    // Not read, yet shown in snippets: mask what looks like a secret in it
+                    // (`token: ${var.x}...` in an interpolated heredoc), as in a broken file.
+                    let source = input.sources.get_mut(id);
+                    let slice = text.get(val.span.start..val.span.end).unwrap_or("");
+                    for s in super::mask::line_spans(slice, true) {
+                        source.add_secret(Span::new(
+                            val.span.start + s.start,
+                            val.span.start + s.end,
+                        ));
+                    }
+                    opaque.push(OpaqueSource {
+                        location: loc(id, "values", val.span),
+                        what: format!("the `values` entry Terraform computes ({what})"),
+                        prefix: String::new(),
+                    });
                 }
                 _ => opaque.push(OpaqueSource {
                     location: loc(id, "values", val.span),

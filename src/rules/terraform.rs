@@ -45,7 +45,8 @@ always adds `ATLANTIS_ALLOW_REPO_CONFIG` (from `allow_repo_config`) to the conta
 ## Why it matters
 Atlantis removed `--allow-repo-config` after v0.26.0 and ignores the variable: a setting that
 does nothing, which the call cannot remove. It is reported here, at the module's `source`, and
-not as the user's `removed-key`.
+not as the user's `removed-key`; only for the Atlantis releases that removed the flag. A call
+that sets `allow_repo_config` itself gets `removed-key` at that line instead.
 
 ## Example
 ```hcl
@@ -117,6 +118,12 @@ pub fn check_duplicate_env(ctx: &Context, out: &mut Vec<Finding>) {
     report_form_issues(ctx, &DUPLICATE_ENV, out);
 }
 pub fn check_module_injected(ctx: &Context, out: &mut Vec<Finding>) {
+    // Before v0.27.0 Atlantis still reads `ATLANTIS_ALLOW_REPO_CONFIG` (the module's default
+    // "false" is Atlantis's): nothing to say.
+    let removed = crate::flags::history(crate::flags::ALLOW_REPO_CONFIG).and_then(|h| h.removed);
+    if removed.is_none_or(|r| r > ctx.cfg.version()) {
+        return;
+    }
     report_form_issues(ctx, &MODULE_INJECTED, out);
 }
 pub fn check_values_file(ctx: &Context, out: &mut Vec<Finding>) {
