@@ -189,7 +189,18 @@ pub fn value_looks_secret(value: &str) -> bool {
     let word = v
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.'));
-    word && ((upper && lower) || (digit && (upper || lower) && v.len() >= 32))
+    word && !is_identifier(v) && ((upper && lower) || (digit && (upper || lower) && v.len() >= 32))
+}
+
+/// A CamelCase or camelCase name (`ImplementationSpecific`, `RollingUpdate`): letters only, no
+/// two capitals in a row. Kubernetes and Helm enum values look like this; random credentials
+/// almost never do.
+fn is_identifier(v: &str) -> bool {
+    v.bytes().all(|b| b.is_ascii_alphabetic())
+        && !v
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())
 }
 
 /// Known token prefixes, with the characters a token may continue with.
@@ -333,6 +344,14 @@ mod tests {
                 &once[s.start..s.end]
             );
         }
+    }
+
+    #[test]
+    fn enum_names_are_no_secrets() {
+        assert!(!value_looks_secret("ImplementationSpecific"));
+        assert!(!value_looks_secret("PreferDualStackNetworking"));
+        assert!(value_looks_secret("aZ3kP9qLmX2vB7nR4tY8wE1c"));
+        assert!(value_looks_secret("hQzXWkTrpLmNvBcDaEfGyUiO"));
     }
 
     #[test]
