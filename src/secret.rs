@@ -145,7 +145,17 @@ pub fn name_suggests_secret(name: &str) -> bool {
                 .build(SECRET_WORDS)
                 .expect("the secret words form a valid automaton")
         })
-        .is_match(name)
+        .find_overlapping_iter(name)
+        .any(|m| {
+            // `pat` (a personal access token) is a word of its own (`gh_pat`, `ghPat`, `PAT`),
+            // not the start of `path`, `pathType` or `pattern`.
+            let bytes = name.as_bytes();
+            let upper = bytes[m.end() - 1].is_ascii_uppercase();
+            SECRET_WORDS[m.pattern().as_usize()] != "pat"
+                || !bytes
+                    .get(m.end())
+                    .is_some_and(|b| b.is_ascii_lowercase() || (upper && b.is_ascii_uppercase()))
+        })
 }
 
 /// Words that make a key, env or flag name look like it names a secret.
@@ -343,6 +353,23 @@ mod tests {
                 "{:?}",
                 &once[s.start..s.end]
             );
+        }
+    }
+
+    #[test]
+    fn pat_is_a_word_of_its_own() {
+        for name in [
+            "gh_pat",
+            "ghPat",
+            "AZURE_PAT",
+            "pat",
+            "pat-token",
+            "PATH_TOKEN",
+        ] {
+            assert!(name_suggests_secret(name), "{name}");
+        }
+        for name in ["path", "pathType", "paths", "filePattern", "PATH"] {
+            assert!(!name_suggests_secret(name), "{name}");
         }
     }
 
