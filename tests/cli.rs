@@ -392,7 +392,11 @@ fn secrets_in(case_files: &[PathBuf]) -> Vec<String> {
                     // Kubernetes Secret (or of its key), not a secret.
                     None if atlantis_lint::secret::name_suggests_secret(key)
                         && !key.ends_with("SecretName")
-                        && !key.ends_with("SecretPasswordKey") =>
+                        && !key.ends_with("SecretPasswordKey")
+                        // `gh-webhook-secret-file`: a key for a file holds a path.
+                        && !["-file", "-path", "-dir"]
+                            .iter()
+                            .any(|s| flags::normalise(key).ends_with(s)) =>
                     {
                         found.push((None, v))
                     }
