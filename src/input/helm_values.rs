@@ -558,11 +558,10 @@ fn secret_key_name(key: &str) -> bool {
     {
         return false;
     }
-    // `path`, `paths`, `pathType`, `extraPath`, `mountPath`: not a `pat` (personal access token).
-    let unpathed = key.to_ascii_lowercase().replace("path", "");
+    // `path`, `pathType`, `mountPath` are not a `pat`: `name_suggests_secret` knows.
     matches!(key, "netrc" | "gitconfig" | "credentials" | "config_json")
         || super::mask::name_is_secret(key)
-        || crate::secret::name_suggests_secret(&unpathed)
+        || crate::secret::name_suggests_secret(key)
 }
 
 /// Lists of references to Secrets (names and keys, never values): `environmentSecrets[]`
