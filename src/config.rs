@@ -347,6 +347,9 @@ pub struct FileInput {
     pub root_not_mapping: Option<(Span, &'static str)>,
     /// Keys written twice (`exact` when identical, otherwise equal up to case): (first, second).
     pub duplicates: Vec<DuplicateKey>,
+    /// What refuses the file when it does not parse, when it is not Atlantis (a values file is
+    /// refused by Helm): the help of a syntax error says so.
+    pub refused_by: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]

@@ -1118,3 +1118,31 @@ fn five_megabyte_repo_config_json() {
     assert_eq!(d["source"]["line"], 6);
     assert_positions_inside(&r, &text);
 }
+
+/// Found by the `pipeline` fuzz target: a finding about a chart default points at the nearest
+/// key the user wrote; when that key's text was two bytes longer than the value and began with
+/// a multi-byte character, placing the finding sliced inside the character (exit 3). And the
+/// fuzzer's own input, a values file that is not UTF-8, passed silently: Helm refuses it.
+#[test]
+fn fuzz_found_multibyte_key_and_invalid_utf8_values() {
+    // `€rgAllowlist` is 14 bytes, `<replace-me>` (the chart's default) 12.
+    let text = "€rgAllowlist: github.com/acme/*\natlantisUrl: https://atlantis.acme.example\nvcsSecretName: atlantis-vcs\ngithub:\n  user: atlantis-bot\n";
+    let r = lint_file("fuzz-multibyte", "values.yaml", text);
+    assert_sane(&r, "a multi-byte key");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let d = find(&r.diags(), "placeholder-value");
+    assert_eq!(pos(&d), (1, 1, 1, 13), "{d}");
+    find(&r.diags(), "helm-unknown-value");
+    assert_positions_inside(&r, text);
+
+    // The fuzzer's input itself: invalid UTF-8 at the first byte.
+    let mut bytes = b"\xfc".to_vec();
+    bytes.extend_from_slice(&text.as_bytes()[3..]);
+    let r = lint_file("fuzz-not-utf8", "values.yaml", &bytes);
+    assert_sane(&r, "a values file that is not UTF-8");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let d = find(&r.diags(), "yaml-syntax");
+    assert_eq!((pos(&d).0, pos(&d).1), (1, 1), "{d}");
+    assert!(d["help"].as_str().unwrap().contains("Helm refuses"), "{d}");
+    assert_eq!(r.diags().len(), 1, "{}", r.stdout);
+}

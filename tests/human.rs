@@ -81,3 +81,30 @@ fn columns_sets_the_width_and_code_spans_stay_whole() {
         );
     }
 }
+
+/// The header's `file:line:column` counts characters, as the JSON, SARIF and every editor do:
+/// miette alone counts bytes, so a line with `—` or `é` before the finding was off.
+#[test]
+fn the_header_column_counts_characters() {
+    let dir = scratch("human-format-columns");
+    write(&dir, "atlantis.yaml", "gh-user: \"——é\" x\n");
+    let mut cmd = command();
+    cmd.current_dir(&dir)
+        .args(["--format", "human", "atlantis.yaml"]);
+    let human = run_with(cmd, None, Duration::from_secs(20));
+    let mut cmd = command();
+    cmd.current_dir(&dir)
+        .args(["--format", "json", "atlantis.yaml"]);
+    let json = run_with(cmd, None, Duration::from_secs(20));
+    let d = &json.diags()[0];
+    assert_eq!(
+        (d["source"]["line"].as_u64(), d["source"]["column"].as_u64()),
+        (Some(1), Some(16)),
+        "{d}"
+    );
+    assert!(
+        human.stdout.contains("atlantis.yaml:1:16]"),
+        "{}",
+        human.stdout
+    );
+}

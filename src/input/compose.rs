@@ -961,10 +961,17 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
     let id = input.id;
     let docs = match yaml::parse_stream(&input.sources.get(id).text) {
         Ok(docs) => docs,
-        Err(e) => return Ok(vec![unparsed(id, input.sources.get_mut(id), e)]),
+        Err(e) => {
+            return Ok(vec![unparsed(
+                id,
+                input.sources.get_mut(id),
+                e,
+                "Docker Compose refuses the file (`docker compose up` fails before starting anything)",
+            )]);
+        }
     };
     if let Some(err) = input.invalid_utf8.take() {
-        return Err(format!("it is not valid UTF-8 text ({})", err.message));
+        return Err(super::not_utf8(&err));
     }
     let Some(doc) = docs.first() else {
         return Err("it is empty".to_string());

@@ -30,9 +30,15 @@ pub(super) fn span(doc: &YamlDoc, id: NodeId) -> Span {
 
 // ---------------------------------------------------------------------------------------------
 
-/// A manifest that does not parse: one yaml-syntax finding, nothing else, and every line that
-/// looks secret masked (the syntax error's snippet may show it).
-pub(super) fn unparsed(id: SourceId, source: &mut SourceText, error: YamlError) -> Unit {
+/// A manifest or values file that does not parse: one yaml-syntax finding, nothing else, and
+/// every line that looks secret masked (the syntax error's snippet may show it). `refused_by`:
+/// what refuses it (kubectl, Compose, Helm), for the finding's help.
+pub(crate) fn unparsed(
+    id: SourceId,
+    source: &mut SourceText,
+    error: YamlError,
+    refused_by: &'static str,
+) -> Unit {
     for span in super::mask::line_spans(&source.text, true) {
         source.add_secret(span);
     }
@@ -43,6 +49,7 @@ pub(super) fn unparsed(id: SourceId, source: &mut SourceText, error: YamlError) 
         syntax_error: Some(error),
         root_not_mapping: None,
         duplicates: Vec::new(),
+        refused_by: Some(refused_by),
     };
     Unit {
         file: Some(file),

@@ -418,6 +418,9 @@ pub fn read_tree(
 }
 
 fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
+    if let Some(err) = input.invalid_utf8.take() {
+        return Err(super::not_utf8(&err));
+    }
     let id: SourceId = input.id;
     let source = input.sources.get_mut(id);
     for span in super::mask::line_spans(&source.text, false) {

@@ -36,6 +36,7 @@ pub fn read_region(
         syntax_error: None,
         root_not_mapping: None,
         duplicates: Vec::new(),
+        refused_by: None,
     };
     let at = region.start;
     let shifted = |spans: Vec<Span>| {

@@ -17,15 +17,15 @@
 
 use super::argv::{self, Word};
 use super::kind::{Kind, Probe, ReadInput, Unit};
-use super::yaml::{self, NodeId, NodeKind, Style, YamlDoc};
+use super::yaml::{self, NodeId, NodeKind, Style, YamlDoc, YamlError};
 use crate::config::{
-    Channel, DeployedImage, FileInput, FormIssue, ImageRef, KeyMatch, Location, OpaqueSource,
-    Origin, RawValue, Setting, Spelling, Unknown, match_flag,
+    Channel, DeployedImage, FormIssue, ImageRef, KeyMatch, Location, OpaqueSource, Origin,
+    RawValue, Setting, Spelling, Unknown, match_flag,
 };
 use crate::finding::Severity;
 use crate::flags;
 use crate::secret::Text;
-use crate::source::{SourceId, Span};
+use crate::source::{SourceId, SourceText, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -384,7 +384,8 @@ fn build(
             let exact_at = match s.style {
                 Style::Plain if raw == s.value => Some(span.start),
                 Style::SingleQuoted | Style::DoubleQuoted
-                    if raw.len() == s.value.len() + 2 && raw[1..raw.len() - 1] == s.value =>
+                    if raw.len() == s.value.len() + 2
+                        && raw.get(1..raw.len() - 1) == Some(s.value.as_str()) =>
                 {
                     Some(span.start + 1)
                 }
@@ -436,9 +437,24 @@ pub fn block_region(text: &str, node_span: Span) -> Span {
 // The reader
 
 fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
+    if let Some(err) = input.invalid_utf8.take() {
+        // Helm refuses it as YAML does: a syntax error at the first invalid byte.
+        let id = input.id;
+        return Ok(vec![syntax_unit(input.sources.get_mut(id), id, err)]);
+    }
     let mut ids = vec![input.id];
     ids.extend(input.overlays.iter().copied());
     read_layers(input, &ids, None).map(|u| vec![u])
+}
+
+/// A values file that does not parse: its syntax error, every line masked.
+fn syntax_unit(source: &mut SourceText, id: SourceId, error: YamlError) -> Unit {
+    super::container::unparsed(
+        id,
+        source,
+        error,
+        "Helm refuses the values file (`helm install` fails with \"failed to parse ...: error converting YAML to JSON\")",
+    )
 }
 
 /// The chart version a `# helm.sh/chart: atlantis-6.9.3` comment claims, and where.
@@ -484,23 +500,7 @@ pub fn read_layers(
         let doc = match yaml::parse_stream(&source.text) {
             Ok(mut docs) if !docs.is_empty() => docs.swap_remove(0),
             Ok(_) => continue,
-            Err(e) => {
-                for span in super::mask::line_spans(&source.text, true) {
-                    source.add_secret(span);
-                }
-                let file = FileInput {
-                    source: id,
-                    path: source.name.clone(),
-                    doc: None,
-                    syntax_error: Some(e),
-                    root_not_mapping: None,
-                    duplicates: Vec::new(),
-                };
-                return Ok(Unit {
-                    file: Some(file),
-                    ..Unit::default()
-                });
-            }
+            Err(e) => return Ok(syntax_unit(source, id, e)),
         };
         if claimed.is_none() {
             claimed = claimed_version(&source.text).map(|(v, span)| {

@@ -942,10 +942,17 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
     }
     let docs = match yaml::parse_stream(&source.text) {
         Ok(docs) => docs,
-        Err(e) => return Ok(vec![unparsed(id, source, e)]),
+        Err(e) => {
+            return Ok(vec![unparsed(
+                id,
+                source,
+                e,
+                "kubectl refuses the manifest (`kubectl apply` fails with \"error converting YAML to JSON\")",
+            )]);
+        }
     };
     if let Some(err) = input.invalid_utf8.take() {
-        return Err(format!("it is not valid UTF-8 text ({})", err.message));
+        return Err(super::not_utf8(&err));
     }
     let mut object_issues = Vec::new();
     let roots = objects_of(&docs);

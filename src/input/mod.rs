@@ -164,6 +164,15 @@ fn decode(bytes: &[u8]) -> (String, Option<YamlError>) {
     }
 }
 
+/// Why a form whose tool refuses invalid UTF-8 (kubectl, Compose, Terraform, AWS) holds no
+/// configuration.
+fn not_utf8(err: &YamlError) -> String {
+    format!(
+        "it is not valid UTF-8 text (invalid byte at offset {})",
+        err.span.start
+    )
+}
+
 /// The kind of a file, from its name and content.
 pub fn detect(file: &NamedBytes) -> &'static Kind {
     let (text, _) = decode(strip_bom(&file.bytes));
@@ -232,7 +241,12 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
                     message: format!("--values {} layers Helm values files, and {named}", o.name),
                 });
             }
-            let (text, _) = decode(strip_bom(&o.bytes));
+            let (text, invalid) = decode(strip_bom(&o.bytes));
+            if let Some(err) = invalid {
+                return Err(NotLintable {
+                    message: format!("--values {}: {}", o.name, not_utf8(&err)),
+                });
+            }
             overlays.push(sources.add(SourceText::new(SourceKind::File, o.name.clone(), text)));
         }
         let mut reading = ReadInput {

@@ -53,6 +53,7 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
                 syntax_error: Some(err),
                 root_not_mapping: None,
                 duplicates: Vec::new(),
+                refused_by: None,
             };
             (file, Vec::new())
         }

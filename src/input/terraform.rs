@@ -326,26 +326,56 @@ fn file_arg(e: &Expression, text: &str) -> Option<(String, Span)> {
     Some((raw, span))
 }
 
-/// Reads a file a `.tf` file names, as another source of the run.
-fn load_file(input: &mut ReadInput, tf_name: &str, rel: &str) -> Option<SourceId> {
+/// Reads a file a `.tf` file names, as another source of the run; or why Terraform cannot
+/// (`file()` refuses a missing file, a directory and text that is not UTF-8).
+fn load_file(input: &mut ReadInput, tf_name: &str, rel: &str) -> Result<SourceId, Unreadable> {
     let base = std::path::Path::new(tf_name)
         .parent()
         .unwrap_or(std::path::Path::new(""));
     let path = base.join(rel);
-    let meta = std::fs::metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > super::MAX_FILE_BYTES {
-        return None;
+    let meta = std::fs::metadata(&path).map_err(|_| Unreadable::Missing)?;
+    if !meta.is_file() {
+        return Err(Unreadable::Other("which is not a regular file"));
     }
-    let bytes = std::fs::read(&path).ok()?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Some(input.sources.add(SourceText::new(
+    if meta.len() > super::MAX_FILE_BYTES {
+        return Err(Unreadable::Other("which is too large to lint"));
+    }
+    let bytes = std::fs::read(&path).map_err(|_| Unreadable::Other("which cannot be read"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Unreadable::Other("which is not valid UTF-8 text (`file()` refuses it)"))?;
+    Ok(input.sources.add(SourceText::new(
         SourceKind::File,
         path.display().to_string(),
         text,
     )))
 }
 
+/// Why a file a `.tf` file names was not read.
+enum Unreadable {
+    Missing,
+    Other(&'static str),
+}
+
+impl Unreadable {
+    fn why(&self) -> &'static str {
+        match self {
+            Unreadable::Missing => "which is not there (relative to this file)",
+            Unreadable::Other(why) => why,
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            Unreadable::Missing => "no such file",
+            Unreadable::Other(_) => "cannot be read",
+        }
+    }
+}
+
 fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
+    if let Some(err) = input.invalid_utf8.take() {
+        return Err(super::not_utf8(&err));
+    }
     let id = input.id;
     let source = input.sources.get_mut(id);
     for span in super::mask::line_spans(&source.text, false) {
@@ -675,17 +705,20 @@ fn helm_release(
     if let Some(Expression::Array(values)) = attr(&block.body, "values").map(|a| &a.value) {
         for v in values.iter() {
             if let Some((rel, span)) = file_arg(v, text) {
-                let Some(sid) = load_file(input, tf_name, &rel) else {
-                    issues.push(
+                let sid = match load_file(input, tf_name, &rel) {
+                    Ok(sid) => sid,
+                    Err(why) => {
+                        issues.push(
                         FormIssue::new(
                             "terraform-values-file",
                             loc(id, "values", span),
-                            format!("`values` names `{rel}`, which is not there (relative to this file): `terraform plan` fails"),
+                            format!("`values` names `{rel}`, {}: `terraform plan` fails", why.why()),
                         )
-                        .label("no such file")
+                        .label(why.label())
                         .help("fix the path (`file(\"${path.module}/values.yaml\")` is relative to the module)"),
                     );
-                    continue;
+                        continue;
+                    }
                 };
                 let source = input.sources.get_mut(sid);
                 if let Some(at) = super::kubernetes::template_placeholder(&source.text) {
@@ -887,20 +920,26 @@ fn task_definition(
         return Vec::new();
     };
     let root = if let Some((rel, span)) = file_arg(&a.value, text) {
-        let Some(sid) = load_file(input, tf_name, &rel) else {
-            let mut unit = Unit {
-                part: Some(format!("aws_ecs_task_definition.{label}")),
-                ..Unit::default()
-            };
-            unit.form_issues.push(
-                FormIssue::new(
-                    "terraform-values-file",
-                    loc(id, "container_definitions", span),
-                    format!("`container_definitions` names `{rel}`, which is not there (relative to this file): `terraform plan` fails"),
-                )
-                .label("no such file"),
-            );
-            return vec![unit];
+        let sid = match load_file(input, tf_name, &rel) {
+            Ok(sid) => sid,
+            Err(why) => {
+                let mut unit = Unit {
+                    part: Some(format!("aws_ecs_task_definition.{label}")),
+                    ..Unit::default()
+                };
+                unit.form_issues.push(
+                    FormIssue::new(
+                        "terraform-values-file",
+                        loc(id, "container_definitions", span),
+                        format!(
+                            "`container_definitions` names `{rel}`, {}: `terraform plan` fails",
+                            why.why()
+                        ),
+                    )
+                    .label(why.label()),
+                );
+                return vec![unit];
+            }
         };
         let source = input.sources.get_mut(sid);
         for span in super::mask::line_spans(&source.text, false) {

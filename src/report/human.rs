@@ -181,11 +181,21 @@ impl SourceCode for Windowed {
         let window = &self.text[from..to];
         let local = SourceSpan::new((start - from).into(), end - start);
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        // miette counts the column in bytes; the header (`file:line:column`) must agree with
+        // every other format, which counts characters.
+        let column = if context_lines_before == 0 {
+            let line_start = self.line_starts[line_of(start)];
+            self.text
+                .get(line_start..start)
+                .map_or(start - line_start, |s| s.chars().count())
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new(
             inner.data(),
             SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
             inner.line() + first + self.line_base,
-            inner.column() + self.column_base,
+            column + self.column_base,
             inner.line_count(),
         )))
     }

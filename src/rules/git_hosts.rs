@@ -287,7 +287,9 @@ pub fn value_parts<'a>(setting: &'a Setting, text: &str) -> impl Fn(Range<usize>
         let written = text.get(span.start..span.end)?;
         if written == value {
             Some(0)
-        } else if written.len() == value.len() + 2 && &written[1..written.len() - 1] == value {
+        } else if written.len() == value.len() + 2
+            && written.get(1..written.len() - 1) == Some(value)
+        {
             Some(1)
         } else {
             None

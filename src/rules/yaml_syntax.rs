@@ -15,7 +15,9 @@ reads only the first.
 
 ## Why it matters
 Atlantis refuses to start: `invalid config: reading atlantis.yaml: While parsing config: yaml: ...`,
-without saying which line to look at.
+without saying which line to look at. A values file, manifest or compose
+file that does not parse is refused by Helm, kubectl or Docker Compose before anything is
+deployed; the help says which.
 
 ## Example
 ```yaml
@@ -39,7 +41,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(&RULE, at(err.span), format!("{} does not parse as YAML: {}", file.path, err.message))
                 .label("the parser stopped here")
-                .help("fix the YAML syntax here; Atlantis refuses to start with \"invalid config: ... While parsing config: yaml: ...\""),
+                .help(format!(
+                    "fix the YAML syntax here; {}",
+                    file.refused_by.unwrap_or(
+                        "Atlantis refuses to start with \"invalid config: ... While parsing config: yaml: ...\""
+                    )
+                )),
         );
     }
     if let Some((span, what)) = file.root_not_mapping {
