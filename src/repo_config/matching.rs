@@ -51,21 +51,24 @@ pub fn regex_misses_allowlist(pattern: &str, allowlist: &[String]) -> bool {
         return false;
     }
     let folded = format!("(?i:{})", goregex::go_literal_braces(pattern));
-    let Some(re) = goregex::compile(&folded) else {
-        return false;
-    };
-    let prefixes = anchored_prefixes(&folded);
+    // Each is built only when an entry needs it: the usual allowlist (`github.com/acme/*`)
+    // needs the prefixes, never the compiled regex (a regex build costs ~50 µs).
+    let re = std::cell::OnceCell::new();
+    let prefixes = std::cell::OnceCell::new();
     for rule in include {
         let lower = rule.to_lowercase();
         match lower.find('*') {
             None => {
+                let Some(re) = re.get_or_init(|| goregex::compile(&folded)) else {
+                    return false;
+                };
                 if re.is_match(&lower) {
                     return false;
                 }
             }
             Some(i) if i == lower.len() - 1 => {
                 let p = &lower[..i];
-                let Some(prefixes) = &prefixes else {
+                let Some(prefixes) = prefixes.get_or_init(|| anchored_prefixes(&folded)) else {
                     return false;
                 };
                 let compatible = prefixes
