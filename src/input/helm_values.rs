@@ -1376,13 +1376,58 @@ impl Emulation<'_, '_> {
         else {
             return;
         };
-        // A map or list is rendered as Go prints it (`map[repos:...]`): not a repos.yaml.
-        let VNode::Scalar { text, block, .. } = &v.node else {
-            return;
+        let (text, block) = match &v.node {
+            VNode::Scalar { text, block, .. } => (text.clone(), *block),
+            _ => {
+                // Not a string: the chart refuses it; the mapping is still linted as the
+                // repos.yaml it is meant to be, in place.
+                let region = self.not_a_string("repoConfig", &v, "a repos.yaml");
+                let Some(region) = region else { return };
+                (String::new(), Some(region))
+            }
         };
         let source = self.input.sources.get_mut(v.src);
-        let mounted = super::mounted::mounted(&path, v.src, source, text, v.content_span(), *block);
+        let mounted = super::mounted::mounted(&path, v.src, source, &text, v.content_span(), block);
         self.unit.mounted.push(mounted);
+    }
+
+    /// `config` / `repoConfig` written as a mapping or list, where the chart wants the file as
+    /// a string: a `helm-value-type` finding, and the region of a mapping for reading the file
+    /// in place (a block mapping's lines, indentation included, or a flow mapping as written:
+    /// valid YAML on their own).
+    fn not_a_string(&mut self, key: &str, v: &Val, what: &str) -> Option<Span> {
+        let written = match &v.node {
+            VNode::Map(_) => "a mapping",
+            VNode::Seq(_) => "a list",
+            _ => "not a string",
+        };
+        self.unit.form_issues.push(
+            FormIssue::new(
+                "helm-value-type",
+                Location::Source {
+                    source: v.src,
+                    spelling: Spelling::FormKey { path: key.into() },
+                    span: v.key_span,
+                },
+                format!(
+                    "`{key}` is {written}, but the chart wants {what} as a string: `helm install` refuses it (the chart's schema types `{key}` as string, and its template's `nindent` takes only a string)"
+                ),
+            )
+            .label("not a string")
+            .help(format!("write `{key}: |` and the same lines under it")),
+        );
+        let VNode::Map(_) = &v.node else { return None };
+        let text = &self.input.sources.get(v.src).text;
+        let line_start = text[..v.span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |o| o + 1);
+        // A flow mapping (`repoConfig: {repos: ...}`) shares its line with the key: it is
+        // valid YAML on its own as written.
+        if text[line_start..v.span.start].chars().all(|c| c == ' ') {
+            Some(Span::new(line_start, v.span.end))
+        } else {
+            Some(v.span)
+        }
     }
 
     fn extra_args(&mut self) {
@@ -1444,6 +1489,15 @@ impl Emulation<'_, '_> {
                 file.path = source.name.clone();
                 self.unit.file = Some(file);
                 self.unit.settings.splice(0..0, settings);
+            }
+            VNode::Map(_) | VNode::Seq(_) => {
+                if let Some(region) = self.not_a_string("config", &v, "the server config file") {
+                    let source = self.input.sources.get_mut(v.src);
+                    let (mut file, settings) = super::file::read_region(v.src, source, region);
+                    file.path = source.name.clone();
+                    self.unit.file = Some(file);
+                    self.unit.settings.splice(0..0, settings);
+                }
             }
             _ => self.unit.opaque.push(OpaqueSource {
                 location: Location::Source {
@@ -1642,7 +1696,13 @@ impl Emulation<'_, '_> {
                 }
             };
             check(k.clone(), v);
-            if chart.open_sections.iter().any(|s| s == k) || !known(k) {
+            // `config` and `repoConfig` hold files: a mapping there is a helm-value-type
+            // finding, its keys are the file's.
+            if chart.open_sections.iter().any(|s| s == k)
+                || !known(k)
+                || k == "config"
+                || k == "repoConfig"
+            {
                 continue;
             }
             if let VNode::Map(kids) = &v.node {

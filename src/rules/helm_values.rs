@@ -235,6 +235,34 @@ Set the variable through `environment` (the chart quotes those): `environment:
 "#,
 };
 
+pub static VALUE_TYPE: RuleInfo = RuleInfo {
+    id: "helm-value-type",
+    severity: Severity::Error,
+    summary: "(Helm values) `config` or `repoConfig` written as a YAML mapping, where the chart wants the file as a string",
+    suppressible: true,
+    docs: r#"## What it checks
+The chart's `config` (the server config file) and `repoConfig` (the server-side `repos.yaml`)
+are the files' text: its `values.schema.json` types both `string`, and the templates copy them
+into a ConfigMap with `nindent`. A mapping written under either key is not a string.
+
+## Why it matters
+`helm install` and `helm template` refuse the values: the schema says `repoConfig: Invalid
+type. Expected: string, given: object`, and a chart version without the schema fails while
+rendering, since `nindent` takes only a string. atlantis-lint still lints the mapping as the
+file it is meant to be, so the rest is right once the `|` is added.
+
+## Example
+```yaml
+repoConfig:
+  repos:
+    - id: /.*/
+```
+
+## Fix
+Write the file as a block string: `repoConfig: |` followed by the same lines.
+"#,
+};
+
 pub fn check_shadowed_setting(ctx: &Context, out: &mut Vec<Finding>) {
     report_form_issues(ctx, &SHADOWED_SETTING, out);
 }
@@ -261,4 +289,7 @@ pub fn check_required_value(ctx: &Context, out: &mut Vec<Finding>) {
 }
 pub fn check_unquoted_value(ctx: &Context, out: &mut Vec<Finding>) {
     report_form_issues(ctx, &UNQUOTED_VALUE, out);
+}
+pub fn check_value_type(ctx: &Context, out: &mut Vec<Finding>) {
+    report_form_issues(ctx, &VALUE_TYPE, out);
 }

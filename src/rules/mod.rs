@@ -243,6 +243,7 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
         &helm_values::UNQUOTED_VALUE,
         helm_values::check_unquoted_value,
     ),
+    (&helm_values::VALUE_TYPE, helm_values::check_value_type),
     (&terraform::DUPLICATE_ENV, terraform::check_duplicate_env),
     (
         &terraform::MODULE_INJECTED,
