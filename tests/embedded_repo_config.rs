@@ -334,3 +334,48 @@ fn a_large_repo_config_is_linted_quickly() {
     assert!(got[0].contains("repo-config-requirements"), "{got:#?}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A suppression comment inside the `|` block is a comment of the repos.yaml it holds: it
+/// silences the finding on the next line there, and only that one.
+#[test]
+fn suppression_comments_inside_the_block() {
+    let d = tmp("suppress");
+    let block = "repoConfig: |\n  repos:\n  # atlantis-lint: ignore[repo-config-id-glob] kept until the migration\n  - id: github.com/acme/*\n  - id: github.com/acme/web*\n";
+    put(&d, "values.yaml", &format!("{VALUES}{block}"));
+    let out = run(&d, &["-f", "concise", "values.yaml"]);
+    let got = findings(&out);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        got[0].starts_with("values.yaml:10:9: error[repo-config-id-glob]"),
+        "{got:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `repoConfig` written as a mapping: the chart refuses it (helm-value-type), the mapping is
+/// still linted as the repos.yaml it means, in place, and a repos.yaml lying beside the values
+/// file is not taken for the one the chart mounts.
+#[test]
+fn a_mapping_repo_config_is_refused_and_still_linted() {
+    let d = tmp("mapping");
+    put(
+        &d,
+        "values.yaml",
+        &format!(
+            "{VALUES}repoConfig:\n  repos:\n  - id: /.*/\n    apply_requirements: [aproved]\n"
+        ),
+    );
+    put(&d, "repos.yaml", "repos:\n- id: /\n");
+    let out = run(&d, &["-f", "concise", "values.yaml"]);
+    let got = findings(&out);
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("values.yaml:6:1: error[helm-value-type]"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("values.yaml:9:26: error[repo-config-requirements]"),
+        "{got:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
