@@ -191,6 +191,17 @@ pub struct OpaqueSource {
     pub prefix: String,
 }
 
+/// A file of the deployment's host that the deployment mounts into the Atlantis container
+/// (compose `volumes: [./repos.yaml:/etc/atlantis/repos.yaml]`, or a top-level `configs:`
+/// entry with `file:`): Atlantis reads `host` when it reads `container`.
+#[derive(Debug, Clone)]
+pub struct HostMount {
+    /// Where Atlantis finds it (`/etc/atlantis/repos.yaml`).
+    pub container: String,
+    /// The file on the deployment's host, resolved against the deployment file's folder.
+    pub host: std::path::PathBuf,
+}
+
 /// A file the deployment gives Atlantis at `path` whose content the user wrote inside the
 /// deployment's own file: the Helm chart's `repoConfig` (mounted at `/etc/atlantis/repos.yaml`),
 /// a ConfigMap key mounted where `--repo-config` points. `crate::repo_config::run::embedded`
@@ -440,6 +451,8 @@ pub struct EffectiveConfig {
     /// Files the deployment provides whose content is in the user's file (an embedded
     /// `repos.yaml`).
     pub mounted: Vec<MountedFile>,
+    /// Files of the deployment's host mounted into the container.
+    pub host_mounts: Vec<HostMount>,
     /// The Atlantis release the configuration is read for: it decides which keys count.
     atlantis: AtlantisVersion,
 }

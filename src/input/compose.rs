@@ -444,6 +444,15 @@ fn parse_env_file(
     (entries, bad)
 }
 
+/// A path as compose resolves it, without its leading `./` (`deploy/./repos.yaml` reads badly).
+fn relative(path: &str) -> &str {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.trim_start_matches('/');
+    }
+    p
+}
+
 // ---------------------------------------------------------------------------------------------
 // One service
 
@@ -578,6 +587,95 @@ impl ServiceReader<'_> {
         self.unit
             .settings
             .push(env_setting(source, name, raw, key_span, value_span));
+    }
+
+    /// The folder compose resolves relative paths against: the compose file's.
+    fn base_dir(&self) -> std::path::PathBuf {
+        let name = &self.sources.get(self.id).name;
+        std::path::Path::new(name)
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    /// The files the service mounts, for the repo config Atlantis reads from one of them:
+    /// host files bind-mounted through `volumes` (`./repos.yaml:/etc/atlantis/repos.yaml`, or
+    /// the long form with `type: bind`) or given by a top-level `configs` entry's `file`, and a
+    /// `configs` entry's `content` written in this file (`target` defaults to `/<name>`).
+    /// Named volumes, `~` and interpolated paths, and content that compose would interpolate
+    /// (`$`), are not followed: what they hold is not in the input.
+    fn mounts(&mut self, root: NodeId, volumes: Option<NodeId>, configs: Option<NodeId>) {
+        let doc = self.doc;
+        let base = self.base_dir();
+        let items = |node: Option<NodeId>| match node.map(|n| &doc.resolve(n).kind) {
+            Some(NodeKind::Seq(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        let host_path = |p: &str| !p.contains('$') && (p.starts_with('.') || p.starts_with('/'));
+        for item in items(volumes) {
+            let (host, container) = match &doc.resolve(item).kind {
+                NodeKind::Scalar(s) => {
+                    let mut parts = s.value.splitn(3, ':');
+                    let (Some(h), Some(c)) = (parts.next(), parts.next()) else {
+                        continue;
+                    };
+                    (h.to_string(), c.to_string())
+                }
+                NodeKind::Map(_) => {
+                    let field = |k| text(doc, get(doc, item, k));
+                    match (field("type"), field("source"), field("target")) {
+                        (Some("bind"), Some(h), Some(c)) => (h.to_string(), c.to_string()),
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            if host_path(&host) && !container.contains('$') {
+                self.unit.host_mounts.push(crate::config::HostMount {
+                    container,
+                    host: base.join(relative(&host)),
+                });
+            }
+        }
+        let defined = get(doc, root, "configs");
+        for item in items(configs) {
+            let (name, target) = match &doc.resolve(item).kind {
+                NodeKind::Scalar(s) => (s.value.clone(), None),
+                NodeKind::Map(_) => match text(doc, get(doc, item, "source")) {
+                    Some(n) => (
+                        n.to_string(),
+                        text(doc, get(doc, item, "target")).map(str::to_string),
+                    ),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let target = target.unwrap_or_else(|| format!("/{name}"));
+            let Some(def) = defined.and_then(|d| get(doc, d, &name)) else {
+                continue;
+            };
+            if let Some(file) = text(doc, get(doc, def, "file")) {
+                if !file.contains('$') && !file.starts_with('~') {
+                    self.unit.host_mounts.push(crate::config::HostMount {
+                        container: target,
+                        host: base.join(relative(file)),
+                    });
+                }
+            } else if let Some(node) = get(doc, def, "content") {
+                let Some(s) = scalar(doc, node) else { continue };
+                if s.value.contains('$') {
+                    continue;
+                }
+                let node_span = span(doc, node);
+                let source = self.sources.get_mut(self.id);
+                let block = matches!(s.style, Style::Literal)
+                    .then(|| super::helm_values::block_region(&source.text, node_span));
+                let value_span = super::kubernetes::content_span(&source.text, node_span);
+                let mounted =
+                    super::mounted::mounted(&target, self.id, source, &s.value, value_span, block);
+                self.unit.mounted.push(mounted);
+            }
+        }
     }
 
     fn env_files(&mut self, node: Option<NodeId>) {
@@ -1038,6 +1136,11 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
                 DeployedImage::written(reference, location)
             });
         }
+        reader.mounts(
+            root,
+            get(doc, service, "volumes"),
+            get(doc, service, "configs"),
+        );
         reader.env_files(get(doc, service, "env_file"));
         reader.environment(get(doc, service, "environment"));
         reader.command_line(entrypoint, command);

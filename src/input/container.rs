@@ -73,7 +73,16 @@ pub(super) fn image_is_atlantis(image: &str) -> bool {
 /// An env name whose value is a secret: an Atlantis secret flag's variable, or a name that
 /// says so (`DB_PASSWORD`).
 pub(super) fn is_secret_name(name: &str) -> bool {
-    super::mask::name_is_secret(name) || name_suggests_secret(name)
+    // A variable or flag Atlantis reads is as secret as its flag, whatever its name suggests
+    // (`ATLANTIS_GH_TOKEN_FILE` holds a path); the name's words judge only the others.
+    let bare = name
+        .trim()
+        .trim_matches(['"', '\''])
+        .trim_start_matches('-');
+    let known = crate::flags::lookup_key(bare)
+        .or_else(|| crate::flags::lookup_env(bare))
+        .is_some();
+    super::mask::name_is_secret(name) || (!known && name_suggests_secret(name))
 }
 
 /// How a message names the value a duplicate env entry loses: the value itself when it may be

@@ -558,18 +558,9 @@ fn secret_key_name(key: &str) -> bool {
     {
         return false;
     }
-    // A variable Atlantis reads is as secret as its flag: `ATLANTIS_GH_TOKEN_FILE` holds a
-    // path, whatever its name suggests.
-    if flags::lookup_key(key)
-        .or_else(|| flags::lookup_env(key))
-        .is_some()
-    {
-        return super::mask::name_is_secret(key);
-    }
     // `path`, `pathType`, `mountPath` are not a `pat`: `name_suggests_secret` knows.
     matches!(key, "netrc" | "gitconfig" | "credentials" | "config_json")
-        || super::mask::name_is_secret(key)
-        || crate::secret::name_suggests_secret(key)
+        || super::container::is_secret_name(key)
 }
 
 /// Lists of references to Secrets (names and keys, never values): `environmentSecrets[]`

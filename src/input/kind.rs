@@ -80,6 +80,8 @@ pub struct Unit {
     pub image: Option<crate::config::DeployedImage>,
     /// Files the deployment provides whose content is in the file (an embedded `repos.yaml`).
     pub mounted: Vec<crate::config::MountedFile>,
+    /// Files of the deployment's host mounted into the container (compose bind mounts).
+    pub host_mounts: Vec<crate::config::HostMount>,
 }
 
 /// What detection looks at: the file name and text, and the YAML documents when it parses.

@@ -113,7 +113,7 @@ fn optional(doc: &YamlDoc, id: NodeId) -> bool {
 }
 
 /// The span of a scalar's text without its quotes (what snippets mask).
-fn content_span(source: &str, s: Span) -> Span {
+pub(super) fn content_span(source: &str, s: Span) -> Span {
     let t = &source[s.start..s.end.min(source.len())];
     if t.len() >= 2
         && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\'')))

@@ -332,6 +332,7 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg.provided = unit.provided;
             cfg.image = unit.image;
             cfg.mounted = unit.mounted;
+            cfg.host_mounts = unit.host_mounts;
             cfg
         })
         .collect())

@@ -283,15 +283,20 @@ pub fn read(input: &DocInput, release: Version) -> (Sources, Document) {
     (sources, doc)
 }
 
-/// The repo config file a server config names, resolved as Atlantis would from the directory
-/// of the server config (`beside`), or as written (`check_files`: the linter runs where the
-/// server runs).
+/// The repo config file a server config names: the host file a deployment mounts where it
+/// points, else resolved as Atlantis would from the directory of the server config (`beside`),
+/// or as written (`check_files`: the linter runs where the server runs).
 pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<PathBuf> {
     // The deployment mounts the content written in the user's file there: that is the one.
     if mounted_repo_config(cfg).is_some() {
         return None;
     }
     let named = cfg.str("repo-config")?;
+    // A host file the deployment mounts there (a compose bind mount): that file, or nothing
+    // to lint when it is missing (a repos.yaml beside is not the one).
+    if let Some(m) = cfg.host_mounts.iter().rev().find(|m| m.container == named) {
+        return m.host.is_file().then(|| m.host.clone());
+    }
     let named = Path::new(named);
     if check_files && named.is_file() {
         return Some(named.to_path_buf());
