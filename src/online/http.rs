@@ -168,8 +168,10 @@ pub fn scrub(text: &str) -> String {
     let mut rest = s.as_str();
     while let Some(i) = rest.find("://") {
         let start = rest[..i]
-            .rfind(|c: char| !c.is_ascii_alphanumeric())
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii_alphanumeric())
+            .map_or(0, |(p, c)| p + c.len_utf8());
         out.push_str(&rest[..start]);
         let url_end = rest[i..]
             .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ')')
@@ -883,6 +885,17 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubbing_a_url_after_a_multi_byte_character() {
+        // The URL's start was taken one byte after the character before it: inside `é`, a
+        // panic on a host's message such as this one.
+        assert_eq!(
+            scrub("voir éhttps://git.example.com/x?private_token=abc ici"),
+            "voir éhttps://git.example.com/x ici"
+        );
+        assert_eq!(scrub("日本https://h/a?b"), "日本https://h/a");
+    }
 
     #[test]
     fn times() {

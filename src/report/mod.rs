@@ -627,13 +627,33 @@ impl Redactor {
         // Base64 (standard and URL-safe) and JWT characters.
         let is_b64 =
             |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_' | '.');
+        // Matches fall on character boundaries (every needle is whole UTF-8); should one ever
+        // not, the range grows to whole characters rather than slicing inside one.
+        let floor = |mut i: usize| {
+            while !s.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let ceil = |mut i: usize| {
+            while !s.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
         let widen = |(start, end): (usize, usize), b64: bool| {
+            let (start, end) = (floor(start), ceil(end));
             if !b64 {
                 return (start, end);
             }
             // The whole base64 word around a fragment goes.
             (
-                s[..start].rfind(|c: char| !is_b64(c)).map_or(0, |i| i + 1),
+                // After the character that ends the word, which may be multi-byte (`é`, `�`).
+                s[..start]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !is_b64(c))
+                    .map_or(0, |(i, c)| i + c.len_utf8()),
                 s[end..]
                     .find(|c: char| !is_b64(c))
                     .map_or(s.len(), |i| end + i),
@@ -831,6 +851,21 @@ mod tests {
         let masked =
             r.mask_same_length("vcs-status-name: x-qzFileToken0123456789abcdef-y\n".into());
         assert_eq!(masked, "vcs-status-name: *******************************\n");
+    }
+
+    #[test]
+    fn a_word_after_a_multi_byte_character_is_redacted_whole() {
+        // Found by the pipeline fuzz target: the base64 word around a piece was taken to start
+        // one byte after the character before it, inside `�` (a panic slicing the message).
+        let r = Redactor::from_values(vec!["qzKxGh32ZxGe5ufCUMzg3B7Y".into()]);
+        use base64::Engine as _;
+        let basic = base64::engine::general_purpose::STANDARD.encode("u:qzKxGh32ZxGe5ufCUMzg3B7Y");
+        for before in ["\u{fffd}", "é", "日本"] {
+            let out = r.redact(format!("x{before}{basic} y"));
+            assert_eq!(out, format!("x{before}<redacted> y"));
+            let masked = r.mask_same_length(format!("x{before}{basic} y"));
+            assert!(masked.starts_with(&format!("x{before}*")), "{masked}");
+        }
     }
 
     #[test]
