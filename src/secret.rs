@@ -142,6 +142,9 @@ pub fn name_suggests_secret(name: &str) -> bool {
         .get_or_init(|| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                // Names are short: a contiguous NFA searches them as fast as a DFA, and builds
+                // in a fraction of the time (this is paid once per process).
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .build(SECRET_WORDS)
                 .expect("the secret words form a valid automaton")
         })
