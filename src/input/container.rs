@@ -7,7 +7,6 @@ use super::argv::{self, Word};
 use super::kind::Unit;
 use super::yaml::{NodeId, NodeKind, Scalar, YamlDoc, YamlError};
 use crate::config::{FileInput, RawValue, Unknown};
-use crate::secret::name_suggests_secret;
 use crate::source::{SourceId, SourceText, Span};
 
 // ---------------------------------------------------------------------------------------------
@@ -71,18 +70,11 @@ pub(super) fn image_is_atlantis(image: &str) -> bool {
 }
 
 /// An env name whose value is a secret: an Atlantis secret flag's variable, or a name that
-/// says so (`DB_PASSWORD`).
+/// says so (`DB_PASSWORD`). A variable or flag Atlantis reads is as secret as its flag,
+/// whatever its name suggests (`ATLANTIS_GH_TOKEN_FILE` holds a path): the name's words judge
+/// only the others (`mask::name_is_secret`).
 pub(super) fn is_secret_name(name: &str) -> bool {
-    // A variable or flag Atlantis reads is as secret as its flag, whatever its name suggests
-    // (`ATLANTIS_GH_TOKEN_FILE` holds a path); the name's words judge only the others.
-    let bare = name
-        .trim()
-        .trim_matches(['"', '\''])
-        .trim_start_matches('-');
-    let known = crate::flags::lookup_key(bare)
-        .or_else(|| crate::flags::lookup_env(bare))
-        .is_some();
-    super::mask::name_is_secret(name) || (!known && name_suggests_secret(name))
+    super::mask::name_is_secret(name)
 }
 
 /// How a message names the value a duplicate env entry loses: the value itself when it may be
