@@ -379,3 +379,42 @@ fn a_mapping_repo_config_is_refused_and_still_linted() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// compose bind mounts: a relative host file is the repository's and is linted where it is; an
+/// absolute one is the deploy host's, read only with --check-files; neither lets a repos.yaml
+/// lying beside the compose file stand in for it.
+#[test]
+fn compose_bind_mounts_name_the_repo_config() {
+    let d = tmp("compose-binds");
+    let service = |host: &str| {
+        format!(
+            "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.35.0\n    environment:\n      ATLANTIS_REPO_ALLOWLIST: github.com/acme/*\n      ATLANTIS_GH_USER: atlantis-bot\n      ATLANTIS_GH_TOKEN_FILE: /run/secrets/gh-token\n      ATLANTIS_GH_WEBHOOK_SECRET: ${{GH_WEBHOOK_SECRET}}\n      ATLANTIS_REPO_CONFIG: /etc/atlantis/repos.yaml\n    volumes:\n      - {host}:/etc/atlantis/repos.yaml:ro\n"
+        )
+    };
+    put(
+        &d,
+        "config/repos.yaml",
+        "repos:\n- id: /.*/\n  apply_requirements: [aproved]\n",
+    );
+    put(&d, "repos.yaml", "repos:\n- id: /\n");
+    put(&d, "compose.yaml", &service("./config/repos.yaml"));
+    let out = run(&d, &["-f", "concise", "compose.yaml"]);
+    let got = findings(&out);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        got[0].starts_with("config/repos.yaml:3:24: error[repo-config-requirements]"),
+        "{got:#?}"
+    );
+    let abs = d.join("config/repos.yaml");
+    put(&d, "compose.yaml", &service(&abs.display().to_string()));
+    let out = run(&d, &["-f", "concise", "compose.yaml"]);
+    assert_eq!(findings(&out), Vec::<String>::new());
+    let out = run(&d, &["-f", "concise", "--check-files", "compose.yaml"]);
+    let got = findings(&out);
+    assert!(
+        got.iter()
+            .any(|l| l.contains("error[repo-config-requirements]")),
+        "{got:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -293,9 +293,11 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
     }
     let named = cfg.str("repo-config")?;
     // A host file the deployment mounts there (a compose bind mount): that file, or nothing
-    // to lint when it is missing (a repos.yaml beside is not the one).
+    // to lint when it is missing (a repos.yaml beside is not the one). An absolute host path
+    // is the deploy host's: read only with --check-files (the linter runs there).
     if let Some(m) = cfg.host_mounts.iter().rev().find(|m| m.container == named) {
-        return m.host.is_file().then(|| m.host.clone());
+        let here = check_files || !m.host.is_absolute();
+        return (here && m.host.is_file()).then(|| m.host.clone());
     }
     let named = Path::new(named);
     if check_files && named.is_file() {
