@@ -595,9 +595,24 @@ fn env_file_repetitions_and_odd_lines() {
         "{}",
         r.stdout
     );
+    // The summary counts them too, so that a consumer of the JSON is not told 101.
+    assert_eq!(
+        r.json()["summary"]["not_listed"],
+        2901,
+        "{}",
+        r.json()["summary"]
+    );
     assert!(!r.stdout.contains(&long[..100]));
     let human = run(&["--color", "never", "--env-file", &env]);
     assert_sane(&human, "repeated env vars (human)");
+    assert!(
+        human.stdout.contains("(2901 more not listed) in 1 config"),
+        "{}",
+        &human.stdout[human.stdout.len().saturating_sub(300)..]
+    );
+    let sarif = run(&["--format", "sarif", "--env-file", &env]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["notListed"], 2901);
 }
 
 /// A language catalog beside the config that is huge, binary, empty or full of odd keys.

@@ -563,7 +563,11 @@ pub fn summary_line(report: &Report) -> String {
     if s.infos > 0 {
         parts.push(plural(s.infos, "note"));
     }
-    format!("{} in {configs}", parts.join(", "))
+    let more = match s.not_listed {
+        0 => String::new(),
+        n => format!(" ({n} more not listed)"),
+    };
+    format!("{}{more} in {configs}", parts.join(", "))
 }
 
 #[cfg(test)]

@@ -175,6 +175,8 @@ pub struct Report {
     /// Why the run itself failed (an input that could not be read), in the user's words. A run
     /// with failures never reports "no problems found", in any format.
     pub failures: Vec<String>,
+    /// Findings left out past the cap per rule and source (see [`Summary::not_listed`]).
+    pub not_listed: usize,
     /// (rule, message, source) of every diagnostic, to drop repeats in constant time.
     seen: HashSet<(&'static str, String, SourceRef, Option<String>)>,
 }
@@ -184,6 +186,14 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings beyond [`MAX_PER_RULE_AND_SOURCE`] of one rule in one source, not listed (each
+    /// such group is listed as one more finding that counts them). In JSON only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_listed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -321,6 +331,7 @@ impl Report {
             }
         }
         for l in left_out {
+            self.not_listed += l.count;
             let name = printable(cfg.sources.get(l.source).name.clone(), false);
             let label = Some(format!("the first of {} more", l.count));
             let (source, snippet) = resolve(cfg, &l.first, label, &mut masked, redactor);
@@ -361,7 +372,10 @@ impl Report {
     }
 
     pub fn summary(&self) -> Summary {
-        let mut s = Summary::default();
+        let mut s = Summary {
+            not_listed: self.not_listed,
+            ..Summary::default()
+        };
         for d in &self.diags {
             match d.severity {
                 Severity::Error => s.errors += 1,

@@ -243,7 +243,7 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             result(d, index, cwd)
         })
         .collect();
-    let sarif = json!({
+    let mut sarif = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -267,6 +267,10 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             },
         }],
     });
+    if report.not_listed > 0 {
+        // Findings past the cap per rule and source: one result counts each group.
+        sarif["runs"][0]["properties"]["notListed"] = json!(report.not_listed);
+    }
     let mut s = serde_json::to_string_pretty(&sarif).expect("SARIF serialises");
     s.push('\n');
     super::escape_bidi_in_json(s)
