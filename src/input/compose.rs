@@ -444,6 +444,35 @@ fn parse_env_file(
     (entries, bad)
 }
 
+/// The variables Atlantis sets for a custom `run` step (`runtime.RunStepRunner`'s
+/// `customEnvVars`) and for workflow hooks, which a repos.yaml's commands use with `$`.
+const ATLANTIS_STEP_VARIABLES: &[&str] = &[
+    "ATLANTIS_PR_APPROVED",
+    "ATLANTIS_PR_MERGEABLE",
+    "ATLANTIS_TERRAFORM_DISTRIBUTION",
+    "ATLANTIS_TERRAFORM_VERSION",
+    "BASE_BRANCH_NAME",
+    "BASE_REPO_NAME",
+    "BASE_REPO_OWNER",
+    "COMMENT_ARGS",
+    "DIR",
+    "HEAD_BRANCH_NAME",
+    "HEAD_COMMIT",
+    "HEAD_REPO_NAME",
+    "HEAD_REPO_OWNER",
+    "OUTPUT_STATUS_FILE",
+    "PLANFILE",
+    "POLICYCHECKFILE",
+    "PROJECT_NAME",
+    "PULL_AUTHOR",
+    "PULL_NUM",
+    "PULL_URL",
+    "REPO_REL_DIR",
+    "SHOWFILE",
+    "USER_NAME",
+    "WORKSPACE",
+];
+
 /// A path as compose resolves it, without its leading `./` (`deploy/./repos.yaml` reads badly).
 fn relative(path: &str) -> &str {
     let mut p = path;
@@ -663,19 +692,70 @@ impl ServiceReader<'_> {
                 }
             } else if let Some(node) = get(doc, def, "content") {
                 let Some(s) = scalar(doc, node) else { continue };
-                if s.value.contains('$') {
-                    continue;
-                }
                 let node_span = span(doc, node);
+                // Compose interpolates the content. Atlantis's own step variables written with
+                // one `$` are a mistake (reported, and read as meant); any other variable comes
+                // from the deploy shell, so the content is not known.
+                let step_vars = std::cell::RefCell::new(Vec::new());
+                let lookup = |name: &str| {
+                    ATLANTIS_STEP_VARIABLES.contains(&name).then(|| {
+                        step_vars.borrow_mut().push(name.to_string());
+                        format!("${name}")
+                    })
+                };
+                let text = match interpolate(&s.value, &lookup) {
+                    Interpolated::Known(text) => text,
+                    Interpolated::Unknown(_) | Interpolated::Invalid(_) => continue,
+                };
+                let mut seen = Vec::new();
+                for var in step_vars.into_inner() {
+                    if !seen.contains(&var) {
+                        self.step_variable(&var, &name, node_span);
+                        seen.push(var);
+                    }
+                }
                 let source = self.sources.get_mut(self.id);
-                let block = matches!(s.style, Style::Literal)
+                // Byte for byte as written (no `$$`): positions stay exact.
+                let block = (matches!(s.style, Style::Literal) && text == s.value)
                     .then(|| super::helm_values::block_region(&source.text, node_span));
                 let value_span = super::kubernetes::content_span(&source.text, node_span);
                 let mounted =
-                    super::mounted::mounted(&target, self.id, source, &s.value, value_span, block);
+                    super::mounted::mounted(&target, self.id, source, &text, value_span, block);
                 self.unit.mounted.push(mounted);
             }
         }
+    }
+
+    /// `$VAR` (an Atlantis step variable) in config `config`'s content at `node_span`: compose
+    /// replaces it from the deploy shell. Pointed at its first occurrence in the source.
+    fn step_variable(&mut self, var: &str, config: &str, node_span: Span) {
+        let text = self.text();
+        let raw = text.get(node_span.start..node_span.end).unwrap_or("");
+        let at = [format!("${{{var}"), format!("${var}")]
+            .iter()
+            .filter_map(|p| {
+                raw.match_indices(p.as_str())
+                    // Not the second `$` of an escaped `$$`.
+                    .find(|(i, _)| !raw[..*i].ends_with('$'))
+                    .map(|(i, m)| (i, m.len()))
+            })
+            .min();
+        let span = match at {
+            Some((i, len)) => Span::new(node_span.start + i, node_span.start + i + len),
+            None => node_span,
+        };
+        let location = self.here(span, "configs");
+        self.issue(
+            FormIssue::new(
+                "compose-config-variable",
+                location,
+                format!(
+                    "compose replaces `${var}` in config `{config}` with the deploy shell's `{var}` (empty when unset) before Atlantis reads it; Atlantis sets `{var}` itself when it runs the step"
+                ),
+            )
+            .label("interpolated by compose")
+            .help(format!("write `$${var}`: compose turns `$$` into `$` and leaves the variable to Atlantis")),
+        );
     }
 
     fn env_files(&mut self, node: Option<NodeId>) {

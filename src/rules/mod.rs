@@ -263,6 +263,10 @@ pub static ALL: &[(&RuleInfo, Check)] = &[
     ),
     (&compose_file::COMMAND, compose_file::check_command),
     (
+        &compose_file::CONFIG_VARIABLE,
+        compose_file::check_config_variable,
+    ),
+    (
         &default_web_credentials::RULE,
         default_web_credentials::check,
     ),
