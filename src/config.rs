@@ -191,15 +191,18 @@ pub struct OpaqueSource {
     pub prefix: String,
 }
 
-/// A file of the deployment's host that the deployment mounts into the Atlantis container
-/// (compose `volumes: [./repos.yaml:/etc/atlantis/repos.yaml]`, or a top-level `configs:`
-/// entry with `file:`): Atlantis reads `host` when it reads `container`.
+/// A file or folder the deployment mounts into the Atlantis container from outside the user's
+/// file (compose `volumes: [./repos.yaml:/etc/atlantis/repos.yaml]` or `[./config:/etc/atlantis]`,
+/// a top-level `configs:` entry): Atlantis reads `host` (or the file below it) when it reads
+/// `container` (or a path below it).
 #[derive(Debug, Clone)]
 pub struct HostMount {
-    /// Where Atlantis finds it (`/etc/atlantis/repos.yaml`).
+    /// Where Atlantis finds it (`/etc/atlantis/repos.yaml`, `/etc/atlantis`).
     pub container: String,
-    /// The file on the deployment's host, resolved against the deployment file's folder.
-    pub host: std::path::PathBuf,
+    /// The file or folder on the deployment's host, resolved against the deployment file's
+    /// folder; `None` when what it holds is not in the input (a named volume, an interpolated
+    /// path, content that uses a variable of the deploy shell).
+    pub host: Option<std::path::PathBuf>,
 }
 
 /// A file the deployment gives Atlantis at `path` whose content the user wrote inside the

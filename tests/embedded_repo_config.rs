@@ -405,6 +405,25 @@ fn compose_bind_mounts_name_the_repo_config() {
         got[0].starts_with("config/repos.yaml:3:24: error[repo-config-requirements]"),
         "{got:#?}"
     );
+    // A folder mounted above it: the file below the folder.
+    put(
+        &d,
+        "compose.yaml",
+        &service("./config").replace(":/etc/atlantis/repos.yaml:ro", ":/etc/atlantis/"),
+    );
+    let got = findings(&run(&d, &["-f", "concise", "compose.yaml"]));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].starts_with("config/repos.yaml:3:24:"), "{got:#?}");
+    // A named volume: what it holds is not in the input, and repos.yaml beside is not it.
+    put(
+        &d,
+        "compose.yaml",
+        &service("atlantis-config").replace(":/etc/atlantis/repos.yaml:ro", ":/etc/atlantis"),
+    );
+    assert_eq!(
+        findings(&run(&d, &["-f", "concise", "compose.yaml"])),
+        Vec::<String>::new()
+    );
     let abs = d.join("config/repos.yaml");
     put(&d, "compose.yaml", &service(&abs.display().to_string()));
     let out = run(&d, &["-f", "concise", "compose.yaml"]);

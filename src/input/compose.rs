@@ -628,11 +628,11 @@ impl ServiceReader<'_> {
     }
 
     /// The files the service mounts, for the repo config Atlantis reads from one of them:
-    /// host files bind-mounted through `volumes` (`./repos.yaml:/etc/atlantis/repos.yaml`, or
-    /// the long form with `type: bind`) or given by a top-level `configs` entry's `file`, and a
-    /// `configs` entry's `content` written in this file (`target` defaults to `/<name>`).
-    /// Named volumes, `~` and interpolated paths, and content that compose would interpolate
-    /// (`$`), are not followed: what they hold is not in the input.
+    /// host files or folders bind-mounted through `volumes` (`./repos.yaml:/etc/atlantis/repos.yaml`,
+    /// `./config:/etc/atlantis`, or the long form with `type: bind`) or given by a top-level
+    /// `configs` entry's `file`, and a `configs` entry's `content` written in this file (`target`
+    /// defaults to `/<name>`). What a named volume, a `~` or interpolated path, or content that
+    /// uses a variable of the deploy shell holds is not in the input: recorded as unknown.
     fn mounts(&mut self, root: NodeId, volumes: Option<NodeId>, configs: Option<NodeId>) {
         let doc = self.doc;
         let base = self.base_dir();
@@ -640,7 +640,12 @@ impl ServiceReader<'_> {
             Some(NodeKind::Seq(items)) => items.clone(),
             _ => Vec::new(),
         };
-        let host_path = |p: &str| !p.contains('$') && (p.starts_with('.') || p.starts_with('/'));
+        // A relative path is the repository's; an absolute one the deploy host's (see
+        // `repo_config::run::named_repo_config`).
+        let host_path = |p: &str| {
+            (!p.contains('$') && (p.starts_with('.') || p.starts_with('/')))
+                .then(|| base.join(relative(p)))
+        };
         for item in items(volumes) {
             let (host, container) = match &doc.resolve(item).kind {
                 NodeKind::Scalar(s) => {
@@ -652,17 +657,25 @@ impl ServiceReader<'_> {
                 }
                 NodeKind::Map(_) => {
                     let field = |k| text(doc, get(doc, item, k));
-                    match (field("type"), field("source"), field("target")) {
-                        (Some("bind"), Some(h), Some(c)) => (h.to_string(), c.to_string()),
+                    match (field("source"), field("target")) {
+                        (Some(h), Some(c)) => (
+                            if field("type") == Some("bind") {
+                                h.to_string()
+                            } else {
+                                // A volume's name, never a host path.
+                                String::new()
+                            },
+                            c.to_string(),
+                        ),
                         _ => continue,
                     }
                 }
                 _ => continue,
             };
-            if host_path(&host) && !container.contains('$') {
+            if !container.contains('$') {
                 self.unit.host_mounts.push(crate::config::HostMount {
-                    container,
-                    host: base.join(relative(&host)),
+                    container: container.trim_end_matches('/').to_string(),
+                    host: host_path(&host),
                 });
             }
         }
@@ -680,50 +693,69 @@ impl ServiceReader<'_> {
                 _ => continue,
             };
             let target = target.unwrap_or_else(|| format!("/{name}"));
-            let Some(def) = defined.and_then(|d| get(doc, d, &name)) else {
-                continue;
-            };
-            if let Some(file) = text(doc, get(doc, def, "file")) {
-                if !file.contains('$') && !file.starts_with('~') {
+            let def = defined.and_then(|d| get(doc, d, &name));
+            let file = def.and_then(|d| text(doc, get(doc, d, "file")));
+            let content = def.and_then(|d| get(doc, d, "content"));
+            if let Some(file) = file {
+                let host = (!file.contains('$') && !file.starts_with('~'))
+                    .then(|| base.join(relative(file)));
+                self.unit.host_mounts.push(crate::config::HostMount {
+                    container: target,
+                    host,
+                });
+            } else if let Some(node) = content {
+                if !self.config_content(&name, &target, node) {
                     self.unit.host_mounts.push(crate::config::HostMount {
                         container: target,
-                        host: base.join(relative(file)),
+                        host: None,
                     });
                 }
-            } else if let Some(node) = get(doc, def, "content") {
-                let Some(s) = scalar(doc, node) else { continue };
-                let node_span = span(doc, node);
-                // Compose interpolates the content. Atlantis's own step variables written with
-                // one `$` are a mistake (reported, and read as meant); any other variable comes
-                // from the deploy shell, so the content is not known.
-                let step_vars = std::cell::RefCell::new(Vec::new());
-                let lookup = |name: &str| {
-                    ATLANTIS_STEP_VARIABLES.contains(&name).then(|| {
-                        step_vars.borrow_mut().push(name.to_string());
-                        format!("${name}")
-                    })
-                };
-                let text = match interpolate(&s.value, &lookup) {
-                    Interpolated::Known(text) => text,
-                    Interpolated::Unknown(_) | Interpolated::Invalid(_) => continue,
-                };
-                let mut seen = Vec::new();
-                for var in step_vars.into_inner() {
-                    if !seen.contains(&var) {
-                        self.step_variable(&var, &name, node_span);
-                        seen.push(var);
-                    }
-                }
-                let source = self.sources.get_mut(self.id);
-                // Byte for byte as written (no `$$`): positions stay exact.
-                let block = (matches!(s.style, Style::Literal) && text == s.value)
-                    .then(|| super::helm_values::block_region(&source.text, node_span));
-                let value_span = super::kubernetes::content_span(&source.text, node_span);
-                let mounted =
-                    super::mounted::mounted(&target, self.id, source, &text, value_span, block);
-                self.unit.mounted.push(mounted);
+            } else {
+                // `external`, `environment`, or an undefined config: not in the input.
+                self.unit.host_mounts.push(crate::config::HostMount {
+                    container: target,
+                    host: None,
+                });
             }
         }
+    }
+
+    /// A `configs` entry's `content`, mounted at `target`: read as Atlantis will get it, or
+    /// false when that is not known. Compose interpolates the content: Atlantis's own step
+    /// variables written with one `$` are a mistake (reported, and read as meant); any other
+    /// variable comes from the deploy shell.
+    fn config_content(&mut self, name: &str, target: &str, node: NodeId) -> bool {
+        let doc = self.doc;
+        let Some(s) = scalar(doc, node) else {
+            return false;
+        };
+        let node_span = span(doc, node);
+        let step_vars = std::cell::RefCell::new(Vec::new());
+        let lookup = |var: &str| {
+            ATLANTIS_STEP_VARIABLES.contains(&var).then(|| {
+                step_vars.borrow_mut().push(var.to_string());
+                format!("${var}")
+            })
+        };
+        let interpolated = interpolate(&s.value, &lookup);
+        let mut seen = Vec::new();
+        for var in step_vars.into_inner() {
+            if !seen.contains(&var) {
+                self.step_variable(&var, name, node_span);
+                seen.push(var);
+            }
+        }
+        let Interpolated::Known(text) = interpolated else {
+            return false;
+        };
+        let source = self.sources.get_mut(self.id);
+        // Byte for byte as written (no `$$`): positions stay exact.
+        let block = (matches!(s.style, Style::Literal) && text == s.value)
+            .then(|| super::helm_values::block_region(&source.text, node_span));
+        let value_span = super::kubernetes::content_span(&source.text, node_span);
+        let mounted = super::mounted::mounted(target, self.id, source, &text, value_span, block);
+        self.unit.mounted.push(mounted);
+        true
     }
 
     /// `$VAR` (an Atlantis step variable) in config `config`'s content at `node_span`: compose

@@ -292,12 +292,27 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
         return None;
     }
     let named = cfg.str("repo-config")?;
-    // A host file the deployment mounts there (a compose bind mount): that file, or nothing
-    // to lint when it is missing (a repos.yaml beside is not the one). An absolute host path
-    // is the deploy host's: read only with --check-files (the linter runs there).
-    if let Some(m) = cfg.host_mounts.iter().rev().find(|m| m.container == named) {
-        let here = check_files || !m.host.is_absolute();
-        return (here && m.host.is_file()).then(|| m.host.clone());
+    // What the deployment mounts there (a compose bind mount of the file or of a folder above
+    // it; the most specific mount wins, as in the container): that file, or nothing to lint
+    // when it is missing or not in the input (a repos.yaml beside is not the one). An absolute
+    // host path is the deploy host's: read only with --check-files (the linter runs there).
+    let mount = cfg
+        .host_mounts
+        .iter()
+        .filter_map(|m| {
+            let rest = named.strip_prefix(m.container.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then_some((m, rest.trim_start_matches('/')))
+        })
+        .max_by_key(|(m, _)| m.container.len());
+    if let Some((m, rest)) = mount {
+        let host = m.host.as_ref()?;
+        let file = if rest.is_empty() {
+            host.clone()
+        } else {
+            host.join(rest)
+        };
+        let here = check_files || !file.is_absolute();
+        return (here && file.is_file()).then_some(file);
     }
     let named = Path::new(named);
     if check_files && named.is_file() {
