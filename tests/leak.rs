@@ -106,6 +106,15 @@ struct Case {
     env: Vec<(String, String)>,
 }
 
+/// A case of one file: `text` written to `dir/file`, linted alone.
+fn file_case(dir: &Path, name: &str, file: &str, text: impl AsRef<[u8]>) -> Case {
+    Case {
+        name: name.into(),
+        args: vec![write(dir, file, text)],
+        env: vec![],
+    }
+}
+
 const BASE: &str =
     "atlantis-url: https://atlantis.example.com\nrepo-allowlist: github.com/acme/*\n";
 
@@ -120,12 +129,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         m.next(),
         m.next()
     );
-    write(dir, "valid.yaml", &gh);
-    cases.push(Case {
-        name: "valid".into(),
-        args: vec![path("valid.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "valid", "valid.yaml", &gh));
 
     // 2. Every secret flag inline, plus misspelled keys, comments, webhooks and a PEM key.
     let mut y = String::from(BASE);
@@ -157,12 +161,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         m.next()
     ));
     y.push_str("port: not-a-number\n");
-    write(dir, "all.yaml", &y);
-    cases.push(Case {
-        name: "all-inline".into(),
-        args: vec![path("all.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "all-inline", "all.yaml", &y));
     // The same as JSON.
     let mut j = serde_json::Map::new();
     for f in &secrets {
@@ -170,12 +169,12 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
     }
     j.insert("gh_token".into(), m.next().into());
     j.insert("gh-user".into(), "atlantis-bot".into());
-    write(dir, "all.json", serde_json::to_string_pretty(&j).unwrap());
-    cases.push(Case {
-        name: "all-json".into(),
-        args: vec![path("all.json")],
-        env: vec![],
-    });
+    cases.push(file_case(
+        dir,
+        "all-json",
+        "all.json",
+        serde_json::to_string_pretty(&j).unwrap(),
+    ));
 
     // 2b. repo-config-json (a secret flag: it may embed credentials) with markers wherever the
     // repo config rules quote a value: hook commands, step names and commands, requirements,
@@ -254,12 +253,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
     let mut bad = format!("gh-user: atlantis-bot\ngh-token: {}", m.next()).into_bytes();
     bad.extend_from_slice(b"\xff\xfe\n");
     bad.extend_from_slice(format!("gh-webhook-secret: {}\n", m.next()).as_bytes());
-    write(dir, "badutf8.yaml", &bad);
-    cases.push(Case {
-        name: "invalid-utf8".into(),
-        args: vec![path("badutf8.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "invalid-utf8", "badutf8.yaml", &bad));
 
     // 4. Env files: every secret variable, plus the shapes docker reads differently.
     let mut e =
@@ -374,12 +368,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "{BASE}gh-user: atlantis-bot\ngh-token-file: /run/gh-token\nlanguage-config-file: messages.yaml\n\
          repo-config: repos.yaml\nenable-external-stores: true\n"
     );
-    write(dir, "beside.yaml", &beside);
-    cases.push(Case {
-        name: "files-beside".into(),
-        args: vec![path("beside.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "files-beside", "beside.yaml", &beside));
     let stores = format!(
         "{BASE}gh-user: atlantis-bot\ngh-token-file: /run/gh-token\nenable-external-stores: true\n\
          repo-config-json: '{{\"external_stores\":{{\"plan_store\":{{\"type\":\"{}\",\"s3\":{{\"bucket\":\"{}\"}}}}}}}}'\n",
@@ -588,12 +577,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  containers:\n    - name: atlantis\n      image: acme/tools\n      command: [sh, -c, \"atlantis server --gh-user=bot --gh-token={} --repo-allowlist=x\"]\n",
         m.next()
     ));
-    write(dir, "manifest.yaml", &k);
-    cases.push(Case {
-        name: "kubernetes".into(),
-        args: vec![path("manifest.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "kubernetes", "manifest.yaml", &k));
     // The same as an env list (what `emit --to k8s-env` prints), and a manifest that is broken.
     let mut list = String::new();
     for f in &secrets {
@@ -603,12 +587,12 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
             yaml_quote(&secret_value(f, &m.next()))
         ));
     }
-    write(dir, "env-list.yaml", &list);
-    cases.push(Case {
-        name: "kubernetes-env-list".into(),
-        args: vec![path("env-list.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(
+        dir,
+        "kubernetes-env-list",
+        "env-list.yaml",
+        &list,
+    ));
     write(
         dir,
         "manifest-broken.yaml",
@@ -652,12 +636,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "  ATLANTIS_GH_TOKN: {}\nenvironmentRaw:\n  - name: ATLANTIS_GITEA_TOKEN\n    value: {}\nextraArgs:\n  - --bitbucket-token={}\n  - --azuredevops-token\n  - {}\n# gh-token: {}\nconfig: |\n  gitea-token: {}\n  gh-tokn: {}\n",
         m.next(), m.next(), m.next(), m.next(), m.next(), m.next(), m.next()
     ));
-    write(dir, "values.yaml", &h);
-    cases.push(Case {
-        name: "helm-values".into(),
-        args: vec![path("values.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "helm-values", "values.yaml", &h));
     // 10. Terraform: a helm_release with set_sensitive and yamlencode values, a v4 module call
     //     with secrets in its environment (and in both lists), a v3 module with token variables,
     //     an ECS task definition in jsonencode.
@@ -680,12 +659,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "resource \"aws_ecs_task_definition\" \"atlantis\" {{\n  family = \"atlantis\"\n  container_definitions = jsonencode([{{\n    name = \"atlantis\"\n    image = \"ghcr.io/runatlantis/atlantis\"\n    environment = [{{ name = \"ATLANTIS_BITBUCKET_TOKEN\", value = \"{}\" }}, {{ name = \"ATLANTIS_BITBUCKET_USER\", value = \"bot\" }}]\n  }}])\n}}\n# atlantis_github_user_token = \"{}\"\n",
         m.next(), m.next()
     ));
-    write(dir, "main.tf", &t);
-    cases.push(Case {
-        name: "terraform".into(),
-        args: vec![path("main.tf")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "terraform", "main.tf", &t));
     // 11. An ECS task definition as JSON (describe-task-definition output).
     write(
         dir,
@@ -807,12 +781,7 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         m.next(),
         m.next()
     ));
-    write(dir, "docker-compose.yml", &c);
-    cases.push(Case {
-        name: "compose".into(),
-        args: vec![path("docker-compose.yml")],
-        env: vec![],
-    });
+    cases.push(file_case(dir, "compose", "docker-compose.yml", &c));
 
     // 13. A repos.yaml held in the deployment (Helm `repoConfig`, a ConfigMap key mounted where
     //     ATLANTIS_REPO_CONFIG points, a Terraform heredoc), broken so that its findings are
@@ -836,12 +805,12 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         m.next(),
         repos(m, "  ")
     );
-    write(dir, "repo-config-values.yaml", &hv);
-    cases.push(Case {
-        name: "helm-repo-config".into(),
-        args: vec![path("repo-config-values.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(
+        dir,
+        "helm-repo-config",
+        "repo-config-values.yaml",
+        &hv,
+    ));
     // The same as a quoted string (linted as decoded, findings at the whole value).
     let body = repos(m, "");
     let hq = format!(
@@ -849,35 +818,35 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         m.next(),
         serde_json::to_string(&body).unwrap()
     );
-    write(dir, "repo-config-quoted.yaml", &hq);
-    cases.push(Case {
-        name: "helm-repo-config-quoted".into(),
-        args: vec![path("repo-config-quoted.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(
+        dir,
+        "helm-repo-config-quoted",
+        "repo-config-quoted.yaml",
+        &hq,
+    ));
     let km = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repos\ndata:\n  repos.yaml: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          env:\n            - name: ATLANTIS_GH_USER\n              value: atlantis-bot\n            - name: ATLANTIS_GH_TOKEN\n              value: {}\n            - name: ATLANTIS_REPO_CONFIG\n              value: /etc/atlantis/repos.yaml\n          volumeMounts: [{{name: r, mountPath: /etc/atlantis}}]\n      volumes: [{{name: r, configMap: {{name: repos}}}}]\n",
         repos(m, "    "),
         m.next()
     );
-    write(dir, "repo-config-manifest.yaml", &km);
-    cases.push(Case {
-        name: "kubernetes-repo-config".into(),
-        args: vec![path("repo-config-manifest.yaml")],
-        env: vec![],
-    });
+    cases.push(file_case(
+        dir,
+        "kubernetes-repo-config",
+        "repo-config-manifest.yaml",
+        &km,
+    ));
     let tf = format!(
         "resource \"helm_release\" \"atlantis\" {{\n  chart = \"atlantis\"\n  values = [yamlencode({{\n    orgAllowlist = \"github.com/acme/*\"\n    github = {{ user = \"bot\", token = \"{}\", secret = \"{}\" }}\n    repoConfig = <<-EOT\n{}    EOT\n  }})]\n}}\n",
         m.next(),
         m.next(),
         repos(m, "      ")
     );
-    write(dir, "repo-config.tf", &tf);
-    cases.push(Case {
-        name: "terraform-repo-config".into(),
-        args: vec![path("repo-config.tf")],
-        env: vec![],
-    });
+    cases.push(file_case(
+        dir,
+        "terraform-repo-config",
+        "repo-config.tf",
+        &tf,
+    ));
     cases
 }
 

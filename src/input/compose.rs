@@ -1176,7 +1176,9 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
                 id,
                 input.sources.get_mut(id),
                 e,
-                "Docker Compose refuses the file (`docker compose up` fails before starting anything)",
+                Some(
+                    "Docker Compose refuses the file (`docker compose up` fails before starting anything)",
+                ),
             )]);
         }
     };

@@ -29,14 +29,15 @@ pub(super) fn span(doc: &YamlDoc, id: NodeId) -> Span {
 
 // ---------------------------------------------------------------------------------------------
 
-/// A manifest or values file that does not parse: one yaml-syntax finding, nothing else, and
-/// every line that looks secret masked (the syntax error's snippet may show it). `refused_by`:
-/// what refuses it (kubectl, Compose, Helm), for the finding's help.
+/// A file that does not parse (a manifest, a values file, a server config that is not UTF-8):
+/// one yaml-syntax finding, nothing else, and every line that looks secret masked (the syntax
+/// error's snippet may show it). `refused_by`: what refuses it when that is not Atlantis
+/// (kubectl, Compose, Helm), for the finding's help.
 pub(crate) fn unparsed(
     id: SourceId,
     source: &mut SourceText,
     error: YamlError,
-    refused_by: &'static str,
+    refused_by: Option<&'static str>,
 ) -> Unit {
     for span in super::mask::line_spans(&source.text, true) {
         source.add_secret(span);
@@ -48,7 +49,7 @@ pub(crate) fn unparsed(
         syntax_error: Some(error),
         root_not_mapping: None,
         duplicates: Vec::new(),
-        refused_by: Some(refused_by),
+        refused_by,
     };
     Unit {
         file: Some(file),

@@ -453,7 +453,9 @@ fn syntax_unit(source: &mut SourceText, id: SourceId, error: YamlError) -> Unit 
         id,
         source,
         error,
-        "Helm refuses the values file (`helm install` fails with \"failed to parse ...: error converting YAML to JSON\")",
+        Some(
+            "Helm refuses the values file (`helm install` fails with \"failed to parse ...: error converting YAML to JSON\")",
+        ),
     )
 }
 

@@ -947,7 +947,9 @@ fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
                 id,
                 source,
                 e,
-                "kubectl refuses the manifest (`kubectl apply` fails with \"error converting YAML to JSON\")",
+                Some(
+                    "kubectl refuses the manifest (`kubectl apply` fails with \"error converting YAML to JSON\")",
+                ),
             )]);
         }
     };

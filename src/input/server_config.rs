@@ -3,7 +3,6 @@
 //! [`crate::input::file`].
 
 use super::kind::{Kind, Probe, ReadInput, Unit, always};
-use crate::config::FileInput;
 use crate::flags;
 
 pub static KIND: Kind = Kind {
@@ -40,25 +39,12 @@ pub fn looks_like_server_config(probe: &Probe) -> bool {
 
 fn read(input: &mut ReadInput) -> Result<Vec<Unit>, String> {
     let id = input.id;
-    let (file, settings) = match input.invalid_utf8.take() {
-        Some(err) => {
-            let source = input.sources.get_mut(id);
-            for span in super::mask::line_spans(&source.text, true) {
-                source.add_secret(span);
-            }
-            let file = FileInput {
-                source: id,
-                path: source.name.clone(),
-                doc: None,
-                syntax_error: Some(err),
-                root_not_mapping: None,
-                duplicates: Vec::new(),
-                refused_by: None,
-            };
-            (file, Vec::new())
-        }
-        None => super::file::read(id, input.sources.get_mut(id)),
-    };
+    if let Some(err) = input.invalid_utf8.take() {
+        // yaml.v3 refuses it: a syntax error at the first invalid byte.
+        let source = input.sources.get_mut(id);
+        return Ok(vec![super::container::unparsed(id, source, err, None)]);
+    }
+    let (file, settings) = super::file::read(id, input.sources.get_mut(id));
     Ok(vec![Unit {
         file: Some(file),
         settings,

@@ -192,23 +192,9 @@ pub fn read_mounted(m: &MountedFile, source_text: &str, release: Version) -> Doc
             ..SpanMap::default()
         },
     };
-    let mut doc = Document {
-        kind: Kind::RepoConfig,
-        source: m.source,
-        origin: Spelling::ConfigKey,
-        name: m.path.clone(),
-        json: false,
-        yaml: None,
-        map,
-        unreadable: None,
-        empty: text.is_empty(),
-        issues: Vec::new(),
-        global: None,
-        repo: None,
-        text_len: text.len(),
-        release,
-    };
-    parse_into(&mut doc, text);
+    // Spans are mapped only when findings are placed: the map can follow the parse.
+    let mut doc = read(Kind::RepoConfig, m.source, &m.path, text, release);
+    doc.map = map;
     doc
 }
 
