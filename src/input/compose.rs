@@ -473,6 +473,40 @@ const ATLANTIS_STEP_VARIABLES: &[&str] = &[
     "WORKSPACE",
 ];
 
+/// The variables compose substitutes in `s` (`$VAR`, `${VAR...}`; `$$` is a literal `$`), each
+/// with the byte range of its reference (`$` and the name).
+fn variable_refs(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    let b = s.as_bytes();
+    let is_name = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let start = match b.get(i + 1) {
+            Some(b'$') => {
+                i += 2;
+                continue;
+            }
+            Some(b'{') => i + 2,
+            Some(&c) if c.is_ascii_alphabetic() || c == b'_' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut end = start;
+        while end < b.len() && is_name(b[end]) {
+            end += 1;
+        }
+        out.push((&s[start..end], i..end));
+        i = end.max(i + 1);
+    }
+    out
+}
+
 /// A path as compose resolves it, without its leading `./` (`deploy/./repos.yaml` reads badly).
 fn relative(path: &str) -> &str {
     let mut p = path;
@@ -730,20 +764,26 @@ impl ServiceReader<'_> {
             return false;
         };
         let node_span = span(doc, node);
-        let step_vars = std::cell::RefCell::new(Vec::new());
         let lookup = |var: &str| {
-            ATLANTIS_STEP_VARIABLES.contains(&var).then(|| {
-                step_vars.borrow_mut().push(var.to_string());
-                format!("${var}")
-            })
+            ATLANTIS_STEP_VARIABLES
+                .contains(&var)
+                .then(|| format!("${var}"))
         };
         let interpolated = interpolate(&s.value, &lookup);
-        let mut seen = Vec::new();
-        for var in step_vars.into_inner() {
-            if !seen.contains(&var) {
-                self.step_variable(&var, name, node_span);
-                seen.push(var);
-            }
+        let raw = self
+            .text()
+            .get(node_span.start..node_span.end)
+            .unwrap_or("");
+        let step_refs: Vec<(String, Span)> = variable_refs(raw)
+            .into_iter()
+            .filter(|(var, _)| ATLANTIS_STEP_VARIABLES.contains(var))
+            .map(|(var, r)| {
+                let at = Span::new(node_span.start + r.start, node_span.start + r.end);
+                (var.to_string(), at)
+            })
+            .collect();
+        for (var, at) in step_refs {
+            self.step_variable(&var, name, at);
         }
         let Interpolated::Known(text) = interpolated else {
             return false;
@@ -758,24 +798,9 @@ impl ServiceReader<'_> {
         true
     }
 
-    /// `$VAR` (an Atlantis step variable) in config `config`'s content at `node_span`: compose
-    /// replaces it from the deploy shell. Pointed at its first occurrence in the source.
-    fn step_variable(&mut self, var: &str, config: &str, node_span: Span) {
-        let text = self.text();
-        let raw = text.get(node_span.start..node_span.end).unwrap_or("");
-        let at = [format!("${{{var}"), format!("${var}")]
-            .iter()
-            .filter_map(|p| {
-                raw.match_indices(p.as_str())
-                    // Not the second `$` of an escaped `$$`.
-                    .find(|(i, _)| !raw[..*i].ends_with('$'))
-                    .map(|(i, m)| (i, m.len()))
-            })
-            .min();
-        let span = match at {
-            Some((i, len)) => Span::new(node_span.start + i, node_span.start + i + len),
-            None => node_span,
-        };
+    /// `$VAR` (an Atlantis step variable), written at `span` in config `config`'s content:
+    /// compose replaces it from the deploy shell.
+    fn step_variable(&mut self, var: &str, config: &str, span: Span) {
         let location = self.here(span, "configs");
         self.issue(
             FormIssue::new(
@@ -1321,6 +1346,21 @@ fn mask_secret_values(doc: &YamlDoc, source: &mut SourceText) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_references() {
+        let refs = |s| {
+            variable_refs(s)
+                .into_iter()
+                .map(|(n, r)| (n, r.start))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            refs("plan -out $PLANFILE; apply $$PLANFILE ${DIR}/x $$$WORKSPACE $1 $"),
+            vec![("PLANFILE", 10), ("DIR", 38), ("WORKSPACE", 49)]
+        );
+        assert_eq!(refs("${}é$_x"), vec![("", 0), ("_x", 5)]);
+    }
 
     #[test]
     fn compose_interpolation() {
