@@ -770,21 +770,7 @@ impl ServiceReader<'_> {
                 .then(|| format!("${var}"))
         };
         let interpolated = interpolate(&s.value, &lookup);
-        let raw = self
-            .text()
-            .get(node_span.start..node_span.end)
-            .unwrap_or("");
-        let step_refs: Vec<(String, Span)> = variable_refs(raw)
-            .into_iter()
-            .filter(|(var, _)| ATLANTIS_STEP_VARIABLES.contains(var))
-            .map(|(var, r)| {
-                let at = Span::new(node_span.start + r.start, node_span.start + r.end);
-                (var.to_string(), at)
-            })
-            .collect();
-        for (var, at) in step_refs {
-            self.step_variable(&var, name, at);
-        }
+        self.step_variables(node_span, &format!("config `{name}`"));
         let Interpolated::Known(text) = interpolated else {
             return false;
         };
@@ -798,16 +784,54 @@ impl ServiceReader<'_> {
         true
     }
 
-    /// `$VAR` (an Atlantis step variable), written at `span` in config `config`'s content:
-    /// compose replaces it from the deploy shell.
-    fn step_variable(&mut self, var: &str, config: &str, span: Span) {
+    /// Reports each of Atlantis's step variables written with one `$` in the text at `at`
+    /// (a repo config that `what` holds): compose replaces it from the deploy shell.
+    fn step_variables(&mut self, at: Span, what: &str) {
+        let raw = self.text().get(at.start..at.end).unwrap_or("");
+        let step_refs: Vec<(String, Span)> = variable_refs(raw)
+            .into_iter()
+            .filter(|(var, _)| ATLANTIS_STEP_VARIABLES.contains(var))
+            .map(|(var, r)| {
+                (
+                    var.to_string(),
+                    Span::new(at.start + r.start, at.start + r.end),
+                )
+            })
+            .collect();
+        for (var, span) in step_refs {
+            self.step_variable(&var, what, span);
+        }
+    }
+
+    /// A value of `environment` as compose hands it over. `ATLANTIS_REPO_CONFIG_JSON` is a
+    /// repo config: Atlantis's step variables in it are reported and kept, so that it is
+    /// linted as meant.
+    fn interpolate_env(&mut self, name: &str, value: &str, written: Span) -> Interpolated {
+        if flags::lookup_env(name).map(|f| f.name) != Some(flags::REPO_CONFIG_JSON.name()) {
+            return self.interpolate_here(value, written);
+        }
+        self.step_variables(written, &format!("`{name}`"));
+        let keep = |var: &str| {
+            ATLANTIS_STEP_VARIABLES
+                .contains(&var)
+                .then(|| format!("${var}"))
+        };
+        match interpolate(value, &keep) {
+            Interpolated::Invalid(_) => self.interpolate_here(value, written),
+            other => other,
+        }
+    }
+
+    /// `$VAR` (an Atlantis step variable), written at `span` in a repo config that `what`
+    /// holds: compose replaces it from the deploy shell.
+    fn step_variable(&mut self, var: &str, what: &str, span: Span) {
         let location = self.here(span, "configs");
         self.issue(
             FormIssue::new(
                 "compose-config-variable",
                 location,
                 format!(
-                    "compose replaces `${var}` in config `{config}` with the deploy shell's `{var}` (empty when unset) before Atlantis reads it; Atlantis sets `{var}` itself when it runs the step"
+                    "compose replaces `${var}` in {what} with the deploy shell's `{var}` (empty when unset) before Atlantis reads it; Atlantis sets `{var}` itself when it runs the step"
                 ),
             )
             .label("interpolated by compose")
@@ -946,7 +970,7 @@ impl ServiceReader<'_> {
                             let vspan = span(doc, v);
                             let content = exact_at(self.text(), doc, v)
                                 .map_or(vspan, |a| Span::new(a, a + s.value.len()));
-                            let value = self.interpolate_here(&s.value.clone(), vspan);
+                            let value = self.interpolate_env(&name, &s.value.clone(), vspan);
                             self.define(
                                 self.id,
                                 &name,
@@ -1036,7 +1060,7 @@ impl ServiceReader<'_> {
             );
             return;
         }
-        let interpolated = self.interpolate_here(value, value_span);
+        let interpolated = self.interpolate_env(name, value, value_span);
         self.define(
             self.id,
             name,

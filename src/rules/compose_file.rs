@@ -139,18 +139,19 @@ Close the quote, or write the command as a list (`["server", "--repo-allowlist=g
 pub static CONFIG_VARIABLE: RuleInfo = RuleInfo {
     id: "compose-config-variable",
     severity: Severity::Warning,
-    summary: "(compose) `$PLANFILE`, `$DIR`, ... in a config's content: compose replaces Atlantis's own step variables before Atlantis reads the file",
+    summary: "(compose) `$PLANFILE`, `$DIR`, ... in a config's content or `ATLANTIS_REPO_CONFIG_JSON`: compose replaces Atlantis's own step variables before Atlantis reads them",
     suppressible: true,
     docs: r#"## What it checks
 A server-side repo config written inline in a docker-compose `configs:` entry (`content: |`)
 whose workflow steps use a variable Atlantis sets when it runs a step (`$PLANFILE`, `$DIR`,
 `$WORKSPACE`, `$SHOWFILE`, `$PROJECT_NAME`, `$PULL_NUM`, ...; the list of
-`runtime.RunStepRunner`) written with one `$`.
+`runtime.RunStepRunner`) written with one `$`; the same in an `ATLANTIS_REPO_CONFIG_JSON`
+value under the service's `environment`.
 
 ## Why it matters
-Compose interpolates a config's `content` like every other value of the file, from the shell
-that runs `docker compose up`: `$PLANFILE` becomes the deploy shell's `PLANFILE`, empty when it
-is unset (compose only warns "The PLANFILE variable is not set"). Atlantis then runs
+Compose interpolates a config's `content` and an `environment` value like every other value of
+the file, from the shell that runs `docker compose up`: `$PLANFILE` becomes the deploy shell's
+`PLANFILE`, empty when it is unset (compose only warns "The PLANFILE variable is not set"). Atlantis then runs
 `terraform plan -out ` with no file, and the plan step fails at the first pull request.
 
 ## Example
