@@ -489,16 +489,13 @@ impl Parser<'_> {
 
     fn version(&self, node: NodeId) -> Result<String, SettingsError> {
         let v = self.string(node)?;
-        match crate::version::Version::parse(&v) {
-            Some(version) => Ok(version.to_string()),
-            None => Err(self.error(
-                node,
-                format!(
-                    "{} is not an Atlantis release; write it as vX.Y.Z (for example v0.30.0)",
-                    quoted(&v)
-                ),
-            )),
-        }
+        // The same check and words as `--atlantis-version`'s; a pasted credential is described.
+        crate::version::parse_release(&v)
+            .map(|version| version.to_string())
+            .map_err(|why| {
+                let why = why.replace(&format!("`{}`", v.trim()), &quoted(v.trim()));
+                self.error(node, format!("atlantis-version: {why}"))
+            })
     }
 
     fn override_entry(&self, node: NodeId) -> Result<Override, SettingsError> {
@@ -587,7 +584,11 @@ mod tests {
         assert!(
             e("assume-set: [gh-webhook-secrt]\n").contains("did you mean `gh-webhook-secret`?")
         );
-        assert!(e("atlantis-version: latest\n").contains("write it as vX.Y.Z"));
+        assert_eq!(
+            e("atlantis-version: latest\n"),
+            "s.yaml:1:19: atlantis-version: `latest` is not a release number; expected an Atlantis release from v0.17.0 to v0.47.1 (the newest known), written v0.28.1 or 0.28.1"
+        );
+        assert!(e("atlantis-version: v9.9.9\n").contains("newer than the newest release"));
         assert!(e("kind:\n  '*.yaml': kubernetis\n").contains("did you mean `kubernetes`?"));
         assert!(e("overrides:\n  - rules: {}\n").contains("needs `files:`"));
         assert!(e("rules: [a]\n").contains("`rules` must be a mapping"));

@@ -266,7 +266,11 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         );
     }
     report.finish();
-    report.failures = read_errors.clone();
+    // A token pasted as a file name (`atlantis-lint config.yaml $GH_TOKEN`) is not printed.
+    report.failures = read_errors
+        .iter()
+        .map(|e| crate::secret::mask_token_shapes(e.clone()))
+        .collect();
     if !args.quiet {
         if let Some(note) = unsuppressible_kept(&report, &args, &applied) {
             eprintln!("atlantis-lint: note: {note}");
@@ -319,7 +323,8 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
             .any(|t| t.path.is_none() && t.format == Format::Human);
     for (i, e) in read_errors.iter().enumerate() {
         if !(shown_on_terminal && i < report.failures.len()) {
-            eprintln!("atlantis-lint: {}", report::printable(e.clone(), false));
+            let e = crate::secret::mask_token_shapes(e.clone());
+            eprintln!("atlantis-lint: {}", report::printable(e, false));
         }
     }
 
