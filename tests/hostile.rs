@@ -449,8 +449,8 @@ fn control_characters_never_reach_the_terminal() {
         assert_eq!(r.code, 1, "{}", r.stdout);
         for (stream, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
             assert!(
-                !out.chars()
-                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                !out.chars().any(|c| (c.is_control() && c != '\n')
+                    || matches!(c, '\u{202e}' | '\u{2028}' | '\u{200b}')),
                 "{format} {stream}: {out:?}"
             );
             assert!(
@@ -1026,7 +1026,7 @@ fn file_names_never_inject_workflow_commands_or_escapes() {
     // and a bidi override; with more than 10 findings, so that the github format also prints
     // plain lines past its annotation limit.
     let dir = scratch("names");
-    let name = "x\n::error file=a::injected\u{1b}]0;t\u{7}\u{202e}.yaml";
+    let name = "x\n::error file=a::injected\u{1b}]0;t\u{7}\u{202e}\u{2028}\u{200b}.yaml";
     let mut text = String::from(BASE);
     for i in 0..12 {
         text.push_str(&format!("unknown-{i}: 1\n"));
@@ -1047,8 +1047,8 @@ fn file_names_never_inject_workflow_commands_or_escapes() {
         assert!(r.code <= 2, "{format}: {}", r.stderr);
         for (stream, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
             assert!(
-                !out.chars()
-                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                !out.chars().any(|c| (c.is_control() && c != '\n')
+                    || matches!(c, '\u{202e}' | '\u{2028}' | '\u{200b}')),
                 "{format} {stream}: {out:?}"
             );
             assert!(
