@@ -358,8 +358,15 @@ mod tests {
         }
         for ((doc, path, key), d) in &t.deprecated {
             assert!(crate::flags::RELEASES.contains(&d.since));
-            let doc = if *doc == "server_side" { ServerSide } else { RepoLevel };
-            assert!(section(doc, path).is_some_and(|s| s.contains_key(key)), "{path}.{key}");
+            let doc = if *doc == "server_side" {
+                ServerSide
+            } else {
+                RepoLevel
+            };
+            assert!(
+                section(doc, path).is_some_and(|s| s.contains_key(key)),
+                "{path}.{key}"
+            );
             assert!(section(doc, path).is_some_and(|s| s.contains_key(&d.replacement)));
         }
     }

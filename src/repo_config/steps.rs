@@ -182,17 +182,16 @@ fn in_release(v: &View, node: NodeId, release: Version) -> Option<Verdict> {
         }
     }
     let form = match key {
-        "run" => Some((StepForm::RunMap, "the map form of `run` (`command`, `output`)")),
+        "run" => Some((
+            StepForm::RunMap,
+            "the map form of `run` (`command`, `output`)",
+        )),
         "multienv" => Some((StepForm::MultienvMap, "the map form of `multienv`")),
         _ => None,
     };
     if let Some((form, what)) = form {
         if let Some(since) = newer(step_form_since(form)) {
-            return not_valid(
-                what.into(),
-                since,
-                &format!("write `- {key}: <command>`"),
-            );
+            return not_valid(what.into(), since, &format!("write `- {key}: <command>`"));
         }
     }
     let has = |k: &str| args.iter().any(|(a, _, _)| *a == k);
@@ -253,7 +252,9 @@ fn in_release(v: &View, node: NodeId, release: Version) -> Option<Verdict> {
                             "Atlantis {release} reads a run step's `output` only as a string: it ignores this list{effect} and shows the whole output (lists and `filter_regex` were added in {since})"
                         ),
                         *at,
-                        &format!("upgrade Atlantis to {since} or later, or write one option as a string (`output: strip_refreshing`)"),
+                        &format!(
+                            "upgrade Atlantis to {since} or later, or write one option as a string (`output: strip_refreshing`)"
+                        ),
                         "a list `output`".into(),
                         since,
                     )));
@@ -757,5 +758,122 @@ pub fn shown_text(s: &str) -> String {
         "run:...".to_string()
     } else {
         "(value not shown)".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::yaml;
+
+    /// The step written as YAML, decoded for `release`: (error, ignored) messages.
+    fn at(step: &str, release: &str) -> (Option<String>, Option<String>) {
+        let doc = yaml::parse(step).unwrap();
+        let mut v = View::new(&doc, step, false);
+        v.release = Version::parse(release);
+        let s = decode(&mut v, doc.root.unwrap(), 0);
+        (s.error.map(|p| p.message), s.ignored.map(|p| p.message))
+    }
+
+    fn refused(step: &str, release: &str) -> String {
+        at(step, release).0.unwrap_or_default()
+    }
+
+    /// Each shape is refused by the release before the one that added it, accepted from it.
+    #[test]
+    fn shapes_follow_the_release() {
+        for (step, before, since, message) in [
+            (
+                "show",
+                "v0.17.0",
+                "v0.17.1",
+                "\"show\" is not a valid step type, maybe you omitted the 'run' key",
+            ),
+            (
+                "multienv",
+                "v0.19.3",
+                "v0.19.4",
+                "\"multienv\" is not a valid step type, maybe you omitted the 'run' key",
+            ),
+            (
+                "multienv: ./env.sh",
+                "v0.19.3",
+                "v0.19.4",
+                "\"multienv\" is not a valid step type",
+            ),
+            (
+                "import: {extra_args: [-x]}",
+                "v0.21.0",
+                "v0.22.0",
+                "\"import\" is not a valid step type",
+            ),
+            (
+                "state_rm",
+                "v0.22.3",
+                "v0.23.0",
+                "\"state_rm\" is not a valid step type, maybe you omitted the 'run' key",
+            ),
+            (
+                "run: {command: x, output: hide}",
+                "v0.24.3",
+                "v0.24.4",
+                "\"run\" is not a valid step type",
+            ),
+            (
+                "multienv: {command: x, output: hide}",
+                "v0.28.1",
+                "v0.28.2",
+                "\"multienv\" is not a valid step type",
+            ),
+            (
+                "env: {name: A, command: x, shell: bash}",
+                "v0.30.0",
+                "v0.31.0",
+                "env steps only support keys \"name\", \"value\" and \"command\", found key \"shell\"",
+            ),
+            (
+                "run: {command: x, shell: bash}",
+                "v0.28.1",
+                "v0.31.0",
+                "run steps only support keys \"run\", \"command\" and \"output\", found extra keys \"shell\"",
+            ),
+            (
+                "multienv: {command: x, shell: bash, shellArgs: -c}",
+                "v0.30.0",
+                "v0.31.0",
+                "\"multienv\" steps only support keys \"command\" and \"output\", found extra keys \"shell,shellArgs\"",
+            ),
+            (
+                "run: {command: x, output: [hide]}",
+                "v0.30.0",
+                "v0.31.0",
+                "yaml: unmarshal errors: line 1: cannot unmarshal !!map into string",
+            ),
+        ] {
+            assert_eq!(refused(step, before), message, "{step} at {before}");
+            assert_eq!(at(step, since).0, None, "{step} at {since}");
+        }
+    }
+
+    #[test]
+    fn a_list_output_is_ignored_before_filter_regex() {
+        let step = "run: {command: x, output: [strip_refreshing, {filter_regex: s}]}";
+        let (error, ignored) = at(step, "v0.36.0");
+        assert_eq!(error, None);
+        assert!(ignored.unwrap().contains("`filter_regex` hides nothing"));
+        assert_eq!(at(step, "v0.37.0"), (None, None));
+        assert!(
+            refused("run: {command: x, output: bogus}", "v0.36.0")
+                .ends_with("\"show\", \"hide\", or \"strip_refreshing\"")
+        );
+    }
+
+    #[test]
+    fn builtins_are_the_tables() {
+        let mut table = crate::repo_keys::step_names();
+        let mut here = BUILTINS.to_vec();
+        table.sort();
+        here.sort();
+        assert_eq!(table, here);
     }
 }

@@ -11,7 +11,7 @@ const SLASHES_REQUIRED: Version = Version::new(0, 21, 0);
 pub static RULE: RuleInfo = RuleInfo {
     id: "repo-config-branch",
     severity: Severity::Error,
-    summary: "a repos[].branch that is not a /regex/ or does not compile",
+    summary: "a repos[].branch that is not a /regex/ (refused from v0.21.0, ignored before) or does not compile",
     suppressible: false,
     docs: r#"## What it checks
 `repos[].branch` is a Go regular expression between slashes:
