@@ -40,6 +40,8 @@ struct Tables {
     step_names: Section,
     /// Step shapes and options ([`StepForm`]) and the release that added each.
     step_forms: BTreeMap<String, Version>,
+    /// The keys of a pre/post workflow hook and the release that started reading each.
+    hook_keys: Section,
     /// Deprecated keys: (document, path, key) -> (since, replacement).
     deprecated: BTreeMap<(&'static str, String, String), Deprecated>,
 }
@@ -139,6 +141,12 @@ fn tables() -> &'static Tables {
             .iter()
             .map(|(k, since)| (k.clone(), release(since).expect("a since")))
             .collect();
+        let hook_keys = data["hooks"]["keys"]
+            .as_object()
+            .expect("hooks.keys")
+            .iter()
+            .map(|(k, since)| (k.clone(), release(since)))
+            .collect();
         let mut deprecated = BTreeMap::new();
         for doc in ["server_side", "repo_level"] {
             for (path, keys) in data["deprecated"][doc].as_object().expect("deprecated") {
@@ -157,6 +165,7 @@ fn tables() -> &'static Tables {
             allowed_overrides,
             step_names,
             step_forms,
+            hook_keys,
             deprecated,
         }
     })
@@ -242,6 +251,16 @@ pub fn step_form_since(form: StepForm) -> Version {
         .step_forms
         .get(form.key())
         .unwrap_or_else(|| panic!("data/repo-config-keys.json: no steps.forms.{}", form.key()))
+}
+
+/// The keys a workflow hook has (in some release), and the release that started reading each
+/// (`None`: every release).
+pub fn hook_keys() -> Vec<(&'static str, Option<Version>)> {
+    tables()
+        .hook_keys
+        .iter()
+        .map(|(k, since)| (k.as_str(), *since))
+        .collect()
 }
 
 /// Every key of a section with the release that added it (`None`: every release), for the
@@ -353,7 +372,13 @@ mod tests {
         for (since, _) in &t.allowed_overrides {
             assert!(crate::flags::RELEASES.contains(since));
         }
-        for since in t.step_names.values().flatten().chain(t.step_forms.values()) {
+        for since in t
+            .step_names
+            .values()
+            .flatten()
+            .chain(t.step_forms.values())
+            .chain(t.hook_keys.values().flatten())
+        {
             assert!(crate::flags::RELEASES.contains(since), "{since}");
         }
         for ((doc, path, key), d) in &t.deprecated {
