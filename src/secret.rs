@@ -277,6 +277,28 @@ pub fn token_like_spans(text: &str) -> Vec<Span> {
     spans
 }
 
+/// `text` with everything [`token_like_spans`] finds replaced by `*`s: for messages about the
+/// linter's own command line and inputs (a token pasted as a file name or an option value),
+/// which no redactor knows.
+pub fn mask_token_shapes(text: String) -> String {
+    let spans = token_like_spans(&text);
+    if spans.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        out.push_str(&text[at..span.start]);
+        out.extend(text[span.start..span.end].chars().map(|c| match c {
+            '\n' | '\r' => c,
+            _ => '*',
+        }));
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 const PEM_BEGIN: &str = "-----BEGIN ";
 
 /// The key material of a PEM private key starting at `start`: from the end of its `-----BEGIN

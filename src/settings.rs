@@ -155,17 +155,24 @@ pub struct SettingsError(pub String);
 impl Settings {
     /// Reads and checks a settings file.
     pub fn load(path: &Path) -> Result<Settings, SettingsError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            SettingsError(format!(
-                "cannot read settings file {}: {}",
-                path.display(),
-                match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
-                    _ => e.to_string(),
-                }
-            ))
-        })?;
+        // A settings file is found in the repository being linted: never a FIFO or a device
+        // (a committed symlink to /dev/zero), never more than 1 MiB.
+        let text = crate::input::read_regular_file(path, 1 << 20)
+            .and_then(|bytes| {
+                String::from_utf8(bytes)
+                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidData))
+            })
+            .map_err(|e| {
+                SettingsError(format!(
+                    "cannot read settings file {}: {}",
+                    path.display(),
+                    match e.kind() {
+                        std::io::ErrorKind::NotFound => "no such file".to_string(),
+                        std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+                        _ => e.to_string(),
+                    }
+                ))
+            })?;
         Settings::parse(path, &text)
     }
 
@@ -489,16 +496,13 @@ impl Parser<'_> {
 
     fn version(&self, node: NodeId) -> Result<String, SettingsError> {
         let v = self.string(node)?;
-        match crate::version::Version::parse(&v) {
-            Some(version) => Ok(version.to_string()),
-            None => Err(self.error(
-                node,
-                format!(
-                    "{} is not an Atlantis release; write it as vX.Y.Z (for example v0.30.0)",
-                    quoted(&v)
-                ),
-            )),
-        }
+        // The same check and words as `--atlantis-version`'s; a pasted credential is described.
+        crate::version::parse_release(&v)
+            .map(|version| version.to_string())
+            .map_err(|why| {
+                let why = why.replace(&format!("`{}`", v.trim()), &quoted(v.trim()));
+                self.error(node, format!("atlantis-version: {why}"))
+            })
     }
 
     fn override_entry(&self, node: NodeId) -> Result<Override, SettingsError> {
@@ -587,7 +591,11 @@ mod tests {
         assert!(
             e("assume-set: [gh-webhook-secrt]\n").contains("did you mean `gh-webhook-secret`?")
         );
-        assert!(e("atlantis-version: latest\n").contains("write it as vX.Y.Z"));
+        assert_eq!(
+            e("atlantis-version: latest\n"),
+            "s.yaml:1:19: atlantis-version: `latest` is not a release number; expected an Atlantis release from v0.17.0 to v0.47.1 (the newest known), written v0.28.1 or 0.28.1"
+        );
+        assert!(e("atlantis-version: v9.9.9\n").contains("newer than the newest release"));
         assert!(e("kind:\n  '*.yaml': kubernetis\n").contains("did you mean `kubernetes`?"));
         assert!(e("overrides:\n  - rules: {}\n").contains("needs `files:`"));
         assert!(e("rules: [a]\n").contains("`rules` must be a mapping"));

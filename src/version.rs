@@ -205,11 +205,39 @@ pub fn parse_release(text: &str) -> Result<Version, String> {
         Some(v) => Err(format!(
             "`{v}` is not an Atlantis release atlantis-lint knows; expected {forms}"
         )),
-        None => Err(format!(
-            "`{}` is not a release number; expected {forms}",
-            text.trim()
-        )),
+        None => {
+            // `v0.27` names a line of releases: offer its patch releases.
+            let line: Vec<String> = minor_line(text.trim())
+                .map(|(major, minor)| {
+                    releases
+                        .iter()
+                        .filter(|r| r.major == major && r.minor == minor)
+                        .map(Version::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let hint = match line.as_slice() {
+                [] => String::new(),
+                [one] => format!("; did you mean {one}?"),
+                more => format!("; did you mean one of {}?", more.join(", ")),
+            };
+            Err(format!(
+                "`{}` is not a release number; expected {forms}{hint}",
+                text.trim()
+            ))
+        }
     }
+}
+
+/// `v0.27` or `0.27`: the major and minor numbers.
+fn minor_line(text: &str) -> Option<(u16, u16)> {
+    let (major, minor) = text.strip_prefix('v').unwrap_or(text).split_once('.')?;
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u16>().ok())
+            .flatten()
+    };
+    Some((number(major)?, number(minor)?))
 }
 
 #[cfg(test)]
@@ -244,6 +272,17 @@ mod tests {
             let e = parse_release(bad).unwrap_err();
             assert!(e.contains("v0.47.1 (the newest known)"), "{e}");
         }
+        let e = parse_release("v0.27").unwrap_err();
+        assert!(
+            e.ends_with("; did you mean one of v0.27.0, v0.27.1, v0.27.2, v0.27.3?"),
+            "{e}"
+        );
+        assert!(
+            parse_release("0.47")
+                .unwrap_err()
+                .ends_with("did you mean one of v0.47.0, v0.47.1?")
+        );
+        assert!(!parse_release("v0.99").unwrap_err().contains("did you mean"));
     }
 
     #[test]

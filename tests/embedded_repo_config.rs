@@ -48,12 +48,13 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// The lines of a concise report that name a rule, without the chart's Secret-key note.
+/// The lines of a concise report that name a rule, without the chart's Secret-key note and the
+/// note that no image tag names the release.
 fn findings(out: &Output) -> Vec<String> {
     text(&out.stdout)
         .lines()
         .filter(|l| l.contains(": error[") || l.contains(": warning[") || l.contains(": info["))
-        .filter(|l| !l.contains("helm-vcs-secret-keys"))
+        .filter(|l| !l.contains("helm-vcs-secret-keys") && !l.contains("info[atlantis-version]"))
         .map(str::to_string)
         .collect()
 }

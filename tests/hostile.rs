@@ -841,6 +841,45 @@ fn fifos_never_block() {
         let r = run_with(cmd, None, Duration::from_secs(10));
         assert!(r.code <= 1, "{}", r.stderr);
     }
+    // Files a configuration or a deployment names and the linter reads: a language file,
+    // an external-stores repo config, a compose env file (a FIFO, or /dev/zero, which never
+    // ends), and a discovered settings file that is a symlink to /dev/zero.
+    let lang = write(
+        &dir,
+        "fifo-lang.yaml",
+        format!(
+            "{BASE}language-config-file: {}\nrepo-config: {}\nenable-external-stores: true\n",
+            token.display(),
+            token.display()
+        ),
+    );
+    for endless in [token.to_str().unwrap(), "/dev/zero"] {
+        let compose = write(
+            &dir,
+            "docker-compose.yml",
+            format!(
+                "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.28.1\n    env_file: [{endless}]\n    environment:\n      ATLANTIS_GH_USER: bot\n"
+            ),
+        );
+        for file in [&lang, &compose] {
+            let mut cmd = command();
+            cmd.args(["--format", "json", "--check-files", file]);
+            let r = run_with(cmd, None, Duration::from_secs(10));
+            assert!(r.code <= 1, "{file} with {endless}: {}", r.stderr);
+        }
+    }
+    #[cfg(unix)]
+    {
+        let sub = dir.join("settings-zero");
+        std::fs::create_dir_all(&sub).unwrap();
+        let _ = std::fs::remove_file(sub.join(".atlantis-lint.yaml"));
+        std::os::unix::fs::symlink("/dev/zero", sub.join(".atlantis-lint.yaml")).unwrap();
+        let cfg = write(&sub, "atlantis.yaml", BASE);
+        let mut cmd = command();
+        cmd.current_dir(&sub).args(["--format", "json", &cfg]);
+        let r = run_with(cmd, None, Duration::from_secs(10));
+        assert!(r.code <= 2, "{}", r.stderr);
+    }
 }
 
 #[test]
@@ -887,6 +926,10 @@ fn a_failed_write_to_standard_output_exits_2() {
         vec!["--format", "json", &path],
         vec![&path],
         vec!["emit", "--to", "yaml", &path],
+        vec!["--show-settings", &path],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["emit", "--help"],
     ] {
         let out = command()
             .args(&args)
@@ -931,6 +974,32 @@ fn output_never_overwrites_an_input_or_follows_a_symlink() {
             before,
             "{target} untouched"
         );
+    }
+    // Files the run reads besides the named ones: the repos.yaml and the token file the config
+    // names (beside it), and the settings file that applies.
+    let sub = dir.join("named");
+    std::fs::create_dir_all(&sub).unwrap();
+    let repos = write(
+        &sub,
+        "repos.yaml",
+        "repos:\n- id: /.*/\n  apply_requirements: [mergable]\n",
+    );
+    let token = write(&sub, "token", "qzNotARealTokenJustBytes\n");
+    let settings = write(&sub, ".atlantis-lint.yaml", "rules: {}\n");
+    let named = write(
+        &sub,
+        "server.yaml",
+        "repo-allowlist: github.com/acme/*\nrepo-config: repos.yaml\ngh-user: bot\ngh-token-file: token\n",
+    );
+    for target in [&repos, &token, &settings] {
+        let before = std::fs::read(target).unwrap();
+        let mut cmd = command();
+        cmd.current_dir(&sub)
+            .args(["--format", "json", "--output", target, &named]);
+        let r = run_with(cmd, None, Duration::from_secs(20));
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+        assert!(r.stderr.contains("refusing to overwrite"), "{}", r.stderr);
+        assert_eq!(std::fs::read(target).unwrap(), before, "{target} untouched");
     }
     let link = dir.join("report.sarif");
     let victim = dir.join("victim");

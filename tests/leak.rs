@@ -1304,3 +1304,55 @@ fn online_probe_never_prints_an_echoed_file_secret_or_jwt() {
         failures.join("\n")
     );
 }
+
+/// A token pasted where the linter wants something else (an option's value, a file name, an
+/// unknown option) is refused without being quoted: clap's and the linter's own messages about
+/// their command line mask token shapes, in every format and on stderr.
+#[test]
+fn a_token_pasted_into_the_linters_own_command_line_is_not_printed() {
+    let token = "ghp_Qz7VxK3m9TrW2pLs8NbY4hDcJ6fGaE1uR5tX";
+    let windows: BTreeSet<String> = (4..=token.len() - WINDOW)
+        .map(|i| token[i..i + WINDOW].to_string())
+        .collect();
+    let dir = scratch("pasted-token");
+    let config = dir.join("atlantis.yaml");
+    std::fs::write(&config, "repo-allowlist: github.com/acme/*\n").unwrap();
+    let config = config.to_str().unwrap().to_string();
+    let mut runs: Vec<Vec<String>> = vec![
+        vec![config.clone(), token.into()],
+        vec![format!("--{token}"), config.clone()],
+        vec![format!("--gh-token={token}"), config.clone()],
+    ];
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab"] {
+        runs.push(vec![
+            "-f".into(),
+            format.into(),
+            config.clone(),
+            token.into(),
+        ]);
+    }
+    let mut prefixes: Vec<Vec<String>> = vec![vec![]];
+    prefixes.extend(subcommands().into_iter().map(|s| vec![s]));
+    for prefix in prefixes {
+        let p: Vec<&str> = prefix.iter().map(String::as_str).collect();
+        for (name, takes_value) in options(&p) {
+            if takes_value && !matches!(name.as_str(), "output" | "settings" | "stdin-filename") {
+                let mut args = prefix.clone();
+                args.extend([format!("--{name}"), token.to_string(), config.clone()]);
+                runs.push(args);
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    for args in &runs {
+        let out = command().args(args).output().unwrap();
+        for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            if let Err(e) = check_no_leak(&text, &windows, &format!("{args:?} {stream}")) {
+                failures.push(e);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(runs.len() > 20, "only {} runs", runs.len());
+}

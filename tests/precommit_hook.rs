@@ -254,6 +254,7 @@ spec:
         "\
 config/atlantis-server.yaml:2:1: warning[missing-webhook-secret] gh-user is set but gh-webhook-secret is not: GitHub webhooks are not authenticated
 config/atlantis-server.yaml:4:1: error[unknown-key] `gh_webhook_secret` is not an Atlantis flag; Atlantis ignores it
+deploy/atlantis/values.yaml:1:1: info[atlantis-version] no `image.tag`, and no chart version names the appVersion the chart runs: checking against Atlantis v0.47.1, the latest known
 deploy/atlantis/values.yaml:4:1: info[helm-vcs-secret-keys] the Secret `atlantis-vcs` must hold the keys `github_token`, `github_secret`: the chart's templates read these (not `token` / `secret`, as the chart's schema text says); a missing key stops the pod (`CreateContainerConfigError`)
 infra/atlantis.tf:2:12: warning[terraform-module-injected] terraform-aws-atlantis v3 sets `ATLANTIS_ALLOW_REPO_CONFIG` on its own (from `allow_repo_config`, default \"false\"): Atlantis removed that flag after v0.26.0 and ignores it
 infra/atlantis.tf:2:12: info[atlantis-version] terraform-aws-atlantis runs its default image when neither `atlantis_image` nor `atlantis_version` is set (`ghcr.io/runatlantis/atlantis:latest`), which does not name a release: checking against Atlantis v0.47.1, the latest known

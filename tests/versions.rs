@@ -116,3 +116,36 @@ fn credential_flags_follow_their_releases() {
     assert!(!flags::present_in(flags::BITBUCKET_API_USER, v("v0.37.0")));
     assert!(flags::present_in(flags::BITBUCKET_API_USER, v("v0.37.1")));
 }
+
+/// `explain` and `rules --format json` say which releases a rule applies to, from either end.
+#[test]
+fn rules_say_which_releases_they_apply_to() {
+    let bin = env!("CARGO_BIN_EXE_atlantis-lint");
+    let out = |args: &[&str]| {
+        let o = std::process::Command::new(bin).args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert!(
+        out(&["explain", "conflicting-credentials"])
+            .contains("Applies to Atlantis v0.31.0 and later")
+    );
+    assert!(
+        out(&["explain", "whitelist-and-allowlist"])
+            .contains("Applies to Atlantis releases before v0.27.0")
+    );
+    let list: Value = serde_json::from_str(&out(&["rules", "--format", "json"])).unwrap();
+    let entry = |id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(entry("conflicting-credentials")["since"], "v0.31.0");
+    assert_eq!(entry("bitbucket-cloud-webhook-secret")["until"], "v0.33.0");
+    assert!(
+        entry("unknown-key").get("since").is_none() && entry("unknown-key").get("until").is_none()
+    );
+}

@@ -364,7 +364,7 @@ impl OnlineArgs {
             o.timeout = std::time::Duration::from_secs_f64(secs);
         }
         for path in &self.ca_cert {
-            let bytes = std::fs::read(path).map_err(|e| {
+            let bytes = crate::input::read_regular_file(path, 1 << 20).map_err(|e| {
                 UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
             })?;
             if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") {
@@ -486,6 +486,7 @@ fn is_broken_stdout(info: &std::panic::PanicHookInfo<'_>) -> bool {
 }
 
 pub fn main() -> ExitCode {
+    use crate::secret::mask_token_shapes;
     std::panic::set_hook(Box::new(|info| {
         if is_broken_stdout(info) {
             // Like the lint output, whose write errors are ignored: stop quietly.
@@ -507,17 +508,46 @@ pub fn main() -> ExitCode {
         let cli =
             parse_from(args.clone()).unwrap_or_else(|e| match hints::unknown_option(&e, &args) {
                 Some(msg) => {
-                    eprintln!("atlantis-lint: {msg}");
+                    eprintln!("atlantis-lint: {}", mask_token_shapes(msg));
                     std::process::exit(2)
                 }
-                None => e.exit(),
+                // clap quotes the value it refused: a token pasted as an option value is masked.
+                None if e.use_stderr() => {
+                    let text = e.render().to_string();
+                    let masked = mask_token_shapes(text.clone());
+                    if masked == text {
+                        e.exit()
+                    }
+                    eprint!("{masked}");
+                    std::process::exit(e.exit_code())
+                }
+                // `--help`, `--version`: a full disk is an error too (clap would exit 0).
+                None => {
+                    use std::io::IsTerminal as _;
+                    let text = if std::io::stdout().is_terminal() {
+                        e.render().ansi().to_string()
+                    } else {
+                        e.render().to_string()
+                    };
+                    match write_stdout(text.as_bytes()) {
+                        Ok(()) => std::process::exit(e.exit_code()),
+                        Err(UsageError(msg)) => {
+                            eprintln!("atlantis-lint: {msg}");
+                            std::process::exit(2)
+                        }
+                    }
+                }
             });
         run(cli)
     }) {
         Ok(Ok(code)) => code,
         Ok(Err(UsageError(msg))) => {
             // A message may name a path or a value from the input: never print it raw.
-            eprintln!("atlantis-lint: {}", report::printable(msg, false));
+            // ... nor a token pasted as a file name or an option value.
+            eprintln!(
+                "atlantis-lint: {}",
+                report::printable(mask_token_shapes(msg), false)
+            );
             ExitCode::from(2)
         }
         Err(_) if STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst) => ExitCode::SUCCESS,
@@ -546,13 +576,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         }
         Some(Command::Explain { rule }) => match rules::find(&rule) {
             Some(info) => {
-                let since = rules::applies_since(info.id)
-                    .map(|s| {
-                        format!(
-                            "Applies to Atlantis {} and later ({}).\n\n",
-                            s.version, s.why
-                        )
-                    })
+                let since = rules::applicability(info.id)
+                    .map(|s| format!("{s}\n\n"))
                     .unwrap_or_default();
                 let text = format!(
                     "# {} ({})\n\n{}\n\n{since}{}\n",
@@ -612,9 +637,11 @@ fn list_rules(format: ListFormat) -> String {
         ListFormat::Text => {
             let mut s = String::new();
             for r in rules::infos() {
-                let since = rules::applies_since(r.id)
-                    .map(|s| format!(" (Atlantis {}+)", s.version))
-                    .unwrap_or_default();
+                let since = match (rules::applies_since(r.id), rules::applies_until(r.id)) {
+                    (Some(s), _) => format!(" (Atlantis {}+)", s.version),
+                    (None, Some(u)) => format!(" (Atlantis before {})", u.version),
+                    (None, None) => String::new(),
+                };
                 s.push_str(&format!(
                     "{:<32} {:<8} {}{since}\n",
                     r.id,
@@ -630,6 +657,9 @@ fn list_rules(format: ListFormat) -> String {
                     let mut entry = serde_json::json!({"id": r.id, "severity": r.severity.as_str(), "summary": r.summary});
                     if let Some(s) = rules::applies_since(r.id) {
                         entry["since"] = s.version.to_string().into();
+                    }
+                    if let Some(u) = rules::applies_until(r.id) {
+                        entry["until"] = u.version.to_string().into();
                     }
                     entry
                 })

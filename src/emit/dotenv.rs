@@ -17,7 +17,7 @@ pub fn render(model: &Model, secrets: SecretsMode) -> Result<String, EmitError> 
         // A redacted value would have to be replaced by one the file cannot hold either.
         let text = value_text(&entry.value);
         if text.contains(['\n', '\r']) {
-            let help = match file_alternative(entry.flag) {
+            let help = match file_alternative(entry.flag, model.version) {
                 Some(f) => format!(
                     "put the value in a file and set `{}` ({}) to its path instead",
                     f.name,

@@ -16,6 +16,7 @@ use crate::flags::{Flag, FlagKind, FlagType};
 use crate::input::yaml::NodeKind;
 use crate::secret::Text;
 use crate::value::{self, Value};
+use crate::version::Version;
 use clap::ValueEnum;
 
 /// What `--secrets redact` writes in place of a secret value.
@@ -97,13 +98,26 @@ pub struct Webhook {
 }
 
 /// The normalised configuration.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Model {
     /// Current flags in name order.
     pub entries: Vec<Entry>,
     pub webhooks: Vec<Webhook>,
     /// Things left out, for stderr (never holding a value).
     pub notes: Vec<String>,
+    /// The Atlantis release the model is written for.
+    pub version: Version,
+}
+
+impl Default for Model {
+    fn default() -> Model {
+        Model {
+            entries: Vec::new(),
+            webhooks: Vec::new(),
+            notes: Vec::new(),
+            version: crate::flags::LATEST,
+        }
+    }
 }
 
 /// A value one form cannot carry (nothing is written then).
@@ -171,6 +185,7 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
     let mut model = Model::default();
     let redactor = crate::report::Redactor::new(cfg, &crate::secret::KnownSecrets::default());
     let version = cfg.version();
+    model.version = version;
     // The flags of the release being written for (the latest unless --atlantis-version).
     for (flag, history) in crate::flags::FLAGS
         .iter()
@@ -343,9 +358,11 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// The `-file` flag that can carry a value from a file instead (`gh-app-key` -> `gh-app-key-file`).
-pub fn file_alternative(flag: &Flag) -> Option<&'static Flag> {
-    crate::flags::lookup(format!("{}-file", flag.name)).filter(|f| f.is_current())
+/// The `-file` flag that can carry a value from a file instead (`gh-app-key` -> `gh-app-key-file`),
+/// when Atlantis `version` has it.
+pub fn file_alternative(flag: &Flag, version: Version) -> Option<&'static Flag> {
+    crate::flags::lookup(format!("{}-file", flag.name))
+        .filter(|f| f.is_current() && crate::flags::present_in(f.name, version))
 }
 
 /// True for values a line-based form cannot carry.
@@ -363,6 +380,18 @@ mod tests {
             bytes: yaml.as_bytes().to_vec(),
         });
         build(&crate::input::load(&request), with_defaults)
+    }
+
+    #[test]
+    fn a_file_alternative_exists_only_from_the_release_that_added_it() {
+        let token = crate::flags::GH_TOKEN.flag();
+        let before = crate::version::Version::new(0, 30, 0);
+        let since = crate::version::Version::new(0, 31, 0);
+        assert!(file_alternative(token, before).is_none());
+        assert_eq!(
+            file_alternative(token, since).map(|f| f.name),
+            Some(crate::flags::GH_TOKEN_FILE.name())
+        );
     }
 
     fn get<'a>(m: &'a Model, name: &str) -> Option<&'a Value> {

@@ -706,12 +706,11 @@ impl Emulation<'_, '_> {
             match version(&v) {
                 Some(parsed) if parsed >= oldest && parsed <= newest => {
                     e.version = parsed;
-                    chart_version = Some((v, at));
                 }
                 _ => e.issue(
                     FormIssue::new(
                         "helm-chart-version",
-                        at,
+                        at.clone(),
                         format!(
                             "chart version `{v}` is not one the mapping knows ({} to {}): findings assume chart {}",
                             chart.oldest, chart.checked_against, chart.checked_against
@@ -721,6 +720,7 @@ impl Emulation<'_, '_> {
                     .help("check the findings against the chart's templates, or update atlantis-lint"),
                 ),
             }
+            chart_version = Some((v, at));
         }
         e.check_keys()?;
         e.image(chart_version);
@@ -780,20 +780,35 @@ impl Emulation<'_, '_> {
                 }
             }
         }
-        let Some((v, at)) = chart_version else {
-            return;
-        };
         // Only an exact chart version runs a known appVersion (`~> 5.1` may be any 5.x).
-        let exact = v.trim_start_matches(['=', 'v']).trim();
-        if let Some(app) = self.chart.app_versions.get(exact) {
-            self.unit.image = Some(DeployedImage {
+        let known = chart_version.as_ref().and_then(|(v, at)| {
+            let exact = v.trim_start_matches(['=', 'v']).trim();
+            let app = self.chart.app_versions.get(exact)?;
+            Some(DeployedImage {
                 image: ImageRef::Default {
                     reference: format!("{repository}:{app}"),
                     by: format!("the appVersion of chart {v}"),
                 },
-                location: at,
-            });
-        }
+                location: at.clone(),
+            })
+        });
+        // Otherwise the chart runs an appVersion nobody named here: say so, never guess.
+        self.unit.image = Some(known.unwrap_or_else(|| {
+            let by = match &chart_version {
+                Some((v, _)) => format!(
+                    "no `image.tag`, and chart version `{v}` is not one release whose appVersion atlantis-lint knows"
+                ),
+                None => "no `image.tag`, and no chart version names the appVersion the chart runs"
+                    .to_string(),
+            };
+            DeployedImage {
+                image: ImageRef::Default {
+                    reference: repository.clone(),
+                    by,
+                },
+                location: chart_version.map_or(Location::None, |(_, at)| at),
+            }
+        }));
     }
 
     fn at(&self, p: &Place) -> Location {

@@ -22,11 +22,8 @@ pub fn rules_markdown() -> String {
                 " This rule cannot be ignored or downgraded."
             }
         ));
-        if let Some(since) = rules::applies_since(r.id) {
-            s.push_str(&format!(
-                "Applies to Atlantis {} and later ({}).\n\n",
-                since.version, since.why
-            ));
+        if let Some(applies) = rules::applicability(r.id) {
+            s.push_str(&format!("{applies}\n\n"));
         }
         // The rule's own sections become subsections (not `#` lines inside code blocks).
         let mut in_code = false;

@@ -21,8 +21,9 @@ container in the deployment does:
 - an ECS task definition's (or `aws_ecs_task_definition`'s) container `image`.
 
 Without a usable tag the latest release atlantis-lint knows is assumed. This note says so once
-when the image does not name a release: a digest (`@sha256:…`), `latest`, no tag, a tag that is
-not a release (`dev`, `main-4f3c2a1`), or a value Terraform or compose computes (never guessed).
+when the image does not name a release: a digest (`@sha256:…`), `latest`, no tag (Helm values
+without `image.tag` and without an exact, known chart version), a tag that is not a release
+(`dev`, `main-4f3c2a1`), or a value Terraform or compose computes (never guessed).
 It also notes when `--atlantis-version` overrides a different tag.
 
 ## Why it matters
@@ -72,6 +73,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 ImageVersion::NotARelease(tag) => format!(
                     "{by}: the image tag `{tag}` is not an Atlantis release atlantis-lint knows: checking against {latest}, the latest known"
                 ),
+                // No tag at all (Helm values without `image.tag` or a known chart version).
+                _ if !reference
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .contains([':', '@']) =>
+                {
+                    format!("{by}: checking against Atlantis {latest}, the latest known")
+                }
                 _ => format!(
                     "{by} (`{reference}`), which does not name a release: checking against Atlantis {latest}, the latest known"
                 ),
@@ -90,6 +100,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     let label = match &image.image {
         ImageRef::Written(_) => "image",
+        ImageRef::Default { reference, .. }
+            if !reference
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .contains([':', '@']) =>
+        {
+            "no `image.tag` in these values"
+        }
         ImageRef::Default { .. } => "no image set here",
         ImageRef::Computed { .. } => "computed image",
     };

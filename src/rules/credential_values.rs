@@ -4,6 +4,7 @@
 use crate::config::{RawValue, Setting};
 use crate::flags::{self, Secrecy};
 use crate::secret::Text;
+use crate::version::Version;
 
 /// True for flags that name the account a token belongs to.
 pub fn is_account_flag(name: &str) -> bool {
@@ -23,16 +24,18 @@ pub fn is_secret_flag(name: &str) -> bool {
     flags::lookup(name).is_some_and(|f| f.secrecy == Secrecy::Value)
 }
 
-/// The `*-file` flag that can hold this secret instead, when Atlantis has one.
-pub fn file_variant(name: &str) -> Option<&'static str> {
+/// The `*-file` flag that can hold this secret instead, when Atlantis `version` has one
+/// (`gh-token-file` from v0.31.0 on).
+pub fn file_variant(name: &str, version: Version) -> Option<&'static str> {
     flags::lookup(format!("{name}-file"))
-        .filter(|f| f.is_current())
+        .filter(|f| f.is_current() && flags::present_in(f.name, version))
         .map(|f| f.name)
 }
 
-/// How to pass a secret without writing it where it shows: its env var, or its `*-file` flag.
-pub fn safer_channel(name: &str) -> String {
-    match file_variant(name) {
+/// How to pass a secret without writing it where it shows: its env var, or its `*-file` flag
+/// when Atlantis `version` has one.
+pub fn safer_channel(name: &str, version: Version) -> String {
+    match file_variant(name, version) {
         Some(file) => format!(
             "set {} from a secret store, or use {file}",
             flags::env_name(name)

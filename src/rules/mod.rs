@@ -359,6 +359,42 @@ pub fn applies_since(id: &str) -> Option<&'static Since> {
     SINCE.iter().find(|s| s.rule.id == id)
 }
 
+/// Rule -> the first release it no longer applies to: a startup check a later release dropped.
+/// The rule checks the release itself; this table is what `explain`, `rules` and the docs say.
+pub static UNTIL: &[Since] = &[
+    since(
+        &whitelist_and_allowlist::RULE,
+        Version::new(0, 27, 0),
+        "the release that removed repo-whitelist and silence-whitelist-errors",
+    ),
+    since(
+        &bitbucket::CLOUD_WEBHOOK_SECRET,
+        crate::hosts::BITBUCKET_CLOUD_WEBHOOK_SECRETS_SINCE,
+        "the release that accepts a webhook secret for Bitbucket Cloud",
+    ),
+];
+
+/// The release a rule stops applying to, when a later release dropped what it checks.
+pub fn applies_until(id: &str) -> Option<&'static Since> {
+    UNTIL.iter().find(|s| s.rule.id == id)
+}
+
+/// "Applies to Atlantis v0.31.0 and later (...)." / "Applies to Atlantis releases before v0.27.0
+/// (...)." for a rule that does not apply to every release covered.
+pub fn applicability(id: &str) -> Option<String> {
+    match (applies_since(id), applies_until(id)) {
+        (Some(s), _) => Some(format!(
+            "Applies to Atlantis {} and later ({}).",
+            s.version, s.why
+        )),
+        (None, Some(u)) => Some(format!(
+            "Applies to Atlantis releases before {} ({}).",
+            u.version, u.why
+        )),
+        (None, None) => None,
+    }
+}
+
 /// Every rule id the linter knows, offline and online.
 pub fn infos() -> impl Iterator<Item = &'static RuleInfo> {
     ALL.iter()
@@ -460,9 +496,13 @@ mod tests {
 
     #[test]
     fn since_names_real_rules_within_the_covered_releases() {
-        for s in SINCE {
+        for s in SINCE.iter().chain(UNTIL) {
             assert!(find(s.rule.id).is_some(), "{} is not listed", s.rule.id);
             assert!(crate::flags::RELEASES.contains(&s.version), "{}", s.rule.id);
+        }
+        // A rule applies to a range from one end: both would need a text for the range.
+        for u in UNTIL {
+            assert!(applies_since(u.rule.id).is_none(), "{}", u.rule.id);
         }
     }
 }

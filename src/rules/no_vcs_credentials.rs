@@ -1,7 +1,7 @@
 use super::Context;
 use crate::config::Location;
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::flags::FlagId;
+use crate::flags::{self, FlagId};
 use crate::hosts;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -37,10 +37,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if hosts::any_host_configured(cfg) {
         return;
     }
+    // The hosts of the release being checked (Gitea from v0.28.0 on).
+    let mut names: Vec<&str> = hosts::CREDENTIALS
+        .iter()
+        .filter(|c| flags::present_in(c.selector, cfg.version()))
+        .map(|c| c.selector.name())
+        .collect();
+    names.dedup();
+    let listed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
     let mut f = Finding::new(
         &RULE,
         Location::None,
-        "no Git host credentials: none of gh-user, gh-app-id, gitea-user, gitlab-user, bitbucket-user or azuredevops-user is set",
+        format!("no Git host credentials: none of {listed} is set"),
     );
     // A secret set without its user: the likeliest cause, worth naming.
     let orphan = hosts::CREDENTIALS

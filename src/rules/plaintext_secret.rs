@@ -59,7 +59,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .label("secret in the file")
             .help(format!(
                 "remove it from the file and {}",
-                safer_channel(flag.name)
+                safer_channel(flag.name, ctx.cfg.version())
             )),
         );
     }

@@ -50,7 +50,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )
             .key(flag.name)
             .label("secret in the process arguments")
-            .help(format!("drop {written} and {}", safer_channel(flag.name))),
+            .help(format!("drop {written} and {}", safer_channel(flag.name, ctx.cfg.version()))),
         );
     }
 }

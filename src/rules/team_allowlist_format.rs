@@ -14,7 +14,8 @@ Every comma-separated entry of `gh-team-allowlist` and `gitlab-group-allowlist` 
 comma, `a:plan,,b:apply`), is reported.
 
 Atlantis reads `gitlab-group-allowlist` when `gitlab-user` is set and `gh-team-allowlist`
-otherwise. The list Atlantis reads gives an error; the other list a warning (it is not read now).
+otherwise; before v0.33.0, which added `gitlab-group-allowlist`, it reads `gh-team-allowlist`
+for every host. The list Atlantis reads gives an error; the other list a warning (it is not read now).
 When a repo config is given (`repo-config`, `repo-config-json`) and may define `team_authz`, which
 replaces the list, the finding is a warning too.
 
@@ -40,12 +41,18 @@ Give every entry a command (`sre:*`), and remove empty entries.
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
-    let gitlab = cfg.is_set(flags::GITLAB_USER);
+    // Before v0.33.0 there is no gitlab-group-allowlist: gh-team-allowlist is read for every
+    // host (and a gitlab-group-allowlist is flag-not-in-version's).
+    let group_list = flags::present_in(flags::GITLAB_GROUP_ALLOWLIST, cfg.version());
+    let gitlab = group_list && cfg.is_set(flags::GITLAB_USER);
     let external_authz = cfg.is_set(flags::REPO_CONFIG) || cfg.is_set(flags::REPO_CONFIG_JSON);
     for (flag, in_use) in [
         (flags::GH_TEAM_ALLOWLIST, !gitlab),
         (flags::GITLAB_GROUP_ALLOWLIST, gitlab),
     ] {
+        if flag == flags::GITLAB_GROUP_ALLOWLIST && !group_list {
+            continue;
+        }
         let (Some(setting), Some(value)) = (cfg.winner(flag), cfg.explicit_text(flag)) else {
             continue;
         };
