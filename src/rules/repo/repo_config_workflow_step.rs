@@ -36,7 +36,8 @@ and the finding names the release that added it:
   "output", found extra keys "shell"`;
 - before v0.31.0 a step's options were decoded as strings only (`map[string]map[string]string`): a
   list `output` or `shellArgs` fails every shape, and the decoder's error is reported
-  (`yaml: unmarshal errors: line N: cannot unmarshal !!map into string`; derived from the code).
+  (`yaml: unmarshal errors: line N: cannot unmarshal !!map into string`, derived from the code;
+  in `--repo-config-json`, `encoding/json`'s wording, which varies with the Go version).
 
 From v0.31.0 to v0.36.x a list `output` is decoded but never read (`Step.ToValid` takes a string
 only): the whole output is shown, and a `filter_regex` meant to hide secrets hides nothing. That
