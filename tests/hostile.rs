@@ -762,20 +762,24 @@ fn megabytes_of_unknown_keys_stay_bounded() {
 
 #[test]
 fn periodic_secret_values_are_redacted_in_linear_time() {
-    // A periodic secret made the redactor's automaton build quadratic (20 KB of `ab`: 20 s).
-    let secret = "ab".repeat(100_000);
-    let text = format!("{BASE}gh-token: {secret}\nvcs-status-name: x{secret}\n");
+    // A periodic secret made the redactor's automaton build quadratic (20 KB of `ab`: 20 s);
+    // up to 64 KB (where a secret is also searched piece by piece) every overlapping piece then
+    // widened to its whole word again (64 KB: 55 s). Both sizes, each twice in the file.
     let dir = scratch("periodic");
-    let path = write(&dir, "periodic.yaml", &text);
-    let mut cmd = command();
-    cmd.args(["--format", "json", &path]);
-    let r = run_with(cmd, None, Duration::from_secs(30));
-    assert_eq!(r.code, 1, "{}", r.stderr); // gh-token and gh-token-file conflict
-    assert!(
-        !r.stdout.contains("abababab"),
-        "{}",
-        &r.stdout[..2000.min(r.stdout.len())]
-    );
+    for size in [32_000, 100_000] {
+        let secret = "ab".repeat(size);
+        let text = format!("{BASE}gh-token: {secret}\nvcs-status-name: x{secret}\n");
+        let path = write(&dir, &format!("periodic-{size}.yaml"), &text);
+        let mut cmd = command();
+        cmd.args(["--format", "json", &path]);
+        let r = run_with(cmd, None, Duration::from_secs(30));
+        assert_eq!(r.code, 1, "{}", r.stderr); // gh-token and gh-token-file conflict
+        assert!(
+            !r.stdout.contains("abababab"),
+            "{}",
+            &r.stdout[..2000.min(r.stdout.len())]
+        );
+    }
 }
 
 #[test]

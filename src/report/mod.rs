@@ -655,13 +655,21 @@ impl Redactor {
             }
             i
         };
+        // The last word found: overlapping matches inside one long word (a periodic secret
+        // matches at every offset) reuse it, so that widening stays linear in `s`.
+        let last_word: std::cell::Cell<Option<(usize, usize)>> = std::cell::Cell::new(None);
         let widen = |(start, end): (usize, usize), b64: bool| {
             let (start, end) = (floor(start), ceil(end));
             if !b64 {
                 return (start, end);
             }
+            if let Some((ws, we)) = last_word.get() {
+                if ws <= start && end <= we && s[start..end].chars().all(is_b64) {
+                    return (ws, we);
+                }
+            }
             // The whole base64 word around a fragment goes.
-            (
+            let word = (
                 // After the character that ends the word, which may be multi-byte (`é`, `�`).
                 s[..start]
                     .char_indices()
@@ -671,7 +679,9 @@ impl Redactor {
                 s[end..]
                     .find(|c: char| !is_b64(c))
                     .map_or(s.len(), |i| end + i),
-            )
+            );
+            last_word.set(Some(word));
+            word
         };
         let mut found: Vec<(usize, usize)> = Vec::new();
         if let Some(searcher) = &self.searcher {
