@@ -266,7 +266,14 @@ fn benches(c: &mut Criterion) {
     // for a value of `size` bytes whose every prefix is also a suffix.
     let mut group = c.benchmark_group("periodic-secret");
     group.sample_size(10);
-    for size in [16 * 1024, 32 * 1024, 60 * 1024, 256 * 1024, 512 * 1024, 1024 * 1024] {
+    for size in [
+        16 * 1024,
+        32 * 1024,
+        60 * 1024,
+        256 * 1024,
+        512 * 1024,
+        1024 * 1024,
+    ] {
         let secret = "ab".repeat(size / 2);
         let text = format!(
             "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token: {secret}\nvcs-status-name: x{secret}\n"
