@@ -7,6 +7,7 @@ use super::probe::{Probe, Verdict};
 use super::target::{ADO_CLOUD, ADO_ENTITLEMENTS, concrete_repos, encode, strip_port};
 use crate::flags;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 /// `GET {org}/_apis/connectionData`, the part the probe reads.
 #[derive(Debug, Deserialize)]
@@ -20,7 +21,22 @@ pub struct Identity {
     #[serde(rename = "providerDisplayName", default)]
     pub display_name: Option<String>,
     #[serde(default)]
-    pub properties: Option<serde_json::Value>,
+    pub properties: Option<IdentityProperties>,
+}
+
+/// An identity's `properties`, the part the probe reads.
+#[derive(Debug, Deserialize)]
+pub struct IdentityProperties {
+    /// The account (e-mail) the identity signs in with.
+    #[serde(rename = "Account", default)]
+    pub account: Option<Property>,
+}
+
+/// One property: `{"$type": "System.String", "$value": ...}`.
+#[derive(Debug, Deserialize)]
+pub struct Property {
+    #[serde(rename = "$value", default)]
+    pub value: Option<String>,
 }
 
 /// Judges connectionData (after the sign-in-page and non-JSON cases): 401/403 refuse the token
@@ -60,8 +76,8 @@ pub fn judge_connection(
     }
     let account = user
         .and_then(|u| u.properties.as_ref())
-        .and_then(|p| p.pointer("/Account/$value"))
-        .and_then(|v| v.as_str())
+        .and_then(|p| p.account.as_ref())
+        .and_then(|a| a.value.as_deref())
         .map(|a| format!(" ({})", scrub(a)))
         .unwrap_or_default();
     Verdict::Verified(format!(
@@ -267,8 +283,9 @@ fn entitlements(
 /// `GET vsaex.dev.azure.com/{org}/_apis/userentitlements?$filter=...`, the part the probe reads.
 #[derive(Debug, Deserialize)]
 pub struct Entitlements {
+    /// Only whether there is one is read.
     #[serde(default)]
-    pub members: Vec<serde_json::Value>,
+    pub members: Vec<IgnoredAny>,
 }
 
 /// Judges the user lookup Atlantis's merge does: the token needs Member Entitlement Management

@@ -8,12 +8,14 @@ use super::probe::{Probe, Verdict};
 use super::target::encode;
 use crate::flags;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 /// `GET /rest/api/1.0/repos?...&permission=REPO_WRITE`: a page of repositories.
 #[derive(Debug, Deserialize)]
 pub struct Page {
+    /// Only whether there is one is read.
     #[serde(default)]
-    pub values: Vec<serde_json::Value>,
+    pub values: Vec<IgnoredAny>,
 }
 
 /// Judges the allowlisted repository `full` (`PROJECT/slug`): `repo` is the answer to

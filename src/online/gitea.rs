@@ -257,9 +257,13 @@ mod tests {
 
     fn judge(repo: (u16, &str), pulls: Option<(u16, &str)>) -> Option<Verdict> {
         let body: Option<Repo> = serde_json::from_str(repo.1).ok();
-        let msg: Option<String> = serde_json::from_str::<serde_json::Value>(repo.1)
+        #[derive(Deserialize)]
+        struct Refused {
+            message: Option<String>,
+        }
+        let msg = serde_json::from_str::<Refused>(repo.1)
             .ok()
-            .and_then(|j| j["message"].as_str().map(str::to_string));
+            .and_then(|b| b.message);
         judge_repo(
             "gitea-token",
             "Gitea at https://gitea.test.local",

@@ -15,7 +15,8 @@ use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
-use serde_json::Value;
+use serde::de::IgnoredAny;
+use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
 /// When a permission is needed.
@@ -57,8 +58,148 @@ pub struct Features {
     pub mergeable_bypass: bool,
 }
 
+/// An account as GitHub describes it (the app's `owner`, an installation's `account`), the
+/// part the probe reads.
+#[derive(Debug, Default, Deserialize)]
+pub struct Account {
+    #[serde(default)]
+    pub login: Option<String>,
+    /// `Organization` or `User`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+impl Account {
+    fn is_org(&self) -> bool {
+        self.kind.as_deref() == Some("Organization")
+    }
+}
+
+/// A `permissions` object: permission name to level (`read`, `write`, `admin`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Permissions(pub BTreeMap<String, String>);
+
+impl Permissions {
+    fn level(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+}
+
+/// No `permissions` in an answer: nothing granted or requested.
+static NO_PERMISSIONS: Permissions = Permissions(BTreeMap::new());
+
+/// `GET /app` (with the app JWT), the part the probe reads.
+#[derive(Debug, Default, Deserialize)]
+pub struct App {
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub owner: Option<Account>,
+    /// What the app requests of its installations.
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
+}
+
+impl App {
+    /// The slug for messages (scrubbed; `?` when absent).
+    pub fn slug(&self) -> String {
+        self.slug.as_deref().map_or("?".into(), scrub)
+    }
+
+    /// The app's settings page on `web`.
+    pub fn settings_url(&self, web: &str) -> String {
+        let slug = self.slug();
+        match self.owner.as_ref().filter(|o| o.is_org()) {
+            Some(owner) => {
+                let owner = owner.login.as_deref().map_or(String::new(), scrub);
+                format!("{web}/organizations/{owner}/settings/apps/{slug}")
+            }
+            None => format!("{web}/settings/apps/{slug}"),
+        }
+    }
+
+    pub fn permissions(&self) -> &Permissions {
+        self.permissions.as_ref().unwrap_or(&NO_PERMISSIONS)
+    }
+}
+
+/// An installation of the app: `GET /app/installations/{id}`, or an item of
+/// `GET /app/installations`, the part the probe reads.
+#[derive(Debug, Default, Deserialize)]
+pub struct AppInstallation {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub account: Option<Account>,
+    #[serde(default)]
+    pub target_type: Option<String>,
+    /// `all` or `selected`.
+    #[serde(default)]
+    pub repository_selection: Option<String>,
+    /// What the installation owner granted.
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
+    /// A time once suspended, else `null`: only whether it is null is read.
+    #[serde(default)]
+    pub suspended_at: Option<IgnoredAny>,
+}
+
+impl AppInstallation {
+    pub fn id(&self) -> i64 {
+        self.id.unwrap_or(0)
+    }
+
+    /// The account's login for messages (scrubbed; `?` when absent).
+    pub fn account(&self) -> String {
+        scrub(
+            self.account
+                .as_ref()
+                .and_then(|a| a.login.as_deref())
+                .unwrap_or("?"),
+        )
+    }
+
+    /// The installation's settings page on `web`.
+    pub fn settings_url(&self, web: &str) -> String {
+        let org = self.account.as_ref().is_some_and(Account::is_org)
+            || self.target_type.as_deref() == Some("Organization");
+        let (id, account) = (self.id(), self.account());
+        if org {
+            format!("{web}/organizations/{account}/settings/installations/{id}")
+        } else {
+            format!("{web}/settings/installations/{id}")
+        }
+    }
+
+    pub fn permissions(&self) -> &Permissions {
+        self.permissions.as_ref().unwrap_or(&NO_PERMISSIONS)
+    }
+
+    /// The granted permissions for messages, `name: level`, sorted.
+    pub fn granted(&self) -> Vec<String> {
+        let mut granted: Vec<String> = self
+            .permissions()
+            .0
+            .iter()
+            .map(|(k, v)| format!("{}: {}", scrub(k), scrub(v)))
+            .collect();
+        granted.sort();
+        granted
+    }
+}
+
+/// A 2xx answer whose JSON does not have the shape GitHub documents: nothing can be judged.
+fn unexpected(r: &Resp, what: &str) -> Indeterminate {
+    Indeterminate::new(format!(
+        "{} answered {} with JSON that is not {what}",
+        r.what, r.status
+    ))
+    .help("check gh-hostname: something other than GitHub's API seems to answer there")
+}
+
 /// The installation being judged, for messages.
-pub struct Installation<'a> {
+pub struct InstallationFacts<'a> {
     pub name: &'a str,
     pub id: i64,
     pub slug: &'a str,
@@ -72,10 +213,10 @@ pub struct Installation<'a> {
 /// but the owner has not accepted (`requested`, the app's `permissions`). Missing permissions
 /// Atlantis needs are an error; those only the docs list, a warning. Pure.
 pub fn judge_permissions(
-    i: &Installation,
+    i: &InstallationFacts,
     features: Features,
-    granted: &Value,
-    requested: &Value,
+    granted: &Permissions,
+    requested: &Permissions,
 ) -> Vec<Verdict> {
     // Per severity: (what is missing, labels the app must request, labels it already requests
     // but the installation has not accepted).
@@ -86,7 +227,7 @@ pub fn judge_permissions(
             When::TeamAllowlist => features.team_allowlist,
             When::MergeableBypass => features.mergeable_bypass,
         };
-        let has = granted[key].as_str();
+        let has = granted.level(key);
         if !needed || rank(has) >= rank(Some(level)) {
             continue;
         }
@@ -98,7 +239,7 @@ pub fn judge_permissions(
         let shown = has.map_or("none".to_string(), scrub);
         let g = &mut groups[usize::from(*when == When::Documented)];
         g.0.push(format!("{label}: {level}{why} (has {shown})"));
-        if rank(requested[key].as_str()) >= rank(Some(level)) {
+        if rank(requested.level(key)) >= rank(Some(level)) {
             g.2.push(label);
         } else {
             g.1.push(label);
@@ -273,7 +414,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     };
 
     // 1. The app itself.
-    let mut r = p.http.api(&p.api("app"), auth, HEADERS)?;
+    let r = p.http.api(&p.api("app"), auth, HEADERS)?;
     match r.status {
         200 => {}
         401 => {
@@ -290,15 +431,11 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         }
         s => return Err(Indeterminate::new(format!("{} answered {s}", r.what))),
     }
-    let app = r.json.take().unwrap_or(Value::Null);
-    let slug = app["slug"].as_str().map_or("?".into(), scrub);
-    let owner = app["owner"]["login"].as_str().map_or(String::new(), scrub);
-    let owner_is_org = app["owner"]["type"].as_str() == Some("Organization");
-    let app_settings = if owner_is_org {
-        format!("{web}/organizations/{owner}/settings/apps/{slug}")
-    } else {
-        format!("{web}/settings/apps/{slug}")
+    let Some(app) = r.body::<App>() else {
+        return Err(unexpected(&r, "a GitHub App"));
     };
+    let slug = app.slug();
+    let app_settings = app.settings_url(&web);
     if let Some(v) = judge_slug(&name, p.cfg.str(flags::GH_APP_SLUG), &slug) {
         p.apply([v]);
     }
@@ -306,13 +443,15 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
     // 2. The installation Atlantis will use.
     let configured_id = p.cfg.int(flags::GH_APP_INSTALLATION_ID);
     let inst = if configured_id != 0 {
-        let mut r = p.http.api(
+        let r = p.http.api(
             &p.api(&format!("app/installations/{configured_id}")),
             auth,
             HEADERS,
         )?;
         match r.status {
-            200 => r.json.take().unwrap_or(Value::Null),
+            200 => r
+                .body::<AppInstallation>()
+                .ok_or_else(|| unexpected(&r, "an installation"))?,
             404 => {
                 p.apply([judge_missing_installation(
                     &name,
@@ -342,24 +481,27 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
                 r.what, r.status
             )));
         }
-        let list: Vec<Value> = r.body().unwrap_or_default();
+        let Some(list) = r.body::<Vec<AppInstallation>>() else {
+            return Err(unexpected(&r, "a list of installations"));
+        };
         if let Some(v) = judge_installations(&name, &slug, &web, &list) {
             p.apply([v]);
             return Ok(());
         }
-        list.into_iter().next().unwrap_or(Value::Null)
+        list.into_iter().next().unwrap_or_default()
     };
-    let inst_id = inst["id"].as_i64().unwrap_or(0);
-    let account = scrub(inst["account"]["login"].as_str().unwrap_or("?"));
-    let account_is_org = inst["account"]["type"].as_str() == Some("Organization")
-        || inst["target_type"].as_str() == Some("Organization");
-    let inst_settings = if account_is_org {
-        format!("{web}/organizations/{account}/settings/installations/{inst_id}")
-    } else {
-        format!("{web}/settings/installations/{inst_id}")
+    let inst_id = inst.id();
+    let account = inst.account();
+    let inst_settings = inst.settings_url(&web);
+    let about = InstallationFacts {
+        name: &name,
+        id: inst_id,
+        slug: &slug,
+        account: &account,
+        app_settings: &app_settings,
+        inst_settings: &inst_settings,
     };
-    let suspended = !inst["suspended_at"].is_null();
-    if let Some(v) = judge_suspended(&name, inst_id, &slug, &account, &inst_settings, suspended) {
+    if let Some(v) = judge_suspended(&about, &inst) {
         p.apply([v]);
         return Ok(());
     }
@@ -369,17 +511,9 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
         team_allowlist: p.cfg.is_set(flags::GH_TEAM_ALLOWLIST),
         mergeable_bypass: p.cfg.bool(flags::GH_ALLOW_MERGEABLE_BYPASS_APPLY),
     };
-    let about = Installation {
-        name: &name,
-        id: inst_id,
-        slug: &slug,
-        account: &account,
-        app_settings: &app_settings,
-        inst_settings: &inst_settings,
-    };
-    let verdicts = judge_permissions(&about, features, &inst["permissions"], &app["permissions"]);
+    let verdicts = judge_permissions(&about, features, inst.permissions(), app.permissions());
     p.apply(verdicts);
-    let selection = inst["repository_selection"].as_str().unwrap_or("?");
+    let selection = inst.repository_selection.as_deref().unwrap_or("?");
     if deep {
         deep_check(p, auth, inst_id, &account, &hostname, &inst_settings)?;
     } else if selection == "selected" {
@@ -391,15 +525,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
             format!("check at {inst_settings} that the repositories of the repo-allowlist are selected, or run with --online-app-deep to list them"),
         );
     }
-    let mut granted: Vec<String> = inst["permissions"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{}: {}", scrub(k), scrub(v.as_str().unwrap_or("?"))))
-                .collect()
-        })
-        .unwrap_or_default();
-    granted.sort();
+    let granted = inst.granted();
     p.verified(format!(
         "{} accepted the JWT signed with {} (key {print}): app `{slug}` (id {app_id}), installation {inst_id} on `{account}`, repositories: {selection}; permissions: {}",
         p.name(),
@@ -427,7 +553,12 @@ pub fn judge_slug(name: &str, configured: Option<&str>, slug: &str) -> Option<Ve
 
 /// Judges `GET /app/installations` when `gh-app-installation-id` is not set: Atlantis needs
 /// exactly one installation ("wrong number of installations, expected 1, found N"). Pure.
-pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) -> Option<Verdict> {
+pub fn judge_installations(
+    name: &str,
+    slug: &str,
+    web: &str,
+    list: &[AppInstallation],
+) -> Option<Verdict> {
     if list.len() == 1 {
         return None;
     }
@@ -443,13 +574,7 @@ pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) ->
     } else {
         let accounts: Vec<String> = list
             .iter()
-            .map(|i| {
-                format!(
-                    "`{}` (id {})",
-                    scrub(i["account"]["login"].as_str().unwrap_or("?")),
-                    i["id"].as_i64().unwrap_or(0)
-                )
-            })
+            .map(|i| format!("`{}` (id {})", i.account(), i.id()))
             .collect();
         (
             format!(
@@ -703,20 +828,17 @@ pub fn judge_missing_installation(
     }
 }
 
-/// Judges the installation's `suspended_at` (`suspended`: not null). Pure.
-pub fn judge_suspended(
-    name: &str,
-    inst_id: i64,
-    slug: &str,
-    account: &str,
-    inst_settings: &str,
-    suspended: bool,
-) -> Option<Verdict> {
-    suspended.then(|| Verdict::Rejected {
+/// Judges the installation's `suspended_at` (not null once suspended). Pure.
+pub fn judge_suspended(i: &InstallationFacts, inst: &AppInstallation) -> Option<Verdict> {
+    let (name, id, slug, account) = (i.name, i.id, i.slug, i.account);
+    inst.suspended_at.is_some().then(|| Verdict::Rejected {
         message: format!(
-            "installation {inst_id} of the app `{slug}` on `{account}` is suspended ({name})"
+            "installation {id} of the app `{slug}` on `{account}` is suspended ({name})"
         ),
-        help: format!("an owner of `{account}` can unsuspend it at {inst_settings}"),
+        help: format!(
+            "an owner of `{account}` can unsuspend it at {}",
+            i.inst_settings
+        ),
     })
 }
 
@@ -724,39 +846,92 @@ pub fn judge_suspended(
 mod tests {
     use super::*;
 
-    #[test]
-    fn permissions_are_judged() {
-        let i = Installation {
+    /// Recorded: host-apis.md 2.2, `GET /app` (the app requests everything).
+    const APP: &str = r#"{"id":123456,"slug":"atlantis-acme","node_id":"A_kwDOAAABc84AAeJA","client_id":"Iv23liAbCdEfGhIjKlMn","owner":{"login":"acme","id":1,"type":"Organization","site_admin":false},"name":"Atlantis (acme)","description":"","external_url":"https://atlantis.acme.example","html_url":"https://github.com/apps/atlantis-acme","created_at":"2026-01-05T10:00:00Z","updated_at":"2026-01-05T10:00:00Z","permissions":{"administration":"read","checks":"write","contents":"write","issues":"write","members":"read","metadata":"read","pull_requests":"write","repository_hooks":"write","statuses":"write","actions":"read"},"events":["pull_request","issue_comment","pull_request_review","push"],"installations_count":1}"#;
+
+    /// Recorded: host-apis.md 2.2, `GET /app/installations/{id}` (the installation lacks
+    /// administration, members, actions and repository_hooks).
+    const INSTALLATION: &str = r#"{"id":45678901,"client_id":"Iv23liAbCdEfGhIjKlMn","account":{"login":"acme","id":1,"type":"Organization","site_admin":false},"repository_selection":"selected","access_tokens_url":"https://api.github.com/app/installations/45678901/access_tokens","repositories_url":"https://api.github.com/installation/repositories","html_url":"https://github.com/organizations/acme/settings/installations/45678901","app_id":123456,"app_slug":"atlantis-acme","target_id":1,"target_type":"Organization","permissions":{"checks":"write","contents":"write","issues":"write","metadata":"read","pull_requests":"write","statuses":"write"},"events":["pull_request","issue_comment"],"created_at":"2026-01-05T10:05:00Z","updated_at":"2026-01-05T10:05:00Z","single_file_name":null,"has_multiple_single_files":false,"single_file_paths":[],"suspended_by":null,"suspended_at":null}"#;
+
+    fn facts() -> InstallationFacts<'static> {
+        InstallationFacts {
             name: "GitHub (App) at https://ghe",
             id: 45678901,
             slug: "atlantis-acme",
             account: "acme",
             app_settings: "https://ghe/organizations/acme/settings/apps/atlantis-acme",
             inst_settings: "https://ghe/organizations/acme/settings/installations/45678901",
-        };
-        // Recorded: host-apis.md 2.2 (the app requests everything; the installation lacks
-        // administration, members, actions and repository_hooks).
-        let app: Value = serde_json::from_str(r#"{"administration":"read","checks":"write","contents":"write","issues":"write","members":"read","metadata":"read","pull_requests":"write","repository_hooks":"write","statuses":"write","actions":"read"}"#).unwrap();
-        let inst: Value = serde_json::from_str(r#"{"checks":"write","contents":"write","issues":"write","metadata":"read","pull_requests":"write","statuses":"write"}"#).unwrap();
-        let v = judge_permissions(&i, Features::default(), &inst, &app);
+        }
+    }
+
+    #[test]
+    fn app_and_installation_answers_are_read() {
+        let app: App = serde_json::from_str(APP).unwrap();
+        assert_eq!(app.slug(), "atlantis-acme");
+        assert_eq!(
+            app.settings_url("https://github.com"),
+            "https://github.com/organizations/acme/settings/apps/atlantis-acme"
+        );
+        let inst: AppInstallation = serde_json::from_str(INSTALLATION).unwrap();
+        assert_eq!((inst.id(), inst.account().as_str()), (45678901, "acme"));
+        assert_eq!(inst.repository_selection.as_deref(), Some("selected"));
+        assert_eq!(
+            inst.settings_url("https://github.com"),
+            "https://github.com/organizations/acme/settings/installations/45678901"
+        );
+        assert_eq!(
+            inst.granted().join(", "),
+            "checks: write, contents: write, issues: write, metadata: read, pull_requests: write, statuses: write"
+        );
+        // A user's app and installation; an answer without the optional parts.
+        let app: App = serde_json::from_str(
+            r#"{"id":7,"slug":"my-atlantis","owner":{"login":"octocat","type":"User"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            app.settings_url("https://github.com"),
+            "https://github.com/settings/apps/my-atlantis"
+        );
+        assert!(app.permissions().0.is_empty());
+        let bare: AppInstallation = serde_json::from_str(r#"{"id":9}"#).unwrap();
+        assert_eq!(
+            bare.settings_url("https://github.com"),
+            "https://github.com/settings/installations/9"
+        );
+        assert_eq!(bare.account(), "?");
+        assert!(bare.granted().is_empty());
+        // Something else: no typed answer (the probe is indeterminate), never a panic.
+        assert!(serde_json::from_str::<App>(r#"["not","an","app"]"#).is_err());
+        assert!(serde_json::from_str::<AppInstallation>(r#"{"id":"45678901"}"#).is_err());
+        assert!(serde_json::from_str::<Vec<AppInstallation>>(r#"{"id":1}"#).is_err());
+    }
+
+    #[test]
+    fn permissions_are_judged() {
+        let i = facts();
+        let app: App = serde_json::from_str(APP).unwrap();
+        let inst: AppInstallation = serde_json::from_str(INSTALLATION).unwrap();
+        let (app, inst) = (app.permissions(), inst.permissions());
+        let v = judge_permissions(&i, Features::default(), inst, app);
         let [Verdict::Doubtful { message, help }] = v.as_slice() else {
             panic!("{v:?}")
         };
         assert!(message.contains("lacks permissions the Atlantis docs list: Administration: read (has none), Webhooks: write (has none)"), "{message}");
         assert!(help.starts_with("the app already requests Administration, Webhooks, but the installation owner has not accepted"), "{help}");
+        let requests_nothing: App = serde_json::from_str(r#"{"slug":"atlantis-acme"}"#).unwrap();
         let v = judge_permissions(
             &i,
             Features {
                 team_allowlist: true,
                 mergeable_bypass: false,
             },
-            &inst,
-            &serde_json::json!({}),
+            inst,
+            requests_nothing.permissions(),
         );
         assert!(
             matches!(&v[0], Verdict::Insufficient { message, help } if message.contains("Members (organisation): read (for gh-team-allowlist) (has none)") && help.starts_with("add Members (organisation) to the app's permissions"))
         );
-        assert!(judge_permissions(&i, Features::default(), &app, &app).is_empty());
+        assert!(judge_permissions(&i, Features::default(), app, app).is_empty());
     }
 
     #[test]
@@ -774,7 +949,7 @@ mod tests {
             })
         ));
         // Recorded: host-apis.md 2.2.
-        let one: Vec<Value> = serde_json::from_str(r#"[{"id":45678901,"app_id":123456,"account":{"login":"acme","id":1,"type":"Organization"},"repository_selection":"selected"}]"#).unwrap();
+        let one: Vec<AppInstallation> = serde_json::from_str(&format!("[{INSTALLATION}]")).unwrap();
         assert_eq!(
             judge_installations("GH", "atlantis-acme", "https://github.com", &one),
             None
@@ -783,7 +958,7 @@ mod tests {
         assert!(
             matches!(&v, Verdict::Misconfigured { message, .. } if message.contains("found 0"))
         );
-        let two: Vec<Value> = serde_json::from_str(
+        let two: Vec<AppInstallation> = serde_json::from_str(
             r#"[{"id":1,"account":{"login":"acme"}},{"id":2,"account":{"login":"acme-labs"}}]"#,
         )
         .unwrap();
@@ -795,9 +970,13 @@ mod tests {
 
     /// The fetch step's view of a recorded 401 body and `Date` header.
     fn refusal(body: &str, date: Option<&str>) -> JwtRefusal {
-        let json: Value = serde_json::from_str(body).unwrap();
+        #[derive(Deserialize)]
+        struct Refused {
+            message: Option<String>,
+        }
+        let body: Refused = serde_json::from_str(body).unwrap();
         JwtRefusal {
-            message: json["message"].as_str().map(str::to_string),
+            message: body.message,
             server_now: date.and_then(crate::online::http::parse_http_date),
         }
     }
@@ -888,30 +1067,32 @@ mod tests {
             if message == "gh-app-installation-id 999 is not an installation of the app `atlantis-acme` (GH)"
             && help.ends_with("listed at https://github.com/organizations/acme/settings/apps/atlantis-acme/installations"))
         );
-        let inst: Value = serde_json::from_str(r#"{"id":45678901,"account":{"login":"acme"},"suspended_at":"2026-11-01T10:00:00Z","suspended_by":{"login":"owner"}}"#).unwrap();
-        let settings = "https://github.com/organizations/acme/settings/installations/45678901";
-        let judge = |inst: &Value| {
-            judge_suspended(
-                "GH",
-                45678901,
-                "atlantis-acme",
-                "acme",
-                settings,
-                !inst["suspended_at"].is_null(),
-            )
+        // Recorded: an installation suspended by its owner.
+        let suspended = INSTALLATION.replace(
+            r#""suspended_by":null,"suspended_at":null"#,
+            r#""suspended_by":{"login":"owner","id":2,"type":"User"},"suspended_at":"2026-11-01T10:00:00Z""#,
+        );
+        let inst: AppInstallation = serde_json::from_str(&suspended).unwrap();
+        let i = InstallationFacts {
+            name: "GH",
+            ..facts()
         };
         assert!(
-            matches!(judge(&inst), Some(Verdict::Rejected { message, .. })
-            if message == "installation 45678901 of the app `atlantis-acme` on `acme` is suspended (GH)")
+            matches!(judge_suspended(&i, &inst), Some(Verdict::Rejected { message, help })
+            if message == "installation 45678901 of the app `atlantis-acme` on `acme` is suspended (GH)"
+            && help == "an owner of `acme` can unsuspend it at https://ghe/organizations/acme/settings/installations/45678901")
         );
-        let active: Value = serde_json::from_str(r#"{"id":45678901,"suspended_at":null}"#).unwrap();
-        assert_eq!(judge(&active), None);
+        let active: AppInstallation = serde_json::from_str(INSTALLATION).unwrap();
+        assert_eq!(judge_suspended(&i, &active), None);
+        let without: AppInstallation = serde_json::from_str(r#"{"id":45678901}"#).unwrap();
+        assert_eq!(judge_suspended(&i, &without), None);
     }
 
     #[test]
     fn coverage_is_judged() {
+        // Recorded: host-apis.md 2.2, `GET /installation/repositories` with the minted token.
         let listed: InstallationRepos = serde_json::from_str(
-            r#"{"total_count":2,"repositories":[{"full_name":"acme/infra"},{"full_name":"acme/docs"}]}"#,
+            r#"{"total_count":2,"repository_selection":"selected","repositories":[{"id":1296269,"node_id":"R_kgDOABPHjQ","name":"infra","full_name":"acme/infra","private":true,"owner":{"login":"acme","id":1,"type":"Organization"},"html_url":"https://github.com/acme/infra","default_branch":"main","permissions":{"admin":false,"maintain":false,"push":false,"triage":false,"pull":true}},{"id":1296270,"name":"docs","full_name":"acme/docs","private":false,"owner":{"login":"acme","id":1,"type":"Organization"}}]}"#,
         )
         .unwrap();
         let judge = |wanted: &[&str], listed: &InstallationRepos| {
@@ -936,5 +1117,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(judge(&["acme/secret"], &partial), None);
+    }
+
+    #[test]
+    fn minted_token_is_read() {
+        // Recorded: host-apis.md 2.2, `POST /app/installations/{id}/access_tokens` (201).
+        // The token is built at run time, as a host mints it.
+        let sent = format!("ghs_{}", "MintedByTheFakeHost0".repeat(2));
+        let body = format!(
+            r#"{{"token":"{sent}","expires_at":"2026-11-30T20:00:00Z","permissions":{{"metadata":"read"}},"repository_selection":"selected"}}"#
+        );
+        let mut minted: Minted = serde_json::from_str(&body).unwrap();
+        let token = Zeroizing::new(std::mem::take(&mut minted.token));
+        assert_eq!(*token, sent);
+        // A refusal has no token: no typed answer.
+        assert!(
+            serde_json::from_str::<Minted>(r#"{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest","status":"403"}"#).is_err()
+        );
     }
 }
