@@ -944,6 +944,28 @@ fn github_app_clock_skew() {
     );
 }
 
+#[test]
+fn github_app_answer_of_another_shape_is_indeterminate() {
+    // A 200 whose JSON is not an installation list (a proxy's, say): nothing is claimed about
+    // the installations, and nothing panics.
+    let server = start(github_app(r#"{"installations":[]}"#.into()));
+    let run = lint(
+        &app_config(&key_file(&app_keys().0.pkcs1_pem)),
+        Some(&server),
+        TRUST_GHE,
+    );
+    assert_no_key_leak(&run);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let msg = run.message("probe-indeterminate");
+    assert!(
+        msg.contains(
+            "/api/v3/app/installations answered 200 with JSON that is not a list of installations"
+        ),
+        "{msg}"
+    );
+    assert!(run.rule("credential-insufficient").is_empty());
+}
+
 // ---------------------------------------------------------------- Gitea, Bitbucket, Azure DevOps
 
 fn gitea_token() -> String {
