@@ -325,10 +325,18 @@ fn read_core(
             });
         } else if arg.starts_with('-') && arg.len() > 1 {
             // Show only the flag-shaped part: whatever follows `=` (or a word that is no flag
-            // at all, such as a pasted key) may be a secret.
-            let hidden_from = match (flag_name(arg), arg.find('=')) {
+            // at all, such as a pasted key) may be a secret, and so may whatever follows a
+            // flag name a value was glued to (`-gh-token$TOKEN`), or a name that is a pasted
+            // credential, as with `--`.
+            let name = flag_name(arg);
+            let hidden_from = match (name, arg.find('=')) {
                 (Some(_), Some(eq)) => Some(eq + 1),
-                (Some(_), None) => None,
+                (Some(n), None) if flags::lookup(n).is_some() => None,
+                (Some(n), None) => match glued_flag(n) {
+                    Some(f) => Some(1 + f.name.len()),
+                    None if value_looks_secret(n) => Some(1),
+                    None => None,
+                },
                 (None, _) => Some(0),
             };
             if let Some(from) = hidden_from {
@@ -336,7 +344,7 @@ fn read_core(
             }
             issues.push(ArgvIssue::Malformed {
                 index: i,
-                name: flag_name(arg).map(str::to_string),
+                name: name.map(shown_name),
                 location,
             });
             last_bare_bool = None;

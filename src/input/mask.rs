@@ -121,6 +121,36 @@ pub fn segment_spans(segment: &str) -> Option<Span> {
     None
 }
 
+/// A key or variable name that glues a value to a secret name (`gh-token=S`, `gh-token:S`,
+/// `"gh-token: S"`, `ATLANTIS_GH_TOKEN=S`): the span, in `key`, of the glued value, which is as
+/// secret as a value of that name.
+pub fn glued_secret(key: &str) -> Option<Span> {
+    if !key.contains([':', '=']) {
+        return None;
+    }
+    segment_spans(key)
+}
+
+/// `key` as it may be shown: a glued secret (see [`glued_secret`]) replaced by `<redacted>`.
+pub fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
+    match glued_secret(key) {
+        Some(s) => format!("{}<redacted>{}", &key[..s.start], &key[s.end..]).into(),
+        None => key.into(),
+    }
+}
+
+/// Where the glued secret of `key` (see [`glued_secret`]), written at `span` of `text`, stands
+/// in `text`: at its own bytes when the key is written there as is (plain, or quoted without
+/// escapes), else the whole written key.
+pub fn glued_secret_span(text: &str, span: Span, key: &str) -> Option<Span> {
+    let glued = glued_secret(key)?;
+    let written = text.get(span.start..span.end).unwrap_or("");
+    Some(match written.find(key) {
+        Some(at) => Span::new(span.start + at + glued.start, span.start + at + glued.end),
+        None => span,
+    })
+}
+
 /// `NAME value`: the span of `value` when `NAME` (the first word) names a secret.
 fn spaced_value(line: &str) -> Option<Span> {
     let body = line.trim_end_matches('\r');
