@@ -91,6 +91,11 @@ fn is_name_byte(b: u8) -> bool {
 /// Spans (relative to `segment`) to mask in one piece of one line: everything after the first
 /// `:` or `=` that follows a secret name, up to the end of the segment (trailing `\r` excluded).
 pub fn segment_spans(segment: &str) -> Option<Span> {
+    segment_spans_by(segment, &name_is_secret)
+}
+
+/// [`segment_spans`] with `secret` judging the names.
+fn segment_spans_by(segment: &str, secret: &dyn Fn(&str) -> bool) -> Option<Span> {
     let bytes = segment.as_bytes();
     let end = segment.trim_end_matches(['\r', '\n']).len();
     for (i, &b) in bytes.iter().enumerate().take(end) {
@@ -106,7 +111,7 @@ pub fn segment_spans(segment: &str) -> Option<Span> {
         while j > 0 && is_name_byte(bytes[j - 1]) {
             j -= 1;
         }
-        if j < name_end && name_is_secret(&segment[j..name_end]) {
+        if j < name_end && secret(&segment[j..name_end]) {
             // Keep the spacing and an opening quote visible: `gh-token: "****`.
             let mut start = i + 1;
             while start < end && matches!(bytes[start], b' ' | b'\t') {
@@ -149,6 +154,59 @@ pub fn glued_secret_span(text: &str, span: Span, key: &str) -> Option<Span> {
         Some(at) => Span::new(span.start + at + glued.start, span.start + at + glued.end),
         None => span,
     })
+}
+
+/// Credentials in a command line, wherever they stand in `segment` (spans relative to it): the
+/// password of `-u USER:PASSWORD`, `--user USER:PASSWORD` or `--user=USER:PASSWORD` (curl,
+/// wget), and the word after a flag whose name names a secret (`--password VALUE`, `--token
+/// VALUE`; `--token=VALUE` is a [`segment_spans`] shape).
+pub fn command_spans(segment: &str) -> Vec<Span> {
+    let body = segment.trim_end_matches(['\r', '\n']);
+    let mut words = Vec::new();
+    let mut at = 0;
+    for word in body.split([' ', '\t', '\n', '\r']) {
+        if !word.is_empty() {
+            words.push((at, word));
+        }
+        at += word.len() + 1;
+    }
+    let mut spans = Vec::new();
+    // The password part of `USER:PASSWORD` written at `start`.
+    let password = |start: usize, text: &str| -> Option<Span> {
+        let colon = text.find(':')?;
+        (colon + 1 < text.len()).then(|| Span::new(start + colon + 1, start + text.len()))
+    };
+    for (i, &(start, word)) in words.iter().enumerate() {
+        let bare = word.trim_start_matches(['"', '\'']);
+        let next = words.get(i + 1);
+        if matches!(bare, "-u" | "--user" | "--proxy-user" | "-U") {
+            if let Some(&(s, w)) = next {
+                spans.extend(password(s, w));
+            }
+            continue;
+        }
+        let glued = ["--user=", "--proxy-user="]
+            .iter()
+            .find_map(|p| bare.strip_prefix(p))
+            .or_else(|| {
+                bare.strip_prefix("-u")
+                    .filter(|r| !r.is_empty() && !r.contains('='))
+            });
+        if let Some(rest) = glued {
+            spans.extend(password(start + word.len() - rest.len(), rest));
+            continue;
+        }
+        let Some(name) = bare.strip_prefix('-') else {
+            continue;
+        };
+        if name.contains(['=', ':']) || !name_is_secret(name) {
+            continue;
+        }
+        if let Some(&(s, w)) = next.filter(|(_, w)| !w.starts_with('-')) {
+            spans.push(Span::new(s, s + w.len()));
+        }
+    }
+    spans
 }
 
 /// `NAME value`: the span of `value` when `NAME` (the first word) names a secret.
@@ -195,6 +253,20 @@ fn comment_start(line: &str) -> Option<usize> {
 /// closing one, every line up to the closing quote (to the end of the text if there is none).
 /// Otherwise only comments are read.
 pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
+    line_spans_by(text, whole_lines, &name_is_secret)
+}
+
+/// [`line_spans`] of a repo config (`repos.yaml`, `atlantis.yaml`) that does not parse: an env
+/// step's `value` is masked too, whatever its `name` (which may stand on another line, after
+/// it, or be lost in the syntax error).
+pub fn repo_config_line_spans(text: &str) -> Vec<Span> {
+    line_spans_by(text, true, &|n| {
+        n.trim_matches(['"', '\'']) == "value" || name_is_secret(n)
+    })
+}
+
+/// [`line_spans`] with `secret` judging the names.
+fn line_spans_by(text: &str, whole_lines: bool, secret: &dyn Fn(&str) -> bool) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut offset = 0;
     // The masked value that may go on: (indentation of its key, open quote if any).
@@ -235,7 +307,14 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
             comment_start(line)
         };
         let Some(from) = from else { continue };
-        let found = segment_spans(&line[from..]).or_else(|| {
+        // `curl -u bot:PASSWORD`, `--password VALUE`: wherever they stand on the line.
+        for s in command_spans(&line[from..]) {
+            spans.push(Span::new(
+                line_start + from + s.start,
+                line_start + from + s.end,
+            ));
+        }
+        let found = segment_spans_by(&line[from..], secret).or_else(|| {
             // `gh-token ghp_...` (a forgotten `:` or `=`), in a file whose structure is unknown.
             whole_lines.then(|| spaced_value(&line[from..])).flatten()
         });
@@ -259,7 +338,7 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
                 .trim_end()
                 .strip_suffix(':')
                 .map(str::trim);
-            if key.is_some_and(|k| name_is_secret(k.trim_start_matches("- "))) {
+            if key.is_some_and(|k| secret(k.trim_start_matches("- "))) {
                 open = Some((indent, None));
             }
         }
@@ -267,7 +346,7 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
         if whole_lines {
             if let Some(c) = comment_start(&line[from..]).filter(|&c| c > 0) {
                 let c = from + c;
-                if let Some(s) = segment_spans(&line[c..]) {
+                if let Some(s) = segment_spans_by(&line[c..], secret) {
                     spans.push(Span::new(line_start + c + s.start, line_start + c + s.end));
                 }
             }
