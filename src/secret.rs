@@ -527,6 +527,74 @@ mod tests {
     }
 
     #[test]
+    fn short_secret_words_count_as_whole_words_only() {
+        for name in [
+            "pw",
+            "gh-pw",
+            "bitbucket-pw",
+            "gh-tok",
+            "gh_tok",
+            "hmac",
+            "salt",
+            "webhook-sig",
+            "ATLANTIS_GH_PW",
+            "ATLANTIS_REDIS_PW",
+            "ATLANTIS_GH_HMAC",
+            "ghPw",
+            "HMACKey",
+            "redis-pwd",
+        ] {
+            assert!(name_suggests_secret(name), "{name}");
+        }
+        for name in [
+            "upward",
+            "stoke",
+            "tokenizer-mode",
+            "design",
+            "signal",
+            "saltstack-version",
+            "hmacs",
+            "gh-user",
+            "path",
+            "pattern",
+        ] {
+            // `tokenizer` holds `token`: a substring word, as before.
+            assert_eq!(name_suggests_secret(name), name.contains("token"), "{name}");
+        }
+    }
+
+    #[test]
+    fn url_passwords_are_masked_and_the_rest_of_the_url_is_not() {
+        let masked = |t: &str| mask_token_shapes(t.to_string());
+        assert_eq!(
+            masked("atlantis-url: https://bot:hunter2hunter2@host/x"),
+            "atlantis-url: https://bot:**************@host/x"
+        );
+        assert_eq!(
+            masked("redis-host: redis://:hunter2@redis:6379"),
+            "redis-host: redis://:*******@redis:6379"
+        );
+        assert_eq!(
+            masked("\"url\": \"https://aZ3kP9qLmX2vB7nR4tY8wE1c@github.com\""),
+            "\"url\": \"https://************************@github.com\""
+        );
+        for plain in [
+            "https://git@github.com/acme/x",
+            "https://host:8080/path",
+            "ssh://git@host:22/x",
+            "https://x:$(ATLANTIS_GH_TOKEN)@$(HOST)/",
+            "https://x:${TOKEN}@host",
+            "mailto:bob@example.com",
+        ] {
+            assert_eq!(masked(plain), plain);
+        }
+        // Masking a masked text again changes nothing, and a long run of `://` stays linear.
+        let once = masked("a https://u:p@h b");
+        assert_eq!(masked(&once), once);
+        assert!(token_like_spans(&"a://".repeat(100_000)).is_empty());
+    }
+
+    #[test]
     fn enum_names_are_no_secrets() {
         assert!(!value_looks_secret("ImplementationSpecific"));
         assert!(!value_looks_secret("PreferDualStackNetworking"));

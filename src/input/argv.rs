@@ -467,6 +467,26 @@ mod tests {
     }
 
     #[test]
+    fn a_value_glued_to_a_single_dash_flag_is_cut_off() {
+        let (src, _, issues) = read(
+            0,
+            &args(&["-gh-tokenhunter2hunter2", "-gh-user", "-aZ3kP9qLmX2vB7nR4tY8wE1c"]),
+        );
+        assert_eq!(
+            src.masked(),
+            "-gh-token************** -gh-user -************************"
+        );
+        let names: Vec<_> = issues
+            .iter()
+            .filter_map(|i| match i {
+                ArgvIssue::Malformed { name, .. } => name.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["gh-token…", "gh-user", "<redacted>"]);
+    }
+
+    #[test]
     fn missing_value_and_quoting() {
         let (src, settings, _) = read(0, &args(&["--repo-allowlist", "a/*, b/*", "--gh-user"]));
         let o = &settings[0].origin;

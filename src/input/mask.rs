@@ -444,6 +444,58 @@ mod tests {
     }
 
     #[test]
+    fn credentials_in_commands() {
+        let pieces = |t: &str| -> Vec<String> {
+            command_spans(t)
+                .into_iter()
+                .map(|s| t[s.start..s.end].to_string())
+                .collect()
+        };
+        assert_eq!(pieces("curl -u bot:pw1 https://x"), ["pw1"]);
+        assert_eq!(pieces("curl --user 'bot:pw2' x"), ["pw2'"]);
+        assert_eq!(pieces("curl --user=bot:pw3 -ubot:pw4 x"), ["pw3", "pw4"]);
+        assert_eq!(pieces("login --password pw5 --token pw6 --user bob"), ["pw5", "pw6"]);
+        assert!(pieces("terraform plan -u x -var region=eu --gh-user bob").is_empty());
+        assert!(pieces("cmd --gh-token-file /run/x").is_empty());
+    }
+
+    #[test]
+    fn values_glued_into_names() {
+        for (key, shown) in [
+            ("gh-token=abc", "gh-token=<redacted>"),
+            ("gh-token:abc", "gh-token:<redacted>"),
+            ("gh-token: abc", "gh-token: <redacted>"),
+            ("ATLANTIS_GH_TOKEN=abc", "ATLANTIS_GH_TOKEN=<redacted>"),
+            ("gh-user=abc", "gh-user=abc"),
+            ("gh-tokn", "gh-tokn"),
+        ] {
+            assert_eq!(shown_key(key), shown, "{key}");
+        }
+        let text = "x: 1\n\"gh-token: abc\": 1\n";
+        let span = Span::new(5, 20);
+        assert_eq!(
+            glued_secret_span(text, span, "gh-token: abc"),
+            Some(Span::new(16, 19))
+        );
+    }
+
+    #[test]
+    fn env_values_of_broken_repo_configs() {
+        // An unclosed quote runs on to the end of the file: it comes last here.
+        let t = "steps:\n- env:\n    value: def\n    name: X\n- run: curl -u bot:ghi x\n  bad: [\n- env: {name: TF_TOKEN, value: \"abc}\n";
+        let mut b = t.as_bytes().to_vec();
+        for s in repo_config_line_spans(t) {
+            for x in &mut b[s.start..s.end] {
+                *x = b'*';
+            }
+        }
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "steps:\n- env:\n    value: ***\n    name: X\n- run: curl -u bot:*** x\n  bad: [\n- env: {name: TF_TOKEN, value: \"****\n"
+        );
+    }
+
+    #[test]
     fn names() {
         assert!(name_is_secret("gh-token"));
         assert!(name_is_secret("GH_TOKEN"));
