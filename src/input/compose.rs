@@ -592,6 +592,17 @@ impl ServiceReader<'_> {
         value_span: Span,
         how: &str,
     ) {
+        // `"ATLANTIS_GH_TOKEN=…": x`: the glued value is never shown.
+        let (name, glued) =
+            super::mask::hide_glued(&self.sources.get(source).text, key_span, name);
+        let name = name.as_str();
+        if let Some(g) = glued {
+            if source == self.id {
+                self.secret_spans.push(g);
+            } else {
+                self.sources.get_mut(source).add_secret(g);
+            }
+        }
         let secret = is_secret_name(name);
         if secret && !value_span.is_empty() {
             if source == self.id {
@@ -990,8 +1001,11 @@ impl ServiceReader<'_> {
 
     /// `KEY` or `KEY:` alone: the variable of the shell that runs `docker compose`.
     fn pass_through(&mut self, name: &str, key_span: Span) {
-        let value = Interpolated::Unknown(name.to_string());
+        // `ATLANTIS_GH_TOKEN:…` (a `:` for `=`): only the name is quoted (`define` masks the rest).
+        let shown = super::mask::shown_key(name);
+        let value = Interpolated::Unknown(shown.to_string());
         if name.starts_with("ATLANTIS_") {
+            let name = shown.as_ref();
             let location = self.here(key_span, "environment");
             self.issue(
                 FormIssue::new(

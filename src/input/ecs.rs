@@ -166,7 +166,7 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
         let Some(name_v) = field(e, "name") else {
             continue;
         };
-        let Some(name) = text(Some(name_v)).map(str::to_string) else {
+        let Some(name) = shown_name(input, name_v) else {
             continue;
         };
         let value_v = field(e, "value");
@@ -214,7 +214,7 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
         let Some(name_v) = field(s, "name") else {
             continue;
         };
-        let Some(name) = text(Some(name_v)).map(str::to_string) else {
+        let Some(name) = shown_name(input, name_v) else {
             continue;
         };
         let from = field(s, "valueFrom");
@@ -318,6 +318,18 @@ pub fn container_image(c: &Val) -> Option<DeployedImage> {
         }),
         _ => None,
     }
+}
+
+/// The variable name a `name` field holds, as it may be shown: a value glued to it
+/// (`ATLANTIS_GH_TOKEN=…`) is masked in the source and never quoted.
+fn shown_name(input: &mut ReadInput, name_v: &Val) -> Option<String> {
+    let name = text(Some(name_v))?;
+    let source = input.sources.get_mut(name_v.src);
+    let (shown, glued) = super::mask::hide_glued(&source.text, content(name_v), name);
+    if let Some(g) = glued {
+        source.add_secret(g);
+    }
+    Some(shown)
 }
 
 fn env_setting(

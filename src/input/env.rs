@@ -165,8 +165,19 @@ pub fn read_file(
                         .unwrap_or(trimmed)
                         .trim_start();
                     let name = words.split([' ', '\t']).next().unwrap_or_default();
-                    let name_end = line_start + line.len() - words.len() + name.len();
-                    if env_is_secret(name) && name_end < line_start + line.len() {
+                    let name_start = line_start + line.len() - words.len();
+                    let name_end = name_start + name.len();
+                    // `ATLANTIS_GH_TOKEN:ghp_...`: the part glued to the name is masked too.
+                    let (shown, glued) = crate::input::mask::hide_glued(
+                        &source.text,
+                        Span::new(name_start, name_end),
+                        name,
+                    );
+                    let name_end = glued.map_or(name_end, |g| g.start);
+                    let name = shown;
+                    if (env_is_secret(&name) || glued.is_some())
+                        && name_end < line_start + line.len()
+                    {
                         secret_spans.push(Span::new(name_end, line_start + line.len()));
                     }
                     issues.push(EnvFileIssue {

@@ -543,8 +543,9 @@ impl ContainerReader<'_> {
     fn env(&mut self, list: &[NodeId]) {
         // name -> (name span, the value as a user would recognise it, if it may be shown)
         let mut seen: HashMap<String, (Span, Option<String>)> = HashMap::new();
+        let docs = self.docs;
         for &entry in list {
-            let doc = self.doc();
+            let doc = &docs[self.d];
             let Some(name_node) = get(doc, entry, "name") else {
                 let location = self.at(span(doc, entry), "env");
                 self.issue(
@@ -559,8 +560,14 @@ impl ContainerReader<'_> {
                 );
                 continue;
             };
-            let name = text(doc, Some(name_node)).unwrap_or("").to_string();
             let key_span = span(doc, name_node);
+            // `name: ATLANTIS_GH_TOKEN=…`: the glued value is never shown.
+            let (name, glued) = super::mask::hide_glued(
+                &self.source.text,
+                key_span,
+                text(doc, Some(name_node)).unwrap_or(""),
+            );
+            self.secret_spans.extend(glued);
             let secret = is_secret_name(&name);
             let value_node = get(doc, entry, "value");
             let value_from = get(doc, entry, "valueFrom");

@@ -133,13 +133,25 @@ pub fn glued_secret(key: &str) -> Option<Span> {
     if !key.contains([':', '=']) {
         return None;
     }
-    segment_spans(key)
+    // A name shown once already (`gh-token=<redacted>`) holds nothing more to hide.
+    segment_spans(key).filter(|s| &key[s.start..s.end] != REDACTED)
+}
+
+const REDACTED: &str = "<redacted>";
+
+/// A name read at `span` of `text` as it may be shown (see [`shown_key`]), and the span of
+/// `text` to mask when a value is glued to it.
+pub fn hide_glued(text: &str, span: Span, name: &str) -> (String, Option<Span>) {
+    (
+        shown_key(name).into_owned(),
+        glued_secret_span(text, span, name),
+    )
 }
 
 /// `key` as it may be shown: a glued secret (see [`glued_secret`]) replaced by `<redacted>`.
 pub fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
     match glued_secret(key) {
-        Some(s) => format!("{}<redacted>{}", &key[..s.start], &key[s.end..]).into(),
+        Some(s) => format!("{}{REDACTED}{}", &key[..s.start], &key[s.end..]).into(),
         None => key.into(),
     }
 }
@@ -468,6 +480,7 @@ mod tests {
             ("ATLANTIS_GH_TOKEN=abc", "ATLANTIS_GH_TOKEN=<redacted>"),
             ("gh-user=abc", "gh-user=abc"),
             ("gh-tokn", "gh-tokn"),
+            ("gh-token=<redacted>", "gh-token=<redacted>"),
         ] {
             assert_eq!(shown_key(key), shown, "{key}");
         }
