@@ -589,7 +589,8 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         dir,
         "shapes.env",
         format!(
-            "ATLANTIS_GH_USER=atlantis-bot\n{}\nATLANTIS_GH_PW={}\nATLANTIS_GH_TOK={}\nATLANTIS_WEB_PW={}\nATLANTIS_REDIS_PW={}\nATLANTIS_GH_HMAC={}\nATLANTIS_ATLANTIS_URL=https://bot:{}@atlantis.example.com\nATLANTIS_PORT=abc\n",
+            "ATLANTIS_GH_USER=atlantis-bot\n{}\nATLANTIS_GH_PW={}\nATLANTIS_GH_TOK={}\nATLANTIS_WEB_PW={}\nATLANTIS_REDIS_PW={}\nATLANTIS_GH_HMAC={}\nATLANTIS_ATLANTIS_URL=https://bot:{}@atlantis.example.com\nATLANTIS_GH_TOKEN:{}\nATLANTIS_PORT=abc\n",
+            m.plain(),
             m.plain(),
             m.plain(),
             m.plain(),
@@ -611,8 +612,10 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "kubernetes-shapes",
         "shapes-manifest.yaml",
         format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          args: [server, --gh-user=atlantis-bot, -gh-token{}, --gh-tok={}, --gh-pw={}]\n          env:\n            - name: ATLANTIS_GH_PW\n              value: {}\n            - name: \"ATLANTIS_GH_TOKEN={}\"\n            - name: ATLANTIS_REDIS_HOST\n              value: redis://:{}@redis\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          args: [server, --gh-user=atlantis-bot, -gh-token{}, --gh-tok={}, --gh-pw={}]\n          env:\n            - name: ATLANTIS_GH_PW\n              value: {}\n            - name: \"ATLANTIS_GH_TOKEN={}\"\n            - name: ATLANTIS_REDIS_HOST\n              value: redis://:{}@redis\n            - name: ATLANTIS_GH_TOKEN:{}\n            - name: ATLANTIS_GH_TOKEN:{}\n              value: x\n",
             m.next(),
+            m.plain(),
+            m.plain(),
             m.plain(),
             m.plain(),
             m.plain(),
@@ -625,10 +628,12 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "compose-shapes",
         "shapes-compose.yml",
         format!(
-            "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    environment:\n      ATLANTIS_GH_PW: {}\n      ATLANTIS_GH_TOK: {}\n    command: [server, --gh-user=atlantis-bot, -gh-token{}, --gh-tok={}, --gh-pw={}]\n",
+            "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    environment:\n      ATLANTIS_GH_PW: {}\n      ATLANTIS_GH_TOK: {}\n    command: [server, --gh-user=atlantis-bot, -gh-token{}, --gh-tok={}, --gh-pw={}]\n  atlantis2:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    environment:\n      - ATLANTIS_GH_USER=atlantis-bot\n      - ATLANTIS_GH_TOKEN:{}\n      - ATLANTIS_GH_TOKEN:{}\n",
             m.plain(),
             m.plain(),
             m.next(),
+            m.plain(),
+            m.plain(),
             m.plain(),
             m.plain()
         ),
@@ -638,7 +643,9 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "terraform-shapes",
         "shapes.tf",
         format!(
-            "module \"atlantis\" {{\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis = {{\n    environment = [\n      {{ name = \"ATLANTIS_GH_USER\", value = \"atlantis-bot\" }},\n      {{ name = \"ATLANTIS_GH_PW\", value = \"{}\" }},\n    ]\n    command = [\"server\", \"-gh-token{}\", \"--gh-tok={}\"]\n  }}\n}}\n",
+            "module \"atlantis\" {{\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis = {{\n    environment = [\n      {{ name = \"ATLANTIS_GH_USER\", value = \"atlantis-bot\" }},\n      {{ name = \"ATLANTIS_GH_PW\", value = \"{}\" }},\n      {{ name = \"ATLANTIS_GH_TOKEN={}\", value = \"x\" }},\n    ]\n    secrets = [{{ name = \"ATLANTIS_GH_TOKEN={}\", valueFrom = \"arn:aws:ssm:x\" }}]\n    command = [\"server\", \"-gh-token{}\", \"--gh-tok={}\"]\n  }}\n}}\n",
+            m.plain(),
+            m.plain(),
             m.plain(),
             m.next(),
             m.plain()

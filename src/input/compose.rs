@@ -593,6 +593,8 @@ impl ServiceReader<'_> {
         how: &str,
     ) {
         // `"ATLANTIS_GH_TOKEN=…": x`: the glued value is never shown.
+        // Names are compared as written, and quoted as shown.
+        let raw_name = name;
         let (name, glued) =
             super::mask::hide_glued(&self.sources.get(source).text, key_span, name);
         let name = name.as_str();
@@ -614,7 +616,7 @@ impl ServiceReader<'_> {
         let (line, _) = self.sources.get(source).line_col(key_span.start);
         let file = self.sources.get(source).name.clone();
         let location = self.at(source, key_span, "environment");
-        if let Some(first) = self.seen.get(name) {
+        if let Some(first) = self.seen.get(raw_name) {
             let lost = lost_value(first.shown.as_deref());
             let here = if first.file == file {
                 format!("line {}", first.line)
@@ -640,7 +642,7 @@ impl ServiceReader<'_> {
             _ => None,
         };
         self.seen.insert(
-            name.to_string(),
+            raw_name.to_string(),
             Seen {
                 location,
                 shown,

@@ -562,11 +562,9 @@ impl ContainerReader<'_> {
             };
             let key_span = span(doc, name_node);
             // `name: ATLANTIS_GH_TOKEN=…`: the glued value is never shown.
-            let (name, glued) = super::mask::hide_glued(
-                &self.source.text,
-                key_span,
-                text(doc, Some(name_node)).unwrap_or(""),
-            );
+            // Names are compared as written, and quoted as shown.
+            let raw_name = text(doc, Some(name_node)).unwrap_or("").to_string();
+            let (name, glued) = super::mask::hide_glued(&self.source.text, key_span, &raw_name);
             self.secret_spans.extend(glued);
             let secret = is_secret_name(&name);
             let value_node = get(doc, entry, "value");
@@ -597,7 +595,7 @@ impl ContainerReader<'_> {
                 },
                 (None, None) => (Var::Known(String::new()), key_span, Some(String::new())),
             };
-            if let Some((first, lost)) = seen.get(&name) {
+            if let Some((first, lost)) = seen.get(&raw_name) {
                 let lost = lost_value(lost.as_deref());
                 let (line, _) = self.source.line_col(first.start);
                 let location = self.at(key_span, "env");
@@ -613,7 +611,7 @@ impl ContainerReader<'_> {
                     .help("keep one entry; `helm upgrade` with server-side apply and `kubectl kustomize` refuse duplicate names"),
                 );
             }
-            seen.insert(name.clone(), (key_span, shown));
+            seen.insert(raw_name, (key_span, shown));
             self.name_check(&name, key_span);
             self.define(&name, var, key_span, value_span);
         }
