@@ -364,7 +364,9 @@ fn is_variable_reference(s: &str) -> bool {
         .or_else(|| s.strip_prefix("${").and_then(|r| r.strip_suffix('}')))
         .or_else(|| s.strip_prefix('$'));
     name.is_some_and(|n| {
-        n.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        n.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
             && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
 }

@@ -446,7 +446,10 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         ],
         // A URL with a password in it.
         vec![
-            format!("--atlantis-url=https://bot:{}@atlantis.example.com", m.plain()),
+            format!(
+                "--atlantis-url=https://bot:{}@atlantis.example.com",
+                m.plain()
+            ),
             "--redis-host".to_string(),
             format!("redis://:{}@redis", m.plain()),
         ],

@@ -470,7 +470,11 @@ mod tests {
     fn a_value_glued_to_a_single_dash_flag_is_cut_off() {
         let (src, _, issues) = read(
             0,
-            &args(&["-gh-tokenhunter2hunter2", "-gh-user", "-aZ3kP9qLmX2vB7nR4tY8wE1c"]),
+            &args(&[
+                "-gh-tokenhunter2hunter2",
+                "-gh-user",
+                "-aZ3kP9qLmX2vB7nR4tY8wE1c",
+            ]),
         );
         assert_eq!(
             src.masked(),

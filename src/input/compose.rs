@@ -595,8 +595,7 @@ impl ServiceReader<'_> {
         // `"ATLANTIS_GH_TOKEN=…": x`: the glued value is never shown.
         // Names are compared as written, and quoted as shown.
         let raw_name = name;
-        let (name, glued) =
-            super::mask::hide_glued(&self.sources.get(source).text, key_span, name);
+        let (name, glued) = super::mask::hide_glued(&self.sources.get(source).text, key_span, name);
         let name = name.as_str();
         if let Some(g) = glued {
             if source == self.id {

@@ -466,7 +466,10 @@ mod tests {
         assert_eq!(pieces("curl -u bot:pw1 https://x"), ["pw1"]);
         assert_eq!(pieces("curl --user 'bot:pw2' x"), ["pw2'"]);
         assert_eq!(pieces("curl --user=bot:pw3 -ubot:pw4 x"), ["pw3", "pw4"]);
-        assert_eq!(pieces("login --password pw5 --token pw6 --user bob"), ["pw5", "pw6"]);
+        assert_eq!(
+            pieces("login --password pw5 --token pw6 --user bob"),
+            ["pw5", "pw6"]
+        );
         assert!(pieces("terraform plan -u x -var region=eu --gh-user bob").is_empty());
         assert!(pieces("cmd --gh-token-file /run/x").is_empty());
     }
