@@ -174,11 +174,38 @@ fn vocabulary(v: &str) -> bool {
 fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     use crate::input::yaml::NodeKind;
     let Some(yaml) = &doc.yaml else { return };
-    // Every scalar, keys included (workflow names and step keys are the user's words).
-    let values = yaml.nodes.iter().filter_map(|n| match &n.kind {
-        NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
-        _ => None,
-    });
+    // Every scalar, but the mapping keys that read as a field name: lower-case words with `_`
+    // or `-` (a misspelled field is what `repo-config-unknown-key` quotes). No credential has
+    // that shape; a key with capitals or digits (a pasted value) stays masked.
+    let field_like = |id: usize| match &yaml.nodes[id].kind {
+        NodeKind::Scalar(s) => {
+            !s.value.is_empty()
+                && s.value.len() <= 40
+                && s.value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+        }
+        _ => false,
+    };
+    let keys: std::collections::HashSet<usize> = yaml
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Map(pairs) => Some(pairs.iter().map(|&(k, _)| k)),
+            _ => None,
+        })
+        .flatten()
+        .filter(|&k| field_like(k))
+        .collect();
+    let values = yaml
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| !keys.contains(id))
+        .filter_map(|(_, n)| match &n.kind {
+            NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
+            _ => None,
+        });
     mask_windows(values, findings);
 }
 
