@@ -5,8 +5,9 @@
 //! 300-line multi-document Kubernetes manifest and 1,000 such manifests, a 400-line values file
 //! for the Atlantis Helm chart, the chart's whole default values.yaml with an operator's edits,
 //! a Terraform module call and a whole root module, a 500-line repos.yaml, and a periodic secret
-//! value of 256 KB, 512 KB and 1 MB (the redactor used to build its automaton in quadratic time
-//! for such values): the throughput must stay flat with the size.
+//! value of 16 KB to 1 MB (the redactor used to build its automaton in quadratic time for such
+//! values, and up to 64 KB, where a secret is also searched piece by piece, to widen every
+//! overlapping piece to its whole word again): the throughput must stay flat with the size.
 
 use atlantis_lint::input::{NamedBytes, Request};
 use atlantis_lint::lint::{self, Policy};
@@ -265,7 +266,14 @@ fn benches(c: &mut Criterion) {
     // for a value of `size` bytes whose every prefix is also a suffix.
     let mut group = c.benchmark_group("periodic-secret");
     group.sample_size(10);
-    for size in [256 * 1024, 512 * 1024, 1024 * 1024] {
+    for size in [
+        16 * 1024,
+        32 * 1024,
+        60 * 1024,
+        256 * 1024,
+        512 * 1024,
+        1024 * 1024,
+    ] {
         let secret = "ab".repeat(size / 2);
         let text = format!(
             "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\ngh-token: {secret}\nvcs-status-name: x{secret}\n"

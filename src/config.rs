@@ -5,7 +5,7 @@
 //! a non-empty env var, which beats the config file, which beats the default. After decoding,
 //! Atlantis's `setDefaults` turns empty strings and zero ints into the flag defaults.
 
-use crate::flags::{self, DefaultValue, Flag, FlagKind, FlagName, FlagType};
+use crate::flags::{self, DefaultValue, Flag, FlagHandle, FlagKind, FlagType};
 use crate::input::yaml::{NodeId, Style, YamlDoc, YamlError};
 use crate::secret::Text;
 use crate::source::{SourceId, Sources, Span};
@@ -652,30 +652,30 @@ impl EffectiveConfig {
         self.resolved.iter().map(|(k, v)| (*k, v))
     }
 
-    pub fn resolution(&self, name: impl FlagName) -> Option<&Resolution> {
+    pub fn resolution(&self, name: impl FlagHandle) -> Option<&Resolution> {
         self.resolved.get(name.flag_name())
     }
 
     /// The setting that decides a flag's value, if any source sets it.
-    pub fn winner(&self, name: impl FlagName) -> Option<&Setting> {
+    pub fn winner(&self, name: impl FlagHandle) -> Option<&Setting> {
         self.resolved
             .get(name.flag_name())
             .map(|r| &self.settings[r.winner])
     }
 
     /// Where the deciding value of a flag was written (its key), or [`Location::None`].
-    pub fn location(&self, name: impl FlagName) -> Location {
+    pub fn location(&self, name: impl FlagHandle) -> Location {
         self.winner(name).map_or(Location::None, |s| s.origin.key())
     }
 
     /// Where the deciding value itself was written, or [`Location::None`].
-    pub fn value_location(&self, name: impl FlagName) -> Location {
+    pub fn value_location(&self, name: impl FlagHandle) -> Location {
         self.winner(name)
             .map_or(Location::None, |s| s.origin.value())
     }
 
     /// The explicitly configured value (decoded), ignoring defaults.
-    pub fn explicit(&self, name: impl FlagName) -> Option<&Value> {
+    pub fn explicit(&self, name: impl FlagHandle) -> Option<&Value> {
         self.resolved
             .get(name.flag_name())
             .and_then(|r| r.value.as_ref().ok())
@@ -683,14 +683,14 @@ impl EffectiveConfig {
 
     /// True when a source sets the flag to a non-empty string, a non-zero int or a bool, or to
     /// a value the linter cannot see ([`Unknown`]: it counts as set).
-    pub fn is_set(&self, name: impl FlagName) -> bool {
-        let name = name.flag_name();
-        self.is_set_itself(name) || self.aliases(name).any(|a| self.is_set_itself(a.name))
+    pub fn is_set(&self, name: impl FlagHandle) -> bool {
+        let flag = name.table_row();
+        self.is_set_itself(flag) || self.aliases(flag).any(|a| self.is_set_itself(a))
     }
 
     /// [`is_set`](Self::is_set) for the flag's own name only, not the older names it reads as
     /// aliases (`default-tf-distribution` itself, not `tf-distribution` standing in for it).
-    pub fn is_set_itself(&self, name: impl FlagName) -> bool {
+    pub fn is_set_itself(&self, name: impl FlagHandle) -> bool {
         match self.explicit(name) {
             Some(Value::Str(t)) => !t.as_str().is_empty(),
             Some(Value::Int(i)) => *i != 0,
@@ -702,13 +702,13 @@ impl EffectiveConfig {
     /// The older names of a flag that this release still reads as aliases (`repo-whitelist`
     /// until v0.27.0, `tf-distribution` since v0.33.0): Atlantis copies their value over when
     /// the flag itself is empty.
-    fn aliases<'a>(&self, name: &'a str) -> impl Iterator<Item = &'static Flag> + use<'a> {
+    fn aliases(&self, flag: &'static Flag) -> impl Iterator<Item = &'static Flag> + use<> {
         let version = self.atlantis.version;
-        flags::aliases_of(name).filter(move |a| flags::present_in(*a, version))
+        flags::aliases_of(flag.name).filter(move |a| flags::present_in(*a, version))
     }
 
     /// Why the flag's value is unknown, when it is set to a value the linter cannot see.
-    pub fn unknown(&self, name: impl FlagName) -> Option<&Unknown> {
+    pub fn unknown(&self, name: impl FlagHandle) -> Option<&Unknown> {
         match self.explicit(name) {
             Some(Value::Unknown(u)) => Some(u),
             _ => None,
@@ -716,8 +716,8 @@ impl EffectiveConfig {
     }
 
     /// A source the input does not show that may set the flag through its env variable.
-    pub fn may_set(&self, name: impl FlagName) -> Option<&OpaqueSource> {
-        let env = flags::env_name(name.flag_name());
+    pub fn may_set(&self, name: impl FlagHandle) -> Option<&OpaqueSource> {
+        let env = name.table_row().env_name();
         self.opaque.iter().find(|o| env.starts_with(&o.prefix))
     }
 
@@ -728,10 +728,10 @@ impl EffectiveConfig {
     ///
     /// This is the one place that knows how a flag's value becomes what Atlantis uses: rules,
     /// `--online` and `emit` all read values through it (or [`EffectiveConfig::effective`]).
-    pub fn str(&self, name: impl FlagName) -> Option<&str> {
-        let name = name.flag_name();
-        let (s, _) = self.effective_text(name)?;
-        if flags::lookup(name).is_some_and(|f| f.at_trimmed) {
+    pub fn str(&self, name: impl FlagHandle) -> Option<&str> {
+        let flag = name.table_row();
+        let (s, _) = self.effective_text(flag)?;
+        if flag.at_trimmed {
             // Trimming happens after validation: a lone `@` stays as it is.
             return Some(s.strip_prefix('@').filter(|r| !r.is_empty()).unwrap_or(s));
         }
@@ -739,17 +739,17 @@ impl EffectiveConfig {
     }
 
     /// [`EffectiveConfig::str`] before the `@` trimming, and whether it is a secret.
-    fn effective_text(&self, name: &str) -> Option<(&str, bool)> {
-        if self.unknown(name).is_some() {
+    fn effective_text(&self, flag: &'static Flag) -> Option<(&str, bool)> {
+        if self.unknown(flag).is_some() {
             return None;
         }
         let explicit = self
-            .explicit_text(name)
-            .or_else(|| self.aliases(name).find_map(|a| self.explicit_text(a)));
+            .explicit_text(flag)
+            .or_else(|| self.aliases(flag).find_map(|a| self.explicit_text(a)));
         if let Some(t) = explicit {
             return Some((t.as_str(), t.is_secret()));
         }
-        match self.default_of(name)? {
+        match self.default_of(flag)? {
             DefaultValue::Str(s) if !s.is_empty() => Some((s, false)),
             _ => None,
         }
@@ -759,30 +759,30 @@ impl EffectiveConfig {
     /// (secretness kept), an int after `setDefaults`, a bool; `Value::Unknown` when set to a
     /// value the linter cannot see; `None` for an empty string and for `webhooks`.
     pub fn effective(&self, flag: &'static Flag) -> Option<Value> {
-        if let Some(u) = self.unknown(flag.name) {
+        if let Some(u) = self.unknown(flag) {
             return Some(Value::Unknown(u.clone()));
         }
         match flag.ty {
             FlagType::String => {
-                let (_, secret) = self.effective_text(flag.name)?;
-                let s = self.str(flag.name)?;
+                let (_, secret) = self.effective_text(flag)?;
+                let s = self.str(flag)?;
                 Some(Value::Str(Text::new(s.to_string(), secret)))
             }
             FlagType::Int | FlagType::Int64 => {
-                let i = self.int(flag.name);
+                let i = self.int(flag);
                 Some(Value::Int(if flag.id() == flags::CHECKOUT_DEPTH {
                     i.max(0)
                 } else {
                     i
                 }))
             }
-            FlagType::Bool => Some(Value::Bool(self.bool(flag.name))),
+            FlagType::Bool => Some(Value::Bool(self.bool(flag))),
             FlagType::Webhooks => None,
         }
     }
 
     /// The explicitly set, non-empty string of a flag (secret-aware).
-    pub fn explicit_text(&self, name: impl FlagName) -> Option<&Text> {
+    pub fn explicit_text(&self, name: impl FlagHandle) -> Option<&Text> {
         match self.explicit(name) {
             Some(Value::Str(t)) if !t.as_str().is_empty() => Some(t),
             _ => None,
@@ -790,17 +790,17 @@ impl EffectiveConfig {
     }
 
     /// The int Atlantis runs with after `setDefaults`.
-    pub fn int(&self, name: impl FlagName) -> i64 {
-        let name = name.flag_name();
-        let explicit = match self.explicit(name) {
+    pub fn int(&self, name: impl FlagHandle) -> i64 {
+        let flag = name.table_row();
+        let explicit = match self.explicit(flag) {
             Some(Value::Int(i)) => Some(*i),
             _ => None,
         };
         // max-comments-per-command keeps an explicit 0 (it means "no truncation").
-        if name == flags::MAX_COMMENTS_PER_COMMAND && explicit.is_some() {
+        if flag.id() == flags::MAX_COMMENTS_PER_COMMAND && explicit.is_some() {
             return explicit.unwrap_or_default();
         }
-        match (explicit, self.default_of(name)) {
+        match (explicit, self.default_of(flag)) {
             (Some(i), _) if i != 0 => i,
             (_, Some(DefaultValue::Int(d))) => d,
             _ => 0,
@@ -808,26 +808,26 @@ impl EffectiveConfig {
     }
 
     /// The bool Atlantis runs with.
-    pub fn bool(&self, name: impl FlagName) -> bool {
-        let name = name.flag_name();
-        match self.explicit(name) {
+    pub fn bool(&self, name: impl FlagHandle) -> bool {
+        let flag = name.table_row();
+        match self.explicit(flag) {
             Some(Value::Bool(b)) => *b,
             _ => {
-                self.aliases(name).any(|a| self.bool(a))
-                    || matches!(self.default_of(name), Some(DefaultValue::Bool(true)))
+                self.aliases(flag).any(|a| self.bool(a))
+                    || matches!(self.default_of(flag), Some(DefaultValue::Bool(true)))
             }
         }
     }
 
     /// The value a flag has in this configuration's release when nothing sets it.
-    pub fn default_value(&self, flag: &Flag) -> Value {
+    pub fn default_value(&self, flag: &'static Flag) -> Value {
         let default = self.default_of(flag).unwrap_or(flag.default);
         default_value(&Flag { default, ..*flag })
     }
 
     /// A flag's default in this configuration's release.
-    pub fn default_of(&self, name: impl FlagName) -> Option<DefaultValue> {
-        let flag = flags::lookup(name)?;
+    pub fn default_of(&self, name: impl FlagHandle) -> Option<DefaultValue> {
+        let flag = name.table_row();
         Some(match flags::history(flag) {
             Some(h) => h.default_in(self.atlantis.version, flag.default),
             None => flag.default,
@@ -860,6 +860,7 @@ pub fn match_flag(flag: Option<&'static Flag>) -> KeyMatch {
 
 #[cfg(test)]
 mod tests {
+    use crate::flags;
     use crate::input::{Input, NamedBytes, Request, load};
 
     fn cfg(yaml: &str, assumed: &[&str]) -> super::EffectiveConfig {
@@ -882,12 +883,12 @@ mod tests {
             &[],
         );
         // One `@` trimmed from user names (not from bitbucket-api-user); a lone `@` stays.
-        assert_eq!(c.str("gh-user"), Some("@bot"));
-        assert_eq!(c.str("gitea-user"), Some("@"));
-        assert_eq!(c.str("bitbucket-api-user"), Some("@me"));
+        assert_eq!(c.str(flags::GH_USER), Some("@bot"));
+        assert_eq!(c.str(flags::GITEA_USER), Some("@"));
+        assert_eq!(c.str(flags::BITBUCKET_API_USER), Some("@me"));
         // The deprecated flag's value, then the default.
-        assert_eq!(c.str("default-tf-distribution"), Some("opentofu"));
-        assert_eq!(c.str("gh-hostname"), Some("github.com"));
+        assert_eq!(c.str(flags::DEFAULT_TF_DISTRIBUTION), Some("opentofu"));
+        assert_eq!(c.str(flags::GH_HOSTNAME), Some("github.com"));
         let flag = crate::flags::lookup("gh-user").unwrap();
         assert!(
             matches!(c.effective(flag), Some(crate::value::Value::Str(t)) if t.as_str() == "@bot")
@@ -900,12 +901,12 @@ mod tests {
             "gh-user: bot\ngh-token-file: /t\n",
             &["gh-token", "gh-user"],
         );
-        assert!(c.is_set("gh-token"));
-        assert_eq!(c.unknown("gh-token"), Some(&super::Unknown::Assumed));
-        assert_eq!(c.str("gh-token"), None);
-        assert!(c.explicit_text("gh-token").is_none());
+        assert!(c.is_set(flags::GH_TOKEN));
+        assert_eq!(c.unknown(flags::GH_TOKEN), Some(&super::Unknown::Assumed));
+        assert_eq!(c.str(flags::GH_TOKEN), None);
+        assert!(c.explicit_text(flags::GH_TOKEN).is_none());
         // The lowest channel: a value the file gives wins over an assumed one.
-        assert_eq!(c.str("gh-user"), Some("bot"));
-        assert!(c.unknown("gh-user").is_none());
+        assert_eq!(c.str(flags::GH_USER), Some("bot"));
+        assert!(c.unknown(flags::GH_USER).is_none());
     }
 }

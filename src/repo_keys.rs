@@ -36,6 +36,53 @@ struct Tables {
     server_side: BTreeMap<String, Section>,
     repo_level: BTreeMap<String, Section>,
     allowed_overrides: Vec<(Version, Vec<String>)>,
+    /// Built-in step names and the release that added each.
+    step_names: Section,
+    /// Step shapes and options ([`StepForm`]) and the release that added each.
+    step_forms: BTreeMap<String, Version>,
+    /// The keys of a pre/post workflow hook and the release that started reading each.
+    hook_keys: Section,
+    /// Deprecated keys: (document, path, key) -> (since, replacement).
+    deprecated: BTreeMap<(&'static str, String, String), Deprecated>,
+}
+
+/// A key Atlantis's documentation marks deprecated (it still reads it, without a warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecated {
+    /// The first release whose documentation says so.
+    pub since: Version,
+    /// The key to use instead.
+    pub replacement: String,
+}
+
+/// A workflow step shape or option that a release added (`data/repo-config-keys.json`, `steps.forms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepForm {
+    /// `- multienv: <command>`.
+    MultienvCommand,
+    /// `- run: {command: ..., output: ...}`.
+    RunMap,
+    /// `- multienv: {command: ..., output: ...}`.
+    MultienvMap,
+    /// `shell` / `shellArgs` in a run, multienv or env map.
+    Shell,
+    /// A list `output` (and any value of a step map that is not a string) is decoded.
+    OutputList,
+    /// A list `output` is applied: `strip_refreshing`, `{filter_regex: ...}`.
+    FilterRegex,
+}
+
+impl StepForm {
+    fn key(self) -> &'static str {
+        match self {
+            StepForm::MultienvCommand => "multienv_command",
+            StepForm::RunMap => "run_map",
+            StepForm::MultienvMap => "multienv_map",
+            StepForm::Shell => "shell",
+            StepForm::OutputList => "output_list",
+            StepForm::FilterRegex => "filter_regex",
+        }
+    }
 }
 
 fn release(v: &serde_json::Value) -> Option<Version> {
@@ -81,10 +128,45 @@ fn tables() -> &'static Tables {
                 (release(&e["since"]).expect("a since"), values)
             })
             .collect();
+        let steps = &data["steps"];
+        let step_names = steps["builtin"]
+            .as_object()
+            .expect("steps.builtin")
+            .iter()
+            .map(|(k, since)| (k.clone(), release(since)))
+            .collect();
+        let step_forms = steps["forms"]
+            .as_object()
+            .expect("steps.forms")
+            .iter()
+            .map(|(k, since)| (k.clone(), release(since).expect("a since")))
+            .collect();
+        let hook_keys = data["hooks"]["keys"]
+            .as_object()
+            .expect("hooks.keys")
+            .iter()
+            .map(|(k, since)| (k.clone(), release(since)))
+            .collect();
+        let mut deprecated = BTreeMap::new();
+        for doc in ["server_side", "repo_level"] {
+            for (path, keys) in data["deprecated"][doc].as_object().expect("deprecated") {
+                for (key, d) in keys.as_object().expect("a key map") {
+                    let entry = Deprecated {
+                        since: release(&d["since"]).expect("a since"),
+                        replacement: d["use"].as_str().expect("use").to_string(),
+                    };
+                    deprecated.insert((doc, path.clone(), key.clone()), entry);
+                }
+            }
+        }
         Tables {
             server_side: sections("server_side"),
             repo_level: sections("repo_level"),
             allowed_overrides,
+            step_names,
+            step_forms,
+            hook_keys,
+            deprecated,
         }
     })
 }
@@ -151,6 +233,55 @@ pub fn keys_in_release(doc: Document, path: &str, v: Version) -> Vec<&'static st
         .filter(|(_, since)| since.is_none_or(|s| s <= v))
         .map(|(k, _)| k.as_str())
         .collect()
+}
+
+/// The release that added a built-in step name (`None`: every release, or not a built-in).
+pub fn step_since(name: &str) -> Option<Version> {
+    tables().step_names.get(name).copied().flatten()
+}
+
+/// The built-in step names, in the table's order.
+pub fn step_names() -> Vec<&'static str> {
+    tables().step_names.keys().map(String::as_str).collect()
+}
+
+/// The release that added a step shape or option.
+pub fn step_form_since(form: StepForm) -> Version {
+    *tables()
+        .step_forms
+        .get(form.key())
+        .unwrap_or_else(|| panic!("data/repo-config-keys.json: no steps.forms.{}", form.key()))
+}
+
+/// The keys a workflow hook has (in some release), and the release that started reading each
+/// (`None`: every release).
+pub fn hook_keys() -> Vec<(&'static str, Option<Version>)> {
+    tables()
+        .hook_keys
+        .iter()
+        .map(|(k, since)| (k.as_str(), *since))
+        .collect()
+}
+
+/// Every key of a section with the release that added it (`None`: every release), for the
+/// schemas. `path` as for [`key_in_release`].
+pub fn section_keys(doc: Document, path: &str) -> Vec<(&'static str, Option<Version>)> {
+    section(doc, path)
+        .into_iter()
+        .flatten()
+        .map(|(k, since)| (k.as_str(), *since))
+        .collect()
+}
+
+/// Whether Atlantis's documentation marks `key` at `path` deprecated, since when, and for what.
+pub fn deprecated(doc: Document, path: &str, key: &str) -> Option<&'static Deprecated> {
+    let d = match doc {
+        Document::ServerSide => "server_side",
+        Document::RepoLevel => "repo_level",
+    };
+    tables()
+        .deprecated
+        .get(&(d, path.to_string(), key.to_string()))
 }
 
 /// The values `allowed_overrides` accepts in release `v`.
@@ -240,6 +371,28 @@ mod tests {
         }
         for (since, _) in &t.allowed_overrides {
             assert!(crate::flags::RELEASES.contains(since));
+        }
+        for since in t
+            .step_names
+            .values()
+            .flatten()
+            .chain(t.step_forms.values())
+            .chain(t.hook_keys.values().flatten())
+        {
+            assert!(crate::flags::RELEASES.contains(since), "{since}");
+        }
+        for ((doc, path, key), d) in &t.deprecated {
+            assert!(crate::flags::RELEASES.contains(&d.since));
+            let doc = if *doc == "server_side" {
+                ServerSide
+            } else {
+                RepoLevel
+            };
+            assert!(
+                section(doc, path).is_some_and(|s| s.contains_key(key)),
+                "{path}.{key}"
+            );
+            assert!(section(doc, path).is_some_and(|s| s.contains_key(&d.replacement)));
         }
     }
 }

@@ -155,17 +155,24 @@ pub struct SettingsError(pub String);
 impl Settings {
     /// Reads and checks a settings file.
     pub fn load(path: &Path) -> Result<Settings, SettingsError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            SettingsError(format!(
-                "cannot read settings file {}: {}",
-                path.display(),
-                match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
-                    _ => e.to_string(),
-                }
-            ))
-        })?;
+        // A settings file is found in the repository being linted: never a FIFO or a device
+        // (a committed symlink to /dev/zero), never more than 1 MiB.
+        let text = crate::input::read_regular_file(path, 1 << 20)
+            .and_then(|bytes| {
+                String::from_utf8(bytes)
+                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidData))
+            })
+            .map_err(|e| {
+                SettingsError(format!(
+                    "cannot read settings file {}: {}",
+                    path.display(),
+                    match e.kind() {
+                        std::io::ErrorKind::NotFound => "no such file".to_string(),
+                        std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+                        _ => e.to_string(),
+                    }
+                ))
+            })?;
         Settings::parse(path, &text)
     }
 

@@ -449,8 +449,8 @@ fn control_characters_never_reach_the_terminal() {
         assert_eq!(r.code, 1, "{}", r.stdout);
         for (stream, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
             assert!(
-                !out.chars()
-                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                !out.chars().any(|c| (c.is_control() && c != '\n')
+                    || matches!(c, '\u{202e}' | '\u{2028}' | '\u{200b}')),
                 "{format} {stream}: {out:?}"
             );
             assert!(
@@ -762,20 +762,24 @@ fn megabytes_of_unknown_keys_stay_bounded() {
 
 #[test]
 fn periodic_secret_values_are_redacted_in_linear_time() {
-    // A periodic secret made the redactor's automaton build quadratic (20 KB of `ab`: 20 s).
-    let secret = "ab".repeat(100_000);
-    let text = format!("{BASE}gh-token: {secret}\nvcs-status-name: x{secret}\n");
+    // A periodic secret made the redactor's automaton build quadratic (20 KB of `ab`: 20 s);
+    // up to 64 KB (where a secret is also searched piece by piece) every overlapping piece then
+    // widened to its whole word again (64 KB: 55 s). Both sizes, each twice in the file.
     let dir = scratch("periodic");
-    let path = write(&dir, "periodic.yaml", &text);
-    let mut cmd = command();
-    cmd.args(["--format", "json", &path]);
-    let r = run_with(cmd, None, Duration::from_secs(30));
-    assert_eq!(r.code, 1, "{}", r.stderr); // gh-token and gh-token-file conflict
-    assert!(
-        !r.stdout.contains("abababab"),
-        "{}",
-        &r.stdout[..2000.min(r.stdout.len())]
-    );
+    for size in [32_000, 100_000] {
+        let secret = "ab".repeat(size);
+        let text = format!("{BASE}gh-token: {secret}\nvcs-status-name: x{secret}\n");
+        let path = write(&dir, &format!("periodic-{size}.yaml"), &text);
+        let mut cmd = command();
+        cmd.args(["--format", "json", &path]);
+        let r = run_with(cmd, None, Duration::from_secs(30));
+        assert_eq!(r.code, 1, "{}", r.stderr); // gh-token and gh-token-file conflict
+        assert!(
+            !r.stdout.contains("abababab"),
+            "{}",
+            &r.stdout[..2000.min(r.stdout.len())]
+        );
+    }
 }
 
 #[test]
@@ -841,6 +845,45 @@ fn fifos_never_block() {
         let r = run_with(cmd, None, Duration::from_secs(10));
         assert!(r.code <= 1, "{}", r.stderr);
     }
+    // Files a configuration or a deployment names and the linter reads: a language file,
+    // an external-stores repo config, a compose env file (a FIFO, or /dev/zero, which never
+    // ends), and a discovered settings file that is a symlink to /dev/zero.
+    let lang = write(
+        &dir,
+        "fifo-lang.yaml",
+        format!(
+            "{BASE}language-config-file: {}\nrepo-config: {}\nenable-external-stores: true\n",
+            token.display(),
+            token.display()
+        ),
+    );
+    for endless in [token.to_str().unwrap(), "/dev/zero"] {
+        let compose = write(
+            &dir,
+            "docker-compose.yml",
+            format!(
+                "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.28.1\n    env_file: [{endless}]\n    environment:\n      ATLANTIS_GH_USER: bot\n"
+            ),
+        );
+        for file in [&lang, &compose] {
+            let mut cmd = command();
+            cmd.args(["--format", "json", "--check-files", file]);
+            let r = run_with(cmd, None, Duration::from_secs(10));
+            assert!(r.code <= 1, "{file} with {endless}: {}", r.stderr);
+        }
+    }
+    #[cfg(unix)]
+    {
+        let sub = dir.join("settings-zero");
+        std::fs::create_dir_all(&sub).unwrap();
+        let _ = std::fs::remove_file(sub.join(".atlantis-lint.yaml"));
+        std::os::unix::fs::symlink("/dev/zero", sub.join(".atlantis-lint.yaml")).unwrap();
+        let cfg = write(&sub, "atlantis.yaml", BASE);
+        let mut cmd = command();
+        cmd.current_dir(&sub).args(["--format", "json", &cfg]);
+        let r = run_with(cmd, None, Duration::from_secs(10));
+        assert!(r.code <= 2, "{}", r.stderr);
+    }
 }
 
 #[test]
@@ -887,6 +930,10 @@ fn a_failed_write_to_standard_output_exits_2() {
         vec!["--format", "json", &path],
         vec![&path],
         vec!["emit", "--to", "yaml", &path],
+        vec!["--show-settings", &path],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["emit", "--help"],
     ] {
         let out = command()
             .args(&args)
@@ -932,6 +979,32 @@ fn output_never_overwrites_an_input_or_follows_a_symlink() {
             "{target} untouched"
         );
     }
+    // Files the run reads besides the named ones: the repos.yaml and the token file the config
+    // names (beside it), and the settings file that applies.
+    let sub = dir.join("named");
+    std::fs::create_dir_all(&sub).unwrap();
+    let repos = write(
+        &sub,
+        "repos.yaml",
+        "repos:\n- id: /.*/\n  apply_requirements: [mergable]\n",
+    );
+    let token = write(&sub, "token", "qzNotARealTokenJustBytes\n");
+    let settings = write(&sub, ".atlantis-lint.yaml", "rules: {}\n");
+    let named = write(
+        &sub,
+        "server.yaml",
+        "repo-allowlist: github.com/acme/*\nrepo-config: repos.yaml\ngh-user: bot\ngh-token-file: token\n",
+    );
+    for target in [&repos, &token, &settings] {
+        let before = std::fs::read(target).unwrap();
+        let mut cmd = command();
+        cmd.current_dir(&sub)
+            .args(["--format", "json", "--output", target, &named]);
+        let r = run_with(cmd, None, Duration::from_secs(20));
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+        assert!(r.stderr.contains("refusing to overwrite"), "{}", r.stderr);
+        assert_eq!(std::fs::read(target).unwrap(), before, "{target} untouched");
+    }
     let link = dir.join("report.sarif");
     let victim = dir.join("victim");
     std::os::unix::fs::symlink(&victim, &link).unwrap();
@@ -953,7 +1026,7 @@ fn file_names_never_inject_workflow_commands_or_escapes() {
     // and a bidi override; with more than 10 findings, so that the github format also prints
     // plain lines past its annotation limit.
     let dir = scratch("names");
-    let name = "x\n::error file=a::injected\u{1b}]0;t\u{7}\u{202e}.yaml";
+    let name = "x\n::error file=a::injected\u{1b}]0;t\u{7}\u{202e}\u{2028}\u{200b}.yaml";
     let mut text = String::from(BASE);
     for i in 0..12 {
         text.push_str(&format!("unknown-{i}: 1\n"));
@@ -974,8 +1047,8 @@ fn file_names_never_inject_workflow_commands_or_escapes() {
         assert!(r.code <= 2, "{format}: {}", r.stderr);
         for (stream, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
             assert!(
-                !out.chars()
-                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                !out.chars().any(|c| (c.is_control() && c != '\n')
+                    || matches!(c, '\u{202e}' | '\u{2028}' | '\u{200b}')),
                 "{format} {stream}: {out:?}"
             );
             assert!(

@@ -214,3 +214,94 @@ fn schema_subcommand_prints_each_kind() {
         atlantis_lint::schema::schema_text()
     );
 }
+
+/// The schemas state the release facts of `data/repo-config-keys.json`: every key of a table
+/// section is a property of the object the section maps to (and the other way round), with
+/// `x-atlantis-since` and "Since Atlantis vX." for a key added after v0.17.0, and `deprecated`
+/// for a key Atlantis's documentation deprecates.
+#[test]
+fn schemas_agree_with_the_key_tables() {
+    use atlantis_lint::repo_config::schema::sections;
+    use atlantis_lint::repo_keys;
+    let mut checked = 0;
+    for kind in [Kind::RepoConfig, Kind::RepoYaml] {
+        let schema = schema_for(kind);
+        for (def, doc, path) in sections(kind) {
+            let object = if def.is_empty() {
+                &schema
+            } else {
+                &schema["$defs"][def]
+            };
+            let props = object["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{kind:?} {def}: no properties"));
+            let keys = repo_keys::section_keys(doc, path);
+            let mut in_table: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+            let mut in_schema: Vec<&str> = props.keys().map(String::as_str).collect();
+            in_table.sort();
+            in_schema.sort();
+            assert_eq!(in_schema, in_table, "{kind:?} {def} vs {path}");
+            for (key, since) in keys {
+                let p = &props[key];
+                let at = format!("{kind:?} {def}.{key}");
+                let description = p["description"].as_str().unwrap_or_default();
+                match since {
+                    Some(v) => {
+                        assert_eq!(p["x-atlantis-since"], v.to_string(), "{at}");
+                        assert!(
+                            description.contains(&format!("Since Atlantis {v}.")),
+                            "{at}: {description}"
+                        );
+                    }
+                    None => assert!(p.get("x-atlantis-since").is_none(), "{at}"),
+                }
+                let deprecated = repo_keys::deprecated(doc, path, key);
+                assert_eq!(p["deprecated"] == true, deprecated.is_some(), "{at}");
+                if let Some(d) = deprecated {
+                    assert_eq!(
+                        p["x-atlantis-deprecated-since"],
+                        d.since.to_string(),
+                        "{at}"
+                    );
+                    assert!(description.contains(&format!("use `{}`", d.replacement)));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} keys");
+    // Hooks and steps.
+    let rc = repo_config_schema();
+    for (key, since) in repo_keys::hook_keys() {
+        let p = &rc["$defs"]["Hook"]["properties"][key];
+        assert!(p.is_object(), "Hook.{key}");
+        assert_eq!(
+            p.get("x-atlantis-since").cloned(),
+            since.map(|v| Value::from(v.to_string())),
+            "Hook.{key}"
+        );
+    }
+    let forms = &rc["$defs"]["Step"]["anyOf"];
+    for name in repo_keys::step_names() {
+        assert_eq!(
+            forms[2]["properties"][name]
+                .get("x-atlantis-since")
+                .cloned(),
+            repo_keys::step_since(name).map(|v| Value::from(v.to_string())),
+            "step {name}"
+        );
+    }
+    use repo_keys::{StepForm, step_form_since};
+    assert_eq!(
+        forms[3]["properties"]["run"]["x-atlantis-since"],
+        step_form_since(StepForm::RunMap).to_string()
+    );
+    assert_eq!(
+        forms[3]["properties"]["multienv"]["x-atlantis-since"],
+        step_form_since(StepForm::MultienvMap).to_string()
+    );
+    assert_eq!(
+        forms[3]["properties"]["env"]["properties"]["shell"]["x-atlantis-since"],
+        step_form_since(StepForm::Shell).to_string()
+    );
+}

@@ -198,7 +198,7 @@ fn a_bad_settings_file_is_a_usage_error_with_its_line() {
         ),
         (
             "atlantis-version: latest\n",
-            ".atlantis-lint.yaml:1:19: `latest` is not an Atlantis release",
+            ".atlantis-lint.yaml:1:19: atlantis-version: `latest` is not a release number; expected an Atlantis release from v0.17.0 to v0.47.1 (the newest known)",
         ),
         ("rules: {a: [\n", "invalid YAML"),
     ];

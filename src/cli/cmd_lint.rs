@@ -249,6 +249,19 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
         args.sources.repo_id.as_deref(),
     );
 
+    // Now that every file the run read is known (a repos.yaml the config names, a token file,
+    // the settings file), no report may replace one of them.
+    for target in &args.targets {
+        if let Some(path) = &target.path {
+            let read = files_read(
+                linted.iter().map(|(c, _)| c),
+                &docs,
+                applied.iter().filter_map(|a| a.file.clone()),
+            );
+            refuse_to_overwrite(path, read.iter().map(PathBuf::as_path))?;
+        }
+    }
+
     let mut report = Report::default();
     for ((cfg, findings), a) in linted.into_iter().zip(&applied) {
         let findings = lint::finish(&cfg, findings, &settings::policy(a, &args));
@@ -366,14 +379,69 @@ fn check_output_path(
             _ => None,
         })
         .chain(docs.iter().map(|d| d.file.name.as_str()));
+    refuse_to_overwrite(path, inputs.map(Path::new))
+}
+
+/// Refuses an `--output` path that is the same file as one of `inputs`.
+fn refuse_to_overwrite<'a>(
+    path: &Path,
+    inputs: impl Iterator<Item = &'a Path>,
+) -> Result<(), UsageError> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(()); // a new file
+    };
     for input in inputs {
         if std::fs::metadata(input).is_ok_and(|m| same_file(&m, &meta)) {
+            let shown = crate::report::printable(path.display().to_string(), false);
             return Err(UsageError(format!(
-                "--output {shown} is one of the files being linted; refusing to overwrite it"
+                "--output {shown} is one of the files being linted or read; refusing to overwrite it"
             )));
         }
     }
     Ok(())
+}
+
+/// Every file a run read or may read: the sources of its configurations and repo configs, the
+/// files their settings name (`repo-config`, `gh-token-file`, `language-config-file`, ..., as
+/// written and beside the file that names them), and the settings files that applied.
+fn files_read<'a>(
+    configs: impl Iterator<Item = &'a crate::config::EffectiveConfig>,
+    docs: &[crate::repo_config::run::Linted],
+    settings_files: impl Iterator<Item = PathBuf>,
+) -> Vec<PathBuf> {
+    use crate::source::SourceKind;
+    let mut out: Vec<PathBuf> = settings_files.collect();
+    let files = |sources: &crate::source::Sources| -> Vec<PathBuf> {
+        sources
+            .iter()
+            .filter(|(_, s)| s.kind == SourceKind::File)
+            .map(|(_, s)| PathBuf::from(&s.name))
+            .collect()
+    };
+    for cfg in configs {
+        let named = files(&cfg.sources);
+        let dirs: Vec<PathBuf> = named
+            .iter()
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .collect();
+        out.extend(named);
+        let paths = crate::flags::FLAGS.iter().filter(|f| {
+            f.name.ends_with("-file")
+                || f.id() == crate::flags::REPO_CONFIG
+                || f.id() == crate::flags::CONFIG
+        });
+        for flag in paths {
+            if let Some(value) = cfg.explicit_text(flag) {
+                let value = Path::new(value.as_str().trim());
+                out.push(value.to_path_buf());
+                out.extend(dirs.iter().map(|d| d.join(value)));
+            }
+        }
+    }
+    for doc in docs {
+        out.extend(files(&doc.sources));
+    }
+    out
 }
 
 #[cfg(unix)]

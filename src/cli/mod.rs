@@ -364,7 +364,7 @@ impl OnlineArgs {
             o.timeout = std::time::Duration::from_secs_f64(secs);
         }
         for path in &self.ca_cert {
-            let bytes = std::fs::read(path).map_err(|e| {
+            let bytes = crate::input::read_regular_file(path, 1 << 20).map_err(|e| {
                 UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
             })?;
             if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") {
@@ -521,7 +521,22 @@ pub fn main() -> ExitCode {
                     eprint!("{masked}");
                     std::process::exit(e.exit_code())
                 }
-                None => e.exit(),
+                // `--help`, `--version`: a full disk is an error too (clap would exit 0).
+                None => {
+                    use std::io::IsTerminal as _;
+                    let text = if std::io::stdout().is_terminal() {
+                        e.render().ansi().to_string()
+                    } else {
+                        e.render().to_string()
+                    };
+                    match write_stdout(text.as_bytes()) {
+                        Ok(()) => std::process::exit(e.exit_code()),
+                        Err(UsageError(msg)) => {
+                            eprintln!("atlantis-lint: {msg}");
+                            std::process::exit(2)
+                        }
+                    }
+                }
             });
         run(cli)
     }) {

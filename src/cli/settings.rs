@@ -187,7 +187,7 @@ pub(super) fn show(args: &LintArgs) -> Result<ExitCode, UsageError> {
             out.push_str(&format!("  kind: {k} ({})\n", origin(false, &applied)));
         }
     }
-    print!("{out}");
+    super::write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -200,7 +200,7 @@ pub fn build(cfg: &EffectiveConfig, with_defaults: bool) -> Model {
         if flag.name == crate::flags::CONFIG || alias {
             continue;
         }
-        if let Some(r) = cfg.resolution(flag.name) {
+        if let Some(r) = cfg.resolution(flag) {
             if r.value.is_err() {
                 model.notes.push(format!(
                     "`{}` is left out: its value does not decode (see the invalid-type finding)",

@@ -270,8 +270,8 @@ impl PartialEq<FlagId> for &str {
 
 /// Anything that names a flag: a typed handle (preferred) or its kebab-case name as a string.
 ///
-/// The lookups (`flags::lookup`, `EffectiveConfig::str`, `is_set`, ...) take this, so code that
-/// still writes `cfg.str("gh-user")` keeps compiling; new code writes `cfg.str(flags::GH_USER)`.
+/// The lookups of the table (`flags::lookup`, `history`, `env_name`, ...) take this, as they
+/// translate names the user wrote; the configuration's accessors take a [`FlagHandle`].
 pub trait FlagName {
     fn flag_name(&self) -> &str;
 
@@ -300,6 +300,51 @@ impl FlagName for &FlagId {
 }
 
 impl FlagName for &Flag {
+    fn flag_name(&self) -> &str {
+        self.name
+    }
+}
+
+/// A flag named by the table itself: a typed handle or a row, never a string. The accessors of
+/// [`crate::config::EffectiveConfig`] take this, so that `cfg.str("gh-usr")` does not compile;
+/// a name the user wrote goes through [`lookup`] first.
+///
+/// ```
+/// let cfg = atlantis_lint::config::EffectiveConfig::default();
+/// assert_eq!(cfg.str(atlantis_lint::flags::GH_USER), None);
+/// ```
+///
+/// ```compile_fail
+/// let cfg = atlantis_lint::config::EffectiveConfig::default();
+/// assert_eq!(cfg.str("gh-user"), None);
+/// ```
+pub trait FlagHandle: FlagName {
+    /// The table row.
+    fn table_row(&self) -> &'static Flag;
+}
+
+impl FlagHandle for FlagId {
+    fn table_row(&self) -> &'static Flag {
+        self.flag()
+    }
+}
+impl FlagHandle for &FlagId {
+    fn table_row(&self) -> &'static Flag {
+        self.flag()
+    }
+}
+impl FlagHandle for &'static Flag {
+    fn table_row(&self) -> &'static Flag {
+        self
+    }
+}
+impl FlagHandle for &&'static Flag {
+    fn table_row(&self) -> &'static Flag {
+        self
+    }
+}
+
+impl FlagName for &&Flag {
     fn flag_name(&self) -> &str {
         self.name
     }

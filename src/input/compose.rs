@@ -897,8 +897,24 @@ impl ServiceReader<'_> {
                 base.join(&rel)
             };
             let shown = full.to_string_lossy().to_string();
-            let content = match std::fs::read(&full) {
+            // Never a FIFO or a device, never more than a linted file may hold (a committed
+            // symlink to /dev/zero): such a file is a source the input does not show.
+            let content = match super::regular::read_regular_file(&full, super::MAX_FILE_BYTES) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::FileTooLarge
+                    ) =>
+                {
+                    let location = self.here(path_span, "env_file");
+                    self.unit.opaque.push(crate::config::OpaqueSource {
+                        location,
+                        what: format!("the env file `{written}` (not read: {e})"),
+                        prefix: String::new(),
+                    });
+                    continue;
+                }
                 Err(e) => {
                     if required {
                         let location = self.here(path_span, "env_file");

@@ -837,7 +837,7 @@ impl ContainerReader<'_> {
             .unit
             .settings
             .iter()
-            .filter(|s| matches!(s.matched, KeyMatch::Flag(f) if f.name == "config"))
+            .filter(|s| matches!(s.matched, KeyMatch::Flag(f) if f.id() == flags::CONFIG))
             // The highest channel; within it the last (`max_by_key` keeps the last maximum).
             .max_by_key(|s| s.origin.channel);
         let Some(setting) = config else { return };

@@ -337,10 +337,16 @@ fn load_file(input: &mut ReadInput, tf_name: &str, rel: &str) -> Result<SourceId
     if !meta.is_file() {
         return Err(Unreadable::Other("which is not a regular file"));
     }
-    if meta.len() > super::MAX_FILE_BYTES {
-        return Err(Unreadable::Other("which is too large to lint"));
-    }
-    let bytes = std::fs::read(&path).map_err(|_| Unreadable::Other("which cannot be read"))?;
+    let bytes =
+        super::regular::read_regular_file(&path, super::MAX_FILE_BYTES).map_err(|e| {
+            match e.kind() {
+                std::io::ErrorKind::FileTooLarge => Unreadable::Other("which is too large to lint"),
+                std::io::ErrorKind::InvalidInput => {
+                    Unreadable::Other("which is not a regular file")
+                }
+                _ => Unreadable::Other("which cannot be read"),
+            }
+        })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Unreadable::Other("which is not valid UTF-8 text (`file()` refuses it)"))?;
     Ok(input.sources.add(SourceText::new(

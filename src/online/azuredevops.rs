@@ -284,7 +284,7 @@ pub fn judge_entitlements(
 ) -> Option<Verdict> {
     match status {
         200 if page.is_none_or(|p| p.members.is_empty()) => Some(Verdict::UnknownValue {
-            flag: "azuredevops-user",
+            flag: crate::flags::AZUREDEVOPS_USER,
             label: "user not found",
             what: "the configured user",
             message: format!(
@@ -370,7 +370,7 @@ mod tests {
         assert!(matches!(
             judge(200, r#"{"members":[],"totalCount":0}"#),
             Some(Verdict::UnknownValue {
-                flag: "azuredevops-user",
+                flag: crate::flags::AZUREDEVOPS_USER,
                 ..
             })
         ));

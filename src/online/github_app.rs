@@ -413,7 +413,7 @@ pub fn probe(p: &mut Probe, deep: bool) -> Result<(), Indeterminate> {
 pub fn judge_slug(name: &str, configured: Option<&str>, slug: &str) -> Option<Verdict> {
     let configured = configured.filter(|c| *c != slug)?;
     Some(Verdict::Misconfigured {
-        flag: "gh-app-slug",
+        flag: crate::flags::GH_APP_SLUG,
         label: "another app",
         what: "the configured slug",
         message: format!(
@@ -463,7 +463,7 @@ pub fn judge_installations(name: &str, slug: &str, web: &str, list: &[Value]) ->
         )
     };
     Some(Verdict::Misconfigured {
-        flag: "gh-app-id",
+        flag: crate::flags::GH_APP_ID,
         label: "installation ambiguous",
         what: "the app",
         message,
@@ -691,7 +691,7 @@ pub fn judge_missing_installation(
     app_settings: &str,
 ) -> Verdict {
     Verdict::Misconfigured {
-        flag: "gh-app-installation-id",
+        flag: crate::flags::GH_APP_INSTALLATION_ID,
         label: "installation not found",
         what: "the configured installation",
         message: format!(
@@ -769,7 +769,7 @@ mod tests {
         assert!(matches!(
             judge_slug("GH", Some("other"), "atlantis-acme"),
             Some(Verdict::Misconfigured {
-                flag: "gh-app-slug",
+                flag: crate::flags::GH_APP_SLUG,
                 ..
             })
         ));
@@ -884,7 +884,7 @@ mod tests {
             "https://github.com/organizations/acme/settings/apps/atlantis-acme",
         );
         assert!(
-            matches!(&v, Verdict::Misconfigured { flag: "gh-app-installation-id", label: "installation not found", message, help, .. }
+            matches!(&v, Verdict::Misconfigured { flag: crate::flags::GH_APP_INSTALLATION_ID, label: "installation not found", message, help, .. }
             if message == "gh-app-installation-id 999 is not an installation of the app `atlantis-acme` (GH)"
             && help.ends_with("listed at https://github.com/organizations/acme/settings/apps/atlantis-acme/installations"))
         );

@@ -758,7 +758,7 @@ fn tls_reason(e: &reqwest::Error) -> Option<String> {
                             Some(webpki::Error::CaUsedAsEndEntity)
                         ) =>
                     {
-                        "the server's certificate is a CA certificate (CA:TRUE) that is not the one given to --ca-cert".into()
+                        "the server's certificate is a CA certificate (CA:TRUE) that no --ca-cert file holds".into()
                     }
                     _ => "the server's certificate was refused".into(),
                 },

@@ -38,7 +38,13 @@ fn run_one(
 ) -> Vec<Finding> {
     let progress = (options.progress && !options.dry_run)
         .then(|| super::progress::Line::start(&target.name()));
-    let http = Http::new(options, deadline, &target.hosts(), target.key, progress);
+    let http = Http::new(
+        options,
+        deadline,
+        &target.hosts(),
+        target.key.name(),
+        progress,
+    );
     let mut p = Probe {
         cfg,
         target,
@@ -167,7 +173,7 @@ pub enum Verdict {
     /// A configured value the host does not know (a user name, an installation id): a warning
     /// that also points at the flag.
     UnknownValue {
-        flag: &'static str,
+        flag: crate::flags::FlagId,
         /// The label at the credential (`user not found`).
         label: &'static str,
         /// The label at the flag (`the configured user`).
@@ -178,7 +184,7 @@ pub enum Verdict {
     /// A configured value that does not work with this credential (an error that also points
     /// at the flag).
     Misconfigured {
-        flag: &'static str,
+        flag: crate::flags::FlagId,
         label: &'static str,
         what: &'static str,
         message: String,
@@ -244,7 +250,7 @@ impl Probe<'_> {
     }
 
     pub fn key(&self) -> &'static str {
-        self.target.key
+        self.target.key.name()
     }
 
     /// Up to `max` repositories the repo-allowlist names exactly on the host of the API
@@ -463,9 +469,9 @@ impl Probe<'_> {
     /// most 1 MiB, never a FIFO). Registered as a secret of this probe. `None` (with a finding)
     /// when it cannot be read or is a placeholder.
     pub fn credential(&mut self) -> Option<Zeroizing<String>> {
-        let key = self.key();
+        let (flag, key) = (self.target.key, self.key());
         let value = if key.ends_with("-file") {
-            let path = self.cfg.str(key)?.to_string();
+            let path = self.cfg.str(flag)?.to_string();
             match read_secret_file(&path) {
                 Ok(v) => v,
                 Err(why) => {
@@ -477,9 +483,9 @@ impl Probe<'_> {
                 }
             }
         } else {
-            Zeroizing::new(self.cfg.explicit_text(key)?.as_str().to_string())
+            Zeroizing::new(self.cfg.explicit_text(flag)?.as_str().to_string())
         };
-        if key.starts_with("gh-app-key") {
+        if [crate::flags::GH_APP_KEY, crate::flags::GH_APP_KEY_FILE].contains(&flag) {
             self.http.secrets.add_pem(&value);
         } else {
             self.http.secrets.add(&value);

@@ -23,10 +23,10 @@ pub struct Target {
     /// The API base URL Atlantis uses, ending in `/`.
     pub api: String,
     /// The flag holding the credential: findings point at its key.
-    pub key: &'static str,
+    pub key: flags::FlagId,
     /// A flag this target depends on whose value is set at runtime and unknown to the linter
     /// (a Secret not in the input, `--assume-set`): the host is then not probed.
-    pub unknown: Option<&'static str>,
+    pub unknown: Option<flags::FlagId>,
 }
 
 impl Target {
@@ -190,13 +190,13 @@ fn set(cfg: &EffectiveConfig, flag: flags::FlagId) -> bool {
 }
 
 /// The flag that names the host a target's credential goes to (its default is Atlantis's).
-pub fn host_flag(kind: Kind) -> &'static str {
+pub fn host_flag(kind: Kind) -> flags::FlagId {
     match kind {
-        Kind::GitHubUser | Kind::GitHubApp => "gh-hostname",
-        Kind::GitLab => "gitlab-hostname",
-        Kind::Gitea => "gitea-base-url",
-        Kind::BitbucketCloud | Kind::BitbucketServer => "bitbucket-base-url",
-        Kind::AzureDevOps => "azuredevops-hostname",
+        Kind::GitHubUser | Kind::GitHubApp => flags::GH_HOSTNAME,
+        Kind::GitLab => flags::GITLAB_HOSTNAME,
+        Kind::Gitea => flags::GITEA_BASE_URL,
+        Kind::BitbucketCloud | Kind::BitbucketServer => flags::BITBUCKET_BASE_URL,
+        Kind::AzureDevOps => flags::AZUREDEVOPS_HOSTNAME,
     }
 }
 
@@ -210,9 +210,9 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
     if set(cfg, flags::GH_USER) {
         // A non-empty gh-user selects token auth, even when gh-app-id is set too.
         let key = if set(cfg, flags::GH_TOKEN) {
-            Some(flags::GH_TOKEN.name())
+            Some(flags::GH_TOKEN)
         } else if set(cfg, flags::GH_TOKEN_FILE) {
-            Some(flags::GH_TOKEN_FILE.name())
+            Some(flags::GH_TOKEN_FILE)
         } else {
             None
         };
@@ -226,9 +226,9 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
         }
     } else if cfg.is_set(flags::GH_APP_ID) {
         let key = if set(cfg, flags::GH_APP_KEY) {
-            Some(flags::GH_APP_KEY.name())
+            Some(flags::GH_APP_KEY)
         } else if set(cfg, flags::GH_APP_KEY_FILE) {
-            Some(flags::GH_APP_KEY_FILE.name())
+            Some(flags::GH_APP_KEY_FILE)
         } else {
             None
         };
@@ -248,7 +248,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::GITLAB_HOSTNAME)
                     .unwrap_or(hosts::GITLAB_HOSTNAME),
             ),
-            key: flags::GITLAB_TOKEN.name(),
+            key: flags::GITLAB_TOKEN,
             unknown: None,
         });
     }
@@ -259,7 +259,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::GITEA_BASE_URL)
                     .unwrap_or(hosts::GITEA_BASE_URL),
             ),
-            key: flags::GITEA_TOKEN.name(),
+            key: flags::GITEA_TOKEN,
             unknown: None,
         });
     }
@@ -271,14 +271,14 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
             out.push(Target {
                 kind: Kind::BitbucketCloud,
                 api: hosts::BITBUCKET_CLOUD_REST.into(),
-                key: flags::BITBUCKET_TOKEN.name(),
+                key: flags::BITBUCKET_TOKEN,
                 unknown: None,
             });
         } else if base.starts_with("http://") || base.starts_with("https://") {
             out.push(Target {
                 kind: Kind::BitbucketServer,
                 api: format!("{}/rest/api/1.0/", base.trim_end_matches('/')),
-                key: flags::BITBUCKET_TOKEN.name(),
+                key: flags::BITBUCKET_TOKEN,
                 unknown: None,
             });
         }
@@ -290,7 +290,7 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
                 cfg.str(flags::AZUREDEVOPS_HOSTNAME)
                     .unwrap_or(hosts::AZUREDEVOPS_HOSTNAME),
             ),
-            key: flags::AZUREDEVOPS_TOKEN.name(),
+            key: flags::AZUREDEVOPS_TOKEN,
             unknown: None,
         });
     }
@@ -303,16 +303,17 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
 }
 
 /// The flags whose values a target's probe uses: its credential, its user, its host.
-fn dependencies(t: &Target) -> Vec<&'static str> {
-    let rest: &[&'static str] = match t.kind {
-        Kind::GitHubUser => &["gh-user", "gh-hostname"],
-        Kind::GitHubApp => &["gh-app-id", "gh-hostname", "gh-app-installation-id"],
-        Kind::GitLab => &["gitlab-user", "gitlab-hostname"],
-        Kind::Gitea => &["gitea-user", "gitea-base-url"],
+fn dependencies(t: &Target) -> Vec<flags::FlagId> {
+    use flags::*;
+    let rest: &[FlagId] = match t.kind {
+        Kind::GitHubUser => &[GH_USER, GH_HOSTNAME],
+        Kind::GitHubApp => &[GH_APP_ID, GH_HOSTNAME, GH_APP_INSTALLATION_ID],
+        Kind::GitLab => &[GITLAB_USER, GITLAB_HOSTNAME],
+        Kind::Gitea => &[GITEA_USER, GITEA_BASE_URL],
         Kind::BitbucketCloud | Kind::BitbucketServer => {
-            &["bitbucket-user", "bitbucket-base-url", "bitbucket-api-user"]
+            &[BITBUCKET_USER, BITBUCKET_BASE_URL, BITBUCKET_API_USER]
         }
-        Kind::AzureDevOps => &["azuredevops-user", "azuredevops-hostname"],
+        Kind::AzureDevOps => &[AZUREDEVOPS_USER, AZUREDEVOPS_HOSTNAME],
     };
     std::iter::once(t.key).chain(rest.iter().copied()).collect()
 }
@@ -381,7 +382,7 @@ mod tests {
             [Target {
                 kind: Kind::GitHubUser,
                 api: "https://ghe.corp/api/v3/".into(),
-                key: "gh-token-file",
+                key: flags::GH_TOKEN_FILE,
                 unknown: None,
             }]
         );

@@ -70,13 +70,13 @@ fn public(host: &str) -> bool {
 }
 
 /// How a setting's source is named in messages.
-fn source_words(cfg: &EffectiveConfig, flag: &str) -> String {
+fn source_words(cfg: &EffectiveConfig, flag: crate::flags::FlagId) -> String {
     let Some(s) = cfg.winner(flag) else {
         return "Atlantis's default".into();
     };
     let source = cfg.sources.get(s.origin.source);
     if source.kind == SourceKind::Env {
-        return format!("the environment ({})", s.origin.spelling.spell(flag));
+        return format!("the environment ({})", s.origin.spelling.spell(flag.name()));
     }
     let name = &source.name;
     match &s.origin.spelling {
@@ -89,7 +89,7 @@ fn source_words(cfg: &EffectiveConfig, flag: &str) -> String {
 }
 
 /// True for the process environment: the CI job's own, which a pull request cannot change.
-fn from_environment(cfg: &EffectiveConfig, flag: &str) -> bool {
+fn from_environment(cfg: &EffectiveConfig, flag: crate::flags::FlagId) -> bool {
     cfg.winner(flag)
         .is_some_and(|s| cfg.sources.get(s.origin.source).kind == SourceKind::Env)
 }
@@ -110,7 +110,7 @@ pub fn check(cfg: &EffectiveConfig, target: &Target, allow: &[String]) -> Result
             continue;
         };
         let same_source = named.origin.source == cred.origin.source;
-        let from_file = target.key.ends_with("-file");
+        let from_file = target.key.name().ends_with("-file");
         let trusted = if from_file {
             same_source && from_environment(cfg, target.key)
         } else {

@@ -116,7 +116,8 @@ pub fn repo_id_from_git(file: &Path) -> Option<String> {
     let mut dir = std::fs::canonicalize(file).ok()?.parent()?.to_path_buf();
     for _ in 0..32 {
         let config = dir.join(".git").join("config");
-        if let Ok(text) = std::fs::read_to_string(&config) {
+        if let Ok(bytes) = crate::input::read_regular_file(&config, 1 << 20) {
+            let text = String::from_utf8_lossy(&bytes);
             return origin_url(&text).and_then(|u| id_from_url(&u));
         }
         if !dir.pop() {

@@ -321,11 +321,11 @@ impl ServerContext {
                 .clone()
                 .unwrap_or_else(|| "the server configuration".into()),
             allowlist: cfg
-                .str("repo-allowlist")
+                .str(crate::flags::REPO_ALLOWLIST)
                 .map(|s| s.split(',').map(str::to_string).collect())
                 .unwrap_or_default(),
-            enable_external_stores: cfg.bool("enable-external-stores"),
-            enable_policy_checks: cfg.bool("enable-policy-checks"),
+            enable_external_stores: cfg.bool(crate::flags::ENABLE_EXTERNAL_STORES),
+            enable_policy_checks: cfg.bool(crate::flags::ENABLE_POLICY_CHECKS),
         }
     }
 }

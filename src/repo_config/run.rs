@@ -6,6 +6,7 @@
 use super::{Document, Kind, ServerContext, matching};
 use crate::config::{EffectiveConfig, MountedFile, RawValue};
 use crate::finding::Finding;
+use crate::flags;
 use crate::input::NamedBytes;
 use crate::rules::repo::{self, DocContext};
 use crate::source::{SourceKind, SourceText, Sources};
@@ -36,7 +37,7 @@ pub struct Linted {
 /// JSON of `--repo-config-json`, else the `repos.yaml` the deployment mounts where the winning
 /// `repo-config` points (the Helm chart's `repoConfig`, a ConfigMap key).
 pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
-    if cfg.winner("repo-config-json").is_some() {
+    if cfg.winner(flags::REPO_CONFIG_JSON).is_some() {
         return embedded_json(cfg);
     }
     let mounted = mounted_repo_config(cfg)?;
@@ -50,13 +51,13 @@ pub fn embedded(cfg: &EffectiveConfig) -> Option<Document> {
 /// The file the deployment mounts where the winning `repo-config` points, when the user's file
 /// holds its content.
 pub fn mounted_repo_config(cfg: &EffectiveConfig) -> Option<&MountedFile> {
-    let path = cfg.str("repo-config")?;
+    let path = cfg.str(flags::REPO_CONFIG)?;
     cfg.mounted.iter().find(|m| m.path == path)
 }
 
 /// The document of `--repo-config-json` inside a server config, if it holds a JSON object.
 fn embedded_json(cfg: &EffectiveConfig) -> Option<Document> {
-    let setting = cfg.winner("repo-config-json")?;
+    let setting = cfg.winner(flags::REPO_CONFIG_JSON)?;
     let RawValue::Scalar { text, style, .. } = &setting.value else {
         if let RawValue::Text(t) = &setting.value {
             let source = cfg.sources.get(setting.origin.source);
@@ -184,11 +185,38 @@ fn vocabulary(v: &str) -> bool {
 fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     use crate::input::yaml::NodeKind;
     let Some(yaml) = &doc.yaml else { return };
-    // Every scalar, keys included (workflow names and step keys are the user's words).
-    let values = yaml.nodes.iter().filter_map(|n| match &n.kind {
-        NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
-        _ => None,
-    });
+    // Every scalar, but the mapping keys that read as a field name: lower-case words with `_`
+    // or `-` (a misspelled field is what `repo-config-unknown-key` quotes). No credential has
+    // that shape; a key with capitals or digits (a pasted value) stays masked.
+    let field_like = |id: usize| match &yaml.nodes[id].kind {
+        NodeKind::Scalar(s) => {
+            !s.value.is_empty()
+                && s.value.len() <= 40
+                && s.value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+        }
+        _ => false,
+    };
+    let keys: std::collections::HashSet<usize> = yaml
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Map(pairs) => Some(pairs.iter().map(|&(k, _)| k)),
+            _ => None,
+        })
+        .flatten()
+        .filter(|&k| field_like(k))
+        .collect();
+    let values = yaml
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| !keys.contains(id))
+        .filter_map(|(_, n)| match &n.kind {
+            NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
+            _ => None,
+        });
     mask_windows(values, findings);
 }
 
@@ -304,7 +332,7 @@ pub fn named_repo_config(cfg: &EffectiveConfig, check_files: bool) -> Option<Pat
     if mounted_repo_config(cfg).is_some() {
         return None;
     }
-    let named = cfg.str("repo-config")?;
+    let named = cfg.str(flags::REPO_CONFIG)?;
     // What the deployment mounts there (a compose bind mount of the file or of a folder above
     // it; the most specific mount wins, as in the container): that file, or nothing to lint
     // when it is missing or not in the input (a repos.yaml beside is not the one). An absolute

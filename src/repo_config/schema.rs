@@ -9,6 +9,8 @@
 //! JSON Schema cannot say is left to the linter: regexes that must compile, workflows that must be
 //! defined, what the server allows a repository to override.
 
+use super::Kind;
+use crate::repo_keys::Document;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
@@ -121,36 +123,66 @@ impl JsonSchema for Step {
         "Step".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        use crate::repo_keys::{StepForm, step_form_since, step_since};
         let builtins = crate::repo_config::steps::BUILTINS;
-        let shell_args =
-            json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
+        let since = |v: crate::version::Version| json!(v.to_string());
+        let shell_since = step_form_since(StepForm::Shell);
+        let shell = json!({"type": "string", "x-atlantis-since": since(shell_since),
+            "description": format!("Since Atlantis {shell_since}.")});
+        let shell_args = json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+            "x-atlantis-since": since(shell_since), "description": format!("Since Atlantis {shell_since}.")});
         let mut extra = serde_json::Map::new();
+        let mut named = Vec::new();
         for b in builtins {
-            extra.insert(
-                (*b).into(),
-                json!({"type": ["object", "null"], "additionalProperties": false,
-                       "properties": {"extra_args": {"type": ["array", "null"], "items": {"type": ["string", "number", "boolean"]}}}}),
-            );
+            let mut p = json!({"type": ["object", "null"], "additionalProperties": false,
+                   "properties": {"extra_args": {"type": ["array", "null"], "items": {"type": ["string", "number", "boolean"]}}}});
+            if let Some(v) = step_since(b) {
+                p["x-atlantis-since"] = since(v);
+                p["description"] = json!(format!("Since Atlantis {v}."));
+                named.push((v, format!("`{b}` {v}")));
+            }
+            extra.insert((*b).into(), p);
         }
+        let (run_map, multienv_map) = (
+            step_form_since(StepForm::RunMap),
+            step_form_since(StepForm::MultienvMap),
+        );
+        let multienv_command = step_form_since(StepForm::MultienvCommand);
+        let (output_list, filter_regex) = (
+            step_form_since(StepForm::OutputList),
+            step_form_since(StepForm::FilterRegex),
+        );
+        let description = format!(
+            "A workflow step: `init`, `- run: <command>`, `- plan: {{extra_args: [...]}}`, `- run: {{command, output, shell, shellArgs}}`, `- env: {{name, value|command}}`. Since Atlantis: the built-in steps {}; `- multienv: <command>` {multienv_command}; the map form of `run` {run_map} and of `multienv` {multienv_map}; `shell`/`shellArgs` {shell_since}; a list `output` {output_list} (applied, with `filter_regex`, from {filter_regex}).",
+            {
+                named.sort();
+                named
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
         json_schema!({
-            "description": "A workflow step: `init`, `- run: <command>`, `- plan: {extra_args: [...]}`, `- run: {command, output, shell, shellArgs}`, `- env: {name, value|command}`.",
+            "description": description,
             "anyOf": [
                 {"enum": builtins},
                 {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": false,
-                 "properties": {"run": {"type": ["string", "number", "boolean", "null"]}, "multienv": {"type": ["string", "number", "boolean", "null"]}}},
+                 "properties": {"run": {"type": ["string", "number", "boolean", "null"]},
+                                "multienv": {"type": ["string", "number", "boolean", "null"], "x-atlantis-since": since(multienv_command)}}},
                 {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": false, "properties": Value::Object(extra)},
                 {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": false, "properties": {
-                    "run": {"type": "object", "required": ["command"], "additionalProperties": false, "properties": {
+                    "run": {"type": "object", "required": ["command"], "additionalProperties": false, "x-atlantis-since": since(run_map), "properties": {
                         "command": {"type": "string"},
-                        "output": {"anyOf": [{"enum": ["show", "hide", "strip_refreshing"]}, {"type": "array"}]},
-                        "shell": {"type": "string"}, "shellArgs": shell_args.clone()}},
-                    "multienv": {"type": "object", "required": ["command"], "additionalProperties": false, "properties": {
+                        "output": {"anyOf": [{"enum": ["show", "hide", "strip_refreshing"]}, {"type": "array", "x-atlantis-since": since(output_list)}]},
+                        "shell": shell.clone(), "shellArgs": shell_args.clone()}},
+                    "multienv": {"type": "object", "required": ["command"], "additionalProperties": false, "x-atlantis-since": since(multienv_map), "properties": {
                         "command": {"type": "string"},
                         "output": {"anyOf": [{"enum": ["show", "hide"]}, {"not": {"type": "string"}}]},
-                        "shell": {"type": "string"}, "shellArgs": shell_args.clone()}},
+                        "shell": shell.clone(), "shellArgs": shell_args.clone()}},
                     "env": {"type": "object", "required": ["name"], "additionalProperties": false,
                         "not": {"required": ["value", "command"]},
-                        "properties": {"name": {}, "value": {}, "command": {}, "shell": {"type": "string"}, "shellArgs": shell_args}}
+                        "properties": {"name": {}, "value": {}, "command": {}, "shell": shell, "shellArgs": shell_args}}
                 }}
             ]
         })
@@ -179,9 +211,9 @@ pub struct Workflow {
     apply: Option<Stage>,
     /// Default steps: show, policy_check.
     policy_check: Option<Stage>,
-    /// Default steps: init, import (Atlantis v0.22.0).
+    /// Default steps: init, import.
     import: Option<Stage>,
-    /// Default steps: init, state_rm (Atlantis v0.23.0).
+    /// Default steps: init, state_rm.
     state_rm: Option<Stage>,
 }
 
@@ -201,7 +233,7 @@ pub struct AutoDiscover {
     /// `auto` (default), `enabled` or `disabled`, in lower case.
     #[schemars(extend("enum" = ["auto", "enabled", "disabled", null]))]
     mode: Option<String>,
-    /// Globs (relative, no leading `/`) of directories autodiscovery skips (v0.33.0).
+    /// Globs (relative, no leading `/`) of directories autodiscovery skips.
     #[schemars(extend("items" = {"type": "string", "pattern": "^[^/]"}))]
     ignore_paths: Option<Vec<String>>,
 }
@@ -249,7 +281,6 @@ pub struct Repo {
     /// Whether a repository's atlantis.yaml may define workflows.
     allow_custom_workflows: Option<GoBool>,
     delete_source_branch_on_merge: Option<GoBool>,
-    /// Deprecated: use repo_locks.
     repo_locking: Option<GoBool>,
     repo_locks: Option<RepoLocks>,
     policy_check: Option<GoBool>,
@@ -451,7 +482,7 @@ pub struct RepoYaml {
     silence_pr_comments: Option<Strings>,
 }
 
-fn generate<T: JsonSchema>(url: &str) -> Value {
+fn generate<T: JsonSchema>(url: &str, kind: Kind) -> Value {
     let mut v = SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<T>()
@@ -459,15 +490,115 @@ fn generate<T: JsonSchema>(url: &str) -> Value {
     if let Value::Object(m) = &mut v {
         m.insert("$id".into(), Value::String(url.into()));
     }
+    release_facts(&mut v, kind);
     v
 }
 
 pub fn repo_config_schema() -> Value {
-    generate::<RepoConfig>(REPO_CONFIG_URL)
+    generate::<RepoConfig>(REPO_CONFIG_URL, Kind::RepoConfig)
 }
 
 pub fn repo_yaml_schema() -> Value {
-    generate::<RepoYaml>(REPO_YAML_URL)
+    generate::<RepoYaml>(REPO_YAML_URL, Kind::RepoYaml)
+}
+
+/// Which object of a schema holds the keys of which section of `data/repo-config-keys.json`:
+/// (`""` for the root, else a `$defs` name; the document and path of [`crate::repo_keys`]).
+pub fn sections(kind: Kind) -> Vec<(&'static str, Document, &'static str)> {
+    use Document::*;
+    match kind {
+        Kind::RepoConfig => vec![
+            ("", ServerSide, ""),
+            ("Repo", ServerSide, "repos[]"),
+            ("AutoDiscover", ServerSide, "repos[].autodiscover"),
+            ("Workflow", ServerSide, "workflows.*"),
+            ("Policies", ServerSide, "policies"),
+            ("PolicySet", ServerSide, "policies.policy_sets[]"),
+            ("Metrics", ServerSide, "metrics"),
+        ],
+        Kind::RepoYaml => vec![
+            ("", RepoLevel, ""),
+            ("Project", RepoLevel, "projects[]"),
+            ("Autoplan", RepoLevel, "projects[].autoplan"),
+            ("Workflow", ServerSide, "workflows.*"),
+            ("AutoDiscover", ServerSide, "repos[].autodiscover"),
+        ],
+    }
+}
+
+/// Adds to one property the release facts: `x-atlantis-since` and "Since Atlantis vX." for a key
+/// added after v0.17.0; `deprecated`, `x-atlantis-deprecated-since` and a note for a key
+/// Atlantis's documentation deprecates.
+fn annotate(
+    prop: &mut Value,
+    since: Option<crate::version::Version>,
+    deprecated: Option<&crate::repo_keys::Deprecated>,
+) {
+    let Value::Object(obj) = prop else { return };
+    let mut d = obj
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut note = |text: String| {
+        if !d.is_empty() {
+            d.push(' ');
+        }
+        d.push_str(&text);
+    };
+    if let Some(dep) = deprecated {
+        note(format!(
+            "Deprecated since {}: use `{}`.",
+            dep.since, dep.replacement
+        ));
+    }
+    if let Some(since) = since {
+        note(format!("Since Atlantis {since}."));
+    }
+    if d.is_empty() {
+        return;
+    }
+    obj.insert("description".into(), Value::String(d));
+    if let Some(since) = since {
+        obj.insert("x-atlantis-since".into(), json!(since.to_string()));
+    }
+    if let Some(dep) = deprecated {
+        obj.insert("deprecated".into(), json!(true));
+        obj.insert(
+            "x-atlantis-deprecated-since".into(),
+            json!(dep.since.to_string()),
+        );
+    }
+}
+
+/// The release facts of `data/repo-config-keys.json` on the generated schema: each key of a
+/// table section, the keys of a workflow hook.
+fn release_facts(schema: &mut Value, kind: Kind) {
+    for (def, doc, path) in sections(kind) {
+        let object = if def.is_empty() {
+            &mut *schema
+        } else {
+            &mut schema["$defs"][def]
+        };
+        let Some(props) = object.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (key, since) in crate::repo_keys::section_keys(doc, path) {
+            if let Some(p) = props.get_mut(key) {
+                annotate(p, since, crate::repo_keys::deprecated(doc, path, key));
+            }
+        }
+    }
+    if let Some(props) = schema
+        .pointer_mut("/$defs/Hook/properties")
+        .and_then(Value::as_object_mut)
+    {
+        for (key, since) in crate::repo_keys::hook_keys() {
+            if let Some(p) = props.get_mut(key) {
+                annotate(p, since, None);
+            }
+        }
+    }
 }
 
 /// A schema as the checked-in file holds it (pretty JSON and a final newline).

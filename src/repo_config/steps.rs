@@ -9,7 +9,9 @@
 use super::decode::{Scalar, View};
 use super::goregex;
 use crate::input::yaml::{NodeId, NodeKind};
+use crate::repo_keys::{StepForm, step_form_since, step_since};
 use crate::source::Span;
+use crate::version::Version;
 
 /// A problem in one step: Atlantis's own message, where it is, and the fix.
 #[derive(Debug, Clone)]
@@ -17,6 +19,19 @@ pub struct Problem {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
+    /// Set when the problem is that the release checked predates the step's shape.
+    pub later: Option<Later>,
+}
+
+/// A step shape a later release added than the one checked (`data/repo-config-keys.json`, `steps`).
+#[derive(Debug, Clone)]
+pub struct Later {
+    /// What the step uses (`the \`state_rm\` step`, `the map form of \`run\``).
+    pub what: String,
+    /// The release that added it.
+    pub since: Version,
+    /// The message is the decoder's whole error, not a validation message under the ozzo path.
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +44,8 @@ pub struct Step {
     pub notes: Vec<Problem>,
     /// An output `filter_regex` that does not compile: `regexp.MustCompile` panics on it.
     pub panics: Option<Problem>,
+    /// A shape the release checked accepts but ignores (a list `output` before v0.37.0).
+    pub ignored: Option<Problem>,
 }
 
 pub const BUILTINS: &[&str] = &[
@@ -48,7 +65,204 @@ fn problem(message: String, span: Span, help: Option<String>) -> Problem {
         message,
         span,
         help,
+        later: None,
     }
+}
+
+fn later(message: String, span: Span, help: &str, what: String, since: Version) -> Problem {
+    Problem {
+        message,
+        span,
+        help: Some(help.to_string()),
+        later: Some(Later {
+            what,
+            since,
+            whole: false,
+        }),
+    }
+}
+
+/// What an older release makes of a step whose shape a later one added.
+enum Verdict {
+    /// The release refuses the step with this message.
+    Refused(Problem),
+    /// The release accepts the step and ignores part of it.
+    Ignored(Problem),
+}
+
+/// The step as `release` decodes and validates it, when its shape is younger than the release:
+/// `validStepName` and the shapes of `raw.Step.unmarshalGeneric`/`Validate` at each tag.
+/// - before v0.31.0 a step map was a `map[string]map[string]string`: a value that is not a
+///   string (a list `output`, a list `shellArgs`) fails every shape, and the decoder's error
+///   of the last one (`map[string]string`) is reported;
+/// - `run: {...}` before v0.24.4 and `multienv: {...}` before v0.28.2 decode as an env step:
+///   `"run" is not a valid step type`;
+/// - `shell`/`shellArgs` before v0.31.0 are keys env, run and multienv steps do not support;
+/// - a list `output` from v0.31.0 to v0.36.x is decoded and never read (`ToValid` takes a
+///   string only): the whole output is shown.
+fn in_release(v: &View, node: NodeId, release: Version) -> Option<Verdict> {
+    let span = v.span(node);
+    let newer = |since: Version| (since > release).then_some(since);
+    if let Some(name) = string_scalar(v, node) {
+        let since = step_since(name).and_then(newer)?;
+        return Some(Verdict::Refused(later(
+            format!("\"{name}\" is not a valid step type, maybe you omitted the 'run' key"),
+            span,
+            "remove the step",
+            format!("the `{name}` step"),
+            since,
+        )));
+    }
+    let p = pairs(v, node)?;
+    let [(key, key_span, val)] = p[..] else {
+        return None;
+    };
+    let not_valid = |what: String, since: Version, help: &str| {
+        Some(Verdict::Refused(later(
+            format!("{key:?} is not a valid step type"),
+            key_span,
+            help,
+            what,
+            since,
+        )))
+    };
+    if !v.is_null(val) && string_scalar(v, val).is_some() {
+        if key == "multienv" {
+            if let Some(since) = newer(step_form_since(StepForm::MultienvCommand)) {
+                return not_valid(
+                    "the `multienv` step".into(),
+                    since,
+                    "use `run` and `env` steps instead",
+                );
+            }
+        }
+        return None;
+    }
+    if let Some(since) = step_since(key).and_then(newer) {
+        return not_valid(format!("the `{key}` step"), since, "remove the step");
+    }
+    let args = pairs(v, val)?;
+    let is_string = |n: NodeId| string_scalar(v, n).is_some();
+    let extra_args = args
+        .iter()
+        .all(|(_, _, a)| v.is_null(*a) || matches!(v.kind(*a), NodeKind::Seq(_)));
+    if extra_args || !["run", "multienv", "env"].contains(&key) {
+        return None;
+    }
+    // Not a string: no shape of the release decodes the step.
+    let output_list = step_form_since(StepForm::OutputList);
+    if release < output_list {
+        if let Some((k, ks, _)) = args.iter().find(|(_, _, a)| !is_string(*a)) {
+            let message = if v.json {
+                "json: cannot unmarshal object into Go value of type string".to_string()
+            } else {
+                format!(
+                    "yaml: unmarshal errors: line {}: cannot unmarshal !!map into string",
+                    v.line(v.span(val).start)
+                )
+            };
+            let what = if *k == "output" {
+                "a list `output`".to_string()
+            } else {
+                format!("a `{}` that is not a string", short(k))
+            };
+            return Some(Verdict::Refused(Problem {
+                message,
+                span: *ks,
+                help: Some(format!(
+                    "give `{}` a string: this release decodes a step's options as strings only",
+                    short(k)
+                )),
+                later: Some(Later {
+                    what,
+                    since: output_list,
+                    whole: true,
+                }),
+            }));
+        }
+    }
+    let form = match key {
+        "run" => Some((
+            StepForm::RunMap,
+            "the map form of `run` (`command`, `output`)",
+        )),
+        "multienv" => Some((StepForm::MultienvMap, "the map form of `multienv`")),
+        _ => None,
+    };
+    if let Some((form, what)) = form {
+        if let Some(since) = newer(step_form_since(form)) {
+            return not_valid(what.into(), since, &format!("write `- {key}: <command>`"));
+        }
+    }
+    let has = |k: &str| args.iter().any(|(a, _, _)| *a == k);
+    if let Some(since) = newer(step_form_since(StepForm::Shell)) {
+        let shell = args
+            .iter()
+            .filter(|(a, _, _)| *a == "shell" || *a == "shellArgs")
+            .min_by_key(|(a, _, _)| *a);
+        if let Some((first, at, _)) = shell {
+            let message = if key == "env" {
+                format!(
+                    "env steps only support keys \"name\", \"value\" and \"command\", found key {first:?}"
+                )
+            } else if !has("command") {
+                return None;
+            } else {
+                let mut extra: Vec<&str> = args
+                    .iter()
+                    .map(|(a, _, _)| *a)
+                    .filter(|a| *a != "command" && *a != "output")
+                    .collect();
+                extra.sort();
+                let extra = extra.join(",");
+                if release < step_form_since(StepForm::MultienvMap) {
+                    format!(
+                        "run steps only support keys \"run\", \"command\" and \"output\", found extra keys {extra:?}"
+                    )
+                } else {
+                    format!(
+                        "{key:?} steps only support keys \"command\" and \"output\", found extra keys {extra:?}"
+                    )
+                }
+            };
+            return Some(Verdict::Refused(later(
+                message,
+                *at,
+                "remove it: the command runs with `sh -c`",
+                format!("the `{first}` option"),
+                since,
+            )));
+        }
+    }
+    if key == "run" {
+        if let Some(since) = newer(step_form_since(StepForm::FilterRegex)) {
+            let output = args.iter().find(|(a, _, _)| *a == "output");
+            if let Some((_, at, n)) = output {
+                if let NodeKind::Seq(items) = v.kind(*n) {
+                    let filters = items.iter().any(|i| {
+                        pairs(v, *i).is_some_and(|p| p.iter().any(|(k, _, _)| *k == "filter_regex"))
+                    });
+                    let effect = if filters {
+                        " (so `filter_regex` hides nothing)"
+                    } else {
+                        ""
+                    };
+                    return Some(Verdict::Ignored(later(
+                        format!(
+                            "Atlantis {release} reads a run step's `output` only as a string: it ignores this list{effect} and shows the whole output (lists and `filter_regex` were added in {since})"
+                        ),
+                        *at,
+                        &format!(
+                            "upgrade Atlantis to {since} or later, or write one option as a string (`output: strip_refreshing`)"
+                        ),
+                        "a list `output`".into(),
+                        since,
+                    )));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A scalar Go decodes into a string (YAML: any scalar, null as ""; JSON: strings and null).
@@ -115,7 +329,18 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
         error: None,
         notes: Vec::new(),
         panics: None,
+        ignored: None,
     };
+    if let Some(release) = v.release {
+        match in_release(v, node, release) {
+            Some(Verdict::Refused(p)) => {
+                step.error = Some(p);
+                return step;
+            }
+            Some(Verdict::Ignored(p)) => step.ignored = Some(p),
+            None => {}
+        }
+    }
     // 1. A string.
     if let Some(name) = string_scalar(v, node) {
         if !BUILTINS.contains(&name) {
@@ -350,11 +575,23 @@ pub fn decode(v: &mut View, node: NodeId, index: usize) -> Step {
                         &["show", "hide"]
                     };
                     if !ok.contains(&text) {
+                        // The list of options was one shorter before filter_regex (v0.37.0).
+                        let before_filters = v
+                            .release
+                            .is_some_and(|r| r < step_form_since(StepForm::FilterRegex));
                         step.error = if name == "run" {
                             fail(
-                                "run step \"output\" option must be one of \"show\", \"hide\", \"strip_refreshing\", or \"filter_regex\"".into(),
+                                if before_filters {
+                                    "run step \"output\" option must be one of \"show\", \"hide\", or \"strip_refreshing\"".into()
+                                } else {
+                                    "run step \"output\" option must be one of \"show\", \"hide\", \"strip_refreshing\", or \"filter_regex\"".into()
+                                },
                                 v.span(n),
-                                "use show, hide or strip_refreshing, or a list with `{filter_regex: ...}`",
+                                if before_filters {
+                                    "use show, hide or strip_refreshing"
+                                } else {
+                                    "use show, hide or strip_refreshing, or a list with `{filter_regex: ...}`"
+                                },
                             )
                         } else {
                             fail(
@@ -521,5 +758,122 @@ pub fn shown_text(s: &str) -> String {
         "run:...".to_string()
     } else {
         "(value not shown)".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::yaml;
+
+    /// The step written as YAML, decoded for `release`: (error, ignored) messages.
+    fn at(step: &str, release: &str) -> (Option<String>, Option<String>) {
+        let doc = yaml::parse(step).unwrap();
+        let mut v = View::new(&doc, step, false);
+        v.release = Version::parse(release);
+        let s = decode(&mut v, doc.root.unwrap(), 0);
+        (s.error.map(|p| p.message), s.ignored.map(|p| p.message))
+    }
+
+    fn refused(step: &str, release: &str) -> String {
+        at(step, release).0.unwrap_or_default()
+    }
+
+    /// Each shape is refused by the release before the one that added it, accepted from it.
+    #[test]
+    fn shapes_follow_the_release() {
+        for (step, before, since, message) in [
+            (
+                "show",
+                "v0.17.0",
+                "v0.17.1",
+                "\"show\" is not a valid step type, maybe you omitted the 'run' key",
+            ),
+            (
+                "multienv",
+                "v0.19.3",
+                "v0.19.4",
+                "\"multienv\" is not a valid step type, maybe you omitted the 'run' key",
+            ),
+            (
+                "multienv: ./env.sh",
+                "v0.19.3",
+                "v0.19.4",
+                "\"multienv\" is not a valid step type",
+            ),
+            (
+                "import: {extra_args: [-x]}",
+                "v0.21.0",
+                "v0.22.0",
+                "\"import\" is not a valid step type",
+            ),
+            (
+                "state_rm",
+                "v0.22.3",
+                "v0.23.0",
+                "\"state_rm\" is not a valid step type, maybe you omitted the 'run' key",
+            ),
+            (
+                "run: {command: x, output: hide}",
+                "v0.24.3",
+                "v0.24.4",
+                "\"run\" is not a valid step type",
+            ),
+            (
+                "multienv: {command: x, output: hide}",
+                "v0.28.1",
+                "v0.28.2",
+                "\"multienv\" is not a valid step type",
+            ),
+            (
+                "env: {name: A, command: x, shell: bash}",
+                "v0.30.0",
+                "v0.31.0",
+                "env steps only support keys \"name\", \"value\" and \"command\", found key \"shell\"",
+            ),
+            (
+                "run: {command: x, shell: bash}",
+                "v0.28.1",
+                "v0.31.0",
+                "run steps only support keys \"run\", \"command\" and \"output\", found extra keys \"shell\"",
+            ),
+            (
+                "multienv: {command: x, shell: bash, shellArgs: -c}",
+                "v0.30.0",
+                "v0.31.0",
+                "\"multienv\" steps only support keys \"command\" and \"output\", found extra keys \"shell,shellArgs\"",
+            ),
+            (
+                "run: {command: x, output: [hide]}",
+                "v0.30.0",
+                "v0.31.0",
+                "yaml: unmarshal errors: line 1: cannot unmarshal !!map into string",
+            ),
+        ] {
+            assert_eq!(refused(step, before), message, "{step} at {before}");
+            assert_eq!(at(step, since).0, None, "{step} at {since}");
+        }
+    }
+
+    #[test]
+    fn a_list_output_is_ignored_before_filter_regex() {
+        let step = "run: {command: x, output: [strip_refreshing, {filter_regex: s}]}";
+        let (error, ignored) = at(step, "v0.36.0");
+        assert_eq!(error, None);
+        assert!(ignored.unwrap().contains("`filter_regex` hides nothing"));
+        assert_eq!(at(step, "v0.37.0"), (None, None));
+        assert!(
+            refused("run: {command: x, output: bogus}", "v0.36.0")
+                .ends_with("\"show\", \"hide\", or \"strip_refreshing\"")
+        );
+    }
+
+    #[test]
+    fn builtins_are_the_tables() {
+        let mut table = crate::repo_keys::step_names();
+        let mut here = BUILTINS.to_vec();
+        table.sort();
+        here.sort();
+        assert_eq!(table, here);
     }
 }

@@ -655,13 +655,21 @@ impl Redactor {
             }
             i
         };
+        // The last word found: overlapping matches inside one long word (a periodic secret
+        // matches at every offset) reuse it, so that widening stays linear in `s`.
+        let last_word: std::cell::Cell<Option<(usize, usize)>> = std::cell::Cell::new(None);
         let widen = |(start, end): (usize, usize), b64: bool| {
             let (start, end) = (floor(start), ceil(end));
             if !b64 {
                 return (start, end);
             }
+            if let Some((ws, we)) = last_word.get() {
+                if ws <= start && end <= we && s[start..end].chars().all(is_b64) {
+                    return (ws, we);
+                }
+            }
             // The whole base64 word around a fragment goes.
-            (
+            let word = (
                 // After the character that ends the word, which may be multi-byte (`é`, `�`).
                 s[..start]
                     .char_indices()
@@ -671,7 +679,9 @@ impl Redactor {
                 s[end..]
                     .find(|c: char| !is_b64(c))
                     .map_or(s.len(), |i| end + i),
-            )
+            );
+            last_word.set(Some(word));
+            word
         };
         let mut found: Vec<(usize, usize)> = Vec::new();
         if let Some(searcher) = &self.searcher {
@@ -751,10 +761,13 @@ impl Redactor {
 
 /// Characters that must never reach a terminal or a CI log raw: control characters (escape
 /// sequences, a bare carriage return, a newline that could start a `::workflow-command` line)
-/// and the bidirectional overrides that reorder what a reader sees.
+/// the bidirectional overrides that reorder what a reader sees, and invisible characters.
 fn unsafe_char(c: char, keep_newlines: bool) -> bool {
     (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        // Line and paragraph separators (a new line to some viewers), zero-width characters
+        // and direction marks (invisible: `gh-user` and `gh\u{200b}-user` look the same).
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}' | '\u{feff}')
 }
 
 /// A message, label or help with unsafe characters escaped (`\n`, `\u{1b}`), as the input
@@ -779,13 +792,28 @@ pub fn printable(s: String, keep_newlines: bool) -> String {
 /// what a terminal shows) written as `\uXXXX` escapes: the same JSON value. They can only
 /// stand inside strings, so a plain replacement is exact.
 pub fn escape_bidi_in_json(s: String) -> String {
-    if !s.contains(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+    // The bidi overrides, and the separators and invisible characters `unsafe_char` escapes.
+    let hidden = |c: char| {
+        matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{feff}'
+        )
+    };
+    if !s.contains(hidden) {
         return s;
     }
     s.chars()
-        .map(|c| match c {
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => format!("\\u{:04x}", c as u32),
-            c => c.to_string(),
+        .map(|c| {
+            if hidden(c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
         })
         .collect()
 }
@@ -794,10 +822,12 @@ pub fn escape_bidi_in_json(s: String) -> String {
 /// span stays valid. Line breaks (`\n`, `\r\n`) are kept.
 pub fn printable_same_length(text: &str) -> String {
     let bytes = text.as_bytes();
-    // Fast path: no control byte, no lone CR, no C1 control (`0xC2 0x80..0x9F`) and no bidi
-    // override (`0xE2 0x80|0x81 ...`) can be present.
-    let suspicious =
-        |b: &u8| (*b < 0x20 && *b != b'\n' && *b != b'\t') || matches!(*b, 0x7f | 0xC2 | 0xE2);
+    // Fast path: no control byte, no lone CR, no C1 control (`0xC2 0x80..0x9F`), no bidi
+    // override, separator or zero-width character (`0xE2 0x80|0x81 ...`) and no BOM
+    // (`0xEF 0xBB 0xBF`) can be present.
+    let suspicious = |b: &u8| {
+        (*b < 0x20 && *b != b'\n' && *b != b'\t') || matches!(*b, 0x7f | 0xC2 | 0xE2 | 0xEF)
+    };
     if !bytes.iter().any(suspicious) {
         return text.to_string();
     }

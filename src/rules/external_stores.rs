@@ -8,7 +8,6 @@ use crate::config::Location;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use crate::input::yaml::{self, NodeId, NodeKind, YamlDoc};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -143,12 +142,7 @@ fn locate(ctx: &Context) -> Option<PathBuf> {
 }
 
 fn read(path: &Path) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(1 << 20).read_to_end(&mut bytes).ok()?;
+    let bytes = crate::input::read_regular_file(path, 1 << 20).ok()?;
     String::from_utf8(bytes).ok()
 }
 

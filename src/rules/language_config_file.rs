@@ -2,7 +2,6 @@ use super::Context;
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::flags;
 use crate::input::yaml::{self, NodeKind, YamlDoc};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -74,14 +73,9 @@ fn locate(ctx: &Context, path: &str) -> Option<(PathBuf, bool)> {
     beside.is_file().then_some((beside, true))
 }
 
-/// At most 1 MiB of a regular file.
+/// At most 1 MiB of a regular file (a FIFO is never opened: that would wait for a writer).
 fn read(path: &Path) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(1 << 20).read_to_end(&mut bytes).ok()?;
+    let bytes = crate::input::read_regular_file(path, 1 << 20).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 

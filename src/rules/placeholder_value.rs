@@ -200,7 +200,7 @@ fn ignored(ctx: &Context, name: &str) -> bool {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     for (name, _) in cfg.resolutions() {
-        let Some(setting) = cfg.winner(name) else {
+        let Some(setting) = flags::lookup(name).and_then(|f| cfg.winner(f)) else {
             continue;
         };
         let Some(text) = written_text(setting) else {

@@ -84,7 +84,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !secret || name == flags::GH_APP_KEY {
             continue;
         }
-        let Some(setting) = cfg.winner(name) else {
+        let Some(setting) = flags::lookup(name).and_then(|f| cfg.winner(f)) else {
             continue;
         };
         let Some(text) = written_text(setting) else {

@@ -78,7 +78,7 @@ pub fn variable_in(value: &str, secret: bool) -> Option<String> {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = ctx.cfg;
     for (name, _) in cfg.resolutions() {
-        let Some(setting) = cfg.winner(name) else {
+        let Some(setting) = flags::lookup(name).and_then(|f| cfg.winner(f)) else {
             continue;
         };
         if !setting.origin.spelling.is_config_key() {

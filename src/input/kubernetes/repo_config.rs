@@ -23,7 +23,9 @@ impl ContainerReader<'_> {
             .unit
             .settings
             .iter()
-            .filter(|s| matches!(s.matched, KeyMatch::Flag(f) if f.name == "repo-config"))
+            .filter(
+                |s| matches!(s.matched, KeyMatch::Flag(f) if f.id() == crate::flags::REPO_CONFIG),
+            )
             .max_by_key(|s| s.origin.channel)
         else {
             return;

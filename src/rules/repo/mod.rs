@@ -234,15 +234,51 @@ pub fn step_findings(
                     idx.as_str(),
                 ];
                 if let Some(p) = &step.error {
-                    let atlantis = crate::repo_config::ozzo(&path, &p.message);
-                    let mut f = Finding::new(rule, ctx.at(p.span), atlantis.clone())
-                        .label("not a valid step")
-                        .help(match &p.help {
-                            Some(h) => format!("{h}. {}", ctx.refused(&atlantis)),
-                            None => ctx.refused(&atlantis),
-                        });
+                    let whole = p.later.as_ref().is_some_and(|l| l.whole);
+                    let atlantis = if whole {
+                        p.message.clone()
+                    } else {
+                        crate::repo_config::ozzo(&path, &p.message)
+                    };
+                    let mut f = match &p.later {
+                        // The release checked predates the step's shape (as for keys).
+                        Some(l) => Finding::new(
+                            rule,
+                            ctx.at(p.span),
+                            format!(
+                                "{} is not in Atlantis {}: it was added in {}. {atlantis}",
+                                l.what, ctx.doc.release, l.since
+                            ),
+                        )
+                        .label(format!("added in {}", l.since))
+                        .help(format!(
+                            "upgrade Atlantis to {} or later, or {}. {}",
+                            l.since,
+                            p.help.as_deref().unwrap_or("remove it"),
+                            ctx.refused(&atlantis)
+                        )),
+                        None => Finding::new(rule, ctx.at(p.span), atlantis.clone())
+                            .label("not a valid step")
+                            .help(match &p.help {
+                                Some(h) => format!("{h}. {}", ctx.refused(&atlantis)),
+                                None => ctx.refused(&atlantis),
+                            }),
+                    };
                     if p.message.starts_with("cannot construct") {
                         f.label = Some("not a step".into());
+                    }
+                    out.push(f);
+                }
+                if let Some(p) = &step.ignored {
+                    let since = p.later.as_ref().map(|l| l.since);
+                    let mut f = Finding::new(rule, ctx.at(p.span), p.message.clone())
+                        .severity(crate::finding::Severity::Warning)
+                        .label(match since {
+                            Some(s) => format!("ignored before {s}"),
+                            None => "ignored".into(),
+                        });
+                    if let Some(h) = &p.help {
+                        f = f.help(h.clone());
                     }
                     out.push(f);
                 }

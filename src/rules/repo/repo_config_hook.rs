@@ -21,6 +21,13 @@ and anything else is ignored. So:
 - an empty hook (`- {}` or a bare `-`) makes Atlantis panic at startup
   (`step was not valid. This is a bug!`): that one is an error.
 
+What a hook reads depends on the release checked (`WorkflowHook.ToValid` at each tag;
+`data/repo-config-keys.json`, `hooks`): `description` from v0.22.0, `shell` and `shellArgs` from
+v0.24.4, `commands` from v0.26.0; an older release ignores them (a hook with `commands` runs for
+every command). Before v0.22.0 `ToValid` took the value of the first key of the hook's Go map,
+whose order is random: a hook with a `description` ran, now and then, its description as the
+command.
+
 ## Example
 ```yaml
 repos:
@@ -86,6 +93,7 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
             };
             out.push(f);
         }
+        let ignored = release_findings(ctx, &what, h, out);
         match h.get("run") {
             None => out.push(
                 Finding::new(
@@ -120,7 +128,7 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
                 }
             }
         }
-        if let Some(c) = h.get("commands") {
+        if let Some(c) = h.get("commands").filter(|_| !ignored.contains(&"commands")) {
             if !c.v.is_empty() && !COMMANDS.iter().any(|name| c.v.contains(name)) {
                 out.push(
                     Finding::new(
@@ -140,6 +148,75 @@ fn hook_findings(ctx: &DocContext, kind: &str, idx: usize, hooks: &[Hook], out: 
             }
         }
     }
+}
+
+/// What the release checked reads of a hook (`WorkflowHook.ToValid` at each tag,
+/// `data/repo-config-keys.json`, `hooks`): before v0.22.0 the value of whichever key Go's map
+/// iteration gives first is the command; later releases read the keys by name, each from the
+/// release that added it. Returns the keys that release ignores.
+fn release_findings(
+    ctx: &DocContext,
+    what: &str,
+    h: &Hook,
+    out: &mut Vec<Finding>,
+) -> Vec<&'static str> {
+    let release = ctx.doc.release;
+    let keys = crate::repo_keys::hook_keys();
+    let Some(by_name) = keys.iter().filter_map(|(_, s)| *s).min() else {
+        return Vec::new();
+    };
+    if release < by_name {
+        if h.entries.len() > 1 {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    ctx.at(h.span),
+                    format!(
+                        "Atlantis {release} runs the value of one of the {} keys of {what}, whichever Go's map order gives first, as its command: it reads `run` by name from {by_name}",
+                        h.entries.len()
+                    ),
+                )
+                .label(format!("random command before {by_name}"))
+                .help(format!(
+                    "keep only `run` in the hook, or upgrade Atlantis to {by_name} or later"
+                )),
+            );
+        }
+        return keys
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| *k != "run")
+            .collect();
+    }
+    let mut ignored = Vec::new();
+    for (k, _) in &h.entries {
+        let Some((key, Some(since))) = keys.iter().find(|(name, _)| *name == k.v) else {
+            continue;
+        };
+        if *since <= release {
+            continue;
+        }
+        ignored.push(*key);
+        let effect = match *key {
+            "commands" => ", so the hook runs for every command",
+            "shell" | "shellArgs" => ", so the command runs with `sh -c`",
+            _ => "",
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                ctx.at(k.span),
+                format!(
+                    "Atlantis {release} ignores `{key}` in a hook{effect}: it is read from {since}"
+                ),
+            )
+            .label(format!("ignored before {since}"))
+            .help(format!(
+                "upgrade Atlantis to {since} or later, or remove `{key}`"
+            )),
+        );
+    }
+    ignored
 }
 
 pub fn check(ctx: &DocContext, out: &mut Vec<Finding>) {

@@ -8,7 +8,10 @@ pub static RULE: RuleInfo = RuleInfo {
     suppressible: false,
     docs: r#"## What it checks
 The steps of the custom workflows a repository defines, exactly as `repo-config-workflow-step`
-checks the server's: built-in names, `run`/`multienv` commands, `extra_args` lists, `env` steps.
+checks the server's: built-in names, `run`/`multienv` commands, `extra_args` lists, `env` steps,
+and the step shapes the release checked does not have yet (`state_rm` before v0.23.0, a `run:` map
+before v0.24.4, `shell` before v0.31.0, ...; see `repo-config-workflow-step`), named with the
+release that added them.
 
 ## Why it matters
 Atlantis rejects the file at every pull request.
