@@ -135,7 +135,54 @@ impl fmt::Debug for KnownSecrets {
 
 /// True for key names that suggest a secret, used for keys that are not Atlantis flags
 /// (`gh_token`, `github: {token: ...}`): their values are masked too.
+///
+/// A name suggests a secret when it contains one of [`SECRET_WORDS`] anywhere (`gh-token`,
+/// `redisPassword`), or when one of its words is one of [`SECRET_ABBREVIATIONS`] (`gh-pw`,
+/// `ATLANTIS_GH_TOK`, `webhookSig`): those are too short to be searched inside other words
+/// (`tok` in `stoke`, `sig` in `design`, `pw` in `upward`).
 pub fn name_suggests_secret(name: &str) -> bool {
+    contains_secret_word(name) || name_words(name).any(is_secret_abbreviation)
+}
+
+/// Short words that name a secret only as a whole word of a name.
+const SECRET_ABBREVIATIONS: &[&str] = &["pw", "tok", "hmac", "salt", "sig"];
+
+fn is_secret_abbreviation(word: &[u8]) -> bool {
+    SECRET_ABBREVIATIONS
+        .iter()
+        .any(|a| a.as_bytes().eq_ignore_ascii_case(word))
+}
+
+/// The words of a name (as bytes): runs of ASCII letters, split where the case changes (`ghPw`:
+/// `gh`, `Pw`; `HMACKey`: `HMAC`, `Key`; `GH_TOK`: `GH`, `TOK`).
+fn name_words(name: &str) -> impl Iterator<Item = &[u8]> {
+    let b = name.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < b.len() && !b[at].is_ascii_alphabetic() {
+            at += 1;
+        }
+        if at == b.len() {
+            return None;
+        }
+        let start = at;
+        at += 1;
+        while at < b.len() && b[at].is_ascii_alphabetic() {
+            let upper = b[at].is_ascii_uppercase();
+            // `hC` starts a word at `C`; `HMACk` starts one at `C` (the last capital).
+            let new_word = upper
+                && (b[at - 1].is_ascii_lowercase()
+                    || b.get(at + 1).is_some_and(u8::is_ascii_lowercase));
+            if new_word {
+                break;
+            }
+            at += 1;
+        }
+        Some(&b[start..at])
+    })
+}
+
+fn contains_secret_word(name: &str) -> bool {
     // One pass, case-insensitive (this runs on every key of a values file).
     static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
     WORDS
@@ -241,8 +288,91 @@ fn is_token_char(b: u8) -> bool {
 }
 
 /// Spans of anything in `text` that looks like a credential, wherever it stands (comments
-/// included): known token prefixes followed by 16+ token characters, and PEM private-key blocks.
+/// included): known token prefixes followed by 16+ token characters, PEM private-key blocks,
+/// and the password of a URL (`https://bot:PASSWORD@host`, `redis://:PASSWORD@redis`). Sorted,
+/// not overlapping.
 pub fn token_like_spans(text: &str) -> Vec<Span> {
+    let mut spans = prefixed_token_spans(text);
+    let urls = url_password_spans(text);
+    if urls.is_empty() {
+        return spans;
+    }
+    spans.extend(urls);
+    spans.sort_unstable_by_key(|s| (s.start, s.end));
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// Bytes that end a URL written in a text (a YAML or JSON string's quote, a space).
+fn ends_url(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>')
+}
+
+/// The userinfo credentials of every `scheme://user:password@` in `text`: the password, and the
+/// user too when it looks like a credential itself (`https://TOKEN@host`). A password that is
+/// only a variable reference (`$(TOKEN)`, `${TOKEN}`, `$TOKEN`) is no secret and stays readable.
+///
+/// The userinfo is read up to the first `@` before the URL ends (whatever `/` it holds: an
+/// unescaped `/` in a password is a mistake, and its characters are as secret as the others).
+/// Linear: a URL without `@` is not searched again from a later `://` inside it.
+fn url_password_spans(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut skip_to = 0;
+    for at in memchr::memmem::find_iter(bytes, b"://") {
+        if at < skip_to || at == 0 || !bytes[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let from = at + 3;
+        let end = bytes[from..]
+            .iter()
+            .position(|&b| ends_url(b) || b == b'@')
+            .map_or(bytes.len(), |i| from + i);
+        skip_to = end;
+        if bytes.get(end) != Some(&b'@') {
+            continue;
+        }
+        let userinfo = &text[from..end];
+        match userinfo.find(':') {
+            Some(colon) => {
+                let password = &userinfo[colon + 1..];
+                if !password.is_empty() && !is_variable_reference(password) {
+                    spans.push(Span::new(from + colon + 1, end));
+                }
+                if value_looks_secret(&userinfo[..colon]) {
+                    spans.push(Span::new(from, from + colon));
+                }
+            }
+            None if value_looks_secret(userinfo) => spans.push(Span::new(from, end)),
+            None => {}
+        }
+    }
+    spans
+}
+
+/// `$(NAME)`, `${NAME}` or `$NAME`: a reference a deployment expands, not a value.
+fn is_variable_reference(s: &str) -> bool {
+    let name = s
+        .strip_prefix("$(")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| s.strip_prefix("${").and_then(|r| r.strip_suffix('}')))
+        .or_else(|| s.strip_prefix('$'));
+    name.is_some_and(|n| {
+        n.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// Known token prefixes and PEM private keys (see [`token_like_spans`]).
+fn prefixed_token_spans(text: &str) -> Vec<Span> {
     // One pass over the text for every prefix and the PEM marker (this runs on whole files).
     static SEARCH: OnceLock<AhoCorasick> = OnceLock::new();
     let search = SEARCH.get_or_init(|| {
@@ -396,6 +526,74 @@ mod tests {
         for name in ["path", "pathType", "paths", "filePattern", "PATH"] {
             assert!(!name_suggests_secret(name), "{name}");
         }
+    }
+
+    #[test]
+    fn short_secret_words_count_as_whole_words_only() {
+        for name in [
+            "pw",
+            "gh-pw",
+            "bitbucket-pw",
+            "gh-tok",
+            "gh_tok",
+            "hmac",
+            "salt",
+            "webhook-sig",
+            "ATLANTIS_GH_PW",
+            "ATLANTIS_REDIS_PW",
+            "ATLANTIS_GH_HMAC",
+            "ghPw",
+            "HMACKey",
+            "redis-pwd",
+        ] {
+            assert!(name_suggests_secret(name), "{name}");
+        }
+        for name in [
+            "upward",
+            "stoke",
+            "tokenizer-mode",
+            "design",
+            "signal",
+            "saltstack-version",
+            "hmacs",
+            "gh-user",
+            "path",
+            "pattern",
+        ] {
+            // `tokenizer` holds `token`: a substring word, as before.
+            assert_eq!(name_suggests_secret(name), name.contains("token"), "{name}");
+        }
+    }
+
+    #[test]
+    fn url_passwords_are_masked_and_the_rest_of_the_url_is_not() {
+        let masked = |t: &str| mask_token_shapes(t.to_string());
+        assert_eq!(
+            masked("atlantis-url: https://bot:hunter2hunter2@host/x"),
+            "atlantis-url: https://bot:**************@host/x"
+        );
+        assert_eq!(
+            masked("redis-host: redis://:hunter2@redis:6379"),
+            "redis-host: redis://:*******@redis:6379"
+        );
+        assert_eq!(
+            masked("\"url\": \"https://aZ3kP9qLmX2vB7nR4tY8wE1c@github.com\""),
+            "\"url\": \"https://************************@github.com\""
+        );
+        for plain in [
+            "https://git@github.com/acme/x",
+            "https://host:8080/path",
+            "ssh://git@host:22/x",
+            "https://x:$(ATLANTIS_GH_TOKEN)@$(HOST)/",
+            "https://x:${TOKEN}@host",
+            "mailto:bob@example.com",
+        ] {
+            assert_eq!(masked(plain), plain);
+        }
+        // Masking a masked text again changes nothing, and a long run of `://` stays linear.
+        let once = masked("a https://u:p@h b");
+        assert_eq!(masked(&once), once);
+        assert!(token_like_spans(&"a://".repeat(100_000)).is_empty());
     }
 
     #[test]

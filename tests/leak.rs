@@ -49,6 +49,22 @@ impl Markers {
         s
     }
 
+    /// A marker that does not look random: lower-case letters and digits only, as a password
+    /// often is, so that no "looks like a credential" guess hides it (only where it stands
+    /// does).
+    fn plain(&mut self) -> String {
+        let m = self.next();
+        let plain: String = m
+            .chars()
+            .map(|c| match c {
+                'A'..='Z' => ((c as u8 - b'A') % 10 + b'0') as char,
+                _ => c,
+            })
+            .collect();
+        *self.all.last_mut().unwrap() = plain.clone();
+        plain
+    }
+
     /// Every 8-character window of every marker, and of its base64 forms (a marker inside a
     /// Basic-auth header, at each of the three byte alignments).
     fn windows(&self) -> BTreeSet<String> {
@@ -417,6 +433,26 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         vec![format!("--gh-tokenghp_{}", m.next())],
         vec![format!("--{}", m.next())],
         vec!["--port".to_string(), format!("--gh-token{}", m.next())],
+        // The single-dash forms (pflag reads `-gh-token…` as shorthand letters and stops).
+        vec![format!("-gh-token{}", m.next())],
+        vec![format!("-gh-webhook-secret{}", m.plain())],
+        vec![format!("-{}", m.next())],
+        // Names that are almost secret flags: `pw`, `tok` as words of the name.
+        vec![
+            format!("--gh-tok={}", m.plain()),
+            format!("--gh-pw={}", m.plain()),
+            "--bitbucket-pw".to_string(),
+            m.plain(),
+        ],
+        // A URL with a password in it.
+        vec![
+            format!(
+                "--atlantis-url=https://bot:{}@atlantis.example.com",
+                m.plain()
+            ),
+            "--redis-host".to_string(),
+            format!("redis://:{}@redis", m.plain()),
+        ],
     ];
     for (i, words) in swallowing.into_iter().enumerate() {
         let mut args = vec![
@@ -506,6 +542,41 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
             )
         },
     ];
+    let mut shapes = shapes.to_vec();
+    shapes.extend([
+        // Names whose words say secret (`pw`, `tok`, `hmac`, `salt`, `sig`), with values
+        // that do not look random.
+        format!(
+            "{BASE}gh-user: atlantis-bot\npw: {}\ngh-pw: {}\nbitbucket-pw: {}\ngh-tok: {}\ngh_tok: {}\nhmac: {}\nsalt: {}\nwebhook-sig: {}\nghPw: {}\n",
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain()
+        ),
+        // A value glued into a key, at the top and nested.
+        format!(
+            "{BASE}gh-user: atlantis-bot\ngh-token={}: 1\ngh-token:{}: 1\n\"gh-token: {}\": 1\nATLANTIS_GH_TOKEN={}: 1\nnested:\n  gh-webhook-secret={}: 1\ngh-token={}: 2\n",
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain()
+        ),
+        // Passwords in URLs, in values of flags that are not secret.
+        format!(
+            "repo-allowlist: github.com/acme/*\ngh-user: atlantis-bot\natlantis-url: https://bot:{}@atlantis.example.com\nredis-host: redis://:{}@redis\nlocking-db-type: redis\nvcs-status-name: \"https://{}:{}@host/x\"\nport: abc\n",
+            m.plain(),
+            m.plain(),
+            m.next(),
+            m.plain()
+        ),
+    ]);
     for (i, text) in shapes.iter().enumerate() {
         let name = format!("shape{i}.yaml");
         write(dir, &name, text);
@@ -515,6 +586,74 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
             env: vec![],
         });
     }
+
+    // 6d. Env files: names whose words say secret, a secret alone on a line.
+    write(
+        dir,
+        "shapes.env",
+        format!(
+            "ATLANTIS_GH_USER=atlantis-bot\n{}\nATLANTIS_GH_PW={}\nATLANTIS_GH_TOK={}\nATLANTIS_WEB_PW={}\nATLANTIS_REDIS_PW={}\nATLANTIS_GH_HMAC={}\nATLANTIS_ATLANTIS_URL=https://bot:{}@atlantis.example.com\nATLANTIS_GH_TOKEN:{}\nATLANTIS_PORT=abc\n",
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain()
+        ),
+    );
+    cases.push(Case {
+        name: "env-file-shapes".into(),
+        args: vec!["--env-file".into(), path("shapes.env")],
+        env: vec![],
+    });
+    // 6e. The same shapes in deployments' command lines and environments: a Kubernetes
+    //     container, a compose service, the Terraform module.
+    cases.push(file_case(
+        dir,
+        "kubernetes-shapes",
+        "shapes-manifest.yaml",
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: atlantis\nspec:\n  template:\n    spec:\n      containers:\n        - name: atlantis\n          image: ghcr.io/runatlantis/atlantis:v0.47.1\n          args: [server, --gh-user=atlantis-bot, -gh-token{}, --gh-tok={}, --gh-pw={}]\n          env:\n            - name: ATLANTIS_GH_PW\n              value: {}\n            - name: \"ATLANTIS_GH_TOKEN={}\"\n            - name: ATLANTIS_REDIS_HOST\n              value: redis://:{}@redis\n            - name: ATLANTIS_GH_TOKEN:{}\n            - name: ATLANTIS_GH_TOKEN:{}\n              value: x\n",
+            m.next(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain()
+        ),
+    ));
+    cases.push(file_case(
+        dir,
+        "compose-shapes",
+        "shapes-compose.yml",
+        format!(
+            "services:\n  atlantis:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    environment:\n      ATLANTIS_GH_PW: {}\n      ATLANTIS_GH_TOK: {}\n    command: [server, --gh-user=atlantis-bot, -gh-token{}, --gh-tok={}, --gh-pw={}]\n  atlantis2:\n    image: ghcr.io/runatlantis/atlantis:v0.30.0\n    environment:\n      - ATLANTIS_GH_USER=atlantis-bot\n      - ATLANTIS_GH_TOKEN:{}\n      - ATLANTIS_GH_TOKEN:{}\n",
+            m.plain(),
+            m.plain(),
+            m.next(),
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.plain()
+        ),
+    ));
+    cases.push(file_case(
+        dir,
+        "terraform-shapes",
+        "shapes.tf",
+        format!(
+            "module \"atlantis\" {{\n  source = \"terraform-aws-modules/atlantis/aws\"\n  atlantis = {{\n    environment = [\n      {{ name = \"ATLANTIS_GH_USER\", value = \"atlantis-bot\" }},\n      {{ name = \"ATLANTIS_GH_PW\", value = \"{}\" }},\n      {{ name = \"ATLANTIS_GH_TOKEN={}\", value = \"x\" }},\n    ]\n    secrets = [{{ name = \"ATLANTIS_GH_TOKEN={}\", valueFrom = \"arn:aws:ssm:x\" }}]\n    command = [\"server\", \"-gh-token{}\", \"--gh-tok={}\"]\n  }}\n}}\n",
+            m.plain(),
+            m.plain(),
+            m.plain(),
+            m.next(),
+            m.plain()
+        ),
+    ));
 
     // 7b. Everything at once: file, env file, environment and command line.
     let mut args = vec![
@@ -847,6 +986,61 @@ fn build_cases(dir: &Path, m: &mut Markers) -> Vec<Case> {
         "repo-config.tf",
         &tf,
     ));
+
+    // 14. A repos.yaml and an atlantis.yaml linted on their own, whose findings show the lines
+    //     around: an env step's value (flow and block mappings), credentials in hook commands,
+    //     and the same in files that do not parse (an unclosed quote, a block scalar).
+    let repo_docs = [
+        (
+            "repo-config",
+            format!(
+                "repos:\n- id: /.*/\n  apply_requirements: [bogus]\n  workflow: w\n  pre_workflow_hooks:\n  - run: curl -u bot:{} https://x\n  - run: GITHUB_TOKEN={} ./x\n    bogus: 1\n  - run: |\n      curl --password {} https://x\n    bogus: 2\nworkflows:\n  w:\n    plan:\n      steps:\n      - env: {{name: TF_TOKEN, value: \"{}\"}}\n      - env:\n          name: TF_TOKEN\n          value: {}\n      - bogus\n",
+                m.plain(),
+                m.plain(),
+                m.plain(),
+                m.plain(),
+                m.plain()
+            ),
+        ),
+        (
+            "repo-config",
+            format!(
+                "repos:\n- id: /.*/\n  workflow: w\nworkflows:\n  w:\n    plan:\n      steps:\n      - env: {{name: TF_TOKEN, value: \"{}}}\n",
+                m.plain()
+            ),
+        ),
+        (
+            "repo-config",
+            format!(
+                "repos:\n- id: /.*/\n  pre_workflow_hooks:\n  - run: |\n      curl -u bot:{} https://x\n     bad: [\n",
+                m.plain()
+            ),
+        ),
+        (
+            "repo-yaml",
+            format!(
+                "version: 3\nprojects:\n- dir: .\n  workflow: w\nworkflows:\n  w:\n    plan:\n      steps:\n      - env:\n          value: \"{}\n          name: GITHUB_TOKEN\n",
+                m.plain()
+            ),
+        ),
+        (
+            "repo-yaml",
+            format!(
+                "version: 3\nprojects:\n- dir: .\n  workflow: w\n  bogus: 1\nworkflows:\n  w:\n    plan:\n      steps:\n      - env: {{name: GITHUB_TOKEN, value: {}}}\n      - run: terraform plan -var token={}\n      - bogus\n",
+                m.plain(),
+                m.plain()
+            ),
+        ),
+    ];
+    for (i, (kind, text)) in repo_docs.iter().enumerate() {
+        let name = format!("repo-doc{i}.yaml");
+        write(dir, &name, text);
+        cases.push(Case {
+            name: format!("repo-doc-{i}"),
+            args: vec!["--kind".into(), kind.to_string(), path(&name)],
+            env: vec![],
+        });
+    }
     cases
 }
 

@@ -325,10 +325,18 @@ fn read_core(
             });
         } else if arg.starts_with('-') && arg.len() > 1 {
             // Show only the flag-shaped part: whatever follows `=` (or a word that is no flag
-            // at all, such as a pasted key) may be a secret.
-            let hidden_from = match (flag_name(arg), arg.find('=')) {
+            // at all, such as a pasted key) may be a secret, and so may whatever follows a
+            // flag name a value was glued to (`-gh-token$TOKEN`), or a name that is a pasted
+            // credential, as with `--`.
+            let name = flag_name(arg);
+            let hidden_from = match (name, arg.find('=')) {
                 (Some(_), Some(eq)) => Some(eq + 1),
-                (Some(_), None) => None,
+                (Some(n), None) if flags::lookup(n).is_some() => None,
+                (Some(n), None) => match glued_flag(n) {
+                    Some(f) => Some(1 + f.name.len()),
+                    None if value_looks_secret(n) => Some(1),
+                    None => None,
+                },
                 (None, _) => Some(0),
             };
             if let Some(from) = hidden_from {
@@ -336,7 +344,7 @@ fn read_core(
             }
             issues.push(ArgvIssue::Malformed {
                 index: i,
-                name: flag_name(arg).map(str::to_string),
+                name: name.map(shown_name),
                 location,
             });
             last_bare_bool = None;
@@ -456,6 +464,30 @@ mod tests {
         let m = src.masked();
         assert!(!m.contains("tok-"), "{m}");
         assert!(m.contains("-gh-token=") && m.contains("bob"), "{m}");
+    }
+
+    #[test]
+    fn a_value_glued_to_a_single_dash_flag_is_cut_off() {
+        let (src, _, issues) = read(
+            0,
+            &args(&[
+                "-gh-tokenhunter2hunter2",
+                "-gh-user",
+                "-aZ3kP9qLmX2vB7nR4tY8wE1c",
+            ]),
+        );
+        assert_eq!(
+            src.masked(),
+            "-gh-token************** -gh-user -************************"
+        );
+        let names: Vec<_> = issues
+            .iter()
+            .filter_map(|i| match i {
+                ArgvIssue::Malformed { name, .. } => name.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["gh-token…", "gh-user", "<redacted>"]);
     }
 
     #[test]

@@ -592,6 +592,18 @@ impl ServiceReader<'_> {
         value_span: Span,
         how: &str,
     ) {
+        // `"ATLANTIS_GH_TOKEN=…": x`: the glued value is never shown.
+        // Names are compared as written, and quoted as shown.
+        let raw_name = name;
+        let (name, glued) = super::mask::hide_glued(&self.sources.get(source).text, key_span, name);
+        let name = name.as_str();
+        if let Some(g) = glued {
+            if source == self.id {
+                self.secret_spans.push(g);
+            } else {
+                self.sources.get_mut(source).add_secret(g);
+            }
+        }
         let secret = is_secret_name(name);
         if secret && !value_span.is_empty() {
             if source == self.id {
@@ -603,7 +615,7 @@ impl ServiceReader<'_> {
         let (line, _) = self.sources.get(source).line_col(key_span.start);
         let file = self.sources.get(source).name.clone();
         let location = self.at(source, key_span, "environment");
-        if let Some(first) = self.seen.get(name) {
+        if let Some(first) = self.seen.get(raw_name) {
             let lost = lost_value(first.shown.as_deref());
             let here = if first.file == file {
                 format!("line {}", first.line)
@@ -629,7 +641,7 @@ impl ServiceReader<'_> {
             _ => None,
         };
         self.seen.insert(
-            name.to_string(),
+            raw_name.to_string(),
             Seen {
                 location,
                 shown,
@@ -1006,8 +1018,11 @@ impl ServiceReader<'_> {
 
     /// `KEY` or `KEY:` alone: the variable of the shell that runs `docker compose`.
     fn pass_through(&mut self, name: &str, key_span: Span) {
-        let value = Interpolated::Unknown(name.to_string());
+        // `ATLANTIS_GH_TOKEN:…` (a `:` for `=`): only the name is quoted (`define` masks the rest).
+        let shown = super::mask::shown_key(name);
+        let value = Interpolated::Unknown(shown.to_string());
         if name.starts_with("ATLANTIS_") {
+            let name = shown.as_ref();
             let location = self.here(key_span, "environment");
             self.issue(
                 FormIssue::new(

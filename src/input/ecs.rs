@@ -166,7 +166,7 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
         let Some(name_v) = field(e, "name") else {
             continue;
         };
-        let Some(name) = text(Some(name_v)).map(str::to_string) else {
+        let Some((raw_name, name)) = shown_name(input, name_v) else {
             continue;
         };
         let value_v = field(e, "value");
@@ -208,13 +208,13 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
                 }),
             );
         }
-        env_names.push((name, location));
+        env_names.push((raw_name, location));
     }
     for s in items(field(c, "secrets")) {
         let Some(name_v) = field(s, "name") else {
             continue;
         };
-        let Some(name) = text(Some(name_v)).map(str::to_string) else {
+        let Some((raw_name, name)) = shown_name(input, name_v) else {
             continue;
         };
         let from = field(s, "valueFrom");
@@ -230,7 +230,7 @@ pub fn read_container(input: &mut ReadInput, c: &Val, unit: &mut Unit, injected:
             RawValue::Unknown(Unknown::Computed { what }),
             None,
         );
-        if let Some((_, first)) = env_names.iter().find(|(n, _)| *n == name) {
+        if let Some((_, first)) = env_names.iter().find(|(n, _)| *n == raw_name) {
             unit.form_issues.push(
                 FormIssue::new(
                     "ecs-env-and-secret",
@@ -318,6 +318,18 @@ pub fn container_image(c: &Val) -> Option<DeployedImage> {
         }),
         _ => None,
     }
+}
+
+/// The variable name a `name` field holds, as written (to compare) and as it may be shown: a
+/// value glued to it (`ATLANTIS_GH_TOKEN=…`) is masked in the source and never quoted.
+fn shown_name(input: &mut ReadInput, name_v: &Val) -> Option<(String, String)> {
+    let name = text(Some(name_v))?;
+    let source = input.sources.get_mut(name_v.src);
+    let (shown, glued) = super::mask::hide_glued(&source.text, content(name_v), name);
+    if let Some(g) = glued {
+        source.add_secret(g);
+    }
+    Some((name.to_string(), shown))
 }
 
 fn env_setting(

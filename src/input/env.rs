@@ -37,6 +37,25 @@ pub fn is_service_link(name: &str, value: &str) -> bool {
     false
 }
 
+/// True for a line without `=` that reads as what docker makes of it, a variable passed through
+/// from the host (`HOME`, `AWS_REGION`, `export TF_LOG`): an upper-case name that is not shaped
+/// like a credential. Any other such line (lower-case letters, symbols, several words, a run of
+/// capitals and digits such as an access key id) is masked whole in snippets: it may be a
+/// credential that lost its name (a token pasted on a line of its own, the second line of a
+/// value docker does not read as one), and no variable of Atlantis's is read from it.
+fn is_pass_through_name(line: &str) -> bool {
+    let name = line.strip_prefix("export ").unwrap_or(line).trim();
+    let digits = name.bytes().any(|b| b.is_ascii_digit());
+    name.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && (name.contains('_') || !digits)
+        && crate::secret::token_like_spans(name).is_empty()
+}
+
 /// A secret flag's variable, or a name that looks like one (`ATLANTIS_GH_TOKN`, `ATLANTIS_gh_token`).
 fn env_is_secret(name: &str) -> bool {
     crate::input::mask::name_is_secret(name)
@@ -146,8 +165,19 @@ pub fn read_file(
                         .unwrap_or(trimmed)
                         .trim_start();
                     let name = words.split([' ', '\t']).next().unwrap_or_default();
-                    let name_end = line_start + line.len() - words.len() + name.len();
-                    if env_is_secret(name) && name_end < line_start + line.len() {
+                    let name_start = line_start + line.len() - words.len();
+                    let name_end = name_start + name.len();
+                    // `ATLANTIS_GH_TOKEN:ghp_...`: the part glued to the name is masked too.
+                    let (shown, glued) = crate::input::mask::hide_glued(
+                        &source.text,
+                        Span::new(name_start, name_end),
+                        name,
+                    );
+                    let name_end = glued.map_or(name_end, |g| g.start);
+                    let name = shown;
+                    if (env_is_secret(&name) || glued.is_some())
+                        && name_end < line_start + line.len()
+                    {
                         secret_spans.push(Span::new(name_end, line_start + line.len()));
                     }
                     issues.push(EnvFileIssue {
@@ -159,6 +189,8 @@ pub fn read_file(
                         message: format!("line {} has no `=`: docker passes `{name}` through from the host environment instead of setting it", i + 1),
                         help: "write it as NAME=value".into(),
                     });
+                } else if !is_pass_through_name(trimmed) {
+                    secret_spans.push(Span::new(key_start, line_start + line.len()));
                 }
                 continue;
             }
@@ -258,5 +290,16 @@ mod tests {
             "ATLANTIS_GH_TOKEN"
         );
         assert!(!src.masked().contains("tok-"), "{}", src.masked());
+    }
+
+    #[test]
+    fn a_line_without_a_name_is_masked_unless_it_is_a_variable_name() {
+        let text = "ATLANTIS_GH_USER=bot\nWh00kS3cretValue9Zq\nHOME\nexport AWS_REGION\nAKIAIOSFODNN7EXAMPLE\nhunter2 hunter3\n";
+        let mut src = SourceText::new(crate::source::SourceKind::EnvFile, "x.env", text.into());
+        read_file(0, &mut src);
+        assert_eq!(
+            src.masked(),
+            "ATLANTIS_GH_USER=bot\n*******************\nHOME\nexport AWS_REGION\n********************\n***************\n"
+        );
     }
 }

@@ -132,6 +132,11 @@ fn read_mapping(
             merges.push(v);
             continue;
         }
+        // `gh-token=S: 1`: a value glued to a secret name is never shown (the setting's key is
+        // replaced once every reader is done, see `input::hide_glued_secrets`).
+        if let Some(span) = mask::glued_secret_span(&source.text, key_node.span, &key) {
+            source.add_secret(span);
+        }
         let matched = match_flag(flags::lookup_key(&key));
         let value_node = doc.node(v);
         let unknown = matches!(matched, KeyMatch::Unknown);
@@ -201,7 +206,7 @@ fn read_mapping(
             if let Some(&first) = seen.get(&folded) {
                 let first: &Setting = &settings[first];
                 input.duplicates.push(DuplicateKey {
-                    key: key.clone(),
+                    key: mask::shown_key(&key).into_owned(),
                     first: first.origin.clone(),
                     second: origin.clone(),
                     exact: first.key == key,
@@ -310,6 +315,12 @@ fn mask(
         }
         NodeKind::Map(pairs) => {
             for &(k, v) in pairs {
+                if let NodeKind::Scalar(key) = &doc.node(k).kind {
+                    let span = doc.node(k).span;
+                    if let Some(glued) = mask::glued_secret_span(&source.text, span, &key.value) {
+                        source.add_secret(glued);
+                    }
+                }
                 let inner_secret = secret
                     || match &doc.node(k).kind {
                         NodeKind::Scalar(s) => {

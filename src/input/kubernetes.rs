@@ -543,8 +543,9 @@ impl ContainerReader<'_> {
     fn env(&mut self, list: &[NodeId]) {
         // name -> (name span, the value as a user would recognise it, if it may be shown)
         let mut seen: HashMap<String, (Span, Option<String>)> = HashMap::new();
+        let docs = self.docs;
         for &entry in list {
-            let doc = self.doc();
+            let doc = &docs[self.d];
             let Some(name_node) = get(doc, entry, "name") else {
                 let location = self.at(span(doc, entry), "env");
                 self.issue(
@@ -559,8 +560,12 @@ impl ContainerReader<'_> {
                 );
                 continue;
             };
-            let name = text(doc, Some(name_node)).unwrap_or("").to_string();
             let key_span = span(doc, name_node);
+            // `name: ATLANTIS_GH_TOKEN=…`: the glued value is never shown.
+            // Names are compared as written, and quoted as shown.
+            let raw_name = text(doc, Some(name_node)).unwrap_or("").to_string();
+            let (name, glued) = super::mask::hide_glued(&self.source.text, key_span, &raw_name);
+            self.secret_spans.extend(glued);
             let secret = is_secret_name(&name);
             let value_node = get(doc, entry, "value");
             let value_from = get(doc, entry, "valueFrom");
@@ -590,7 +595,7 @@ impl ContainerReader<'_> {
                 },
                 (None, None) => (Var::Known(String::new()), key_span, Some(String::new())),
             };
-            if let Some((first, lost)) = seen.get(&name) {
+            if let Some((first, lost)) = seen.get(&raw_name) {
                 let lost = lost_value(lost.as_deref());
                 let (line, _) = self.source.line_col(first.start);
                 let location = self.at(key_span, "env");
@@ -606,7 +611,7 @@ impl ContainerReader<'_> {
                     .help("keep one entry; `helm upgrade` with server-side apply and `kubectl kustomize` refuse duplicate names"),
                 );
             }
-            seen.insert(name.clone(), (key_span, shown));
+            seen.insert(raw_name, (key_span, shown));
             self.name_check(&name, key_span);
             self.define(&name, var, key_span, value_span);
         }

@@ -91,6 +91,11 @@ fn is_name_byte(b: u8) -> bool {
 /// Spans (relative to `segment`) to mask in one piece of one line: everything after the first
 /// `:` or `=` that follows a secret name, up to the end of the segment (trailing `\r` excluded).
 pub fn segment_spans(segment: &str) -> Option<Span> {
+    segment_spans_by(segment, &name_is_secret)
+}
+
+/// [`segment_spans`] with `secret` judging the names.
+fn segment_spans_by(segment: &str, secret: &dyn Fn(&str) -> bool) -> Option<Span> {
     let bytes = segment.as_bytes();
     let end = segment.trim_end_matches(['\r', '\n']).len();
     for (i, &b) in bytes.iter().enumerate().take(end) {
@@ -106,7 +111,7 @@ pub fn segment_spans(segment: &str) -> Option<Span> {
         while j > 0 && is_name_byte(bytes[j - 1]) {
             j -= 1;
         }
-        if j < name_end && name_is_secret(&segment[j..name_end]) {
+        if j < name_end && secret(&segment[j..name_end]) {
             // Keep the spacing and an opening quote visible: `gh-token: "****`.
             let mut start = i + 1;
             while start < end && matches!(bytes[start], b' ' | b'\t') {
@@ -119,6 +124,101 @@ pub fn segment_spans(segment: &str) -> Option<Span> {
         }
     }
     None
+}
+
+/// A key or variable name that glues a value to a secret name (`gh-token=S`, `gh-token:S`,
+/// `"gh-token: S"`, `ATLANTIS_GH_TOKEN=S`): the span, in `key`, of the glued value, which is as
+/// secret as a value of that name.
+pub fn glued_secret(key: &str) -> Option<Span> {
+    if !key.contains([':', '=']) {
+        return None;
+    }
+    // A name shown once already (`gh-token=<redacted>`) holds nothing more to hide.
+    segment_spans(key).filter(|s| &key[s.start..s.end] != REDACTED)
+}
+
+const REDACTED: &str = "<redacted>";
+
+/// A name read at `span` of `text` as it may be shown (see [`shown_key`]), and the span of
+/// `text` to mask when a value is glued to it.
+pub fn hide_glued(text: &str, span: Span, name: &str) -> (String, Option<Span>) {
+    (
+        shown_key(name).into_owned(),
+        glued_secret_span(text, span, name),
+    )
+}
+
+/// `key` as it may be shown: a glued secret (see [`glued_secret`]) replaced by `<redacted>`.
+pub fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
+    match glued_secret(key) {
+        Some(s) => format!("{}{REDACTED}{}", &key[..s.start], &key[s.end..]).into(),
+        None => key.into(),
+    }
+}
+
+/// Where the glued secret of `key` (see [`glued_secret`]), written at `span` of `text`, stands
+/// in `text`: at its own bytes when the key is written there as is (plain, or quoted without
+/// escapes), else the whole written key.
+pub fn glued_secret_span(text: &str, span: Span, key: &str) -> Option<Span> {
+    let glued = glued_secret(key)?;
+    let written = text.get(span.start..span.end).unwrap_or("");
+    Some(match written.find(key) {
+        Some(at) => Span::new(span.start + at + glued.start, span.start + at + glued.end),
+        None => span,
+    })
+}
+
+/// Credentials in a command line, wherever they stand in `segment` (spans relative to it): the
+/// password of `-u USER:PASSWORD`, `--user USER:PASSWORD` or `--user=USER:PASSWORD` (curl,
+/// wget), and the word after a flag whose name names a secret (`--password VALUE`, `--token
+/// VALUE`; `--token=VALUE` is a [`segment_spans`] shape).
+pub fn command_spans(segment: &str) -> Vec<Span> {
+    let body = segment.trim_end_matches(['\r', '\n']);
+    let mut words = Vec::new();
+    let mut at = 0;
+    for word in body.split([' ', '\t', '\n', '\r']) {
+        if !word.is_empty() {
+            words.push((at, word));
+        }
+        at += word.len() + 1;
+    }
+    let mut spans = Vec::new();
+    // The password part of `USER:PASSWORD` written at `start`.
+    let password = |start: usize, text: &str| -> Option<Span> {
+        let colon = text.find(':')?;
+        (colon + 1 < text.len()).then(|| Span::new(start + colon + 1, start + text.len()))
+    };
+    for (i, &(start, word)) in words.iter().enumerate() {
+        let bare = word.trim_start_matches(['"', '\'']);
+        let next = words.get(i + 1);
+        if matches!(bare, "-u" | "--user" | "--proxy-user" | "-U") {
+            if let Some(&(s, w)) = next {
+                spans.extend(password(s, w));
+            }
+            continue;
+        }
+        let glued = ["--user=", "--proxy-user="]
+            .iter()
+            .find_map(|p| bare.strip_prefix(p))
+            .or_else(|| {
+                bare.strip_prefix("-u")
+                    .filter(|r| !r.is_empty() && !r.contains('='))
+            });
+        if let Some(rest) = glued {
+            spans.extend(password(start + word.len() - rest.len(), rest));
+            continue;
+        }
+        let Some(name) = bare.strip_prefix('-') else {
+            continue;
+        };
+        if name.contains(['=', ':']) || !name_is_secret(name) {
+            continue;
+        }
+        if let Some(&(s, w)) = next.filter(|(_, w)| !w.starts_with('-')) {
+            spans.push(Span::new(s, s + w.len()));
+        }
+    }
+    spans
 }
 
 /// `NAME value`: the span of `value` when `NAME` (the first word) names a secret.
@@ -165,6 +265,20 @@ fn comment_start(line: &str) -> Option<usize> {
 /// closing one, every line up to the closing quote (to the end of the text if there is none).
 /// Otherwise only comments are read.
 pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
+    line_spans_by(text, whole_lines, &name_is_secret)
+}
+
+/// [`line_spans`] of a repo config (`repos.yaml`, `atlantis.yaml`) that does not parse: an env
+/// step's `value` is masked too, whatever its `name` (which may stand on another line, after
+/// it, or be lost in the syntax error).
+pub fn repo_config_line_spans(text: &str) -> Vec<Span> {
+    line_spans_by(text, true, &|n| {
+        n.trim_matches(['"', '\'']) == "value" || name_is_secret(n)
+    })
+}
+
+/// [`line_spans`] with `secret` judging the names.
+fn line_spans_by(text: &str, whole_lines: bool, secret: &dyn Fn(&str) -> bool) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut offset = 0;
     // The masked value that may go on: (indentation of its key, open quote if any).
@@ -205,7 +319,14 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
             comment_start(line)
         };
         let Some(from) = from else { continue };
-        let found = segment_spans(&line[from..]).or_else(|| {
+        // `curl -u bot:PASSWORD`, `--password VALUE`: wherever they stand on the line.
+        for s in command_spans(&line[from..]) {
+            spans.push(Span::new(
+                line_start + from + s.start,
+                line_start + from + s.end,
+            ));
+        }
+        let found = segment_spans_by(&line[from..], secret).or_else(|| {
             // `gh-token ghp_...` (a forgotten `:` or `=`), in a file whose structure is unknown.
             whole_lines.then(|| spaced_value(&line[from..])).flatten()
         });
@@ -229,7 +350,7 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
                 .trim_end()
                 .strip_suffix(':')
                 .map(str::trim);
-            if key.is_some_and(|k| name_is_secret(k.trim_start_matches("- "))) {
+            if key.is_some_and(|k| secret(k.trim_start_matches("- "))) {
                 open = Some((indent, None));
             }
         }
@@ -237,7 +358,7 @@ pub fn line_spans(text: &str, whole_lines: bool) -> Vec<Span> {
         if whole_lines {
             if let Some(c) = comment_start(&line[from..]).filter(|&c| c > 0) {
                 let c = from + c;
-                if let Some(s) = segment_spans(&line[c..]) {
+                if let Some(s) = segment_spans_by(&line[c..], secret) {
                     spans.push(Span::new(line_start + c + s.start, line_start + c + s.end));
                 }
             }
@@ -332,6 +453,62 @@ mod tests {
         assert_eq!(masked(t, true), "gh-token: \"***\n***\n***\" x\nport: [\n");
         let t = "gh-token: 'ab''c\nd''e'\ngh-user: x\n";
         assert_eq!(masked(t, true), "gh-token: '*****\n****'\ngh-user: x\n");
+    }
+
+    #[test]
+    fn credentials_in_commands() {
+        let pieces = |t: &str| -> Vec<String> {
+            command_spans(t)
+                .into_iter()
+                .map(|s| t[s.start..s.end].to_string())
+                .collect()
+        };
+        assert_eq!(pieces("curl -u bot:pw1 https://x"), ["pw1"]);
+        assert_eq!(pieces("curl --user 'bot:pw2' x"), ["pw2'"]);
+        assert_eq!(pieces("curl --user=bot:pw3 -ubot:pw4 x"), ["pw3", "pw4"]);
+        assert_eq!(
+            pieces("login --password pw5 --token pw6 --user bob"),
+            ["pw5", "pw6"]
+        );
+        assert!(pieces("terraform plan -u x -var region=eu --gh-user bob").is_empty());
+        assert!(pieces("cmd --gh-token-file /run/x").is_empty());
+    }
+
+    #[test]
+    fn values_glued_into_names() {
+        for (key, shown) in [
+            ("gh-token=abc", "gh-token=<redacted>"),
+            ("gh-token:abc", "gh-token:<redacted>"),
+            ("gh-token: abc", "gh-token: <redacted>"),
+            ("ATLANTIS_GH_TOKEN=abc", "ATLANTIS_GH_TOKEN=<redacted>"),
+            ("gh-user=abc", "gh-user=abc"),
+            ("gh-tokn", "gh-tokn"),
+            ("gh-token=<redacted>", "gh-token=<redacted>"),
+        ] {
+            assert_eq!(shown_key(key), shown, "{key}");
+        }
+        let text = "x: 1\n\"gh-token: abc\": 1\n";
+        let span = Span::new(5, 20);
+        assert_eq!(
+            glued_secret_span(text, span, "gh-token: abc"),
+            Some(Span::new(16, 19))
+        );
+    }
+
+    #[test]
+    fn env_values_of_broken_repo_configs() {
+        // An unclosed quote runs on to the end of the file: it comes last here.
+        let t = "steps:\n- env:\n    value: def\n    name: X\n- run: curl -u bot:ghi x\n  bad: [\n- env: {name: TF_TOKEN, value: \"abc}\n";
+        let mut b = t.as_bytes().to_vec();
+        for s in repo_config_line_spans(t) {
+            for x in &mut b[s.start..s.end] {
+                *x = b'*';
+            }
+        }
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "steps:\n- env:\n    value: ***\n    name: X\n- run: curl -u bot:*** x\n  bad: [\n- env: {name: TF_TOKEN, value: \"****\n"
+        );
     }
 
     #[test]

@@ -309,6 +309,14 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
         }
     }
 
+    for s in units
+        .iter_mut()
+        .flat_map(|u| u.settings.iter_mut())
+        .chain(shared.iter_mut())
+    {
+        hide_glued_secret(&mut sources, s);
+    }
+
     Ok(units
         .into_iter()
         .map(|unit| {
@@ -336,6 +344,23 @@ pub fn load_all(request: &Request) -> Result<Vec<EffectiveConfig>, NotLintable> 
             cfg
         })
         .collect())
+}
+
+/// An unknown name that glues a value to a secret name (a key `gh-token=S`, a manifest's env
+/// `name: ATLANTIS_GH_TOKEN=S`): the glued part is masked in the source, and replaced by
+/// `<redacted>` in the name every message quotes. Done here once for every reader.
+fn hide_glued_secret(sources: &mut Sources, s: &mut Setting) {
+    if !matches!(s.matched, KeyMatch::Unknown) || mask::glued_secret(&s.key).is_none() {
+        return;
+    }
+    let source = sources.get_mut(s.origin.source);
+    if let Some(span) = mask::glued_secret_span(&source.text, s.origin.key_span, &s.key) {
+        source.add_secret(span);
+    }
+    s.key = mask::shown_key(&s.key).into_owned();
+    if let Spelling::EnvVar { name } = &mut s.origin.spelling {
+        *name = mask::shown_key(name).into_owned();
+    }
 }
 
 /// Reads every input into one configuration: the first the file holds (a server config holds

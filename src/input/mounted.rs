@@ -46,16 +46,19 @@ pub fn mounted(
     }
 }
 
-/// The pieces of `content` (a repos.yaml) that may be a credential, as spans of `content`: the
-/// rest of a line after a secret-looking name (`TF_TOKEN=...` in a command, a comment), the value
-/// of a key whose name says secret, and an env step's `value` when its `name` does.
+/// The pieces of `content` (a repos.yaml or an atlantis.yaml) that may be a credential, as spans
+/// of `content`: the rest of a line after a secret-looking name (`TF_TOKEN=...` in a command, a
+/// comment), a credential in a command (`curl -u bot:PASSWORD`, `--password VALUE`), the value
+/// of a key whose name says secret, and an env step's `value` when its `name` does (in a block
+/// or a flow mapping).
 pub fn secret_pieces(content: &str) -> Vec<Span> {
     // Comments by their shape; values by the tree (checking every `key:` line by its shape
     // would compare each key with every secret flag: slow on a 10,000-entry repos.yaml).
     let mut spans = mask::line_spans(content, false);
     let Ok(doc) = yaml::parse(content) else {
-        // The structure is unknown: every line by its shape.
-        return mask::line_spans(content, true);
+        // The structure is unknown: every line by its shape, and every env step's `value`
+        // (its `name` may be on another line, or lost in the error).
+        return mask::repo_config_line_spans(content);
     };
     let scalar = |id| match &doc.resolve(id).kind {
         NodeKind::Scalar(s) => Some(s),
@@ -86,7 +89,7 @@ pub fn secret_pieces(content: &str) -> Vec<Span> {
             if (secret_name(key.value.as_str()) || (named_secret && key.value == "value"))
                 && scalar(v).is_some()
             {
-                spans.push(doc.resolve(v).span);
+                spans.push(unquoted(content, doc.resolve(v).span));
             }
         }
     }
@@ -95,20 +98,46 @@ pub fn secret_pieces(content: &str) -> Vec<Span> {
         let NodeKind::Scalar(s) = &node.kind else {
             continue;
         };
-        if keys.contains(&id) || !s.value.contains(['=', ':']) {
+        if keys.contains(&id) || !s.value.contains(['=', ':', ' ']) {
             continue;
         }
-        if let Some(piece) = mask::segment_spans(&s.value) {
-            let raw = content.get(node.span.start..node.span.end);
-            spans.push(if raw == Some(s.value.as_str()) {
-                Span::new(node.span.start + piece.start, node.span.start + piece.end)
-            } else {
-                node.span
-            });
+        let mut pieces = mask::command_spans(&s.value);
+        pieces.extend(mask::segment_spans(&s.value));
+        if pieces.is_empty() {
+            continue;
+        }
+        // Placed where they are written (a plain value, a line of a block scalar); a piece
+        // written otherwise (escapes, folded over lines) masks the whole value.
+        let raw = content.get(node.span.start..node.span.end).unwrap_or("");
+        for p in pieces {
+            let piece = &s.value[p.start..p.end];
+            let mut found = false;
+            for (at, _) in raw.match_indices(piece) {
+                found = true;
+                spans.push(Span::new(
+                    node.span.start + at,
+                    node.span.start + at + piece.len(),
+                ));
+            }
+            if !found {
+                spans.push(node.span);
+            }
         }
     }
     spans.retain(|s| !s.is_empty());
     spans
+}
+
+/// A scalar's span without its quotes, so that a masked snippet still shows the quoting.
+fn unquoted(content: &str, span: Span) -> Span {
+    let s = content.get(span.start..span.end).unwrap_or("");
+    let quoted = s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')));
+    if quoted {
+        Span::new(span.start + 1, span.end - 1)
+    } else {
+        span
+    }
 }
 
 /// The text of a mounted file, as Atlantis reads it (a block's region is that, byte for byte).

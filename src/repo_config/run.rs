@@ -121,6 +121,17 @@ pub fn embedded_findings(cfg: &EffectiveConfig) -> Vec<Finding> {
     findings
 }
 
+/// Masks, in the findings about a document of its own (a `repos.yaml`, an `atlantis.yaml`),
+/// every 8-byte window of the credentials its snippets mask (see `mounted::secret_pieces`).
+fn mask_credentials(sources: &Sources, doc: &Document, findings: &mut [Finding]) {
+    let text = &sources.get(doc.source).text;
+    let pieces = crate::input::mounted::secret_pieces(text);
+    mask_windows(
+        pieces.iter().filter_map(|s| text.get(s.start..s.end)),
+        findings,
+    );
+}
+
 const WINDOW: usize = 8;
 
 /// Atlantis's own words (field names, enumerated values), never secrets.
@@ -174,11 +185,38 @@ fn vocabulary(v: &str) -> bool {
 fn mask_quoted_values(doc: &Document, findings: &mut [Finding]) {
     use crate::input::yaml::NodeKind;
     let Some(yaml) = &doc.yaml else { return };
-    // Every scalar, keys included (workflow names and step keys are the user's words).
-    let values = yaml.nodes.iter().filter_map(|n| match &n.kind {
-        NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
-        _ => None,
-    });
+    // Every scalar, but the mapping keys that read as a field name: lower-case words with `_`
+    // or `-` (a misspelled field is what `repo-config-unknown-key` quotes). No credential has
+    // that shape; a key with capitals or digits (a pasted value) stays masked.
+    let field_like = |id: usize| match &yaml.nodes[id].kind {
+        NodeKind::Scalar(s) => {
+            !s.value.is_empty()
+                && s.value.len() <= 40
+                && s.value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+        }
+        _ => false,
+    };
+    let keys: std::collections::HashSet<usize> = yaml
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Map(pairs) => Some(pairs.iter().map(|&(k, _)| k)),
+            _ => None,
+        })
+        .flatten()
+        .filter(|&k| field_like(k))
+        .collect();
+    let values = yaml
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| !keys.contains(id))
+        .filter_map(|(_, n)| match &n.kind {
+            NodeKind::Scalar(s) if !vocabulary(&s.value) => Some(s.value.as_str()),
+            _ => None,
+        });
     mask_windows(values, findings);
 }
 
@@ -269,11 +307,13 @@ pub fn read(input: &DocInput, release: Version) -> (Sources, Document) {
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&input.file.bytes);
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let id = sources.add(SourceText::new(
-        SourceKind::File,
-        input.file.name.clone(),
-        text,
-    ));
+    let mut source = SourceText::new(SourceKind::File, input.file.name.clone(), text);
+    // Its credentials (an env step's value, `NAME=value` or `curl -u user:PASSWORD` in a
+    // command, a commented-out token) are never shown in a snippet.
+    for span in crate::input::mounted::secret_pieces(&source.text) {
+        source.add_secret(span);
+    }
+    let id = sources.add(source);
     let doc = super::read(
         input.kind,
         id,
@@ -355,12 +395,13 @@ pub fn lint(
         }
         let release = release_of(i);
         let (sources, doc) = read(input, release.version);
-        let findings = repo::run(&DocContext {
+        let mut findings = repo::run(&DocContext {
             doc: &doc,
             server: server.as_ref(),
             repo_config: None,
             repo_id: None,
         });
+        mask_credentials(&sources, &doc, &mut findings);
         out.push(Linted {
             sources,
             doc,
@@ -384,12 +425,13 @@ pub fn lint(
             .map(|l| &l.doc)
             .find(|d| d.kind == Kind::RepoConfig && d.global.is_some())
             .or(json_repo_config.as_ref());
-        let findings = repo::run(&DocContext {
+        let mut findings = repo::run(&DocContext {
             doc: &doc,
             server: server.as_ref(),
             repo_config,
             repo_id: repo_id.or(git_id.as_deref()),
         });
+        mask_credentials(&sources, &doc, &mut findings);
         out.push(Linted {
             sources,
             doc,

@@ -142,7 +142,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Some(name) => {
                 let f = Finding::new(&RULE, location.clone(), format!("`-{name}` is not an Atlantis flag: Atlantis flags start with `--`"))
                     .label("Atlantis stops here at startup");
-                match suggestion_for(name) {
+                // `-gh-token…`: a value glued to the name is cut off (see `argv::shown_name`).
+                let bare = name.trim_end_matches(crate::input::argv::GLUED);
+                match suggestion_for(bare).filter(|_| name != "<redacted>") {
                     Some(flag) => f.help(format!("write `--{}`", flag.name)).suggestion(format!("--{}", flag.name)),
                     None => f.help("remove it; `atlantis server --help` lists the flags"),
                 }
