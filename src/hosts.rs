@@ -35,6 +35,11 @@ pub struct Credential {
     pub selector: FlagId,
     /// The secrets that complete the selector.
     pub secrets: &'static [FlagId],
+    /// The flag that names the host the credential goes to (its default is Atlantis's).
+    pub address: FlagId,
+    /// The other settings Atlantis sends or checks with the credential (an installation id, an
+    /// API user): a probe of the credential depends on them too.
+    pub reads: &'static [FlagId],
 }
 
 /// Every credential pair, in the order of Atlantis's "must be set" error message.
@@ -44,36 +49,48 @@ pub const CREDENTIALS: &[Credential] = &[
         family: "GitHub",
         selector: flags::GH_USER,
         secrets: &[flags::GH_TOKEN, flags::GH_TOKEN_FILE],
+        address: flags::GH_HOSTNAME,
+        reads: &[],
     },
     Credential {
         host: Host::GitHubApp,
         family: "GitHub App",
         selector: flags::GH_APP_ID,
         secrets: &[flags::GH_APP_KEY, flags::GH_APP_KEY_FILE],
+        address: flags::GH_HOSTNAME,
+        reads: &[flags::GH_APP_INSTALLATION_ID],
     },
     Credential {
         host: Host::Gitea,
         family: "Gitea",
         selector: flags::GITEA_USER,
         secrets: &[flags::GITEA_TOKEN],
+        address: flags::GITEA_BASE_URL,
+        reads: &[],
     },
     Credential {
         host: Host::GitLab,
         family: "GitLab",
         selector: flags::GITLAB_USER,
         secrets: &[flags::GITLAB_TOKEN],
+        address: flags::GITLAB_HOSTNAME,
+        reads: &[],
     },
     Credential {
         host: Host::BitbucketCloud,
         family: "Bitbucket",
         selector: flags::BITBUCKET_USER,
         secrets: &[flags::BITBUCKET_TOKEN],
+        address: flags::BITBUCKET_BASE_URL,
+        reads: &[flags::BITBUCKET_API_USER],
     },
     Credential {
         host: Host::AzureDevOps,
         family: "Azure DevOps",
         selector: flags::AZUREDEVOPS_USER,
         secrets: &[flags::AZUREDEVOPS_TOKEN],
+        address: flags::AZUREDEVOPS_HOSTNAME,
+        reads: &[],
     },
 ];
 

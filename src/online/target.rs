@@ -189,15 +189,25 @@ fn set(cfg: &EffectiveConfig, flag: flags::FlagId) -> bool {
     cfg.is_set(flag)
 }
 
+/// The credential (in [`hosts::CREDENTIALS`]) a target probes.
+fn credential(kind: Kind) -> &'static hosts::Credential {
+    let selector = match kind {
+        Kind::GitHubUser => flags::GH_USER,
+        Kind::GitHubApp => flags::GH_APP_ID,
+        Kind::GitLab => flags::GITLAB_USER,
+        Kind::Gitea => flags::GITEA_USER,
+        Kind::BitbucketCloud | Kind::BitbucketServer => flags::BITBUCKET_USER,
+        Kind::AzureDevOps => flags::AZUREDEVOPS_USER,
+    };
+    hosts::CREDENTIALS
+        .iter()
+        .find(|c| c.selector == selector)
+        .expect("every kind of target is a credential of the host table")
+}
+
 /// The flag that names the host a target's credential goes to (its default is Atlantis's).
 pub fn host_flag(kind: Kind) -> flags::FlagId {
-    match kind {
-        Kind::GitHubUser | Kind::GitHubApp => flags::GH_HOSTNAME,
-        Kind::GitLab => flags::GITLAB_HOSTNAME,
-        Kind::Gitea => flags::GITEA_BASE_URL,
-        Kind::BitbucketCloud | Kind::BitbucketServer => flags::BITBUCKET_BASE_URL,
-        Kind::AzureDevOps => flags::AZUREDEVOPS_HOSTNAME,
-    }
+    credential(kind).address
 }
 
 /// The credentials the configuration makes Atlantis use, one per host, in a fixed order.
@@ -304,23 +314,59 @@ pub fn targets(cfg: &EffectiveConfig) -> Vec<Target> {
 
 /// The flags whose values a target's probe uses: its credential, its user, its host.
 fn dependencies(t: &Target) -> Vec<flags::FlagId> {
-    use flags::*;
-    let rest: &[FlagId] = match t.kind {
-        Kind::GitHubUser => &[GH_USER, GH_HOSTNAME],
-        Kind::GitHubApp => &[GH_APP_ID, GH_HOSTNAME, GH_APP_INSTALLATION_ID],
-        Kind::GitLab => &[GITLAB_USER, GITLAB_HOSTNAME],
-        Kind::Gitea => &[GITEA_USER, GITEA_BASE_URL],
-        Kind::BitbucketCloud | Kind::BitbucketServer => {
-            &[BITBUCKET_USER, BITBUCKET_BASE_URL, BITBUCKET_API_USER]
-        }
-        Kind::AzureDevOps => &[AZUREDEVOPS_USER, AZUREDEVOPS_HOSTNAME],
-    };
-    std::iter::once(t.key).chain(rest.iter().copied()).collect()
+    let c = credential(t.kind);
+    [t.key, c.selector, c.address]
+        .into_iter()
+        .chain(c.reads.iter().copied())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_target_depends_on_its_credential_user_and_host() {
+        let deps = |kind, key| {
+            dependencies(&Target {
+                kind,
+                api: String::new(),
+                key,
+                unknown: None,
+            })
+        };
+        assert_eq!(
+            deps(Kind::GitHubApp, flags::GH_APP_KEY_FILE),
+            [
+                flags::GH_APP_KEY_FILE,
+                flags::GH_APP_ID,
+                flags::GH_HOSTNAME,
+                flags::GH_APP_INSTALLATION_ID
+            ]
+        );
+        assert_eq!(
+            deps(Kind::BitbucketServer, flags::BITBUCKET_TOKEN),
+            [
+                flags::BITBUCKET_TOKEN,
+                flags::BITBUCKET_USER,
+                flags::BITBUCKET_BASE_URL,
+                flags::BITBUCKET_API_USER
+            ]
+        );
+        for kind in [
+            Kind::GitHubUser,
+            Kind::GitHubApp,
+            Kind::GitLab,
+            Kind::Gitea,
+            Kind::BitbucketCloud,
+            Kind::BitbucketServer,
+            Kind::AzureDevOps,
+        ] {
+            let c = credential(kind);
+            assert_eq!(host_flag(kind), c.address);
+        }
+        assert_eq!(host_flag(Kind::Gitea), flags::GITEA_BASE_URL);
+    }
 
     #[test]
     fn github_urls_are_atlantis_s() {
