@@ -458,6 +458,9 @@ pub struct EffectiveConfig {
     pub host_mounts: Vec<HostMount>,
     /// The Atlantis release the configuration is read for: it decides which keys count.
     atlantis: AtlantisVersion,
+    /// For each setting, the flag it most likely meant when Atlantis does not read it: worked
+    /// out once, on first use (`rules::unknown_key::misspelling_of`, asked by several rules).
+    pub meant: std::sync::OnceLock<Vec<Option<&'static str>>>,
 }
 
 /// The image the deployment runs Atlantis from (`ghcr.io/runatlantis/atlantis:v0.28.1`), and
@@ -526,6 +529,7 @@ impl EffectiveConfig {
 
     /// Merges again after settings were added (a reader's unit, `--assume-set`).
     pub fn refresh(&mut self) {
+        self.meant = std::sync::OnceLock::new();
         self.resolved.clear();
         self.resolve();
     }

@@ -573,11 +573,54 @@ pub fn normalise(name: &str) -> String {
 }
 
 /// Optimal-string-alignment distance, giving up early once it exceeds `limit`.
+///
+/// Names of up to 64 characters (every flag name, nearly every key) are compared on the stack
+/// with three rolling rows: this runs for every unknown key of a file against the secret flags.
 pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
-    // Most candidates differ in length by more than the limit: decide before allocating.
-    if a.chars().count().abs_diff(b.chars().count()) > limit {
+    const N: usize = 64;
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    // Most candidates differ in length by more than the limit: decide before anything else.
+    if la.abs_diff(lb) > limit {
         return limit + 1;
     }
+    if la > N || lb > N {
+        return edit_distance_matrix(a, b, limit);
+    }
+    let mut ac = ['\0'; N];
+    let mut bc = ['\0'; N];
+    for (slot, c) in ac.iter_mut().zip(a.chars()) {
+        *slot = c;
+    }
+    for (slot, c) in bc.iter_mut().zip(b.chars()) {
+        *slot = c;
+    }
+    let (mut before, mut prev, mut cur) = ([0usize; N + 1], [0usize; N + 1], [0usize; N + 1]);
+    for (j, cell) in prev.iter_mut().take(lb + 1).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=la {
+        cur[0] = i;
+        let mut row_min = usize::MAX;
+        for j in 1..=lb {
+            let cost = usize::from(ac[i - 1] != bc[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && ac[i - 1] == bc[j - 2] && ac[i - 2] == bc[j - 1] {
+                v = v.min(before[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        before = prev;
+        prev = cur;
+    }
+    prev[lb]
+}
+
+/// [`edit_distance`] for longer strings, with the whole matrix on the heap.
+fn edit_distance_matrix(a: &str, b: &str, limit: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
@@ -612,6 +655,44 @@ pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stack_edit_distance_agrees_with_the_matrix() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "gh-token",
+            "gh-tokne",
+            "gh-tkn",
+            "hg-token",
+            "gh-user",
+            "ghuser",
+            "atlantis-url",
+            "atlantsi-url",
+            "repo-allowlist",
+            "repo-alowlist",
+            "répo-allowlist",
+            "unknown-key-123456",
+            "gitlab-webhook-secret",
+            "gitlab-webhok-secret",
+            "abcdefgh",
+        ];
+        for a in words {
+            for b in words {
+                for limit in 0..4 {
+                    assert_eq!(
+                        edit_distance(a, b, limit),
+                        edit_distance_matrix(a, b, limit),
+                        "{a} {b} {limit}"
+                    );
+                }
+            }
+        }
+        let long = "x".repeat(70);
+        assert_eq!(edit_distance(&long, &format!("{long}y"), 2), 1);
+    }
 
     #[test]
     fn suggestions_know_atlantis_words() {

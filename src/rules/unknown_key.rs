@@ -46,34 +46,46 @@ fn suggestion_for(name: &str) -> Option<&'static Flag> {
 /// suggestion is `flag`, or a removed flag `flag` replaces (`ATLANTIS_REPO_WHITELIST`).
 pub fn misspelling_of(cfg: &EffectiveConfig, flag: FlagId) -> Option<&Setting> {
     let flag = flag.name();
-    cfg.settings.iter().find(|s| {
-        let meant = match s.matched {
-            KeyMatch::Unknown => {
-                let name = match &s.origin.spelling {
-                    Spelling::EnvVar { name } => {
-                        let value = match &s.value {
-                            RawValue::Text(t) => t.as_str(),
-                            _ => "",
-                        };
-                        if is_service_link(name, value) {
-                            return false;
-                        }
-                        name.strip_prefix("ATLANTIS_").unwrap_or(name)
+    let meant = cfg
+        .meant
+        .get_or_init(|| cfg.settings.iter().map(meant_by).collect());
+    cfg.settings
+        .iter()
+        .zip(meant)
+        .find(|(_, meant)| **meant == Some(flag))
+        .map(|(s, _)| s)
+}
+
+/// The flag a setting Atlantis does not read most likely meant, when it has a value.
+fn meant_by(s: &Setting) -> Option<&'static str> {
+    let has_value = match &s.value {
+        RawValue::Null => false,
+        RawValue::Text(t) | RawValue::Scalar { text: t, .. } => !t.as_str().is_empty(),
+        _ => true,
+    };
+    if !has_value {
+        return None;
+    }
+    match s.matched {
+        KeyMatch::Unknown => {
+            let name = match &s.origin.spelling {
+                Spelling::EnvVar { name } => {
+                    let value = match &s.value {
+                        RawValue::Text(t) => t.as_str(),
+                        _ => "",
+                    };
+                    if is_service_link(name, value) {
+                        return None;
                     }
-                    _ => s.key.as_str(),
-                };
-                suggestion_for(name).map(|f| f.name)
-            }
-            KeyMatch::Removed(f) => f.replacement,
-            KeyMatch::Flag(_) => None,
-        };
-        let has_value = match &s.value {
-            RawValue::Null => false,
-            RawValue::Text(t) | RawValue::Scalar { text: t, .. } => !t.as_str().is_empty(),
-            _ => true,
-        };
-        meant == Some(flag) && has_value
-    })
+                    name.strip_prefix("ATLANTIS_").unwrap_or(name)
+                }
+                _ => s.key.as_str(),
+            };
+            suggestion_for(name).map(|f| f.name)
+        }
+        KeyMatch::Removed(f) => f.replacement,
+        KeyMatch::Flag(_) => None,
+    }
 }
 
 /// Adds to a "`flag` is missing" finding the setting that most likely meant it, if any: one
