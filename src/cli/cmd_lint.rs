@@ -251,13 +251,18 @@ pub(super) fn run_lint(args: LintArgs) -> Result<ExitCode, UsageError> {
 
     // Now that every file the run read is known (a repos.yaml the config names, a token file,
     // the settings file), no report may replace one of them.
-    for target in &args.targets {
-        if let Some(path) = &target.path {
-            let read = files_read(
-                linted.iter().map(|(c, _)| c),
-                &docs,
-                applied.iter().filter_map(|a| a.file.clone()),
-            );
+    let outputs: Vec<&PathBuf> = args
+        .targets
+        .iter()
+        .filter_map(|t| t.path.as_ref())
+        .collect();
+    if !outputs.is_empty() {
+        let read = files_read(
+            linted.iter().map(|(c, _)| c),
+            &docs,
+            applied.iter().filter_map(|a| a.file.clone()),
+        );
+        for path in outputs {
             refuse_to_overwrite(path, read.iter().map(PathBuf::as_path))?;
         }
     }

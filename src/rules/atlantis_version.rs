@@ -74,12 +74,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "{by}: the image tag `{tag}` is not an Atlantis release atlantis-lint knows: checking against {latest}, the latest known"
                 ),
                 // No tag at all (Helm values without `image.tag` or a known chart version).
-                _ if !reference
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .contains([':', '@']) =>
-                {
+                _ if names_no_image(reference) => {
                     format!("{by}: checking against Atlantis {latest}, the latest known")
                 }
                 _ => format!(
@@ -100,13 +95,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     let label = match &image.image {
         ImageRef::Written(_) => "image",
-        ImageRef::Default { reference, .. }
-            if !reference
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .contains([':', '@']) =>
-        {
+        ImageRef::Default { reference, .. } if names_no_image(reference) => {
             "no `image.tag` in these values"
         }
         ImageRef::Default { .. } => "no image set here",
@@ -117,6 +106,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .label(label)
             .help(help),
     );
+}
+
+/// A repository without a tag or digest (Helm values that leave `image.tag` to the chart).
+fn names_no_image(reference: &str) -> bool {
+    !reference
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .contains([':', '@'])
 }
 
 #[cfg(test)]

@@ -38,12 +38,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     // The hosts of the release being checked (Gitea from v0.28.0 on).
-    let mut names: Vec<&str> = hosts::CREDENTIALS
+    let names: Vec<&str> = hosts::CREDENTIALS
         .iter()
         .filter(|c| flags::present_in(c.selector, cfg.version()))
         .map(|c| c.selector.name())
         .collect();
-    names.dedup();
     let listed = match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         _ => names.join(""),

@@ -69,16 +69,7 @@ fn meant_by(s: &Setting) -> Option<&'static str> {
     match s.matched {
         KeyMatch::Unknown => {
             let name = match &s.origin.spelling {
-                Spelling::EnvVar { name } => {
-                    let value = match &s.value {
-                        RawValue::Text(t) => t.as_str(),
-                        _ => "",
-                    };
-                    if is_service_link(name, value) {
-                        return None;
-                    }
-                    name.strip_prefix("ATLANTIS_").unwrap_or(name)
-                }
+                Spelling::EnvVar { name } => env_flag_part(s, name)?,
                 _ => s.key.as_str(),
             };
             suggestion_for(name).map(|f| f.name)
@@ -86,6 +77,17 @@ fn meant_by(s: &Setting) -> Option<&'static str> {
         KeyMatch::Removed(f) => f.replacement,
         KeyMatch::Flag(_) => None,
     }
+}
+
+/// The flag-name part of an env variable Atlantis does not read (`ATLANTIS_GH_TOKN` ->
+/// `GH_TOKN`), or `None` for a Kubernetes service link (`ATLANTIS_PORT=tcp://...`), which
+/// Kubernetes sets, not the user.
+fn env_flag_part<'a>(s: &Setting, name: &'a str) -> Option<&'a str> {
+    let value = match &s.value {
+        RawValue::Text(t) => t.as_str(),
+        _ => "",
+    };
+    (!is_service_link(name, value)).then(|| name.strip_prefix("ATLANTIS_").unwrap_or(name))
 }
 
 /// Adds to a "`flag` is missing" finding the setting that most likely meant it, if any: one
@@ -202,14 +204,7 @@ fn finding(s: &Setting, suggest: bool) -> Option<Finding> {
             Some(f)
         }
         Spelling::EnvVar { name } => {
-            let value = match &s.value {
-                RawValue::Text(t) => t.as_str(),
-                _ => "",
-            };
-            if is_service_link(name, value) {
-                return None;
-            }
-            let rest = name.strip_prefix("ATLANTIS_").unwrap_or(name);
+            let rest = env_flag_part(s, name)?;
             let mut f = Finding::new(
                 &RULE,
                 s.origin.key(),
