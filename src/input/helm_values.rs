@@ -752,6 +752,8 @@ impl Emulation<'_, '_> {
             .filter(|r| !r.is_empty())
             .or_else(|| self.chart.defaults.get("image.repository").cloned())
             .unwrap_or_default();
+        // Where an empty `image.tag: ""` is written: the note below belongs there.
+        let mut empty_tag = None;
         if let Some(tag) = self.get("image.tag") {
             let place = self.place_of("image.tag", tag, true);
             let location = Location::Source {
@@ -777,6 +779,7 @@ impl Emulation<'_, '_> {
                         ));
                         return;
                     }
+                    empty_tag = Some(self.at(&place));
                 }
             }
         }
@@ -806,7 +809,10 @@ impl Emulation<'_, '_> {
                     reference: repository.clone(),
                     by,
                 },
-                location: chart_version.map_or(Location::None, |(_, at)| at),
+                location: chart_version
+                    .map(|(_, at)| at)
+                    .or(empty_tag)
+                    .unwrap_or(Location::None),
             }
         }));
     }
