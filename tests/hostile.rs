@@ -879,10 +879,22 @@ fn fifos_never_block() {
         let _ = std::fs::remove_file(sub.join(".atlantis-lint.yaml"));
         std::os::unix::fs::symlink("/dev/zero", sub.join(".atlantis-lint.yaml")).unwrap();
         let cfg = write(&sub, "atlantis.yaml", BASE);
+        // Discovery passes over it (it is no regular file); named, it is refused unread.
         let mut cmd = command();
         cmd.current_dir(&sub).args(["--format", "json", &cfg]);
         let r = run_with(cmd, None, Duration::from_secs(10));
-        assert!(r.code <= 2, "{}", r.stderr);
+        assert!(r.code <= 1, "{}", r.stderr);
+        let mut cmd = command();
+        cmd.current_dir(&sub).args([
+            "--format",
+            "json",
+            "--settings",
+            ".atlantis-lint.yaml",
+            &cfg,
+        ]);
+        let r = run_with(cmd, None, Duration::from_secs(10));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
     }
 }
 
